@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "ParamShare",
+    products: [
+        .library(name: "ParamShareEngine", targets: ["ParamShareEngine"]),
+        .library(name: "ParamShare", targets: ["ParamShare"]),
+        .executable(name: "sweep", targets: ["sweep"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // GSL and OpenBLAS's CBLAS, exposed through one shim header. The module map links
+        // OpenBLAS directly so that its cblas_* symbols win over libgslcblas's.
+        .systemLibrary(
+            name: "CNumerics",
+            providers: [.apt(["libgsl-dev", "libopenblas-dev"])]
+        ),
+        .target(
+            name: "ParamShareEngine",
+            dependencies: [
+                "CNumerics",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        .target(
+            name: "ParamShare",
+            dependencies: ["ParamShareEngine"]
+        ),
+        .executableTarget(
+            name: "sweep",
+            dependencies: [
+                "ParamShare",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["ParamShareEngine"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "ParamShareEngineTests",
+            dependencies: ["ParamShareEngine", "TestSupport", "CNumerics"]
+        ),
+        .testTarget(
+            name: "ParamShareTests",
+            dependencies: ["ParamShare", "TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

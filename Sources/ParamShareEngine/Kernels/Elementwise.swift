@@ -1,0 +1,97 @@
+import RealModule
+
+// Elementwise kernels. Each is specialised for Float and Double, so generic layers call
+// vectorised loops rather than unspecialised per-element code.
+
+/// `y[i] += alpha · x[i]` for `count` scalars.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func addScaled<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, times alpha: Scalar, into y: UnsafeMutablePointer<Scalar>, count: Int
+) {
+    for i in 0..<count { y[i] = Relaxed.multiplyAdd(alpha, x[i], y[i]) }
+}
+
+/// `out[i] = a[i] + b[i]` for `count` scalars.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func add<Scalar: EngineScalar>(
+    _ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>, count: Int
+) {
+    for i in 0..<count { out[i] = a[i] + b[i] }
+}
+
+/// `out[i] = max(x[i], 0)`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func reluForward<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>, count: Int
+) {
+    for i in 0..<count { out[i] = x[i] > 0 ? x[i] : 0 }
+}
+
+/// `dx[i] = y[i] > 0 ? dy[i] : 0`, from the ReLU's own output `y`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func reluBackward<Scalar: EngineScalar>(
+    output y: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>,
+    into dx: UnsafeMutablePointer<Scalar>, count: Int
+) {
+    for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+}
+
+/// Adds `bias[c]` to every element of each channel plane: `x` is `[items, channels, plane]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func addChannelBias<Scalar: EngineScalar>(
+    _ bias: UnsafePointer<Scalar>, to x: UnsafeMutablePointer<Scalar>, items: Int, channels: Int, plane: Int
+) {
+    for item in 0..<items {
+        for c in 0..<channels {
+            let row = x + (item * channels + c) * plane
+            let b = bias[c]
+            for i in 0..<plane { row[i] += b }
+        }
+    }
+}
+
+/// `biasGradient[c] += Σ dy` over every item and plane position of channel `c`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func accumulateChannelBiasGradient<Scalar: EngineScalar>(
+    _ dy: UnsafePointer<Scalar>, into biasGradient: UnsafeMutablePointer<Scalar>,
+    items: Int, channels: Int, plane: Int
+) {
+    for c in 0..<channels {
+        var sum: Scalar = 0
+        for item in 0..<items {
+            let row = dy + (item * channels + c) * plane
+            for i in 0..<plane { sum = Relaxed.sum(sum, row[i]) }
+        }
+        biasGradient[c] += sum
+    }
+}
+
+/// Adds `bias` to every row of the row-major matrix `x` `[rows, columns]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func addRowBias<Scalar: EngineScalar>(
+    _ bias: UnsafePointer<Scalar>, to x: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int
+) {
+    for r in 0..<rows {
+        let row = x + r * columns
+        for j in 0..<columns { row[j] += bias[j] }
+    }
+}
+
+/// `sums[j] += Σᵢ x[i, j]` for the row-major matrix `x` `[rows, columns]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func accumulateColumnSums<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Scalar>
+) {
+    for r in 0..<rows {
+        let row = x + r * columns
+        for j in 0..<columns { sums[j] += row[j] }
+    }
+}

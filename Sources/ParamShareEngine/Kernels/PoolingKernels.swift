@@ -1,0 +1,123 @@
+import RealModule
+
+/// Max pooling over `planes` independent planes (items × channels) with window geometry `g`
+/// (its `channels` is ignored). Records, for each output, the flat in-plane index of its maximum.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func maxPoolForward<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, planes: Range<Int>, _ g: WindowGeometry,
+    into y: UnsafeMutablePointer<Scalar>, argmax: UnsafeMutablePointer<Int32>
+) {
+    let inPlane = g.height * g.width, outPlane = g.outputPlane
+    for p in planes {
+        let input = x + p * inPlane
+        for oh in 0..<g.outputHeight {
+            for ow in 0..<g.outputWidth {
+                var best = -Scalar.infinity, bestIndex = -1
+                for ki in 0..<g.kernelHeight {
+                    let ih = oh * g.stride - g.padding + ki
+                    guard ih >= 0 && ih < g.height else { continue }
+                    for kj in 0..<g.kernelWidth {
+                        let iw = ow * g.stride - g.padding + kj
+                        guard iw >= 0 && iw < g.width else { continue }
+                        let v = input[ih * g.width + iw]
+                        // `!(v <= best)` lets a NaN win, so it propagates like PyTorch's.
+                        if bestIndex < 0 || !(v <= best) { best = v; bestIndex = ih * g.width + iw }
+                    }
+                }
+                y[p * outPlane + oh * g.outputWidth + ow] = best
+                argmax[p * outPlane + oh * g.outputWidth + ow] = Int32(bestIndex)
+            }
+        }
+    }
+}
+
+/// Routes each output gradient to the input position that won the max; `dx` is overwritten.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func maxPoolBackward<Scalar: EngineScalar>(
+    _ dy: UnsafePointer<Scalar>, argmax: UnsafePointer<Int32>, planes: Range<Int>, _ g: WindowGeometry,
+    into dx: UnsafeMutablePointer<Scalar>
+) {
+    let inPlane = g.height * g.width, outPlane = g.outputPlane
+    for p in planes {
+        let grad = dx + p * inPlane
+        grad.update(repeating: 0, count: inPlane)
+        for o in 0..<outPlane {
+            grad[Int(argmax[p * outPlane + o])] += dy[p * outPlane + o]
+        }
+    }
+}
+
+/// Average pooling without padding: each output is the mean of its kernel window.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func averagePoolForward<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, planes: Range<Int>, _ g: WindowGeometry, into y: UnsafeMutablePointer<Scalar>
+) {
+    let inPlane = g.height * g.width, outPlane = g.outputPlane
+    let scale = 1 / Scalar(g.kernelHeight * g.kernelWidth)
+    for p in planes {
+        let input = x + p * inPlane
+        for oh in 0..<g.outputHeight {
+            for ow in 0..<g.outputWidth {
+                var sum: Scalar = 0
+                for ki in 0..<g.kernelHeight {
+                    let row = input + (oh * g.stride + ki) * g.width + ow * g.stride
+                    for kj in 0..<g.kernelWidth { sum += row[kj] }
+                }
+                y[p * outPlane + oh * g.outputWidth + ow] = sum * scale
+            }
+        }
+    }
+}
+
+/// Spreads each output gradient evenly over its window; `dx` is overwritten.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func averagePoolBackward<Scalar: EngineScalar>(
+    _ dy: UnsafePointer<Scalar>, planes: Range<Int>, _ g: WindowGeometry, into dx: UnsafeMutablePointer<Scalar>
+) {
+    let inPlane = g.height * g.width, outPlane = g.outputPlane
+    let scale = 1 / Scalar(g.kernelHeight * g.kernelWidth)
+    for p in planes {
+        let grad = dx + p * inPlane
+        grad.update(repeating: 0, count: inPlane)
+        for oh in 0..<g.outputHeight {
+            for ow in 0..<g.outputWidth {
+                let share = dy[p * outPlane + oh * g.outputWidth + ow] * scale
+                for ki in 0..<g.kernelHeight {
+                    let row = grad + (oh * g.stride + ki) * g.width + ow * g.stride
+                    for kj in 0..<g.kernelWidth { row[kj] += share }
+                }
+            }
+        }
+    }
+}
+
+/// `y[p] = mean(x[p, :])` for each plane `p`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func planeMeans<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, planes: Int, planeSize: Int, into y: UnsafeMutablePointer<Scalar>
+) {
+    let scale = 1 / Scalar(planeSize)
+    for p in 0..<planes {
+        let row = x + p * planeSize
+        var sum: Scalar = 0
+        for i in 0..<planeSize { sum = Relaxed.sum(sum, row[i]) }
+        y[p] = sum * scale
+    }
+}
+
+/// `dx[p, :] = dy[p] / planeSize`: the backward of `planeMeans`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func broadcastPlaneMeansGradient<Scalar: EngineScalar>(
+    _ dy: UnsafePointer<Scalar>, planes: Int, planeSize: Int, into dx: UnsafeMutablePointer<Scalar>
+) {
+    let scale = 1 / Scalar(planeSize)
+    for p in 0..<planes {
+        (dx + p * planeSize).update(repeating: dy[p] * scale, count: planeSize)
+    }
+}

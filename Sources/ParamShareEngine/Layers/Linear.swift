@@ -1,0 +1,99 @@
+/// A fully connected layer, `y = x·Wᵀ + b`, with PyTorch's `[out, in]` weight layout.
+public final class Linear<Scalar: EngineScalar>: Layer {
+    public let name: String
+    public let inFeatures: Int
+    public let outFeatures: Int
+    /// Where the weight `[outFeatures, inFeatures]` comes from.
+    public let weightSource: any WeightSource<Scalar>
+    /// The bias `[outFeatures]`, if any.
+    public let bias: Parameter<Scalar>?
+    /// Set to `false` on a first layer, whose input gradient nobody reads, to skip computing it.
+    public var computesInputGradient = true
+
+    private var input: Tensor<Scalar>?
+    private var weight: Tensor<Scalar>?
+    private var output: Tensor<Scalar>?
+    private var inputGradient: Tensor<Scalar>?
+    private var weightGradient: Tensor<Scalar>?
+
+    /// Creates a linear layer whose weight comes from `weightSource`.
+    public init(name: String, inFeatures: Int, outFeatures: Int, weightSource: any WeightSource<Scalar>,
+                bias: Parameter<Scalar>? = nil) {
+        precondition(weightSource.shape == [outFeatures, inFeatures],
+                     "\(name): weight source shape \(weightSource.shape) is not [\(outFeatures), \(inFeatures)]")
+        precondition(bias.map { $0.value.shape == [outFeatures] } ?? true, "\(name): bias must have shape [\(outFeatures)]")
+        self.name = name
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        self.weightSource = weightSource
+        self.bias = bias
+    }
+
+    /// Creates a linear layer with its own dense weight (and by default a bias), initialised from `random`.
+    public convenience init(name: String, inFeatures: Int, outFeatures: Int, hasBias: Bool = true,
+                            initialization: KaimingInitialization = .pytorchDefault, random: RandomSource) {
+        let source = DenseWeightSource<Scalar>(name: "\(name).weight", shape: [outFeatures, inFeatures],
+                                               initialization: initialization, random: random)
+        var bias: Parameter<Scalar>?
+        if hasBias {
+            let parameter = Parameter<Scalar>(name: "\(name).bias", role: .bias, shape: [outFeatures])
+            KaimingInitialization.fillDefaultBias(parameter.value, fanIn: inFeatures, random: random)
+            bias = parameter
+        }
+        self.init(name: name, inFeatures: inFeatures, outFeatures: outFeatures, weightSource: source, bias: bias)
+    }
+
+    public var parameters: [Parameter<Scalar>] { weightSource.parameters + (bias.map { [$0] } ?? []) }
+
+    // x [N, in] → y [N, out]; rows of the batch are split over the threads.
+    public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
+        checkShape(input.shape.count == 2 && input.shape[1] == inFeatures, name, "expected [N, \(inFeatures)], got \(input.shape)")
+        let items = input.shape[0]
+        let output = self.output.reuse(shape: [items, outFeatures])
+        let weight = weightSource.weight()
+        self.input = input
+        self.weight = weight
+        let inFeatures = self.inFeatures, outFeatures = self.outFeatures
+        EngineThreads.forEachChunk(of: items) { _, rows in
+            Scalar.gemm(transposeA: false, transposeB: true, m: rows.count, n: outFeatures, k: inFeatures,
+                        alpha: 1, a: input.data + rows.lowerBound * inFeatures, lda: inFeatures,
+                        b: weight.data, ldb: inFeatures,
+                        beta: 0, c: output.data + rows.lowerBound * outFeatures, ldc: outFeatures)
+        }
+        if let bias {
+            addRowBias(bias.value.data, to: output.data, rows: items, columns: outFeatures)
+        }
+        return output
+    }
+
+    // dY [N, out] → dX [N, in] = dY·W (split over batch rows); dW [out, in] = dYᵀ·X (split over output
+    // rows, so no thread shares a row and no reduction is needed).
+    public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard let input, let weight else { preconditionFailure("\(name): backward called before forward") }
+        let items = input.shape[0]
+        checkShape(outputGradient.shape == [items, outFeatures], name,
+                   "output gradient \(outputGradient.shape) does not match the last output")
+        let inputGradient = self.inputGradient.reuse(shape: input.shape)
+        let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
+        let inFeatures = self.inFeatures, outFeatures = self.outFeatures
+        EngineThreads.forEachChunk(of: outFeatures) { _, rows in
+            Scalar.gemm(transposeA: true, transposeB: false, m: rows.count, n: inFeatures, k: items,
+                        alpha: 1, a: outputGradient.data + rows.lowerBound, lda: outFeatures,
+                        b: input.data, ldb: inFeatures,
+                        beta: 0, c: weightGradient.data + rows.lowerBound * inFeatures, ldc: inFeatures)
+        }
+        if computesInputGradient {
+            EngineThreads.forEachChunk(of: items) { _, rows in
+                Scalar.gemm(transposeA: false, transposeB: false, m: rows.count, n: inFeatures, k: outFeatures,
+                            alpha: 1, a: outputGradient.data + rows.lowerBound * outFeatures, lda: outFeatures,
+                            b: weight.data, ldb: inFeatures,
+                            beta: 0, c: inputGradient.data + rows.lowerBound * inFeatures, ldc: inFeatures)
+            }
+        }
+        weightSource.accumulateGradient(weightGradient)
+        if let bias {
+            accumulateColumnSums(outputGradient.data, rows: items, columns: outFeatures, into: bias.gradient.data)
+        }
+        return inputGradient
+    }
+}

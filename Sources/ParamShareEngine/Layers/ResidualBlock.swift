@@ -1,0 +1,41 @@
+/// `y = body(x) + shortcut(x)`, with the identity as the default shortcut.
+///
+/// The activation after the addition, if any, is the next layer's job, so the block stays a
+/// plain sum and its backward is the sum rule: dx = body′ᵀ·dy + shortcut′ᵀ·dy.
+public final class ResidualBlock<Scalar: EngineScalar>: Layer {
+    public let name: String
+    /// The main path.
+    public let body: any Layer<Scalar>
+    /// The skip path; `nil` is the identity.
+    public let shortcut: (any Layer<Scalar>)?
+
+    private var output: Tensor<Scalar>?
+    private var inputGradient: Tensor<Scalar>?
+
+    public init(name: String, body: any Layer<Scalar>, shortcut: (any Layer<Scalar>)? = nil) {
+        self.name = name
+        self.body = body
+        self.shortcut = shortcut
+    }
+
+    public var sublayers: [any Layer<Scalar>] { [body] + (shortcut.map { [$0] } ?? []) }
+
+    // x → body(x) + shortcut(x), which must have the same shape.
+    public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
+        let main = body.forward(input, mode: mode)
+        let skip = shortcut?.forward(input, mode: mode) ?? input
+        checkShape(main.shape == skip.shape, name, "body gives \(main.shape) but shortcut gives \(skip.shape)")
+        let output = self.output.reuse(shape: main.shape)
+        add(main.data, skip.data, into: output.data, count: output.count)
+        return output
+    }
+
+    // dy → dx = body.backward(dy) + shortcut.backward(dy)
+    public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+        let viaBody = body.backward(outputGradient)
+        let viaShortcut = shortcut?.backward(outputGradient) ?? outputGradient
+        let inputGradient = self.inputGradient.reuse(shape: viaBody.shape)
+        add(viaBody.data, viaShortcut.data, into: inputGradient.data, count: inputGradient.count)
+        return inputGradient
+    }
+}

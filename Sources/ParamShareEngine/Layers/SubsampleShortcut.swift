@@ -1,0 +1,48 @@
+/// He et al.'s option-A shortcut: keep every `stride`-th pixel and zero-pad the channels evenly.
+///
+/// It has no parameters, which is why the CIFAR ResNets' parameter counts (ResNet-20: 269,722)
+/// include no shortcut weights. With `outChannels = 2·inChannels` it matches the common PyTorch
+/// `F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, planes // 4, planes // 4))`.
+public final class SubsampleShortcut<Scalar: EngineScalar>: Layer {
+    public let name: String
+    public let inChannels: Int
+    public let outChannels: Int
+    public let stride: Int
+
+    private var inputShape: [Int] = []
+    private var output: Tensor<Scalar>?
+    private var inputGradient: Tensor<Scalar>?
+
+    public init(name: String, inChannels: Int, outChannels: Int, stride: Int) {
+        precondition(outChannels >= inChannels && (outChannels - inChannels) % 2 == 0 && stride > 0,
+                     "\(name): needs an even channel increase and a positive stride")
+        self.name = name
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.stride = stride
+    }
+
+    private var padBefore: Int { (outChannels - inChannels) / 2 }
+
+    // x [N, Cin, H, W] → y [N, Cout, ⌈H/s⌉, ⌈W/s⌉]
+    public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
+        checkShape(input.shape.count == 4 && input.shape[1] == inChannels, name, "expected [N, \(inChannels), H, W], got \(input.shape)")
+        inputShape = input.shape
+        let (items, height, width) = (input.shape[0], input.shape[2], input.shape[3])
+        let output = self.output.reuse(shape: [items, outChannels, (height + stride - 1) / stride, (width + stride - 1) / stride])
+        subsampleAndPadChannels(input.data, items: items, inChannels: inChannels, height: height, width: width,
+                                stride: stride, outChannels: outChannels, padBefore: padBefore, into: output.data)
+        return output
+    }
+
+    // dy [N, Cout, Ho, Wo] → dx [N, Cin, H, W]
+    public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard let output else { preconditionFailure("\(name): backward called before forward") }
+        checkShape(outputGradient.shape == output.shape, name, "output gradient \(outputGradient.shape) does not match \(output.shape)")
+        let inputGradient = self.inputGradient.reuse(shape: inputShape)
+        subsampleAndPadChannelsBackward(outputGradient.data, items: inputShape[0], inChannels: inChannels,
+                                        height: inputShape[2], width: inputShape[3], stride: stride,
+                                        outChannels: outChannels, padBefore: padBefore, into: inputGradient.data)
+        return inputGradient
+    }
+}

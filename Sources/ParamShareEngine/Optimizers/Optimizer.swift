@@ -1,0 +1,41 @@
+/// Parameters that share optimiser settings, such as "no weight decay on batch norm and biases".
+public struct ParameterGroup<Scalar: EngineScalar> {
+    public var parameters: [Parameter<Scalar>]
+    /// The L2 (SGD) or decoupled (AdamW) weight decay λ for this group.
+    public var weightDecay: Double
+
+    public init(parameters: [Parameter<Scalar>], weightDecay: Double) {
+        self.parameters = parameters
+        self.weightDecay = weightDecay
+    }
+
+    /// Two groups: kernels and banks with `weightDecay`, batch-norm parameters and biases without.
+    ///
+    /// Decaying γ, β and biases pulls them toward zero for no regularising benefit, which is why
+    /// most CIFAR and ImageNet recipes exclude them.
+    public static func standard(_ parameters: [Parameter<Scalar>], weightDecay: Double) -> [ParameterGroup] {
+        let exempt: Set<ParameterRole> = [.normalization, .bias]
+        return [
+            ParameterGroup(parameters: parameters.filter { !exempt.contains($0.role) }, weightDecay: weightDecay),
+            ParameterGroup(parameters: parameters.filter { exempt.contains($0.role) }, weightDecay: 0),
+        ]
+    }
+}
+
+/// Updates parameters from their accumulated gradients.
+public protocol Optimizer<Scalar>: AnyObject {
+    associatedtype Scalar: EngineScalar
+    /// The learning rate of the next step; a schedule sets it before each step.
+    var learningRate: Double { get set }
+    /// The groups this optimiser updates.
+    var groups: [ParameterGroup<Scalar>] { get }
+    /// Applies one update to every parameter of every group.
+    func step()
+}
+
+extension Optimizer {
+    /// Sets every gradient to zero, ready for the next backward pass.
+    public func zeroGradients() {
+        for group in groups { for parameter in group.parameters { parameter.zeroGradient() } }
+    }
+}

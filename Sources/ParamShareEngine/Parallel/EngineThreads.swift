@@ -1,0 +1,66 @@
+import CNumerics
+import Dispatch
+import Foundation
+import Synchronization
+
+/// How many threads the engine's kernels use.
+///
+/// The engine parallelises over the batch itself and keeps OpenBLAS single-threaded: many
+/// small per-image GEMMs run concurrently, and an OpenBLAS that also spawned threads would
+/// oversubscribe the cores. With one thread every reduction runs in a fixed order, so a seed
+/// gives bit-identical results.
+public enum EngineThreads {
+    private static let current = Atomic<Int>(defaultCount)
+
+    /// Both cores by default; `PARAMSHARE_THREADS` overrides.
+    private static var defaultCount: Int {
+        if let text = ProcessInfo.processInfo.environment["PARAMSHARE_THREADS"], let value = Int(text), value > 0 {
+            return value
+        }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// The number of threads kernels split their work over. Set it before training starts.
+    public static var count: Int {
+        get {
+            configureBLASOnce()
+            return current.load(ordering: .relaxed)
+        }
+        set {
+            precondition(newValue >= 1, "thread count must be at least 1, got \(newValue)")
+            configureBLASOnce()
+            current.store(newValue, ordering: .relaxed)
+        }
+    }
+
+    private static let blasConfigured: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    private static func configureBLASOnce() {
+        _ = blasConfigured
+    }
+
+    /// Runs `body(chunk, range)` for `threads` contiguous chunks of `0..<total`, concurrently.
+    ///
+    /// Chunk boundaries depend only on `total` and the thread count, so per-chunk partial
+    /// results can be reduced in a fixed order.
+    static func forEachChunk(of total: Int, threads: Int = count, _ body: @Sendable (Int, Range<Int>) -> Void) {
+        let chunks = max(1, min(threads, total))
+        if chunks == 1 {
+            body(0, 0..<total)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            body(chunk, chunkRange(chunk, of: chunks, total: total))
+        }
+    }
+
+    /// The `chunk`-th of `chunks` nearly equal contiguous pieces of `0..<total`.
+    static func chunkRange(_ chunk: Int, of chunks: Int, total: Int) -> Range<Int> {
+        let base = total / chunks, extra = total % chunks
+        let start = chunk * base + min(chunk, extra)
+        return start..<(start + base + (chunk < extra ? 1 : 0))
+    }
+}

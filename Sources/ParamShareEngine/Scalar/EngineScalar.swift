@@ -1,0 +1,52 @@
+import CNumerics
+import RealModule
+
+/// A floating-point type the engine can compute in: `Float` for training, `Double` for checks.
+///
+/// The engine is generic so that every gradient can be checked against finite differences in
+/// `Double`, where a central difference is accurate to about 1e-10 rather than Float's 1e-4.
+/// Element loops live in kernels specialised for both conformers, so generic layer code only
+/// orchestrates and never runs a per-element loop through unspecialised generics.
+public protocol EngineScalar: BinaryFloatingPoint, Real, Sendable {
+    /// `C = alpha · op(A) · op(B) + beta · C` for row-major matrices, through CBLAS.
+    ///
+    /// - Parameters:
+    ///   - transposeA: use `Aᵀ` (A is stored k × m) instead of `A` (m × k).
+    ///   - transposeB: use `Bᵀ` (B is stored n × k) instead of `B` (k × n).
+    ///   - m: rows of `op(A)` and `C`.
+    ///   - n: columns of `op(B)` and `C`.
+    ///   - k: columns of `op(A)`, rows of `op(B)`.
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+extension Float: EngineScalar {
+    @inlinable
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Double: EngineScalar {
+    @inlinable
+    public static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

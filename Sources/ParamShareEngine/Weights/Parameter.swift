@@ -1,0 +1,47 @@
+/// What a trainable tensor is for, which decides defaults such as weight decay.
+public enum ParameterRole: String, Sendable, CaseIterable {
+    /// A dense convolution or linear kernel.
+    case weight
+    /// An additive bias.
+    case bias
+    /// A batch-norm scale (γ) or shift (β).
+    case normalization
+    /// A shared bank from which a generator produces kernels.
+    case bank
+}
+
+/// A trainable tensor together with the gradient that backward passes accumulate into.
+// Unchecked: kernels on several threads write disjoint ranges of one gradient.
+public final class Parameter<Scalar: EngineScalar>: @unchecked Sendable {
+    /// A name unique within its model, such as `stage1.block0.bn1.gamma`.
+    public let name: String
+    /// What the parameter is for.
+    public let role: ParameterRole
+    /// The current values.
+    public let value: Tensor<Scalar>
+    /// dL/d(value), accumulated by backward passes until `zeroGradient()`.
+    public let gradient: Tensor<Scalar>
+
+    /// Creates a parameter of the given shape, filled with `initialValue`.
+    public init(name: String, role: ParameterRole, shape: [Int], initialValue: Scalar = 0) {
+        self.name = name
+        self.role = role
+        self.value = Tensor(shape: shape, repeating: initialValue)
+        self.gradient = Tensor(shape: shape)
+    }
+
+    /// Sets the accumulated gradient to zero: the one explicit zeroing step of a training step.
+    public func zeroGradient() {
+        gradient.zero()
+    }
+}
+
+extension Array {
+    /// The parameters with duplicates (the same object reached twice) removed, first occurrence kept.
+    ///
+    /// A bank shared by many layers is reached once per layer; an optimiser must step it once.
+    public func uniqued<Scalar>() -> [Parameter<Scalar>] where Element == Parameter<Scalar> {
+        var seen = Set<ObjectIdentifier>()
+        return filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import ParamShare
+import ParamShareEngine
+
+/// `sweep bench`: training and inference throughput, to compare against PyTorch CPU.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training and inference throughput on random CIFAR-shaped input.",
+        discussion: """
+            Runs the same protocol as Benchmarks/pytorch_reference.py, which takes the same flags.
+            Compare the two as a ratio (ours / PyTorch) measured on the same machine, one at a time.
+
+            Example:
+              swift run -c release sweep bench --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
+            """
+    )
+
+    @Option(help: "Comma-separated models: mlp, lenet5, resnet8, resnet20, resnet56 (any resnet 6n+2).")
+    var models: String = "mlp,lenet5,resnet8,resnet20,resnet56"
+
+    @Option(help: "Images per step.")
+    var batchSize: Int = 128
+
+    @Option(help: "Engine threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Unmeasured steps before timing.")
+    var warmupSteps: Int = 3
+
+    @Option(help: "Measured steps.")
+    var steps: Int = 20
+
+    @Flag(help: "Print one JSON object per model and line instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        guard steps > 0, warmupSteps >= 0 else { throw ValidationError("--steps must be positive and --warmup-steps not negative") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        _ = try architectures()
+    }
+
+    private func architectures() throws -> [Architecture] {
+        try models.split(separator: ",").map { name in
+            guard let architecture = Architecture(name: String(name)) else {
+                throw ValidationError("unknown model '\(name)'; use mlp, lenet5, or resnetD with D = 6n+2 (resnet8, resnet20, resnet56)")
+            }
+            return architecture
+        }
+    }
+
+    func run() throws {
+        if let threads { EngineThreads.count = threads }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        if !json {
+            print("model       batch  threads  train img/s  inference img/s  parameters")
+        }
+        for architecture in try architectures() {
+            let result = ThroughputBenchmark(architecture: architecture, batchSize: batchSize, warmupSteps: warmupSteps,
+                                             measuredSteps: steps).run()
+            if json {
+                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            } else {
+                print(result.model.padding(toLength: 10, withPad: " ", startingAt: 0),
+                      String(format: "%6d  %7d  %11.1f  %15.1f  %10d", result.batchSize, result.threads,
+                             result.trainImagesPerSecond, result.inferenceImagesPerSecond, result.parameters))
+            }
+        }
+    }
+}

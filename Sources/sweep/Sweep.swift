@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `sweep` command: parameter-budget sweeps and the tools around them.
+@main
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Train and compare parameter-sharing models on the CPU.",
+        subcommands: [Bench.self]
+    )
+}

@@ -1,0 +1,51 @@
+import ParamShareEngine
+import Testing
+import TestSupport
+
+@Suite("Pooling and reshaping")
+struct PoolingTests {
+    @Test("max pool backward matches central differences", arguments: [(2, 2), (3, 2), (2, 1)])
+    func maxPoolGradients(kernel: Int, stride: Int) {
+        let report = GradientCheck().run(MaxPool2D<Double>(name: "pool", kernelSize: kernel, stride: stride), inputShape: [2, 3, 7, 6])
+        #expect(report.worst < 1e-6, "\(report)")
+    }
+
+    @Test("max pool picks each window's maximum")
+    func maxPoolValues() {
+        let input = Tensor<Float>(shape: [1, 1, 2, 4], scalars: [1, 5, -1, -3, 2, 0, -2, -4])
+        let output = MaxPool2D<Float>(name: "pool", kernelSize: 2).forward(input, mode: .training)
+        #expect(output.shape == [1, 1, 1, 2])
+        #expect(output.scalars == [5, -1])
+    }
+
+    @Test("average pool backward matches central differences", arguments: [(2, 2), (3, 1)])
+    func averagePoolGradients(kernel: Int, stride: Int) {
+        let report = GradientCheck().run(AveragePool2D<Double>(name: "pool", kernelSize: kernel, stride: stride), inputShape: [2, 2, 5, 6])
+        #expect(report.worst < 1e-6, "\(report)")
+    }
+
+    @Test("average pool averages each window")
+    func averagePoolValues() {
+        let input = Tensor<Float>(shape: [1, 1, 2, 4], scalars: [1, 5, -1, -3, 2, 0, -2, -4])
+        let output = AveragePool2D<Float>(name: "pool", kernelSize: 2).forward(input, mode: .training)
+        #expect(output.scalars == [2, -2.5])
+    }
+
+    @Test("global average pool backward matches central differences")
+    func globalAveragePoolGradients() {
+        let report = GradientCheck().run(GlobalAveragePool<Double>(name: "gap"), inputShape: [3, 4, 3, 5])
+        #expect(report.worst < 1e-6, "\(report)")
+    }
+
+    @Test("flatten is a view in both directions")
+    func flatten() {
+        let layer = Flatten<Double>(name: "flatten")
+        let report = GradientCheck().run(layer, inputShape: [2, 3, 2, 2])
+        #expect(report.worst < 1e-6, "\(report)")
+        let input = Tensor<Double>(shape: [2, 3, 2, 2])
+        let output = layer.forward(input, mode: .training)
+        #expect(output.shape == [2, 12])
+        #expect(output.data == input.data)
+        #expect(layer.backward(output).shape == [2, 3, 2, 2])
+    }
+}
