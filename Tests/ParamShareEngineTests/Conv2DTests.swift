@@ -21,6 +21,9 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
         .init(items: 2, inChannels: 3, outChannels: 5, height: 5, width: 5, kernelSize: 1, stride: 2, padding: 0, hasBias: true),
         .init(items: 2, inChannels: 2, outChannels: 3, height: 3, width: 5, kernelSize: 1, stride: 1, padding: 1, hasBias: false),
         .init(items: 2, inChannels: 1, outChannels: 2, height: 9, width: 9, kernelSize: 5, stride: 2, padding: 2, hasBias: true),
+        .init(items: 2, inChannels: 2, outChannels: 3, height: 7, width: 5, kernelSize: 3, stride: 1, padding: 1, hasBias: false),
+        .init(items: 2, inChannels: 2, outChannels: 2, height: 5, width: 7, kernelSize: 5, stride: 1, padding: 2, hasBias: true),
+        .init(items: 1, inChannels: 1, outChannels: 2, height: 3, width: 3, kernelSize: 5, stride: 1, padding: 2, hasBias: false),
     ]
 
     func makeLayer<Scalar: EngineScalar>(seed: UInt64) -> Conv2D<Scalar> {

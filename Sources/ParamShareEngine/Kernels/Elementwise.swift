@@ -3,6 +3,23 @@ import RealModule
 // Elementwise kernels. Each is specialised for Float and Double, so generic layers call
 // vectorised loops rather than unspecialised per-element code.
 
+/// Sets `count` scalars to `value`.
+///
+/// Generic code must call this rather than `UnsafeMutablePointer.update(repeating:count:)`,
+/// which, unspecialised, copies element by element through value witnesses.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func fill<Scalar: EngineScalar>(_ x: UnsafeMutablePointer<Scalar>, with value: Scalar, count: Int) {
+    x.update(repeating: value, count: count)
+}
+
+/// Copies `count` scalars from `source` to `destination`; for the same reason as `fill`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func copyScalars<Scalar: EngineScalar>(from source: UnsafePointer<Scalar>, to destination: UnsafeMutablePointer<Scalar>, count: Int) {
+    destination.update(from: source, count: count)
+}
+
 /// `y[i] += alpha · x[i]` for `count` scalars.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
@@ -37,7 +54,12 @@ func reluBackward<Scalar: EngineScalar>(
     output y: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>,
     into dx: UnsafeMutablePointer<Scalar>, count: Int
 ) {
-    for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+    // Both loads happen unconditionally so the compiler emits a select, not a branch that
+    // mispredicts on half of all activations.
+    for i in 0..<count {
+        let gradient = dy[i]
+        dx[i] = y[i] > 0 ? gradient : 0
+    }
 }
 
 /// Adds `bias[c]` to every element of each channel plane: `x` is `[items, channels, plane]`.

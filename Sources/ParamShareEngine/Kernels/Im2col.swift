@@ -32,12 +32,17 @@ func im2col<Scalar: EngineScalar>(
     _ image: UnsafePointer<Scalar>, _ g: WindowGeometry, into columns: UnsafeMutablePointer<Scalar>
 ) {
     let outW = g.outputWidth, outH = g.outputHeight
+    let preservesWidth = g.stride == 1 && outW == g.width
     for c in 0..<g.channels {
         let plane = image + c * g.height * g.width
         for ki in 0..<g.kernelHeight {
             for kj in 0..<g.kernelWidth {
                 let row = columns + ((c * g.kernelHeight + ki) * g.kernelWidth + kj) * g.outputPlane
                 let valid = g.validOutputColumns(kernelColumn: kj)
+                if preservesWidth {
+                    copyShiftedPlane(plane, g, kernelRow: ki, kernelColumn: kj, validColumns: valid, into: row)
+                    continue
+                }
                 for oh in 0..<outH {
                     let out = row + oh * outW
                     let ih = oh * g.stride - g.padding + ki
@@ -56,6 +61,34 @@ func im2col<Scalar: EngineScalar>(
                 }
             }
         }
+    }
+}
+
+/// One im2col row of a stride-1 convolution whose output is as wide as its input.
+///
+/// Such a row is the input plane shifted by one constant offset, so the valid rows are a single
+/// contiguous copy (one memmove instead of one per output row, which dominated for 32-wide
+/// planes); only the columns that the shift wrapped around the edges are then zeroed.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func copyShiftedPlane<Scalar: EngineScalar>(
+    _ plane: UnsafePointer<Scalar>, _ g: WindowGeometry, kernelRow ki: Int, kernelColumn kj: Int,
+    validColumns valid: Range<Int>, into row: UnsafeMutablePointer<Scalar>
+) {
+    let width = g.width, outH = g.outputHeight
+    // Output rows whose input row oh − padding + ki lies inside the image.
+    let firstRow = min(max(g.padding - ki, 0), outH)
+    let endRow = max(min(g.height + g.padding - ki, outH), firstRow)
+    let offset = (ki - g.padding) * width + (kj - g.padding)
+    // Clip the span so that no read leaves the plane; what the clip drops are wrapped columns.
+    let lo = max(firstRow * width, -offset), hi = min(endRow * width, g.height * width - offset)
+    if hi > lo { (row + lo).update(from: plane + lo + offset, count: hi - lo) }
+    row.update(repeating: 0, count: firstRow * width)
+    (row + endRow * width).update(repeating: 0, count: (outH - endRow) * width)
+    for oh in firstRow..<endRow {
+        let out = row + oh * width
+        for ow in 0..<valid.lowerBound { out[ow] = 0 }
+        for ow in valid.upperBound..<width { out[ow] = 0 }
     }
 }
 

@@ -158,7 +158,7 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
                     Scalar.gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.outputPlane, k: outChannels,
                                 alpha: 1, a: weight.data, lda: g.columnRows, b: gradient, ldb: g.outputPlane,
                                 beta: 0, c: columns[chunk].data, ldc: g.outputPlane)
-                    imageGradient.update(repeating: 0, count: inItem)
+                    fill(imageGradient, with: 0, count: inItem)
                     col2imAccumulate(columns[chunk].data, g, into: imageGradient)
                 }
             }

@@ -27,7 +27,7 @@ public final class Tensor<Scalar: EngineScalar>: @unchecked Sendable {
     public convenience init(shape: [Int], scalars: [Scalar]) {
         self.init(shape: shape)
         precondition(scalars.count == count, "\(scalars.count) scalars do not fill shape \(shape)")
-        scalars.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+        scalars.withUnsafeBufferPointer { copyScalars(from: $0.baseAddress!, to: data, count: count) }
     }
 
     private init(shape: [Int], sharing storage: TensorStorage<Scalar>, offset: Int) {
@@ -59,13 +59,13 @@ public final class Tensor<Scalar: EngineScalar>: @unchecked Sendable {
 
     /// Sets every scalar to zero.
     public func zero() {
-        data.update(repeating: 0, count: count)
+        fill(data, with: 0, count: count)
     }
 
     /// Copies the scalars of `source`, which must have the same count.
     public func copy(from source: Tensor<Scalar>) {
         precondition(source.count == count, "cannot copy \(source.shape) into \(shape)")
-        data.update(from: source.data, count: count)
+        copyScalars(from: source.data, to: data, count: count)
     }
 
     /// A view of the items `range` along the first dimension, sharing storage.
@@ -92,7 +92,8 @@ final class TensorStorage<Scalar: EngineScalar>: @unchecked Sendable {
     init(count: Int, repeating value: Scalar) {
         self.count = count
         base = .allocate(capacity: max(count, 1))
-        base.initialize(repeating: value, count: count)
+        // Scalars are trivial types, so filling uninitialised memory is initialising it.
+        fill(base, with: value, count: count)
     }
 
     deinit {
