@@ -19,6 +19,11 @@ let package = Package(
             name: "CNumerics",
             providers: [.apt(["libgsl-dev", "libopenblas-dev"])]
         ),
+        // zlib, to read gzipped data files (MNIST's official .gz files) as they are.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "ParamShareEngine",
             dependencies: [
@@ -28,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "ParamShare",
-            dependencies: ["ParamShareEngine"]
+            dependencies: ["ParamShareEngine", "CZlib"]
         ),
         .executableTarget(
             name: "sweep",
