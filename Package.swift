@@ -33,7 +33,10 @@ let package = Package(
         ),
         .target(
             name: "ParamShare",
-            dependencies: ["ParamShareEngine", "CZlib"]
+            dependencies: ["ParamShareEngine", "CZlib"],
+            // The UCI optical digits test set (CC BY 4.0): the default data set, so the main
+            // job runs with no download.
+            resources: [.copy("Resources/digits.csv.gz")]
         ),
         .executableTarget(
             name: "sweep",
@@ -53,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParamShareTests",
-            dependencies: ["ParamShare", "TestSupport"]
+            dependencies: ["ParamShare", "TestSupport", "CZlib"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,11 @@
 #!/usr/bin/env python3
-"""PyTorch CPU reference for the Swift training engine's throughput benchmark.
+"""PyTorch CPU reference for the Swift training engine: throughput and training.
+
+Two modes. The default (also spelt `bench`) is the throughput benchmark; `train`
+trains ResNet-20 on a CIFAR-10 subset with a fixed recipe that the Swift engine
+implements too, so that the two test accuracies can be compared.
+
+Benchmark mode:
 
 Measures, for each model, training throughput (zero_grad, forward,
 cross-entropy, backward, SGD step with Nesterov momentum and weight decay, in
@@ -11,17 +17,46 @@ Run:
     python3 Benchmarks/pytorch_reference.py \
         --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
     python3 Benchmarks/pytorch_reference.py --self-check   # parameter counts only
+    python3 Benchmarks/pytorch_reference.py bench --models resnet8 --json  # same as without `bench`
 
 Absolute times depend on the machine, its load and the PyTorch build. Report
 ratios (Swift images/s divided by PyTorch images/s, measured on the same
 machine with the same thread count), not absolute numbers.
+
+Training mode:
+    python3 Benchmarks/pytorch_reference.py train \
+        --data-dir ../shared/datasets/cifar10/cifar-10-batches-bin --seeds 0,1 --json
+
+The recipe (keep it in step with the Swift engine's):
+  * ResNet-20 as `resnet20` above (option-A shortcuts); every Conv2d weight
+    kaiming_normal_(mode="fan_out", nonlinearity="relu"), BatchNorm weight 1 and
+    bias 0, the final Linear with PyTorch's default initialisation.
+  * CIFAR-10 binary files (records of 1 label byte + 3072 pixel bytes, R, G, B
+    planes of 32x32 row-major). Training set: the first --train-limit records of
+    data_batch_1.bin, data_batch_2.bin, ...; test set: all of test_batch.bin.
+  * Pixels byte/255, then (x - mean) / std per channel, with mean and population
+    std (ddof=0) over all pixels of the training subset, computed in float64.
+  * Training augmentation per image and epoch: zero-pad 4 on each side (in
+    normalised space), random 32x32 crop (offsets 0..8 on both axes), then a
+    horizontal flip with probability 0.5.
+  * Batches of 128, reshuffled every epoch, last partial batch kept.
+  * F.cross_entropy; SGD, momentum 0.9, Nesterov, weight decay 5e-4 on conv and
+    linear weights only (BatchNorm parameters and the Linear bias get none).
+  * Learning rate set before every step: linear warm-up from 0.01 to 0.1 over
+    round(0.15 * total steps), then cosine from 0.1 down to 1e-4.
+  * Test accuracy after every epoch, eval mode, batches of 1000.
+With --json each seed prints one JSON line on stdout; per-epoch progress and
+the mean final test accuracy over the seeds go to stderr.
 """
 
 import argparse
 import json
+import math
+import os
 import sys
 import time
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -161,11 +196,302 @@ def self_check():
         print(f"{name:<10} {got:>10,} parameters  {status}")
     return 0 if ok else 1
 
+# ---------------------------------------------------------------------------
+# Training mode: ResNet-20 on a CIFAR-10 subset with a fixed recipe.
+# ---------------------------------------------------------------------------
+
+CIFAR_IMAGE_BYTES = 3 * 32 * 32
+CIFAR_RECORD_BYTES = 1 + CIFAR_IMAGE_BYTES
+CIFAR_RECORDS_PER_FILE = 10_000
+CIFAR_TRAIN_FILES = [f"data_batch_{i}.bin" for i in range(1, 6)]
+CIFAR_TEST_FILE = "test_batch.bin"
+CIFAR_FORMAT = (f"CIFAR-10 binary version: records of {CIFAR_RECORD_BYTES} bytes "
+                f"(1 label byte 0..9, then 3072 pixel bytes: R, G, B planes of 32x32, "
+                f"row-major), e.g. data_batch_1.bin .. data_batch_5.bin and test_batch.bin "
+                f"from cifar-10-binary.tar.gz")
+
+TRAIN_BATCH_SIZE = 128
+TRAIN_LR_PEAK = 0.1
+TRAIN_LR_START = 0.01
+TRAIN_LR_END = 1e-4
+TRAIN_WARMUP_FRACTION = 0.15
+TRAIN_MOMENTUM = 0.9
+TRAIN_WEIGHT_DECAY = 5e-4
+TRAIN_PAD = 4
+EVAL_BATCH_SIZE = 1000
+
+
+class DataError(Exception):
+    """A data file is missing or not in the CIFAR-10 binary format."""
+
+
+def read_cifar_file(path, max_records=None):
+    """Labels (int64, n) and pixels (uint8, n x 3072) of one CIFAR-10 binary file."""
+    if not os.path.isfile(path):
+        raise DataError(f"missing file {path}; expected {CIFAR_FORMAT}")
+    size = os.path.getsize(path)
+    if size == 0 or size % CIFAR_RECORD_BYTES != 0:
+        raise DataError(f"{path} has {size:,} bytes, which is not a positive multiple of "
+                        f"{CIFAR_RECORD_BYTES}; expected {CIFAR_FORMAT}")
+    records = size // CIFAR_RECORD_BYTES
+    if max_records is not None:
+        records = min(records, max_records)
+    raw = np.fromfile(path, dtype=np.uint8, count=records * CIFAR_RECORD_BYTES)
+    raw = raw.reshape(records, CIFAR_RECORD_BYTES)
+    labels = raw[:, 0].astype(np.int64)
+    bad = np.flatnonzero(labels >= NUM_CLASSES)
+    if bad.size:
+        raise DataError(f"{path}: record {bad[0]} has label byte {labels[bad[0]]}, outside "
+                        f"0..{NUM_CLASSES - 1}; expected {CIFAR_FORMAT}")
+    return labels, raw[:, 1:]
+
+
+def load_cifar10(data_dir, train_limit):
+    """The first train_limit training records and the whole test set, as uint8."""
+    if not os.path.isdir(data_dir):
+        raise DataError(f"data directory {data_dir} does not exist; expected a folder "
+                        f"holding the {CIFAR_FORMAT}")
+    labels, pixels, remaining = [], [], train_limit
+    for name in CIFAR_TRAIN_FILES:
+        if remaining <= 0:
+            break
+        y, x = read_cifar_file(os.path.join(data_dir, name), remaining)
+        labels.append(y)
+        pixels.append(x)
+        remaining -= len(y)
+    if remaining > 0:
+        raise DataError(f"--train-limit {train_limit} exceeds the {train_limit - remaining:,} "
+                        f"training records in {', '.join(CIFAR_TRAIN_FILES)} under {data_dir}")
+    test_y, test_x = read_cifar_file(os.path.join(data_dir, CIFAR_TEST_FILE))
+    return np.concatenate(labels), np.concatenate(pixels), test_y, test_x
+
+
+def channel_statistics(train_pixels):
+    """Per-channel mean and population std (ddof=0) of byte/255, in float64."""
+    planes = train_pixels.reshape(-1, 3, 32 * 32)
+    mean, std = np.empty(3), np.empty(3)
+    for c in range(3):
+        plane = planes[:, c, :].astype(np.float64) / 255.0
+        mean[c], std[c] = plane.mean(), plane.std(ddof=0)
+    return mean, std
+
+
+def normalise(pixels, mean, std):
+    """uint8 n x 3072 -> float32 tensor n x 3 x 32 x 32 of (byte/255 - mean) / std."""
+    planes = pixels.reshape(-1, 3, 32, 32)
+    out = np.empty(planes.shape, dtype=np.float32)
+    for c in range(3):
+        out[:, c] = (planes[:, c].astype(np.float64) / 255.0 - mean[c]) / std[c]
+    return torch.from_numpy(out)
+
+
+def augment(images, rng=np.random):
+    """Zero-pad 4, random 32x32 crop, horizontal flip with p = 0.5, per image.
+
+    One gather for the whole batch: output pixel (b, c, i, j) is padded pixel
+    (b, c, oy[b] + i, ox[b] + j), or (b, c, oy[b] + i, ox[b] + 31 - j) if flipped.
+    """
+    n, _, h, w = images.shape
+    padded = F.pad(images, (TRAIN_PAD, TRAIN_PAD, TRAIN_PAD, TRAIN_PAD))
+    offsets = torch.from_numpy(rng.randint(0, 2 * TRAIN_PAD + 1, size=(n, 2)))
+    flips = torch.from_numpy(rng.random_sample(n) < 0.5)
+    rows = offsets[:, 0:1] + torch.arange(h)                               # n x h
+    cols = offsets[:, 1:2] + torch.where(flips[:, None], torch.arange(w - 1, -1, -1),
+                                         torch.arange(w))                  # n x w
+    return padded[torch.arange(n)[:, None, None, None],
+                  torch.arange(images.shape[1])[None, :, None, None],
+                  rows[:, None, :, None],
+                  cols[:, None, None, :]]
+
+
+def build_training_model():
+    model = build_model("resnet20")
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+    return model  # nn.Linear keeps PyTorch's default initialisation
+
+
+def parameter_groups(model):
+    """Weight decay on conv and linear weights; none on BatchNorm and biases."""
+    decay, no_decay = [], []
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            decay.append(m.weight)
+            if m.bias is not None:
+                no_decay.append(m.bias)
+        elif isinstance(m, nn.BatchNorm2d):
+            no_decay.extend([m.weight, m.bias])
+    assert len(decay) + len(no_decay) == len(list(model.parameters()))
+    return [{"params": decay, "weight_decay": TRAIN_WEIGHT_DECAY},
+            {"params": no_decay, "weight_decay": 0.0}]
+
+
+def learning_rate(step, total_steps):
+    """Linear warm-up 0.01 -> 0.1 over round(0.15 * total), then cosine 0.1 -> 1e-4."""
+    warmup = round(TRAIN_WARMUP_FRACTION * total_steps)
+    if step < warmup:
+        return TRAIN_LR_START + (TRAIN_LR_PEAK - TRAIN_LR_START) * step / max(warmup - 1, 1)
+    progress = min((step - warmup) / max(total_steps - warmup - 1, 1), 1.0)
+    return TRAIN_LR_END + (TRAIN_LR_PEAK - TRAIN_LR_END) * (1 + math.cos(math.pi * progress)) / 2
+
+
+def evaluate(model, images, labels):
+    model.eval()
+    correct = 0
+    with torch.inference_mode():
+        for i in range(0, len(images), EVAL_BATCH_SIZE):
+            logits = model(images[i:i + EVAL_BATCH_SIZE])
+            correct += (logits.argmax(1) == labels[i:i + EVAL_BATCH_SIZE]).sum().item()
+    return correct / len(images)
+
+
+def train_one_seed(seed, data, epochs, batch_size):
+    train_x, train_y, test_x, test_y = data
+    start = time.perf_counter()
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    model = build_training_model()
+    optimizer = torch.optim.SGD(parameter_groups(model), lr=TRAIN_LR_START,
+                                momentum=TRAIN_MOMENTUM, nesterov=True)
+    n = len(train_x)
+    steps_per_epoch = -(-n // batch_size)  # last partial batch kept
+    total_steps = epochs * steps_per_epoch
+    step, accuracies, epoch_loss = 0, [], float("nan")
+    for epoch in range(1, epochs + 1):
+        epoch_start = time.perf_counter()
+        model.train()
+        order = torch.from_numpy(np.random.permutation(n))
+        losses = []
+        for i in range(0, n, batch_size):
+            index = order[i:i + batch_size]
+            images, labels = augment(train_x[index]), train_y[index]
+            lr = learning_rate(step, total_steps)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            optimizer.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(images), labels)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            step += 1
+        epoch_loss = sum(losses) / len(losses)
+        accuracy = evaluate(model, test_x, test_y)
+        accuracies.append(accuracy)
+        print(f"seed {seed} epoch {epoch:>3}/{epochs}  train loss {epoch_loss:.4f}  "
+              f"test accuracy {accuracy:.4f}  lr {lr:.6f}  "
+              f"{time.perf_counter() - epoch_start:.1f} s", file=sys.stderr, flush=True)
+    return {
+        "framework": "pytorch",
+        "torch_version": torch.__version__,
+        "mode": "train",
+        "model": "resnet20",
+        "seed": seed,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "train_images": n,
+        "final_train_loss": epoch_loss,
+        "final_test_accuracy": accuracies[-1],
+        "best_test_accuracy": max(accuracies),
+        "wall_seconds": round(time.perf_counter() - start, 2),
+    }
+
+
+def parse_seeds(text):
+    try:
+        seeds = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}")
+    if not seeds:
+        raise argparse.ArgumentTypeError("expected at least one seed")
+    return seeds
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def parse_train_args(argv):
+    parser = argparse.ArgumentParser(
+        prog=f"{os.path.basename(sys.argv[0])} train",
+        description="Train ResNet-20 on a CIFAR-10 subset with the fixed reference recipe "
+                    "(see the module docstring) and report test accuracy.",
+        epilog="example: python3 Benchmarks/pytorch_reference.py train "
+               "--data-dir ../shared/datasets/cifar10/cifar-10-batches-bin --seeds 0,1 --json",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--data-dir", required=True,
+                        help="folder with CIFAR-10 binary data_batch_*.bin and test_batch.bin")
+    parser.add_argument("--seeds", type=parse_seeds, default="0",
+                        help="comma-separated seeds, one training run each")
+    parser.add_argument("--epochs", type=positive_int, default=10, help="training epochs")
+    parser.add_argument("--train-limit", type=positive_int, default=10_000,
+                        help="training images: the first N records of data_batch_1.bin, 2, ...")
+    parser.add_argument("--batch-size", type=positive_int, default=TRAIN_BATCH_SIZE,
+                        help="training batch size (the recipe uses 128)")
+    parser.add_argument("--threads", type=positive_int, default=2, help="torch intra-op threads")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object per seed instead of a summary")
+    return parser.parse_args(argv)
+
+
+def train_main(argv):
+    args = parse_train_args(argv)
+    try:
+        train_y, train_pixels, test_y, test_pixels = load_cifar10(args.data_dir, args.train_limit)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    mean, std = channel_statistics(train_pixels)
+    data = (normalise(train_pixels, mean, std), torch.from_numpy(train_y),
+            normalise(test_pixels, mean, std), torch.from_numpy(test_y))
+    print(f"PyTorch {torch.__version__}, threads {args.threads}, {len(train_y)} training and "
+          f"{len(test_y)} test images; channel mean {np.round(mean, 4).tolist()}, "
+          f"std {np.round(std, 4).tolist()}", file=sys.stderr, flush=True)
+    results = []
+    for seed in args.seeds:
+        r = train_one_seed(seed, data, args.epochs, args.batch_size)
+        results.append(r)
+        if args.json:
+            print(json.dumps(r), flush=True)
+    mean_final = sum(r["final_test_accuracy"] for r in results) / len(results)
+    if not args.json:
+        print(f"PyTorch {torch.__version__} ResNet-20, {args.epochs} epochs, batch "
+              f"{args.batch_size}, {len(train_y)} training images, threads {args.threads}")
+        print(f"{'seed':>6} {'final loss':>11} {'final acc':>10} {'best acc':>10} {'seconds':>9}")
+        for r in results:
+            print(f"{r['seed']:>6} {r['final_train_loss']:>11.4f} "
+                  f"{r['final_test_accuracy']:>10.4f} {r['best_test_accuracy']:>10.4f} "
+                  f"{r['wall_seconds']:>9.1f}")
+        print(f"mean final test accuracy over {len(results)} seed(s): {mean_final:.4f}")
+    print(f"mean final test accuracy over {len(results)} seed(s) "
+          f"{','.join(str(r['seed']) for r in results)}: {mean_final:.4f}",
+          file=sys.stderr, flush=True)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# Command line: `train`, or the throughput benchmark (default, or `bench`).
+# ---------------------------------------------------------------------------
+
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
+        usage="%(prog)s [bench] [options]  |  %(prog)s train --data-dir DIR [options]",
         description="PyTorch CPU training/inference throughput reference "
-                    "(random CIFAR-shaped data, images per second).",
+                    "(random CIFAR-shaped data, images per second). This is the default "
+                    "mode, also spelt `bench`; `train` trains ResNet-20 on CIFAR-10 "
+                    "(see `%(prog)s train --help`).",
         epilog="example: python3 Benchmarks/pytorch_reference.py "
                "--models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -183,6 +509,11 @@ def parse_args(argv):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["train"]:
+        return train_main(argv[1:])
+    if argv[:1] == ["bench"]:
+        argv = argv[1:]
     args = parse_args(argv)
     if args.self_check:
         return self_check()

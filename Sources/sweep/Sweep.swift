@@ -6,6 +6,7 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Train and compare parameter-sharing models on the CPU.",
-        subcommands: [Bench.self]
+        subcommands: [Run.self, Bench.self],
+        defaultSubcommand: Run.self
     )
 }

@@ -15,6 +15,30 @@ struct ArchitectureTests {
         #expect(model.parameters.reduce(0) { $0 + $1.value.count } == expected)
     }
 
+    @Test("parameter counts split by role add up, from the description alone")
+    func countsByRole() throws {
+        let resnet = try #require(Architecture(name: "resnet20")).describe(inputShape: [3, 32, 32], classes: 10)
+        let counts = resnet.parameterCounts
+        #expect(counts.stem == 432)  // 16 × 3 × 3 × 3
+        #expect(counts.classifier == 650)  // 64 × 10 + 10
+        #expect(counts.batchNorm == 2 * (16 + 3 * 2 * (16 + 32 + 64)))
+        #expect(counts.biases == 0 && counts.linearWeights == 0)
+        #expect(counts.total == 269_722)
+        #expect(resnet.weightedLayers.filter { $0.role == .body }.count == 18)
+        #expect(resnet.weightedLayer(named: "stage2.block0.conv1")?.weightShape == [32, 16, 3, 3])
+        let lenet = try #require(Architecture(name: "lenet5")).describe(inputShape: [1, 8, 8], classes: 10).parameterCounts
+        #expect(lenet.stem == 6 * 25 + 6 && lenet.classifier == 84 * 10 + 10)
+        #expect(lenet.total == lenet.convolutionWeights + lenet.linearWeights + lenet.biases + lenet.stem + lenet.classifier)
+    }
+
+    @Test("wider ResNets scale every stage", arguments: [("resnet20x2", 2), ("resnet32", 1)])
+    func widthMultiplier(name: String, multiplier: Int) throws {
+        let architecture = try #require(Architecture(name: name))
+        let description = architecture.describe(inputShape: [3, 32, 32], classes: 10)
+        #expect(description.weightedLayers.first?.outputs == 16 * multiplier)
+        #expect(description.name == name)
+    }
+
     @Test("names that are not 6n + 2 ResNets or known models are refused", arguments: ["resnet9", "resnet", "vgg16", "resnet2"])
     func unknownNames(name: String) {
         #expect(Architecture(name: name) == nil)

@@ -12,14 +12,17 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
     /// The MLP of the throughput benchmarks: 3072-512-256-10 on CIFAR-shaped input.
     public static let defaultMLP = Architecture.mlp(hiddenWidths: [512, 256])
 
-    /// Parses `mlp`, `lenet5`, or `resnetD` (D = 6n + 2, such as `resnet20`).
+    /// Parses `mlp`, `lenet5`, `resnetD` (D = 6n + 2, such as `resnet20`) or `resnetDxK` (K times wider).
     public init?(name: String) {
         switch name {
         case "mlp": self = .defaultMLP
         case "lenet5": self = .lenet5
         case _ where name.hasPrefix("resnet"):
-            guard let depth = Int(name.dropFirst("resnet".count)), depth >= 8, (depth - 2) % 6 == 0 else { return nil }
-            self = .resnet(depth: depth, widthMultiplier: 1)
+            let parts = name.dropFirst("resnet".count).split(separator: "x", omittingEmptySubsequences: false)
+            guard parts.count <= 2, let depth = Int(parts[0]), depth >= 8, (depth - 2) % 6 == 0 else { return nil }
+            let multiplier = parts.count == 2 ? Int(parts[1]) : 1
+            guard let multiplier, multiplier >= 1 else { return nil }
+            self = .resnet(depth: depth, widthMultiplier: multiplier)
         default: return nil
         }
     }
@@ -32,20 +35,24 @@ public enum Architecture: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Builds the network for inputs `[channels, height, width]` and `classes` outputs, with
-    /// weights drawn from `random`.
-    public func build<Scalar: EngineScalar>(
-        inputShape: [Int], classes: Int, random: RandomSource, as scalar: Scalar.Type = Float.self
-    ) -> Sequential<Scalar> {
+    /// The description of this architecture for inputs `[channels, height, width]` and `classes` outputs.
+    public func describe(inputShape: [Int], classes: Int) -> ModelDescription {
         precondition(inputShape.count == 3, "input shape must be [channels, height, width], got \(inputShape)")
         switch self {
         case let .mlp(hiddenWidths):
-            return buildMLP(inputFeatures: inputShape.reduce(1, *), hiddenWidths: hiddenWidths, classes: classes, random: random)
+            return describeMLP(inputShape: inputShape, hiddenWidths: hiddenWidths, classes: classes)
         case .lenet5:
-            return buildLeNet5(inputShape: inputShape, classes: classes, random: random)
+            return describeLeNet5(inputShape: inputShape, classes: classes)
         case let .resnet(depth, widthMultiplier):
-            return buildCIFARResNet(inputChannels: inputShape[0], blocksPerStage: (depth - 2) / 6,
-                                    widthMultiplier: widthMultiplier, classes: classes, random: random)
+            return describeCIFARResNet(inputShape: inputShape, blocksPerStage: (depth - 2) / 6,
+                                       widthMultiplier: widthMultiplier, classes: classes)
         }
+    }
+
+    /// Builds the network with dense weights drawn from `random`.
+    public func build<Scalar: EngineScalar>(
+        inputShape: [Int], classes: Int, random: RandomSource, as scalar: Scalar.Type = Float.self
+    ) -> Sequential<Scalar> {
+        describe(inputShape: inputShape, classes: classes).build(random: random, as: scalar)
     }
 }

@@ -6,38 +6,44 @@ import ParamShareEngine
 /// so the block convolutions are the only weights besides the stem and the classifier.
 ///
 /// Convolutions are initialised Kaiming-normal with fan-out, as torchvision's ResNets are.
-func buildCIFARResNet<Scalar: EngineScalar>(
-    inputChannels: Int, blocksPerStage: Int, widthMultiplier: Int, classes: Int, random: RandomSource
-) -> Sequential<Scalar> {
+func describeCIFARResNet(inputShape: [Int], blocksPerStage: Int, widthMultiplier: Int, classes: Int) -> ModelDescription {
     let convInit = KaimingInitialization(distribution: .normal, mode: .fanOut)
-    func conv(_ name: String, _ inChannels: Int, _ outChannels: Int, stride: Int = 1) -> Conv2D<Scalar> {
-        Conv2D(name: name, inChannels: inChannels, outChannels: outChannels, kernelSize: 3, stride: stride,
-               padding: 1, initialization: convInit, random: random)
+    func conv(_ name: String, role: WeightedLayer.Role, stage: Int?, block: Int?, _ inputs: Int, _ outputs: Int,
+              stride: Int = 1) -> LayerDescription {
+        .weighted(WeightedLayer(name: name, role: role, stage: stage, block: block,
+                                kind: .convolution(kernelSize: 3, stride: stride, padding: 1),
+                                inputs: inputs, outputs: outputs, hasBias: false, initialization: convInit))
     }
     let widths = [16, 32, 64].map { $0 * widthMultiplier }
-    let stem = conv("stem.conv", inputChannels, widths[0])
-    stem.computesInputGradient = false
-    var layers: [any Layer<Scalar>] = [stem, BatchNorm(name: "stem.bn", channels: widths[0]), ReLU(name: "stem.relu")]
+    var layers: [LayerDescription] = [
+        conv("stem.conv", role: .stem, stage: nil, block: nil, inputShape[0], widths[0]),
+        .batchNorm(name: "stem.bn", channels: widths[0]), .relu(name: "stem.relu"),
+    ]
     var channels = widths[0]
-    for (stage, width) in widths.enumerated() {
+    for (index, width) in widths.enumerated() {
+        let stage = index + 1
         for block in 0..<blocksPerStage {
-            let name = "stage\(stage + 1).block\(block)"
-            let stride = stage > 0 && block == 0 ? 2 : 1
-            let body = Sequential<Scalar>(name: "\(name).body", [
-                conv("\(name).conv1", channels, width, stride: stride), BatchNorm(name: "\(name).bn1", channels: width),
-                ReLU(name: "\(name).relu1"),
-                conv("\(name).conv2", width, width), BatchNorm(name: "\(name).bn2", channels: width),
-            ])
-            let shortcut: (any Layer<Scalar>)? = stride != 1 || channels != width
-                ? SubsampleShortcut(name: "\(name).shortcut", inChannels: channels, outChannels: width, stride: stride)
+            let name = "stage\(stage).block\(block)"
+            let stride = stage > 1 && block == 0 ? 2 : 1
+            let body: [LayerDescription] = [
+                conv("\(name).conv1", role: .body, stage: stage, block: block, channels, width, stride: stride),
+                .batchNorm(name: "\(name).bn1", channels: width), .relu(name: "\(name).relu1"),
+                conv("\(name).conv2", role: .body, stage: stage, block: block, width, width),
+                .batchNorm(name: "\(name).bn2", channels: width),
+            ]
+            let shortcut: LayerDescription? = stride != 1 || channels != width
+                ? .subsampleShortcut(name: "\(name).shortcut", inChannels: channels, outChannels: width, stride: stride)
                 : nil
-            layers += [ResidualBlock(name: name, body: body, shortcut: shortcut), ReLU(name: "\(name).relu")]
+            layers += [.residual(name: name, body: body, shortcut: shortcut), .relu(name: "\(name).relu")]
             channels = width
         }
     }
     layers += [
-        GlobalAveragePool(name: "pool"),
-        Linear<Scalar>(name: "classifier", inFeatures: channels, outFeatures: classes, random: random),
+        .globalAveragePool(name: "pool"),
+        .weighted(WeightedLayer(name: "classifier", role: .classifier, kind: .linear, inputs: channels, outputs: classes,
+                                hasBias: true)),
     ]
-    return Sequential(name: "resnet\(6 * blocksPerStage + 2)", layers)
+    let depth = 6 * blocksPerStage + 2
+    return ModelDescription(name: widthMultiplier == 1 ? "resnet\(depth)" : "resnet\(depth)x\(widthMultiplier)",
+                            inputShape: inputShape, classes: classes, layers: layers)
 }

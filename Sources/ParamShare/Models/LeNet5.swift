@@ -3,31 +3,32 @@ import ParamShareEngine
 /// LeNet-5 (LeCun et al. 1998) in its common modern form: two 5×5 convolutions (6 and 16
 /// channels) with ReLU and 2×2 max pooling, then linear layers of 120 and 84 units.
 ///
-/// The first convolution pads by 2 when the input is smaller than 32×32 (as for 28×28 MNIST
-/// in the original), so 8×8 digits still leave a spatial map after both poolings.
-func buildLeNet5<Scalar: EngineScalar>(inputShape: [Int], classes: Int, random: RandomSource) -> Sequential<Scalar> {
+/// Inputs smaller than 32×32 get a padding of 2 on the first convolution (as 28×28 MNIST did
+/// in the original), and on the second too if the map would otherwise vanish, so 8×8 digits
+/// still leave a 2×2 map for the linear layers.
+func describeLeNet5(inputShape: [Int], classes: Int) -> ModelDescription {
     let (channels, height, width) = (inputShape[0], inputShape[1], inputShape[2])
-    let padding = min(height, width) < 32 ? 2 : 0
-    // conv 5×5 (pad p) → pool 2 → conv 5×5 → pool 2
-    let afterFirst = ((height + 2 * padding - 4) / 2, (width + 2 * padding - 4) / 2)
-    let afterSecond = (max((afterFirst.0 - 4) / 2, 0), max((afterFirst.1 - 4) / 2, 0))
-    let secondPadding = afterSecond.0 == 0 || afterSecond.1 == 0 ? 2 : 0
-    let spatial = ((afterFirst.0 + 2 * secondPadding - 4) / 2, (afterFirst.1 + 2 * secondPadding - 4) / 2)
+    // 5×5 convolution with padding p, then 2×2 pooling.
+    func convolvedAndPooled(_ size: Int, padding: Int) -> Int { (size + 2 * padding - 4) / 2 }
+    let firstPadding = min(height, width) < 32 ? 2 : 0
+    let afterFirst = (convolvedAndPooled(height, padding: firstPadding), convolvedAndPooled(width, padding: firstPadding))
+    let secondPadding = min(afterFirst.0, afterFirst.1) < 6 ? 2 : 0
+    let spatial = (convolvedAndPooled(afterFirst.0, padding: secondPadding), convolvedAndPooled(afterFirst.1, padding: secondPadding))
     precondition(spatial.0 > 0 && spatial.1 > 0, "LeNet-5 needs inputs of at least 4×4, got \(height)×\(width)")
-    let conv1 = Conv2D<Scalar>(name: "conv1", inChannels: channels, outChannels: 6, kernelSize: 5, padding: padding,
-                               hasBias: true, random: random)
-    conv1.computesInputGradient = false
-    let layers: [any Layer<Scalar>] = [
-        conv1, ReLU(name: "conv1.relu"), MaxPool2D(name: "pool1", kernelSize: 2),
-        Conv2D<Scalar>(name: "conv2", inChannels: 6, outChannels: 16, kernelSize: 5, padding: secondPadding,
-                       hasBias: true, random: random),
-        ReLU(name: "conv2.relu"), MaxPool2D(name: "pool2", kernelSize: 2),
-        Flatten(name: "flatten"),
-        Linear<Scalar>(name: "fc1", inFeatures: 16 * spatial.0 * spatial.1, outFeatures: 120, random: random),
-        ReLU(name: "fc1.relu"),
-        Linear<Scalar>(name: "fc2", inFeatures: 120, outFeatures: 84, random: random),
-        ReLU(name: "fc2.relu"),
-        Linear<Scalar>(name: "classifier", inFeatures: 84, outFeatures: classes, random: random),
+    func conv(_ name: String, role: WeightedLayer.Role, _ inputs: Int, _ outputs: Int, padding: Int) -> LayerDescription {
+        .weighted(WeightedLayer(name: name, role: role, kind: .convolution(kernelSize: 5, stride: 1, padding: padding),
+                                inputs: inputs, outputs: outputs, hasBias: true))
+    }
+    func linear(_ name: String, role: WeightedLayer.Role, _ inputs: Int, _ outputs: Int) -> LayerDescription {
+        .weighted(WeightedLayer(name: name, role: role, kind: .linear, inputs: inputs, outputs: outputs, hasBias: true))
+    }
+    let layers: [LayerDescription] = [
+        conv("conv1", role: .stem, channels, 6, padding: firstPadding), .relu(name: "conv1.relu"), .maxPool(name: "pool1", kernelSize: 2),
+        conv("conv2", role: .body, 6, 16, padding: secondPadding), .relu(name: "conv2.relu"), .maxPool(name: "pool2", kernelSize: 2),
+        .flatten(name: "flatten"),
+        linear("fc1", role: .hidden, 16 * spatial.0 * spatial.1, 120), .relu(name: "fc1.relu"),
+        linear("fc2", role: .hidden, 120, 84), .relu(name: "fc2.relu"),
+        linear("classifier", role: .classifier, 84, classes),
     ]
-    return Sequential(name: "lenet5", layers)
+    return ModelDescription(name: "lenet5", inputShape: inputShape, classes: classes, layers: layers)
 }

@@ -1,19 +1,18 @@
 import ParamShareEngine
 
 /// flatten → (linear → ReLU) per hidden width → linear classifier.
-func buildMLP<Scalar: EngineScalar>(
-    inputFeatures: Int, hiddenWidths: [Int], classes: Int, random: RandomSource
-) -> Sequential<Scalar> {
-    var layers: [any Layer<Scalar>] = [Flatten(name: "flatten")]
-    var width = inputFeatures
+func describeMLP(inputShape: [Int], hiddenWidths: [Int], classes: Int) -> ModelDescription {
+    var layers: [LayerDescription] = [.flatten(name: "flatten")]
+    var width = inputShape.reduce(1, *)
     for (index, hidden) in hiddenWidths.enumerated() {
-        let linear = Linear<Scalar>(name: "hidden\(index + 1)", inFeatures: width, outFeatures: hidden, random: random)
-        linear.computesInputGradient = index > 0
-        layers += [linear, ReLU(name: "hidden\(index + 1).relu")]
+        let name = "hidden\(index + 1)"
+        layers += [
+            .weighted(WeightedLayer(name: name, role: .hidden, kind: .linear, inputs: width, outputs: hidden, hasBias: true)),
+            .relu(name: "\(name).relu"),
+        ]
         width = hidden
     }
-    let classifier = Linear<Scalar>(name: "classifier", inFeatures: width, outFeatures: classes, random: random)
-    classifier.computesInputGradient = !hiddenWidths.isEmpty
-    layers.append(classifier)
-    return Sequential(name: "mlp", layers)
+    layers.append(.weighted(WeightedLayer(name: "classifier", role: .classifier, kind: .linear, inputs: width,
+                                          outputs: classes, hasBias: true)))
+    return ModelDescription(name: "mlp", inputShape: inputShape, classes: classes, layers: layers)
 }

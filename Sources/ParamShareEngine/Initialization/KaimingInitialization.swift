@@ -21,7 +21,7 @@ public struct Fans: Sendable, Equatable {
 /// gain = √(2/(1 + a²)); std = gain/√fan; the uniform bound is √3·std.
 /// PyTorch's default for `nn.Conv2d` and `nn.Linear` weights is the uniform case with
 /// a = √5 and fan-in (`pytorchDefault`), which gives the bound 1/√fan-in.
-public struct KaimingInitialization: Sendable, Equatable {
+public struct KaimingInitialization: Sendable, Hashable {
     /// The shape of the distribution.
     public enum Distribution: String, Sendable { case normal, uniform }
     /// Which fan scales the variance.

@@ -12,6 +12,8 @@ public final class RandomSource {
     public let seed: UInt64
 
     /// Creates a source seeded with `seed`.
+    ///
+    /// GSL's mt19937 keeps only the low 32 bits of a seed; `init(seed:stream:)` mixes wider values down.
     public init(seed: UInt64) {
         GSLErrors.disableAbortingHandler()
         guard let generator = gsl_rng_alloc(paramshare_gsl_rng_mt19937()) else {
@@ -20,6 +22,18 @@ public final class RandomSource {
         self.generator = generator
         self.seed = seed
         gsl_rng_set(generator, UInt(seed))
+    }
+
+    /// Creates the source for stream `stream` of run `seed`, such as one per epoch.
+    ///
+    /// The two are mixed with SplitMix64's finaliser and folded to the 32 bits mt19937 uses, so
+    /// neighbouring (seed, stream) pairs start from unrelated states.
+    public convenience init(seed: UInt64, stream: UInt64) {
+        var z = seed &* 0x9E37_79B9_7F4A_7C15 &+ stream &+ 0x632B_E59B_D9B4_E019
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        self.init(seed: (z ^ (z >> 32)) & 0xFFFF_FFFF)
     }
 
     deinit {

@@ -37,6 +37,15 @@ public final class Tensor<Scalar: EngineScalar>: @unchecked Sendable {
         self.data = storage.base + offset
     }
 
+    /// A tensor of `shape` over the start of `other`'s memory, which must be large enough.
+    convenience init(shape: [Int], sharingStorageOf other: Tensor) {
+        self.init(shape: shape, sharing: other.storage, offset: 0)
+        precondition(count <= storage.count, "shape \(shape) does not fit in \(storage.count) scalars")
+    }
+
+    /// How many scalars the memory behind this tensor (and its views) holds.
+    var storageCapacity: Int { storage.count }
+
     /// The scalars as a mutable buffer, for kernels.
     public var buffer: UnsafeMutableBufferPointer<Scalar> {
         UnsafeMutableBufferPointer(start: data, count: count)

@@ -1,0 +1,64 @@
+import ParamShareEngine
+
+extension ModelDescription {
+    /// Supplies the weight of a layer, or `nil` to give it an ordinary dense weight.
+    public typealias WeightSourceProvider<Scalar: EngineScalar> = (WeightedLayer) -> (any WeightSource<Scalar>)?
+
+    /// Builds the network. Dense weights and biases are drawn from `random` in forward order.
+    ///
+    /// - Parameter weightSource: where each convolution and linear layer gets its weight; the
+    ///   seam through which generators replace dense weights.
+    public func build<Scalar: EngineScalar>(
+        random: RandomSource, as scalar: Scalar.Type,
+        weightSource: @escaping WeightSourceProvider<Scalar> = { _ in nil }
+    ) -> Sequential<Scalar> {
+        let builder = NetworkBuilder<Scalar>(random: random, weightSource: weightSource)
+        let network = Sequential(name: name, layers.map(builder.build))
+        // Nobody reads the input gradient of the first weighted layer: skip computing it.
+        if let first = network.layers.first(where: { !($0 is Flatten<Scalar>) }) {
+            (first as? Conv2D<Scalar>)?.computesInputGradient = false
+            (first as? Linear<Scalar>)?.computesInputGradient = false
+        }
+        return network
+    }
+}
+
+/// Turns layer descriptions into engine layers.
+private struct NetworkBuilder<Scalar: EngineScalar> {
+    let random: RandomSource
+    let weightSource: ModelDescription.WeightSourceProvider<Scalar>
+
+    func build(_ description: LayerDescription) -> any Layer<Scalar> {
+        switch description {
+        case let .weighted(layer): buildWeighted(layer)
+        case let .batchNorm(name, channels): BatchNorm(name: name, channels: channels)
+        case let .relu(name): ReLU(name: name)
+        case let .maxPool(name, kernelSize): MaxPool2D(name: name, kernelSize: kernelSize)
+        case let .flatten(name): Flatten(name: name)
+        case let .globalAveragePool(name): GlobalAveragePool(name: name)
+        case let .residual(name, body, shortcut):
+            ResidualBlock(name: name, body: Sequential(name: "\(name).body", body.map(build)), shortcut: shortcut.map(build))
+        case let .subsampleShortcut(name, inChannels, outChannels, stride):
+            SubsampleShortcut(name: name, inChannels: inChannels, outChannels: outChannels, stride: stride)
+        }
+    }
+
+    private func buildWeighted(_ layer: WeightedLayer) -> any Layer<Scalar> {
+        let source = weightSource(layer)
+            ?? DenseWeightSource(name: "\(layer.name).weight", shape: layer.weightShape,
+                                 initialization: layer.initialization, random: random)
+        var bias: Parameter<Scalar>?
+        if layer.hasBias {
+            let parameter = Parameter<Scalar>(name: "\(layer.name).bias", role: .bias, shape: [layer.outputs])
+            KaimingInitialization.fillDefaultBias(parameter.value, fanIn: layer.fans.fanIn, random: random)
+            bias = parameter
+        }
+        switch layer.kind {
+        case let .convolution(kernelSize, stride, padding):
+            return Conv2D(name: layer.name, inChannels: layer.inputs, outChannels: layer.outputs, kernelSize: kernelSize,
+                          stride: stride, padding: padding, weightSource: source, bias: bias)
+        case .linear:
+            return Linear(name: layer.name, inFeatures: layer.inputs, outFeatures: layer.outputs, weightSource: source, bias: bias)
+        }
+    }
+}

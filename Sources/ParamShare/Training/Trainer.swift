@@ -1,0 +1,112 @@
+import Dispatch
+import ParamShareEngine
+
+/// The common CPU training loop: epochs of SGD or AdamW steps, evaluation after each epoch,
+/// and divergence detection. Every generator trains through this one loop.
+public struct Trainer {
+    public var configuration: TrainingConfiguration
+    /// Receives progress as the run goes; `nil` for silence.
+    public var progress: ((TrainingProgress) -> Void)?
+
+    public init(configuration: TrainingConfiguration, progress: ((TrainingProgress) -> Void)? = nil) {
+        self.configuration = configuration
+        self.progress = progress
+    }
+
+    /// Trains `model` on `data.train`, evaluating on `data.test` after every epoch.
+    ///
+    /// A NaN or infinite batch loss ends the run with status `diverged` instead of training on
+    /// garbage; the epochs finished before it are kept.
+    public func train(_ model: Sequential<Float>, on data: DatasetSplit) -> TrainingResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        func elapsed(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        let config = configuration
+        let normalization = ChannelNormalization(statisticsOf: data.train)
+        let training = BatchIterator(dataset: data.train, batchSize: config.batchSize, normalization: normalization,
+                                     augmentation: config.augmentation, shuffles: true, seed: config.seed)
+        let evaluation = BatchIterator(dataset: data.test, batchSize: config.batchSize, normalization: normalization,
+                                       shuffles: false, seed: config.seed)
+        let optimizer = config.makeOptimizer(for: model.parameters)
+        let schedule = config.learningRateSchedule
+        let loss = SoftmaxCrossEntropy<Float>(labelSmoothing: config.labelSmoothing)
+        let totalSteps = config.epochs * training.batchesPerEpoch
+        var records = [EpochRecord]()
+        var step = 0
+        for epoch in 0..<config.epochs {
+            let epochStart = DispatchTime.now().uptimeNanoseconds
+            var lossSum = 0.0, correct = 0, seen = 0, diverged = false
+            training.forEachBatch(epoch: epoch) { batch in
+                optimizer.learningRate = schedule.learningRate(atStep: step, totalSteps: totalSteps)
+                let result = loss.forward(logits: model.forward(batch.images, mode: .training), labels: batch.labels)
+                guard result.loss.isFinite else {
+                    diverged = true
+                    return false
+                }
+                _ = model.backward(loss.logitsGradient!)
+                optimizer.step()
+                optimizer.zeroGradients()
+                step += 1
+                lossSum += result.loss * Double(batch.labels.count)
+                correct += result.correct
+                seen += batch.labels.count
+                progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: step, totalSteps: totalSteps,
+                                           loss: result.loss, imagesPerSecond: Double(seen) / elapsed(since: epochStart),
+                                           elapsedSeconds: elapsed(since: start)))
+                return true
+            }
+            if diverged { return TrainingResult(status: .diverged, epochs: records, wallSeconds: elapsed(since: start)) }
+            records.append(EpochRecord(
+                epoch: epoch + 1, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
+                testAccuracy: Self.accuracy(of: model, on: evaluation), learningRate: optimizer.learningRate,
+                seconds: elapsed(since: epochStart)))
+            progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: step, totalSteps: totalSteps,
+                                       loss: records.last!.trainLoss, imagesPerSecond: Double(seen) / elapsed(since: epochStart),
+                                       elapsedSeconds: elapsed(since: start), finishedEpoch: records.last))
+        }
+        return TrainingResult(status: .ok, epochs: records, wallSeconds: elapsed(since: start))
+    }
+
+    /// Top-1 accuracy of `model` in evaluation mode over every batch of `data`.
+    public static func accuracy(of model: Sequential<Float>, on data: BatchIterator) -> Double {
+        var correct = 0
+        data.forEachBatch(epoch: 0) { batch in
+            let logits = model.forward(batch.images, mode: .evaluation)
+            correct += predictedCorrectly(logits: logits, labels: batch.labels)
+            return true
+        }
+        return Double(correct) / Double(max(data.dataset.count, 1))
+    }
+
+    /// How many rows of `logits` have their maximum at the label.
+    private static func predictedCorrectly(logits: Tensor<Float>, labels: [Int32]) -> Int {
+        let classes = logits.shape[1]
+        var correct = 0
+        for (item, label) in labels.enumerated() {
+            let row = logits.data + item * classes
+            var best = 0
+            for j in 1..<classes where row[j] > row[best] { best = j }
+            if best == Int(label) { correct += 1 }
+        }
+        return correct
+    }
+}
+
+/// A snapshot of a run in progress, for progress lines.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    /// Steps taken so far, of `totalSteps`.
+    public var step: Int
+    public var totalSteps: Int
+    /// The loss of the latest batch, or the epoch's mean loss when `finishedEpoch` is set.
+    public var loss: Double
+    public var imagesPerSecond: Double
+    public var elapsedSeconds: Double
+    /// Set once per epoch, after its evaluation.
+    public var finishedEpoch: EpochRecord?
+
+    /// Seconds left, extrapolated from the steps done so far.
+    public var estimatedSecondsLeft: Double {
+        step > 0 ? elapsedSeconds * Double(totalSteps - step) / Double(step) : .infinity
+    }
+}

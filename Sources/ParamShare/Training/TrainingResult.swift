@@ -1,0 +1,37 @@
+/// What one epoch of training gave.
+public struct EpochRecord: Sendable, Hashable {
+    /// 1-based.
+    public var epoch: Int
+    /// The mean training loss over the epoch's batches.
+    public var trainLoss: Double
+    /// The share of training images classified correctly during the epoch (with augmentation, in training mode).
+    public var trainAccuracy: Double
+    /// Top-1 accuracy on the test split, in evaluation mode, after the epoch.
+    public var testAccuracy: Double
+    /// The learning rate of the epoch's last step.
+    public var learningRate: Double
+    /// Wall-clock seconds for the epoch, its evaluation included.
+    public var seconds: Double
+}
+
+/// How a run ended.
+public enum RunStatus: String, Sendable, Hashable {
+    /// Every epoch finished with a finite loss.
+    case ok
+    /// A batch's loss became NaN or infinite; the run stopped there.
+    case diverged
+}
+
+/// The outcome of one training run.
+public struct TrainingResult: Sendable, Hashable {
+    public var status: RunStatus
+    /// One record per finished epoch.
+    public var epochs: [EpochRecord]
+    /// The mean loss of the last finished epoch (NaN if none finished).
+    public var finalTrainLoss: Double { epochs.last?.trainLoss ?? .nan }
+    /// Test accuracy after the last finished epoch (NaN if none finished).
+    public var testAccuracy: Double { epochs.last?.testAccuracy ?? .nan }
+    /// The best test accuracy over the finished epochs (NaN if none finished).
+    public var bestTestAccuracy: Double { epochs.map(\.testAccuracy).max() ?? .nan }
+    public var wallSeconds: Double
+}

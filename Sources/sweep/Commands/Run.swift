@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import ParamShare
+import ParamShareEngine
+
+/// `sweep run` (the default): train a grid of models and seeds and append one CSV row per run.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train every model × seed of a grid and write one CSV row per run (the default command).",
+        discussion: """
+            With no options it trains an MLP and LeNet-5 on the embedded digits set (8×8 images,
+            a fixed stratified 75/25 split) and writes sweep-results/runs.csv.
+
+            Examples:
+              swift run -c release sweep
+              swift run -c release sweep --dataset cifar10 --data-dir ~/data/cifar-10-batches-bin \\
+                  --models resnet20 --epochs 10 --batch-size 128 --lr 0.1 --seeds 0,1
+            """
+    )
+
+    @Option(name: [.customLong("models"), .customLong("model")],
+            help: "Comma-separated models: mlp, lenet5, resnetD (D = 6n+2: resnet8, resnet20, resnet32, resnet56), resnetDxK for K× width. Default: mlp,lenet5 on digits, resnet20 otherwise.")
+    var models: String?
+
+    @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist.")
+    var dataset: DatasetChoice = .digits
+
+    @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz).")
+    var dataDir: String?
+
+    @Option(help: "Train on only the first N training images (for example 10000 of CIFAR-10).")
+    var trainLimit: Int?
+
+    @Option(help: "Passes over the training set. Default: 30 on digits, 10 otherwise.")
+    var epochs: Int?
+
+    @Option(help: "Images per step. Default: 32 on digits, 128 otherwise.")
+    var batchSize: Int?
+
+    @Option(help: "Peak learning rate. Default: 0.05 on digits, 0.1 otherwise (SGD); use about 1e-3 with AdamW.")
+    var lr: Double?
+
+    @Option(help: "Learning-rate schedule: onecycle (15% warm-up from lr/10, cosine to 1e-4), cosine, step, constant.")
+    var schedule: TrainingConfiguration.ScheduleChoice = .onecycle
+
+    @Option(help: "Optimiser: sgd (Nesterov momentum 0.9) or adamw.")
+    var optimizer: TrainingConfiguration.OptimizerChoice = .sgd
+
+    @Option(help: "Weight decay on weights (never on batch norm or biases).")
+    var weightDecay: Double = 5e-4
+
+    @Option(help: "Label smoothing ε in [0, 1). Default: 0.1 on digits, 0 otherwise.")
+    var labelSmoothing: Double?
+
+    @Option(help: "Comma-separated seeds; one run per model and seed. Default: 0,1,2 on digits, 0 otherwise.")
+    var seeds: String?
+
+    @Option(help: "The CSV file to append rows to.")
+    var out: String = "sweep-results/runs.csv"
+
+    @Option(help: "Engine threads (default: all cores).")
+    var threads: Int?
+
+    mutating func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }
+        guard weightDecay >= 0 else { throw ValidationError("--weight-decay cannot be negative, got \(weightDecay)") }
+        if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
+            throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
+        }
+        if dataset == .digits, dataDir != nil { throw ValidationError("--data-dir does not apply to the embedded digits set; pick --dataset cifar10, mnist, …") }
+        if dataset != .digits, dataDir == nil {
+            throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir pointing at its official files")
+        }
+        _ = try parsedSeeds()
+        _ = try architectures()
+    }
+
+    private func parsedSeeds() throws -> [UInt64] {
+        try (seeds ?? (dataset == .digits ? "0,1,2" : "0")).split(separator: ",").map { text in
+            guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--seeds takes non-negative integers separated by commas, got '\(text)'")
+            }
+            return seed
+        }
+    }
+
+    private func architectures() throws -> [Architecture] {
+        let names = models ?? (dataset == .digits ? "mlp,lenet5" : "resnet20")
+        return try names.split(separator: ",").map { name in
+            guard let architecture = Architecture(name: String(name)) else {
+                throw ValidationError("unknown model '\(name)'; use mlp, lenet5, or resnetD with D = 6n+2 (resnet8, resnet20, resnet56)")
+            }
+            return architecture
+        }
+    }
+
+    func run() throws {
+        if let threads { EngineThreads.count = threads }
+        var data = try dataset.load(directory: dataDir)
+        if let trainLimit { data.train = data.train.prefix(trainLimit) }
+        let isDigits = dataset == .digits
+        let table = try CSVTable(path: out, columns: RunRecord.columns)
+        let printer = ProgressPrinter()
+        printer.log("data: \(data.train.name), \(data.train.count) training and \(data.test.count) test images of \(data.train.imageShape)")
+        printer.log("writing rows to \(out)")
+        for architecture in try architectures() {
+            let description = architecture.describe(inputShape: data.train.imageShape, classes: data.train.classes)
+            for seed in try parsedSeeds() {
+                let configuration = TrainingConfiguration(
+                    epochs: epochs ?? (isDigits ? 30 : 10), batchSize: batchSize ?? (isDigits ? 32 : 128),
+                    optimizer: optimizer, learningRate: lr ?? (isDigits ? 0.05 : 0.1), schedule: schedule,
+                    weightDecay: weightDecay, labelSmoothing: labelSmoothing ?? (isDigits ? 0.1 : 0),
+                    augmentation: dataset.isCIFAR ? .cifar : .none, seed: seed)
+                let model = description.build(random: RandomSource(seed: seed), as: Float.self)
+                let label = "\(description.name) seed \(seed)"
+                let result = Trainer(configuration: configuration) { printer.show(label, $0) }.train(model, on: data)
+                let counts = description.parameterCounts
+                try table.append(RunRecord(model: description.name, dataset: data.train.name, generator: "dense", budget: "full",
+                                           degreesOfFreedom: counts.total, configuration: configuration, result: result).values)
+                printer.finish(label, result)
+            }
+        }
+        printer.log("done: rows appended to \(out)")
+    }
+}
