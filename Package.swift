@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["ParamShareEngine"],
+            dependencies: ["ParamShareEngine", "ParamShare"],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -1,5 +1,5 @@
 /// The fan-in and fan-out of a weight, as PyTorch computes them.
-public struct Fans: Sendable, Equatable {
+public struct Fans: Sendable, Hashable {
     public var fanIn: Int
     public var fanOut: Int
 

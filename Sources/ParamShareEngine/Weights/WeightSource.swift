@@ -15,7 +15,7 @@ public protocol WeightSource<Scalar>: AnyObject {
     /// Adds dL/dW, for the weight last returned by `weight()`, into whatever trainable state produced it.
     func accumulateGradient(_ weightGradient: Tensor<Scalar>)
 
-    /// The trainable parameters this source owns itself. A generated source returns none:
-    /// its bank belongs to the generator.
+    /// The trainable parameters behind the weight: a dense source's own weight, or the bank a
+    /// generated source shares with other layers (models list each parameter once).
     var parameters: [Parameter<Scalar>] { get }
 }

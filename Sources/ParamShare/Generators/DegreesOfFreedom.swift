@@ -1,0 +1,30 @@
+/// Where a shared model's trainable parameters are, and how they compare with the dense model.
+public struct DegreesOfFreedom: Sendable, Hashable {
+    /// Entries of every bank: the generated part's degrees of freedom.
+    public var bankSize: Int
+    /// The dense weights the banks replace (T).
+    public var generatedWeights: Int
+    /// Convolution and linear weights that stay ordinary parameters (by default the stem and the classifier).
+    public var nonGeneratedWeights: Int
+    /// Batch-norm scales and shifts.
+    public var batchNorm: Int
+    /// All biases.
+    public var biases: Int
+    /// Every trainable parameter of the dense model.
+    public var denseParameters: Int
+
+    /// Every trainable parameter of the shared model.
+    public var totalTrainable: Int { bankSize + nonGeneratedWeights + batchNorm + biases }
+
+    /// The accounting of `description` when the layers in `generated` draw from banks of `bankSize` entries in all.
+    public init(description: ModelDescription, generated: [WeightedLayer], bankSize: Int) {
+        let generatedNames = Set(generated.map(\.name))
+        let weighted = description.weightedLayers
+        self.bankSize = bankSize
+        generatedWeights = generated.reduce(0) { $0 + $1.weightCount }
+        nonGeneratedWeights = weighted.filter { !generatedNames.contains($0.name) }.reduce(0) { $0 + $1.weightCount }
+        biases = weighted.reduce(0) { $0 + ($1.hasBias ? $1.outputs : 0) }
+        batchNorm = description.parameterCounts.batchNorm
+        denseParameters = description.parameterCounts.total
+    }
+}

@@ -1,0 +1,67 @@
+import ParamShareEngine
+
+/// Which layers of a model are generated, how they are grouped into banks, by which generator,
+/// and at what budget.
+public struct SharingPlan<Scalar: EngineScalar> {
+    /// Makes a fresh generator for each bank.
+    public var makeGenerator: () -> any ParameterGenerator<Scalar>
+    public var scope: SharingScope
+    /// The layer roles whose weights are generated. By default all but the stem and the
+    /// classifier, as in the RPG authors' code.
+    public var generatedRoles: Set<WeightedLayer.Role>
+
+    public static var defaultRoles: Set<WeightedLayer.Role> { [.body, .shortcut, .hidden] }
+
+    public init(scope: SharingScope = .global, generatedRoles: Set<WeightedLayer.Role> = defaultRoles,
+                makeGenerator: @escaping () -> any ParameterGenerator<Scalar>) {
+        self.makeGenerator = makeGenerator
+        self.scope = scope
+        self.generatedRoles = generatedRoles
+    }
+
+    /// The weighted layers of `description` this plan generates, in forward order.
+    public func generatedLayers(of description: ModelDescription) -> [WeightedLayer] {
+        description.weightedLayers.filter { generatedRoles.contains($0.role) }
+    }
+
+    /// Builds `description` with its generated layers drawing from banks of `budget` entries in all.
+    ///
+    /// Each group of the scope gets a share of the budget proportional to its weight count, and
+    /// its generator is planned with its own random stream of `seed`, so tables do not depend
+    /// on the order groups are built in. Layers outside the plan get dense weights from `random`.
+    public func build(_ description: ModelDescription, budget: Int, seed: UInt64, random: RandomSource) throws -> SharedModel<Scalar> {
+        let generated = generatedLayers(of: description)
+        guard !generated.isEmpty else {
+            throw BudgetError(budget: "\(budget)", detail: "\(description.name) has no layer with the roles "
+                              + generatedRoles.map(\.rawValue).sorted().joined(separator: ", ") + " to generate")
+        }
+        let total = generated.reduce(0) { $0 + $1.weightCount }
+        var groups: [(key: String, layers: [WeightedLayer])] = []
+        for layer in generated {
+            let key = scope.groupKey(of: layer)
+            if let index = groups.firstIndex(where: { $0.key == key }) { groups[index].layers.append(layer) } else { groups.append((key, [layer])) }
+        }
+        var banks: [SharedBank<Scalar>] = []
+        var sources: [String: GeneratedWeightSource<Scalar>] = [:]
+        for (index, group) in groups.enumerated() {
+            let count = group.layers.reduce(0) { $0 + $1.weightCount }
+            let share = max(1, Int((Double(budget) * Double(count) / Double(total)).rounded()))
+            let bank = try SharedBank(name: "bank.\(group.key)", generator: makeGenerator(),
+                                      layers: group.layers.map(GeneratedLayer.init), budget: share,
+                                      random: RandomSource(seed: seed, stream: UInt64(1000 + index)))
+            banks.append(bank)
+            for (position, layer) in group.layers.enumerated() { sources[layer.name] = bank.weightSource(forLayer: position) }
+        }
+        let network = description.build(random: random, as: Scalar.self) { sources[$0.name] }
+        let bankSize = banks.reduce(0) { $0 + $1.bank.value.count }
+        return SharedModel(network: network, banks: banks,
+                           degreesOfFreedom: DegreesOfFreedom(description: description, generated: generated, bankSize: bankSize))
+    }
+}
+
+/// A network whose generated layers draw from shared banks.
+public struct SharedModel<Scalar: EngineScalar> {
+    public var network: Sequential<Scalar>
+    public var banks: [SharedBank<Scalar>]
+    public var degreesOfFreedom: DegreesOfFreedom
+}

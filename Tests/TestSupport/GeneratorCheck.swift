@@ -1,0 +1,41 @@
+import ParamShare
+import ParamShareEngine
+
+/// Checks a generator's vector–Jacobian product against central finite differences in Double.
+///
+/// With L = Σ_l ⟨r_l, generate_l(bank)⟩ for fixed random r_l, dL/d(bank) = Σ_l R_lᵀ r_l, which
+/// is exactly what `accumulateBankGradient` must add up. The generated map is linear in the
+/// bank for most generators, so the differences are exact up to rounding; the tolerance
+/// (1e-7 relative) would still catch a wrong index, sign or scale by orders of magnitude.
+public enum GeneratorCheck {
+    /// Plans `generator` for `layers` at `budget`, then returns the largest relative error of its bank gradient.
+    public static func vectorJacobianError(
+        _ generator: any ParameterGenerator<Double>, layers: [GeneratedLayer], budget: Int, seed: UInt64 = 1
+    ) throws -> Double {
+        let random = RandomSource(seed: seed)
+        let size = try generator.plan(layers: layers, budget: budget, random: random)
+        let bank = Tensor<Double>.random(shape: [size], random: random)
+        let probes = layers.map { Tensor<Double>.random(shape: $0.shape, random: random) }
+        let analytic = Tensor<Double>(shape: [size])
+        for (index, probe) in probes.enumerated() {
+            generator.accumulateBankGradient(layer: index, weightGradient: probe, into: analytic)
+        }
+        let weights = layers.map { Tensor<Double>(shape: $0.shape) }
+        func loss() -> Double {
+            var sum = 0.0
+            for (index, probe) in probes.enumerated() {
+                generator.generate(layer: index, from: bank, into: weights[index])
+                for i in 0..<probe.count { sum += probe[i] * weights[index][i] }
+            }
+            return sum
+        }
+        return GradientCheck(step: 1e-4).compare(analytic: analytic, perturbing: bank, loss: loss)
+    }
+
+    /// Small layers of a convolutional and a linear shape, with distinct scales.
+    public static let sampleLayers = [
+        GeneratedLayer(name: "conv", shape: [4, 3, 3, 3], fans: Fans(fanIn: 27, fanOut: 36), role: .body, initialStandardDeviation: 0.2),
+        GeneratedLayer(name: "conv2", shape: [6, 4, 1, 1], fans: Fans(fanIn: 4, fanOut: 6), role: .body, initialStandardDeviation: 0.5),
+        GeneratedLayer(name: "fc", shape: [5, 7], fans: Fans(fanIn: 7, fanOut: 5), role: .hidden, initialStandardDeviation: 0.3),
+    ]
+}
