@@ -58,6 +58,11 @@ let package = Package(
             name: "ParamShareTests",
             dependencies: ["ParamShare", "TestSupport", "CZlib"]
         ),
+        // Proves the plug-in path: a generator written against the public API only.
+        .testTarget(
+            name: "GeneratorPluginTests",
+            dependencies: ["ParamShare", "ParamShareEngine", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,8 +8,8 @@ struct RPGGeneratorTests {
     private let layers = GeneratorCheck.sampleLayers
     private var total: Int { layers.reduce(0) { $0 + $1.count } }  // 108 + 24 + 35 = 167
 
-    @Test("the vector–Jacobian product matches central differences", arguments: RPGGenerator<Double>.Variant.allCases)
-    func vectorJacobian(variant: RPGGenerator<Double>.Variant) throws {
+    @Test("the vector–Jacobian product matches central differences", arguments: RPGVariant.allCases)
+    func vectorJacobian(variant: RPGVariant) throws {
         for budget in [1, 17, 60, 167, 200] {
             let error = try GeneratorCheck.vectorJacobianError(RPGGenerator(variant: variant), layers: layers, budget: budget)
             #expect(error < 1e-7, "budget \(budget): \(error)")

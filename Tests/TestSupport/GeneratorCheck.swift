@@ -4,9 +4,9 @@ import ParamShareEngine
 /// Checks a generator's vector–Jacobian product against central finite differences in Double.
 ///
 /// With L = Σ_l ⟨r_l, generate_l(bank)⟩ for fixed random r_l, dL/d(bank) = Σ_l R_lᵀ r_l, which
-/// is exactly what `accumulateBankGradient` must add up. The generated map is linear in the
-/// bank for most generators, so the differences are exact up to rounding; the tolerance
-/// (1e-7 relative) would still catch a wrong index, sign or scale by orders of magnitude.
+/// is exactly what `accumulateBankGradient` must add up. The generated maps are at most
+/// quadratic in the bank (low rank), where central differences are exact up to rounding, so
+/// the tolerance (1e-7 relative) catches a wrong index, sign or scale by orders of magnitude.
 public enum GeneratorCheck {
     /// Plans `generator` for `layers` at `budget`, then returns the largest relative error of its bank gradient.
     public static func vectorJacobianError(
@@ -18,7 +18,7 @@ public enum GeneratorCheck {
         let probes = layers.map { Tensor<Double>.random(shape: $0.shape, random: random) }
         let analytic = Tensor<Double>(shape: [size])
         for (index, probe) in probes.enumerated() {
-            generator.accumulateBankGradient(layer: index, weightGradient: probe, into: analytic)
+            generator.accumulateBankGradient(layer: index, weightGradient: probe, at: bank, into: analytic)
         }
         let weights = layers.map { Tensor<Double>(shape: $0.shape) }
         func loss() -> Double {

@@ -9,15 +9,21 @@ import ParamShareEngine
 /// `Benchmarks/pytorch_reference.py`, so the two can be compared as a ratio on one machine.
 public struct ThroughputBenchmark: Sendable {
     public var architecture: Architecture
+    /// The generator of the shared layers (`dense` for none) and its budget.
+    public var generator: GeneratorSetting
+    public var budget: BudgetSpecification?
     public var batchSize: Int
     public var inputShape: [Int]
     public var classes: Int
     public var warmupSteps: Int
     public var measuredSteps: Int
 
-    public init(architecture: Architecture, batchSize: Int, inputShape: [Int] = [3, 32, 32], classes: Int = 10,
+    public init(architecture: Architecture, generator: GeneratorSetting = GeneratorSetting(kind: .dense),
+                budget: BudgetSpecification? = nil, batchSize: Int, inputShape: [Int] = [3, 32, 32], classes: Int = 10,
                 warmupSteps: Int = 3, measuredSteps: Int = 20) {
         self.architecture = architecture
+        self.generator = generator
+        self.budget = budget
         self.batchSize = batchSize
         self.inputShape = inputShape
         self.classes = classes
@@ -28,14 +34,19 @@ public struct ThroughputBenchmark: Sendable {
     /// One measurement.
     public struct Result: Sendable, Codable, Equatable {
         public var model: String
+        public var generator: String
+        public var budget: String
         public var batchSize: Int
         public var threads: Int
         public var trainImagesPerSecond: Double
         public var inferenceImagesPerSecond: Double
         public var parameters: Int
+        /// The process's peak resident memory so far (VmHWM), in MiB.
+        public var peakResidentMebibytes: Double
 
         enum CodingKeys: String, CodingKey {
-            case model, threads, parameters
+            case model, generator, budget, threads, parameters
+            case peakResidentMebibytes = "peak_resident_mebibytes"
             case batchSize = "batch_size"
             case trainImagesPerSecond = "train_images_per_second"
             case inferenceImagesPerSecond = "inference_images_per_second"
@@ -43,9 +54,13 @@ public struct ThroughputBenchmark: Sendable {
     }
 
     /// Builds the model, runs the warm-up and measured steps, and reports images per second.
-    public func run() -> Result {
-        let random = RandomSource(seed: 0)
-        let model: Sequential<Float> = architecture.build(inputShape: inputShape, classes: classes, random: random)
+    ///
+    /// - Throws: ``BudgetError`` when the budget is impossible for the model or generator.
+    public func run() throws -> Result {
+        let cell = SweepCell(architecture: architecture, generator: generator, budget: budget,
+                             configuration: TrainingConfiguration(epochs: 1, batchSize: batchSize, learningRate: 0.1))
+        let model = try cell.buildModel(inputShape: inputShape, classes: classes).network
+        let random = RandomSource(seed: 1)
         let input = Tensor<Float>(shape: [batchSize] + inputShape)
         for i in 0..<input.count { input[i] = Float(random.gaussian()) }
         let labels = (0..<batchSize).map { _ in Int32(random.integer(below: classes)) }
@@ -65,9 +80,18 @@ public struct ThroughputBenchmark: Sendable {
             _ = model.forward(input, mode: .evaluation)
         }
         return Result(
-            model: architecture.description, batchSize: batchSize, threads: EngineThreads.count,
+            model: architecture.description, generator: generator.kind.rawValue, budget: cell.budget?.description ?? "full",
+            batchSize: batchSize, threads: EngineThreads.count,
             trainImagesPerSecond: imagesPerSecond(trainStep), inferenceImagesPerSecond: imagesPerSecond(inferenceStep),
-            parameters: parameters.reduce(0) { $0 + $1.value.count })
+            parameters: parameters.reduce(0) { $0 + $1.value.count }, peakResidentMebibytes: Self.peakResidentMebibytes())
+    }
+
+    /// VmHWM from /proc/self/status, or NaN where it cannot be read.
+    private static func peakResidentMebibytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kibibytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+        return kibibytes / 1024
     }
 
     private func imagesPerSecond(_ step: () -> Void) -> Double {

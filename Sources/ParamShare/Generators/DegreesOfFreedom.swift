@@ -1,6 +1,7 @@
 /// Where a shared model's trainable parameters are, and how they compare with the dense model.
 public struct DegreesOfFreedom: Sendable, Hashable {
-    /// Entries of every bank: the generated part's degrees of freedom.
+    /// Entries of every bank: the generated part's degrees of freedom. For a dense model, the
+    /// weights of the layers a generator would replace, so dense sits where a 100 % budget would.
     public var bankSize: Int
     /// The dense weights the banks replace (T).
     public var generatedWeights: Int

@@ -33,11 +33,11 @@ public struct GeneratedLayer: Sendable, Hashable {
 
 /// Produces the weights of several layers from one shared, trainable bank.
 ///
-/// A generator is a fixed linear map from the bank to the weights (the RPG paper's
-/// `K_i = R_i · W`): `plan` is called once with every layer it serves, so that it can lay
-/// out its tables over all of them; afterwards `generate` computes a layer's weight and
-/// `accumulateBankGradient` applies the transpose of the same map (the vector–Jacobian
-/// product) to that layer's weight gradient. The bank itself, its gradient and its optimiser
+/// A generator is a fixed map from the bank to the weights: linear for RPG and hashing (the
+/// RPG paper's `K_i = R_i · W`), affine for a random projection, bilinear for low rank. `plan`
+/// is called once with every layer it serves, so that it can lay out its tables over all of
+/// them; afterwards `generate` computes a layer's weight and `accumulateBankGradient` applies
+/// the map's vector–Jacobian product, at the same bank, to that layer's weight gradient. The bank itself, its gradient and its optimiser
 /// state live outside the generator, in a ``SharedBank``.
 ///
 /// Conform a type of your own and pass it to a ``SharingPlan`` to train with it; nothing else
@@ -64,6 +64,8 @@ public protocol ParameterGenerator<Scalar>: AnyObject {
     /// Writes the weight of layer `layer` (an index into the planned layers) computed from `bank`.
     func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>)
 
-    /// Adds `Rᵀ · weightGradient` for layer `layer` into `bankGradient`.
-    func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, into bankGradient: Tensor<Scalar>)
+    /// Adds the vector–Jacobian product of layer `layer`'s map at `bank` with `weightGradient`
+    /// (`Rᵀ · weightGradient` for a linear map) into `bankGradient`.
+    func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
+                                into bankGradient: Tensor<Scalar>)
 }

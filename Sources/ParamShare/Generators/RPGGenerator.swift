@@ -1,5 +1,15 @@
 import ParamShareEngine
 
+/// How an ``RPGGenerator`` lays bank indices out over the layers.
+public enum RPGVariant: String, Sendable, CaseIterable {
+    /// Even sampling over all layers and one global permutation (the paper's method).
+    case global
+    /// A contiguous arc of the ring per layer, permuted within the layer.
+    case perLayerArc = "per-layer-arc"
+    /// Every layer reads the same first entries, in order and unsigned (the paper's baseline).
+    case naive
+}
+
 /// Recurrent Parameter Generators (Wang et al., 2023): every generated weight is a signed,
 /// scaled copy of one bank (ring) entry, `w = s_l · ε · bank[π(i)]`.
 ///
@@ -15,14 +25,7 @@ import ParamShareEngine
 /// 4 bytes per generated weight (a 31-bit index and the sign bit), against the authors' 12
 /// (an int64 index and a float sign). ResNet-20's 268,336 generated weights take 1.0 MiB.
 public final class RPGGenerator<Scalar: EngineScalar>: ParameterGenerator {
-    /// How indices are laid out over the layers.
-    public enum Variant: String, Sendable, CaseIterable {
-        case global
-        case perLayerArc = "per-layer-arc"
-        case naive
-    }
-
-    public let variant: Variant
+    public let variant: RPGVariant
     /// Whether indices are shuffled (the paper's permutation; off for its ablation).
     public let permutes: Bool
     /// Whether each weight gets a random sign (off for the paper's ablation).
@@ -31,7 +34,7 @@ public final class RPGGenerator<Scalar: EngineScalar>: ParameterGenerator {
     private var tables: [[UInt32]] = []
     private var scaling = BankScaling(layers: [])
 
-    public init(variant: Variant = .global, permutes: Bool = true, signs: Bool = true) {
+    public init(variant: RPGVariant = .global, permutes: Bool = true, signs: Bool = true) {
         self.variant = variant
         self.permutes = variant == .naive ? false : permutes
         self.signs = variant == .naive ? false : signs
@@ -102,7 +105,8 @@ public final class RPGGenerator<Scalar: EngineScalar>: ParameterGenerator {
         }
     }
 
-    public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, into bankGradient: Tensor<Scalar>) {
+    public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
+                                into bankGradient: Tensor<Scalar>) {
         tables[layer].withUnsafeBufferPointer { table in
             scatterAddSigned(weightGradient.data, table: table.baseAddress!, scale: Scalar(scaling.layerScales[layer]),
                              into: bankGradient.data, count: weightGradient.count)

@@ -50,6 +50,7 @@ public final class GeneratedWeightSource<Scalar: EngineScalar>: WeightSource {
     }
 
     public func accumulateGradient(_ weightGradient: Tensor<Scalar>) {
-        bank.generator.accumulateBankGradient(layer: layer, weightGradient: weightGradient, into: bank.bank.gradient)
+        bank.generator.accumulateBankGradient(layer: layer, weightGradient: weightGradient, at: bank.bank.value,
+                                              into: bank.bank.gradient)
     }
 }

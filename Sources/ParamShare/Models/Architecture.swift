@@ -1,7 +1,7 @@
 import ParamShareEngine
 
 /// A network family and its size, by the name a user types on the command line.
-public enum Architecture: Sendable, Equatable, CustomStringConvertible {
+public enum Architecture: Sendable, Hashable, CustomStringConvertible {
     /// A multilayer perceptron with ReLU between its hidden layers of the given widths.
     case mlp(hiddenWidths: [Int])
     /// LeNet-5 with ReLU and max pooling, its first linear layer sized to the input.

@@ -47,12 +47,9 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
         let source = weightSource(layer)
             ?? DenseWeightSource(name: "\(layer.name).weight", shape: layer.weightShape,
                                  initialization: layer.initialization, random: random)
-        var bias: Parameter<Scalar>?
-        if layer.hasBias {
-            let parameter = Parameter<Scalar>(name: "\(layer.name).bias", role: .bias, shape: [layer.outputs])
-            KaimingInitialization.fillDefaultBias(parameter.value, fanIn: layer.fans.fanIn, random: random)
-            bias = parameter
-        }
+        let bias = layer.hasBias
+            ? Parameter<Scalar>.defaultBias(name: "\(layer.name).bias", count: layer.outputs, fanIn: layer.fans.fanIn, random: random)
+            : nil
         switch layer.kind {
         case let .convolution(kernelSize, stride, padding):
             return Conv2D(name: layer.name, inChannels: layer.inputs, outChannels: layer.outputs, kernelSize: kernelSize,

@@ -1,8 +1,8 @@
 /// Average pooling over square windows of `[N, C, H, W]` inputs, without padding.
 public final class AveragePool2D<Scalar: EngineScalar>: Layer {
     public let name: String
-    public let kernelSize: Int
-    public let stride: Int
+    /// The square window and its stride.
+    public let window: PoolingWindow
 
     private var inputShape: [Int] = []
     private var output: Tensor<Scalar>?
@@ -10,19 +10,11 @@ public final class AveragePool2D<Scalar: EngineScalar>: Layer {
 
     /// Creates an average pool; the stride defaults to the kernel size, as in PyTorch.
     public init(name: String, kernelSize: Int, stride: Int? = nil) {
-        precondition(kernelSize > 0 && (stride ?? 1) > 0, "\(name): invalid pooling sizes")
         self.name = name
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
+        window = PoolingWindow(layer: name, kernelSize: kernelSize, stride: stride)
     }
 
-    func geometry(for shape: [Int]) -> WindowGeometry {
-        checkShape(shape.count == 4, name, "expected [N, C, H, W], got \(shape)")
-        let g = WindowGeometry(channels: shape[1], height: shape[2], width: shape[3], kernelHeight: kernelSize,
-                               kernelWidth: kernelSize, stride: stride, padding: 0)
-        checkShape(g.outputHeight > 0 && g.outputWidth > 0, name, "input \(shape) is smaller than the window")
-        return g
-    }
+    private func geometry(for shape: [Int]) -> WindowGeometry { window.geometry(for: shape, layer: name) }
 
     // x [N, C, H, W] → y [N, C, Ho, Wo]
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {

@@ -54,12 +54,9 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     ) {
         let shape = [outChannels, inChannels, kernelSize, kernelSize]
         let source = DenseWeightSource<Scalar>(name: "\(name).weight", shape: shape, initialization: initialization, random: random)
-        var bias: Parameter<Scalar>?
-        if hasBias {
-            let parameter = Parameter<Scalar>(name: "\(name).bias", role: .bias, shape: [outChannels])
-            KaimingInitialization.fillDefaultBias(parameter.value, fanIn: inChannels * kernelSize * kernelSize, random: random)
-            bias = parameter
-        }
+        let bias = hasBias
+            ? Parameter<Scalar>.defaultBias(name: "\(name).bias", count: outChannels, fanIn: inChannels * kernelSize * kernelSize, random: random)
+            : nil
         self.init(name: name, inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
                   stride: stride, padding: padding, weightSource: source, bias: bias)
     }

@@ -34,12 +34,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
                             initialization: KaimingInitialization = .pytorchDefault, random: RandomSource) {
         let source = DenseWeightSource<Scalar>(name: "\(name).weight", shape: [outFeatures, inFeatures],
                                                initialization: initialization, random: random)
-        var bias: Parameter<Scalar>?
-        if hasBias {
-            let parameter = Parameter<Scalar>(name: "\(name).bias", role: .bias, shape: [outFeatures])
-            KaimingInitialization.fillDefaultBias(parameter.value, fanIn: inFeatures, random: random)
-            bias = parameter
-        }
+        let bias = hasBias ? Parameter<Scalar>.defaultBias(name: "\(name).bias", count: outFeatures, fanIn: inFeatures, random: random) : nil
         self.init(name: name, inFeatures: inFeatures, outFeatures: outFeatures, weightSource: source, bias: bias)
     }
 

@@ -30,6 +30,13 @@ public final class Parameter<Scalar: EngineScalar>: @unchecked Sendable {
         self.gradient = Tensor(shape: shape)
     }
 
+    /// A bias of `count` values initialised as PyTorch's `nn.Conv2d` and `nn.Linear` do: uniform on ±1/√fan-in.
+    public static func defaultBias(name: String, count: Int, fanIn: Int, random: RandomSource) -> Parameter {
+        let bias = Parameter(name: name, role: .bias, shape: [count])
+        KaimingInitialization.fillDefaultBias(bias.value, fanIn: fanIn, random: random)
+        return bias
+    }
+
     /// Sets the accumulated gradient to zero: the one explicit zeroing step of a training step.
     public func zeroGradient() {
         gradient.zero()

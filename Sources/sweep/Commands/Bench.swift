@@ -13,11 +13,18 @@ struct Bench: ParsableCommand {
 
             Example:
               swift run -c release sweep bench --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
+              swift run -c release sweep bench --models resnet20 --generator rpg --budget 10% --json
             """
     )
 
     @Option(help: "Comma-separated models: mlp, lenet5, resnet8, resnet20, resnet56 (any resnet 6n+2).")
     var models: String = "mlp,lenet5,resnet8,resnet20,resnet56"
+
+    @Option(help: "Generator of the shared layers: dense (none), rpg, hashing, projection, lowrank.")
+    var generator: GeneratorSetting.Kind = .dense
+
+    @Option(help: "Budget of the generator: a count (2k), a share (10%) or layer:NAME.")
+    var budget: String = "10%"
 
     @Option(help: "Images per step.")
     var batchSize: Int = 128
@@ -39,6 +46,7 @@ struct Bench: ParsableCommand {
         guard steps > 0, warmupSteps >= 0 else { throw ValidationError("--steps must be positive and --warmup-steps not negative") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         _ = try architectures()
+        do { _ = try BudgetSpecification(parsing: budget) } catch { throw ValidationError("--budget: \(error)") }
     }
 
     private func architectures() throws -> [Architecture] {
@@ -58,8 +66,9 @@ struct Bench: ParsableCommand {
             print("model       batch  threads  train img/s  inference img/s  parameters")
         }
         for architecture in try architectures() {
-            let result = ThroughputBenchmark(architecture: architecture, batchSize: batchSize, warmupSteps: warmupSteps,
-                                             measuredSteps: steps).run()
+            let result = try ThroughputBenchmark(architecture: architecture, generator: GeneratorSetting(kind: generator),
+                                                 budget: BudgetSpecification(parsing: budget), batchSize: batchSize,
+                                                 warmupSteps: warmupSteps, measuredSteps: steps).run()
             if json {
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
             } else {

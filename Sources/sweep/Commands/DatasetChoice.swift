@@ -22,3 +22,4 @@ enum DatasetChoice: String, ExpressibleByArgument, CaseIterable {
 
 extension TrainingConfiguration.ScheduleChoice: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerChoice: ExpressibleByArgument {}
+extension GeneratorSetting.Kind: ExpressibleByArgument {}

@@ -22,6 +22,30 @@ struct Run: ParsableCommand {
             help: "Comma-separated models: mlp, lenet5, resnetD (D = 6n+2: resnet8, resnet20, resnet32, resnet56), resnetDxK for K× width. Default: mlp,lenet5 on digits, resnet20 otherwise.")
     var models: String?
 
+    @Option(help: "Comma-separated generators: dense, rpg, hashing, projection, lowrank.")
+    var generators: String = "dense"
+
+    @Option(help: "Comma-separated budgets for the generators: counts (36864, 2k), shares of the generated weights (10%), or layer:NAME (as many as that layer has). Ignored by dense.")
+    var budgets: String = "10%"
+
+    @Option(help: "Which layers share a bank: global, stage, block or layer.")
+    var scope: SharingScope = .global
+
+    @Flag(help: "Generate the stem (first layer) too; by default it stays dense, as in the RPG paper.")
+    var generateStem = false
+
+    @Flag(help: "Generate the classifier too; by default it stays dense, as in the RPG paper.")
+    var generateClassifier = false
+
+    @Option(help: "RPG's index layout: global (even sampling over all layers), per-layer-arc, or naive (the paper's recurrent baseline).")
+    var rpgVariant: RPGVariant = .global
+
+    @Flag(help: "RPG ablation: no permutation of the indices.")
+    var rpgNoPermutation = false
+
+    @Flag(help: "RPG ablation: no random signs.")
+    var rpgNoSigns = false
+
     @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist.")
     var dataset: DatasetChoice = .digits
 
@@ -77,6 +101,48 @@ struct Run: ParsableCommand {
         }
         _ = try parsedSeeds()
         _ = try architectures()
+        _ = try generatorSettings()
+        _ = try budgetSpecifications()
+    }
+
+    private func generatorSettings() throws -> [GeneratorSetting] {
+        try generators.split(separator: ",").map { name in
+            guard let kind = GeneratorSetting.Kind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("unknown generator '\(name)'; use " + GeneratorSetting.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return GeneratorSetting(kind: kind, rpgVariant: rpgVariant, rpgPermutes: !rpgNoPermutation, rpgSigns: !rpgNoSigns)
+        }
+    }
+
+    private func budgetSpecifications() throws -> [BudgetSpecification] {
+        do {
+            return try budgets.split(separator: ",").map { try BudgetSpecification(parsing: String($0)) }
+        } catch let error as BudgetError {
+            throw ValidationError("--budgets: \(error)")
+        }
+    }
+
+    /// Every cell of the grid, in the order they run: model, generator, budget, seed.
+    private func cells(isDigits: Bool, isCIFAR: Bool) throws -> [SweepCell] {
+        var cells = [SweepCell]()
+        for architecture in try architectures() {
+            for generator in try generatorSettings() {
+                let budgets: [BudgetSpecification?] = generator.kind == .dense ? [nil] : try budgetSpecifications()
+                for budget in budgets {
+                    for seed in try parsedSeeds() {
+                        let configuration = TrainingConfiguration(
+                            epochs: epochs ?? (isDigits ? 30 : 10), batchSize: batchSize ?? (isDigits ? 32 : 128),
+                            optimizer: optimizer, learningRate: lr ?? (isDigits ? 0.05 : 0.1), schedule: schedule,
+                            weightDecay: weightDecay, labelSmoothing: labelSmoothing ?? (isDigits ? 0.1 : 0),
+                            augmentation: isCIFAR ? .cifar : .none, seed: seed)
+                        cells.append(SweepCell(architecture: architecture, generator: generator, budget: budget, scope: scope,
+                                               generatesStem: generateStem, generatesClassifier: generateClassifier,
+                                               configuration: configuration))
+                    }
+                }
+            }
+        }
+        return cells
     }
 
     private func parsedSeeds() throws -> [UInt64] {
@@ -102,28 +168,28 @@ struct Run: ParsableCommand {
         if let threads { EngineThreads.count = threads }
         var data = try dataset.load(directory: dataDir)
         if let trainLimit { data.train = data.train.prefix(trainLimit) }
-        let isDigits = dataset == .digits
+        let cells = try cells(isDigits: dataset == .digits, isCIFAR: dataset.isCIFAR)
+        // Impossible budgets stop the sweep before any training, not halfway through it.
+        for cell in cells {
+            do {
+                _ = try cell.buildModel(inputShape: data.train.imageShape, classes: data.train.classes)
+            } catch let error as BudgetError {
+                throw ValidationError("\(cell.architecture) with \(cell.generator): \(error)")
+            }
+        }
         let table = try CSVTable(path: out, columns: RunRecord.columns)
         let printer = ProgressPrinter()
         printer.log("data: \(data.train.name), \(data.train.count) training and \(data.test.count) test images of \(data.train.imageShape)")
-        printer.log("writing rows to \(out)")
-        for architecture in try architectures() {
-            let description = architecture.describe(inputShape: data.train.imageShape, classes: data.train.classes)
-            for seed in try parsedSeeds() {
-                let configuration = TrainingConfiguration(
-                    epochs: epochs ?? (isDigits ? 30 : 10), batchSize: batchSize ?? (isDigits ? 32 : 128),
-                    optimizer: optimizer, learningRate: lr ?? (isDigits ? 0.05 : 0.1), schedule: schedule,
-                    weightDecay: weightDecay, labelSmoothing: labelSmoothing ?? (isDigits ? 0.1 : 0),
-                    augmentation: dataset.isCIFAR ? .cifar : .none, seed: seed)
-                let model = description.build(random: RandomSource(seed: seed), as: Float.self)
-                let label = "\(description.name) seed \(seed)"
-                let result = Trainer(configuration: configuration) { printer.show(label, $0) }.train(model, on: data)
-                let counts = description.parameterCounts
-                try table.append(RunRecord(model: description.name, dataset: data.train.name, generator: "dense", budget: "full",
-                                           degreesOfFreedom: counts.total, configuration: configuration, result: result).values)
-                printer.finish(label, result)
-            }
+        printer.log("\(cells.count) runs; writing rows to \(out)")
+        for cell in cells {
+            let label = "\(cell.architecture) \(cell.generator) \(cell.budget?.description ?? "full") seed \(cell.configuration.seed)"
+            let record = try cell.run(on: data) { printer.show(label, $0) }
+            try table.append(record.values)
+            printer.finish(label, record.result)
         }
         printer.log("done: rows appended to \(out)")
     }
 }
+
+extension SharingScope: ExpressibleByArgument {}
+extension RPGVariant: ExpressibleByArgument {}

@@ -1,0 +1,108 @@
+import CNumerics
+import ParamShare
+import ParamShareEngine
+import Testing
+import TestSupport
+
+@Suite("Hashing generator")
+struct HashingGeneratorTests {
+    private let layers = GeneratorCheck.sampleLayers
+    private var total: Int { layers.reduce(0) { $0 + $1.count } }  // 108 + 24 + 35 = 167
+
+    @Test("the vector–Jacobian product matches central differences")
+    func vectorJacobian() throws {
+        for budget in [1, 17, 60, 167, 200] {
+            let error = try GeneratorCheck.vectorJacobianError(HashingGenerator(), layers: layers, budget: budget)
+            #expect(error < 1e-7, "budget \(budget): \(error)")
+        }
+    }
+
+    @Test("a budget below one entry is refused")
+    func emptyBudget() {
+        #expect(throws: BudgetError.self) {
+            try HashingGenerator<Float>().plan(layers: layers, budget: 0, random: RandomSource(seed: 1))
+        }
+    }
+
+    @Test("each weight is its hashed entry with its hashed sign, times its layer's scale")
+    func generationFollowsTheHash() throws {
+        let generator = HashingGenerator<Double>()
+        let size = try generator.plan(layers: layers, budget: 50, random: RandomSource(seed: 2))
+        #expect(size == 50)
+        let bank = Tensor<Double>(shape: [size], scalars: (0..<size).map { Double($0 + 1) })
+        let scaling = BankScaling(layers: layers)
+        var globalIndex = 0
+        var mismatches = 0
+        for (l, layer) in layers.enumerated() {
+            let weight = Tensor<Double>(shape: layer.shape)
+            generator.generate(layer: l, from: bank, into: weight)
+            for i in 0..<weight.count {
+                // Global, not per-layer, indices: layer l's weight i is weight offset_l + i of the model.
+                let entry = Double(generator.sign(ofWeight: globalIndex) * (generator.bucket(ofWeight: globalIndex) + 1))
+                if weight[i] != entry * scaling.layerScales[l] { mismatches += 1 }
+                globalIndex += 1
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test("the same seed gives the same buckets and signs; another seed, others")
+    func seeding() throws {
+        func table(seed: UInt64) throws -> [Int] {
+            let generator = HashingGenerator<Float>()
+            _ = try generator.plan(layers: layers, budget: 40, random: RandomSource(seed: seed))
+            return (0..<total).map { generator.bucket(ofWeight: $0) * generator.sign(ofWeight: $0) }
+        }
+        #expect(try table(seed: 9) == table(seed: 9))
+        #expect(try table(seed: 9) != table(seed: 10))
+    }
+
+    @Test("buckets are uniform, and signs balanced and independent of buckets, over 100,000 weights")
+    func balance() throws {
+        let big = [GeneratedLayer(name: "big", shape: [100, 1000], fans: Fans(fanIn: 1000, fanOut: 100), role: .hidden,
+                                  initialStandardDeviation: 0.04)]
+        let buckets = 100, weights = 100_000
+        let generator = HashingGenerator<Float>()
+        _ = try generator.plan(layers: big, budget: buckets, random: RandomSource(seed: 7))
+        var counts = [Int](repeating: 0, count: buckets)
+        var positives = [Int](repeating: 0, count: buckets)
+        for g in 0..<weights {
+            let bucket = generator.bucket(ofWeight: g)
+            counts[bucket] += 1
+            if generator.sign(ofWeight: g) > 0 { positives[bucket] += 1 }
+        }
+        // Pearson's χ² of the counts against 1,000 per bucket has 99 degrees of freedom; a
+        // uniform hash exceeds GSL's 99.9th percentile, 148.23, one time in a thousand.
+        let expected = Double(weights) / Double(buckets)
+        let bucketChiSquare = counts.reduce(0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
+        let bucketThreshold = gsl_cdf_chisq_Pinv(0.999, 99)
+        #expect(abs(bucketThreshold - 148.23) < 0.01)
+        #expect(bucketChiSquare < bucketThreshold, "χ² = \(bucketChiSquare)")
+        // Within each bucket the positives are Binomial(n_b, ½) if the sign bit is independent of
+        // the bucket: 100 independent terms (p − n/2)² / (n/4), χ² with 100 degrees of freedom.
+        let signChiSquare = zip(positives, counts).reduce(0.0) { sum, pair in
+            let deviation = Double(pair.0) - Double(pair.1) / 2
+            return sum + deviation * deviation / (Double(pair.1) / 4)
+        }
+        let signThreshold = gsl_cdf_chisq_Pinv(0.999, 100)
+        #expect(signChiSquare < signThreshold, "χ² = \(signChiSquare), threshold \(signThreshold)")
+        // 100,000 fair signs: the positive share has standard deviation 0.0016; 0.01 is about 6σ.
+        let share = Double(positives.reduce(0, +)) / Double(weights)
+        #expect(abs(share - 0.5) < 0.01, "positive share \(share)")
+    }
+
+    @Test("generated kernels start with their layer's standard deviation")
+    func initialScale() throws {
+        let wide = [
+            GeneratedLayer(name: "a", shape: [64, 64, 3, 3], fans: Fans(fanIn: 576, fanOut: 576), role: .body, initialStandardDeviation: 0.05),
+            GeneratedLayer(name: "b", shape: [16, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 144), role: .body, initialStandardDeviation: 0.2),
+        ]
+        let bank = try SharedBank<Double>(name: "bank", generator: HashingGenerator(), layers: wide, budget: 4000,
+                                          random: RandomSource(seed: 4))
+        for (l, layer) in wide.enumerated() {
+            let weight = bank.weightSource(forLayer: l).weight().scalars
+            let std = (weight.reduce(0) { $0 + $1 * $1 } / Double(weight.count)).squareRoot()
+            #expect(abs(std / layer.initialStandardDeviation - 1) < 0.1, "\(layer.name): \(std)")
+        }
+    }
+}

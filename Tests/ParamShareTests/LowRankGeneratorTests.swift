@@ -1,0 +1,144 @@
+import ParamShare
+import ParamShareEngine
+import Testing
+import TestSupport
+
+@Suite("Low-rank generator")
+struct LowRankGeneratorTests {
+    // As matrices: 4 × 27, 6 × 4 and 5 × 7; largest ranks 4, 4, 5; a rank costs 31, 10, 12.
+    private let layers = GeneratorCheck.sampleLayers
+    private let largestRanks = [4, 4, 5]
+    private let rankCosts = [31, 10, 12]
+    private let minimum = 53  // rank 1 everywhere
+    private let fullRank = 224  // 4·31 + 4·10 + 5·12
+
+    /// The rank of a row-major `rows` × `columns` matrix, by Gram–Schmidt on its rows.
+    private func numericalRank(_ matrix: [Double], rows: Int, columns: Int) -> Int {
+        var basis: [[Double]] = []
+        let scale = matrix.reduce(0) { max($0, abs($1)) }
+        for r in 0..<rows {
+            var row = Array(matrix[(r * columns)..<((r + 1) * columns)])
+            for _ in 0..<2 {  // twice, for orthogonality to rounding
+                for b in basis {
+                    let projection = zip(row, b).reduce(0) { $0 + $1.0 * $1.1 }
+                    for j in row.indices { row[j] -= projection * b[j] }
+                }
+            }
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > 1e-9 * scale * Double(columns).squareRoot() { basis.append(row.map { $0 / norm }) }
+        }
+        return basis.count
+    }
+
+    @Test("the vector–Jacobian product matches central differences")
+    func vectorJacobian() throws {
+        for budget in [53, 80, 150, 224, 1000] {
+            let error = try GeneratorCheck.vectorJacobianError(LowRankGenerator(), layers: layers, budget: budget)
+            #expect(error < 1e-7, "budget \(budget): \(error)")
+        }
+    }
+
+    @Test("the bank gradient is added to, not overwritten")
+    func gradientAccumulates() throws {
+        let generator = LowRankGenerator<Double>()
+        let random = RandomSource(seed: 6)
+        let size = try generator.plan(layers: layers, budget: 150, random: random)
+        let bank = Tensor<Double>.random(shape: [size], random: random)
+        for (l, layer) in layers.enumerated() {
+            generator.generate(layer: l, from: bank, into: Tensor(shape: layer.shape))
+            let weightGradient = Tensor<Double>.random(shape: layer.shape, random: random)
+            let once = Tensor<Double>(shape: [size])
+            generator.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: once)
+            let earlier = Tensor<Double>.random(shape: [size], random: random)
+            let sum = Tensor<Double>(shape: [size])
+            sum.copy(from: earlier)
+            generator.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: sum)
+            let error = (0..<size).reduce(0.0) { max($0, abs(sum[$1] - earlier[$1] - once[$1])) }
+            #expect(error < 1e-12, "\(layer.name): \(error)")
+        }
+    }
+
+    @Test("planning returns Σ r_l(out_l + in_l·k²), within one rank's cost below the budget")
+    func ranksFillTheBudget() throws {
+        for budget in minimum...260 {
+            let generator = LowRankGenerator<Float>()
+            let size = try generator.plan(layers: layers, budget: budget, random: RandomSource(seed: 1))
+            let ranks = generator.ranks
+            #expect(size == zip(ranks, rankCosts).reduce(0) { $0 + $1.0 * $1.1 }, "budget \(budget): ranks \(ranks)")
+            #expect(zip(ranks, largestRanks).allSatisfy { 1 <= $0 && $0 <= $1 }, "budget \(budget): ranks \(ranks)")
+            #expect(size <= budget)
+            // Short of full rank, no layer that could still grow has a rank that would fit.
+            let growable = layers.indices.filter { ranks[$0] < largestRanks[$0] }.map { rankCosts[$0] }
+            if let cheapest = growable.min() {
+                #expect(budget - size < cheapest, "budget \(budget): ranks \(ranks), size \(size)")
+            } else {
+                #expect(size == fullRank)
+            }
+        }
+    }
+
+    @Test("the bank and the options follow the ranks")
+    func bankSize() throws {
+        let generator = LowRankGenerator<Double>()
+        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: 120, random: RandomSource(seed: 2))
+        #expect(bank.bank.value.count == zip(generator.ranks, rankCosts).reduce(0) { $0 + $1.0 * $1.1 })
+        #expect(generator.options == ["ranks": generator.ranks.map(String.init).joined(separator: "/")])
+        #expect(generator.name == "lowrank")
+    }
+
+    @Test("a budget below rank 1 everywhere is refused, naming the minimum")
+    func belowMinimum() throws {
+        do {
+            _ = try LowRankGenerator<Float>().plan(layers: layers, budget: minimum - 1, random: RandomSource(seed: 1))
+            Issue.record("a budget of \(minimum - 1) was planned")
+        } catch let error as BudgetError {
+            #expect(error.detail.contains("\(minimum)"), "\(error)")
+        }
+        #expect(try LowRankGenerator<Float>().plan(layers: layers, budget: minimum, random: RandomSource(seed: 1)) == minimum)
+    }
+
+    @Test("a rank-1 layer has vanishing 2×2 minors")
+    func rankOneMinors() throws {
+        let generator = LowRankGenerator<Double>()
+        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: minimum, random: RandomSource(seed: 3))
+        #expect(generator.ranks == [1, 1, 1])
+        let weight = bank.weightSource(forLayer: 0).weight().scalars  // 4 × 27
+        let columns = 27
+        let scale = weight.reduce(0) { max($0, abs($1)) }
+        var largestMinor = 0.0
+        for a in 0..<4 { for b in (a + 1)..<4 { for c in 0..<columns { for d in (c + 1)..<columns {
+            let minor = weight[a * columns + c] * weight[b * columns + d] - weight[a * columns + d] * weight[b * columns + c]
+            largestMinor = max(largestMinor, abs(minor))
+        } } } }
+        #expect(largestMinor < 1e-12 * scale * scale, "largest minor \(largestMinor), largest entry \(scale)")
+    }
+
+    @Test("a generated weight has exactly its layer's rank", arguments: [53, 100, 150, 224])
+    func generatedRank(budget: Int) throws {
+        let generator = LowRankGenerator<Double>()
+        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: budget, random: RandomSource(seed: 4))
+        for (l, layer) in layers.enumerated() {
+            let weight = bank.weightSource(forLayer: l).weight().scalars
+            let rows = layer.shape[0]
+            #expect(numericalRank(weight, rows: rows, columns: layer.count / rows) == generator.ranks[l], "budget \(budget), \(layer.name)")
+        }
+    }
+
+    @Test("U·Vᵀ starts with its layer's standard deviation")
+    func initialScale() throws {
+        let wide = [
+            GeneratedLayer(name: "a", shape: [64, 64, 3, 3], fans: Fans(fanIn: 576, fanOut: 576), role: .body, initialStandardDeviation: 0.05),
+            GeneratedLayer(name: "b", shape: [64, 32, 3, 3], fans: Fans(fanIn: 288, fanOut: 576), role: .body, initialStandardDeviation: 0.08),
+        ]
+        // Half of each largest rank, 64: 32·(64 + 576) + 32·(64 + 288) entries.
+        let generator = LowRankGenerator<Double>()
+        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: wide, budget: 31744, random: RandomSource(seed: 5))
+        #expect(generator.ranks == [32, 32])
+        for (l, layer) in wide.enumerated() {
+            let weight = bank.weightSource(forLayer: l).weight().scalars
+            let std = (weight.reduce(0) { $0 + $1 * $1 } / Double(weight.count)).squareRoot()
+            // With rank 32 the sample std's relative deviation is about 2 %.
+            #expect(abs(std / layer.initialStandardDeviation - 1) < 0.1, "\(layer.name): \(std)")
+        }
+    }
+}
