@@ -58,6 +58,11 @@ let package = Package(
             name: "ParamShareTests",
             dependencies: ["ParamShare", "TestSupport", "CZlib"]
         ),
+        // Runs the real `sweep` executable.
+        .testTarget(
+            name: "SweepCommandTests",
+            dependencies: ["sweep", "TestSupport"]
+        ),
         // Proves the plug-in path: a generator written against the public API only.
         .testTarget(
             name: "GeneratorPluginTests",

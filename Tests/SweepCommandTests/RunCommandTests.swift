@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real `sweep` executable, end to end.
+@Suite("sweep run")
+struct RunCommandTests {
+    private func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("a small grid on digits writes one row per run to the CSV it names")
+    func writesRows() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try ExecutableProduct.run("sweep", ["--models", "mlp", "--generators", "rpg,dense", "--budgets", "2k",
+                                                         "--epochs", "1", "--seeds", "0,1", "--out", "out/runs.csv"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("out/runs.csv"))
+        let lines = try String(contentsOfFile: directory + "/out/runs.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 + 4)  // header, then rpg and dense for two seeds
+        #expect(lines[0].hasPrefix("model,dataset,generator,"))
+        #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,0.1.0") })
+    }
+
+    @Test("bad flags and impossible budgets fail with one clear error and write nothing", arguments: [
+        (["--epochs", "0"], "--epochs must be at least 1"),
+        (["--models", "resnet9"], "unknown model 'resnet9'"),
+        (["--generators", "magic"], "unknown generator 'magic'"),
+        (["--budgets", "0"], "at least one parameter"),
+        (["--models", "mlp", "--generators", "lowrank", "--budgets", "10"], "at least"),
+        (["--models", "mlp", "--generators", "rpg", "--budgets", "layer:nope"], "has no layer 'nope'"),
+        (["--dataset", "cifar10"], "needs --data-dir"),
+        (["--dataset", "cifar10", "--data-dir", "/nonexistent"], "/nonexistent"),
+    ])
+    func rejects(arguments: [String], message: String) throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try ExecutableProduct.run("sweep", arguments + ["--out", "runs.csv"], in: directory)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/runs.csv"))
+    }
+}
