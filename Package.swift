@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // GSL and OpenBLAS's CBLAS, exposed through one shim header. The module map links
@@ -43,6 +44,7 @@ let package = Package(
             dependencies: [
                 "ParamShare",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -61,7 +63,7 @@ let package = Package(
         // Runs the real `sweep` executable.
         .testTarget(
             name: "SweepCommandTests",
-            dependencies: ["sweep", "TestSupport"]
+            dependencies: ["sweep", "ParamShare", "TestSupport"]
         ),
         // Proves the plug-in path: a generator written against the public API only.
         .testTarget(

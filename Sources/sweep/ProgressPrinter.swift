@@ -1,49 +1,78 @@
 import Foundation
+import Logging
 import ParamShare
+import Synchronization
 
-/// Shows training progress: one live, overwritten line on a terminal, plain log lines otherwise.
-final class ProgressPrinter {
+/// Shows a sweep's progress: on a terminal, one live line with the grid's state (cells done,
+/// the running cells' epoch and accuracy, the time left); otherwise, and for finished epochs
+/// and cells, plain log lines.
+final class ProgressPrinter: Sendable {
+    private struct State {
+        var total = 0
+        var done = 0
+        var running: [String: String] = [:]
+        var lastRedraw = 0.0
+        var secondsPerCell: [Double] = []
+    }
+
+    private let logger: Logger
     private let isTerminal = isatty(STDOUT_FILENO) == 1
-    private var lastRedraw = 0.0
+    private let state = Mutex(State())
+    private let start = Date()
 
-    func log(_ message: String) {
-        print(message)
-        fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
+    init(logger: Logger, cells: Int) {
+        self.logger = logger
+        state.withLock { $0.total = cells }
     }
 
-    /// A progress update of the run called `label`.
-    func show(_ label: String, _ progress: TrainingProgress) {
-        if let epoch = progress.finishedEpoch {
-            clearLine()
-            log(String(format: "%@  epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  lr %.5f  %.1f s",
-                       label, epoch.epoch, progress.epochs, epoch.trainLoss, epoch.trainAccuracy, epoch.testAccuracy,
-                       epoch.learningRate, epoch.seconds))
-            return
+    /// Handles one event of the runner; safe to call from any thread.
+    func handle(_ event: SweepRunner.Event) {
+        state.withLock { state in
+            switch event {
+            case let .skipped(finished):
+                state.total -= finished
+                emit("skipping \(finished) finished runs already in the table")
+            case let .started(_, label):
+                state.running[label] = "starting"
+            case let .progress(label, progress):
+                state.running[label] = String(format: "epoch %d/%d", progress.epoch, progress.epochs)
+                    + (progress.finishedEpoch.map { String(format: " acc %.3f", $0.testAccuracy) } ?? "")
+                if let epoch = progress.finishedEpoch, logger.logLevel <= .debug || !isTerminal {
+                    emit(String(format: "%@  epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  lr %.5f  %.1f s", label,
+                                epoch.epoch, progress.epochs, epoch.trainLoss, epoch.trainAccuracy, epoch.testAccuracy,
+                                epoch.learningRate, epoch.seconds))
+                }
+            case let .finished(label, record):
+                state.running[label] = nil
+                state.done += 1
+                state.secondsPerCell.append(record.result.wallSeconds)
+                emit(String(format: "[%d/%d] %@  %@  test acc %.4f (best %.4f)  dof %d  %.1f s", state.done, state.total,
+                            label, record.result.status.rawValue, record.result.testAccuracy, record.result.bestTestAccuracy,
+                            record.degreesOfFreedom.bankSize, record.result.wallSeconds))
+            }
+            redraw(&state)
         }
-        // Redraw at most ten times a second; a terminal is slower than a small model's steps.
-        guard isTerminal, progress.elapsedSeconds - lastRedraw >= 0.1 else { return }
-        lastRedraw = progress.elapsedSeconds
-        let line = String(format: "%@  epoch %d/%d  step %d/%d  loss %.4f  %.0f img/s  ETA %@", label, progress.epoch,
-                          progress.epochs, progress.step, progress.totalSteps, progress.loss, progress.imagesPerSecond,
-                          Self.duration(progress.estimatedSecondsLeft))
-        print("\r\u{1B}[2K" + line, terminator: "")
-        fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
     }
 
-    /// The end of the run called `label`.
-    func finish(_ label: String, _ result: TrainingResult) {
-        clearLine()
-        log(String(format: "%@  %@  test acc %.4f (best %.4f)  %.1f s", label, result.status.rawValue, result.testAccuracy,
-                   result.bestTestAccuracy, result.wallSeconds))
-        lastRedraw = 0
-    }
-
-    private func clearLine() {
+    /// A log line, with the live line cleared first and drawn again after.
+    private func emit(_ message: String) {
         if isTerminal { print("\r\u{1B}[2K", terminator: "") }
+        logger.info("\(message)")
+    }
+
+    private func redraw(_ state: inout State) {
+        let now = Date().timeIntervalSince(start)
+        guard isTerminal, logger.logLevel <= .info, now - state.lastRedraw >= 0.2 || state.running.isEmpty else { return }
+        state.lastRedraw = now
+        let running = state.running.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " | ")
+        let left = state.total - state.done
+        let perCell = state.secondsPerCell.isEmpty ? nil : state.secondsPerCell.reduce(0, +) / Double(state.secondsPerCell.count)
+        let eta = perCell.map { Self.duration($0 * Double(left) / Double(max(state.running.count, 1))) } ?? "--"
+        print("\r\u{1B}[2K[\(state.done)/\(state.total) done, ETA \(eta)] \(running)", terminator: "")
+        fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
     }
 
     private static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "--" }
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
     }

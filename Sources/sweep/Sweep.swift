@@ -6,7 +6,7 @@ struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Train and compare parameter-sharing models on the CPU.",
-        subcommands: [Run.self, Bench.self],
+        subcommands: [Run.self, Bench.self, Merge.self, Analyze.self],
         defaultSubcommand: Run.self
     )
 }

@@ -3,9 +3,9 @@ import Foundation
 /// A tidy CSV file that grows one complete row at a time.
 ///
 /// The header is written when the file is created; appending to a file whose header differs
-/// is refused rather than mixing two layouts in one table. Each row goes out in a single
-/// `write` to a file opened for appending, so an interrupted program leaves whole rows.
-public struct CSVTable {
+/// is refused rather than mixing two layouts in one table. Rows go out in single `write`s to a
+/// file opened for appending, so an interrupted program leaves whole rows.
+public struct CSVTable: Sendable {
     public let path: String
     public let columns: [String]
 
@@ -29,19 +29,59 @@ public struct CSVTable {
 
     /// Appends one row; `values` must match the columns one for one.
     public func append(_ values: [String]) throws {
-        precondition(values.count == columns.count, "\(values.count) values for \(columns.count) columns")
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw CSVTableError(path: path, detail: "it cannot be opened for writing", fix: "Check the folder exists and is writable.")
+        try append(rows: [values])
+    }
+
+    /// Appends rows with a single `write` to a file opened with `O_APPEND`.
+    ///
+    /// One system call per batch means a program killed at any moment leaves either all of
+    /// the batch or none of it, never half a line, and the kernel places each batch at the
+    /// current end even if another process appends too.
+    public func append(rows: [[String]]) throws {
+        guard !rows.isEmpty else { return }
+        precondition(rows.allSatisfy { $0.count == columns.count }, "a row does not have \(columns.count) values")
+        let bytes = Array(rows.map(Self.line).joined().utf8)
+        let descriptor = open(path, O_WRONLY | O_APPEND)
+        guard descriptor >= 0 else {
+            throw CSVTableError(path: path, detail: "it cannot be opened for appending (\(String(cString: strerror(errno))))",
+                                fix: "Check the folder exists and is writable.")
         }
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(Self.line(values).utf8))
+        defer { close(descriptor) }
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else {
+            throw CSVTableError(path: path, detail: "only \(written) of \(bytes.count) bytes were written (\(String(cString: strerror(errno))))",
+                                fix: "Check the disk has room; the table may need its last line removed.")
+        }
+    }
+
+    /// The values of column `name` in every row, in file order.
+    public func column(_ name: String) throws -> [String] {
+        let document = try CSVReader.read(contentsOfFile: path)
+        guard let index = document.header.firstIndex(of: name) else {
+            throw CSVTableError(path: path, detail: "it has no column '\(name)'", fix: "Use a table written by this version of sweep.")
+        }
+        return document.rows.map { $0[index] }
+    }
+
+    /// Rewrites the table without the rows for which `isRemoved` is true, through a temporary
+    /// file renamed over the original, so that a crash leaves either the old or the new table.
+    public func removeRows(where isRemoved: ([String]) -> Bool) throws {
+        let document = try CSVReader.read(contentsOfFile: path)
+        let kept = document.rows.filter { !isRemoved($0) }
+        guard kept.count < document.rows.count else { return }
+        let temporary = path + ".rewrite"
+        try ([Self.line(columns)] + kept.map(Self.line)).joined().write(toFile: temporary, atomically: false, encoding: .utf8)
+        guard rename(temporary, path) == 0 else {
+            throw CSVTableError(path: path, detail: "it could not be replaced (\(String(cString: strerror(errno))))",
+                                fix: "Check the folder is writable.")
+        }
     }
 
     /// One CSV line (RFC 4180): fields with commas, quotes or line breaks are quoted, quotes doubled.
     public static func line(_ fields: [String]) -> String {
         fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+            field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
                 ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
         }.joined(separator: ",") + "\n"
     }

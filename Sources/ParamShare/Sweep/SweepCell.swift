@@ -23,6 +23,41 @@ public struct SweepCell: Sendable, Hashable {
         self.configuration = configuration
     }
 
+    /// Every setting that can change this cell's result, as one canonical string: two cells
+    /// with the same string are the same experiment.
+    public func settings(dataset: String, trainImages: Int) -> String {
+        let c = configuration
+        var fields = [
+            "model=\(architecture)", "dataset=\(dataset)", "train_images=\(trainImages)", "generator=\(generator.kind.rawValue)",
+        ]
+        if generator.kind == .rpg {
+            fields += ["variant=\(generator.rpgVariant.rawValue)", "permutation=\(generator.rpgPermutes)", "signs=\(generator.rpgSigns)"]
+        }
+        if generator.kind != .dense {
+            fields += ["budget=\(budget?.description ?? "")", "scope=\(scope.rawValue)",
+                       "stem=\(generatesStem)", "classifier=\(generatesClassifier)"]
+        }
+        fields += [
+            "seed=\(c.seed)", "epochs=\(c.epochs)", "batch=\(c.batchSize)", "optimizer=\(c.optimizer.rawValue)",
+            "lr=\(c.learningRate)", "schedule=\(c.schedule.rawValue)", "weight_decay=\(c.weightDecay)",
+            "label_smoothing=\(c.labelSmoothing)", "crop=\(c.augmentation.cropPadding)", "flip=\(c.augmentation.horizontalFlip)",
+        ]
+        return fields.joined(separator: ";")
+    }
+
+    /// A short stable name for this cell: 16 hex digits of the FNV-1a hash of its settings.
+    ///
+    /// Rows carry it so that a rerun skips finished cells and never mistakes a cell with a
+    /// changed setting (epochs, learning rate, …) for an old one.
+    public func identifier(dataset: String, trainImages: Int) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in settings(dataset: dataset, trainImages: trainImages).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     /// The layer roles whose weights this cell generates.
     public var generatedRoles: Set<WeightedLayer.Role> {
         var roles = SharingPlan<Float>.defaultRoles
@@ -64,7 +99,8 @@ public struct SweepCell: Sendable, Hashable {
     public func run(on data: DatasetSplit, progress: ((TrainingProgress) -> Void)? = nil) throws -> RunRecord {
         let model = try buildModel(inputShape: data.train.imageShape, classes: data.train.classes)
         let result = Trainer(configuration: configuration, progress: progress).train(model.network, on: data)
-        return RunRecord(cell: self, dataset: data.train.name, modelName: model.name, degreesOfFreedom: model.degreesOfFreedom,
+        return RunRecord(cellID: identifier(dataset: data.train.name, trainImages: data.train.count), cell: self,
+                         dataset: data.train.name, modelName: model.name, degreesOfFreedom: model.degreesOfFreedom,
                          generatorOptions: model.generatorOptions, result: result)
     }
 }

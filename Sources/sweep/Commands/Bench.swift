@@ -41,6 +41,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object per model and line instead of a table.")
     var json = false
 
+    @Flag(help: "Also measure the input pipeline alone (CIFAR normalisation, crop and flip), in images per second.")
+    var pipeline = false
+
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         guard steps > 0, warmupSteps >= 0 else { throw ValidationError("--steps must be positive and --warmup-steps not negative") }
@@ -60,6 +63,11 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { EngineThreads.count = threads }
+        if pipeline {
+            let imagesPerSecond = PipelineBenchmark(batchSize: batchSize).run()
+            print(json ? "{\"pipeline\":\"cifar-augmented\",\"batch_size\":\(batchSize),\"images_per_second\":\(imagesPerSecond)}"
+                       : String(format: "input pipeline: %.0f images/s", imagesPerSecond))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         if !json {

@@ -82,14 +82,28 @@ struct Run: ParsableCommand {
     @Option(help: "The CSV file to append rows to.")
     var out: String = "sweep-results/runs.csv"
 
-    @Option(help: "Engine threads (default: all cores).")
+    @Option(help: "Engine threads per run (default: the cores divided by --jobs).")
     var threads: Int?
+
+    @Option(help: "Runs trained at once. Each gets cores/jobs engine threads; jobs × threads may not exceed the cores.")
+    var jobs: Int = 1
+
+    @Option(help: "Run only shard K of N (0 ≤ K < N) of the grid, as in --shard $SLURM_ARRAY_TASK_ID/16; combine the shards' tables with `sweep merge`.")
+    var shard: String = "0/1"
+
+    @OptionGroup var logging: LoggingOptions
 
     mutating func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let threads, jobs * threads > cores {
+            throw ValidationError("--jobs \(jobs) × --threads \(threads) exceeds the \(cores) cores; runs would slow each other down")
+        }
+        do { _ = try SweepShard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }
         guard weightDecay >= 0 else { throw ValidationError("--weight-decay cannot be negative, got \(weightDecay)") }
         if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
@@ -165,10 +179,14 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { EngineThreads.count = threads }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        EngineThreads.count = threads ?? max(1, cores / jobs)
+        let logger = logging.makeLogger(label: "sweep")
         var data = try dataset.load(directory: dataDir)
         if let trainLimit { data.train = data.train.prefix(trainLimit) }
-        let cells = try cells(isDigits: dataset == .digits, isCIFAR: dataset.isCIFAR)
+        let grid = try cells(isDigits: dataset == .digits, isCIFAR: dataset.isCIFAR)
+        let shard = try SweepShard(parsing: shard)
+        let cells = shard.select(grid)
         // Impossible budgets stop the sweep before any training, not halfway through it.
         for cell in cells {
             do {
@@ -177,17 +195,14 @@ struct Run: ParsableCommand {
                 throw ValidationError("\(cell.architecture) with \(cell.generator): \(error)")
             }
         }
-        let table = try CSVTable(path: out, columns: RunRecord.columns)
-        let printer = ProgressPrinter()
-        printer.log("data: \(data.train.name), \(data.train.count) training and \(data.test.count) test images of \(data.train.imageShape)")
-        printer.log("\(cells.count) runs; writing rows to \(out)")
-        for cell in cells {
-            let label = "\(cell.architecture) \(cell.generator) \(cell.budget?.description ?? "full") seed \(cell.configuration.seed)"
-            let record = try cell.run(on: data) { printer.show(label, $0) }
-            try table.append(record.values)
-            printer.finish(label, record.result)
-        }
-        printer.log("done: rows appended to \(out)")
+        let runner = SweepRunner(cells: cells, data: data, runsPath: out, epochsPath: SweepRunner.epochsPath(forRunsAt: out),
+                                 jobs: jobs)
+        logger.info("data: \(data.train.name), \(data.train.count) training and \(data.test.count) test images of \(data.train.imageShape)")
+        logger.info("\(cells.count) runs\(shard.count > 1 ? " (shard \(shard) of a \(grid.count)-run grid)" : ""), \(jobs) at a time on \(EngineThreads.count) threads each")
+        logger.info("writing rows to \(out) and per-epoch rows to \(runner.epochsPath)")
+        let printer = ProgressPrinter(logger: logger, cells: cells.count)
+        let records = try runner.run { printer.handle($0) }
+        logger.info("done: \(records.count) runs appended to \(out)")
     }
 }
 

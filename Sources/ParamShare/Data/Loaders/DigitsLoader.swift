@@ -30,13 +30,12 @@ public enum DigitsLoader {
     static func parse(csv bytes: [UInt8], path: String) throws -> ImageDataset {
         var pixels = [UInt8](), labels = [Int32]()
         for (lineIndex, line) in bytes.split(separator: UInt8(ascii: "\n")).enumerated() {
-            let fields = line.split(separator: UInt8(ascii: ",")).map { Int(String(decoding: $0, as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)) }
-            guard fields.count == 65, fields.allSatisfy({ $0 != nil }) else {
+            let fields = line.split(separator: UInt8(ascii: ","))
+            let values = fields.compactMap { Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
+            guard fields.count == 65, values.count == 65 else {
                 throw DatasetError(.wrongSize, path: path, detail: "line \(lineIndex + 1) has \(fields.count) fields or a non-number; expected 64 pixels and a label",
                                    fix: "Use the UCI optical digits CSV as shipped with the package.")
             }
-            let values = fields.map { $0! }
             guard values.prefix(64).allSatisfy({ (0...16).contains($0) }), (0...9).contains(values[64]) else {
                 throw DatasetError(.badLabel, path: path, detail: "line \(lineIndex + 1) has a pixel outside 0…16 or a label outside 0…9",
                                    fix: "Use the UCI optical digits CSV as shipped with the package.")

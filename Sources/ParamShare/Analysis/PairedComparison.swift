@@ -1,0 +1,167 @@
+/// A generator setting against the reference generator, seed by seed: one row of `paired.csv`.
+///
+/// Two runs with the same seed share their data order, augmentation and the random stream of
+/// their initialisation, so much of the seed-to-seed noise cancels in their difference. The paired
+/// t test on those differences is therefore far more sensitive than comparing two means with
+/// their own intervals, which is what a handful of seeds needs.
+public struct PairedComparison: Sendable, Equatable {
+    /// The name of the output table, for `SkippedAnalysis`.
+    public static let tableName = "paired.csv"
+
+    /// The columns of `paired.csv`, in the order of `values`.
+    ///
+    /// `model`, `dataset`, `scope`, `generate_stem`, `generate_classifier` and `budget` are shared by
+    /// both sides. `generator` and its options (`variant` … `other_options`) name the setting
+    /// compared; the `reference_` columns name the reference setting. Then `n_pairs` (seeds run by
+    /// both), `mean_dof` of the setting's paired runs, `mean_test_accuracy` and
+    /// `reference_mean_test_accuracy` over the pairs, `mean_difference` (setting − reference, as a
+    /// fraction), `sd_difference`, `ci95_half_width`, `ci95_lower`, `ci95_upper` (Student's t),
+    /// `t_statistic` and the two-sided `p_value`; the last two are empty when every difference is
+    /// the same, which leaves no spread to test against.
+    public static let columns = [
+        "model", "dataset", "scope", "generate_stem", "generate_classifier", "budget",
+        "generator", "variant", "permutation", "signs", "projection", "nonzeros", "other_options",
+        "reference_generator", "reference_variant", "reference_permutation", "reference_signs", "reference_projection",
+        "reference_nonzeros", "reference_other_options",
+        "n_pairs", "mean_dof", "mean_test_accuracy", "reference_mean_test_accuracy", "mean_difference", "sd_difference",
+        "ci95_half_width", "ci95_lower", "ci95_upper", "t_statistic", "p_value",
+    ]
+
+    /// The setting compared.
+    public var setting: RunSetting
+    /// The reference setting it was paired with.
+    public var reference: RunSetting
+    public var budget: String
+    /// The mean DoF of the setting's paired runs.
+    public var meanDegreesOfFreedom: Double
+    /// The setting's mean test accuracy over the paired seeds.
+    public var meanTestAccuracy: Double
+    /// The reference's mean test accuracy over the same seeds.
+    public var referenceMeanTestAccuracy: Double
+    /// The differences setting − reference of test accuracy, one per seed.
+    public var difference: MeanEstimate
+
+    public init(setting: RunSetting, reference: RunSetting, budget: String, meanDegreesOfFreedom: Double,
+                meanTestAccuracy: Double, referenceMeanTestAccuracy: Double, difference: MeanEstimate) {
+        self.setting = setting
+        self.reference = reference
+        self.budget = budget
+        self.meanDegreesOfFreedom = meanDegreesOfFreedom
+        self.meanTestAccuracy = meanTestAccuracy
+        self.referenceMeanTestAccuracy = referenceMeanTestAccuracy
+        self.difference = difference
+    }
+
+    /// The number of seeds both sides ran.
+    public var pairs: Int { difference.count }
+
+    /// The paired t statistic, mean/(sd/√n); `nan` when the differences have no spread.
+    public var tStatistic: Double {
+        guard difference.standardDeviation > 0 else { return .nan }
+        return difference.mean / (difference.standardDeviation / Double(pairs).squareRoot())
+    }
+
+    /// The two-sided p-value of `tStatistic`, 2·P(T > |t|) with n − 1 degrees of freedom.
+    public var pValue: Double {
+        Statistics.twoSidedPValue(tStatistic, degreesOfFreedom: Double(pairs - 1))
+    }
+
+    /// Compares every setting in `runs` with the runs of generator `reference`, per budget.
+    ///
+    /// A run pairs with the reference's run of the same model, data set, scope, stem and
+    /// classifier choice, budget and seed. Where several reference settings qualify (RPG ablations,
+    /// say), the one with the reference's default options is taken: variant `global`, then
+    /// permutation `on`, then signs `on`. The other reference settings are compared with it like
+    /// any generator. Only finished runs with a test accuracy pair; when a seed was run more than
+    /// once, its runs' mean stands for it. Groups with fewer than two pairs, and settings with no
+    /// reference to pair with (dense, whose budget is `full`, among them), are returned in `skipped`.
+    public static func compareAll(_ runs: [RunTable.Run], reference: String)
+        -> (comparisons: [PairedComparison], skipped: [SkippedAnalysis]) {
+        guard runs.contains(where: { $0.setting.generator == reference }) else {
+            let present = Set(runs.map(\.setting.generator)).sorted().joined(separator: ", ")
+            return ([], [SkippedAnalysis(table: tableName, subject: "every setting",
+                                         reason: "the file has no runs of the reference generator '\(reference)' (it has \(present)); pick one with --reference")])
+        }
+        let finished = runs.filter { $0.isOK && $0.testAccuracy != nil }
+        var referenceSettings = [PairingKey: Set<RunSetting>]()
+        for run in finished where run.setting.generator == reference {
+            referenceSettings[PairingKey(run), default: []].insert(run.setting)
+        }
+        let finishedByGroup = Dictionary(grouping: finished) { GroupKey(setting: $0.setting, budget: $0.budget) }
+        let groups = Set(runs.map { GroupKey(setting: $0.setting, budget: $0.budget) }).sorted { lhs, rhs in
+            lhs.setting != rhs.setting ? lhs.setting < rhs.setting : lhs.budget < rhs.budget
+        }
+
+        var comparisons = [PairedComparison](), skipped = [SkippedAnalysis]()
+        for group in groups {
+            let key = PairingKey(setting: group.setting, budget: group.budget)
+            let subject = "\(group.setting.model) on \(group.setting.dataset), \(group.setting.generatorLabel), budget \(group.budget)"
+            guard let chosen = referenceSettings[key]?.min(by: preferringDefaults) else {
+                skipped.append(SkippedAnalysis(table: tableName, subject: subject,
+                                               reason: "no finished \(reference) runs with the same model, data set, scope, stem and classifier choice and budget"))
+                continue
+            }
+            guard chosen != group.setting else { continue }
+            let mine = accuracyBySeed(finishedByGroup[group] ?? [])
+            let theirs = accuracyBySeed(finishedByGroup[GroupKey(setting: chosen, budget: group.budget)] ?? [])
+            let seeds = mine.keys.filter { theirs[$0] != nil }.sorted()
+            guard seeds.count >= 2 else {
+                skipped.append(SkippedAnalysis(table: tableName, subject: subject,
+                                               reason: "\(seeds.count) seed\(seeds.count == 1 ? "" : "s") finished on both sides; a paired comparison needs at least 2"))
+                continue
+            }
+            let own = seeds.compactMap { mine[$0] }, other = seeds.compactMap { theirs[$0] }
+            let paired = (finishedByGroup[group] ?? []).filter { seeds.contains($0.seed) }
+            comparisons.append(PairedComparison(
+                setting: group.setting, reference: chosen, budget: group.budget,
+                meanDegreesOfFreedom: Statistics.mean(paired.compactMap(\.degreesOfFreedom)),
+                meanTestAccuracy: Statistics.mean(own), referenceMeanTestAccuracy: Statistics.mean(other),
+                difference: MeanEstimate(zip(own, other).map { $0 - $1 })))
+        }
+        return (comparisons, skipped)
+    }
+
+    /// The row of `paired.csv`, in the order of `columns`; missing numbers are empty.
+    public var values: [String] {
+        let s = setting, r = reference
+        return [s.model, s.dataset, s.scope, s.generateStem, s.generateClassifier, budget,
+                s.generator, s.variant, s.permutation, s.signs, s.projection, s.nonzeros, s.otherOptions,
+                r.generator, r.variant, r.permutation, r.signs, r.projection, r.nonzeros, r.otherOptions,
+                String(pairs), meanDegreesOfFreedom.plainDecimal, meanTestAccuracy.plainDecimal,
+                referenceMeanTestAccuracy.plainDecimal, difference.mean.plainDecimal,
+                difference.standardDeviation.plainDecimal, difference.halfWidth.plainDecimal,
+                difference.lowerBound.plainDecimal, difference.upperBound.plainDecimal,
+                tStatistic.plainDecimal, pValue.plainDecimal]
+    }
+
+    /// The mean test accuracy of each seed among `runs`.
+    private static func accuracyBySeed(_ runs: [RunTable.Run]) -> [String: Double] {
+        Dictionary(grouping: runs, by: \.seed).mapValues { Statistics.mean($0.compactMap(\.testAccuracy)) }
+    }
+
+    /// Orders reference settings so that the one with the generator's default options comes first.
+    private static func preferringDefaults(_ lhs: RunSetting, _ rhs: RunSetting) -> Bool {
+        let left = [lhs.variant != "global", lhs.permutation != "on", lhs.signs != "on"]
+        let right = [rhs.variant != "global", rhs.permutation != "on", rhs.signs != "on"]
+        if left != right { return left.lexicographicallyPrecedes(right) { !$0 && $1 } }
+        return lhs < rhs
+    }
+}
+
+/// What two runs must share to be paired, apart from the seed.
+private struct PairingKey: Hashable {
+    var model: String, dataset: String, scope: String, generateStem: String, generateClassifier: String, budget: String
+
+    init(setting: RunSetting, budget: String) {
+        model = setting.model
+        dataset = setting.dataset
+        scope = setting.scope
+        generateStem = setting.generateStem
+        generateClassifier = setting.generateClassifier
+        self.budget = budget
+    }
+
+    init(_ run: RunTable.Run) {
+        self.init(setting: run.setting, budget: run.budget)
+    }
+}

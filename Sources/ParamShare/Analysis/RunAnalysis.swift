@@ -1,0 +1,87 @@
+import Foundation
+
+/// Everything `sweep analyze` computes from a runs table: per-budget summaries, the log-linear
+/// law of each setting, paired comparisons with a reference generator, and the accuracy plot.
+///
+/// The outputs are tidy tables (one observation per row, one variable per column, empty fields
+/// for missing numbers) so that pandas' `read_csv`, R's `read.csv` and gnuplot read them without
+/// reshaping, and so that the plot is only one view of numbers anyone can re-plot.
+public struct RunAnalysis: Sendable {
+    /// The file names written by `write(to:)`, in order.
+    public static let fileNames = ["summary.csv", "loglinear.csv", "paired.csv", "accuracy_vs_dof.svg"]
+
+    /// The table analysed.
+    public var table: RunTable
+    /// The generator the others are compared with.
+    public var reference: String
+    public var summaries: [GroupSummary]
+    public var fits: [LogLinearFit]
+    public var comparisons: [PairedComparison]
+    /// The fits and comparisons that could not be made, with the reason for each.
+    public var skipped: [SkippedAnalysis]
+
+    /// Analyses `table`, comparing every generator setting with those of `reference`.
+    ///
+    /// Throws when the table has no runs, or no run with status `ok`: there would be nothing to
+    /// summarise, and empty outputs would look like a successful analysis.
+    public init(table: RunTable, reference: String = "rpg") throws {
+        guard !table.runs.isEmpty else {
+            throw AnalysisError(source: table.source, detail: "it has a header but no runs",
+                                fix: "Analyse the runs table after `sweep run` has finished at least one run.")
+        }
+        guard table.runs.contains(where: \.isOK) else {
+            throw AnalysisError(source: table.source, detail: "none of its \(table.runs.count) runs has status ok, so there is nothing to analyse",
+                                fix: "Check why the runs diverged (a lower --lr usually helps) and run the sweep again.")
+        }
+        self.table = table
+        self.reference = reference
+        summaries = GroupSummary.summarize(table.runs)
+        let law = LogLinearFit.fitAll(table.runs)
+        fits = law.fits
+        let paired = PairedComparison.compareAll(table.runs, reference: reference)
+        comparisons = paired.comparisons
+        skipped = law.skipped + paired.skipped
+    }
+
+    /// Reads the runs CSV at `path` and analyses it.
+    public init(contentsOfFile path: String, reference: String = "rpg") throws {
+        try self.init(table: RunTable(contentsOfFile: path), reference: reference)
+    }
+
+    /// The three tables as CSV text with their file names, in the order of `fileNames`.
+    public var tables: [(fileName: String, text: String)] {
+        [("summary.csv", Self.csv(GroupSummary.columns, summaries.map(\.values))),
+         ("loglinear.csv", Self.csv(LogLinearFit.columns, fits.map(\.values))),
+         ("paired.csv", Self.csv(PairedComparison.columns, comparisons.map(\.values)))]
+    }
+
+    /// Writes the three tables and the plot into `directory`, creating it if needed, replacing
+    /// earlier outputs; returns the paths written, in the order of `fileNames`.
+    ///
+    /// Outputs are replaced rather than appended to, unlike the runs table: they are derived, and
+    /// re-running the analysis on a grown runs table must not mix old rows with new.
+    public func write(to directory: String) throws -> [String] {
+        let manager = FileManager.default
+        let input = URL(fileURLWithPath: table.source).standardizedFileURL.path
+        let outputs = (tables + [("accuracy_vs_dof.svg", AccuracyPlot(summaries: summaries).svg())]).map { file in
+            (path: (directory as NSString).appendingPathComponent(file.fileName), text: file.text)
+        }
+        if let clash = outputs.first(where: { URL(fileURLWithPath: $0.path).standardizedFileURL.path == input }) {
+            throw AnalysisError(source: table.source, detail: "the analysis would overwrite it with \(clash.path)",
+                                fix: "Rename the runs table, or pass another --out-dir.")
+        }
+        do {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for output in outputs { try output.text.write(toFile: output.path, atomically: true, encoding: .utf8) }
+        } catch {
+            throw AnalysisError(source: directory, detail: "the outputs cannot be written (\(error.localizedDescription))",
+                                fix: "Pass an --out-dir you can write to.")
+        }
+        return outputs.map(\.path)
+    }
+
+    /// A CSV file: the header line, then one line per row, quoted as RFC 4180 asks.
+    private static func csv(_ columns: [String], _ rows: [[String]]) -> String {
+        ([columns] + rows).map(CSVTable.line).joined()
+    }
+}

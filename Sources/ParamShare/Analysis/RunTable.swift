@@ -1,0 +1,96 @@
+import Foundation
+
+/// The runs table written by `sweep run`, typed and looked up by column name.
+///
+/// Columns are found by their header names, not their positions, and columns the analysis does
+/// not use are ignored, so tables from older and newer versions of `sweep run` (which add
+/// columns such as `cell_id`) read alike. Only the columns in `requiredColumns` must be present.
+public struct RunTable: Sendable {
+    /// One training run: one row of the table.
+    public struct Run: Sendable, Equatable {
+        public var setting: RunSetting
+        /// The budget as asked for (`10%`, `2k`, `full`, …); with the setting, it names a group of seeds.
+        public var budget: String
+        /// Degrees of freedom of the generated part; `nil` when the field is empty.
+        public var degreesOfFreedom: Double?
+        /// The seed, as written; runs of two settings with equal seeds saw the same data order.
+        public var seed: String
+        /// Top-1 test accuracy after the last epoch, a fraction; `nil` when empty.
+        public var testAccuracy: Double?
+        /// The best test accuracy after any epoch, a fraction; `nil` when empty.
+        public var bestTestAccuracy: Double?
+        /// `ok`, or `diverged` when training produced a NaN or infinite loss.
+        public var status: String
+        /// The line of the file the row starts on, for error messages.
+        public var line: Int
+
+        public init(setting: RunSetting, budget: String, degreesOfFreedom: Double?, seed: String, testAccuracy: Double?,
+                    bestTestAccuracy: Double?, status: String, line: Int) {
+            self.setting = setting
+            self.budget = budget
+            self.degreesOfFreedom = degreesOfFreedom
+            self.seed = seed
+            self.testAccuracy = testAccuracy
+            self.bestTestAccuracy = bestTestAccuracy
+            self.status = status
+            self.line = line
+        }
+
+        /// Whether the run finished; only these enter means, fits and comparisons.
+        public var isOK: Bool { status == "ok" }
+    }
+
+    /// The columns the analysis reads; the README's "The runs table" documents them.
+    public static let requiredColumns = RunSetting.columns
+        + ["budget", "dof", "seed", "test_accuracy", "best_test_accuracy", "status"]
+
+    /// The file the table was read from.
+    public var source: String
+    /// The runs in file order.
+    public var runs: [Run]
+
+    public init(source: String, runs: [Run]) {
+        self.source = source
+        self.runs = runs
+    }
+
+    /// Reads the runs CSV at `path`.
+    public init(contentsOfFile path: String) throws {
+        try self.init(document: CSVReader.read(contentsOfFile: path))
+    }
+
+    /// Types the rows of a CSV document that holds a runs table.
+    public init(document: CSVDocument) throws {
+        var position = [String: Int]()
+        for (index, name) in document.header.enumerated() where position[name] == nil { position[name] = index }
+        let missing = Self.requiredColumns.filter { position[$0] == nil }
+        guard missing.isEmpty else {
+            let names = missing.map { "'\($0)'" }.joined(separator: ", ")
+            throw AnalysisError(source: document.source, line: 1,
+                                detail: "the header lacks the required column\(missing.count == 1 ? "" : "s") \(names)",
+                                fix: "Analyse a runs table written by `sweep run` (its header names model, dataset, generator, …, status).")
+        }
+        source = document.source
+        runs = try zip(document.rows, document.lineNumbers).map { fields, line in
+            // Every required column has a position, checked above, and CSVReader made every row as wide as the header.
+            func field(_ name: String) -> String { position[name].map { fields[$0] } ?? "" }
+            func number(_ name: String) throws -> Double? {
+                let text = field(name).trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { return nil }
+                guard let value = Double(text) else {
+                    throw AnalysisError(source: document.source, line: line, detail: "column '\(name)' holds '\(text)', which is not a number",
+                                        fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
+                }
+                return value.isFinite ? value : nil
+            }
+            let setting = RunSetting(
+                model: field("model"), dataset: field("dataset"), generator: field("generator"), variant: field("variant"),
+                permutation: field("permutation"), signs: field("signs"), projection: field("projection"),
+                nonzeros: field("nonzeros"), otherOptions: field("other_options"), scope: field("scope"),
+                generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"))
+            return try Run(setting: setting, budget: field("budget"), degreesOfFreedom: number("dof"), seed: field("seed"),
+                           testAccuracy: number("test_accuracy"), bestTestAccuracy: number("best_test_accuracy"),
+                           status: field("status"), line: line)
+        }
+    }
+}

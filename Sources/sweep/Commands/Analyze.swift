@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import ParamShare
+
+/// `sweep analyze`: summaries, the log-linear law, paired comparisons and a plot from a runs CSV.
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a runs CSV: means with 95% CIs, log-linear fits, paired tests, a plot.",
+        discussion: """
+            Reads the runs table written by `sweep run` and writes into --out-dir:
+              summary.csv          per setting and budget: n, n_diverged, mean DoF,
+                                   mean, sd and 95% t interval of test accuracy
+              loglinear.csv        per setting: least-squares fit of test accuracy
+                                   against ln(DoF), standard errors and R²
+              paired.csv           per setting and budget: the difference from the
+                                   reference generator over runs with equal seeds,
+                                   its 95% interval, paired t and two-sided p-value
+              accuracy_vs_dof.svg  test accuracy (%) against DoF on a log axis,
+                                   one panel per model and data set
+            Only runs with status ok enter the statistics. Fits and comparisons
+            that cannot be made (too few runs, budgets or seeds) are listed on
+            standard output.
+
+            Example:
+              swift run -c release sweep --models mlp --generators rpg,hashing,dense \\
+                  --budgets 1%,3%,10% --seeds 0,1,2 --out sweep-results/runs.csv
+              swift run -c release sweep analyze sweep-results/runs.csv \\
+                  --out-dir sweep-results/analysis
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The runs CSV written by `sweep run`.", valueName: "results.csv"))
+    var results: String
+
+    @Option(help: "Folder for the outputs (default: the folder of <results.csv>).")
+    var outDir: String?
+
+    @Option(help: "Generator the others are compared with, seed by seed.")
+    var reference: String = "rpg"
+
+    func validate() throws {
+        guard !reference.isEmpty else { throw ValidationError("--reference needs a generator name, such as rpg") }
+    }
+
+    func run() throws {
+        let analysis = try RunAnalysis(contentsOfFile: results, reference: reference)
+        let directory = outDir ?? (results as NSString).deletingLastPathComponent
+        let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
+        print("\(analysis.table.runs.count) runs: \(analysis.summaries.count) settings × budgets, \(analysis.fits.count) log-linear fits, "
+              + "\(analysis.comparisons.count) paired comparisons with \(reference)")
+        for skipped in analysis.skipped { print("skipped \(skipped)") }
+        for path in paths { print("wrote \(path)") }
+    }
+}

@@ -1,0 +1,286 @@
+import Foundation
+import FoundationXML
+@testable import ParamShare
+import Testing
+
+/// The analysis of runs tables, checked against numbers computed independently of GSL: closed-form
+/// least squares in Double, and t quantiles and tail probabilities from tables or closed forms.
+@Suite("Run analysis")
+struct AnalysisTests {
+    private static let rpg = RunSetting(model: "mlp", dataset: "digits", generator: "rpg", variant: "global",
+                                        permutation: "on", signs: "on", scope: "global")
+    private static let naive = RunSetting(model: "mlp", dataset: "digits", generator: "rpg", variant: "naive",
+                                          permutation: "on", signs: "on", scope: "global")
+    private static let hashing = RunSetting(model: "mlp", dataset: "digits", generator: "hashing", scope: "global")
+    private static let dense = RunSetting(model: "mlp", dataset: "digits", generator: "dense")
+
+    private static func run(_ setting: RunSetting, _ budget: String, dof: Double?, seed: Int, accuracy: Double?,
+                            best: Double? = nil, status: String = "ok") -> RunTable.Run {
+        RunTable.Run(setting: setting, budget: budget, degreesOfFreedom: dof, seed: String(seed), testAccuracy: accuracy,
+                     bestTestAccuracy: best ?? accuracy, status: status, line: 0)
+    }
+
+    // t quantiles from standard tables (10 significant digits).
+    private static let t975With4 = 2.776445105
+    private static let t975With2 = 4.302652730
+
+    @Test("a group's mean, sd and t interval match the textbook formulas; diverged runs are only counted")
+    func summary() throws {
+        let accuracies = [0.80, 0.82, 0.79, 0.85, 0.81]
+        let runs = accuracies.enumerated().map { Self.run(Self.rpg, "2k", dof: 2000, seed: $0, accuracy: $1, best: $1 + 0.01) }
+            + [Self.run(Self.rpg, "2k", dof: 2000, seed: 5, accuracy: nil, status: "diverged")]
+            + [Self.run(Self.rpg, "4k", dof: 4000, seed: 0, accuracy: 0.9)]
+        let summaries = GroupSummary.summarize(runs)
+        try #require(summaries.count == 2)
+        let group = summaries[0]
+
+        let n = Double(accuracies.count)
+        let mean = accuracies.reduce(0, +) / n
+        let sd = (accuracies.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot()
+        let halfWidth = Self.t975With4 * sd / n.squareRoot()
+        // GSL's mean and sd agree with the two-pass formulas to rounding (1e-12); the tabulated t
+        // quantile has 10 significant digits, so the interval is checked to 1e-9 relative.
+        #expect(group.budget == "2k" && group.testAccuracy.count == 5 && group.diverged == 1)
+        #expect(group.meanDegreesOfFreedom == 2000)
+        #expect(abs(group.testAccuracy.mean - mean) < 1e-12)
+        #expect(abs(group.testAccuracy.standardDeviation - sd) < 1e-12)
+        #expect(abs(group.testAccuracy.halfWidth - halfWidth) < 1e-9 * halfWidth)
+        #expect(abs(group.testAccuracy.lowerBound - (mean - halfWidth)) < 1e-9)
+        #expect(abs(group.testAccuracy.upperBound - (mean + halfWidth)) < 1e-9)
+        #expect(abs(group.meanBestTestAccuracy - (mean + 0.01)) < 1e-12)
+
+        // One run: a mean but no spread, so the interval fields are empty.
+        let single = summaries[1]
+        #expect(single.budget == "4k" && single.testAccuracy.count == 1)
+        let row = Dictionary(uniqueKeysWithValues: zip(GroupSummary.columns, single.values))
+        #expect(row["mean_test_accuracy"] == "0.9")
+        #expect(row["sd_test_accuracy"] == "" && row["ci95_half_width"] == "" && row["ci95_lower"] == "" && row["ci95_upper"] == "")
+    }
+
+    @Test("the t quantile and tail match tabulated and closed-form values")
+    func tDistribution() {
+        // Tables give 10 significant digits.
+        #expect(abs(Statistics.tQuantile(probability: 0.975, degreesOfFreedom: 4) - Self.t975With4) < 1e-8)
+        #expect(abs(Statistics.tQuantile(probability: 0.975, degreesOfFreedom: 2) - Self.t975With2) < 1e-8)
+        // For ν = 2, P(T > t) = ½(1 − t/√(t² + 2)) exactly; GSL's tail is accurate to about 1e-12.
+        for t in [0.5, 1.7, 3.2, 9.0] {
+            #expect(abs(Statistics.tUpperTail(t, degreesOfFreedom: 2) - 0.5 * (1 - t / (t * t + 2).squareRoot())) < 1e-12)
+        }
+        #expect(Statistics.mean([]).isNaN && Statistics.standardDeviation([1]).isNaN)
+        #expect(Statistics.tQuantile(probability: 1, degreesOfFreedom: 3).isNaN)
+    }
+
+    @Test("the log-linear fit matches closed-form least squares, standard errors and R²")
+    func logLinearLaw() throws {
+        let dofs = [1000.0, 1000, 4000, 4000, 16000, 16000, 64000]
+        let accuracies = [0.70, 0.72, 0.78, 0.77, 0.83, 0.85, 0.90]
+        let budgets = ["1k", "1k", "4k", "4k", "16k", "16k", "64k"]
+        let runs = (0..<dofs.count).map { Self.run(Self.rpg, budgets[$0], dof: dofs[$0], seed: $0 % 2, accuracy: accuracies[$0]) }
+            + [Self.run(Self.rpg, "64k", dof: 64000, seed: 1, accuracy: nil, status: "diverged")]
+        let result = LogLinearFit.fitAll(runs)
+        try #require(result.fits.count == 1)
+        let law = result.fits[0]
+
+        let x = dofs.map { log($0) }, y = accuracies, n = Double(x.count)
+        let xMean = x.reduce(0, +) / n, yMean = y.reduce(0, +) / n
+        let sxx = x.map { ($0 - xMean) * ($0 - xMean) }.reduce(0, +)
+        let sxy = zip(x, y).map { ($0 - xMean) * ($1 - yMean) }.reduce(0, +)
+        let b = sxy / sxx, a = yMean - b * xMean
+        let residual = zip(x, y).map { ($1 - a - b * $0) * ($1 - a - b * $0) }.reduce(0, +)
+        let total = y.map { ($0 - yMean) * ($0 - yMean) }.reduce(0, +)
+        let variance = residual / (n - 2)
+        let seB = (variance / sxx).squareRoot(), seA = (variance * (1 / n + xMean * xMean / sxx)).squareRoot()
+        // GSL fits by the same sums (centred), so agreement is to rounding: 1e-10 relative.
+        #expect(abs(law.fit.intercept - a) < 1e-10 * abs(a))
+        #expect(abs(law.fit.slope - b) < 1e-10 * abs(b))
+        #expect(abs(law.fit.interceptStandardError - seA) < 1e-10 * seA)
+        #expect(abs(law.fit.slopeStandardError - seB) < 1e-10 * seB)
+        #expect(abs(law.fit.rSquared - (1 - residual / total)) < 1e-10)
+        #expect(law.fit.points == 7 && law.budgets == 4)
+        #expect(law.minimumDegreesOfFreedom == 1000 && law.maximumDegreesOfFreedom == 64000)
+    }
+
+    @Test("settings with fewer than 3 points or one DoF are skipped with a reason")
+    func logLinearSkips() {
+        let runs = [Self.run(Self.hashing, "2k", dof: 2000, seed: 0, accuracy: 0.8),
+                    Self.run(Self.hashing, "4k", dof: 4000, seed: 0, accuracy: 0.85)]
+            + (0..<3).map { Self.run(Self.dense, "full", dof: 10000, seed: $0, accuracy: 0.9) }
+        let result = LogLinearFit.fitAll(runs)
+        #expect(result.fits.isEmpty)
+        #expect(result.skipped.count == 2)
+        #expect(result.skipped.contains { $0.subject.contains("dense") && $0.reason.contains("same DoF") })
+        #expect(result.skipped.contains { $0.subject.contains("hashing") && $0.reason.contains("at least 3") })
+    }
+
+    @Test("paired differences, their interval, t and p match the closed forms; the default reference is chosen")
+    func pairedComparison() throws {
+        let reference = [0.90, 0.92, 0.91], other = [0.87, 0.90, 0.86], ablation = [0.89, 0.91, 0.90]
+        let runs = reference.enumerated().map { Self.run(Self.rpg, "2k", dof: 2000, seed: $0, accuracy: $1) }
+            + other.enumerated().map { Self.run(Self.hashing, "2k", dof: 2010, seed: $0, accuracy: $1) }
+            + ablation.enumerated().map { Self.run(Self.naive, "2k", dof: 2000, seed: $0, accuracy: $1) }
+            + [Self.run(Self.hashing, "2k", dof: 2010, seed: 7, accuracy: 0.5),  // no reference run with seed 7
+               Self.run(Self.hashing, "4k", dof: 4000, seed: 0, accuracy: 0.9),  // a single pair
+               Self.run(Self.rpg, "4k", dof: 4000, seed: 0, accuracy: 0.9)]
+        let result = PairedComparison.compareAll(runs, reference: "rpg")
+        try #require(result.comparisons.count == 2)
+        let versusHashing = try #require(result.comparisons.first { $0.setting == Self.hashing })
+        // The naive ablation is compared with the default RPG rather than serving as the reference.
+        #expect(result.comparisons.allSatisfy { $0.reference == Self.rpg })
+        #expect(result.comparisons.contains { $0.setting == Self.naive })
+
+        let differences = zip(other, reference).map { $0 - $1 }, n = 3.0
+        let mean = differences.reduce(0, +) / n
+        let sd = (differences.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot()
+        let t = mean / (sd / n.squareRoot())
+        // ν = 2: the two-sided p-value 2·½(1 − |t|/√(t² + 2)).
+        let p = 1 - abs(t) / (t * t + 2).squareRoot()
+        let halfWidth = Self.t975With2 * sd / n.squareRoot()
+        #expect(versusHashing.pairs == 3 && versusHashing.budget == "2k")
+        #expect(abs(versusHashing.difference.mean - mean) < 1e-12)
+        #expect(abs(versusHashing.difference.standardDeviation - sd) < 1e-12)
+        #expect(abs(versusHashing.difference.halfWidth - halfWidth) < 1e-9 * halfWidth)
+        #expect(abs(versusHashing.tStatistic - t) < 1e-9 * abs(t))
+        #expect(abs(versusHashing.pValue - p) < 1e-10)
+        #expect(abs(versusHashing.meanTestAccuracy - other.reduce(0, +) / 3) < 1e-12)
+        #expect(abs(versusHashing.referenceMeanTestAccuracy - reference.reduce(0, +) / 3) < 1e-12)
+        #expect(versusHashing.meanDegreesOfFreedom == 2010)
+
+        #expect(result.skipped.count == 1)
+        #expect(result.skipped[0].subject.contains("budget 4k") && result.skipped[0].reason.contains("at least 2"))
+        #expect(result.skipped[0].description.hasPrefix("paired.csv: "))
+    }
+
+    @Test("an absent reference generator is reported once, naming the generators present")
+    func unknownReference() {
+        let runs = (0..<3).map { Self.run(Self.hashing, "2k", dof: 2000, seed: $0, accuracy: 0.8) }
+        let result = PairedComparison.compareAll(runs, reference: "rgp")
+        #expect(result.comparisons.isEmpty)
+        #expect(result.skipped.count == 1)
+        #expect(result.skipped.first?.reason.contains("'rgp'") == true && result.skipped.first?.reason.contains("hashing") == true)
+    }
+
+    @Test("numbers are written as plain decimals, missing ones as empty fields")
+    func plainDecimals() {
+        #expect(1.23e-05.plainDecimal == "0.0000123")
+        #expect(1e-05.plainDecimal == "0.00001")
+        #expect((-2.5e-7).plainDecimal == "-0.00000025")
+        #expect(1.5e16.plainDecimal == "15000000000000000")
+        #expect(0.5.plainDecimal == "0.5")
+        #expect(2000.0.plainDecimal == "2000.0")
+        #expect(Double.nan.plainDecimal == "" && Double.infinity.plainDecimal == "")
+        for value in [3.14159e-9, 6.02e23, 0.1, 123.456] { #expect(Double(value.plainDecimal) == value) }
+    }
+
+    @Test("the SVG has one line per setting, the legend labels, escaped text and parses as XML")
+    func plot() throws {
+        let awkward = RunSetting(model: "mlp", dataset: "digits", generator: "plugin", otherOptions: "a<b&c", scope: "global")
+        var runs = [RunTable.Run]()
+        for setting in [Self.rpg, Self.hashing, awkward] {
+            for (dof, budget) in [(1000.0, "1k"), (10000.0, "10k")] {
+                for seed in 0..<3 {
+                    runs.append(Self.run(setting, budget, dof: dof, seed: seed, accuracy: 0.7 + 0.01 * Double(seed) + dof / 1e6))
+                }
+            }
+        }
+        let lenet = RunSetting(model: "lenet5", dataset: "digits", generator: "dense")
+        runs += (0..<2).map { Self.run(lenet, "full", dof: 50000, seed: $0, accuracy: 0.95) }
+        let svg = AccuracyPlot(summaries: GroupSummary.summarize(runs)).svg()
+
+        #expect(svg.hasPrefix("<svg"))
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 4)
+        #expect(svg.components(separatedBy: "Test accuracy against degrees of freedom: ").count - 1 == 2)  // two panels
+        #expect(svg.contains("lenet5 on digits") && svg.contains("mlp on digits"))
+        #expect(svg.contains(">\(Self.rpg.generatorLabel)</text>"))
+        #expect(svg.contains(">\(Self.hashing.generatorLabel)</text>"))
+        #expect(svg.contains("plugin (a&lt;b&amp;c, scope=global)"))
+        #expect(!svg.contains("a<b&c"))
+        // Self-contained: the SVG namespace is the only address, and there is no script or font to fetch.
+        #expect(svg.components(separatedBy: "http").count - 1 == 1 && !svg.contains("<script") && !svg.contains("@font-face"))
+        let parser = XMLParser(data: Data(svg.utf8))
+        #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+    }
+
+    @Test("tables with extra, reordered or missing columns, bad numbers, no runs or no ok runs")
+    func runTableErrors() throws {
+        let reordered = "status,extra,test_accuracy,seed,cell_id," + RunSetting.columns.joined(separator: ",")
+            + ",budget,dof,best_test_accuracy\nok,?,0.5,3,c1,mlp,digits,rpg,global,on,on,,,,global,false,false,2k,2000,0.6\n"
+        let table = try RunTable(document: CSVReader.parse(reordered, source: "reordered.csv"))
+        #expect(table.runs == [RunTable.Run(setting: Self.rpg, budget: "2k", degreesOfFreedom: 2000, seed: "3", testAccuracy: 0.5,
+                                            bestTestAccuracy: 0.6, status: "ok", line: 2)])
+
+        let missing = reordered.replacingOccurrences(of: ",dof,", with: ",degrees,")
+        #expect {
+            try RunTable(document: CSVReader.parse(missing, source: "old.csv"))
+        } throws: { error in
+            "\(error)".hasPrefix("old.csv, line 1:") && "\(error)".contains("'dof'") && "\(error)".contains("sweep run")
+        }
+        let badNumber = reordered.replacingOccurrences(of: ",2000,", with: ",lots,")
+        #expect {
+            try RunTable(document: CSVReader.parse(badNumber, source: "bad.csv"))
+        } throws: { error in
+            "\(error)".hasPrefix("bad.csv, line 2:") && "\(error)".contains("'dof'") && "\(error)".contains("'lots'")
+        }
+        let headerOnly = try RunTable(document: CSVReader.parse(String(reordered.prefix { $0 != "\n" }), source: "empty.csv"))
+        #expect { try RunAnalysis(table: headerOnly) } throws: { "\($0)".contains("no runs") }
+        var diverged = table
+        diverged.runs[0].status = "diverged"
+        #expect { try RunAnalysis(table: diverged) } throws: { "\($0)".contains("none of its 1 runs has status ok") }
+    }
+
+    @Test("analysing a runs CSV written with RunRecord.columns produces the three tables and the plot")
+    func analyzeFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("analysis-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/runs.csv"
+        let table = try CSVTable(path: path, columns: RunRecord.columns)
+        func append(_ setting: RunSetting, _ budget: String, dof: Int, seed: Int, accuracy: Double?) throws {
+            var fields = Dictionary(uniqueKeysWithValues: zip(RunSetting.columns, setting.values))
+            fields["budget"] = budget
+            fields["dof"] = String(dof)
+            fields["seed"] = String(seed)
+            fields["test_accuracy"] = accuracy.map { "\($0)" } ?? ""
+            fields["best_test_accuracy"] = accuracy.map { "\($0 + 0.005)" } ?? ""
+            fields["status"] = accuracy == nil ? "diverged" : "ok"
+            fields["version"] = "0.1.0"
+            try table.append(RunRecord.columns.map { fields[$0] ?? "" })
+        }
+        for (budget, dof) in [("2k", 2000), ("4k", 4000), ("8k", 8000)] {
+            for seed in 0..<3 {
+                let gain = 0.03 * log(Double(dof) / 1000), noise = 0.004 * Double(seed)
+                try append(Self.rpg, budget, dof: dof, seed: seed, accuracy: 0.80 + gain + noise)
+                // One hashing run diverged, leaving its budget two pairs.
+                try append(Self.hashing, budget, dof: dof, seed: seed, accuracy: budget == "8k" && seed == 2 ? nil : 0.78 + gain - noise)
+            }
+        }
+        for seed in 0..<3 {
+            try append(Self.naive, "2k", dof: 2000, seed: seed, accuracy: 0.79 + 0.002 * Double(seed))
+            try append(Self.dense, "full", dof: 10000, seed: seed, accuracy: 0.95 - 0.001 * Double(seed))
+        }
+
+        let analysis = try RunAnalysis(contentsOfFile: path, reference: "rpg")
+        let paths = try analysis.write(to: directory + "/analysis")
+        #expect(paths == RunAnalysis.fileNames.map { directory + "/analysis/" + $0 })
+        let expected: [(columns: [String], rows: Int)] = [
+            (GroupSummary.columns, 8),  // rpg, hashing × 3 budgets; naive; dense
+            (LogLinearFit.columns, 2),  // rpg, hashing; naive and dense have one DoF each
+            (PairedComparison.columns, 4),  // hashing × 3 budgets and naive against rpg; dense has no partner
+        ]
+        for (path, table) in zip(paths, expected) {
+            let document = try CSVReader.read(contentsOfFile: path)
+            #expect(document.header == table.columns, "\(path)")
+            #expect(document.rows.count == table.rows, "\(path)")
+            #expect(document.rows.allSatisfy { row in row.allSatisfy { !$0.contains("e-") && !$0.contains("e+") } })
+        }
+        #expect(analysis.skipped.map(\.table).sorted() == ["loglinear.csv", "loglinear.csv", "paired.csv"])
+        let summary = try CSVReader.read(contentsOfFile: paths[0])
+        let hashingAt8k = try #require(summary.rows.first { $0[2] == "hashing" && $0[12] == "8k" })
+        #expect(hashingAt8k[13] == "2" && hashingAt8k[14] == "1")  // n, n_diverged
+        let svg = try String(contentsOfFile: paths[3], encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<polyline").count - 1 == 4)
+
+        // Writing into the runs table's own folder must not overwrite it, and a clash is refused.
+        #expect(throws: AnalysisError.self) {
+            try RunAnalysis(table: RunTable(source: directory + "/analysis/summary.csv", runs: analysis.table.runs)).write(to: directory + "/analysis")
+        }
+    }
+}

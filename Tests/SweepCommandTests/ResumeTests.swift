@@ -1,0 +1,72 @@
+import Foundation
+import ParamShare
+import Testing
+import TestSupport
+
+/// Crash safety: a sweep killed with SIGKILL at any moment leaves valid tables, and running
+/// the same command again finishes the grid with every run exactly once.
+@Suite("Resuming after a crash")
+struct ResumeTests {
+    private let arguments = ["--models", "mlp", "--generators", "rpg,hashing,dense", "--budgets", "1k,3k",
+                             "--epochs", "3", "--seeds", "0,1", "--jobs", "2", "--out", "runs.csv"]
+    private let gridSize = 2 * 2 + 2 * 2 + 2  // rpg and hashing at two budgets, dense once; two seeds each
+
+    @Test("SIGKILL mid-run, then a rerun: every run appears once and every line parses", arguments: [0.8, 2.0])
+    func killAndResume(after delay: Double) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-kill-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try ExecutableProduct.path(named: "sweep"))
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: delay)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let runsPath = directory + "/runs.csv", epochsPath = directory + "/runs.epochs.csv"
+        let partial = try CSVReader.read(contentsOfFile: runsPath)
+        #expect(partial.rows.count < gridSize, "the sweep finished before it was killed; kill it sooner")
+
+        let rerun = try ExecutableProduct.run("sweep", arguments, in: directory)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let runs = try CSVReader.read(contentsOfFile: runsPath)
+        let ids = runs.rows.map { $0[0] }
+        #expect(ids.count == gridSize)
+        #expect(Set(ids).count == gridSize)
+        let epochs = try CSVReader.read(contentsOfFile: epochsPath)
+        // Three epochs per run, each (run, epoch) once, and only for finished runs.
+        #expect(epochs.rows.count == 3 * gridSize)
+        #expect(Set(epochs.rows.map { $0[0] + "/" + $0[7] }).count == 3 * gridSize)
+        #expect(Set(epochs.rows.map { $0[0] }) == Set(ids))
+    }
+
+    @Test("a changed setting is a different run, never mixed up with an old one")
+    func changedSettings() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-change-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let base = ["--models", "mlp", "--generators", "dense", "--seeds", "0", "--out", "runs.csv"]
+        for extra in [["--epochs", "1"], ["--epochs", "1"], ["--epochs", "2"], ["--epochs", "1", "--lr", "0.02"]] {
+            let result = try ExecutableProduct.run("sweep", base + extra, in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        // The repeated first command added nothing; the other two settings each added a row.
+        #expect(try CSVReader.read(contentsOfFile: directory + "/runs.csv").rows.count == 3)
+    }
+
+    @Test("appending to a table with other columns is refused")
+    func foreignTable() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-foreign-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "a,b\n1,2\n".write(toFile: directory + "/runs.csv", atomically: true, encoding: .utf8)
+        let result = try ExecutableProduct.run("sweep", ["--epochs", "1", "--models", "mlp", "--out", "runs.csv"], in: directory)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("runs.csv") && result.stderr.contains("header"))
+        #expect(try String(contentsOfFile: directory + "/runs.csv", encoding: .utf8) == "a,b\n1,2\n")
+    }
+}
