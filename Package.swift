@@ -47,6 +47,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Notebooks as scripts: runnable, narrated studies that write into results/.
+        .executableTarget(
+            name: "GeneratorsAtEqualDoF",
+            dependencies: ["ParamShare", "ParamShareEngine"],
+            path: "Notebooks-as-scripts/GeneratorsAtEqualDoF"
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["ParamShareEngine", "ParamShare"],

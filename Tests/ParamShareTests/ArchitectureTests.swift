@@ -31,6 +31,16 @@ struct ArchitectureTests {
         #expect(lenet.total == lenet.convolutionWeights + lenet.linearWeights + lenet.biases + lenet.stem + lenet.classifier)
     }
 
+    @Test("MLP widths come from the name")
+    func mlpWidths() throws {
+        let architecture = try #require(Architecture(name: "mlp-100-50-25"))
+        #expect(architecture == .mlp(hiddenWidths: [100, 50, 25]))
+        let description = architecture.describe(inputShape: [1, 8, 8], classes: 10)
+        #expect(description.name == "mlp-100-50-25")
+        #expect(description.weightedLayers.map(\.weightShape) == [[100, 64], [50, 100], [25, 50], [10, 25]])
+        #expect(Architecture(name: "mlp-") == nil && Architecture(name: "mlp-0") == nil && Architecture(name: "mlp-a") == nil)
+    }
+
     @Test("wider ResNets scale every stage", arguments: [("resnet20x2", 2), ("resnet32", 1)])
     func widthMultiplier(name: String, multiplier: Int) throws {
         let architecture = try #require(Architecture(name: name))

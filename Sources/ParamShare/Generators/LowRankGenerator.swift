@@ -38,7 +38,9 @@ public final class LowRankGenerator<Scalar: EngineScalar>: ParameterGenerator {
 
     public var name: String { "lowrank" }
 
-    public var options: [String: String] { ["ranks": ranks.map(String.init).joined(separator: "/")] }
+    /// None: the ranks follow from the budget, and a results table must group runs of one
+    /// generator setting across budgets (`ranks` tells them, per plan).
+    public var options: [String: String] { [:] }
 
     public func plan(layers: [GeneratedLayer], budget: Int, random: RandomSource) throws -> Int {
         let rows = layers.map { $0.shape.first ?? 1 }

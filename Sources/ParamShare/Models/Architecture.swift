@@ -12,10 +12,15 @@ public enum Architecture: Sendable, Hashable, CustomStringConvertible {
     /// The MLP of the throughput benchmarks: 3072-512-256-10 on CIFAR-shaped input.
     public static let defaultMLP = Architecture.mlp(hiddenWidths: [512, 256])
 
-    /// Parses `mlp`, `lenet5`, `resnetD` (D = 6n + 2, such as `resnet20`) or `resnetDxK` (K times wider).
+    /// Parses `mlp` (hidden widths 512 and 256), `mlp-W1-W2-…` (those hidden widths), `lenet5`,
+    /// `resnetD` (D = 6n + 2, such as `resnet20`) or `resnetDxK` (K times wider).
     public init?(name: String) {
         switch name {
         case "mlp": self = .defaultMLP
+        case _ where name.hasPrefix("mlp-"):
+            let widths = name.dropFirst("mlp-".count).split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+            self = .mlp(hiddenWidths: widths.compactMap { $0 })
         case "lenet5": self = .lenet5
         case _ where name.hasPrefix("resnet"):
             let parts = name.dropFirst("resnet".count).split(separator: "x", omittingEmptySubsequences: false)
@@ -29,7 +34,7 @@ public enum Architecture: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .mlp: "mlp"
+        case let .mlp(hiddenWidths): hiddenWidths == [512, 256] ? "mlp" : (["mlp"] + hiddenWidths.map(String.init)).joined(separator: "-")
         case .lenet5: "lenet5"
         case let .resnet(depth, widthMultiplier): widthMultiplier == 1 ? "resnet\(depth)" : "resnet\(depth)x\(widthMultiplier)"
         }

@@ -14,5 +14,6 @@ func describeMLP(inputShape: [Int], hiddenWidths: [Int], classes: Int) -> ModelD
     }
     layers.append(.weighted(WeightedLayer(name: "classifier", role: .classifier, kind: .linear, inputs: width,
                                           outputs: classes, hasBias: true)))
-    return ModelDescription(name: "mlp", inputShape: inputShape, classes: classes, layers: layers)
+    return ModelDescription(name: Architecture.mlp(hiddenWidths: hiddenWidths).description, inputShape: inputShape,
+                            classes: classes, layers: layers)
 }

@@ -19,7 +19,7 @@ struct Run: ParsableCommand {
     )
 
     @Option(name: [.customLong("models"), .customLong("model")],
-            help: "Comma-separated models: mlp, lenet5, resnetD (D = 6n+2: resnet8, resnet20, resnet32, resnet56), resnetDxK for K× width. Default: mlp,lenet5 on digits, resnet20 otherwise.")
+            help: "Comma-separated models: mlp (or mlp-W1-W2-… for other hidden widths), lenet5, resnetD (D = 6n+2: resnet8, resnet20, resnet32, resnet56), resnetDxK for K× width. Default: mlp,lenet5 on digits, resnet20 otherwise.")
     var models: String?
 
     @Option(help: "Comma-separated generators: dense, rpg, hashing, projection, lowrank.")
