@@ -3,9 +3,9 @@ import Logging
 import ParamShare
 import Synchronization
 
-/// Shows a sweep's progress: on a terminal, one live line with the grid's state (cells done,
-/// the running cells' epoch and accuracy, the time left); otherwise, and for finished epochs
-/// and cells, plain log lines.
+/// Shows a sweep's progress: on a terminal, one live line with the grid's state (runs done and
+/// the time left) and each running run's epoch, step, loss, images per second, time left and
+/// last test accuracy; otherwise, and for finished epochs and runs, plain log lines.
 final class ProgressPrinter: Sendable {
     private struct State {
         var total = 0
@@ -35,8 +35,10 @@ final class ProgressPrinter: Sendable {
             case let .started(_, label):
                 state.running[label] = "starting"
             case let .progress(label, progress):
-                state.running[label] = String(format: "epoch %d/%d", progress.epoch, progress.epochs)
-                    + (progress.finishedEpoch.map { String(format: " acc %.3f", $0.testAccuracy) } ?? "")
+                state.running[label] = String(format: "epoch %d/%d step %d/%d loss %.4f %.0f img/s ETA %@", progress.epoch,
+                                              progress.epochs, progress.step, progress.totalSteps, progress.loss,
+                                              progress.imagesPerSecond, Self.duration(progress.estimatedSecondsLeft))
+                    + (progress.finishedEpoch.map { String(format: " test acc %.3f", $0.testAccuracy) } ?? "")
                 if let epoch = progress.finishedEpoch, logger.logLevel <= .debug || !isTerminal {
                     emit(String(format: "%@  epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  lr %.5f  %.1f s", label,
                                 epoch.epoch, progress.epochs, epoch.trainLoss, epoch.trainAccuracy, epoch.testAccuracy,
@@ -73,6 +75,7 @@ final class ProgressPrinter: Sendable {
     }
 
     private static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "--" }
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%dm%02ds", s / 60, s % 60)
     }
