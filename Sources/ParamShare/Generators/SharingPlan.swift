@@ -21,7 +21,7 @@ public struct SharingPlan<Scalar: EngineScalar> {
 
     /// The weighted layers of `description` this plan generates, in forward order.
     public func generatedLayers(of description: ModelDescription) -> [WeightedLayer] {
-        description.weightedLayers.filter { generatedRoles.contains($0.role) }
+        description.weightedLayers(withRoles: generatedRoles)
     }
 
     /// Builds `description` with its generated layers drawing from banks of `budget` entries in all.

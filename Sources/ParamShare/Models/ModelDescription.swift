@@ -20,6 +20,11 @@ public struct ModelDescription: Sendable, Hashable {
     /// Every convolution and linear layer, in forward order.
     public var weightedLayers: [WeightedLayer] { layers.flatMap(\.weightedLayers) }
 
+    /// The weighted layers whose role is in `roles`, in forward order.
+    public func weightedLayers(withRoles roles: Set<WeightedLayer.Role>) -> [WeightedLayer] {
+        weightedLayers.filter { roles.contains($0.role) }
+    }
+
     /// The weighted layer called `name`, if any.
     public func weightedLayer(named name: String) -> WeightedLayer? {
         weightedLayers.first { $0.name == name }

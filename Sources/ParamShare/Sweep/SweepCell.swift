@@ -81,7 +81,7 @@ public struct SweepCell: Sendable, Hashable {
         let description = architecture.describe(inputShape: inputShape, classes: classes)
         let random = RandomSource(seed: configuration.seed)
         guard let budget, generator.makeGenerator(Float.self) != nil else {
-            let generated = SharingPlan<Float>(generatedRoles: generatedRoles) { RPGGenerator() }.generatedLayers(of: description)
+            let generated = description.weightedLayers(withRoles: generatedRoles)
             let dof = DegreesOfFreedom(description: description, generated: generated,
                                        bankSize: generated.reduce(0) { $0 + $1.weightCount })
             return Model(name: description.name, network: description.build(random: random, as: Float.self), degreesOfFreedom: dof,
