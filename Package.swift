@@ -6,6 +6,10 @@ let package = Package(
     products: [
         .library(name: "ParamShareEngine", targets: ["ParamShareEngine"]),
         .library(name: "ParamShare", targets: ["ParamShare"]),
+        // The whole `sweep` command line, for a package's own executable with its own generators.
+        .library(name: "ParamShareCLI", targets: ["ParamShareCLI"]),
+        // Checks for generator authors: the finite-difference VJP check, sample layers, a training smoke test.
+        .library(name: "ParamShareTesting", targets: ["ParamShareTesting"]),
         .executable(name: "sweep", targets: ["sweep"]),
     ],
     dependencies: [
@@ -39,13 +43,21 @@ let package = Package(
             // job runs with no download.
             resources: [.copy("Resources/digits.csv.gz")]
         ),
-        .executableTarget(
-            name: "sweep",
+        .target(
+            name: "ParamShareCLI",
             dependencies: [
                 "ParamShare",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .executableTarget(
+            name: "sweep",
+            dependencies: ["ParamShareCLI"]
+        ),
+        .target(
+            name: "ParamShareTesting",
+            dependencies: ["ParamShare", "ParamShareEngine"]
         ),
         // Notebooks as scripts: runnable, narrated studies that write into results/.
         .executableTarget(
@@ -55,7 +67,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["ParamShareEngine", "ParamShare"],
+            dependencies: ["ParamShareEngine", "ParamShare", "ParamShareTesting"],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -69,12 +81,12 @@ let package = Package(
         // Runs the real `sweep` executable.
         .testTarget(
             name: "SweepCommandTests",
-            dependencies: ["sweep", "ParamShare", "TestSupport"]
+            dependencies: ["sweep", "ParamShare", "ParamShareCLI", "TestSupport"]
         ),
         // Proves the plug-in path: a generator written against the public API only.
         .testTarget(
             name: "GeneratorPluginTests",
-            dependencies: ["ParamShare", "ParamShareEngine", "TestSupport"]
+            dependencies: ["ParamShare", "ParamShareEngine", "ParamShareTesting"]
         ),
     ],
     swiftLanguageModes: [.v6]

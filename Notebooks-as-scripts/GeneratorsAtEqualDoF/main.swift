@@ -43,17 +43,14 @@ let cifarDirectory = CommandLine.arguments.dropFirst().first ?? root + "/../shar
 let jobs = 2
 EngineThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
 
-/// The generators compared, RPG first: it is the reference of the paired comparisons.
-let generators: [GeneratorSetting] = [.rpg, .hashing, .projection, .lowrank, .dense].map { GeneratorSetting(kind: $0) }
+/// The generators compared, RPG first: it is the reference of the paired comparisons. Each is
+/// the registry's descriptor at its default options; dense runs once per seed.
+let generators = try GeneratorRegistry.builtIn.descriptors.map { try GeneratorSetting($0) }
 
 /// Every generator at every budget and seed (dense once per seed), with one recipe.
-func grid(_ architecture: Architecture, budgets: [String], seeds: [UInt64], recipe: (UInt64) -> TrainingConfiguration) throws -> [SweepCell] {
-    try generators.flatMap { generator -> [SweepCell] in
-        let budgets: [BudgetSpecification?] = generator.kind == .dense ? [nil] : try budgets.map(BudgetSpecification.init(parsing:))
-        return budgets.flatMap { budget in
-            seeds.map { SweepCell(architecture: architecture, generator: generator, budget: budget, configuration: recipe($0)) }
-        }
-    }
+func grid(_ architecture: Architecture, budgets: String, seeds: [UInt64], recipe: TrainingConfiguration, data: DatasetSplit) throws -> [SweepCell] {
+    SweepGrid(architectures: [architecture], generators: generators, budgets: try BudgetSpecification.list(parsing: budgets),
+              seeds: seeds, recipe: recipe).cells(on: DataSubset(data))
 }
 
 /// Runs the cells not yet in `name`'s tables, then analyses them into `output/name/`.
@@ -69,23 +66,14 @@ func study(_ name: String, cells: [SweepCell], data: DatasetSplit) throws -> Run
     }
     say(String(format: "    %d runs trained in %.1f minutes; %d were already in %@", records.count,
                  Date().timeIntervalSince(started) / 60, cells.count - records.count, runs))
-    let analysis = try RunAnalysis(contentsOfFile: runs, reference: "rpg")
+    let analysis = try RunAnalysis(contentsOfFile: runs, reference: RPGGenerator.descriptor.name)
     for path in try analysis.write(to: "\(output)/\(name)") { say("    wrote \(path)") }
     return analysis
 }
 
 /// Prints each setting's mean accuracy per budget, its paired difference with RPG, and its log-linear fit.
 func report(_ analysis: RunAnalysis) {
-    say("\n    generator                      budget       DoF   test accuracy (mean ± 95% CI half-width)")
-    let summaries = analysis.summaries.sorted {
-        ($0.setting.generatorLabel, $0.meanDegreesOfFreedom) < ($1.setting.generatorLabel, $1.meanDegreesOfFreedom)
-    }
-    for summary in summaries {
-        say("    " + [summary.setting.generatorLabel.padding(toLength: 30, withPad: " ", startingAt: 0),
-                        summary.budget.padding(toLength: 7, withPad: " ", startingAt: 0),
-                        String(format: "%9.0f   %.4f ± %.4f", summary.meanDegreesOfFreedom, summary.testAccuracy.mean,
-                               summary.testAccuracy.halfWidth)].joined(separator: " "))
-    }
+    say("\n" + analysis.accuracyTable().split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
     say("\n    generator − rpg at the same budget and seed: mean difference [95% CI], paired t-test p")
     let comparisons = analysis.comparisons.sorted {
         ($0.setting.generatorLabel, $0.meanDegreesOfFreedom) < ($1.setting.generatorLabel, $1.meanDegreesOfFreedom)
@@ -115,9 +103,7 @@ func digitsStudy() throws {
         momentum, batch 32, one-cycle learning rate peaking at 0.05, label smoothing 0.1.
         """)
     let digits = try DigitsLoader.load()
-    let cells = try grid(.defaultMLP, budgets: ["2k", "8k", "32k"], seeds: [0, 1, 2]) { seed in
-        TrainingConfiguration(epochs: 30, batchSize: 32, learningRate: 0.05, labelSmoothing: 0.1, seed: seed)
-    }
+    let cells = try grid(.defaultMLP, budgets: "2k,8k,32k", seeds: [0, 1, 2], recipe: .defaults(for: .digits), data: digits)
     report(try study("digits-mlp", cells: cells, data: digits))
 }
 
@@ -142,9 +128,9 @@ func cifarStudy() throws {
     cifar.train = cifar.train.prefix(8000)
     // The test batch is ordered by class, so every second image keeps the classes balanced.
     cifar.test = cifar.test.subset(Array(stride(from: 0, to: cifar.test.count, by: 2)))
-    let cells = try grid(.resnet(depth: 8, widthMultiplier: 1), budgets: ["2k", "8k", "32k"], seeds: [0, 1, 2]) { seed in
-        TrainingConfiguration(epochs: 4, batchSize: 128, learningRate: 0.1, augmentation: .cifar, seed: seed)
-    }
+    let cells = try grid(.resnet(depth: 8, widthMultiplier: 1), budgets: "2k,8k,32k", seeds: [0, 1, 2],
+                         recipe: TrainingConfiguration(epochs: 4, batchSize: 128, learningRate: 0.1, augmentation: .cifar),
+                         data: cifar)
     report(try study("cifar10-resnet8", cells: cells, data: cifar))
 }
 

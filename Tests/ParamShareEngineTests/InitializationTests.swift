@@ -47,7 +47,7 @@ struct InitializationTests {
         // 1000th output of mt19937 with seed 4357; here we check the same through the uniform draw.
         let random = RandomSource(seed: 4357)
         var last = 0.0
-        for _ in 0..<1000 { last = random.uniform() }
+        for _ in 0..<1000 { last = random.uniform(in: 0..<1) }
         #expect(last == 1186927261.0 / 4294967296.0)
     }
 }

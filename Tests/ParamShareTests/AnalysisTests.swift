@@ -7,12 +7,21 @@ import Testing
 /// least squares in Double, and t quantiles and tail probabilities from tables or closed forms.
 @Suite("Run analysis")
 struct AnalysisTests {
-    private static let rpg = RunSetting(model: "mlp", dataset: "digits", generator: "rpg", variant: "global",
-                                        permutation: "on", signs: "on", scope: "global")
-    private static let naive = RunSetting(model: "mlp", dataset: "digits", generator: "rpg", variant: "naive",
-                                          permutation: "on", signs: "on", scope: "global")
-    private static let hashing = RunSetting(model: "mlp", dataset: "digits", generator: "hashing", scope: "global")
-    private static let dense = RunSetting(model: "mlp", dataset: "digits", generator: "dense")
+    /// The option block of the tables here, sorted as a runs table lays it out.
+    private static let optionColumns = RunsTableLayout(optionColumns: ["rpg.variant", "rpg.permutation", "rpg.signs"]).optionColumns
+
+    /// A setting as a runs table row spells it: every option column filled, `none` where it does not apply.
+    private static func setting(_ generator: String, model: String = "mlp", scope: String = "global",
+                                _ options: [String: String] = [:]) -> RunSetting {
+        RunSetting(model: model, dataset: "digits", generator: generator,
+                   options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, options[$0] ?? RunsTableLayout.notApplicable) }),
+                   scope: scope)
+    }
+
+    private static let rpg = setting("rpg", ["rpg.variant": "global", "rpg.permutation": "on", "rpg.signs": "on"])
+    private static let naive = setting("rpg", ["rpg.variant": "naive", "rpg.permutation": "on", "rpg.signs": "on"])
+    private static let hashing = setting("hashing")
+    private static let dense = setting("dense", scope: RunsTableLayout.notApplicable)
 
     private static func run(_ setting: RunSetting, _ budget: String, dof: Double?, seed: Int, accuracy: Double?,
                             best: Double? = nil, status: String = "ok") -> RunTable.Run {
@@ -52,7 +61,10 @@ struct AnalysisTests {
         // One run: a mean but no spread, so the interval fields are empty.
         let single = summaries[1]
         #expect(single.budget == "4k" && single.testAccuracy.count == 1)
-        let row = Dictionary(uniqueKeysWithValues: zip(GroupSummary.columns, single.values))
+        let row = Dictionary(uniqueKeysWithValues: zip(GroupSummary.columns(optionColumns: Self.optionColumns),
+                                                       single.values(optionColumns: Self.optionColumns)))
+        #expect(GroupSummary.columns(optionColumns: Self.optionColumns).count == single.values(optionColumns: Self.optionColumns).count)
+        #expect(row["generator"] == "rpg" && row["rpg.variant"] == "global" && row["rpg.signs"] == "on" && row["scope"] == "global")
         #expect(row["mean_test_accuracy"] == "0.9")
         #expect(row["sd_test_accuracy"] == "" && row["ci95_half_width"] == "" && row["ci95_lower"] == "" && row["ci95_upper"] == "")
     }
@@ -112,7 +124,7 @@ struct AnalysisTests {
         #expect(result.skipped.contains { $0.subject.contains("hashing") && $0.reason.contains("at least 3") })
     }
 
-    @Test("paired differences, their interval, t and p match the closed forms; the default reference is chosen")
+    @Test("paired differences, their interval, t and p match the closed forms; every reference setting is compared with")
     func pairedComparison() throws {
         let reference = [0.90, 0.92, 0.91], other = [0.87, 0.90, 0.86], ablation = [0.89, 0.91, 0.90]
         let runs = reference.enumerated().map { Self.run(Self.rpg, "2k", dof: 2000, seed: $0, accuracy: $1) }
@@ -122,11 +134,16 @@ struct AnalysisTests {
                Self.run(Self.hashing, "4k", dof: 4000, seed: 0, accuracy: 0.9),  // a single pair
                Self.run(Self.rpg, "4k", dof: 4000, seed: 0, accuracy: 0.9)]
         let result = PairedComparison.compareAll(runs, reference: "rpg")
-        try #require(result.comparisons.count == 2)
-        let versusHashing = try #require(result.comparisons.first { $0.setting == Self.hashing })
-        // The naive ablation is compared with the default RPG rather than serving as the reference.
-        #expect(result.comparisons.allSatisfy { $0.reference == Self.rpg })
-        #expect(result.comparisons.contains { $0.setting == Self.naive })
+        // At 2k hashing meets both RPG settings, and the two RPG settings meet once: naive against global.
+        try #require(result.comparisons.count == 3)
+        let versusHashing = try #require(result.comparisons.first { $0.setting == Self.hashing && $0.reference == Self.rpg })
+        let hashingVersusNaive = try #require(result.comparisons.first { $0.setting == Self.hashing && $0.reference == Self.naive })
+        #expect(result.comparisons.contains { $0.setting == Self.naive && $0.reference == Self.rpg })
+        #expect(!result.comparisons.contains { $0.setting == Self.rpg && $0.reference == Self.naive })
+        #expect(!result.comparisons.contains { $0.setting == $0.reference })
+        #expect(hashingVersusNaive.pairs == 3)
+        #expect(abs(hashingVersusNaive.difference.mean - zip(other, ablation).map { $0 - $1 }.reduce(0, +) / 3) < 1e-12)
+        #expect(abs(hashingVersusNaive.referenceMeanTestAccuracy - ablation.reduce(0, +) / 3) < 1e-12)
 
         let differences = zip(other, reference).map { $0 - $1 }, n = 3.0
         let mean = differences.reduce(0, +) / n
@@ -173,7 +190,8 @@ struct AnalysisTests {
 
     @Test("the SVG has one line per setting, the legend labels, escaped text and parses as XML")
     func plot() throws {
-        let awkward = RunSetting(model: "mlp", dataset: "digits", generator: "plugin", otherOptions: "a<b&c", scope: "global")
+        var awkward = Self.setting("plugin")
+        awkward.options["plugin.mode"] = "a<b&c"
         var runs = [RunTable.Run]()
         for setting in [Self.rpg, Self.hashing, awkward] {
             for (dof, budget) in [(1000.0, "1k"), (10000.0, "10k")] {
@@ -182,7 +200,7 @@ struct AnalysisTests {
                 }
             }
         }
-        let lenet = RunSetting(model: "lenet5", dataset: "digits", generator: "dense")
+        let lenet = Self.setting("dense", model: "lenet5", scope: RunsTableLayout.notApplicable)
         runs += (0..<2).map { Self.run(lenet, "full", dof: 50000, seed: $0, accuracy: 0.95) }
         let svg = AccuracyPlot(summaries: GroupSummary.summarize(runs)).svg()
 
@@ -192,7 +210,7 @@ struct AnalysisTests {
         #expect(svg.contains("lenet5 on digits") && svg.contains("mlp on digits"))
         #expect(svg.contains(">\(Self.rpg.generatorLabel)</text>"))
         #expect(svg.contains(">\(Self.hashing.generatorLabel)</text>"))
-        #expect(svg.contains("plugin (a&lt;b&amp;c, scope=global)"))
+        #expect(svg.contains("plugin (mode=a&lt;b&amp;c, scope=global)"))
         #expect(!svg.contains("a<b&c"))
         // Self-contained: the SVG namespace is the only address, and there is no script or font to fetch.
         #expect(svg.components(separatedBy: "http").count - 1 == 1 && !svg.contains("<script") && !svg.contains("@font-face"))
@@ -202,9 +220,12 @@ struct AnalysisTests {
 
     @Test("tables with extra, reordered or missing columns, bad numbers, no runs or no ok runs")
     func runTableErrors() throws {
-        let reordered = "status,extra,test_accuracy,seed,cell_id," + RunSetting.columns.joined(separator: ",")
-            + ",budget,dof,best_test_accuracy\nok,?,0.5,3,c1,mlp,digits,rpg,global,on,on,,,,global,false,false,2k,2000,0.6\n"
+        // Option columns out of the layout's order too; they are found by the dot in their names.
+        let headerOptions = ["rpg.variant", "rpg.permutation", "rpg.signs"]
+        let reordered = "status,extra,test_accuracy,seed,cell_id," + RunSetting.columns(optionColumns: headerOptions).joined(separator: ",")
+            + ",budget,dof,best_test_accuracy\nok,?,0.5,3,c1,mlp,digits,rpg,global,on,on,global,false,false,2k,2000,0.6\n"
         let table = try RunTable(document: CSVReader.parse(reordered, source: "reordered.csv"))
+        #expect(table.optionColumns == headerOptions)
         #expect(table.runs == [RunTable.Run(setting: Self.rpg, budget: "2k", degreesOfFreedom: 2000, seed: "3", testAccuracy: 0.5,
                                             bestTestAccuracy: 0.6, status: "ok", line: 2)])
 
@@ -227,14 +248,18 @@ struct AnalysisTests {
         #expect { try RunAnalysis(table: diverged) } throws: { "\($0)".contains("none of its 1 runs has status ok") }
     }
 
-    @Test("analysing a runs CSV written with RunRecord.columns produces the three tables and the plot")
+    @Test("analysing a runs CSV with the runs-table layout produces the three tables and the plot")
     func analyzeFile() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("analysis-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/runs.csv"
-        let table = try CSVTable(path: path, columns: RunRecord.columns)
+        let columns = RunsTableLayout(optionColumns: Self.optionColumns).columns
+        #expect(Array(columns.prefix(7)) == ["cell_id", "model", "dataset", "train_images", "test_images", "generator", "generator_version"])
+        #expect(Array(columns[7..<10]) == ["rpg.permutation", "rpg.signs", "rpg.variant"])
+        let table = try CSVTable(path: path, columns: columns)
         func append(_ setting: RunSetting, _ budget: String, dof: Int, seed: Int, accuracy: Double?) throws {
-            var fields = Dictionary(uniqueKeysWithValues: zip(RunSetting.columns, setting.values))
+            var fields = Dictionary(uniqueKeysWithValues: zip(RunSetting.columns(optionColumns: Self.optionColumns),
+                                                              setting.values(optionColumns: Self.optionColumns)))
             fields["budget"] = budget
             fields["dof"] = String(dof)
             fields["seed"] = String(seed)
@@ -242,7 +267,11 @@ struct AnalysisTests {
             fields["best_test_accuracy"] = accuracy.map { "\($0 + 0.005)" } ?? ""
             fields["status"] = accuracy == nil ? "diverged" : "ok"
             fields["version"] = "0.1.0"
-            try table.append(RunRecord.columns.map { fields[$0] ?? "" })
+            try table.append(columns.map { fields[$0] ?? "" })
+        }
+        // Dense rows first, so that the default reference has to pass over them.
+        for seed in 0..<3 {
+            try append(Self.dense, "full", dof: 10000, seed: seed, accuracy: 0.95 - 0.001 * Double(seed))
         }
         for (budget, dof) in [("2k", 2000), ("4k", 4000), ("8k", 8000)] {
             for seed in 0..<3 {
@@ -254,16 +283,22 @@ struct AnalysisTests {
         }
         for seed in 0..<3 {
             try append(Self.naive, "2k", dof: 2000, seed: seed, accuracy: 0.79 + 0.002 * Double(seed))
-            try append(Self.dense, "full", dof: 10000, seed: seed, accuracy: 0.95 - 0.001 * Double(seed))
         }
 
         let analysis = try RunAnalysis(contentsOfFile: path, reference: "rpg")
+        #expect(analysis.table.optionColumns == Self.optionColumns)
+        #expect(analysis.table.runs.contains { $0.setting == Self.dense } && analysis.table.runs.contains { $0.setting == Self.naive })
+        // Without a reference, the first generator in the table other than dense is taken.
+        let byDefault = try RunAnalysis(contentsOfFile: path)
+        #expect(byDefault.reference == "rpg" && byDefault.comparisons == analysis.comparisons)
         let paths = try analysis.write(to: directory + "/analysis")
         #expect(paths == RunAnalysis.fileNames.map { directory + "/analysis/" + $0 })
+        let options = Self.optionColumns
         let expected: [(columns: [String], rows: Int)] = [
-            (GroupSummary.columns, 8),  // rpg, hashing × 3 budgets; naive; dense
-            (LogLinearFit.columns, 2),  // rpg, hashing; naive and dense have one DoF each
-            (PairedComparison.columns, 4),  // hashing × 3 budgets and naive against rpg; dense has no partner
+            (GroupSummary.columns(optionColumns: options), 8),  // rpg, hashing × 3 budgets; naive; dense
+            (LogLinearFit.columns(optionColumns: options), 2),  // rpg, hashing; naive and dense have one DoF each
+            // hashing × 3 budgets and naive against rpg, and hashing at 2k against naive; dense has no partner
+            (PairedComparison.columns(optionColumns: options), 5),
         ]
         for (path, table) in zip(paths, expected) {
             let document = try CSVReader.read(contentsOfFile: path)
@@ -273,14 +308,30 @@ struct AnalysisTests {
         }
         #expect(analysis.skipped.map(\.table).sorted() == ["loglinear.csv", "loglinear.csv", "paired.csv"])
         let summary = try CSVReader.read(contentsOfFile: paths[0])
-        let hashingAt8k = try #require(summary.rows.first { $0[2] == "hashing" && $0[12] == "8k" })
-        #expect(hashingAt8k[13] == "2" && hashingAt8k[14] == "1")  // n, n_diverged
+        let column = Dictionary(uniqueKeysWithValues: summary.header.enumerated().map { ($1, $0) })
+        let generator = try #require(column["generator"]), budget = try #require(column["budget"])
+        let n = try #require(column["n"]), diverged = try #require(column["n_diverged"])
+        let hashingAt8k = try #require(summary.rows.first { $0[generator] == "hashing" && $0[budget] == "8k" })
+        #expect(hashingAt8k[n] == "2" && hashingAt8k[diverged] == "1")
+        // Options that do not apply are written as none, as is dense's scope.
+        for name in Self.optionColumns {
+            let index = try #require(column[name])
+            #expect(hashingAt8k[index] == RunsTableLayout.notApplicable)
+        }
+        let denseRow = try #require(summary.rows.first { $0[generator] == "dense" })
+        let scope = try #require(column["scope"])
+        #expect(denseRow[scope] == RunsTableLayout.notApplicable)
+        let paired = try CSVReader.read(contentsOfFile: paths[2])
+        let pairedColumn = Dictionary(uniqueKeysWithValues: paired.header.enumerated().map { ($1, $0) })
+        let referenceVariant = try #require(pairedColumn["reference_rpg.variant"])
+        #expect(paired.rows.map { $0[referenceVariant] }.sorted() == ["global", "global", "global", "global", "naive"])
         let svg = try String(contentsOfFile: paths[3], encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<polyline").count - 1 == 4)
 
         // Writing into the runs table's own folder must not overwrite it, and a clash is refused.
         #expect(throws: AnalysisError.self) {
-            try RunAnalysis(table: RunTable(source: directory + "/analysis/summary.csv", runs: analysis.table.runs)).write(to: directory + "/analysis")
+            try RunAnalysis(table: RunTable(source: directory + "/analysis/summary.csv", optionColumns: analysis.table.optionColumns,
+                                            runs: analysis.table.runs)).write(to: directory + "/analysis")
         }
     }
 }

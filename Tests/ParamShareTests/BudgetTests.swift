@@ -6,7 +6,7 @@ import TestSupport
 @Suite("Budgets and sharing plans")
 struct BudgetTests {
     private let resnet = Architecture.resnet(depth: 20, widthMultiplier: 1).describe(inputShape: [3, 32, 32], classes: 10)
-    private var generated: [WeightedLayer] { SharingPlan<Float> { RPGGenerator() }.generatedLayers(of: resnet) }
+    private var generated: [WeightedLayer] { SharingPlan(generator: RPGGenerator()).generatedLayers(of: resnet) }
 
     @Test("budgets parse as counts, shares and layer sizes", arguments: [
         ("36864", 36864), ("2k", 2000), ("1.5k", 1500), ("10%", 26726), ("layer:stage3.block2.conv2", 36864),
@@ -15,6 +15,15 @@ struct BudgetTests {
         // ResNet-20 generates its 18 block convolutions: 267,264 weights.
         #expect(generated.reduce(0) { $0 + $1.weightCount } == 267_264)
         #expect(try BudgetSpecification(parsing: text).resolve(in: resnet, generated: generated) == expected)
+    }
+
+    @Test("percentages keep the percent as written and print it back", arguments: [
+        ("10%", 10.0, "10%"), ("0.5%", 0.5, "0.5%"), ("100%", 100.0, "100%"),
+    ])
+    func percentages(text: String, percent: Double, printed: String) throws {
+        let budget = try BudgetSpecification(parsing: text)
+        #expect(budget == .percentage(percent))
+        #expect(budget.description == printed)
     }
 
     @Test("impossible budgets are refused with their reason", arguments: [
@@ -37,7 +46,7 @@ struct BudgetTests {
 
     @Test("a budget below a generator's minimum is refused")
     func belowMinimum() {
-        let plan = SharingPlan<Float> { LowRankGenerator() }
+        let plan = SharingPlan(generator: LowRankGenerator())
         #expect {
             try plan.build(resnet, budget: 100, seed: 0, random: RandomSource(seed: 0))
         } throws: { error in
@@ -48,16 +57,19 @@ struct BudgetTests {
     @Test("every generator lands on the same DoF, or the closest it allows", arguments: ["2k", "10%", "layer:stage1.block0.conv1"])
     func equalDegreesOfFreedom(text: String) throws {
         let target = try BudgetSpecification(parsing: text).resolve(in: resnet, generated: generated)
-        for kind in GeneratorSetting.Kind.allCases where kind != .dense {
-            let setting = GeneratorSetting(kind: kind)
-            let plan = SharingPlan<Float> { setting.makeGenerator(Float.self)! }
+        let names = GeneratorRegistry.builtIn.descriptors.map(\.name)
+        #expect(names == ["rpg", "hashing", "projection", "lowrank"])
+        for descriptor in GeneratorRegistry.builtIn.descriptors {
+            let kind = descriptor.name
+            let setting = try GeneratorSetting(descriptor)
+            let plan = SharingPlan(generator: try setting.makeGenerator())
             guard let model = try? plan.build(resnet, budget: target, seed: 0, random: RandomSource(seed: 0)) else {
                 // Only low rank has a minimum (rank 1 everywhere: 6,288 here), above the 2,304 of one stage-1 conv.
-                #expect(kind == .lowrank && target < 6288)
+                #expect(kind == "lowrank" && target < 6288)
                 continue
             }
             let dof = model.degreesOfFreedom
-            if kind == .lowrank {
+            if kind == "lowrank" {
                 // Ranks come in steps of out + in·k² (≤ 64 + 576) per layer.
                 #expect(dof.bankSize <= target && target - dof.bankSize < 640, "\(kind): \(dof.bankSize) for \(target)")
             } else {
@@ -72,7 +84,7 @@ struct BudgetTests {
         (SharingScope.global, 1), (.stage, 3), (.block, 9), (.layer, 18),
     ])
     func scopes(scope: SharingScope, banks: Int) throws {
-        let plan = SharingPlan<Float>(scope: scope) { RPGGenerator() }
+        let plan = SharingPlan(generator: RPGGenerator(), scope: scope)
         let model = try plan.build(resnet, budget: 26726, seed: 0, random: RandomSource(seed: 0))
         #expect(model.banks.count == banks)
         // The budget is split in proportion to the groups' weights, so the total stays within rounding.
@@ -83,7 +95,7 @@ struct BudgetTests {
 
     @Test("generating the stem and classifier too moves them into the bank")
     func stemAndClassifier() throws {
-        let plan = SharingPlan<Float>(generatedRoles: SharingPlan<Float>.defaultRoles.union([.stem, .classifier])) { RPGGenerator() }
+        let plan = SharingPlan(generator: RPGGenerator(), generatedRoles: SharingPlan.defaultRoles.union([.stem, .classifier]))
         let model = try plan.build(resnet, budget: 5000, seed: 0, random: RandomSource(seed: 0))
         #expect(model.degreesOfFreedom.nonGeneratedWeights == 0)
         #expect(model.degreesOfFreedom.generatedWeights == 267_264 + 432 + 640)
@@ -92,9 +104,9 @@ struct BudgetTests {
 
     @Test("a shared model trains: its bank receives the gradients of every layer")
     func sharedModelGradient() throws {
-        let plan = SharingPlan<Double> { RPGGenerator() }
+        let plan = SharingPlan(generator: RPGGenerator())
         let tiny = Architecture.resnet(depth: 8, widthMultiplier: 1).describe(inputShape: [3, 6, 6], classes: 3)
-        let model = try plan.build(tiny, budget: 500, seed: 2, random: RandomSource(seed: 2))
+        let model = try plan.build(tiny, budget: 500, seed: 2, random: RandomSource(seed: 2), as: Double.self)
         let report = GradientCheck(entriesPerTensor: 30, checksInput: false).run(model.network, inputShape: [2, 3, 6, 6])
         #expect(report.errors["bank.global"] != nil)
         #expect(report.worst < 1e-6, "\(report)")

@@ -20,14 +20,14 @@ struct HashingGeneratorTests {
     @Test("a budget below one entry is refused")
     func emptyBudget() {
         #expect(throws: BudgetError.self) {
-            try HashingGenerator<Float>().plan(layers: layers, budget: 0, random: RandomSource(seed: 1))
+            try HashingGenerator().plan(layers: layers, budget: 0, random: RandomSource(seed: 1), as: Float.self)
         }
     }
 
     @Test("each weight is its hashed entry with its hashed sign, times its layer's scale")
     func generationFollowsTheHash() throws {
-        let generator = HashingGenerator<Double>()
-        let size = try generator.plan(layers: layers, budget: 50, random: RandomSource(seed: 2))
+        let plan = try HashingGenerator().plan(HashingPlan<Double>.self, layers: layers, budget: 50, seed: 2)
+        let size = plan.bankSize
         #expect(size == 50)
         let bank = Tensor<Double>(shape: [size], scalars: (0..<size).map { Double($0 + 1) })
         let scaling = BankScaling(layers: layers)
@@ -35,10 +35,10 @@ struct HashingGeneratorTests {
         var mismatches = 0
         for (l, layer) in layers.enumerated() {
             let weight = Tensor<Double>(shape: layer.shape)
-            generator.generate(layer: l, from: bank, into: weight)
+            plan.generate(layer: l, from: bank, into: weight)
             for i in 0..<weight.count {
                 // Global, not per-layer, indices: layer l's weight i is weight offset_l + i of the model.
-                let entry = Double(generator.sign(ofWeight: globalIndex) * (generator.bucket(ofWeight: globalIndex) + 1))
+                let entry = Double(plan.sign(ofWeight: globalIndex) * (plan.bucket(ofWeight: globalIndex) + 1))
                 if weight[i] != entry * scaling.layerScales[l] { mismatches += 1 }
                 globalIndex += 1
             }
@@ -49,9 +49,8 @@ struct HashingGeneratorTests {
     @Test("the same seed gives the same buckets and signs; another seed, others")
     func seeding() throws {
         func table(seed: UInt64) throws -> [Int] {
-            let generator = HashingGenerator<Float>()
-            _ = try generator.plan(layers: layers, budget: 40, random: RandomSource(seed: seed))
-            return (0..<total).map { generator.bucket(ofWeight: $0) * generator.sign(ofWeight: $0) }
+            let plan = try HashingGenerator().plan(HashingPlan<Float>.self, layers: layers, budget: 40, seed: seed)
+            return (0..<total).map { plan.bucket(ofWeight: $0) * plan.sign(ofWeight: $0) }
         }
         #expect(try table(seed: 9) == table(seed: 9))
         #expect(try table(seed: 9) != table(seed: 10))
@@ -62,14 +61,13 @@ struct HashingGeneratorTests {
         let big = [GeneratedLayer(name: "big", shape: [100, 1000], fans: Fans(fanIn: 1000, fanOut: 100), role: .hidden,
                                   initialStandardDeviation: 0.04)]
         let buckets = 100, weights = 100_000
-        let generator = HashingGenerator<Float>()
-        _ = try generator.plan(layers: big, budget: buckets, random: RandomSource(seed: 7))
+        let plan = try HashingGenerator().plan(HashingPlan<Float>.self, layers: big, budget: buckets, seed: 7)
         var counts = [Int](repeating: 0, count: buckets)
         var positives = [Int](repeating: 0, count: buckets)
         for g in 0..<weights {
-            let bucket = generator.bucket(ofWeight: g)
+            let bucket = plan.bucket(ofWeight: g)
             counts[bucket] += 1
-            if generator.sign(ofWeight: g) > 0 { positives[bucket] += 1 }
+            if plan.sign(ofWeight: g) > 0 { positives[bucket] += 1 }
         }
         // Pearson's χ² of the counts against 1,000 per bucket has 99 degrees of freedom; a
         // uniform hash exceeds GSL's 99.9th percentile, 148.23, one time in a thousand.

@@ -40,19 +40,19 @@ struct LowRankGeneratorTests {
 
     @Test("the bank gradient is added to, not overwritten")
     func gradientAccumulates() throws {
-        let generator = LowRankGenerator<Double>()
         let random = RandomSource(seed: 6)
-        let size = try generator.plan(layers: layers, budget: 150, random: random)
+        let plan = try LowRankGenerator().plan(layers: layers, budget: 150, random: random, as: Double.self)
+        let size = plan.bankSize
         let bank = Tensor<Double>.random(shape: [size], random: random)
         for (l, layer) in layers.enumerated() {
-            generator.generate(layer: l, from: bank, into: Tensor(shape: layer.shape))
+            plan.generate(layer: l, from: bank, into: Tensor(shape: layer.shape))
             let weightGradient = Tensor<Double>.random(shape: layer.shape, random: random)
             let once = Tensor<Double>(shape: [size])
-            generator.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: once)
+            plan.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: once)
             let earlier = Tensor<Double>.random(shape: [size], random: random)
             let sum = Tensor<Double>(shape: [size])
             sum.copy(from: earlier)
-            generator.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: sum)
+            plan.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: sum)
             let error = (0..<size).reduce(0.0) { max($0, abs(sum[$1] - earlier[$1] - once[$1])) }
             #expect(error < 1e-12, "\(layer.name): \(error)")
         }
@@ -61,9 +61,9 @@ struct LowRankGeneratorTests {
     @Test("planning returns Σ r_l(out_l + in_l·k²), within one rank's cost below the budget")
     func ranksFillTheBudget() throws {
         for budget in minimum...260 {
-            let generator = LowRankGenerator<Float>()
-            let size = try generator.plan(layers: layers, budget: budget, random: RandomSource(seed: 1))
-            let ranks = generator.ranks
+            let plan = try LowRankGenerator().plan(LowRankPlan<Float>.self, layers: layers, budget: budget, seed: 1)
+            let size = plan.bankSize
+            let ranks = plan.ranks
             #expect(size == zip(ranks, rankCosts).reduce(0) { $0 + $1.0 * $1.1 }, "budget \(budget): ranks \(ranks)")
             #expect(zip(ranks, largestRanks).allSatisfy { 1 <= $0 && $0 <= $1 }, "budget \(budget): ranks \(ranks)")
             #expect(size <= budget)
@@ -79,29 +79,33 @@ struct LowRankGeneratorTests {
 
     @Test("the bank follows the ranks, and the options do not depend on the budget")
     func bankSize() throws {
-        let generator = LowRankGenerator<Double>()
-        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: 120, random: RandomSource(seed: 2))
-        #expect(bank.bank.value.count == zip(generator.ranks, rankCosts).reduce(0) { $0 + $1.0 * $1.1 })
-        #expect(generator.options.isEmpty)
-        #expect(generator.name == "lowrank")
+        let bank = try SharedBank<Double>(name: "bank", generator: LowRankGenerator(), layers: layers, budget: 120,
+                                          random: RandomSource(seed: 2))
+        let plan = try #require(bank.plan as? LowRankPlan<Double>)
+        #expect(bank.bank.value.count == zip(plan.ranks, rankCosts).reduce(0) { $0 + $1.0 * $1.1 })
+        #expect(LowRankGenerator.descriptor.options.isEmpty)
+        #expect(LowRankGenerator.descriptor.defaultOptions.values.isEmpty)
+        #expect(LowRankGenerator.descriptor.name == "lowrank")
     }
 
     @Test("a budget below rank 1 everywhere is refused, naming the minimum")
     func belowMinimum() throws {
         do {
-            _ = try LowRankGenerator<Float>().plan(layers: layers, budget: minimum - 1, random: RandomSource(seed: 1))
+            _ = try LowRankGenerator().plan(layers: layers, budget: minimum - 1, random: RandomSource(seed: 1), as: Float.self)
             Issue.record("a budget of \(minimum - 1) was planned")
         } catch let error as BudgetError {
             #expect(error.detail.contains("\(minimum)"), "\(error)")
         }
-        #expect(try LowRankGenerator<Float>().plan(layers: layers, budget: minimum, random: RandomSource(seed: 1)) == minimum)
+        #expect(try LowRankGenerator().plan(layers: layers, budget: minimum, random: RandomSource(seed: 1), as: Float.self).bankSize
+            == minimum)
     }
 
     @Test("a rank-1 layer has vanishing 2×2 minors")
     func rankOneMinors() throws {
-        let generator = LowRankGenerator<Double>()
-        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: minimum, random: RandomSource(seed: 3))
-        #expect(generator.ranks == [1, 1, 1])
+        let bank = try SharedBank<Double>(name: "bank", generator: LowRankGenerator(), layers: layers, budget: minimum,
+                                          random: RandomSource(seed: 3))
+        let plan = try #require(bank.plan as? LowRankPlan<Double>)
+        #expect(plan.ranks == [1, 1, 1])
         let weight = bank.weightSource(forLayer: 0).weight().scalars  // 4 × 27
         let columns = 27
         let scale = weight.reduce(0) { max($0, abs($1)) }
@@ -115,12 +119,13 @@ struct LowRankGeneratorTests {
 
     @Test("a generated weight has exactly its layer's rank", arguments: [53, 100, 150, 224])
     func generatedRank(budget: Int) throws {
-        let generator = LowRankGenerator<Double>()
-        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: budget, random: RandomSource(seed: 4))
+        let bank = try SharedBank<Double>(name: "bank", generator: LowRankGenerator(), layers: layers, budget: budget,
+                                          random: RandomSource(seed: 4))
+        let plan = try #require(bank.plan as? LowRankPlan<Double>)
         for (l, layer) in layers.enumerated() {
             let weight = bank.weightSource(forLayer: l).weight().scalars
             let rows = layer.shape[0]
-            #expect(numericalRank(weight, rows: rows, columns: layer.count / rows) == generator.ranks[l], "budget \(budget), \(layer.name)")
+            #expect(numericalRank(weight, rows: rows, columns: layer.count / rows) == plan.ranks[l], "budget \(budget), \(layer.name)")
         }
     }
 
@@ -131,9 +136,10 @@ struct LowRankGeneratorTests {
             GeneratedLayer(name: "b", shape: [64, 32, 3, 3], fans: Fans(fanIn: 288, fanOut: 576), role: .body, initialStandardDeviation: 0.08),
         ]
         // Half of each largest rank, 64: 32·(64 + 576) + 32·(64 + 288) entries.
-        let generator = LowRankGenerator<Double>()
-        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: wide, budget: 31744, random: RandomSource(seed: 5))
-        #expect(generator.ranks == [32, 32])
+        let bank = try SharedBank<Double>(name: "bank", generator: LowRankGenerator(), layers: wide, budget: 31744,
+                                          random: RandomSource(seed: 5))
+        let plan = try #require(bank.plan as? LowRankPlan<Double>)
+        #expect(plan.ranks == [32, 32])
         for (l, layer) in wide.enumerated() {
             let weight = bank.weightSource(forLayer: l).weight().scalars
             let std = (weight.reduce(0) { $0 + $1 * $1 } / Double(weight.count)).squareRoot()

@@ -12,12 +12,12 @@ struct ProjectionGeneratorTests {
     ]
 
     /// Row `row` of layer `layer`'s block of P: the bank gradient of a unit weight gradient at that weight.
-    private func projectionRow(_ generator: ProjectionGenerator<Double>, layer: Int, row: Int, dimension: Int) -> [Double] {
+    private func projectionRow(_ plan: ProjectionPlan<Double>, layer: Int, row: Int, dimension: Int) -> [Double] {
         let unit = Tensor<Double>(shape: layers[layer].shape)
         unit[row] = 1
         let gradient = Tensor<Double>(shape: [dimension])
         // The map is affine, so its vector–Jacobian product is the same at every bank.
-        generator.accumulateBankGradient(layer: layer, weightGradient: unit, at: Tensor(shape: [dimension]), into: gradient)
+        plan.accumulateBankGradient(layer: layer, weightGradient: unit, at: Tensor(shape: [dimension]), into: gradient)
         return gradient.scalars
     }
 
@@ -40,18 +40,18 @@ struct ProjectionGeneratorTests {
 
     @Test("the bank gradient is added to, not overwritten", arguments: ProjectionKind.allCases)
     func gradientAccumulates(kind: ProjectionKind) throws {
-        let generator = ProjectionGenerator<Double>(kind: kind)
         let random = RandomSource(seed: 8)
-        let size = try generator.plan(layers: layers, budget: 30, random: random)
+        let plan = try ProjectionGenerator(kind: kind).plan(layers: layers, budget: 30, random: random, as: Double.self)
+        let size = plan.bankSize
         let bank = Tensor<Double>.random(shape: [size], random: random)
         for l in layers.indices {
             let weightGradient = Tensor<Double>.random(shape: layers[l].shape, random: random)
             let once = Tensor<Double>(shape: [size])
-            generator.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: once)
+            plan.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: once)
             let earlier = Tensor<Double>.random(shape: [size], random: random)
             let sum = Tensor<Double>(shape: [size])
             sum.copy(from: earlier)
-            generator.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: sum)
+            plan.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: sum)
             let error = (0..<size).reduce(0.0) { max($0, abs(sum[$1] - earlier[$1] - once[$1])) }
             #expect(error < 1e-12, "\(layers[l].name): \(error)")
         }
@@ -83,12 +83,12 @@ struct ProjectionGeneratorTests {
     @Test("the same seed gives the same weights; another seed, others", arguments: ProjectionKind.allCases)
     func seeding(kind: ProjectionKind) throws {
         func weights(seed: UInt64) throws -> [[Double]] {
-            let generator = ProjectionGenerator<Double>(kind: kind)
-            let size = try generator.plan(layers: layers, budget: 20, random: RandomSource(seed: seed))
+            let plan = try ProjectionGenerator(kind: kind).plan(ProjectionPlan<Double>.self, layers: layers, budget: 20, seed: seed)
+            let size = plan.bankSize
             let theta = Tensor<Double>.random(shape: [size], random: RandomSource(seed: 99))
             return layers.indices.map { l in
                 let weight = Tensor<Double>(shape: layers[l].shape)
-                generator.generate(layer: l, from: theta, into: weight)
+                plan.generate(layer: l, from: theta, into: weight)
                 return weight.scalars
             }
         }
@@ -99,14 +99,14 @@ struct ProjectionGeneratorTests {
     @Test("a sparse row has c entries ±s_l/√c, so its norm is s_l")
     func sparseRows() throws {
         let nonzeros = 4, dimension = 10_000
-        let generator = ProjectionGenerator<Double>(nonzerosPerRow: nonzeros)
-        _ = try generator.plan(layers: layers, budget: dimension, random: RandomSource(seed: 5))
+        let plan = try ProjectionGenerator(nonzerosPerRow: nonzeros).plan(ProjectionPlan<Double>.self, layers: layers,
+                                                                          budget: dimension, seed: 5)
         let scaling = BankScaling(layers: layers)
         var fullRows = 0, offGrid = 0
         for (l, layer) in layers.enumerated() {
             let value = scaling.layerScales[l] / Double(nonzeros).squareRoot()
             for i in 0..<layer.count {
-                let entries = projectionRow(generator, layer: l, row: i, dimension: dimension).filter { $0 != 0 }
+                let entries = projectionRow(plan, layer: l, row: i, dimension: dimension).filter { $0 != 0 }
                 // Two entries may hash to one column and add up (or cancel), so sizes are multiples of the value.
                 offGrid += entries.filter { abs(abs($0) / value - (abs($0) / value).rounded()) > 1e-12 }.count
                 if entries.count == nonzeros && entries.allSatisfy({ abs(abs($0) - value) < 1e-15 }) { fullRows += 1 }
@@ -120,12 +120,11 @@ struct ProjectionGeneratorTests {
     @Test("a dense row has norm near s_l")
     func denseRows() throws {
         let dimension = 2000
-        let generator = ProjectionGenerator<Double>(kind: .dense)
-        _ = try generator.plan(layers: layers, budget: dimension, random: RandomSource(seed: 6))
+        let plan = try ProjectionGenerator(kind: .dense).plan(ProjectionPlan<Double>.self, layers: layers, budget: dimension, seed: 6)
         let scaling = BankScaling(layers: layers)
         for (l, layer) in layers.enumerated() {
             let meanSquaredNorm = (0..<layer.count).reduce(0.0) { sum, i in
-                sum + projectionRow(generator, layer: l, row: i, dimension: dimension).reduce(0) { $0 + $1 * $1 }
+                sum + projectionRow(plan, layer: l, row: i, dimension: dimension).reduce(0) { $0 + $1 * $1 }
             } / Double(layer.count)
             // Each squared norm is s_l²·χ²(2000)/2000, relative deviation 3 %; the mean of ≥ 24 rows, 0.7 %.
             let ratio = meanSquaredNorm / (scaling.layerScales[l] * scaling.layerScales[l])
@@ -135,33 +134,39 @@ struct ProjectionGeneratorTests {
 
     @Test("a dense projection over the memory limit is refused with the bytes it needs")
     func denseMemoryLimit() throws {
-        let generator = ProjectionGenerator<Double>(kind: .dense, maximumDenseBytes: 100_000)
+        let generator = ProjectionGenerator(kind: .dense, maximumDenseBytes: 100_000)
         // 167 weights × 100 dimensions × 8 bytes = 133,600 bytes.
         do {
-            _ = try generator.plan(layers: layers, budget: 100, random: RandomSource(seed: 1))
+            _ = try generator.plan(layers: layers, budget: 100, random: RandomSource(seed: 1), as: Double.self)
             Issue.record("a 133,600-byte dense projection was planned under a 100,000-byte limit")
         } catch let error as BudgetError {
             #expect(error.detail.contains("133600 bytes"), "\(error)")
             #expect(error.detail.contains("sparse"), "\(error)")
         }
         // 167 × 74 × 8 = 98,864 bytes fits.
-        #expect(try generator.plan(layers: layers, budget: 74, random: RandomSource(seed: 1)) == 74)
+        #expect(try generator.plan(layers: layers, budget: 74, random: RandomSource(seed: 1), as: Double.self).bankSize == 74)
         // The sparse projection stores nothing, so the limit does not apply to it.
-        let sparse = ProjectionGenerator<Double>(kind: .sparse, maximumDenseBytes: 100_000)
-        #expect(try sparse.plan(layers: layers, budget: 100, random: RandomSource(seed: 1)) == 100)
+        let sparse = ProjectionGenerator(kind: .sparse, maximumDenseBytes: 100_000)
+        #expect(try sparse.plan(layers: layers, budget: 100, random: RandomSource(seed: 1), as: Double.self).bankSize == 100)
     }
 
     @Test("a budget below one dimension is refused")
     func emptyBudget() {
         #expect(throws: BudgetError.self) {
-            try ProjectionGenerator<Float>().plan(layers: layers, budget: 0, random: RandomSource(seed: 1))
+            try ProjectionGenerator().plan(layers: layers, budget: 0, random: RandomSource(seed: 1), as: Float.self)
         }
     }
 
-    @Test("options name the projection and, for sparse, its nonzeros")
-    func options() {
-        #expect(ProjectionGenerator<Float>().options == ["projection": "sparse", "nonzeros": "4"])
-        #expect(ProjectionGenerator<Float>(kind: .dense).options == ["projection": "dense"])
-        #expect(ProjectionGenerator<Float>().name == "projection")
+    @Test("the descriptor names the projection and its nonzeros, sparse with 4 by default")
+    func options() throws {
+        #expect(ProjectionGenerator.descriptor.defaultOptions.values == ["projection": "sparse", "nonzeros": "4"])
+        #expect(ProjectionGenerator.descriptor.name == "projection")
+        // The options make the generator they name.
+        let dense = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "dense"])
+            .makeGenerator() as? ProjectionGenerator)
+        #expect(dense.kind == .dense)
+        let sparse = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["nonzeros": "16"])
+            .makeGenerator() as? ProjectionGenerator)
+        #expect(sparse.kind == .sparse && sparse.nonzerosPerRow == 16)
     }
 }

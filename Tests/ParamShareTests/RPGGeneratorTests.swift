@@ -18,10 +18,9 @@ struct RPGGeneratorTests {
 
     @Test("even sampling uses every entry ⌊T/N⌋ or ⌈T/N⌉ times", arguments: [1, 10, 50, 166, 167])
     func usageCounts(budget: Int) throws {
-        let generator = RPGGenerator<Float>()
-        _ = try generator.plan(layers: layers, budget: budget, random: RandomSource(seed: 3))
+        let plan = try RPGGenerator().plan(RPGPlan<Float>.self, layers: layers, budget: budget, seed: 3)
         var uses = [Int](repeating: 0, count: budget)
-        for l in layers.indices { for index in generator.bankIndices(ofLayer: l) { uses[index] += 1 } }
+        for l in layers.indices { for index in plan.bankIndices(ofLayer: l) { uses[index] += 1 } }
         #expect(uses.reduce(0, +) == total)
         #expect(uses.allSatisfy { $0 == total / budget || $0 == (total + budget - 1) / budget })
     }
@@ -30,56 +29,63 @@ struct RPGGeneratorTests {
     func signBalance() throws {
         let big = [GeneratedLayer(name: "big", shape: [64, 64, 3, 3], fans: Fans(fanIn: 576, fanOut: 576), role: .body,
                                   initialStandardDeviation: 0.05)]
-        let generator = RPGGenerator<Float>()
-        _ = try generator.plan(layers: big, budget: 1000, random: RandomSource(seed: 5))
-        let signs = generator.signs(ofLayer: 0)
+        let plan = try RPGGenerator().plan(RPGPlan<Float>.self, layers: big, budget: 1000, seed: 5)
+        let signs = plan.signs(ofLayer: 0)
         let positive = signs.filter { $0 > 0 }.count
         // 36,864 fair signs: the positive share has standard deviation 0.0026; 0.02 is about 8σ.
         #expect(abs(Double(positive) / Double(signs.count) - 0.5) < 0.02)
-        let unsigned = RPGGenerator<Float>(signs: false)
-        _ = try unsigned.plan(layers: big, budget: 1000, random: RandomSource(seed: 5))
+        let unsigned = try RPGGenerator(signs: false).plan(RPGPlan<Float>.self, layers: big, budget: 1000, seed: 5)
         #expect(unsigned.signs(ofLayer: 0).allSatisfy { $0 == 1 })
     }
 
     @Test("per-layer arcs with N ≥ T give a signed, scaled permutation of the bank")
     func arcsArePermutations() throws {
-        let generator = RPGGenerator<Double>(variant: .perLayerArc)
-        let size = try generator.plan(layers: layers, budget: total, random: RandomSource(seed: 2))
+        let plan = try RPGGenerator(variant: .perLayerArc).plan(RPGPlan<Double>.self, layers: layers, budget: total, seed: 2)
+        let size = plan.bankSize
         let bank = Tensor<Double>(shape: [size], scalars: (0..<size).map { Double($0 + 1) })
         let scaling = BankScaling(layers: layers)
         var seen = [Int]()
         for (l, layer) in layers.enumerated() {
             let weight = Tensor<Double>(shape: layer.shape)
-            generator.generate(layer: l, from: bank, into: weight)
+            plan.generate(layer: l, from: bank, into: weight)
             // Undo the layer's scale: each value must be ± a distinct bank entry.
             seen += weight.scalars.map { Int((abs($0) / scaling.layerScales[l]).rounded()) - 1 }
         }
         #expect(seen.sorted() == Array(0..<total))
     }
 
-    @Test("the naive baseline reads the same first entries in every layer, unsigned")
+    @Test("the naive baseline, permutation and signs off, reads the same first entries in every layer, unsigned")
     func naive() throws {
-        let generator = RPGGenerator<Float>(variant: .naive)
-        _ = try generator.plan(layers: layers, budget: 30, random: RandomSource(seed: 1))
+        let plan = try RPGGenerator(variant: .naive, permutes: false, signs: false)
+            .plan(RPGPlan<Float>.self, layers: layers, budget: 30, seed: 1)
         for l in layers.indices {
-            #expect(generator.bankIndices(ofLayer: l) == (0..<layers[l].count).map { $0 % 30 })
-            #expect(generator.signs(ofLayer: l).allSatisfy { $0 == 1 })
+            #expect(plan.bankIndices(ofLayer: l) == (0..<layers[l].count).map { $0 % 30 })
+            #expect(plan.signs(ofLayer: l).allSatisfy { $0 == 1 })
         }
+    }
+
+    @Test("the naive variant honours the permutation and signs switches")
+    func naiveSwitches() throws {
+        // Defaults: permutation and signs on, so the first entries are read shuffled within each layer and signed.
+        let plan = try RPGGenerator(variant: .naive).plan(RPGPlan<Float>.self, layers: layers, budget: 30, seed: 1)
+        #expect(!layers.indices.allSatisfy { plan.signs(ofLayer: $0).allSatisfy { $0 == 1 } })
+        for l in layers.indices {
+            #expect(plan.bankIndices(ofLayer: l).sorted() == (0..<layers[l].count).map { $0 % 30 }.sorted())
+        }
+        #expect(!layers.indices.allSatisfy { plan.bankIndices(ofLayer: $0) == (0..<layers[$0].count).map { $0 % 30 } })
     }
 
     @Test("without permutation the indices run in order")
     func noPermutation() throws {
-        let generator = RPGGenerator<Float>(permutes: false)
-        _ = try generator.plan(layers: layers, budget: 50, random: RandomSource(seed: 1))
-        #expect(generator.bankIndices(ofLayer: 0).prefix(60) == ArraySlice((0..<60).map { $0 % 50 }))
+        let plan = try RPGGenerator(permutes: false).plan(RPGPlan<Float>.self, layers: layers, budget: 50, seed: 1)
+        #expect(plan.bankIndices(ofLayer: 0).prefix(60) == ArraySlice((0..<60).map { $0 % 50 }))
     }
 
     @Test("the same seed gives the same tables; another seed, other tables")
     func seeding() throws {
         func tables(seed: UInt64) throws -> [[Int]] {
-            let generator = RPGGenerator<Float>()
-            _ = try generator.plan(layers: layers, budget: 40, random: RandomSource(seed: seed))
-            return layers.indices.map { generator.bankIndices(ofLayer: $0) + generator.signs(ofLayer: $0) }
+            let plan = try RPGGenerator().plan(RPGPlan<Float>.self, layers: layers, budget: 40, seed: seed)
+            return layers.indices.map { plan.bankIndices(ofLayer: $0) + plan.signs(ofLayer: $0) }
         }
         #expect(try tables(seed: 9) == tables(seed: 9))
         #expect(try tables(seed: 9) != tables(seed: 10))

@@ -64,7 +64,7 @@ struct ResumeTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "a,b\n1,2\n".write(toFile: directory + "/runs.csv", atomically: true, encoding: .utf8)
-        let result = try ExecutableProduct.run("sweep", ["--epochs", "1", "--models", "mlp", "--out", "runs.csv"], in: directory)
+        let result = try ExecutableProduct.run("sweep", ["--epochs", "1", "--models", "mlp", "--generators", "dense", "--out", "runs.csv"], in: directory)
         #expect(result.status != 0)
         #expect(result.stderr.contains("runs.csv") && result.stderr.contains("header"))
         #expect(try String(contentsOfFile: directory + "/runs.csv", encoding: .utf8) == "a,b\n1,2\n")

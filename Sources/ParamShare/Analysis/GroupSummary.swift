@@ -4,13 +4,17 @@
 /// diverged runs are counted apart so that a generator that often diverges cannot look good
 /// through its survivors alone.
 public struct GroupSummary: Sendable, Equatable {
-    /// The columns of `summary.csv`, in the order of `values`.
+    /// The columns of `summary.csv` for a runs table with `optionColumns`, in the order of `values(optionColumns:)`.
     ///
     /// The setting's columns and `budget` identify the group, as in the runs table; then `n`
     /// (finished runs with a test accuracy), `n_diverged`, `mean_dof`, the test accuracy's
     /// `mean_test_accuracy`, `sd_test_accuracy`, `ci95_half_width`, `ci95_lower` and `ci95_upper`
     /// (Student's t, empty when n < 2), and `mean_best_test_accuracy`. Accuracies are fractions.
-    public static let columns = RunSetting.columns + [
+    public static func columns(optionColumns: [String]) -> [String] {
+        RunSetting.columns(optionColumns: optionColumns) + measureColumns
+    }
+
+    private static let measureColumns = [
         "budget", "n", "n_diverged", "mean_dof", "mean_test_accuracy", "sd_test_accuracy", "ci95_half_width",
         "ci95_lower", "ci95_upper", "mean_best_test_accuracy",
     ]
@@ -56,9 +60,9 @@ public struct GroupSummary: Sendable, Equatable {
         }
     }
 
-    /// The row of `summary.csv`, in the order of `columns`; missing numbers are empty.
-    public var values: [String] {
-        setting.values + [
+    /// The row of `summary.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
+    public func values(optionColumns: [String]) -> [String] {
+        setting.values(optionColumns: optionColumns) + [
             budget, String(testAccuracy.count), String(diverged), meanDegreesOfFreedom.plainDecimal,
             testAccuracy.mean.plainDecimal, testAccuracy.standardDeviation.plainDecimal, testAccuracy.halfWidth.plainDecimal,
             testAccuracy.lowerBound.plainDecimal, testAccuracy.upperBound.plainDecimal, meanBestTestAccuracy.plainDecimal,

@@ -11,13 +11,17 @@ public struct LogLinearFit: Sendable, Equatable {
     /// The name of the output table, for `SkippedAnalysis`.
     public static let tableName = "loglinear.csv"
 
-    /// The columns of `loglinear.csv`, in the order of `values`.
+    /// The columns of `loglinear.csv` for a runs table with `optionColumns`, in the order of `values(optionColumns:)`.
     ///
     /// The setting's columns identify the line; then `a` and `b` (accuracy as a fraction, against
     /// the natural log of the DoF), their standard errors `se_a` and `se_b`, `r_squared`,
     /// `n_points` (runs fitted), `n_budgets` (distinct budgets among them), and `min_dof` and
     /// `max_dof`, the range the law was fitted over.
-    public static let columns = RunSetting.columns + [
+    public static func columns(optionColumns: [String]) -> [String] {
+        RunSetting.columns(optionColumns: optionColumns) + measureColumns
+    }
+
+    private static let measureColumns = [
         "a", "b", "se_a", "se_b", "r_squared", "n_points", "n_budgets", "min_dof", "max_dof",
     ]
 
@@ -72,9 +76,9 @@ public struct LogLinearFit: Sendable, Equatable {
         return (fits, skipped)
     }
 
-    /// The row of `loglinear.csv`, in the order of `columns`; missing numbers are empty.
-    public var values: [String] {
-        setting.values + [
+    /// The row of `loglinear.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
+    public func values(optionColumns: [String]) -> [String] {
+        setting.values(optionColumns: optionColumns) + [
             fit.intercept.plainDecimal, fit.slope.plainDecimal, fit.interceptStandardError.plainDecimal,
             fit.slopeStandardError.plainDecimal, fit.rSquared.plainDecimal, String(fit.points), String(budgets),
             minimumDegreesOfFreedom.plainDecimal, maximumDegreesOfFreedom.plainDecimal,

@@ -8,21 +8,22 @@ public struct PairedComparison: Sendable, Equatable {
     /// The name of the output table, for `SkippedAnalysis`.
     public static let tableName = "paired.csv"
 
-    /// The columns of `paired.csv`, in the order of `values`.
+    /// The columns of `paired.csv` for a runs table with `optionColumns`, in the order of `values(optionColumns:)`.
     ///
     /// `model`, `dataset`, `scope`, `generate_stem`, `generate_classifier` and `budget` are shared by
-    /// both sides. `generator` and its options (`variant` … `other_options`) name the setting
-    /// compared; the `reference_` columns name the reference setting. Then `n_pairs` (seeds run by
+    /// both sides. `generator` and its option columns name the setting compared; the `reference_`
+    /// columns name the reference setting. Then `n_pairs` (seeds run by
     /// both), `mean_dof` of the setting's paired runs, `mean_test_accuracy` and
     /// `reference_mean_test_accuracy` over the pairs, `mean_difference` (setting − reference, as a
     /// fraction), `sd_difference`, `ci95_half_width`, `ci95_lower`, `ci95_upper` (Student's t),
     /// `t_statistic` and the two-sided `p_value`; the last two are empty when every difference is
     /// the same, which leaves no spread to test against.
-    public static let columns = [
-        "model", "dataset", "scope", "generate_stem", "generate_classifier", "budget",
-        "generator", "variant", "permutation", "signs", "projection", "nonzeros", "other_options",
-        "reference_generator", "reference_variant", "reference_permutation", "reference_signs", "reference_projection",
-        "reference_nonzeros", "reference_other_options",
+    public static func columns(optionColumns: [String]) -> [String] {
+        ["model", "dataset", "scope", "generate_stem", "generate_classifier", "budget", "generator"] + optionColumns
+            + ["reference_generator"] + optionColumns.map { "reference_" + $0 } + measureColumns
+    }
+
+    private static let measureColumns = [
         "n_pairs", "mean_dof", "mean_test_accuracy", "reference_mean_test_accuracy", "mean_difference", "sd_difference",
         "ci95_half_width", "ci95_lower", "ci95_upper", "t_statistic", "p_value",
     ]
@@ -75,6 +76,8 @@ public struct PairedComparison: Sendable, Equatable {
     /// any generator. Only finished runs with a test accuracy pair; when a seed was run more than
     /// once, its runs' mean stands for it. Groups with fewer than two pairs, and settings with no
     /// reference to pair with (dense, whose budget is `full`, among them), are returned in `skipped`.
+    /// Where several settings of the reference generator qualify (RPG ablations, say), each is
+    /// compared with each of the others and with every other setting: the reference columns say which.
     public static func compareAll(_ runs: [RunTable.Run], reference: String)
         -> (comparisons: [PairedComparison], skipped: [SkippedAnalysis]) {
         guard runs.contains(where: { $0.setting.generator == reference }) else {
@@ -96,38 +99,39 @@ public struct PairedComparison: Sendable, Equatable {
         for group in groups {
             let key = PairingKey(setting: group.setting, budget: group.budget)
             let subject = "\(group.setting.model) on \(group.setting.dataset), \(group.setting.generatorLabel), budget \(group.budget)"
-            guard let chosen = referenceSettings[key]?.min(by: preferringDefaults) else {
+            guard let references = referenceSettings[key]?.sorted() else {
                 skipped.append(SkippedAnalysis(table: tableName, subject: subject,
                                                reason: "no finished \(reference) runs with the same model, data set, scope, stem and classifier choice and budget"))
                 continue
             }
-            guard chosen != group.setting else { continue }
-            let mine = accuracyBySeed(finishedByGroup[group] ?? [])
-            let theirs = accuracyBySeed(finishedByGroup[GroupKey(setting: chosen, budget: group.budget)] ?? [])
-            let seeds = mine.keys.filter { theirs[$0] != nil }.sorted()
-            guard seeds.count >= 2 else {
-                skipped.append(SkippedAnalysis(table: tableName, subject: subject,
-                                               reason: "\(seeds.count) seed\(seeds.count == 1 ? "" : "s") finished on both sides; a paired comparison needs at least 2"))
-                continue
+            // Two settings of the reference generator are compared once, the later against the earlier.
+            for chosen in references where chosen != group.setting && !(group.setting.generator == reference && group.setting < chosen) {
+                let mine = accuracyBySeed(finishedByGroup[group] ?? [])
+                let theirs = accuracyBySeed(finishedByGroup[GroupKey(setting: chosen, budget: group.budget)] ?? [])
+                let seeds = mine.keys.filter { theirs[$0] != nil }.sorted()
+                guard seeds.count >= 2 else {
+                    skipped.append(SkippedAnalysis(table: tableName, subject: subject + " against " + chosen.generatorLabel,
+                                                   reason: "\(seeds.count) seed\(seeds.count == 1 ? "" : "s") finished on both sides; a paired comparison needs at least 2"))
+                    continue
+                }
+                let own = seeds.compactMap { mine[$0] }, other = seeds.compactMap { theirs[$0] }
+                let paired = (finishedByGroup[group] ?? []).filter { seeds.contains($0.seed) }
+                comparisons.append(PairedComparison(
+                    setting: group.setting, reference: chosen, budget: group.budget,
+                    meanDegreesOfFreedom: Statistics.mean(paired.compactMap(\.degreesOfFreedom)),
+                    meanTestAccuracy: Statistics.mean(own), referenceMeanTestAccuracy: Statistics.mean(other),
+                    difference: MeanEstimate(zip(own, other).map { $0 - $1 })))
             }
-            let own = seeds.compactMap { mine[$0] }, other = seeds.compactMap { theirs[$0] }
-            let paired = (finishedByGroup[group] ?? []).filter { seeds.contains($0.seed) }
-            comparisons.append(PairedComparison(
-                setting: group.setting, reference: chosen, budget: group.budget,
-                meanDegreesOfFreedom: Statistics.mean(paired.compactMap(\.degreesOfFreedom)),
-                meanTestAccuracy: Statistics.mean(own), referenceMeanTestAccuracy: Statistics.mean(other),
-                difference: MeanEstimate(zip(own, other).map { $0 - $1 })))
         }
         return (comparisons, skipped)
     }
 
-    /// The row of `paired.csv`, in the order of `columns`; missing numbers are empty.
-    public var values: [String] {
-        let s = setting, r = reference
-        return [s.model, s.dataset, s.scope, s.generateStem, s.generateClassifier, budget,
-                s.generator, s.variant, s.permutation, s.signs, s.projection, s.nonzeros, s.otherOptions,
-                r.generator, r.variant, r.permutation, r.signs, r.projection, r.nonzeros, r.otherOptions,
-                String(pairs), meanDegreesOfFreedom.plainDecimal, meanTestAccuracy.plainDecimal,
+    /// The row of `paired.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
+    public func values(optionColumns: [String]) -> [String] {
+        let s = setting, r = reference, none = RunsTableLayout.notApplicable
+        return [s.model, s.dataset, s.scope, s.generateStem, s.generateClassifier, budget, s.generator]
+            + optionColumns.map { s.options[$0] ?? none } + [r.generator] + optionColumns.map { r.options[$0] ?? none }
+            + [String(pairs), meanDegreesOfFreedom.plainDecimal, meanTestAccuracy.plainDecimal,
                 referenceMeanTestAccuracy.plainDecimal, difference.mean.plainDecimal,
                 difference.standardDeviation.plainDecimal, difference.halfWidth.plainDecimal,
                 difference.lowerBound.plainDecimal, difference.upperBound.plainDecimal,
@@ -137,14 +141,6 @@ public struct PairedComparison: Sendable, Equatable {
     /// The mean test accuracy of each seed among `runs`.
     private static func accuracyBySeed(_ runs: [RunTable.Run]) -> [String: Double] {
         Dictionary(grouping: runs, by: \.seed).mapValues { Statistics.mean($0.compactMap(\.testAccuracy)) }
-    }
-
-    /// Orders reference settings so that the one with the generator's default options comes first.
-    private static func preferringDefaults(_ lhs: RunSetting, _ rhs: RunSetting) -> Bool {
-        let left = [lhs.variant != "global", lhs.permutation != "on", lhs.signs != "on"]
-        let right = [rhs.variant != "global", rhs.permutation != "on", rhs.signs != "on"]
-        if left != right { return left.lexicographicallyPrecedes(right) { !$0 && $1 } }
-        return lhs < rhs
     }
 }
 

@@ -20,11 +20,12 @@ public struct RunAnalysis: Sendable {
     /// The fits and comparisons that could not be made, with the reason for each.
     public var skipped: [SkippedAnalysis]
 
-    /// Analyses `table`, comparing every generator setting with those of `reference`.
+    /// Analyses `table`, comparing every generator setting with those of `reference`; by default
+    /// the first generator in the table other than dense (the main job's and the notebooks' RPG).
     ///
     /// Throws when the table has no runs, or no run with status `ok`: there would be nothing to
     /// summarise, and empty outputs would look like a successful analysis.
-    public init(table: RunTable, reference: String = "rpg") throws {
+    public init(table: RunTable, reference: String? = nil) throws {
         guard !table.runs.isEmpty else {
             throw AnalysisError(source: table.source, detail: "it has a header but no runs",
                                 fix: "Analyse the runs table after `sweep run` has finished at least one run.")
@@ -34,6 +35,8 @@ public struct RunAnalysis: Sendable {
                                 fix: "Check why the runs diverged (a lower --lr usually helps) and run the sweep again.")
         }
         self.table = table
+        let reference = reference ?? table.runs.first { $0.setting.generator != GeneratorRegistry.denseName }?.setting.generator
+            ?? GeneratorRegistry.denseName
         self.reference = reference
         summaries = GroupSummary.summarize(table.runs)
         let law = LogLinearFit.fitAll(table.runs)
@@ -44,15 +47,16 @@ public struct RunAnalysis: Sendable {
     }
 
     /// Reads the runs CSV at `path` and analyses it.
-    public init(contentsOfFile path: String, reference: String = "rpg") throws {
+    public init(contentsOfFile path: String, reference: String? = nil) throws {
         try self.init(table: RunTable(contentsOfFile: path), reference: reference)
     }
 
     /// The three tables as CSV text with their file names, in the order of `fileNames`.
     public var tables: [(fileName: String, text: String)] {
-        [("summary.csv", Self.csv(GroupSummary.columns, summaries.map(\.values))),
-         ("loglinear.csv", Self.csv(LogLinearFit.columns, fits.map(\.values))),
-         ("paired.csv", Self.csv(PairedComparison.columns, comparisons.map(\.values)))]
+        let options = table.optionColumns
+        return [("summary.csv", Self.csv(GroupSummary.columns(optionColumns: options), summaries.map { $0.values(optionColumns: options) })),
+                ("loglinear.csv", Self.csv(LogLinearFit.columns(optionColumns: options), fits.map { $0.values(optionColumns: options) })),
+                ("paired.csv", Self.csv(PairedComparison.columns(optionColumns: options), comparisons.map { $0.values(optionColumns: options) }))]
     }
 
     /// Writes the three tables and the plot into `directory`, creating it if needed, replacing

@@ -2,64 +2,67 @@
 ///
 /// Runs that share a setting differ only in budget and seed, so a setting is one curve of
 /// accuracy against degrees of freedom, and one line of the log-linear law. Values are kept as
-/// the runs table spells them, so that a plug-in generator's options need no parsing here.
+/// the runs table spells them, and the options are whatever option columns (`generator.option`)
+/// the table has, so that a plug-in generator's options need no code here.
 public struct RunSetting: Hashable, Comparable, Sendable {
-    /// The runs-table columns that make up a setting, in the order of `values`.
-    public static let columns = [
-        "model", "dataset", "generator", "variant", "permutation", "signs", "projection", "nonzeros", "other_options",
-        "scope", "generate_stem", "generate_classifier",
-    ]
+    /// The setting's columns before the option block.
+    public static let leadingColumns = ["model", "dataset", "generator"]
+    /// The setting's columns after the option block.
+    public static let trailingColumns = ["scope", "generate_stem", "generate_classifier"]
+
+    /// The setting's columns for a table with `optionColumns`, in the order of ``values(optionColumns:)``.
+    public static func columns(optionColumns: [String]) -> [String] {
+        leadingColumns + optionColumns + trailingColumns
+    }
 
     public var model: String
     public var dataset: String
     public var generator: String
-    public var variant: String
-    public var permutation: String
-    public var signs: String
-    public var projection: String
-    public var nonzeros: String
-    public var otherOptions: String
+    /// Option column → value, for every option column of the table (`none` where it does not apply).
+    public var options: [String: String]
     public var scope: String
     public var generateStem: String
     public var generateClassifier: String
 
-    public init(model: String, dataset: String, generator: String, variant: String = "", permutation: String = "",
-                signs: String = "", projection: String = "", nonzeros: String = "", otherOptions: String = "",
-                scope: String = "", generateStem: String = "false", generateClassifier: String = "false") {
+    public init(model: String, dataset: String, generator: String, options: [String: String] = [:],
+                scope: String = RunsTableLayout.notApplicable, generateStem: String = "false", generateClassifier: String = "false") {
         self.model = model
         self.dataset = dataset
         self.generator = generator
-        self.variant = variant
-        self.permutation = permutation
-        self.signs = signs
-        self.projection = projection
-        self.nonzeros = nonzeros
-        self.otherOptions = otherOptions
+        self.options = options
         self.scope = scope
         self.generateStem = generateStem
         self.generateClassifier = generateClassifier
     }
 
-    /// The setting's fields in the order of `columns`.
-    public var values: [String] {
-        [model, dataset, generator, variant, permutation, signs, projection, nonzeros, otherOptions,
-         scope, generateStem, generateClassifier]
+    /// The setting's fields in the order of ``columns(optionColumns:)``.
+    public func values(optionColumns: [String]) -> [String] {
+        [model, dataset, generator] + optionColumns.map { options[$0] ?? RunsTableLayout.notApplicable }
+            + [scope, generateStem, generateClassifier]
     }
 
-    /// The generator and whatever sets it apart, without the model and data set: a legend entry
-    /// such as `rpg (variant=global, permutation=on, signs=on, scope=global)`.
+    /// The options that apply to this setting's generator, as `name=value` without the generator's prefix, sorted.
+    public var ownOptions: [String] {
+        options.filter { $0.key.hasPrefix(generator + ".") && $0.value != RunsTableLayout.notApplicable }
+            .sorted { $0.key < $1.key }.map { "\($0.key.dropFirst(generator.count + 1))=\($0.value)" }
+    }
+
+    /// The generator and everything that sets it apart, without the model and data set:
+    /// `rpg (variant=global, permutation=on, signs=on, scope=global)`.
     public var generatorLabel: String {
-        let options = zip(["variant", "permutation", "signs", "projection", "nonzeros"],
-                          [variant, permutation, signs, projection, nonzeros])
-            .filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
-        var details = options + (otherOptions.isEmpty ? [] : [otherOptions]) + (scope.isEmpty ? [] : ["scope=\(scope)"])
+        var details = ownOptions + (scope == RunsTableLayout.notApplicable ? [] : ["scope=\(scope)"])
         if generateStem == "true" { details.append("generated stem") }
         if generateClassifier == "true" { details.append("generated classifier") }
         return details.isEmpty ? generator : "\(generator) (\(details.joined(separator: ", ")))"
     }
 
-    /// Orders settings field by field, in column order, so every output lists them the same way.
+    private var sortKey: [String] {
+        [model, dataset, generator] + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            + [scope, generateStem, generateClassifier]
+    }
+
+    /// Orders settings field by field, so every output lists them the same way.
     public static func < (lhs: RunSetting, rhs: RunSetting) -> Bool {
-        lhs.values.lexicographicallyPrecedes(rhs.values)
+        lhs.sortKey.lexicographicallyPrecedes(rhs.sortKey)
     }
 }

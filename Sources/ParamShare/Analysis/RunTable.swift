@@ -40,17 +40,20 @@ public struct RunTable: Sendable {
         public var isOK: Bool { status == "ok" }
     }
 
-    /// The columns the analysis reads; the README's "The runs table" documents them.
-    public static let requiredColumns = RunSetting.columns
+    /// The columns the analysis reads, besides the option columns; the README's "The runs table" documents them.
+    public static let requiredColumns = RunSetting.leadingColumns + RunSetting.trailingColumns
         + ["budget", "dof", "seed", "test_accuracy", "best_test_accuracy", "status"]
 
     /// The file the table was read from.
     public var source: String
+    /// The generator option columns (`rpg.signs`, …), in header order.
+    public var optionColumns: [String]
     /// The runs in file order.
     public var runs: [Run]
 
-    public init(source: String, runs: [Run]) {
+    public init(source: String, optionColumns: [String], runs: [Run]) {
         self.source = source
+        self.optionColumns = optionColumns
         self.runs = runs
     }
 
@@ -71,6 +74,8 @@ public struct RunTable: Sendable {
                                 fix: "Analyse a runs table written by `sweep run` (its header names model, dataset, generator, …, status).")
         }
         source = document.source
+        let optionColumns = document.header.filter(RunsTableLayout.isOptionColumn)
+        self.optionColumns = optionColumns
         runs = try zip(document.rows, document.lineNumbers).map { fields, line in
             // Every required column has a position, checked above, and CSVReader made every row as wide as the header.
             func field(_ name: String) -> String { position[name].map { fields[$0] } ?? "" }
@@ -84,9 +89,8 @@ public struct RunTable: Sendable {
                 return value.isFinite ? value : nil
             }
             let setting = RunSetting(
-                model: field("model"), dataset: field("dataset"), generator: field("generator"), variant: field("variant"),
-                permutation: field("permutation"), signs: field("signs"), projection: field("projection"),
-                nonzeros: field("nonzeros"), otherOptions: field("other_options"), scope: field("scope"),
+                model: field("model"), dataset: field("dataset"), generator: field("generator"),
+                options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }), scope: field("scope"),
                 generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"))
             return try Run(setting: setting, budget: field("budget"), degreesOfFreedom: number("dof"), seed: field("seed"),
                            testAccuracy: number("test_accuracy"), bestTestAccuracy: number("best_test_accuracy"),

@@ -9,21 +9,18 @@ import ParamShareEngine
 /// `Benchmarks/pytorch_reference.py`, so the two can be compared as a ratio on one machine.
 public struct ThroughputBenchmark: Sendable {
     public var architecture: Architecture
-    /// The generator of the shared layers (`dense` for none) and its budget.
-    public var generator: GeneratorSetting
-    public var budget: BudgetSpecification?
+    /// The generator of the shared layers and its budget; `nil` for dense.
+    public var sharing: SharingSetting?
     public var batchSize: Int
     public var inputShape: [Int]
     public var classes: Int
     public var warmupSteps: Int
     public var measuredSteps: Int
 
-    public init(architecture: Architecture, generator: GeneratorSetting = GeneratorSetting(kind: .dense),
-                budget: BudgetSpecification? = nil, batchSize: Int, inputShape: [Int] = [3, 32, 32], classes: Int = 10,
-                warmupSteps: Int = 3, measuredSteps: Int = 20) {
+    public init(architecture: Architecture, sharing: SharingSetting? = nil, batchSize: Int, inputShape: [Int] = [3, 32, 32],
+                classes: Int = 10, warmupSteps: Int = 3, measuredSteps: Int = 20) {
         self.architecture = architecture
-        self.generator = generator
-        self.budget = budget
+        self.sharing = sharing
         self.batchSize = batchSize
         self.inputShape = inputShape
         self.classes = classes
@@ -57,30 +54,26 @@ public struct ThroughputBenchmark: Sendable {
     ///
     /// - Throws: ``BudgetError`` when the budget is impossible for the model or generator.
     public func run() throws -> Result {
-        let cell = SweepCell(architecture: architecture, generator: generator, budget: budget,
-                             configuration: TrainingConfiguration(epochs: 1, batchSize: batchSize, learningRate: 0.1))
-        let model = try cell.buildModel(inputShape: inputShape, classes: classes).network
+        let configuration = TrainingConfiguration(epochs: 1, batchSize: batchSize, learningRate: 0.1)
+        let cell = SweepCell(architecture: architecture, sharing: sharing,
+                             data: DataSubset(dataset: "random", trainImages: batchSize, testImages: batchSize),
+                             configuration: configuration)
+        let model = try CellModel(building: cell, inputShape: inputShape, classes: classes).network
         let random = RandomSource(seed: 1)
         let input = Tensor<Float>(shape: [batchSize] + inputShape)
-        for i in 0..<input.count { input[i] = Float(random.gaussian()) }
+        BankKernels.fillGaussian(input.data, count: input.count, standardDeviation: 1, random: random)
         let labels = (0..<batchSize).map { _ in Int32(random.integer(below: classes)) }
         let parameters = model.parameters
-        let optimizer = SGD(groups: ParameterGroup.standard(parameters, weightDecay: 5e-4), learningRate: 0.1,
-                            momentum: 0.9, nesterov: true)
-        let loss = SoftmaxCrossEntropy<Float>()
+        let step = TrainingStep(model: model, loss: SoftmaxCrossEntropy<Float>(), optimizer: configuration.makeOptimizer(for: parameters))
 
         func trainStep() {
-            let logits = model.forward(input, mode: .training)
-            _ = loss.forward(logits: logits, labels: labels)
-            _ = model.backward(loss.logitsGradient!)
-            optimizer.step()
-            optimizer.zeroGradients()
+            step(images: input, labels: labels)
         }
         func inferenceStep() {
             _ = model.forward(input, mode: .evaluation)
         }
         return Result(
-            model: architecture.description, generator: generator.kind.rawValue, budget: cell.budget?.description ?? "full",
+            model: architecture.description, generator: cell.generatorName, budget: cell.budgetText,
             batchSize: batchSize, threads: EngineThreads.count,
             trainImagesPerSecond: imagesPerSecond(trainStep), inferenceImagesPerSecond: imagesPerSecond(inferenceStep),
             parameters: parameters.reduce(0) { $0 + $1.value.count }, peakResidentMebibytes: Self.peakResidentMebibytes())

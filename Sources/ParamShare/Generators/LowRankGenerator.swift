@@ -12,37 +12,12 @@ import ParamShareEngine
 /// lands within one rank increment of the budget and never above it; the budget cannot go
 /// below rank 1 everywhere. Factors are drawn so that U·Vᵀ starts with the layer's Kaiming
 /// standard deviation, and both passes are GEMMs.
-
-public final class LowRankGenerator<Scalar: EngineScalar>: ParameterGenerator {
-    /// Where a layer's factors lie in the bank and their shapes.
-    private struct Factors {
-        /// out: the rows of the weight matrix and of U.
-        var rows: Int
-        /// in·k·k: the columns of the weight matrix, the rows of V.
-        var columns: Int
-        var rank: Int
-        /// The bank index of U's first entry; V follows it.
-        var start: Int
-        var standardDeviation: Double
-
-        var vStart: Int { start + rows * rank }
-        var entryCount: Int { rank * (rows + columns) }
-    }
-
-    /// The rank of each planned layer, in planning order.
-    public private(set) var ranks: [Int] = []
-    private var factors: [Factors] = []
-
-    /// A generator whose ranks `plan` chooses from the budget.
+public struct LowRankGenerator: ParameterGenerator {
+    /// A generator whose ranks each plan chooses from the budget.
     public init() {}
 
-    public var name: String { "lowrank" }
-
-    /// None: the ranks follow from the budget, and a results table must group runs of one
-    /// generator setting across budgets (`ranks` tells them, per plan).
-    public var options: [String: String] { [:] }
-
-    public func plan(layers: [GeneratedLayer], budget: Int, random: RandomSource) throws -> Int {
+    public func plan<Scalar: EngineScalar>(layers: [GeneratedLayer], budget: Int, random: RandomSource,
+                                           as scalar: Scalar.Type) throws -> any GeneratorPlan<Scalar> {
         let rows = layers.map { $0.shape.first ?? 1 }
         let columns = zip(layers, rows).map { layer, rows in layer.count / max(rows, 1) }
         let increments = zip(rows, columns).map(+)
@@ -51,17 +26,22 @@ public final class LowRankGenerator<Scalar: EngineScalar>: ParameterGenerator {
             throw BudgetError(budget: "\(budget)", detail: "a low-rank bank needs at least \(minimum) entries "
                               + "(rank 1 in every layer: the sum of out + in·k² over the layers)")
         }
-        ranks = Self.chooseRanks(largest: zip(rows, columns).map { min($0, $1) }, increments: increments, budget: budget)
+        let ranks = Self.chooseRanks(largest: zip(rows, columns).map { min($0, $1) }, increments: increments, budget: budget)
         var start = 0
-        factors = layers.indices.map { l in
-            let layerFactors = Factors(rows: rows[l], columns: columns[l], rank: ranks[l], start: start,
-                                       standardDeviation: layers[l].initialStandardDeviation)
+        let factors = layers.indices.map { l in
+            let layerFactors = LowRankFactors(rows: rows[l], columns: columns[l], rank: ranks[l], start: start,
+                                              standardDeviation: layers[l].initialStandardDeviation)
             start += layerFactors.entryCount
             return layerFactors
         }
-        return start
+        return LowRankPlan<Scalar>(factors: factors)
     }
 
+    /// `lowrank` in sweeps. It has no options: the ranks follow from the budget, and a results
+    /// table must group one generator setting across budgets.
+    public static let descriptor = GeneratorDescriptor(
+        name: "lowrank", summary: "each layer U·Vᵀ, ranks chosen so that the factors meet the budget"
+    ) { _ in LowRankGenerator() }
     /// The ranks whose total cost is closest to `budget` from below, given each layer's
     /// largest useful rank and the cost of one rank.
     ///
@@ -88,13 +68,42 @@ public final class LowRankGenerator<Scalar: EngineScalar>: ParameterGenerator {
         }
         return chosen
     }
+}
+
+/// Where one layer's factors lie in a low-rank bank, and their shapes.
+struct LowRankFactors {
+    /// out: the rows of the weight matrix and of U.
+    var rows: Int
+    /// in·k·k: the columns of the weight matrix, the rows of V.
+    var columns: Int
+    var rank: Int
+    /// The bank index of U's first entry; V follows it.
+    var start: Int
+    var standardDeviation: Double
+
+    var vStart: Int { start + rows * rank }
+    var entryCount: Int { rank * (rows + columns) }
+}
+
+/// A ``LowRankGenerator`` laid out over its layers: each layer's rank and place in the bank.
+public final class LowRankPlan<Scalar: EngineScalar>: GeneratorPlan {
+    let factors: [LowRankFactors]
+
+    init(factors: [LowRankFactors]) {
+        self.factors = factors
+    }
+
+    public var bankSize: Int { factors.reduce(0) { $0 + $1.entryCount } }
+
+    /// The rank of each planned layer, in planning order.
+    public var ranks: [Int] { factors.map(\.rank) }
 
     /// Entries of U and V from N(0, σ²) with σ = (std²/r)^¼, so that each entry of U·Vᵀ, a sum of
     /// r products of two independent draws, has variance r·σ⁴ = std².
     public func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
         for layer in factors {
             let sigma = (layer.standardDeviation * layer.standardDeviation / Double(layer.rank)).squareRoot().squareRoot()
-            fillGaussian(bank.data + layer.start, count: layer.entryCount, standardDeviation: sigma, random: random)
+            BankKernels.fillGaussian(bank.data + layer.start, count: layer.entryCount, standardDeviation: sigma, random: random)
         }
     }
 
@@ -108,7 +117,7 @@ public final class LowRankGenerator<Scalar: EngineScalar>: ParameterGenerator {
 
     /// dU += dW·V and dV += dWᵀ·U: U·Vᵀ is bilinear in the bank, so the product needs its factors.
     public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
-                                into bankGradient: Tensor<Scalar>) {
+                                       into bankGradient: Tensor<Scalar>) {
         let f = factors[layer]
         Scalar.gemm(transposeA: false, transposeB: false, m: f.rows, n: f.rank, k: f.columns,
                     alpha: 1, a: weightGradient.data, lda: f.columns, b: bank.data + f.vStart, ldb: f.rank,

@@ -1,62 +1,47 @@
 import ParamShareEngine
 
-/// A layer whose weight a generator produces, as the generator is told about it when planning.
-public struct GeneratedLayer: Sendable, Hashable {
-    /// The layer's name in the model, such as `stage2.block0.conv1`.
-    public var name: String
-    /// `[out, in, k, k]` for a convolution, `[out, in]` for a linear layer.
-    public var shape: [Int]
-    public var fans: Fans
-    public var role: WeightedLayer.Role
-    /// The standard deviation a dense weight of this layer is initialised with (Kaiming).
-    /// Generators scale their output to it, so that a generated kernel starts with the
-    /// variance its layer was designed for.
-    public var initialStandardDeviation: Double
-
-    public init(name: String, shape: [Int], fans: Fans, role: WeightedLayer.Role, initialStandardDeviation: Double) {
-        self.name = name
-        self.shape = shape
-        self.fans = fans
-        self.role = role
-        self.initialStandardDeviation = initialStandardDeviation
-    }
-
-    /// The layer as described in a model.
-    public init(_ layer: WeightedLayer) {
-        self.init(name: layer.name, shape: layer.weightShape, fans: layer.fans, role: layer.role,
-                  initialStandardDeviation: layer.initialization.standardDeviation(fans: layer.fans))
-    }
-
-    /// The number of weights generated for this layer.
-    public var count: Int { shape.reduce(1, *) }
-}
-
-/// Produces the weights of several layers from one shared, trainable bank.
+/// A way of producing the weights of several layers from one shared, trainable bank: the recipe,
+/// with its options set, before it has seen any layer.
 ///
 /// A generator is a fixed map from the bank to the weights: linear for RPG and hashing (the
-/// RPG paper's `K_i = R_i · W`), affine for a random projection, bilinear for low rank. `plan`
-/// is called once with every layer it serves, so that it can lay out its tables over all of
-/// them; afterwards `generate` computes a layer's weight and `accumulateBankGradient` applies
-/// the map's vector–Jacobian product, at the same bank, to that layer's weight gradient. The bank itself, its gradient and its optimiser
-/// state live outside the generator, in a ``SharedBank``.
+/// RPG paper's `K_i = R_i · W`), affine for a random projection, bilinear for low rank.
+/// ``plan(layers:budget:random:as:)`` is called once per bank with every layer the bank serves,
+/// so that it can lay out its tables over all of them, and returns that layout as an immutable
+/// ``GeneratorPlan``; the plan then computes weights and their vector–Jacobian products. The
+/// bank itself, its gradient and its optimiser state live outside both, in a ``SharedBank``.
 ///
-/// Conform a type of your own and pass it to a ``SharingPlan`` to train with it; nothing else
-/// in ParamShare needs to change. Generators are generic over the scalar so that their
-/// vector–Jacobian product can be checked against finite differences in Double.
-public protocol ParameterGenerator<Scalar>: AnyObject {
-    associatedtype Scalar: EngineScalar
-
-    /// A short name for results tables, such as `rpg`.
-    var name: String { get }
-
-    /// Settings that change what the generator computes, for results tables: `["signs": "on"]`.
-    var options: [String: String] { get }
-
-    /// Lays out the bank for `layers` at the size closest to `budget` that this generator allows,
-    /// and returns that size: the degrees of freedom it will train.
+/// Conform a type of your own, describe it with a ``GeneratorDescriptor`` and it trains, sweeps,
+/// records and analyses like a built-in one; nothing in ParamShare needs to change. The recipe
+/// is free of the scalar type and the plan is generic over it, so one generator trains in
+/// `Float` and has its vector–Jacobian product checked against finite differences in `Double`.
+///
+/// Plans are called through generics that the compiler cannot specialise across modules, so a
+/// per-weight loop written inline in a plan runs through value witnesses: measured 50× slower
+/// than RPG on an MLP. Do per-weight work with ``BankKernels`` (signed gather and scatter-add,
+/// axpy, seeded fills) and `EngineScalar.gemm`, which are specialised for `Float` and `Double`.
+public protocol ParameterGenerator: Sendable {
+    /// Lays out a bank for `layers` at the size closest to `budget` that this generator allows,
+    /// drawing any tables from `random`.
+    ///
+    /// The returned plan's ``GeneratorPlan/bankSize`` is the degrees of freedom the bank trains.
     ///
     /// - Throws: ``BudgetError`` when no size near `budget` works (below the generator's minimum).
-    func plan(layers: [GeneratedLayer], budget: Int, random: RandomSource) throws -> Int
+    func plan<Scalar: EngineScalar>(layers: [GeneratedLayer], budget: Int, random: RandomSource,
+                                    as scalar: Scalar.Type) throws -> any GeneratorPlan<Scalar>
+}
+
+/// A generator laid out over its layers: everything that maps a bank to weights (tables, scales,
+/// shapes), fixed once planned.
+///
+/// A plan holds no bank: ``generate(layer:from:into:)`` and
+/// ``accumulateBankGradient(layer:weightGradient:at:into:)`` are given the bank to read, so that
+/// a bilinear map (low rank) can be differentiated at the bank it is evaluated at, and one plan
+/// can be checked against finite differences by perturbing a bank it does not own.
+public protocol GeneratorPlan<Scalar> {
+    associatedtype Scalar: EngineScalar
+
+    /// The number of bank entries: the degrees of freedom this plan trains.
+    var bankSize: Int { get }
 
     /// Sets the bank's starting values.
     func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource)

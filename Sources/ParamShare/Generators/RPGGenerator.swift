@@ -6,7 +6,8 @@ public enum RPGVariant: String, Sendable, CaseIterable {
     case global
     /// A contiguous arc of the ring per layer, permuted within the layer.
     case perLayerArc = "per-layer-arc"
-    /// Every layer reads the same first entries, in order and unsigned (the paper's baseline).
+    /// Every layer reads the same first entries, in order (the paper's baseline, with the
+    /// permutation and signs switched off).
     case naive
 }
 
@@ -18,54 +19,62 @@ public enum RPGVariant: String, Sendable, CaseIterable {
 /// distinct random ones), one random permutation spreads them over every layer, and each
 /// weight gets a random sign ("destructive weight sharing"). `perLayerArc` gives each layer a
 /// contiguous arc of the ring (wrapping around) and its own permutation, so a layer repeats no
-/// entry while N is at least its size. `naive` is the paper's recurrent baseline: every layer
-/// reads the same first entries in order, unsigned.
+/// entry while N is at least its size. `naive` makes every layer read the same first entries;
+/// with `permutes` and `signs` off it is the paper's recurrent baseline, and the switches still
+/// apply to it (a permutation within each layer, signs per weight), so that what a results
+/// table records is what was computed.
 ///
-/// The index and sign of every weight are drawn from the seed once, at planning, and cached in
-/// 4 bytes per generated weight (a 31-bit index and the sign bit), against the authors' 12
-/// (an int64 index and a float sign). ResNet-20's 267,264 generated weights take 1.02 MiB.
-public final class RPGGenerator<Scalar: EngineScalar>: ParameterGenerator {
-    public let variant: RPGVariant
+/// The index and sign of every weight are drawn from the seed once, at planning, and cached as
+/// ``SignedBankEntry`` values, 4 bytes per generated weight against the authors' 12 (an int64
+/// index and a float sign). ResNet-20's 267,264 generated weights take 1.02 MiB.
+public struct RPGGenerator: ParameterGenerator {
+    public var variant: RPGVariant
     /// Whether indices are shuffled (the paper's permutation; off for its ablation).
-    public let permutes: Bool
+    public var permutes: Bool
     /// Whether each weight gets a random sign (off for the paper's ablation).
-    public let signs: Bool
+    public var signs: Bool
 
-    private var tables: [[UInt32]] = []
-    private var scaling = BankScaling(layers: [])
-
+    /// The paper's method by default.
     public init(variant: RPGVariant = .global, permutes: Bool = true, signs: Bool = true) {
         self.variant = variant
-        self.permutes = variant == .naive ? false : permutes
-        self.signs = variant == .naive ? false : signs
+        self.permutes = permutes
+        self.signs = signs
     }
 
-    public var name: String { "rpg" }
-
-    public var options: [String: String] {
-        ["variant": variant.rawValue, "permutation": permutes ? "on" : "off", "signs": signs ? "on" : "off"]
-    }
-
-    public func plan(layers: [GeneratedLayer], budget: Int, random: RandomSource) throws -> Int {
+    public func plan<Scalar: EngineScalar>(layers: [GeneratedLayer], budget: Int, random: RandomSource,
+                                           as scalar: Scalar.Type) throws -> any GeneratorPlan<Scalar> {
         guard budget >= 1 else { throw BudgetError(budget: "\(budget)", detail: "an RPG bank needs at least one entry") }
-        guard budget <= Int(RPGTable.indexMask) else {
-            throw BudgetError(budget: "\(budget)", detail: "an RPG bank holds at most \(RPGTable.indexMask) entries")
+        guard budget <= SignedBankEntry.largestIndex else {
+            throw BudgetError(budget: "\(budget)", detail: "an RPG bank holds at most \(SignedBankEntry.largestIndex) entries")
         }
-        scaling = BankScaling(layers: layers)
         let counts = layers.map(\.count)
-        var indices: [[UInt32]]
+        var entries: [[UInt32]]
         switch variant {
-        case .global: indices = Self.evenlySampled(counts: counts, bankSize: budget, permutes: permutes, random: random)
-        case .perLayerArc: indices = Self.arcs(counts: counts, bankSize: budget, permutes: permutes, random: random)
-        case .naive: indices = counts.map { count in (0..<count).map { UInt32($0 % budget) } }
+        case .global: entries = Self.evenlySampled(counts: counts, bankSize: budget, permutes: permutes, random: random)
+        case .perLayerArc: entries = Self.arcs(counts: counts, bankSize: budget, continuing: true, permutes: permutes, random: random)
+        case .naive: entries = Self.arcs(counts: counts, bankSize: budget, continuing: false, permutes: permutes, random: random)
         }
         if signs {
-            for l in indices.indices {
-                for i in indices[l].indices where random.sign() < 0 { indices[l][i] |= RPGTable.signBit }
+            for l in entries.indices {
+                for i in entries[l].indices where random.sign() < 0 { entries[l][i] |= SignedBankEntry.signBit }
             }
         }
-        tables = indices
-        return budget
+        return RPGPlan<Scalar>(bankSize: budget, entries: entries, scaling: BankScaling(layers: layers))
+    }
+
+    /// `rpg` in sweeps: the layout variant and the paper's two ablation switches.
+    public static let descriptor = GeneratorDescriptor(
+        name: "rpg",
+        summary: "Recurrent Parameter Generators: even sampling of one ring, a permutation, random signs",
+        options: [
+            .choice("variant", RPGVariant.allCases.map(\.rawValue), default: RPGVariant.global.rawValue,
+                    help: "global (even sampling over all layers), per-layer-arc, or naive (every layer reads the first entries: with permutation and signs off, the paper's recurrent baseline)"),
+            .toggle("permutation", default: true, help: "shuffle the indices (off: the paper's ablation)"),
+            .toggle("signs", default: true, help: "random ±1 per weight (off: the paper's ablation)"),
+        ]
+    ) { options in
+        RPGGenerator(variant: options.choice("variant", as: RPGVariant.self), permutes: options.isOn("permutation"),
+                     signs: options.isOn("signs"))
     }
 
     /// ⌊T/N⌋ copies of every index, T mod N distinct random extras, optionally shuffled, cut into layers.
@@ -83,39 +92,54 @@ public final class RPGGenerator<Scalar: EngineScalar>: ParameterGenerator {
         }
     }
 
-    /// Layer l reads entries offset_l, offset_l + 1, … (mod N), optionally shuffled within the layer.
-    private static func arcs(counts: [Int], bankSize: Int, permutes: Bool, random: RandomSource) -> [[UInt32]] {
+    /// Layer l reads entries offset_l, offset_l + 1, … (mod N), optionally shuffled within the
+    /// layer; each arc starts where the previous one ended if `continuing`, at 0 otherwise.
+    private static func arcs(counts: [Int], bankSize: Int, continuing: Bool, permutes: Bool, random: RandomSource) -> [[UInt32]] {
         var offset = 0
         return counts.map { count in
             var arc = (0..<count).map { UInt32((offset + $0) % bankSize) }
-            offset = (offset + count) % bankSize
+            if continuing { offset = (offset + count) % bankSize }
             if permutes { random.shuffle(&arc) }
             return arc
         }
     }
+}
+
+/// An ``RPGGenerator`` laid out over its layers: each weight's packed index and sign, and each layer's scale.
+public final class RPGPlan<Scalar: EngineScalar>: GeneratorPlan {
+    public let bankSize: Int
+    /// The ``SignedBankEntry`` of every weight, layer by layer.
+    public let entries: [[UInt32]]
+    public let scaling: BankScaling
+
+    init(bankSize: Int, entries: [[UInt32]], scaling: BankScaling) {
+        self.bankSize = bankSize
+        self.entries = entries
+        self.scaling = scaling
+    }
 
     public func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
-        for i in 0..<bank.count { bank[i] = Scalar(random.gaussian(standardDeviation: scaling.bankStandardDeviation)) }
+        BankKernels.fillGaussian(bank.data, count: bank.count, standardDeviation: scaling.bankStandardDeviation, random: random)
     }
 
     public func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
-        tables[layer].withUnsafeBufferPointer { table in
-            gatherSigned(bank.data, table: table.baseAddress!, scale: Scalar(scaling.layerScales[layer]),
-                         into: weight.data, count: weight.count)
+        entries[layer].withUnsafeBufferPointer { table in
+            BankKernels.gatherSigned(bank.data, entries: table.baseAddress!, scale: Scalar(scaling.layerScales[layer]),
+                                     into: weight.data, count: weight.count)
         }
     }
 
     public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
-                                into bankGradient: Tensor<Scalar>) {
-        tables[layer].withUnsafeBufferPointer { table in
-            scatterAddSigned(weightGradient.data, table: table.baseAddress!, scale: Scalar(scaling.layerScales[layer]),
-                             into: bankGradient.data, count: weightGradient.count)
+                                       into bankGradient: Tensor<Scalar>) {
+        entries[layer].withUnsafeBufferPointer { table in
+            BankKernels.scatterAddSigned(weightGradient.data, entries: table.baseAddress!, scale: Scalar(scaling.layerScales[layer]),
+                                         into: bankGradient.data, count: weightGradient.count)
         }
     }
 
-    /// The cached index of each weight of layer `layer` (sign removed), for tests and analysis.
-    public func bankIndices(ofLayer layer: Int) -> [Int] { tables[layer].map { Int($0 & RPGTable.indexMask) } }
+    /// The bank index of each weight of layer `layer`.
+    public func bankIndices(ofLayer layer: Int) -> [Int] { entries[layer].map(SignedBankEntry.index(of:)) }
 
-    /// The cached sign of each weight of layer `layer`, ±1.
-    public func signs(ofLayer layer: Int) -> [Int] { tables[layer].map { $0 & RPGTable.signBit != 0 ? -1 : 1 } }
+    /// The sign of each weight of layer `layer`, ±1.
+    public func signs(ofLayer layer: Int) -> [Int] { entries[layer].map { SignedBankEntry.isNegative($0) ? -1 : 1 } }
 }

@@ -63,14 +63,32 @@ public struct CSVTable: Sendable {
         return document.rows.map { $0[index] }
     }
 
-    /// Rewrites the table without the rows for which `isRemoved` is true, through a temporary
-    /// file renamed over the original, so that a crash leaves either the old or the new table.
+    /// Rewrites the table without the rows for which `isRemoved` is true.
     public func removeRows(where isRemoved: ([String]) -> Bool) throws {
         let document = try CSVReader.read(contentsOfFile: path)
         let kept = document.rows.filter { !isRemoved($0) }
         guard kept.count < document.rows.count else { return }
+        try Self.replace(path: path, columns: columns, rows: kept)
+    }
+
+    /// Rewrites the table at `path` with `columns`, which must include all of its own: each row
+    /// keeps its values under their column names and gets `fill` in the new columns.
+    public static func widen(path: String, to columns: [String], fill: String) throws {
+        let document = try CSVReader.read(contentsOfFile: path)
+        let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        if let lost = document.header.first(where: { !columns.contains($0) }) {
+            throw CSVTableError(path: path, detail: "widening it would drop its column '\(lost)'",
+                                fix: "Write to a new file with --out, or move the old one away.")
+        }
+        let rows = document.rows.map { row in columns.map { position[$0].map { row[$0] } ?? fill } }
+        try replace(path: path, columns: columns, rows: rows)
+    }
+
+    /// Writes `columns` and `rows` to a temporary file renamed over `path`, so that a crash
+    /// leaves either the old or the new table.
+    private static func replace(path: String, columns: [String], rows: [[String]]) throws {
         let temporary = path + ".rewrite"
-        try ([Self.line(columns)] + kept.map(Self.line)).joined().write(toFile: temporary, atomically: false, encoding: .utf8)
+        try ([line(columns)] + rows.map(line)).joined().write(toFile: temporary, atomically: false, encoding: .utf8)
         guard rename(temporary, path) == 0 else {
             throw CSVTableError(path: path, detail: "it could not be replaced (\(String(cString: strerror(errno))))",
                                 fix: "Check the folder is writable.")

@@ -1,34 +1,39 @@
-import ParamShareEngine
-
-/// A built-in generator and its options, as a sweep names it.
+/// A registered generator with every option set: what one sweep cell shares its layers with.
 public struct GeneratorSetting: Sendable, Hashable, CustomStringConvertible {
-    /// The built-in generators; `dense` means no sharing.
-    public enum Kind: String, Sendable, CaseIterable {
-        case dense, rpg, hashing, projection, lowrank
+    public let descriptor: GeneratorDescriptor
+    public let options: GeneratorOptionValues
+
+    /// `descriptor` with `overrides` (option name → value as typed) applied to its defaults.
+    ///
+    /// - Throws: ``GeneratorRegistryError`` for an unknown option or a value it does not accept.
+    public init(_ descriptor: GeneratorDescriptor, options overrides: [String: String] = [:]) throws {
+        self.descriptor = descriptor
+        options = try descriptor.optionValues(overrides)
     }
 
-    public var kind: Kind
-    public var rpgVariant: RPGVariant
-    public var rpgPermutes: Bool
-    public var rpgSigns: Bool
+    /// The generator's name, as the `generator` column spells it.
+    public var name: String { descriptor.name }
 
-    public init(kind: Kind, rpgVariant: RPGVariant = .global, rpgPermutes: Bool = true, rpgSigns: Bool = true) {
-        self.kind = kind
-        self.rpgVariant = rpgVariant
-        self.rpgPermutes = rpgPermutes
-        self.rpgSigns = rpgSigns
+    /// The generator these options make.
+    public func makeGenerator() throws -> any ParameterGenerator {
+        try descriptor.makeGenerator(options)
     }
 
-    public var description: String { kind.rawValue }
+    /// `name`, then the options that differ from their defaults: `rpg signs=off`.
+    public var description: String {
+        let defaults = descriptor.defaultOptions
+        let changed = options.sortedPairs.filter { defaults[$0.name] != $0.value }.map { "\($0.name)=\($0.value)" }
+        return ([name] + changed).joined(separator: " ")
+    }
 
-    /// A fresh generator of this kind, or `nil` for `dense`.
-    public func makeGenerator<Scalar: EngineScalar>(_ scalar: Scalar.Type) -> (any ParameterGenerator<Scalar>)? {
-        switch kind {
-        case .dense: return nil
-        case .rpg: return RPGGenerator<Scalar>(variant: rpgVariant, permutes: rpgPermutes, signs: rpgSigns)
-        case .hashing: return HashingGenerator<Scalar>()
-        case .projection: return ProjectionGenerator<Scalar>()
-        case .lowrank: return LowRankGenerator<Scalar>()
-        }
+    /// Two settings are the same when they name the same generator, maths and option values.
+    public static func == (lhs: GeneratorSetting, rhs: GeneratorSetting) -> Bool {
+        lhs.name == rhs.name && lhs.descriptor.semanticsVersion == rhs.descriptor.semanticsVersion && lhs.options == rhs.options
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(descriptor.semanticsVersion)
+        hasher.combine(options)
     }
 }

@@ -25,13 +25,22 @@ public struct SweepRunner {
     public var epochsPath: String
     /// Cells trained at once, each on `EngineThreads.count` threads.
     public var jobs: Int
+    /// The option columns the runs table gets at least: those of every registered generator, so
+    /// that tables written with one registry share a header.
+    public var layout: RunsTableLayout
 
-    public init(cells: [SweepCell], data: DatasetSplit, runsPath: String, epochsPath: String, jobs: Int = 1) {
+    /// A runner for `cells`, which must all be of `data` (``DataSubset``); `layout` defaults to
+    /// the options of the cells' own generators.
+    public init(cells: [SweepCell], data: DatasetSplit, runsPath: String, epochsPath: String, jobs: Int = 1,
+                layout: RunsTableLayout? = nil) {
         self.cells = cells
         self.data = data
         self.runsPath = runsPath
         self.epochsPath = epochsPath
         self.jobs = jobs
+        self.layout = layout ?? RunsTableLayout(optionColumns: cells.compactMap(\.sharing?.generator).flatMap { generator in
+            generator.descriptor.options.map { generator.descriptor.column(ofOption: $0.name) }
+        })
     }
 
     /// The per-epoch table that goes with the runs table at `runsPath`: `runs.csv` → `runs.epochs.csv`.
@@ -39,32 +48,31 @@ public struct SweepRunner {
         (runsPath.hasSuffix(".csv") ? String(runsPath.dropLast(4)) : runsPath) + ".epochs.csv"
     }
 
-    /// Label a cell in logs and progress lines.
-    public static func label(of cell: SweepCell) -> String {
-        "\(cell.architecture) \(cell.generator) \(cell.budget?.description ?? "full") seed \(cell.configuration.seed)"
-    }
-
     /// Trains every cell the tables do not hold yet and returns the records of those it trained.
     public func run(events: @escaping @Sendable (Event) -> Void = { _ in }) throws -> [RunRecord] {
-        let runs = try CSVTable(path: runsPath, columns: RunRecord.columns)
+        let subset = DataSubset(data)
+        if let stranger = cells.first(where: { $0.data != subset }) {
+            preconditionFailure("cell \(stranger.label) is of \(stranger.data), not of the runner's data \(subset)")
+        }
+        let (runs, layout) = try Self.openRunsTable(path: runsPath, layout: layout)
         let epochs = try CSVTable(path: epochsPath, columns: RunRecord.epochColumns)
         let finished = try Set(runs.column("cell_id"))
         try epochs.removeRows { row in !finished.contains(row[0]) }
         let data = data
-        let pending = cells.filter { !finished.contains($0.identifier(dataset: data.train.name, trainImages: data.train.count)) }
+        let pending = cells.filter { !finished.contains($0.identifier) }
         if pending.count < cells.count { events(.skipped(finished: cells.count - pending.count)) }
 
         let state = Mutex(RunState())
         let workers = max(1, min(jobs, pending.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = state.withLock({ $0.nextCell(of: pending.count) }) {
-                let cell = pending[index], label = Self.label(of: cell)
+                let cell = pending[index], label = cell.label
                 events(.started(cell: cell, label: label))
                 do {
-                    let record = try cell.run(on: data) { events(.progress(label: label, $0)) }
+                    let record = try Self.train(cell, on: data) { events(.progress(label: label, $0)) }
                     try state.withLock { _ in
                         try epochs.append(rows: record.epochValues)
-                        try runs.append(record.values)
+                        try runs.append(record.values(in: layout))
                     }
                     state.withLock { $0.records.append(record) }
                     events(.finished(label: label, record))
@@ -77,6 +85,35 @@ public struct SweepRunner {
             if let error = state.error { throw error }
             return state.records
         }
+    }
+}
+
+extension SweepRunner {
+    /// Builds `cell`'s model, trains it on `data` and returns its row.
+    public static func train(_ cell: SweepCell, on data: DatasetSplit, progress: ((TrainingProgress) -> Void)? = nil) throws -> RunRecord {
+        let model = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
+        let result = Trainer(configuration: cell.configuration, progress: progress).train(model.network, on: data)
+        return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: model.degreesOfFreedom, result: result)
+    }
+
+    /// Opens the runs table at `path` for appending, creating it with `layout`, or widening an
+    /// existing table to the option columns of both.
+    ///
+    /// - Throws: ``CSVTableError`` when the file exists but is not a runs table.
+    public static func openRunsTable(path: String, layout: RunsTableLayout) throws -> (table: CSVTable, layout: RunsTableLayout) {
+        let header = FileManager.default.fileExists(atPath: path) ? try CSVReader.read(contentsOfFile: path).header : []
+        guard !header.isEmpty else {
+            return (try CSVTable(path: path, columns: layout.columns), layout)
+        }
+        guard let existing = RunsTableLayout(header: header) else {
+            throw CSVTableError(path: path, detail: "its header is not a runs table's (\(header.count) columns starting with \(header.first ?? ""))",
+                                fix: "Write to a new file with --out, or move the old one away.")
+        }
+        let widened = existing.widened(with: layout)
+        if widened != existing {
+            try CSVTable.widen(path: path, to: widened.columns, fill: RunsTableLayout.notApplicable)
+        }
+        return (try CSVTable(path: path, columns: widened.columns), widened)
     }
 }
 

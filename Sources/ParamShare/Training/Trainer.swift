@@ -28,7 +28,8 @@ public struct Trainer {
                                        shuffles: false, seed: config.seed)
         let optimizer = config.makeOptimizer(for: model.parameters)
         let schedule = config.learningRateSchedule
-        let loss = SoftmaxCrossEntropy<Float>(labelSmoothing: config.labelSmoothing)
+        let trainingStep = TrainingStep(model: model, loss: SoftmaxCrossEntropy<Float>(labelSmoothing: config.labelSmoothing),
+                                        optimizer: optimizer)
         let totalSteps = config.epochs * training.batchesPerEpoch
         var records = [EpochRecord]()
         var step = 0
@@ -37,14 +38,11 @@ public struct Trainer {
             var lossSum = 0.0, correct = 0, seen = 0, diverged = false
             training.forEachBatch(epoch: epoch) { batch in
                 optimizer.learningRate = schedule.learningRate(atStep: step, totalSteps: totalSteps)
-                let result = loss.forward(logits: model.forward(batch.images, mode: .training), labels: batch.labels)
+                let result = trainingStep(images: batch.images, labels: batch.labels)
                 guard result.loss.isFinite else {
                     diverged = true
                     return false
                 }
-                _ = model.backward(loss.logitsGradient!)
-                optimizer.step()
-                optimizer.zeroGradients()
                 step += 1
                 lossSum += result.loss * Double(batch.labels.count)
                 correct += result.correct

@@ -34,10 +34,13 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var augmentation: Augmentation
     /// Seeds the weights, the batch order and the augmentation.
     public var seed: UInt64
+    /// Whether shared banks train; off, they keep their initial values while batch norm, the
+    /// stem and the classifier train (the control that shows what a bank learned).
+    public var trainsBanks: Bool
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerChoice = .sgd, learningRate: Double,
                 schedule: ScheduleChoice = .onecycle, weightDecay: Double = 5e-4, labelSmoothing: Double = 0,
-                augmentation: Augmentation = .none, seed: UInt64 = 0) {
+                augmentation: Augmentation = .none, seed: UInt64 = 0, trainsBanks: Bool = true) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -47,6 +50,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
         self.labelSmoothing = labelSmoothing
         self.augmentation = augmentation
         self.seed = seed
+        self.trainsBanks = trainsBanks
     }
 
     /// The schedule object for this configuration.
@@ -59,9 +63,11 @@ public struct TrainingConfiguration: Sendable, Hashable {
         }
     }
 
-    /// The optimiser for `parameters`, with batch norm and biases exempt from weight decay.
+    /// The optimiser for `parameters`, with batch norm and biases exempt from weight decay, and
+    /// banks left out when they do not train.
     public func makeOptimizer(for parameters: [Parameter<Float>]) -> any Optimizer<Float> {
-        let groups = ParameterGroup.standard(parameters, weightDecay: weightDecay)
+        let trained = trainsBanks ? parameters : parameters.filter { $0.role != .bank }
+        let groups = ParameterGroup.standard(trained, weightDecay: weightDecay)
         switch optimizer {
         case .sgd: return SGD(groups: groups, learningRate: learningRate, momentum: 0.9, nesterov: true)
         case .adamw: return AdamW(groups: groups, learningRate: learningRate)

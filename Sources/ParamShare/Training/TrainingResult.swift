@@ -12,6 +12,15 @@ public struct EpochRecord: Sendable, Hashable {
     public var learningRate: Double
     /// Wall-clock seconds for the epoch, its evaluation included.
     public var seconds: Double
+
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double, learningRate: Double, seconds: Double) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.testAccuracy = testAccuracy
+        self.learningRate = learningRate
+        self.seconds = seconds
+    }
 }
 
 /// How a run ended.
@@ -34,4 +43,10 @@ public struct TrainingResult: Sendable, Hashable {
     /// The best test accuracy over the finished epochs (NaN if none finished).
     public var bestTestAccuracy: Double { epochs.map(\.testAccuracy).max() ?? .nan }
     public var wallSeconds: Double
+
+    public init(status: RunStatus, epochs: [EpochRecord], wallSeconds: Double) {
+        self.status = status
+        self.epochs = epochs
+        self.wallSeconds = wallSeconds
+    }
 }

@@ -20,10 +20,12 @@ func copyScalars<Scalar: EngineScalar>(from source: UnsafePointer<Scalar>, to de
     destination.update(from: source, count: count)
 }
 
-/// `y[i] += alpha · x[i]` for `count` scalars.
+/// `y[i] += alpha · x[i]` for `count` scalars (BLAS's axpy).
+///
+/// Public so that generators in other modules get a specialised loop; see `BankKernels` in ParamShare.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-func addScaled<Scalar: EngineScalar>(
+public func addScaled<Scalar: EngineScalar>(
     _ x: UnsafePointer<Scalar>, times alpha: Scalar, into y: UnsafeMutablePointer<Scalar>, count: Int
 ) {
     for i in 0..<count { y[i] = Relaxed.multiplyAdd(alpha, x[i], y[i]) }

@@ -40,11 +40,6 @@ public final class RandomSource {
         gsl_rng_free(generator)
     }
 
-    /// A uniform draw from [0, 1).
-    public func uniform() -> Double {
-        gsl_rng_uniform(generator)
-    }
-
     /// A uniform draw from `range` (lower bound included, upper excluded).
     public func uniform(in range: Range<Double>) -> Double {
         range.lowerBound + (range.upperBound - range.lowerBound) * gsl_rng_uniform(generator)

@@ -2,9 +2,9 @@ import ParamShareEngine
 
 /// Which layers of a model are generated, how they are grouped into banks, by which generator,
 /// and at what budget.
-public struct SharingPlan<Scalar: EngineScalar> {
-    /// Makes a fresh generator for each bank.
-    public var makeGenerator: () -> any ParameterGenerator<Scalar>
+public struct SharingPlan: Sendable {
+    /// The generator every bank is planned with.
+    public var generator: any ParameterGenerator
     public var scope: SharingScope
     /// The layer roles whose weights are generated. By default all but the stem and the
     /// classifier, as in the RPG authors' code.
@@ -12,9 +12,9 @@ public struct SharingPlan<Scalar: EngineScalar> {
 
     public static var defaultRoles: Set<WeightedLayer.Role> { [.body, .shortcut, .hidden] }
 
-    public init(scope: SharingScope = .global, generatedRoles: Set<WeightedLayer.Role> = defaultRoles,
-                makeGenerator: @escaping () -> any ParameterGenerator<Scalar>) {
-        self.makeGenerator = makeGenerator
+    public init(generator: any ParameterGenerator, scope: SharingScope = .global,
+                generatedRoles: Set<WeightedLayer.Role> = defaultRoles) {
+        self.generator = generator
         self.scope = scope
         self.generatedRoles = generatedRoles
     }
@@ -29,7 +29,8 @@ public struct SharingPlan<Scalar: EngineScalar> {
     /// Each group of the scope gets a share of the budget proportional to its weight count, and
     /// its generator is planned with its own random stream of `seed`, so tables do not depend
     /// on the order groups are built in. Layers outside the plan get dense weights from `random`.
-    public func build(_ description: ModelDescription, budget: Int, seed: UInt64, random: RandomSource) throws -> SharedModel<Scalar> {
+    public func build<Scalar: EngineScalar>(_ description: ModelDescription, budget: Int, seed: UInt64, random: RandomSource,
+                                            as scalar: Scalar.Type = Float.self) throws -> SharedModel<Scalar> {
         let generated = generatedLayers(of: description)
         guard !generated.isEmpty else {
             throw BudgetError(budget: "\(budget)", detail: "\(description.name) has no layer with the roles "
@@ -46,7 +47,7 @@ public struct SharingPlan<Scalar: EngineScalar> {
         for (index, group) in groups.enumerated() {
             let count = group.layers.reduce(0) { $0 + $1.weightCount }
             let share = max(1, Int((Double(budget) * Double(count) / Double(total)).rounded()))
-            let bank = try SharedBank(name: "bank.\(group.key)", generator: makeGenerator(),
+            let bank = try SharedBank<Scalar>(name: "bank.\(group.key)", generator: generator,
                                       layers: group.layers.map(GeneratedLayer.init), budget: share,
                                       random: RandomSource(seed: seed, stream: UInt64(1000 + index)))
             banks.append(bank)
@@ -57,11 +58,4 @@ public struct SharingPlan<Scalar: EngineScalar> {
         return SharedModel(network: network, banks: banks,
                            degreesOfFreedom: DegreesOfFreedom(description: description, generated: generated, bankSize: bankSize))
     }
-}
-
-/// A network whose generated layers draw from shared banks.
-public struct SharedModel<Scalar: EngineScalar> {
-    public var network: Sequential<Scalar>
-    public var banks: [SharedBank<Scalar>]
-    public var degreesOfFreedom: DegreesOfFreedom
 }

@@ -35,11 +35,11 @@ struct Analyze: ParsableCommand {
     @Option(help: "Folder for the outputs (default: the folder of <results.csv>).")
     var outDir: String?
 
-    @Option(help: "Generator the others are compared with, seed by seed.")
-    var reference: String = "rpg"
+    @Option(help: "Generator the others are compared with, seed by seed (default: the first generator in the table other than dense).")
+    var reference: String?
 
     func validate() throws {
-        guard !reference.isEmpty else { throw ValidationError("--reference needs a generator name, such as rpg") }
+        if reference?.isEmpty == true { throw ValidationError("--reference needs a generator name, such as rpg") }
     }
 
     func run() throws {
@@ -47,7 +47,8 @@ struct Analyze: ParsableCommand {
         let directory = outDir ?? (results as NSString).deletingLastPathComponent
         let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
         print("\(analysis.table.runs.count) runs: \(analysis.summaries.count) settings × budgets, \(analysis.fits.count) log-linear fits, "
-              + "\(analysis.comparisons.count) paired comparisons with \(reference)")
+              + "\(analysis.comparisons.count) paired comparisons with \(analysis.reference)")
+        print(analysis.accuracyTable())
         for skipped in analysis.skipped { print("skipped \(skipped)") }
         for path in paths { print("wrote \(path)") }
     }

@@ -5,7 +5,7 @@ import ParamShareEngine
 
 /// `sweep bench`: training and inference throughput, to compare against PyTorch CPU.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         abstract: "Measure training and inference throughput on random CIFAR-shaped input.",
         discussion: """
             Runs the same protocol as Benchmarks/pytorch_reference.py, which takes the same flags.
@@ -15,13 +15,16 @@ struct Bench: ParsableCommand {
               swift run -c release sweep bench --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
               swift run -c release sweep bench --models resnet20 --generator rpg --budget 10% --json
             """
-    )
+    ) }
 
-    @Option(help: "Comma-separated models: mlp, lenet5, resnet8, resnet20, resnet56 (any resnet 6n+2).")
+    @Option(help: "Comma-separated models: \(Architecture.namesAccepted).")
     var models: String = "mlp,lenet5,resnet8,resnet20,resnet56"
 
-    @Option(help: "Generator of the shared layers: dense (none), rpg, hashing, projection, lowrank.")
-    var generator: GeneratorSetting.Kind = .dense
+    @Option(help: "Generator of the shared layers: \(CommandLineRegistry.current.names.joined(separator: ", ")).")
+    var generator: String = GeneratorRegistry.denseName
+
+    @Option(help: "Set a generator option, as GENERATOR.OPTION=VALUE (repeatable).")
+    var generatorOption: [String] = []
 
     @Option(help: "Budget of the generator: a count (2k), a share (10%) or layer:NAME.")
     var budget: String = "10%"
@@ -49,15 +52,26 @@ struct Bench: ParsableCommand {
         guard steps > 0, warmupSteps >= 0 else { throw ValidationError("--steps must be positive and --warmup-steps not negative") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         _ = try architectures()
-        do { _ = try BudgetSpecification(parsing: budget) } catch { throw ValidationError("--budget: \(error)") }
+        _ = try sharing()
     }
 
     private func architectures() throws -> [Architecture] {
-        try models.split(separator: ",").map { name in
-            guard let architecture = Architecture(name: String(name)) else {
-                throw ValidationError("unknown model '\(name)'; use mlp, lenet5, or resnetD with D = 6n+2 (resnet8, resnet20, resnet56)")
+        do { return try Architecture.list(parsing: models) } catch { throw ValidationError("--models: \(error)") }
+    }
+
+    /// The sharing the flags ask for; `nil` for dense.
+    private func sharing() throws -> SharingSetting? {
+        do {
+            let (descriptors, _) = try CommandLineRegistry.generators(named: generator)
+            let sweeps = try generatorOption.map(GeneratorOptionSweep.init(parsing:))
+            guard let descriptor = descriptors.first else { return nil }
+            let settings = try GeneratorSetting.grid(descriptor, sweeping: sweeps)
+            guard settings.count == 1, let setting = settings.first else {
+                throw GridError("bench measures one setting; give each --generator-option one value")
             }
-            return architecture
+            return SharingSetting(generator: setting, budget: try BudgetSpecification(parsing: budget))
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
@@ -74,8 +88,7 @@ struct Bench: ParsableCommand {
             print("model       batch  threads  train img/s  inference img/s  parameters")
         }
         for architecture in try architectures() {
-            let result = try ThroughputBenchmark(architecture: architecture, generator: GeneratorSetting(kind: generator),
-                                                 budget: BudgetSpecification(parsing: budget), batchSize: batchSize,
+            let result = try ThroughputBenchmark(architecture: architecture, sharing: sharing(), batchSize: batchSize,
                                                  warmupSteps: warmupSteps, measuredSteps: steps).run()
             if json {
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))

@@ -4,27 +4,35 @@ import ParamShareEngine
 /// Checks a generator's vector–Jacobian product against central finite differences in Double.
 ///
 /// With L = Σ_l ⟨r_l, generate_l(bank)⟩ for fixed random r_l, dL/d(bank) = Σ_l R_lᵀ r_l, which
-/// is exactly what `accumulateBankGradient` must add up. The generated maps are at most
-/// quadratic in the bank (low rank), where central differences are exact up to rounding, so
-/// the tolerance (1e-7 relative) catches a wrong index, sign or scale by orders of magnitude.
+/// is exactly what `accumulateBankGradient` must add up. The built-in maps are at most
+/// quadratic in the bank (low rank), where central differences are exact up to rounding, so a
+/// tolerance of 1e-7 relative catches a wrong index, sign or scale by orders of magnitude.
+///
+/// ```swift
+/// @Test func vectorJacobianProduct() throws {
+///     let error = try GeneratorCheck.vectorJacobianError(KroneckerGenerator(), layers: GeneratorCheck.sampleLayers, budget: 23)
+///     #expect(error < 1e-7)
+/// }
+/// ```
 public enum GeneratorCheck {
-    /// Plans `generator` for `layers` at `budget`, then returns the largest relative error of its bank gradient.
+    /// Plans `generator` in Double for `layers` at `budget`, then returns the largest error of its
+    /// bank gradient relative to the gradient's scale.
     public static func vectorJacobianError(
-        _ generator: any ParameterGenerator<Double>, layers: [GeneratedLayer], budget: Int, seed: UInt64 = 1
+        _ generator: any ParameterGenerator, layers: [GeneratedLayer], budget: Int, seed: UInt64 = 1
     ) throws -> Double {
         let random = RandomSource(seed: seed)
-        let size = try generator.plan(layers: layers, budget: budget, random: random)
-        let bank = Tensor<Double>.random(shape: [size], random: random)
+        let plan = try generator.plan(layers: layers, budget: budget, random: random, as: Double.self)
+        let bank = Tensor<Double>.random(shape: [plan.bankSize], random: random)
         let probes = layers.map { Tensor<Double>.random(shape: $0.shape, random: random) }
-        let analytic = Tensor<Double>(shape: [size])
+        let analytic = Tensor<Double>(shape: [plan.bankSize])
         for (index, probe) in probes.enumerated() {
-            generator.accumulateBankGradient(layer: index, weightGradient: probe, at: bank, into: analytic)
+            plan.accumulateBankGradient(layer: index, weightGradient: probe, at: bank, into: analytic)
         }
         let weights = layers.map { Tensor<Double>(shape: $0.shape) }
         func loss() -> Double {
             var sum = 0.0
             for (index, probe) in probes.enumerated() {
-                generator.generate(layer: index, from: bank, into: weights[index])
+                plan.generate(layer: index, from: bank, into: weights[index])
                 for i in 0..<probe.count { sum += probe[i] * weights[index][i] }
             }
             return sum

@@ -30,33 +30,41 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        var header: [String]?
+        let documents = try inputs.map(CSVReader.read(contentsOfFile:))
+        // Runs tables whose option blocks differ (one written with a plug-in registered, say) merge
+        // into the union of their columns; any other table must match the first exactly.
+        let layouts = documents.map { RunsTableLayout(header: $0.header) }
+        let header: [String]
+        if layouts.allSatisfy({ $0 != nil }) {
+            header = layouts.compactMap { $0 }.reduce(RunsTableLayout(optionColumns: [])) { $0.widened(with: $1) }.columns
+        } else {
+            header = documents[0].header
+            if let other = documents.first(where: { $0.header != header }) {
+                throw ValidationError("\(other.source) has other columns than \(inputs[0]); only tables of one kind from one sweep can be merged")
+            }
+        }
+        // A run is one row of a runs table, one row per epoch of a per-epoch table.
+        let keyColumns = ["cell_id", "epoch"].compactMap { header.firstIndex(of: $0) }
+        guard !keyColumns.isEmpty else {
+            throw ValidationError("\(inputs[0]) has no cell_id column; merge tables written by sweep run")
+        }
         var rows: [[String]] = []
         var seen: [String: (row: [String], file: String)] = [:]
-        for input in inputs {
-            let document = try CSVReader.read(contentsOfFile: input)
-            if let header, header != document.header {
-                throw ValidationError("\(input) has other columns than \(inputs[0]); only tables of one kind from one sweep can be merged")
-            }
-            header = document.header
-            // A run is one row of a runs table, one row per epoch of a per-epoch table.
-            let keyColumns = ["cell_id", "epoch"].compactMap { document.header.firstIndex(of: $0) }
-            guard !keyColumns.isEmpty else {
-                throw ValidationError("\(input) has no cell_id column; merge tables written by sweep run")
-            }
-            for row in document.rows {
+        for document in documents {
+            let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            for original in document.rows {
+                let row = header.map { position[$0].map { original[$0] } ?? RunsTableLayout.notApplicable }
                 let key = keyColumns.map { row[$0] }.joined(separator: "/")
                 if let earlier = seen[key] {
                     guard earlier.row == row else {
-                        throw ValidationError("\(input) and \(earlier.file) disagree on run \(key); they are not shards of one sweep")
+                        throw ValidationError("\(document.source) and \(earlier.file) disagree on run \(key); they are not shards of one sweep")
                     }
                     continue
                 }
-                seen[key] = (row, input)
+                seen[key] = (row, document.source)
                 rows.append(row)
             }
         }
-        guard let header else { return }
         let table = try CSVTable(path: out, columns: header)
         try table.append(rows: rows)
         print("wrote \(rows.count) rows from \(inputs.count) tables to \(out)")

@@ -4,8 +4,8 @@ import Foundation
 /// size of one named layer (the RPG paper's "as many weights as one conv layer").
 public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
     case count(Int)
-    /// A fraction in (0, 1] of the weights the generators replace.
-    case fraction(Double)
+    /// A percentage in (0, 100] of the weights the generators replace, as written (`10` for `10%`).
+    case percentage(Double)
     case layer(String)
 
     /// Parses `36864`, `2k`, `1.5m`, `10%` or `layer:stage3.block2.conv2`.
@@ -19,7 +19,7 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
             guard let percent = Double(trimmed.dropLast()), percent > 0, percent <= 100 else {
                 throw BudgetError(budget: text, detail: "a percentage must be above 0 and at most 100")
             }
-            self = .fraction(percent / 100)
+            self = .percentage(percent)
         } else {
             let multiplier = trimmed.hasSuffix("k") ? 1_000.0 : trimmed.hasSuffix("m") ? 1_000_000.0 : 1
             let digits = multiplier == 1 ? Substring(trimmed) : trimmed.dropLast()
@@ -36,7 +36,7 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .count(count): "\(count)"
-        case let .fraction(fraction): "\(fraction * 100)%"
+        case let .percentage(percent): percent == percent.rounded() && abs(percent) < 1e15 ? "\(Int(percent))%" : "\(percent)%"
         case let .layer(name): "layer:\(name)"
         }
     }
@@ -47,7 +47,7 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
         let count: Int
         switch self {
         case let .count(value): count = value
-        case let .fraction(fraction): count = max(1, Int((fraction * Double(total)).rounded()))
+        case let .percentage(percent): count = max(1, Int((percent / 100 * Double(total)).rounded()))
         case let .layer(name):
             guard let layer = description.weightedLayer(named: name) else {
                 let names = description.weightedLayers.map(\.name)
@@ -64,3 +64,16 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+
+extension BudgetSpecification {
+    /// Parses a comma-separated list of budgets, such as `0.5%,2%,16%`.
+    ///
+    /// - Throws: ``BudgetError`` for an empty list or a malformed budget.
+    public static func list(parsing text: String) throws -> [BudgetSpecification] {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard items.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            throw BudgetError(budget: text, detail: "name at least one budget, such as 10% or 2k")
+        }
+        return try items.map(BudgetSpecification.init(parsing:))
+    }
+}

@@ -1,18 +1,5 @@
 import ParamShareEngine
 
-/// `x[i]` = independent draws from N(0, standardDeviation²), in order, from `random`.
-///
-/// The projection generator calls this on every pass to regenerate its starting weights w0
-/// from a seed rather than store them, so the loop must not run through unspecialised
-/// generics; the other generators draw their banks with it too.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func fillGaussian<Scalar: EngineScalar>(
-    _ x: UnsafeMutablePointer<Scalar>, count: Int, standardDeviation: Double, random: RandomSource
-) {
-    for i in 0..<count { x[i] = Scalar(random.gaussian(standardDeviation: standardDeviation)) }
-}
-
 /// `w[i] += value · Σ_k ±θ[column(firstIndex + i, k)]`: adds the rows of a hashed sparse
 /// projection, each with `nonzeros` entries ±`value`, times θ.
 ///

@@ -1,0 +1,4 @@
+import MultiHash
+import ParamShareCLI
+
+Sweep.main(registering: [MultiHashGenerator.descriptor])

@@ -1,0 +1,59 @@
+import Foundation
+
+extension RunAnalysis {
+    /// A compact text table of test accuracy by generator setting and budget, one block per model
+    /// and data set: the mean in percent ± the 95 % interval's half-width, the mean DoF, and n.
+    ///
+    /// Rows are settings in the order the plot keys them; columns are budgets, ordered by DoF.
+    public func accuracyTable() -> String {
+        let panels = Dictionary(grouping: summaries) { "\($0.setting.model) on \($0.setting.dataset)" }
+        var lines: [String] = []
+        for (panel, groups) in panels.sorted(by: { $0.key < $1.key }) {
+            let budgets = Self.budgetsByDegreesOfFreedom(groups)
+            let settings = Array(Set(groups.map(\.setting))).sorted()
+            let labels = settings.map(\.generatorLabel)
+            let width = max(9, labels.map(\.count).max() ?? 0)
+            let cellWidth = 24
+            func pad(_ text: String, _ count: Int) -> String { text.padding(toLength: max(count, text.count), withPad: " ", startingAt: 0) }
+            lines.append("\(panel): test accuracy %, mean ± 95% CI half-width (mean DoF, n runs)")
+            lines.append(pad("generator", width) + "  " + budgets.map { pad($0, cellWidth) }.joined())
+            for (setting, label) in zip(settings, labels) {
+                let cells = budgets.map { budget -> String in
+                    guard let group = groups.first(where: { $0.setting == setting && $0.budget == budget }) else { return pad("", cellWidth) }
+                    let estimate = group.testAccuracy
+                    let mean = estimate.count > 0 ? String(format: "%.1f", estimate.mean * 100) : "–"
+                    let spread = estimate.halfWidth.isFinite ? String(format: " ± %.1f", estimate.halfWidth * 100) : ""
+                    let failed = group.diverged > 0 ? ", \(group.diverged) diverged" : ""
+                    let dof = group.meanDegreesOfFreedom.isFinite ? Self.compact(group.meanDegreesOfFreedom) : "–"
+                    return pad("\(mean)\(spread) (\(dof), \(estimate.count)\(failed))", cellWidth)
+                }
+                lines.append(pad(label, width) + "  " + cells.joined())
+            }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The budgets among `groups`, ordered by the smallest mean DoF any setting reached with them.
+    private static func budgetsByDegreesOfFreedom(_ groups: [GroupSummary]) -> [String] {
+        var smallest: [String: Double] = [:]
+        for group in groups where group.meanDegreesOfFreedom.isFinite {
+            smallest[group.budget] = min(smallest[group.budget] ?? .infinity, group.meanDegreesOfFreedom)
+        }
+        let budgets = Set(groups.map(\.budget))
+        return budgets.sorted { lhs, rhs in
+            let left = smallest[lhs] ?? .infinity, right = smallest[rhs] ?? .infinity
+            return left != right ? left < right : lhs < rhs
+        }
+    }
+
+    /// 1234 → `1.2k`, 163840 → `164k`: DoF short enough for a table cell.
+    private static func compact(_ value: Double) -> String {
+        switch value {
+        case ..<1_000: String(format: "%.0f", value)
+        case ..<10_000: String(format: "%.1fk", value / 1_000)
+        case ..<1_000_000: String(format: "%.0fk", value / 1_000)
+        default: String(format: "%.1fM", value / 1_000_000)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// The generators a sweep can use, by name: the built-in ones and any a user registers.
+///
+/// ```swift
+/// var registry = GeneratorRegistry.builtIn
+/// try registry.register(KroneckerGenerator.descriptor)
+/// ```
+public struct GeneratorRegistry: Sendable {
+    /// The descriptors in registration order, which is the order `--help` lists them in.
+    public private(set) var descriptors: [GeneratorDescriptor] = []
+
+    /// An empty registry.
+    public init() {}
+
+    /// A registry holding `descriptors`, registered in order.
+    public init(registering descriptors: [GeneratorDescriptor]) throws {
+        for descriptor in descriptors { try register(descriptor) }
+    }
+
+    /// Adds `descriptor`.
+    ///
+    /// - Throws: ``GeneratorRegistryError`` when its name is taken (by `dense` too) or malformed,
+    ///   or when an option's name repeats or its default is not a value it accepts.
+    public mutating func register(_ descriptor: GeneratorDescriptor) throws {
+        guard Self.isWellFormed(descriptor.name) else { throw GeneratorRegistryError.malformedName(descriptor.name) }
+        guard descriptor.name != Self.denseName, self.descriptor(named: descriptor.name) == nil else {
+            throw GeneratorRegistryError.duplicateName(descriptor.name)
+        }
+        var seen = Set<String>()
+        for option in descriptor.options {
+            guard Self.isWellFormed(option.name), seen.insert(option.name).inserted else {
+                throw GeneratorRegistryError.malformedOption(generator: descriptor.name, option: option.name)
+            }
+            guard option.canonicalValue(option.defaultValue) == option.defaultValue else {
+                throw GeneratorRegistryError.invalidValue(generator: descriptor.name, option: option.name,
+                                                          value: option.defaultValue, accepted: option.accepted)
+            }
+        }
+        descriptors.append(descriptor)
+    }
+
+    /// The descriptor called `name`, if registered.
+    public func descriptor(named name: String) -> GeneratorDescriptor? {
+        descriptors.first { $0.name == name }
+    }
+
+    /// The name of the unshared baseline, which every registry accepts and none may register.
+    public static let denseName = "dense"
+
+    /// The `generator_version` of dense rows.
+    public static let denseSemanticsVersion = 1
+
+    /// Every name `--generators` accepts: `dense`, then the registered generators.
+    public var names: [String] { [Self.denseName] + descriptors.map(\.name) }
+
+    /// Every option column of the registered generators (`rpg.signs`, …), sorted: the option block
+    /// of a runs table written with this registry.
+    public var optionColumns: [String] {
+        descriptors.flatMap { descriptor in descriptor.options.map { descriptor.column(ofOption: $0.name) } }.sorted()
+    }
+
+    /// The generators that ship with ParamShare, registered through ``register(_:)`` like any other.
+    public static let builtIn: GeneratorRegistry = {
+        do {
+            return try GeneratorRegistry(registering: [
+                RPGGenerator.descriptor, HashingGenerator.descriptor, ProjectionGenerator.descriptor, LowRankGenerator.descriptor,
+            ])
+        } catch {
+            preconditionFailure("a built-in generator's descriptor is malformed: \(error)")
+        }
+    }()
+
+    /// Lowercase letters, digits and `-`, starting with a letter: safe in a column name, a flag and a file name.
+    private static func isWellFormed(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}
+
+/// Why a generator or one of its options cannot be registered or set.
+public enum GeneratorRegistryError: Error, Equatable, CustomStringConvertible {
+    case duplicateName(String)
+    case malformedName(String)
+    case malformedOption(generator: String, option: String)
+    case unknownGenerator(String, valid: [String])
+    case unknownOption(generator: String, option: String, valid: [String])
+    case invalidValue(generator: String, option: String, value: String, accepted: String)
+
+    public var description: String {
+        switch self {
+        case let .duplicateName(name):
+            "a generator named '\(name)' is already registered; give yours another name"
+        case let .malformedName(name):
+            "generator name '\(name)' must start with a lowercase letter and hold only lowercase letters, digits and '-'"
+        case let .malformedOption(generator, option):
+            "\(generator) declares option '\(option)' twice or with a malformed name (lowercase letters, digits and '-')"
+        case let .unknownGenerator(name, valid):
+            "unknown generator '\(name)'; registered: \(valid.joined(separator: ", "))"
+        case let .unknownOption(generator, option, valid):
+            valid.isEmpty ? "\(generator) has no options, so '\(option)' cannot be set"
+                : "\(generator) has no option '\(option)'; its options are \(valid.joined(separator: ", "))"
+        case let .invalidValue(generator, option, value, accepted):
+            "\(generator).\(option) takes \(accepted), not '\(value)'"
+        }
+    }
+}

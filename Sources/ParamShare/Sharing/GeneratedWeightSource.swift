@@ -1,0 +1,29 @@
+import ParamShareEngine
+
+/// A layer's weight generated from a shared bank: the weight source a generator plugs into.
+public final class GeneratedWeightSource<Scalar: EngineScalar>: WeightSource {
+    public let bank: SharedBank<Scalar>
+    public let layer: Int
+    private let buffer: Tensor<Scalar>
+
+    init(bank: SharedBank<Scalar>, layer: Int) {
+        self.bank = bank
+        self.layer = layer
+        buffer = Tensor(shape: bank.layers[layer].shape)
+    }
+
+    public var shape: [Int] { buffer.shape }
+
+    /// The shared bank: models deduplicate it, so the optimiser steps it once.
+    public var parameters: [Parameter<Scalar>] { [bank.bank] }
+
+    public func weight() -> Tensor<Scalar> {
+        bank.plan.generate(layer: layer, from: bank.bank.value, into: buffer)
+        return buffer
+    }
+
+    public func accumulateGradient(_ weightGradient: Tensor<Scalar>) {
+        bank.plan.accumulateBankGradient(layer: layer, weightGradient: weightGradient, at: bank.bank.value,
+                                         into: bank.bank.gradient)
+    }
+}

@@ -1,0 +1,36 @@
+import ParamShareEngine
+
+/// The network a cell trains, with its degrees-of-freedom accounting.
+public struct CellModel {
+    /// The model description's name, such as `resnet20`.
+    public var name: String
+    public var network: Sequential<Float>
+    public var degreesOfFreedom: DegreesOfFreedom
+
+    /// Builds `cell`'s model for inputs of `inputShape` and `classes` classes.
+    ///
+    /// Dense and shared models take one path: the generated layers are those of the sharing's
+    /// roles (the default ones for dense), and a dense model counts their weights as its bank,
+    /// so it sits where a 100 % budget would.
+    ///
+    /// - Throws: ``BudgetError`` when the budget is impossible for this model or generator, or
+    ///   what the generator's factory throws.
+    public init(building cell: SweepCell, inputShape: [Int], classes: Int) throws {
+        let description = cell.architecture.describe(inputShape: inputShape, classes: classes)
+        let random = RandomSource(seed: cell.configuration.seed)
+        name = description.name
+        guard let sharing = cell.sharing else {
+            let generated = description.weightedLayers(withRoles: SharingPlan.defaultRoles)
+            network = description.build(random: random, as: Float.self)
+            degreesOfFreedom = DegreesOfFreedom(description: description, generated: generated,
+                                                bankSize: generated.reduce(0) { $0 + $1.weightCount })
+            return
+        }
+        let plan = SharingPlan(generator: try sharing.generator.makeGenerator(), scope: sharing.scope,
+                               generatedRoles: sharing.generatedRoles)
+        let count = try sharing.budget.resolve(in: description, generated: plan.generatedLayers(of: description))
+        let shared = try plan.build(description, budget: count, seed: cell.configuration.seed, random: random)
+        network = shared.network
+        degreesOfFreedom = shared.degreesOfFreedom
+    }
+}

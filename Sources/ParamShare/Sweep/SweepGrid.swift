@@ -1,0 +1,51 @@
+/// A grid of runs: models × generator settings × budgets × seeds, and the dense baseline per model and seed.
+///
+/// The command line, the notebooks and a user's own sweep executable all build their cells here,
+/// so a grid means the same thing wherever it is written.
+public struct SweepGrid: Sendable {
+    public var architectures: [Architecture]
+    /// The generator settings, each trained at every budget.
+    public var generators: [GeneratorSetting]
+    /// Whether the dense baseline runs too, once per model and seed.
+    public var includesDense: Bool
+    public var budgets: [BudgetSpecification]
+    public var scope: SharingScope
+    public var generatesStem: Bool
+    public var generatesClassifier: Bool
+    public var seeds: [UInt64]
+    /// The recipe of every cell; each cell replaces its seed.
+    public var recipe: TrainingConfiguration
+
+    public init(architectures: [Architecture], generators: [GeneratorSetting], includesDense: Bool = true,
+                budgets: [BudgetSpecification], scope: SharingScope = .global, generatesStem: Bool = false,
+                generatesClassifier: Bool = false, seeds: [UInt64], recipe: TrainingConfiguration) {
+        self.architectures = architectures
+        self.generators = generators
+        self.includesDense = includesDense
+        self.budgets = budgets
+        self.scope = scope
+        self.generatesStem = generatesStem
+        self.generatesClassifier = generatesClassifier
+        self.seeds = seeds
+        self.recipe = recipe
+    }
+
+    /// Every cell on `data`, in the order they run: model, generator (dense last), budget, seed.
+    public func cells(on data: DataSubset) -> [SweepCell] {
+        var cells: [SweepCell] = []
+        for architecture in architectures {
+            let sharings: [SharingSetting?] = generators.flatMap { generator in
+                budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope, generatesStem: generatesStem,
+                                             generatesClassifier: generatesClassifier) }
+            } + (includesDense ? [nil] : [])
+            for sharing in sharings {
+                for seed in seeds {
+                    var configuration = recipe
+                    configuration.seed = seed
+                    cells.append(SweepCell(architecture: architecture, sharing: sharing, data: data, configuration: configuration))
+                }
+            }
+        }
+        return cells
+    }
+}

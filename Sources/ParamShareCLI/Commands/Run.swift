@@ -1,0 +1,205 @@
+import ArgumentParser
+import Foundation
+import ParamShare
+import ParamShareEngine
+
+/// `sweep run` (the default): train a grid of models, generators, budgets and seeds, append one
+/// CSV row per run, then analyse the table.
+struct Run: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            abstract: "Train every model × generator × budget × seed of a grid, write one CSV row per run and analyse the table (the default command).",
+            discussion: """
+                With no options it runs the main job: on the embedded digits set (8×8 images, a fixed
+                stratified 75/25 split), LeNet-5 with \(mainJobGenerators.replacingOccurrences(of: ",", with: ", ")) at the budgets \(mainJobBudgets) over seeds 0, 1 and 2 (about a minute on 2 cores), then prints
+                an accuracy-by-DoF table and writes sweep-results/runs.csv and its analysis
+                (summary.csv, loglinear.csv, paired.csv, accuracy_vs_dof.svg).
+
+                Generators and their options: \(CommandLineRegistry.generatorHelp).
+
+                Examples:
+                  swift run -c release sweep
+                  swift run -c release sweep --models mlp --generators rpg,dense --budgets 1%,10% \\
+                      --generator-option rpg.signs=on,off
+                  swift run -c release sweep --dataset cifar10 --data-dir ~/data/cifar-10-batches-bin \\
+                      --models resnet20 --epochs 10 --batch-size 128 --lr 0.1 --seeds 0,1
+                """
+        )
+    }
+
+    /// The main job's generators and budgets: the grid `sweep` runs on digits with no flags.
+    static let mainJobGenerators = "rpg,hashing,projection,lowrank,dense"
+    static let mainJobBudgets = "0.5%,3%,20%"
+
+    @Option(name: [.customLong("models"), .customLong("model")],
+            help: "Comma-separated models: \(Architecture.namesAccepted). Default: lenet5 on digits, resnet20 otherwise.")
+    var models: String?
+
+    @Option(help: "Comma-separated generators: \(CommandLineRegistry.current.names.joined(separator: ", ")). Default: \(mainJobGenerators) on digits, dense otherwise.")
+    var generators: String?
+
+    @Option(help: "Set or sweep a generator option, as GENERATOR.OPTION=VALUE or =V1,V2 to sweep the values (repeatable): rpg.signs=off, rpg.variant=global,naive.")
+    var generatorOption: [String] = []
+
+    @Option(help: "Comma-separated budgets for the generators: counts (36864, 2k), shares of the generated weights (10%), or layer:NAME (as many as that layer has). Ignored by dense. Default: \(mainJobBudgets) on digits, 10% otherwise.")
+    var budgets: String?
+
+    @Option(help: "Which layers share a bank: global, stage, block or layer.")
+    var scope: SharingScope = .global
+
+    @Flag(help: "Generate the stem (first layer) too; by default it stays dense, as in the RPG paper.")
+    var generateStem = false
+
+    @Flag(help: "Generate the classifier too; by default it stays dense, as in the RPG paper.")
+    var generateClassifier = false
+
+    @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist.")
+    var dataset: DatasetName = .digits
+
+    @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz).")
+    var dataDir: String?
+
+    @Option(help: "Train on only the first N training images (for example 10000 of CIFAR-10).")
+    var trainLimit: Int?
+
+    @Option(help: "Passes over the training set. Default: 30 on digits, 10 otherwise.")
+    var epochs: Int?
+
+    @Option(help: "Images per step. Default: 32 on digits, 128 otherwise.")
+    var batchSize: Int?
+
+    @Option(help: "Peak learning rate. Default: 0.05 on digits, 0.1 otherwise (SGD); use about 1e-3 with AdamW.")
+    var lr: Double?
+
+    @Option(help: "Learning-rate schedule: onecycle (15% warm-up from lr/10, cosine to 1e-4), cosine, step, constant.")
+    var schedule: TrainingConfiguration.ScheduleChoice = .onecycle
+
+    @Option(help: "Optimiser: sgd (Nesterov momentum 0.9) or adamw.")
+    var optimizer: TrainingConfiguration.OptimizerChoice = .sgd
+
+    @Option(help: "Weight decay on weights (never on batch norm or biases).")
+    var weightDecay: Double = 5e-4
+
+    @Option(help: "Label smoothing ε in [0, 1). Default: 0.1 on digits, 0 otherwise.")
+    var labelSmoothing: Double?
+
+    @Option(help: "Comma-separated seeds; one run per model, generator setting, budget and seed. Default: 0,1,2 on digits, 0 otherwise.")
+    var seeds: String?
+
+    @Option(help: "The CSV file to append rows to.")
+    var out: String = "sweep-results/runs.csv"
+
+    @Option(help: "Engine threads per run (default: the cores divided by --jobs).")
+    var threads: Int?
+
+    @Option(help: "Runs trained at once. Each gets cores/jobs engine threads; jobs × threads may not exceed the cores. Default: 2 on digits (as many as fit), 1 otherwise.")
+    var jobs: Int?
+
+    @Option(help: "Run only shard K of N (0 ≤ K < N) of the grid, as in --shard $SLURM_ARRAY_TASK_ID/16; combine the shards' tables with `sweep merge`.")
+    var shard: String = "0/1"
+
+    @Flag(help: "Do not analyse the table after the runs (a sharded run never does: analyse the merged table).")
+    var noAnalysis = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    private var jobCount: Int {
+        jobs ?? (dataset.isEmbedded ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1)
+    }
+
+    mutating func validate() throws {
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard jobCount >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobCount)") }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let threads, jobCount * threads > cores {
+            throw ValidationError("--jobs \(jobCount) × --threads \(threads) exceeds the \(cores) cores; runs would slow each other down")
+        }
+        do { _ = try SweepShard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+        if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }
+        guard weightDecay >= 0 else { throw ValidationError("--weight-decay cannot be negative, got \(weightDecay)") }
+        if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
+            throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
+        }
+        if dataset.isEmbedded, dataDir != nil { throw ValidationError("--data-dir does not apply to the embedded digits set; pick --dataset cifar10, mnist, …") }
+        if !dataset.isEmbedded, dataDir == nil {
+            throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir pointing at its official files")
+        }
+        _ = try grid()
+    }
+
+    /// The grid the flags describe, with the recipe's seed left to each cell.
+    private func grid() throws -> SweepGrid {
+        do {
+            let (descriptors, includesDense) = try CommandLineRegistry.generators(
+                named: generators ?? (dataset.isEmbedded ? Self.mainJobGenerators : GeneratorRegistry.denseName))
+            let sweeps = try generatorOption.map(GeneratorOptionSweep.init(parsing:))
+            if let stray = sweeps.first(where: { sweep in !descriptors.contains { $0.name == sweep.generator } }) {
+                throw GridError("--generator-option \(stray.generator).\(stray.option): \(stray.generator) is not among --generators")
+            }
+            var recipe = TrainingConfiguration.defaults(for: dataset)
+            recipe.epochs = epochs ?? recipe.epochs
+            recipe.batchSize = batchSize ?? recipe.batchSize
+            recipe.learningRate = lr ?? recipe.learningRate
+            recipe.labelSmoothing = labelSmoothing ?? recipe.labelSmoothing
+            recipe.optimizer = optimizer
+            recipe.schedule = schedule
+            recipe.weightDecay = weightDecay
+            return SweepGrid(
+                architectures: try Architecture.list(parsing: models ?? (dataset.isEmbedded ? "lenet5" : "resnet20")),
+                generators: try descriptors.flatMap { try GeneratorSetting.grid($0, sweeping: sweeps) },
+                includesDense: includesDense,
+                budgets: descriptors.isEmpty ? [] : try BudgetSpecification.list(parsing: budgets ?? (dataset.isEmbedded ? Self.mainJobBudgets : "10%")),
+                scope: scope, generatesStem: generateStem, generatesClassifier: generateClassifier,
+                seeds: try parsedSeeds(), recipe: recipe)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    private func parsedSeeds() throws -> [UInt64] {
+        try (seeds ?? (dataset.isEmbedded ? "0,1,2" : "0")).split(separator: ",", omittingEmptySubsequences: false).map { text in
+            guard let seed = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--seeds takes non-negative integers separated by commas, got '\(text)'")
+            }
+            return seed
+        }
+    }
+
+    func run() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        EngineThreads.count = threads ?? max(1, cores / jobCount)
+        let logger = logging.makeLogger(label: "sweep")
+        var data = try dataset.load(directory: dataDir)
+        if let trainLimit { data.train = data.train.prefix(trainLimit) }
+        let grid = try grid().cells(on: DataSubset(data))
+        let shard = try SweepShard(parsing: shard)
+        let cells = shard.select(grid)
+        // Impossible budgets stop the sweep before any training, not halfway through it.
+        for cell in cells {
+            do {
+                _ = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
+            } catch let error as BudgetError {
+                throw ValidationError("\(cell.architecture) with \(cell.sharing.map { "\($0.generator)" } ?? "dense"): \(error)")
+            }
+        }
+        let runner = SweepRunner(cells: cells, data: data, runsPath: out, epochsPath: SweepRunner.epochsPath(forRunsAt: out),
+                                 jobs: jobCount, layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns))
+        logger.info("data: \(data.train.name), \(data.train.count) training and \(data.test.count) test images of \(data.train.imageShape)")
+        logger.info("\(cells.count) runs\(shard.count > 1 ? " (shard \(shard) of a \(grid.count)-run grid)" : ""), \(jobCount) at a time on \(EngineThreads.count) threads each")
+        logger.info("writing rows to \(out) and per-epoch rows to \(runner.epochsPath)")
+        let printer = ProgressPrinter(logger: logger, cells: cells.count)
+        let records = try runner.run { printer.handle($0) }
+        logger.info("done: \(records.count) runs appended to \(out)")
+        guard !noAnalysis, shard.count == 1 else { return }
+        let analysis = try RunAnalysis(contentsOfFile: out)
+        let directory = (out as NSString).deletingLastPathComponent
+        let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
+        print("\n" + analysis.accuracyTable())
+        for path in paths { logger.info("wrote \(path)") }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import ParamShare
+
+/// The `sweep` command: parameter-budget sweeps and the tools around them.
+///
+/// A package of your own gets the whole command line, with its generators beside the built-in
+/// ones, from a three-line executable:
+///
+/// ```swift
+/// import ParamShareCLI
+///
+/// Sweep.main(registering: [KroneckerGenerator.descriptor])
+/// ```
+public struct Sweep: ParsableCommand {
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "sweep",
+            abstract: "Train and compare parameter-sharing models on the CPU.",
+            discussion: "Generators: " + CommandLineRegistry.current.descriptors.map { "\($0.name) (\($0.summary))" }
+                .joined(separator: "; ") + ".",
+            subcommands: [Run.self, Bench.self, Merge.self, Analyze.self],
+            defaultSubcommand: Run.self
+        )
+    }
+
+    public init() {}
+
+    /// Registers `descriptors` beside the built-in generators, then parses the command line and
+    /// runs the command it names, exiting with its status.
+    ///
+    /// A descriptor whose name is taken, or whose options are malformed, ends the program with a
+    /// message before anything runs.
+    public static func main(registering descriptors: [GeneratorDescriptor]) {
+        do {
+            try CommandLineRegistry.register(descriptors)
+        } catch {
+            exit(withError: ValidationError("cannot register the generators: \(error)"))
+        }
+        main()
+    }
+}

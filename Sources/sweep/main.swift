@@ -1,0 +1,3 @@
+import ParamShareCLI
+
+Sweep.main(registering: [])

@@ -1,0 +1,2 @@
+// The project's own tests use the checks it ships to generator authors.
+@_exported import ParamShareTesting
