@@ -13,7 +13,9 @@ let paramShare = Context.packageDirectory.split(separator: "/").dropLast(2).last
 let package = Package(
     name: "CustomGenerator",
     products: [
-        .executable(name: "sweep", targets: ["CustomSweep"]),
+        // Not `sweep`: ParamShare's own executable has that name, and two products of one name
+        // write the same binary.
+        .executable(name: "custom-sweep", targets: ["CustomSweep"]),
     ],
     dependencies: [
         .package(path: paramShareRoot),
@@ -27,8 +29,8 @@ let package = Package(
                 .product(name: "ParamShareEngine", package: paramShare),
             ]
         ),
-        // `swift run sweep`: ParamShare's whole command line, with multi-hash registered. The
-        // target needs a name of its own, since target names are unique across the package graph.
+        // `swift run custom-sweep`: ParamShare's whole command line, with multi-hash registered.
+        // Target names are unique across the package graph, so it is not called `sweep` either.
         .executableTarget(
             name: "CustomSweep",
             dependencies: ["MultiHash", .product(name: "ParamShareCLI", package: paramShare)]

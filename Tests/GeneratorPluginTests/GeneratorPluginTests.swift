@@ -1,3 +1,4 @@
+import Foundation
 import ParamShare
 import ParamShareEngine
 import ParamShareTesting
@@ -153,6 +154,27 @@ struct RunsTableLayoutTests {
         #expect(row["rpg.signs"] == "none")
         #expect(row["scope"] == "global")
         #expect(row["budget"] == "1%")
+    }
+}
+
+@Suite("Runs table widening")
+struct RunsTableWideningTests {
+    @Test("a table written without a plug-in gains its columns, old rows reading none, and keeps columns it had")
+    func widensTables() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("widen-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let builtIn = RunsTableLayout(optionColumns: ["rpg.signs"])
+        let (table, _) = try SweepRunner.openRunsTable(path: path, layout: builtIn)
+        try table.append(builtIn.columns.map { $0 == "rpg.signs" ? "off" : "x" })
+        let before = try CSVReader.read(contentsOfFile: path)
+
+        let (_, widened) = try SweepRunner.openRunsTable(path: path, layout: RunsTableLayout(optionColumns: ["outside-hash.width"]))
+        #expect(widened.optionColumns == ["outside-hash.width", "rpg.signs"])
+        let after = try CSVReader.read(contentsOfFile: path)
+        #expect(after.header == widened.columns)
+        let row = Dictionary(uniqueKeysWithValues: zip(after.header, after.rows[0]))
+        #expect(row["rpg.signs"] == "off" && row["outside-hash.width"] == "none")
+        #expect(after.rows.count == before.rows.count)
     }
 }
 

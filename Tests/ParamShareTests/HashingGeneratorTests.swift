@@ -1,5 +1,5 @@
 import CNumerics
-import ParamShare
+@_spi(Testing) import ParamShare
 import ParamShareEngine
 import Testing
 import TestSupport

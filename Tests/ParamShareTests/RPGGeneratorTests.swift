@@ -1,4 +1,4 @@
-import ParamShare
+@_spi(Testing) import ParamShare
 import ParamShareEngine
 import Testing
 import TestSupport

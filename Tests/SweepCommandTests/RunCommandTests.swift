@@ -1,4 +1,5 @@
 import Foundation
+import ParamShare
 import Testing
 import TestSupport
 
@@ -25,6 +26,25 @@ struct RunCommandTests {
         #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,0.1.0") })
     }
 
+    @Test("--generator-option sweeps an option: one row per value, each in its own column and with its own id")
+    func sweepsOptions() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try ExecutableProduct.run("sweep", ["--models", "mlp-32", "--generators", "rpg", "--budgets", "500", "--epochs", "1",
+                                                         "--seeds", "0", "--generator-option", "rpg.signs=on,off", "--out", "runs.csv"],
+                                               in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let table = try CSVReader.read(contentsOfFile: directory + "/runs.csv")
+        let signs = try #require(table.header.firstIndex(of: "rpg.signs"))
+        let projection = try #require(table.header.firstIndex(of: "projection.projection"))
+        #expect(table.rows.map { $0[signs] } == ["on", "off"])
+        #expect(table.rows.allSatisfy { $0[projection] == "none" })
+        #expect(Set(table.rows.map { $0[0] }).count == 2)
+        // The run is analysed at once: summary, fits, paired tests and the figure.
+        for file in RunAnalysis.fileNames { #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)") }
+        #expect(result.stdout.contains("test accuracy %"))
+    }
+
     @Test("bad flags and impossible budgets fail with one clear error and write nothing", arguments: [
         (["--epochs", "0"], "--epochs must be at least 1"),
         (["--models", "resnet9"], "unknown model 'resnet9'"),
@@ -34,6 +54,12 @@ struct RunCommandTests {
         (["--models", "mlp", "--generators", "rpg", "--budgets", "layer:nope"], "has no layer 'nope'"),
         (["--dataset", "cifar10"], "needs --data-dir"),
         (["--dataset", "cifar10", "--data-dir", "/nonexistent"], "/nonexistent"),
+        (["--generator-option", "rpg.sign=off"], "rpg has no option 'sign'; its options are variant, permutation, signs"),
+        (["--generator-option", "rpg.signs=maybe"], "rpg.signs takes on|off, not 'maybe'"),
+        (["--generators", "rpg", "--generator-option", "hashing.x=1"], "hashing is not among --generators"),
+        (["--generator-option", "signs=off"], "is not GENERATOR.OPTION=VALUE"),
+        (["--models", ""], "no model named"),
+        (["--generators", ""], "no generator named"),
     ])
     func rejects(arguments: [String], message: String) throws {
         let directory = try temporaryDirectory()

@@ -1,4 +1,5 @@
 import CNumerics
+import ParamShareEngine
 
 /// Thin wrappers over GSL's statistics, t distribution and least-squares fit.
 ///
@@ -7,13 +8,6 @@ import CNumerics
 /// cannot define (the mean of nothing, the spread of one value) instead of GSL's arbitrary result,
 /// and no abort on a domain error.
 public enum Statistics {
-    // GSL's default handler aborts the process on a domain error. The engine turns it off when
-    // it first draws random numbers, but an analysis may call GSL before (or without) that.
-    private static let abortingHandlerDisabled: Bool = {
-        gsl_set_error_handler_off()
-        return true
-    }()
-
     /// The arithmetic mean, or `nan` for no values.
     public static func mean(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return .nan }
@@ -37,14 +31,14 @@ public enum Statistics {
     /// `nan` unless `probability` is in (0, 1) and `degreesOfFreedom` is positive.
     public static func tQuantile(probability: Double, degreesOfFreedom: Double) -> Double {
         guard probability > 0, probability < 1, degreesOfFreedom > 0 else { return .nan }
-        _ = abortingHandlerDisabled
+        GSLErrors.disableAbortingHandler()
         return gsl_cdf_tdist_Pinv(probability, degreesOfFreedom)
     }
 
     /// The upper tail P(T > `t`) of Student's t distribution, or `nan` for a `nan` t or no degrees of freedom.
     public static func tUpperTail(_ t: Double, degreesOfFreedom: Double) -> Double {
         guard !t.isNaN, degreesOfFreedom > 0 else { return .nan }
-        _ = abortingHandlerDisabled
+        GSLErrors.disableAbortingHandler()
         return gsl_cdf_tdist_Q(t, degreesOfFreedom)
     }
 
@@ -61,7 +55,7 @@ public enum Statistics {
     public static func linearFit(x: [Double], y: [Double]) -> LinearFit? {
         precondition(x.count == y.count, "\(x.count) x values for \(y.count) y values")
         guard x.count >= 3, Set(x).count >= 2 else { return nil }
-        _ = abortingHandlerDisabled
+        GSLErrors.disableAbortingHandler()
         var a = 0.0, b = 0.0, covAA = 0.0, covAB = 0.0, covBB = 0.0, residualSumOfSquares = 0.0
         let status = x.withUnsafeBufferPointer { xs in
             y.withUnsafeBufferPointer { ys in

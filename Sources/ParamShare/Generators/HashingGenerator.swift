@@ -68,12 +68,12 @@ public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     /// The bank entry that the weight at `globalIndex` (counted over all planned layers) reads.
-    public func bucket(ofWeight globalIndex: Int) -> Int {
+    @_spi(Testing) public func bucket(ofWeight globalIndex: Int) -> Int {
         WeightHash.entry(of: WeightHash.value(seed: seed, key: UInt64(globalIndex)), among: bankSize)
     }
 
     /// The sign, ±1, that the weight at `globalIndex` (counted over all planned layers) applies.
-    public func sign(ofWeight globalIndex: Int) -> Int {
+    @_spi(Testing) public func sign(ofWeight globalIndex: Int) -> Int {
         WeightHash.isNegative(WeightHash.value(seed: seed, key: UInt64(globalIndex))) ? -1 : 1
     }
 }

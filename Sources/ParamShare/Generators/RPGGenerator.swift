@@ -138,8 +138,8 @@ public final class RPGPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     /// The bank index of each weight of layer `layer`.
-    public func bankIndices(ofLayer layer: Int) -> [Int] { entries[layer].map(SignedBankEntry.index(of:)) }
+    @_spi(Testing) public func bankIndices(ofLayer layer: Int) -> [Int] { entries[layer].map(SignedBankEntry.index(of:)) }
 
     /// The sign of each weight of layer `layer`, ±1.
-    public func signs(ofLayer layer: Int) -> [Int] { entries[layer].map { SignedBankEntry.isNegative($0) ? -1 : 1 } }
+    @_spi(Testing) public func signs(ofLayer layer: Int) -> [Int] { entries[layer].map { SignedBankEntry.isNegative($0) ? -1 : 1 } }
 }

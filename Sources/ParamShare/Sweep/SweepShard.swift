@@ -24,9 +24,6 @@ public struct SweepShard: Sendable, Hashable, CustomStringConvertible {
         try self.init(index: index, count: count)
     }
 
-    /// The whole grid as one shard.
-    public static let all = try! SweepShard(index: 0, count: 1)
-
     public var description: String { "\(index)/\(count)" }
 
     /// The cells of `cells` that belong to this shard, in grid order.

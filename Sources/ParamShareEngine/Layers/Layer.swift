@@ -32,9 +32,6 @@ public protocol Layer<Scalar>: AnyObject {
 extension Layer {
     public var parameters: [Parameter<Scalar>] { sublayers.flatMap { $0.parameters }.uniqued() }
     public var sublayers: [any Layer<Scalar>] { [] }
-
-    /// This layer and every layer inside it, depth first, parents before children.
-    public var allLayers: [any Layer<Scalar>] { [self] + sublayers.flatMap { $0.allLayers } }
 }
 
 /// Stops with a message naming the layer when an input has the wrong shape.
