@@ -208,14 +208,39 @@ struct AnalysisTests {
         #expect(svg.components(separatedBy: "<polyline").count - 1 == 4)
         #expect(svg.components(separatedBy: "Test accuracy against degrees of freedom: ").count - 1 == 2)  // two panels
         #expect(svg.contains("lenet5 on digits") && svg.contains("mlp on digits"))
-        #expect(svg.contains(">\(Self.rpg.generatorLabel)</text>"))
-        #expect(svg.contains(">\(Self.hashing.generatorLabel)</text>"))
-        #expect(svg.contains("plugin (mode=a&lt;b&amp;c, scope=global)"))
+        // Short legend labels; the options every line shares go into the caption.
+        #expect(svg.contains(">rpg</text>") && svg.contains(">hashing</text>") && svg.contains(">plugin</text>"))
+        #expect(svg.contains("plugin: mode=a&lt;b&amp;c"))
+        #expect(svg.contains("scope=global"))
+        #expect(svg.contains("n = 3 runs per point unless marked"))
+        #expect(svg.contains(">n = 2</text>"))  // the dense points have two runs
         #expect(!svg.contains("a<b&c"))
         // Self-contained: the SVG namespace is the only address, and there is no script or font to fetch.
         #expect(svg.components(separatedBy: "http").count - 1 == 1 && !svg.contains("<script") && !svg.contains("@font-face"))
         let parser = XMLParser(data: Data(svg.utf8))
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+    }
+
+    @Test("a generator keeps its colour and marker whatever else is plotted, and a far-off setting adds a zoomed panel")
+    func plotStyles() throws {
+        func svg(_ settings: [RunSetting], accuracy: (RunSetting) -> Double) -> String {
+            let runs = settings.flatMap { setting in
+                (0..<3).map { Self.run(setting, "1k", dof: 1000, seed: $0, accuracy: accuracy(setting) + 0.001 * Double($0)) }
+                    + (0..<3).map { Self.run(setting, "10k", dof: 10000, seed: $0, accuracy: accuracy(setting) + 0.01) }
+            }
+            return AccuracyPlot(summaries: GroupSummary.summarize(runs)).svg()
+        }
+        let rpgStyle = GeneratorStyle.of("rpg")
+        #expect(rpgStyle == GeneratorStyle(colour: "#0072B2", marker: .circle))
+        #expect(GeneratorStyle.of("my-plugin") == GeneratorStyle.of("my-plugin"))
+        let alone = svg([Self.rpg]) { _ in 0.9 }
+        let crowded = svg([Self.hashing, Self.setting("aaa"), Self.rpg]) { _ in 0.9 }
+        #expect(alone.contains("stroke=\"\(rpgStyle.colour)\"") && crowded.contains("stroke=\"\(rpgStyle.colour)\""))
+        #expect(!alone.contains("zoomed on the top"))
+        let spread = svg([Self.hashing, Self.setting("lowrank"), Self.rpg]) { $0.generator == "lowrank" ? 0.4 : 0.97 }
+        #expect(spread.components(separatedBy: "zoomed on the top").count - 1 == 1)
+        let parser = XMLParser(data: Data(spread.utf8))
+        #expect(parser.parse())
     }
 
     @Test("tables with extra, reordered or missing columns, bad numbers, no runs or no ok runs")

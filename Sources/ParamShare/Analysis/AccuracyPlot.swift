@@ -5,8 +5,13 @@ import Foundation
 ///
 /// The DoF axis is logarithmic because budgets are swept geometrically and the log-linear law
 /// makes each setting close to a straight line there, so generators compare by height and slope
-/// at a glance. The file uses no external font, script or style sheet, so it opens the same in a
-/// browser, an editor or a paper's figure pipeline, and a setting keeps its colour in every panel.
+/// at a glance. Each generator has its own colour and marker (``GeneratorStyle``), keyed by
+/// name; settings of one generator (ablations) share them and differ in dash. Legend labels are
+/// short (``SettingLabels``), with the shared options in a caption, and the caption gives the
+/// runs per point. The y axis is fitted to the means, not to the intervals, whose width with
+/// two or three seeds would squeeze generators 1 point apart into one line; bars that reach
+/// past the axis are cut at it. The file uses no external font, script or style sheet, so it
+/// opens the same in a browser, an editor or a paper's figure pipeline.
 public struct AccuracyPlot: Sendable {
     /// The per-budget summaries to draw; groups with no finished run or no positive DoF are left out.
     public var summaries: [GroupSummary]
@@ -15,20 +20,20 @@ public struct AccuracyPlot: Sendable {
         self.summaries = summaries
     }
 
-    // Okabe and Ito's colour-blind-safe palette, with its yellow (unreadable on white) replaced by brown.
-    private static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B"]
-    // A ninth setting reuses the first colour with a dashed line, so lines stay distinct past eight.
+    // Settings of one generator differ by dash, in the order of their labels.
     private static let dashes = ["", "7 4", "2 3", "9 3 2 3"]
 
     private static let plotWidth = 560.0, plotHeight = 320.0
-    private static let left = 80.0, top = 56.0, bottom = 60.0, gap = 24.0
+    private static let left = 80.0, top = 74.0, bottom = 60.0, gap = 24.0
     private static let legendRow = 18.0, characterWidth = 6.8
 
     /// One drawn line: a setting's plottable groups, in DoF order.
     private struct Series {
         var setting: RunSetting
+        var label: String
         var points: [GroupSummary]
-        var style: Int
+        var style: GeneratorStyle
+        var dash: String
     }
 
     /// The SVG document.
@@ -36,28 +41,46 @@ public struct AccuracyPlot: Sendable {
         let drawable = summaries.filter {
             $0.meanDegreesOfFreedom > 0 && $0.meanDegreesOfFreedom.isFinite && $0.testAccuracy.mean.isFinite
         }
-        let labels = Set(drawable.map(\.setting.generatorLabel)).sorted()
-        let style = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        let naming = SettingLabels(drawable.map(\.setting))
+        let labels = drawable.map { naming.labels[$0.setting] ?? $0.setting.generator }
+        // Dash by position among one generator's labels, so a setting has one dash in every panel.
+        var dashes: [RunSetting: String] = [:]
+        for (_, settings) in Dictionary(grouping: Set(drawable.map(\.setting)), by: \.generator) {
+            let labels = Set(settings.map { naming.labels[$0] ?? $0.generator }).sorted()
+            for setting in settings {
+                dashes[setting] = Self.dashes[(labels.firstIndex(of: naming.labels[setting] ?? setting.generator) ?? 0) % Self.dashes.count]
+            }
+        }
         let panels = Dictionary(grouping: drawable) { [$0.setting.model, $0.setting.dataset] }
             .sorted { $0.key.lexicographicallyPrecedes($1.key) }
             .map { key, groups in
                 (model: key[0], dataset: key[1],
                  series: Dictionary(grouping: groups, by: \.setting).sorted { $0.key < $1.key }.map { setting, points in
-                     Series(setting: setting, points: points.sorted { $0.meanDegreesOfFreedom < $1.meanDegreesOfFreedom },
-                            style: style[setting.generatorLabel] ?? 0)
+                     Series(setting: setting, label: naming.labels[setting] ?? setting.generator,
+                            points: points.sorted { $0.meanDegreesOfFreedom < $1.meanDegreesOfFreedom },
+                            style: GeneratorStyle.of(setting.generator), dash: dashes[setting] ?? "")
                  })
             }
+        let counts = drawable.map(\.testAccuracy.count)
+        let typicalCount = Dictionary(grouping: counts, by: { $0 }).max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key ?? 0
+        let caption = (naming.caption.isEmpty ? "" : "Settings: \(naming.caption). ")
+            + (Set(counts).count <= 1 ? "n = \(typicalCount) runs per point."
+                                      : "n = \(typicalCount) runs per point unless marked n = k beside a point.")
 
         let legendWidth = 60 + Self.characterWidth * Double(labels.map(\.count).max() ?? 0)
-        let width = Self.left + Self.plotWidth + Self.gap + legendWidth
+        let width = max(Self.left + Self.plotWidth + Self.gap + legendWidth, Self.left + 20 + 6.0 * Double(caption.count))
         var body = "", height = 0.0
-        for panel in panels {
+        for (index, panel) in panels.enumerated() {
             let legendHeight = Double(panel.series.count) * Self.legendRow + 10
             let panelHeight = Self.top + max(Self.plotHeight, legendHeight) + Self.bottom
-            body += "<g transform=\"translate(0,\(Self.format(height)))\">\n"
-            body += drawPanel(model: panel.model, dataset: panel.dataset, series: panel.series)
-            body += "</g>\n"
-            height += panelHeight
+            let means = panel.series.flatMap(\.points).map(\.testAccuracy.mean).filter(\.isFinite).map(Self.percent)
+            for (part, range) in ([nil] + [Self.zoomRange(means)].compactMap { $0 }).enumerated() {
+                body += "<g transform=\"translate(0,\(Self.format(height)))\">\n"
+                body += drawPanel(model: panel.model, dataset: panel.dataset, series: panel.series, caption: caption,
+                                  typicalCount: typicalCount, zoom: range, clipIdentifier: "plot\(index)-\(part)")
+                body += "</g>\n"
+                height += panelHeight
+            }
         }
         if panels.isEmpty {
             height = 60
@@ -73,13 +96,17 @@ public struct AccuracyPlot: Sendable {
     }
 
     /// One panel: axes, grid, lines with confidence bars, and the legend, with its top-left corner at the origin.
-    private func drawPanel(model: String, dataset: String, series: [Series]) -> String {
+    /// One panel; with `zoom`, its y axis spans only that range of percentages, and what lies
+    /// outside is cut at the frame.
+    private func drawPanel(model: String, dataset: String, series: [Series], caption: String, typicalCount: Int,
+                           zoom: ClosedRange<Double>?, clipIdentifier: String) -> String {
         let points = series.flatMap(\.points)
         let x = Self.logAxis(dofs: points.map(\.meanDegreesOfFreedom))
-        let percentages = points.flatMap { group in
-            [group.testAccuracy.mean, group.testAccuracy.lowerBound, group.testAccuracy.upperBound].filter(\.isFinite).map(Self.percent)
-        }
-        let y = Self.niceAxis(low: percentages.min() ?? 0, high: percentages.max() ?? 100)
+        let means = points.map(\.testAccuracy.mean).filter(\.isFinite).map(Self.percent)
+        let shown = zoom.map { range in means.filter(range.contains) } ?? means
+        let spread = (shown.max() ?? 100) - (shown.min() ?? 0)
+        let margin = max(0.25, 0.08 * spread)
+        let y = Self.niceAxis(low: max(0, (shown.min() ?? 0) - margin), high: min(100, (shown.max() ?? 100) + margin))
         let plotLeft = Self.left, plotTop = Self.top, plotBottom = Self.top + Self.plotHeight
         func xPosition(_ dof: Double) -> Double {
             plotLeft + (log10(dof) - x.low) / (x.high - x.low) * Self.plotWidth
@@ -90,9 +117,11 @@ public struct AccuracyPlot: Sendable {
         let f = Self.format
 
         var out = "<text x=\"\(f(plotLeft))\" y=\"24\" font-size=\"16\" font-weight=\"bold\">"
-            + "Test accuracy against degrees of freedom: \(Self.escaped(model)) on \(Self.escaped(dataset))</text>\n"
+            + "Test accuracy against degrees of freedom: \(Self.escaped(model)) on \(Self.escaped(dataset))"
+            + (zoom == nil ? "" : ", zoomed on the top") + "</text>\n"
         out += "<text x=\"\(f(plotLeft))\" y=\"42\" font-size=\"11\" fill=\"#555555\">"
-            + "Points: mean over finished seeds at each budget; bars: 95% confidence interval (Student's t), clipped to 0–100%.</text>\n"
+            + "Points: mean test accuracy over finished runs at each budget; bars: 95% confidence interval (Student's t), cut at the axis.</text>\n"
+        out += "<text x=\"\(f(plotLeft))\" y=\"58\" font-size=\"11\" fill=\"#555555\">\(Self.escaped(caption))</text>\n"
 
         // Grid and ticks: decades labelled as powers of ten, minor ticks at 2…9 times each decade.
         for decade in stride(from: floor(x.low), through: x.high, by: 1) {
@@ -122,15 +151,19 @@ public struct AccuracyPlot: Sendable {
         out += "<text x=\"24\" y=\"\(f(yTitle))\" font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 24 \(f(yTitle)))\">"
             + "test accuracy (%)</text>\n"
 
+        out += "<clipPath id=\"\(clipIdentifier)\"><rect x=\"\(f(plotLeft))\" y=\"\(f(plotTop))\" width=\"\(f(Self.plotWidth))\" "
+            + "height=\"\(f(Self.plotHeight))\"/></clipPath>\n"
         let legendLeft = plotLeft + Self.plotWidth + Self.gap
+        func clipped(_ percent: Double) -> Double { min(y.high, max(y.low, percent)) }
         for (index, line) in series.enumerated() {
-            let colour = Self.palette[line.style % Self.palette.count]
-            let dash = Self.dashes[(line.style / Self.palette.count) % Self.dashes.count]
-            let dashAttribute = dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
-            out += "<g stroke=\"\(colour)\" fill=\"\(colour)\">\n"
+            let dashAttribute = line.dash.isEmpty ? "" : " stroke-dasharray=\"\(line.dash)\""
+            out += "<g stroke=\"\(line.style.colour)\" fill=\"\(line.style.colour)\" clip-path=\"url(#\(clipIdentifier))\">\n"
+            // Bars of settings at one budget are dodged a few pixels apart so that none hides another.
+            let dodge = (Double(index) - Double(series.count - 1) / 2) * 3
             for group in line.points where group.testAccuracy.halfWidth.isFinite {
-                let position = xPosition(group.meanDegreesOfFreedom)
-                let low = yPosition(Self.percent(group.testAccuracy.lowerBound)), high = yPosition(Self.percent(group.testAccuracy.upperBound))
+                let position = xPosition(group.meanDegreesOfFreedom) + dodge
+                let low = yPosition(clipped(Self.percent(group.testAccuracy.lowerBound)))
+                let high = yPosition(clipped(Self.percent(group.testAccuracy.upperBound)))
                 out += "<path d=\"M\(f(position)),\(f(low))V\(f(high))M\(f(position - 4)),\(f(low))H\(f(position + 4))"
                     + "M\(f(position - 4)),\(f(high))H\(f(position + 4))\" fill=\"none\"/>\n"
             }
@@ -139,15 +172,30 @@ public struct AccuracyPlot: Sendable {
             }
             out += "<polyline points=\"\(coordinates.joined(separator: " "))\" fill=\"none\" stroke-width=\"2\"\(dashAttribute)/>\n"
             for group in line.points {
-                out += "<circle cx=\"\(f(xPosition(group.meanDegreesOfFreedom)))\" cy=\"\(f(yPosition(Self.percent(group.testAccuracy.mean))))\" r=\"3.5\"/>\n"
+                let px = xPosition(group.meanDegreesOfFreedom), py = yPosition(Self.percent(group.testAccuracy.mean))
+                out += line.style.markerSVG(x: px, y: py) + "\n"
+                if group.testAccuracy.count != typicalCount {
+                    out += "<text x=\"\(f(px + 6))\" y=\"\(f(py - 6))\" font-size=\"10\" stroke=\"none\">n = \(group.testAccuracy.count)</text>\n"
+                }
             }
+            out += "</g>\n<g stroke=\"\(line.style.colour)\" fill=\"\(line.style.colour)\">\n"
             let rowY = plotTop + 10 + Double(index) * Self.legendRow
             out += "<line x1=\"\(f(legendLeft))\" y1=\"\(f(rowY))\" x2=\"\(f(legendLeft + 28))\" y2=\"\(f(rowY))\" stroke-width=\"2\"\(dashAttribute)/>\n"
-            out += "<circle cx=\"\(f(legendLeft + 14))\" cy=\"\(f(rowY))\" r=\"3.5\"/>\n"
+            out += line.style.markerSVG(x: legendLeft + 14, y: rowY) + "\n"
             out += "</g>\n"
-            out += "<text x=\"\(f(legendLeft + 36))\" y=\"\(f(rowY + 4))\" font-size=\"12\">\(Self.escaped(line.setting.generatorLabel))</text>\n"
+            out += "<text x=\"\(f(legendLeft + 36))\" y=\"\(f(rowY + 4))\" font-size=\"12\">\(Self.escaped(line.label))</text>\n"
         }
         return out
+    }
+
+    /// The range of a zoomed second panel, when most means sit near the top and a few far below
+    /// would squeeze them into one line: the means within 3 points of the best, if they are at
+    /// least half of all and the rest reach more than 10 points lower.
+    private static func zoomRange(_ means: [Double]) -> ClosedRange<Double>? {
+        guard let best = means.max(), let worst = means.min(), best - worst > 10 else { return nil }
+        let top = means.filter { $0 >= best - 3 }
+        guard top.count * 2 >= means.count, let low = top.min() else { return nil }
+        return low...best
     }
 
     /// An accuracy as a percentage, clipped to 0…100 so that the wide intervals of two or three

@@ -11,7 +11,8 @@ extension RunAnalysis {
         for (panel, groups) in panels.sorted(by: { $0.key < $1.key }) {
             let budgets = Self.budgetsByDegreesOfFreedom(groups)
             let settings = Array(Set(groups.map(\.setting))).sorted()
-            let labels = settings.map(\.generatorLabel)
+            let naming = SettingLabels(settings)
+            let labels = settings.map { naming.labels[$0] ?? $0.generator }
             let width = max(9, labels.map(\.count).max() ?? 0)
             let cellWidth = 24
             func pad(_ text: String, _ count: Int) -> String { text.padding(toLength: max(count, text.count), withPad: " ", startingAt: 0) }
@@ -29,6 +30,7 @@ extension RunAnalysis {
                 }
                 lines.append(pad(label, width) + "  " + cells.joined())
             }
+            if !naming.caption.isEmpty { lines.append("settings: " + naming.caption) }
             lines.append("")
         }
         return lines.joined(separator: "\n")

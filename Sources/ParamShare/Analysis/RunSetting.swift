@@ -41,16 +41,10 @@ public struct RunSetting: Hashable, Comparable, Sendable {
             + [scope, generateStem, generateClassifier]
     }
 
-    /// The options that apply to this setting's generator, as `name=value` without the generator's prefix, sorted.
-    public var ownOptions: [String] {
-        options.filter { $0.key.hasPrefix(generator + ".") && $0.value != RunsTableLayout.notApplicable }
-            .sorted { $0.key < $1.key }.map { "\($0.key.dropFirst(generator.count + 1))=\($0.value)" }
-    }
-
     /// The generator and everything that sets it apart, without the model and data set:
     /// `rpg (variant=global, permutation=on, signs=on, scope=global)`.
     public var generatorLabel: String {
-        var details = ownOptions + (scope == RunsTableLayout.notApplicable ? [] : ["scope=\(scope)"])
+        var details = ownOptionValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + (scope == RunsTableLayout.notApplicable ? [] : ["scope=\(scope)"])
         if generateStem == "true" { details.append("generated stem") }
         if generateClassifier == "true" { details.append("generated classifier") }
         return details.isEmpty ? generator : "\(generator) (\(details.joined(separator: ", ")))"
