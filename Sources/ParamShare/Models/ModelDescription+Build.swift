@@ -6,8 +6,11 @@ extension ModelDescription {
 
     /// Builds the network. Dense weights and biases are drawn from `random` in forward order.
     ///
-    /// - Parameter weightSource: where each convolution and linear layer gets its weight; the
-    ///   seam through which generators replace dense weights.
+    /// - Parameters:
+    ///   - random: the source of every dense weight and bias, drawn in forward order.
+    ///   - scalar: the scalar to build in: `Float` to train, `Double` to check gradients.
+    ///   - weightSource: where each convolution and linear layer gets its weight; the seam
+    ///     through which generators replace dense weights.
     public func build<Scalar: EngineScalar>(
         random: RandomSource, as scalar: Scalar.Type,
         weightSource: @escaping WeightSourceProvider<Scalar> = { _ in nil }

@@ -16,6 +16,14 @@ public protocol EngineScalar: BinaryFloatingPoint, Real, Sendable {
     ///   - m: rows of `op(A)` and `C`.
     ///   - n: columns of `op(B)` and `C`.
     ///   - k: columns of `op(A)`, rows of `op(B)`.
+    ///   - alpha: the factor of the product.
+    ///   - a: `A`, row-major, with leading dimension `lda`.
+    ///   - lda: the distance between rows of `A` in its storage.
+    ///   - b: `B`, row-major, with leading dimension `ldb`.
+    ///   - ldb: the distance between rows of `B` in its storage.
+    ///   - beta: the factor of `C`'s old value; 0 overwrites it.
+    ///   - c: `C`, row-major, with leading dimension `ldc`, updated in place.
+    ///   - ldc: the distance between rows of `C` in its storage.
     static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int,

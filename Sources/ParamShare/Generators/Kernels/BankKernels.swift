@@ -8,5 +8,5 @@ import ParamShareEngine
 /// epochs on digits). These kernels carry `@_specialize` entry points, which generic callers
 /// reach through a type check at run time, so a plan that does its per-weight work here runs
 /// at the speed of the built-in generators. GEMM is `EngineScalar.gemm`; `y += αx` is the
-/// engine's ``ParamShareEngine/addScaled(_:times:into:count:)``.
+/// engine's `addScaled(_:times:into:count:)`.
 public enum BankKernels {}
