@@ -21,13 +21,38 @@ struct DeterminismTests {
         return model.parameters.map(\.value.scalars)
     }
 
-    @Test("with one thread, the same seed gives bit-identical parameters after several steps")
-    func sameSeedSameBits() {
-        let (first, second, other) = ThreadCountOverride.run(threads: 1) {
-            (trainedParameters(seed: 7), trainedParameters(seed: 7), trainedParameters(seed: 8))
-        }
+    @Test("the same seed gives bit-identical parameters after several steps, with any thread count", arguments: [1, 2, 3])
+    func sameSeedSameBits(threads: Int) {
+        let (reference, other) = ThreadCountOverride.run(threads: 1) { (trainedParameters(seed: 7), trainedParameters(seed: 8)) }
+        let repeated = ThreadCountOverride.run(threads: threads) { trainedParameters(seed: 7) }
         let bits = { (values: [[Float]]) in values.map { $0.map(\.bitPattern) } }
-        #expect(bits(first) == bits(second))
-        #expect(bits(first) != bits(other))
+        #expect(bits(repeated) == bits(reference))
+        #expect(bits(reference) != bits(other))
+    }
+
+    @Test("one thread and two give identical rows, timings aside, for MLP, LeNet-5 and ResNet-8 under every generator",
+          arguments: ["mlp-64-32", "lenet5", "resnet8"])
+    func threadCountLeavesRowsUnchanged(model: String) throws {
+        var data = try DigitsLoader.load()
+        data.train = data.train.prefix(model == "resnet8" ? 192 : 512)
+        var recipe = TrainingConfiguration.defaults(for: .digits, seed: 3)
+        recipe.epochs = 2
+        let grid = SweepGrid(architectures: try Architecture.list(parsing: model),
+                             generators: try GeneratorRegistry.builtIn.descriptors.map { try GeneratorSetting($0) },
+                             budgets: [.percentage(30)], seeds: [3], recipe: recipe)
+        let layout = RunsTableLayout(optionColumns: GeneratorRegistry.builtIn.optionColumns)
+        let timings = Set(["wall_seconds"])
+        for cell in grid.cells(on: DataSubset(data)) {
+            let rows = try [1, 2].map { threads in
+                try ThreadCountOverride.run(threads: threads) { try SweepRunner.train(cell, on: data) }
+            }
+            func comparable(_ record: RunRecord) -> [String] {
+                zip(layout.columns, record.values(in: layout)).filter { !timings.contains($0.0) }.map(\.1)
+            }
+            #expect(rows[0].result.status == .ok, "\(cell.label)")
+            #expect(comparable(rows[0]) == comparable(rows[1]), "\(cell.label)")
+            // The per-epoch rows too, without their seconds.
+            #expect(rows[0].epochValues.map { $0.dropLast() } == rows[1].epochValues.map { $0.dropLast() }, "\(cell.label)")
+        }
     }
 }

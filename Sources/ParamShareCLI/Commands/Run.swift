@@ -29,8 +29,10 @@ struct Run: ParsableCommand {
         )
     }
 
-    /// The main job's generators and budgets: the grid `sweep` runs on digits with no flags.
-    static let mainJobGenerators = "rpg,hashing,projection,lowrank,dense"
+    /// The main job's generators and budgets: the grid `sweep` runs on digits with no flags,
+    /// every built-in generator and dense.
+    static let mainJobGenerators = (GeneratorRegistry.builtIn.descriptors.map(\.name) + [GeneratorRegistry.denseName])
+        .joined(separator: ",")
     static let mainJobBudgets = "3%,10%,30%,92%"
     static let mainJobModels = "lenet5,mlp-128-64"
 

@@ -23,9 +23,18 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
     private var weightGradient: Tensor<Scalar>?
-    // One scratch column matrix and one partial weight gradient per thread.
+    // One scratch column matrix per thread, and one partial weight gradient per group of images.
     private var columns: [Tensor<Scalar>] = []
     private var partialWeightGradients: [Tensor<Scalar>] = []
+
+    /// Images whose weight gradients one partial sum accumulates, in order.
+    ///
+    /// Floating-point addition is not associative, so dW = Σ_images dW_i must be summed in an
+    /// order that does not depend on how many threads run: images are taken in fixed groups of
+    /// this size, each group summed in image order, and the groups' sums added in group order.
+    /// Threads only decide which thread sums which groups, so a seed gives bit-identical weights
+    /// with any thread count. A batch of 128 has 16 groups, enough work for 16 threads.
+    static var imagesPerGradientGroup: Int { 8 }
 
     /// Creates a convolution whose kernel comes from `weightSource`.
     public init(
@@ -71,15 +80,15 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         return g
     }
 
-    /// Scratch buffers for `chunks` threads; a pointwise convolution needs no column matrices.
-    private func prepareScratch(_ g: WindowGeometry, chunks: Int) {
+    /// Column matrices for `threads` threads (a pointwise convolution needs none) and `groups` partial weight gradients.
+    private func prepareScratch(_ g: WindowGeometry, threads: Int, groups: Int = 0) {
         let columnShape = [g.columnRows, g.outputPlane]
-        if !g.isPointwise && (columns.count < chunks || columns[0].shape != columnShape) {
-            columns = (0..<chunks).map { _ in Tensor(shape: columnShape) }
+        if !g.isPointwise && (columns.count < threads || columns[0].shape != columnShape) {
+            columns = (0..<threads).map { _ in Tensor(shape: columnShape) }
         }
         let weightShape = [outChannels, g.columnRows]
-        if partialWeightGradients.count < chunks || partialWeightGradients[0].shape != weightShape {
-            partialWeightGradients = (0..<chunks).map { _ in Tensor(shape: weightShape) }
+        if partialWeightGradients.count < groups || partialWeightGradients.first.map({ $0.shape != weightShape }) == true {
+            partialWeightGradients = (0..<groups).map { _ in Tensor(shape: weightShape) }
         }
     }
 
@@ -89,7 +98,7 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         let items = input.shape[0]
         let output = self.output.reuse(shape: [items, outChannels, g.outputHeight, g.outputWidth])
         let threads = EngineThreads.count
-        prepareScratch(g, chunks: threads)
+        prepareScratch(g, threads: threads)
         let weight = weightSource.weight()
         self.input = input
         self.weight = weight
@@ -115,8 +124,8 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     }
 
     // dY [N, Cout, Ho, Wo] → dX [N, Cin, H, W]; per image: dW += dY·colᵀ, dcol = Wᵀ·dY, dX = col2im(dcol).
-    // Each thread sums its images' dW into its own buffer; the buffers are then added in thread order,
-    // so the result depends only on the thread count.
+    // dW is summed per fixed group of images, then over the groups in order (`imagesPerGradientGroup`),
+    // so the result does not depend on the thread count.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
         let g = geometry(for: input.shape)
@@ -124,23 +133,24 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         checkShape(outputGradient.shape == [items, outChannels, g.outputHeight, g.outputWidth], name,
                    "output gradient \(outputGradient.shape) does not match the last output")
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
+        let groupSize = Self.imagesPerGradientGroup
+        let groups = (items + groupSize - 1) / groupSize
         let threads = EngineThreads.count
-        prepareScratch(g, chunks: threads)
+        prepareScratch(g, threads: threads, groups: groups)
         guard let weight else { preconditionFailure("\(name): backward called before forward") }
         let columns = self.columns, partials = self.partialWeightGradients
         let outChannels = self.outChannels, computesInputGradient = self.computesInputGradient
         let inItem = inChannels * g.height * g.width, outItem = outChannels * g.outputPlane
-        let chunks = max(1, min(threads, items))
-        EngineThreads.forEachChunk(of: items, threads: threads) { chunk, range in
-            let partial = partials[chunk]
+        EngineThreads.forEachBlock(of: items, blockSize: groupSize, threads: threads) { thread, group, range in
+            let partial = partials[group]
             partial.zero()
             for item in range {
                 let image = input.data + item * inItem
                 let gradient = UnsafePointer(outputGradient.data + item * outItem)
                 var columnMatrix = UnsafePointer(image)
                 if !g.isPointwise {
-                    im2col(image, g, into: columns[chunk].data)
-                    columnMatrix = UnsafePointer(columns[chunk].data)
+                    im2col(image, g, into: columns[thread].data)
+                    columnMatrix = UnsafePointer(columns[thread].data)
                 }
                 Scalar.gemm(transposeA: false, transposeB: true, m: outChannels, n: g.columnRows, k: g.outputPlane,
                             alpha: 1, a: gradient, lda: g.outputPlane, b: columnMatrix, ldb: g.outputPlane,
@@ -154,16 +164,16 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
                 } else {
                     Scalar.gemm(transposeA: true, transposeB: false, m: g.columnRows, n: g.outputPlane, k: outChannels,
                                 alpha: 1, a: weight.data, lda: g.columnRows, b: gradient, ldb: g.outputPlane,
-                                beta: 0, c: columns[chunk].data, ldc: g.outputPlane)
+                                beta: 0, c: columns[thread].data, ldc: g.outputPlane)
                     fill(imageGradient, with: 0, count: inItem)
-                    col2imAccumulate(columns[chunk].data, g, into: imageGradient)
+                    col2imAccumulate(columns[thread].data, g, into: imageGradient)
                 }
             }
         }
         let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
         weightGradient.copy(from: partials[0])
-        for chunk in 1..<chunks {
-            addScaled(partials[chunk].data, times: 1, into: weightGradient.data, count: weightGradient.count)
+        for group in 1..<groups {
+            addScaled(partials[group].data, times: 1, into: weightGradient.data, count: weightGradient.count)
         }
         weightSource.accumulateGradient(weightGradient)
         if let bias {

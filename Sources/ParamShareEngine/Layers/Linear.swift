@@ -40,7 +40,13 @@ public final class Linear<Scalar: EngineScalar>: Layer {
 
     public var parameters: [Parameter<Scalar>] { weightSource.parameters + (bias.map { [$0] } ?? []) }
 
-    // x [N, in] → y [N, out]; rows of the batch are split over the threads.
+    /// Rows per GEMM call, whatever the thread count, so that every row's result is the same on
+    /// any number of threads (see `EngineThreads`). Blocks of 16 rows made the MLP train 32 %
+    /// slower than one call per thread at batch 128; blocks of 64 cost nothing measurable there
+    /// (ratios 1.04 train, 1.00 inference), but leave a batch of 128 only two blocks to share.
+    static var rowsPerBlock: Int { 64 }
+
+    // x [N, in] → y [N, out]; blocks of batch rows are split over the threads.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         checkShape(input.shape.count == 2 && input.shape[1] == inFeatures, name, "expected [N, \(inFeatures)], got \(input.shape)")
         let items = input.shape[0]
@@ -49,7 +55,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         self.input = input
         self.weight = weight
         let inFeatures = self.inFeatures, outFeatures = self.outFeatures
-        EngineThreads.forEachChunk(of: items) { _, rows in
+        EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
             Scalar.gemm(transposeA: false, transposeB: true, m: rows.count, n: outFeatures, k: inFeatures,
                         alpha: 1, a: input.data + rows.lowerBound * inFeatures, lda: inFeatures,
                         b: weight.data, ldb: inFeatures,
@@ -61,7 +67,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         return output
     }
 
-    // dY [N, out] → dX [N, in] = dY·W (split over batch rows); dW [out, in] = dYᵀ·X (split over output
+    // dY [N, out] → dX [N, in] = dY·W (blocks of batch rows); dW [out, in] = dYᵀ·X (blocks of output
     // rows, so no thread shares a row and no reduction is needed).
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let input, let weight else { preconditionFailure("\(name): backward called before forward") }
@@ -71,14 +77,14 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
         let inFeatures = self.inFeatures, outFeatures = self.outFeatures
-        EngineThreads.forEachChunk(of: outFeatures) { _, rows in
+        EngineThreads.forEachBlock(of: outFeatures, blockSize: Self.rowsPerBlock) { _, _, rows in
             Scalar.gemm(transposeA: true, transposeB: false, m: rows.count, n: inFeatures, k: items,
                         alpha: 1, a: outputGradient.data + rows.lowerBound, lda: outFeatures,
                         b: input.data, ldb: inFeatures,
                         beta: 0, c: weightGradient.data + rows.lowerBound * inFeatures, ldc: inFeatures)
         }
         if computesInputGradient {
-            EngineThreads.forEachChunk(of: items) { _, rows in
+            EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
                 Scalar.gemm(transposeA: false, transposeB: false, m: rows.count, n: inFeatures, k: outFeatures,
                             alpha: 1, a: outputGradient.data + rows.lowerBound * outFeatures, lda: outFeatures,
                             b: weight.data, ldb: inFeatures,

@@ -7,8 +7,14 @@ import Synchronization
 ///
 /// The engine parallelises over the batch itself and keeps OpenBLAS single-threaded: many
 /// small per-image GEMMs run concurrently, and an OpenBLAS that also spawned threads would
-/// oversubscribe the cores. With one thread every reduction runs in a fixed order, so a seed
-/// gives bit-identical results.
+/// oversubscribe the cores.
+///
+/// Results never depend on the thread count. Work that reduces (a weight gradient summed over
+/// images) or that GEMM computes (whose last bits depend on the shape of the call: the same row
+/// of a product came out different from a 16-row call than from a 32-row one) is cut into
+/// blocks of a fixed size with `forEachBlock`; threads only decide who computes which block,
+/// and blocks are reduced in block order. So a seed gives bit-identical results on 1, 2 or N
+/// threads.
 public enum EngineThreads {
     private static let current = Atomic<Int>(defaultCount)
 
@@ -54,6 +60,22 @@ public enum EngineThreads {
         }
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             body(chunk, chunkRange(chunk, of: chunks, total: total))
+        }
+    }
+
+    /// Runs `body(thread, block, range)` for the consecutive blocks of `blockSize` elements of
+    /// `0..<total` (the last one shorter), spreading whole blocks over the threads.
+    ///
+    /// Block boundaries depend only on `total` and `blockSize`, never on the thread count, so
+    /// per-block results, and their reduction in block order, are the same with any number of
+    /// threads. `thread` (below `count`) indexes per-thread scratch space.
+    static func forEachBlock(of total: Int, blockSize: Int, threads: Int = count,
+                             _ body: @Sendable (_ thread: Int, _ block: Int, _ range: Range<Int>) -> Void) {
+        let blocks = (total + blockSize - 1) / blockSize
+        forEachChunk(of: blocks, threads: threads) { thread, blockRange in
+            for block in blockRange {
+                body(thread, block, (block * blockSize)..<min(total, (block + 1) * blockSize))
+            }
         }
     }
 
