@@ -29,6 +29,11 @@ final class ProgressPrinter: Sendable {
     func handle(_ event: SweepRunner.Event) {
         state.withLock { state in
             switch event {
+            case let .repaired(report):
+                logger.warning("\(report)")
+            case let .duplicates(count):
+                state.total -= count
+                emit("left out \(count) run\(count == 1 ? "" : "s") that repeat an earlier one of the grid (the same settings, such as --seeds 0,0 or --budgets 2k,2000)")
             case let .skipped(finished):
                 state.total -= finished
                 emit("skipping \(finished) finished runs already in the table")

@@ -164,11 +164,11 @@ struct RunsTableWideningTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("widen-\(UUID().uuidString).csv").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let builtIn = RunsTableLayout(optionColumns: ["rpg.signs"])
-        let (table, _) = try SweepRunner.openRunsTable(path: path, layout: builtIn)
+        let (table, _, _) = try SweepRunner.openRunsTable(path: path, layout: builtIn)
         try table.append(builtIn.columns.map { $0 == "rpg.signs" ? "off" : "x" })
         let before = try CSVReader.read(contentsOfFile: path)
 
-        let (_, widened) = try SweepRunner.openRunsTable(path: path, layout: RunsTableLayout(optionColumns: ["outside-hash.width"]))
+        let (_, widened, _) = try SweepRunner.openRunsTable(path: path, layout: RunsTableLayout(optionColumns: ["outside-hash.width"]))
         #expect(widened.optionColumns == ["outside-hash.width", "rpg.signs"])
         let after = try CSVReader.read(contentsOfFile: path)
         #expect(after.header == widened.columns)

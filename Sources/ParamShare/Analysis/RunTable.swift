@@ -79,21 +79,32 @@ public struct RunTable: Sendable {
         runs = try zip(document.rows, document.lineNumbers).map { fields, line in
             // Every required column has a position, checked above, and CSVReader made every row as wide as the header.
             func field(_ name: String) -> String { position[name].map { fields[$0] } ?? "" }
-            func number(_ name: String) throws -> Double? {
+            // An accuracy is a fraction and a DoF a count: anything else is a damaged or foreign
+            // table, which would otherwise poison every mean it entered.
+            func number(_ name: String, in range: ClosedRange<Double>, meaning: String) throws -> Double? {
                 let text = field(name).trimmingCharacters(in: .whitespaces)
                 guard !text.isEmpty else { return nil }
                 guard let value = Double(text) else {
                     throw AnalysisError(source: document.source, line: line, detail: "column '\(name)' holds '\(text)', which is not a number",
                                         fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
                 }
+                guard value.isNaN || range.contains(value) else {
+                    throw AnalysisError(source: document.source, line: line,
+                                        detail: "column '\(name)' holds \(text), but \(meaning)",
+                                        fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
+                }
                 return value.isFinite ? value : nil
             }
+            let fraction = 0.0...1.0, count = 0.0...Double.greatestFiniteMagnitude
             let setting = RunSetting(
                 model: field("model"), dataset: field("dataset"), generator: field("generator"),
                 options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }), scope: field("scope"),
                 generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"))
-            return try Run(setting: setting, budget: field("budget"), degreesOfFreedom: number("dof"), seed: field("seed"),
-                           testAccuracy: number("test_accuracy"), bestTestAccuracy: number("best_test_accuracy"),
+            return try Run(setting: setting, budget: field("budget"),
+                           degreesOfFreedom: number("dof", in: count, meaning: "degrees of freedom are a count of 0 or more"),
+                           seed: field("seed"),
+                           testAccuracy: number("test_accuracy", in: fraction, meaning: "an accuracy is a fraction from 0 to 1"),
+                           bestTestAccuracy: number("best_test_accuracy", in: fraction, meaning: "an accuracy is a fraction from 0 to 1"),
                            status: field("status"), line: line)
         }
     }

@@ -15,6 +15,7 @@ extension Architecture {
             guard let architecture = Architecture(name: name) else {
                 throw GridError("unknown model '\(name)'; use \(namesAccepted)")
             }
+            if let problem = architecture.sizeProblem { throw GridError("model '\(name)': \(problem)") }
             return architecture
         }
     }

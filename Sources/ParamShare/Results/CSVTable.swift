@@ -4,26 +4,37 @@ import Foundation
 ///
 /// The header is written when the file is created; appending to a file whose header differs
 /// is refused rather than mixing two layouts in one table. Rows go out in single `write`s to a
-/// file opened for appending, so an interrupted program leaves whole rows.
+/// file opened for appending, so an interrupted program leaves whole rows, and each write is
+/// flushed to the disk with `fsync` before `append` returns: after a power loss, every row the
+/// program had reported written is there, and a row cut off mid-write is repaired on the next
+/// open (see ``readExisting(at:accepting:expected:)``).
 public struct CSVTable: Sendable {
     public let path: String
     public let columns: [String]
 
+    /// What opening the table repaired at its end, for the caller to report (see ``readExisting(at:accepting:expected:)``).
+    public let repair: String?
+
     /// Opens `path` for appending rows with `columns`, creating it (and its folder) with a header if needed.
+    ///
+    /// - Throws: ``CSVTableError`` naming the file (and the line) when it cannot be created,
+    ///   read or appended to, or is not a table with exactly these columns; the file is then
+    ///   left as it was.
     public init(path: String, columns: [String]) throws {
         self.path = path
         self.columns = columns
-        let manager = FileManager.default
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try manager.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        if manager.fileExists(atPath: path), let existing = try? String(contentsOfFile: path, encoding: .utf8), !existing.isEmpty {
-            let header = existing.prefix { $0 != "\n" && $0 != "\r\n" }
-            guard header == Self.line(columns).dropLast() else {
-                throw CSVTableError(path: path, detail: "its header is not this table's (\(columns.count) columns starting with \(columns.first ?? ""))",
-                                    fix: "Write to a new file with --out, or move the old one away.")
-            }
+        try OutputLocation.prepareFolder(of: path)
+        let expectedLine = Self.line(columns)
+        if let existing = try Self.readExisting(at: path, accepting: { $0 == columns }, expected: "this table's") {
+            repair = existing.repair
         } else {
-            try Self.line(columns).write(toFile: path, atomically: true, encoding: .utf8)
+            repair = nil
+            do {
+                try expectedLine.write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw CSVTableError(path: path, detail: "it cannot be created (\(Self.reason(of: error)))",
+                                    fix: "Pass an --out in a folder you can write to.")
+            }
         }
     }
 
@@ -50,7 +61,11 @@ public struct CSVTable: Sendable {
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == bytes.count else {
             throw CSVTableError(path: path, detail: "only \(written) of \(bytes.count) bytes were written (\(String(cString: strerror(errno))))",
-                                fix: "Check the disk has room; the table may need its last line removed.")
+                                fix: "Check the disk has room; the next run repairs the table's cut-off last line.")
+        }
+        guard fsync(descriptor) == 0 else {
+            throw CSVTableError(path: path, detail: "the rows could not be flushed to the disk (\(String(cString: strerror(errno))))",
+                                fix: "Check the disk; the next run repairs a cut-off last line.")
         }
     }
 

@@ -8,6 +8,9 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
     case percentage(Double)
     case layer(String)
 
+    /// The largest count a budget may name: 10¹².
+    static let largestCount = 1e12
+
     /// Parses `36864`, `2k`, `1.5m`, `10%` or `layer:stage3.block2.conv2`.
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
@@ -28,6 +31,10 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
             }
             guard value * multiplier >= 1 else {
                 throw BudgetError(budget: text, detail: "a budget must be at least one parameter")
+            }
+            // Far above any model that fits in memory, and far below where Int would overflow.
+            guard value * multiplier <= Self.largestCount else {
+                throw BudgetError(budget: text, detail: "a budget can be at most \(Int(Self.largestCount)) parameters")
             }
             self = .count(Int((value * multiplier).rounded()))
         }

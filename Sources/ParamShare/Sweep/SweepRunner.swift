@@ -13,6 +13,10 @@ import Synchronization
 public struct SweepRunner {
     /// What happens, for progress displays. Delivered from worker threads, one at a time.
     public enum Event {
+        /// A table's cut-off last line was set aside (see ``CSVTable/readExisting(at:accepting:expected:)``).
+        case repaired(String)
+        /// Cells of the grid that are the same experiment as an earlier cell, left out.
+        case duplicates(Int)
         case skipped(finished: Int)
         case started(cell: SweepCell, label: String)
         case progress(label: String, TrainingProgress)
@@ -54,13 +58,16 @@ public struct SweepRunner {
         if let stranger = cells.first(where: { $0.data != subset }) {
             preconditionFailure("cell \(stranger.label) is of \(stranger.data), not of the runner's data \(subset)")
         }
-        let (runs, layout) = try Self.openRunsTable(path: runsPath, layout: layout)
+        let (runs, layout, repair) = try Self.openRunsTable(path: runsPath, layout: layout)
         let epochs = try CSVTable(path: epochsPath, columns: RunRecord.epochColumns)
+        for report in [repair, epochs.repair].compactMap({ $0 }) { events(.repaired(report)) }
         let finished = try Set(runs.column("cell_id"))
         try epochs.removeRows { row in !finished.contains(row[0]) }
         let data = data
-        let pending = cells.filter { !finished.contains($0.identifier) }
-        if pending.count < cells.count { events(.skipped(finished: cells.count - pending.count)) }
+        let unique = Self.uniqueCells(cells)
+        if unique.count < cells.count { events(.duplicates(cells.count - unique.count)) }
+        let pending = unique.filter { !finished.contains($0.identifier) }
+        if pending.count < unique.count { events(.skipped(finished: unique.count - pending.count)) }
 
         let state = Mutex(RunState())
         let workers = max(1, min(jobs, pending.count))
@@ -96,24 +103,31 @@ extension SweepRunner {
         return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: model.degreesOfFreedom, result: result)
     }
 
+    /// The first cell of each identity, in grid order: `--seeds 0,0` or `--budgets 2k,2000` name one experiment twice.
+    public static func uniqueCells(_ cells: [SweepCell]) -> [SweepCell] {
+        var seen = Set<String>()
+        return cells.filter { seen.insert($0.identifier).inserted }
+    }
+
     /// Opens the runs table at `path` for appending, creating it with `layout`, or widening an
-    /// existing table to the option columns of both.
+    /// existing table to the option columns of both; also returns what had to be repaired at
+    /// its end, if anything.
     ///
-    /// - Throws: ``CSVTableError`` when the file exists but is not a runs table.
-    public static func openRunsTable(path: String, layout: RunsTableLayout) throws -> (table: CSVTable, layout: RunsTableLayout) {
-        let header = FileManager.default.fileExists(atPath: path) ? try CSVReader.read(contentsOfFile: path).header : []
-        guard !header.isEmpty else {
-            return (try CSVTable(path: path, columns: layout.columns), layout)
+    /// - Throws: ``CSVTableError`` or ``CSVReadError`` naming the file and line when the file
+    ///   exists but is not a runs table, or cannot be read; it is then left unchanged.
+    public static func openRunsTable(path: String, layout: RunsTableLayout) throws
+        -> (table: CSVTable, layout: RunsTableLayout, repair: String?) {
+        try OutputLocation.prepareFolder(of: path)
+        guard let existing = try CSVTable.readExisting(at: path, accepting: { RunsTableLayout(header: $0) != nil },
+                                                       expected: "a runs table's") else {
+            return (try CSVTable(path: path, columns: layout.columns), layout, nil)
         }
-        guard let existing = RunsTableLayout(header: header) else {
-            throw CSVTableError(path: path, detail: "its header is not a runs table's (\(header.count) columns starting with \(header.first ?? ""))",
-                                fix: "Write to a new file with --out, or move the old one away.")
-        }
-        let widened = existing.widened(with: layout)
-        if widened != existing {
+        let current = RunsTableLayout(header: existing.document.header)!  // accepted above
+        let widened = current.widened(with: layout)
+        if widened != current {
             try CSVTable.widen(path: path, to: widened.columns, fill: RunsTableLayout.notApplicable)
         }
-        return (try CSVTable(path: path, columns: widened.columns), widened)
+        return (try CSVTable(path: path, columns: widened.columns), widened, existing.repair)
     }
 }
 

@@ -9,7 +9,7 @@ public struct SweepShard: Sendable, Hashable, CustomStringConvertible {
 
     public init(index: Int, count: Int) throws {
         guard count >= 1, index >= 0, index < count else {
-            throw BudgetError(budget: "\(index)/\(count)", detail: "a shard is K/N with N ≥ 1 and 0 ≤ K < N")
+            throw GridError("shard \(index)/\(count): a shard is K/N with N ≥ 1 and 0 ≤ K < N")
         }
         self.index = index
         self.count = count
@@ -17,9 +17,9 @@ public struct SweepShard: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `K/N`, as in `--shard $SLURM_ARRAY_TASK_ID/16`.
     public init(parsing text: String) throws {
-        let parts = text.split(separator: "/")
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
-            throw BudgetError(budget: text, detail: "write a shard as K/N, such as 3/16")
+            throw GridError("'\(text)' is not a shard; write K/N, such as 3/16")
         }
         try self.init(index: index, count: count)
     }

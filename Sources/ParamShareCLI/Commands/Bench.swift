@@ -29,16 +29,16 @@ struct Bench: ParsableCommand {
     @Option(help: "Budget of the generator: a count (2k), a share (10%) or layer:NAME.")
     var budget: String = "10%"
 
-    @Option(help: "Images per step.")
+    @Option(parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
 
-    @Option(help: "Engine threads (default: all cores).")
+    @Option(parsing: .unconditional, help: "Engine threads (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Unmeasured steps before timing.")
+    @Option(parsing: .unconditional, help: "Unmeasured steps before timing.")
     var warmupSteps: Int = 3
 
-    @Option(help: "Measured steps.")
+    @Option(parsing: .unconditional, help: "Measured steps.")
     var steps: Int = 20
 
     @Flag(help: "Print one JSON object per model and line instead of a table.")
@@ -48,10 +48,23 @@ struct Bench: ParsableCommand {
     var pipeline = false
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        guard steps > 0, warmupSteps >= 0 else { throw ValidationError("--steps must be positive and --warmup-steps not negative") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        _ = try architectures()
+        guard (1...Run.largestBatch).contains(batchSize) else {
+            throw ValidationError("--batch-size must be from 1 to \(Run.largestBatch), got \(batchSize)")
+        }
+        guard (1...100_000).contains(steps), (0...100_000).contains(warmupSteps) else {
+            throw ValidationError("--steps must be from 1 to 100000 and --warmup-steps from 0 to 100000")
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let threads, !(1...cores).contains(threads) {
+            throw ValidationError("--threads must be from 1 to the \(cores) cores, got \(threads)")
+        }
+        for architecture in try architectures() {
+            do {
+                try architecture.checkFits(inputShape: [3, 32, 32], classes: 10, batchSize: batchSize, jobs: 1)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         _ = try sharing()
     }
 

@@ -7,14 +7,20 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Combine runs tables (or per-epoch tables) written by the shards of one sweep.",
         discussion: """
-            Every input must have the same columns. A run present in several inputs is kept once
-            if its rows agree; if they disagree the merge stops, since the tables are not from
-            one sweep. Merge the runs tables and the .epochs.csv tables separately.
+            Every input must have the same columns (runs tables may differ in their generator
+            option columns: the merged table has them all, with none where a row has no value).
+            A run present in several inputs is kept once, as first seen, if its rows agree in
+            everything but timings (wall_seconds, seconds); if they disagree the merge stops,
+            since the tables are not from one sweep. Merge the runs tables and the .epochs.csv
+            tables separately.
 
             Example:
               sweep merge shard-*.csv --out all.csv
             """
     )
+
+    /// Columns that measure time, not results: they may differ between rows of one run.
+    static let timingColumns: Set<String> = ["wall_seconds", "seconds"]
 
     @Argument(help: "The tables to combine.")
     var inputs: [String]
@@ -56,7 +62,9 @@ struct Merge: ParsableCommand {
                 let row = header.map { position[$0].map { original[$0] } ?? RunsTableLayout.notApplicable }
                 let key = keyColumns.map { row[$0] }.joined(separator: "/")
                 if let earlier = seen[key] {
-                    guard earlier.row == row else {
+                    // Timings differ between two runs of one deterministic cell; results may not.
+                    let results = header.indices.filter { !Self.timingColumns.contains(header[$0]) }
+                    guard results.map({ earlier.row[$0] }) == results.map({ row[$0] }) else {
                         throw ValidationError("\(document.source) and \(earlier.file) disagree on run \(key); they are not shards of one sweep")
                     }
                     continue

@@ -64,16 +64,16 @@ struct Run: ParsableCommand {
     @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz).")
     var dataDir: String?
 
-    @Option(help: "Train on only the first N training images (for example 10000 of CIFAR-10).")
+    @Option(parsing: .unconditional, help: "Train on only the first N training images (for example 10000 of CIFAR-10).")
     var trainLimit: Int?
 
-    @Option(help: "Passes over the training set. Default: 30 on digits, 10 otherwise.")
+    @Option(parsing: .unconditional, help: "Passes over the training set. Default: 30 on digits, 10 otherwise.")
     var epochs: Int?
 
-    @Option(help: "Images per step. Default: 32 on digits, 128 otherwise.")
+    @Option(parsing: .unconditional, help: "Images per step. Default: 32 on digits, 128 otherwise.")
     var batchSize: Int?
 
-    @Option(help: "Peak learning rate. Default: 0.03 on digits, 0.1 otherwise (SGD); use about 1e-3 with AdamW.")
+    @Option(parsing: .unconditional, help: "Peak learning rate. Default: 0.03 on digits, 0.1 otherwise (SGD); use about 1e-3 with AdamW.")
     var lr: Double?
 
     @Option(help: "Learning-rate schedule: onecycle (15% warm-up from lr/10, cosine to 1e-4), cosine, step, constant.")
@@ -82,10 +82,10 @@ struct Run: ParsableCommand {
     @Option(help: "Optimiser: sgd (Nesterov momentum 0.9) or adamw.")
     var optimizer: TrainingConfiguration.OptimizerChoice = .sgd
 
-    @Option(help: "Weight decay on weights (never on batch norm or biases).")
+    @Option(parsing: .unconditional, help: "Weight decay on weights (never on batch norm or biases).")
     var weightDecay: Double = 5e-4
 
-    @Option(help: "Label smoothing ε in [0, 1). Default: 0.1 on digits, 0 otherwise.")
+    @Option(parsing: .unconditional, help: "Label smoothing ε in [0, 1). Default: 0.1 on digits, 0 otherwise.")
     var labelSmoothing: Double?
 
     @Option(help: "Comma-separated seeds; one run per model, generator setting, budget and seed. Default: 0,1,2 on digits, 0 otherwise.")
@@ -94,10 +94,10 @@ struct Run: ParsableCommand {
     @Option(help: "The CSV file to append rows to.")
     var out: String = "sweep-results/runs.csv"
 
-    @Option(help: "Engine threads per run (default: the cores divided by --jobs).")
+    @Option(parsing: .unconditional, help: "Engine threads per run (default: the cores divided by --jobs).")
     var threads: Int?
 
-    @Option(help: "Runs trained at once. Each gets cores/jobs engine threads; jobs × threads may not exceed the cores. Default: 2 on digits (as many as fit), 1 otherwise.")
+    @Option(parsing: .unconditional, help: "Runs trained at once. Each gets cores/jobs engine threads; jobs × threads may not exceed the cores. Default: 2 on digits (as many as fit), 1 otherwise.")
     var jobs: Int?
 
     @Option(help: "Run only shard K of N (0 ≤ K < N) of the grid, as in --shard $SLURM_ARRAY_TASK_ID/16; combine the shards' tables with `sweep merge`.")
@@ -108,29 +108,46 @@ struct Run: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    /// Bounds that no real run comes near, and below which no count overflows.
+    static let largestEpochs = 100_000, largestBatch = 1 << 20
+
     private var jobCount: Int {
         jobs ?? (dataset.isEmbedded ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1)
     }
 
     mutating func validate() throws {
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+        if let epochs, !(1...Self.largestEpochs).contains(epochs) {
+            throw ValidationError("--epochs must be from 1 to \(Self.largestEpochs), got \(epochs)")
+        }
+        if let batchSize, !(1...Self.largestBatch).contains(batchSize) {
+            throw ValidationError("--batch-size must be from 1 to \(Self.largestBatch), got \(batchSize)")
+        }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number, got \(lr)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard jobCount >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobCount)") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let threads, !(1...cores).contains(threads) {
+            throw ValidationError("--threads must be from 1 to the \(cores) cores, got \(threads)")
+        }
+        guard (1...cores).contains(jobCount) else {
+            throw ValidationError("--jobs must be from 1 to the \(cores) cores, got \(jobCount); more runs at once would slow each other down")
+        }
         if let threads, jobCount * threads > cores {
             throw ValidationError("--jobs \(jobCount) × --threads \(threads) exceeds the \(cores) cores; runs would slow each other down")
         }
         do { _ = try SweepShard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }
-        guard weightDecay >= 0 else { throw ValidationError("--weight-decay cannot be negative, got \(weightDecay)") }
+        guard weightDecay >= 0, weightDecay.isFinite else {
+            throw ValidationError("--weight-decay must be a number of at least 0, got \(weightDecay)")
+        }
         if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
             throw ValidationError("--label-smoothing must be in [0, 1), got \(labelSmoothing)")
         }
         if dataset.isEmbedded, dataDir != nil { throw ValidationError("--data-dir does not apply to the embedded digits set; pick --dataset cifar10, mnist, …") }
         if !dataset.isEmbedded, dataDir == nil {
             throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir pointing at its official files")
+        }
+        var isFolder: ObjCBool = false
+        if let dataDir, FileManager.default.fileExists(atPath: dataDir, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ValidationError("--data-dir \(dataDir) is a file; name the folder that holds the \(dataset.rawValue) files")
         }
         _ = try grid()
     }
@@ -183,8 +200,21 @@ struct Run: ParsableCommand {
         if let trainLimit { data.train = data.train.prefix(trainLimit) }
         let grid = try grid().cells(on: DataSubset(data))
         let shard = try SweepShard(parsing: shard)
-        let cells = shard.select(grid)
-        // Impossible budgets stop the sweep before any training, not halfway through it.
+        let selected = shard.select(grid)
+        let cells = SweepRunner.uniqueCells(selected)
+        if cells.count < selected.count {
+            logger.notice("left out \(selected.count - cells.count) run\(selected.count - cells.count == 1 ? "" : "s") that repeat an earlier one of the grid (the same settings, such as --seeds 0,0 or --budgets 2k,2000)")
+        }
+        // Models that cannot take the images or fit in memory, and impossible budgets, stop the
+        // sweep before any training (and before any file is written), not halfway through it.
+        for architecture in Set(cells.map(\.architecture)).sorted(by: { "\($0)" < "\($1)" }) {
+            do {
+                try architecture.checkFits(inputShape: data.train.imageShape, classes: data.train.classes,
+                                           batchSize: cells[0].configuration.batchSize, jobs: jobCount)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         for cell in cells {
             do {
                 _ = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)

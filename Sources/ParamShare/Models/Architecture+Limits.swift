@@ -1,0 +1,58 @@
+import Foundation
+
+extension Architecture {
+    /// The widest MLP layer and the widest ResNet multiplier accepted: far beyond any model that
+    /// trains on one machine, and far below where a weight count would overflow.
+    static let largestWidth = 1 << 20, largestWidthMultiplier = 64, largestDepth = 2_000
+
+    /// Why this architecture is too large to describe at all, or `nil`.
+    var sizeProblem: String? {
+        switch self {
+        case let .mlp(hiddenWidths):
+            if hiddenWidths.count > 64 { return "an MLP may have at most 64 hidden layers" }
+            if let wide = hiddenWidths.first(where: { $0 > Self.largestWidth }) {
+                return "a hidden width of \(wide) is above the largest accepted, \(Self.largestWidth)"
+            }
+        case .lenet5:
+            break
+        case let .resnet(depth, widthMultiplier):
+            if depth > Self.largestDepth { return "a depth of \(depth) is above the largest accepted, \(Self.largestDepth)" }
+            if widthMultiplier > Self.largestWidthMultiplier {
+                return "a width multiplier of \(widthMultiplier) is above the largest accepted, \(Self.largestWidthMultiplier)"
+            }
+        }
+        return nil
+    }
+
+    /// The smallest image side the architecture takes: LeNet-5's two 5×5 convolutions and
+    /// pools leave nothing of an image under 4×4, even with their padding; the MLP and the
+    /// CIFAR ResNets take any size.
+    public var smallestImageSide: Int {
+        switch self {
+        case .lenet5: 4
+        case .mlp, .resnet: 1
+        }
+    }
+
+    /// Checks that images of `inputShape` (`[channels, height, width]`) fit this architecture
+    /// and that a training run at `batchSize`, with `jobs` runs at once, fits in this machine's memory.
+    ///
+    /// - Throws: ``GridError`` naming the model, the figure and what would fit.
+    public func checkFits(inputShape: [Int], classes: Int, batchSize: Int, jobs: Int) throws {
+        guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
+            throw GridError("\(self) needs images of [channels, height, width], got \(inputShape)")
+        }
+        let side = smallestImageSide
+        guard inputShape[1] >= side, inputShape[2] >= side else {
+            throw GridError("\(self) needs images of at least \(side)×\(side), but the data set's are \(inputShape[1])×\(inputShape[2]); "
+                            + "use mlp or a resnet, which take any size (lenet5 takes 4×4 and up)")
+        }
+        let bytes = describe(inputShape: inputShape, classes: classes).trainingBytes(batchSize: batchSize) * Double(jobs)
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard bytes <= 0.8 * available else {
+            throw GridError(String(format: "%@ at batch %d%@ needs about %.1f GiB of memory, more than 80%% of this machine's %.1f GiB; "
+                                   + "use a smaller model, --batch-size or --jobs", "\(self)", batchSize,
+                                   jobs > 1 ? " with \(jobs) runs at once" : "", bytes / Double(1 << 30), available / Double(1 << 30)))
+        }
+    }
+}
