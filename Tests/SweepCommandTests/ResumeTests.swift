@@ -1,5 +1,6 @@
 import Foundation
 import ParamShare
+import ParamShareEngine
 import Testing
 import TestSupport
 
@@ -41,6 +42,46 @@ struct ResumeTests {
         // Three epochs per run, each (run, epoch) once, and only for finished runs.
         #expect(epochs.rows.count == 3 * gridSize)
         #expect(Set(epochs.rows.map { $0[0] + "/" + $0[7] }).count == 3 * gridSize)
+        #expect(Set(epochs.rows.map { $0[0] }) == Set(ids))
+    }
+
+    @Test("20 SIGKILLs at seeded random moments of a two-job sweep, then a rerun: every table parses, every run once, every epoch row once")
+    func killTwentyTimes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-kill20-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let grid = ["--models", "mlp-64", "--generators", "rpg,hashing,dense", "--budgets", "500,2k",
+                    "--epochs", "10", "--seeds", "0,1,2,3", "--jobs", "2", "--threads", "1", "--out", "runs.csv"]
+        let cells = 4 * (2 * 2 + 1), epochCount = 10
+        let random = RandomSource(seed: 20)
+        var killedMidRun = 0
+        for _ in 0..<20 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try ExecutableProduct.path(named: "sweep"))
+            process.arguments = grid + ["--no-analysis"]
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: random.uniform(in: 0.05..<0.6))
+            if process.isRunning { killedMidRun += 1 }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // After every kill, both tables are whole.
+            for table in ["runs.csv", "runs.epochs.csv"] where FileManager.default.fileExists(atPath: directory + "/" + table) {
+                let text = try String(contentsOfFile: directory + "/" + table, encoding: .utf8)
+                #expect(text.isEmpty || text.hasSuffix("\n"), "\(table) ends mid-line")
+                if !text.isEmpty { _ = try CSVReader.read(contentsOfFile: directory + "/" + table) }
+            }
+        }
+        #expect(killedMidRun >= 10, "only \(killedMidRun) kills hit a running sweep")
+        let rerun = try ExecutableProduct.run("sweep", grid, in: directory)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let ids = try CSVReader.read(contentsOfFile: directory + "/runs.csv").rows.map { $0[0] }
+        #expect(ids.count == cells && Set(ids).count == cells)
+        let epochs = try CSVReader.read(contentsOfFile: directory + "/runs.epochs.csv")
+        #expect(epochs.rows.count == epochCount * cells)
+        #expect(Set(epochs.rows.map { $0[0] + "/" + $0[7] }).count == epochCount * cells)
         #expect(Set(epochs.rows.map { $0[0] }) == Set(ids))
     }
 

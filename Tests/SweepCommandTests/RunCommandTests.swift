@@ -44,29 +44,4 @@ struct RunCommandTests {
         for file in RunAnalysis.fileNames { #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)") }
         #expect(result.stdout.contains("test accuracy %"))
     }
-
-    @Test("bad flags and impossible budgets fail with one clear error and write nothing", arguments: [
-        (["--epochs", "0"], "--epochs must be at least 1"),
-        (["--models", "resnet9"], "unknown model 'resnet9'"),
-        (["--generators", "magic"], "unknown generator 'magic'"),
-        (["--budgets", "0"], "at least one parameter"),
-        (["--models", "mlp", "--generators", "lowrank", "--budgets", "10"], "at least"),
-        (["--models", "mlp", "--generators", "rpg", "--budgets", "layer:nope"], "has no layer 'nope'"),
-        (["--dataset", "cifar10"], "needs --data-dir"),
-        (["--dataset", "cifar10", "--data-dir", "/nonexistent"], "/nonexistent"),
-        (["--generator-option", "rpg.sign=off"], "rpg has no option 'sign'; its options are variant, permutation, signs"),
-        (["--generator-option", "rpg.signs=maybe"], "rpg.signs takes on|off, not 'maybe'"),
-        (["--generators", "rpg", "--generator-option", "hashing.x=1"], "hashing is not among --generators"),
-        (["--generator-option", "signs=off"], "is not GENERATOR.OPTION=VALUE"),
-        (["--models", ""], "no model named"),
-        (["--generators", ""], "no generator named"),
-    ])
-    func rejects(arguments: [String], message: String) throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let result = try ExecutableProduct.run("sweep", arguments + ["--out", "runs.csv"], in: directory)
-        #expect(result.status != 0)
-        #expect(result.stderr.contains(message), "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: directory + "/runs.csv"))
-    }
 }

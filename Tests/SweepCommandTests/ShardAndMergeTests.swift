@@ -21,9 +21,9 @@ struct ShardAndMergeTests {
         }
     }
 
-    @Test("impossible shards are refused", arguments: ["3/3", "-1/4", "2", "a/b", "1/0"])
+    @Test("impossible shards are refused", arguments: ["3/3", "-1/4", "2", "a/b", "1/0", "0//2", "0/2/"])
     func badShards(text: String) {
-        #expect(throws: BudgetError.self) { try SweepShard(parsing: text) }
+        #expect(throws: GridError.self) { try SweepShard(parsing: text) }
     }
 
     @Test("two shards merge into the table a single run writes")

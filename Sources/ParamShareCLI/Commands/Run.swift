@@ -46,7 +46,7 @@ struct Run: ParsableCommand {
     @Option(help: "Set or sweep a generator option, as GENERATOR.OPTION=VALUE or =V1,V2 to sweep the values (repeatable): rpg.signs=off, rpg.variant=global,naive.")
     var generatorOption: [String] = []
 
-    @Option(help: "Comma-separated budgets for the generators: counts (36864, 2k), shares of the generated weights (10%), or layer:NAME (as many as that layer has). Ignored by dense. Default: \(mainJobBudgets) on digits, 10% otherwise.")
+    @Option(parsing: .unconditional, help: "Comma-separated budgets for the generators: counts (36864, 2k), shares of the generated weights (10%), or layer:NAME (as many as that layer has). Ignored by dense. Default: \(mainJobBudgets) on digits, 10% otherwise.")
     var budgets: String?
 
     @Option(help: "Which layers share a bank: global, stage, block or layer.")
@@ -88,7 +88,7 @@ struct Run: ParsableCommand {
     @Option(parsing: .unconditional, help: "Label smoothing ε in [0, 1). Default: 0.1 on digits, 0 otherwise.")
     var labelSmoothing: Double?
 
-    @Option(help: "Comma-separated seeds; one run per model, generator setting, budget and seed. Default: 0,1,2 on digits, 0 otherwise.")
+    @Option(parsing: .unconditional, help: "Comma-separated seeds; one run per model, generator setting, budget and seed. Default: 0,1,2 on digits, 0 otherwise.")
     var seeds: String?
 
     @Option(help: "The CSV file to append rows to.")

@@ -1,0 +1,165 @@
+import Foundation
+import ParamShare
+import Testing
+import TestSupport
+
+/// Bad input of every kind, given to the real executable: each case must fail with a non-zero
+/// status and a message that names the culprit, and must leave every file it found exactly as
+/// it was (and write no new one).
+@Suite("Bad input")
+struct BadInputTests {
+    /// A folder of fixtures every case runs in.
+    private static func fixtures() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-bad-\(UUID().uuidString)").path
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory + "/folder.csv", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: directory + "/idx3x3", withIntermediateDirectories: true)
+        let header = RunsTableLayout(optionColumns: GeneratorRegistry.builtIn.optionColumns).columns
+        let row = header.map { column -> String in
+            switch column {
+            case "test_accuracy", "best_test_accuracy": "0.5"
+            case "dof": "100"
+            case "status": "ok"
+            default: "x"
+            }
+        }
+        func csv(_ rows: [[String]]) -> String { rows.map { $0.joined(separator: ",") + "\n" }.joined() }
+        var files: [String: Data] = [
+            "plain.txt": Data("not a folder\n".utf8),
+            "foreign.csv": Data("a,b\n1,2\n".utf8),
+            "binary.csv": Data((0..<600).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) } + [10]),
+            "narrow.csv": Data(csv([header, row, Array(row.dropLast())]).utf8),
+            "huge.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "test_accuracy" ? "1e308" : $0.element }]).utf8),
+            "negative.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "dof" ? "-5" : $0.element }]).utf8),
+            "word.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "test_accuracy" ? "high" : $0.element }]).utf8),
+            "diverged.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "status" ? "diverged" : $0.element }]).utf8),
+            "empty.csv": Data(),
+            "runs.csv": Data(csv([header, row]).utf8),
+            "other.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "test_accuracy" ? "0.7" : $0.element }]).utf8),
+        ]
+        var latin = Data(csv([header, row]).utf8)
+        latin.append(contentsOf: Array("x,caf".utf8) + [0xE9] + Array("\n".utf8))
+        files["latin1.csv"] = latin
+        // MNIST-family files of 3×3 images, too small for LeNet-5.
+        func idx(_ shape: [Int], _ data: [UInt8]) -> Data {
+            Data([0, 0, 8, UInt8(shape.count)] + shape.flatMap { size in (0..<4).reversed().map { UInt8(truncatingIfNeeded: size >> (8 * $0)) } } + data)
+        }
+        files["idx3x3/train-images-idx3-ubyte"] = idx([4, 3, 3], (0..<36).map { UInt8($0) })
+        files["idx3x3/train-labels-idx1-ubyte"] = idx([4], [0, 1, 2, 3])
+        files["idx3x3/t10k-images-idx3-ubyte"] = idx([2, 3, 3], (0..<18).map { UInt8($0) })
+        files["idx3x3/t10k-labels-idx1-ubyte"] = idx([2], [4, 5])
+        for (name, data) in files { try data.write(to: URL(fileURLWithPath: directory + "/" + name)) }
+        return directory
+    }
+
+    /// Every file below `directory`, by path, with its bytes.
+    private static func snapshot(_ directory: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        while let path = enumerator?.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isFolder)
+            result[path] = isFolder.boolValue ? Data("folder".utf8) : try Data(contentsOf: URL(fileURLWithPath: directory + "/" + path))
+        }
+        return result
+    }
+
+    private static let cores = ProcessInfo.processInfo.activeProcessorCount
+    private static let quick = ["--models", "mlp-8", "--generators", "rpg", "--budgets", "100", "--epochs", "1", "--seeds", "0"]
+
+    static let cases: [(arguments: [String], message: String)] = [
+        // Integer and number flags.
+        (["--epochs", "0"], "--epochs must be from 1 to 100000, got 0"),
+        (["--epochs", "-1"], "--epochs must be from 1 to 100000, got -1"),
+        (["--epochs", "9223372036854775807"], "--epochs must be from 1 to 100000"),
+        (["--epochs", "abc"], "'abc' is invalid"),
+        (["--batch-size", "0"], "--batch-size must be from 1"),
+        (["--batch-size", "100000000"], "--batch-size must be from 1 to 1048576"),
+        (["--batch-size", "9223372036854775806"], "--batch-size must be from 1 to 1048576"),
+        (["--lr", "0"], "--lr must be a positive number"),
+        (["--lr", "nan"], "--lr must be a positive number"),
+        (["--lr", "-0.1"], "--lr must be a positive number, got -0.1"),
+        (["--weight-decay", "-1"], "--weight-decay must be a number of at least 0"),
+        (["--weight-decay", "inf"], "--weight-decay must be a number of at least 0"),
+        (["--label-smoothing", "1"], "--label-smoothing must be in [0, 1)"),
+        (["--threads", "0"], "--threads must be from 1"),
+        (["--threads", "\(cores + 1)"], "--threads must be from 1 to the \(cores) cores"),
+        (["--jobs", "0"], "--jobs must be from 1"),
+        (["--jobs", "\(cores + 1)"], "--jobs must be from 1 to the \(cores) cores"),
+        (["--train-limit", "0"], "--train-limit must be at least 1"),
+        // Shards and seeds.
+        (["--shard", "0//2"], "'0//2' is not a shard"),
+        (["--shard", "2/2"], "0 ≤ K < N"),
+        (["--shard", "a/b"], "'a/b' is not a shard"),
+        (["--seeds", "-1"], "--seeds takes non-negative integers"),
+        (["--seeds", "0,,1"], "--seeds takes non-negative integers"),
+        (["--budgets", "-5%"], "a percentage must be above 0"),
+        // Models, generators and budgets.
+        (["--models", ""], "no model named"),
+        (["--models", "resnet9"], "unknown model 'resnet9'"),
+        (["--models", "mlp-0"], "unknown model 'mlp-0'"),
+        (["--models", "resnet8x1000000000"], "a width multiplier of 1000000000 is above the largest accepted, 64"),
+        (["--models", "mlp-100000000000"], "a hidden width of 100000000000 is above the largest accepted"),
+        (["--models", "mlp-500000-500000"], "GiB of memory, more than 80%"),
+        (["--generators", ""], "no generator named"),
+        (["--generators", "magic"], "unknown generator 'magic'"),
+        (["--budgets", "0"], "at least one parameter"),
+        (["--budgets", "1e19"], "a budget can be at most 1000000000000 parameters"),
+        (["--budgets", ""], "name at least one budget"),
+        (["--budgets", "101%"], "a percentage must be above 0 and at most 100"),
+        (["--budgets", "lots"], "write a count (36864, 2k, 1.5m)"),
+        (["--models", "mlp", "--generators", "rpg", "--budgets", "layer:nope"], "has no layer 'nope'"),
+        (["--models", "mlp", "--generators", "lowrank", "--budgets", "10"], "a low-rank bank needs at least 1344 entries"),
+        (["--generator-option", "rpg.sign=off"], "rpg has no option 'sign'; its options are variant, permutation, signs"),
+        (["--generator-option", "rpg.signs=maybe"], "rpg.signs takes on|off, not 'maybe'"),
+        (["--generator-option", "signs=off"], "is not GENERATOR.OPTION=VALUE"),
+        // Data.
+        (["--dataset", "cifar10"], "needs --data-dir"),
+        (["--dataset", "cifar10", "--data-dir", "nonexistent"], "nonexistent"),
+        (["--dataset", "mnist", "--data-dir", "plain.txt"], "--data-dir plain.txt is a file"),
+        (["--data-dir", "idx3x3"], "--data-dir does not apply to the embedded digits set"),
+        (["--dataset", "mnist", "--data-dir", "idx3x3", "--models", "lenet5", "--generators", "dense"], "needs images of at least 4×4"),
+        // Results tables given as --out.
+        (quick + ["--out", "folder.csv"], "it is a folder, not a table file"),
+        (quick + ["--out", "plain.txt/runs.csv"], "plain.txt is a file"),
+        (quick + ["--out", "foreign.csv"], "its header is not a runs table's"),
+        (quick + ["--out", "binary.csv"], "is not UTF-8 text"),
+        (quick + ["--out", "latin1.csv"], "line 3 is not UTF-8 text"),
+        (quick + ["--out", "narrow.csv"], "the row has"),
+        // Merge.
+        (["merge", "missing.csv", "--out", "merged.csv"], "the file does not exist"),
+        (["merge", "runs.csv", "foreign.csv", "--out", "merged.csv"], "has other columns"),
+        (["merge", "runs.csv", "other.csv", "--out", "merged.csv"], "disagree on run x"),
+        (["merge", "runs.csv", "--out", "foreign.csv"], "already exists"),
+        // Analysis.
+        (["analyze", "missing.csv"], "does not exist"),
+        (["analyze", "empty.csv"], "it is empty"),
+        (["analyze", "foreign.csv"], "lacks the required columns"),
+        (["analyze", "huge.csv"], "an accuracy is a fraction from 0 to 1"),
+        (["analyze", "negative.csv"], "degrees of freedom are a count of 0 or more"),
+        (["analyze", "word.csv"], "which is not a number"),
+        (["analyze", "diverged.csv"], "none of its 1 runs has status ok"),
+        // Benchmarks.
+        (["bench", "--batch-size", "0"], "--batch-size must be from 1"),
+        (["bench", "--models", "lenet5x"], "unknown model 'lenet5x'"),
+        (["bench", "--generator", "magic"], "unknown generator 'magic'"),
+    ]
+
+    @Test("every bad input fails with a message naming it, and changes no file", arguments: cases)
+    func rejects(arguments: [String], message: String) throws {
+        let directory = try Self.fixtures()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let before = try Self.snapshot(directory)
+        let isRun = !["merge", "analyze", "bench"].contains(arguments.first ?? "")
+        let result = try ExecutableProduct.run("sweep", isRun && !arguments.contains("--out") ? arguments + ["--out", "new/runs.csv"] : arguments,
+                                               in: directory)
+        #expect(result.status != 0, "\(arguments) succeeded:\n\(result.stdout)")
+        #expect((result.stderr + result.stdout).contains(message), "\(arguments): \(result.stderr)")
+        #expect(try Self.snapshot(directory) == before, "\(arguments) changed or wrote files")
+    }
+
+    @Test("there are at least forty bad inputs")
+    func coverage() {
+        #expect(Self.cases.count >= 40)
+    }
+}
