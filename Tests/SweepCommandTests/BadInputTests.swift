@@ -34,6 +34,7 @@ struct BadInputTests {
             "word.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "test_accuracy" ? "high" : $0.element }]).utf8),
             "diverged.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "status" ? "diverged" : $0.element }]).utf8),
             "empty.csv": Data(),
+            "twice.csv": Data(csv([header + ["rpg.signs"], row + ["on"]]).utf8),
             "runs.csv": Data(csv([header, row]).utf8),
             "other.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "test_accuracy" ? "0.7" : $0.element }]).utf8),
         ]
@@ -139,6 +140,8 @@ struct BadInputTests {
         (["analyze", "negative.csv"], "degrees of freedom are a count of 0 or more"),
         (["analyze", "word.csv"], "which is not a number"),
         (["analyze", "diverged.csv"], "none of its 1 runs has status ok"),
+        (["analyze", "twice.csv"], "the header names column 'rpg.signs' twice"),
+        (["merge", "twice.csv", "--out", "merged.csv"], "names column 'rpg.signs' twice"),
         // Benchmarks.
         (["bench", "--batch-size", "0"], "--batch-size must be from 1"),
         (["bench", "--models", "lenet5x"], "unknown model 'lenet5x'"),
@@ -156,6 +159,34 @@ struct BadInputTests {
         #expect(result.status != 0, "\(arguments) succeeded:\n\(result.stdout)")
         #expect((result.stderr + result.stdout).contains(message), "\(arguments): \(result.stderr)")
         #expect(try Self.snapshot(directory) == before, "\(arguments) changed or wrote files")
+    }
+
+    @Test("an --out folder that cannot be written is named, and nothing is written")
+    func readOnlyFolder() throws {
+        let directory = try Self.fixtures()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = directory + "/locked"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // Root ignores permission bits, so the folder is made immutable instead; where chattr is
+        // missing or the file system has no such flag, the case cannot be set up here.
+        func chattr(_ flag: String) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+            process.arguments = [flag, folder]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        guard FileManager.default.fileExists(atPath: "/usr/bin/chattr"), try chattr("+i") == 0 else {
+            print("skipped: cannot make \(folder) immutable with chattr here, so a folder root cannot write to cannot be made")
+            return
+        }
+        defer { _ = try? chattr("-i") }
+        let result = try ExecutableProduct.run("sweep", Self.quick + ["--out", "locked/runs.csv"], in: directory)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("its folder locked is not writable"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
 
     @Test("there are at least forty bad inputs")

@@ -66,6 +66,12 @@ public struct RunTable: Sendable {
     public init(document: CSVDocument) throws {
         var position = [String: Int]()
         for (index, name) in document.header.enumerated() where position[name] == nil { position[name] = index }
+        // Two columns of one name would make a row's value ambiguous (found by fuzzing the reader).
+        var seen = Set<String>()
+        if let repeated = document.header.first(where: { !seen.insert($0).inserted }) {
+            throw AnalysisError(source: document.source, line: 1, detail: "the header names column '\(repeated)' twice",
+                                fix: "Analyse a runs table written by `sweep run`, whose columns are all distinct.")
+        }
         let missing = Self.requiredColumns.filter { position[$0] == nil }
         guard missing.isEmpty else {
             let names = missing.map { "'\($0)'" }.joined(separator: ", ")

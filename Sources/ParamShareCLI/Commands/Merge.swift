@@ -37,6 +37,12 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         let documents = try inputs.map(CSVReader.read(contentsOfFile:))
+        for document in documents {
+            var seen = Set<String>()
+            if let repeated = document.header.first(where: { !seen.insert($0).inserted }) {
+                throw ValidationError("\(document.source) names column '\(repeated)' twice; merge tables written by sweep run")
+            }
+        }
         // Runs tables whose option blocks differ (one written with a plug-in registered, say) merge
         // into the union of their columns; any other table must match the first exactly.
         let layouts = documents.map { RunsTableLayout(header: $0.header) }

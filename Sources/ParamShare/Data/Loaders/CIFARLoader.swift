@@ -119,6 +119,15 @@ public enum CIFARLoader {
                             pixels: pixels, labels: labels, pixelScale: 1 / 255)
     }
 
+    /// The images and labels of one batch file's bytes, checked as the loaders check a file's.
+    @_spi(Fuzzing) public static func batch(in bytes: [UInt8], path: String, cifar100: Bool) throws -> (pixels: [UInt8], labels: [Int32]) {
+        let format: Format = cifar100 ? .cifar100 : .cifar10
+        var pixels = [UInt8](), labels = [Int32]()
+        try decode(bytes, records: recordCount(of: bytes, path: path, format: format), path: path, format: format,
+                   pixels: &pixels, labels: &labels)
+        return (pixels, labels)
+    }
+
     /// The number of records in `bytes`, which must be a positive whole number.
     private static func recordCount(of bytes: [UInt8], path: String, format: Format) throws -> Int {
         let recordSize = format.recordSize

@@ -8,7 +8,7 @@ import Foundation
 /// is made from the file's first bytes, not its name, because names and contents disagree in
 /// the wild. A gzip stream is read to its end, trailer included, so a damaged or cut-off
 /// download is reported instead of yielding a short buffer that looks plausible.
-enum GzipFileReader {
+@_spi(Fuzzing) public enum GzipFileReader {
     /// The two bytes every gzip member starts with (RFC 1952).
     private static let magic: [UInt8] = [0x1f, 0x8b]
 
@@ -36,6 +36,11 @@ enum GzipFileReader {
             throw DatasetError(.unreadable, path: path, detail: "could not be read (\(error.localizedDescription))",
                                fix: "Check the file's permissions. \(remedy)")
         }
+        return try decoded(bytes, path: path, remedy: remedy)
+    }
+
+    /// `bytes` inflated if they are gzip, as they are otherwise; `path` and `remedy` name them in errors.
+    @_spi(Fuzzing) public static func decoded(_ bytes: [UInt8], path: String, remedy: String) throws -> [UInt8] {
         guard bytes.starts(with: magic) else { return bytes }
         return try inflateGzip(bytes, path: path, remedy: remedy)
     }

@@ -42,7 +42,12 @@ public enum IDXLoader {
     ///   `00 00 08 03`, `.truncated` if the header or data is short, `.wrongSize` if there are
     ///   bytes after the data or the shape is empty, or any error of reading or inflating the file.
     public static func readImages(path: String) throws -> (shape: [Int], pixels: [UInt8]) {
-        let (shape, data) = try payload(ofFile: path, dimensions: 3)
+        try images(in: GzipFileReader.contents(ofFile: path, remedy: remedy), path: path)
+    }
+
+    /// The images of the IDX3 bytes `bytes`, checked as ``readImages(path:)`` checks a file's.
+    @_spi(Fuzzing) public static func images(in bytes: [UInt8], path: String) throws -> (shape: [Int], pixels: [UInt8]) {
+        let (shape, data) = try payload(of: bytes, path: path, dimensions: 3)
         guard shape.allSatisfy({ $0 > 0 }) else {
             throw DatasetError(.wrongSize, path: path,
                                detail: "declares \(shape[0]) images of \(shape[1])×\(shape[2]) pixels; expected at "
@@ -59,7 +64,12 @@ public enum IDXLoader {
     ///   bytes after the data or no labels, `.badLabel` if a label is 10 or more, or any error of
     ///   reading or inflating the file.
     public static func readLabels(path: String) throws -> [Int32] {
-        let (shape, data) = try payload(ofFile: path, dimensions: 1)
+        try labels(in: GzipFileReader.contents(ofFile: path, remedy: remedy), path: path)
+    }
+
+    /// The labels of the IDX1 bytes `bytes`, checked as ``readLabels(path:)`` checks a file's.
+    @_spi(Fuzzing) public static func labels(in bytes: [UInt8], path: String) throws -> [Int32] {
+        let (shape, data) = try payload(of: bytes, path: path, dimensions: 1)
         guard shape[0] > 0 else {
             throw DatasetError(.wrongSize, path: path, detail: "declares 0 labels; expected at least one",
                                fix: "The file is damaged or is not a labels file. \(remedy)")
@@ -110,9 +120,11 @@ public enum IDXLoader {
         return found
     }
 
-    /// The shape an IDX file of unsigned bytes declares and its data, which must fill it exactly.
-    private static func payload(ofFile path: String, dimensions: Int) throws -> (shape: [Int], data: ArraySlice<UInt8>) {
-        let bytes = try GzipFileReader.contents(ofFile: path, remedy: remedy)
+    /// How to get good files, for the errors of code that reads IDX bytes itself.
+    @_spi(Fuzzing) public static var downloadAdvice: String { remedy }
+
+    /// The shape the IDX bytes of a file at `path` declare and their data, which must fill it exactly.
+    private static func payload(of bytes: [UInt8], path: String, dimensions: Int) throws -> (shape: [Int], data: ArraySlice<UInt8>) {
         let kind = dimensions == 1 ? "a labels file" : "an images file"
         let magic: [UInt8] = [0x00, 0x00, 0x08, UInt8(dimensions)]
         let headerSize = magic.count + 4 * dimensions
