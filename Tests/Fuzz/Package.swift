@@ -11,10 +11,11 @@ let paramShare = Context.packageDirectory.split(separator: "/").dropLast(2).last
 let package = Package(
     name: "ParamShareFuzz",
     dependencies: [.package(path: "../..")],
-    targets: ["FuzzIDXRaw", "FuzzIDXGzip", "FuzzCIFAR", "FuzzCSV", "FuzzFlags"].map { name in
+    targets: [.target(name: "FuzzDriver")] + ["FuzzIDXRaw", "FuzzIDXGzip", "FuzzCIFAR", "FuzzCSV", "FuzzFlags"].map { name in
         .executableTarget(
             name: name,
             dependencies: [
+                "FuzzDriver",
                 .product(name: "ParamShare", package: paramShare),
                 .product(name: "ParamShareCLI", package: paramShare),
             ],

@@ -6,15 +6,9 @@ import TestSupport
 /// The real `sweep` executable, end to end.
 @Suite("sweep run")
 struct RunCommandTests {
-    private func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-run-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     @Test("a small grid on digits writes one row per run to the CSV it names")
     func writesRows() throws {
-        let directory = try temporaryDirectory()
+        let directory = try ScratchDirectory.make("sweep-run")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try ExecutableProduct.run("sweep", ["--models", "mlp", "--generators", "rpg,dense", "--budgets", "2k",
                                                          "--epochs", "1", "--seeds", "0,1", "--out", "out/runs.csv"], in: directory)
@@ -23,12 +17,12 @@ struct RunCommandTests {
         let lines = try String(contentsOfFile: directory + "/out/runs.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 1 + 4)  // header, then rpg and dense for two seeds
         #expect(lines[0].hasPrefix("cell_id,model,dataset,train_images,test_images,generator,generator_version,"))
-        #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,0.1.0") })
+        #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current)") })
     }
 
     @Test("--generator-option sweeps an option: one row per value, each in its own column and with its own id")
     func sweepsOptions() throws {
-        let directory = try temporaryDirectory()
+        let directory = try ScratchDirectory.make("sweep-run")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try ExecutableProduct.run("sweep", ["--models", "mlp-32", "--generators", "rpg", "--budgets", "500", "--epochs", "1",
                                                          "--seeds", "0", "--generator-option", "rpg.signs=on,off", "--out", "runs.csv"],

@@ -6,18 +6,12 @@ import TestSupport
 /// Results tables survive what happens to files: cut-off lines, repeated cells, reruns.
 @Suite("Table safety")
 struct TableSafetyTests {
-    private func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-safety-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     private let grid = ["--models", "mlp-8", "--generators", "rpg,dense", "--budgets", "100", "--epochs", "1", "--seeds", "0,1"]
 
     @Test("a last line without its newline, or cut inside its last field, is set aside and its run trained again",
           arguments: [1, 3])
     func repairsCutOffLine(bytesCut: Int) throws {
-        let directory = try temporaryDirectory()
+        let directory = try ScratchDirectory.make("sweep-safety")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try ExecutableProduct.run("sweep", grid + ["--out", "runs.csv"], in: directory)
         #expect(first.status == 0, "\(first.stderr)")
@@ -41,7 +35,7 @@ struct TableSafetyTests {
         ["--seeds", "0,0", "--generators", "dense"], ["--seeds", "0", "--generators", "rpg", "--budgets", "0.2k,200"],
     ])
     func duplicateCells(arguments: [String]) throws {
-        let directory = try temporaryDirectory()
+        let directory = try ScratchDirectory.make("sweep-safety")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try ExecutableProduct.run("sweep", ["--models", "mlp-8", "--epochs", "1", "--out", "runs.csv"] + arguments, in: directory)
         #expect(result.status == 0, "\(result.stderr)")
@@ -51,7 +45,7 @@ struct TableSafetyTests {
 
     @Test("merge keeps one row of a cell run twice, whose rows differ only in timings")
     func mergeIgnoresTimings() throws {
-        let directory = try temporaryDirectory()
+        let directory = try ScratchDirectory.make("sweep-safety")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for name in ["a", "b"] {
             let run = try ExecutableProduct.run("sweep", grid + ["--out", "\(name).csv"], in: directory)

@@ -15,7 +15,7 @@ public struct GroupSummary: Sendable, Equatable {
     }
 
     private static let measureColumns = [
-        "budget", "n", "n_diverged", "mean_dof", "mean_test_accuracy", "sd_test_accuracy", "ci95_half_width",
+        "budget", "n", "n_diverged", "n_collapsed", "mean_dof", "mean_test_accuracy", "sd_test_accuracy", "ci95_half_width",
         "ci95_lower", "ci95_upper", "mean_best_test_accuracy",
     ]
 
@@ -23,6 +23,8 @@ public struct GroupSummary: Sendable, Equatable {
     public var budget: String
     /// The runs with status `diverged`.
     public var diverged: Int
+    /// The runs with status `collapsed`.
+    public var collapsed: Int
     /// The mean degrees of freedom of the finished runs; `nan` when none has one.
     public var meanDegreesOfFreedom: Double
     /// The test accuracy of the finished runs.
@@ -30,11 +32,12 @@ public struct GroupSummary: Sendable, Equatable {
     /// The mean best-epoch test accuracy of the finished runs.
     public var meanBestTestAccuracy: Double
 
-    public init(setting: RunSetting, budget: String, diverged: Int, meanDegreesOfFreedom: Double,
+    public init(setting: RunSetting, budget: String, diverged: Int, collapsed: Int = 0, meanDegreesOfFreedom: Double,
                 testAccuracy: MeanEstimate, meanBestTestAccuracy: Double) {
         self.setting = setting
         self.budget = budget
         self.diverged = diverged
+        self.collapsed = collapsed
         self.meanDegreesOfFreedom = meanDegreesOfFreedom
         self.testAccuracy = testAccuracy
         self.meanBestTestAccuracy = meanBestTestAccuracy
@@ -46,7 +49,8 @@ public struct GroupSummary: Sendable, Equatable {
         return groups.map { key, members in
             let finished = members.filter(\.isOK)
             return GroupSummary(
-                setting: key.setting, budget: key.budget, diverged: members.count(where: { $0.status == "diverged" }),
+                setting: key.setting, budget: key.budget, diverged: members.count(where: { $0.status == RunStatus.diverged.rawValue }),
+                collapsed: members.count(where: { $0.status == RunStatus.collapsed.rawValue }),
                 meanDegreesOfFreedom: Statistics.mean(finished.compactMap(\.degreesOfFreedom)),
                 testAccuracy: MeanEstimate(finished.compactMap(\.testAccuracy)),
                 meanBestTestAccuracy: Statistics.mean(finished.compactMap(\.bestTestAccuracy)))
@@ -63,7 +67,7 @@ public struct GroupSummary: Sendable, Equatable {
     /// The row of `summary.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
     public func values(optionColumns: [String]) -> [String] {
         setting.values(optionColumns: optionColumns) + [
-            budget, String(testAccuracy.count), String(diverged), meanDegreesOfFreedom.plainDecimal,
+            budget, String(testAccuracy.count), String(diverged), String(collapsed), meanDegreesOfFreedom.plainDecimal,
             testAccuracy.mean.plainDecimal, testAccuracy.standardDeviation.plainDecimal, testAccuracy.halfWidth.plainDecimal,
             testAccuracy.lowerBound.plainDecimal, testAccuracy.upperBound.plainDecimal, meanBestTestAccuracy.plainDecimal,
         ]

@@ -24,7 +24,8 @@ extension RunAnalysis {
                     let estimate = group.testAccuracy
                     let mean = estimate.count > 0 ? String(format: "%.1f", estimate.mean * 100) : "–"
                     let spread = estimate.halfWidth.isFinite ? String(format: " ± %.1f", estimate.halfWidth * 100) : ""
-                    let failed = group.diverged > 0 ? ", \(group.diverged) diverged" : ""
+                    let failed = (group.diverged > 0 ? ", \(group.diverged) diverged" : "")
+                        + (group.collapsed > 0 ? ", \(group.collapsed) collapsed" : "")
                     let dof = group.meanDegreesOfFreedom.isFinite ? Self.compact(group.meanDegreesOfFreedom) : "–"
                     return pad("\(mean)\(spread) (\(dof), \(estimate.count)\(failed))", cellWidth)
                 }
@@ -32,6 +33,14 @@ extension RunAnalysis {
             }
             if !naming.caption.isEmpty { lines.append("settings: " + naming.caption) }
             lines.append("")
+        }
+        let failed = table.runs.filter { !$0.isOK }
+        if !failed.isEmpty {
+            lines.append("\(failed.count) run\(failed.count == 1 ? "" : "s") failed and are left out of the means:")
+            for run in failed {
+                lines.append("  line \(run.line): \(run.setting.model) \(run.setting.generatorLabel) \(run.budget) seed \(run.seed): "
+                             + "\(run.status)\(run.statusEpoch.map { " in epoch \($0)" } ?? "")\(run.failureReason.map { ": \($0)" } ?? "")")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -19,13 +19,17 @@ public struct RunTable: Sendable {
         public var testAccuracy: Double?
         /// The best test accuracy after any epoch, a fraction; `nil` when empty.
         public var bestTestAccuracy: Double?
-        /// `ok`, or `diverged` when training produced a NaN or infinite loss.
+        /// `ok`, `diverged` or `collapsed` (see ``FailureDetector``).
         public var status: String
+        /// The epoch a failed run diverged in or collapsed from, where the table says.
+        public var statusEpoch: Int?
+        /// Why a failed run failed, where the table says.
+        public var failureReason: String?
         /// The line of the file the row starts on, for error messages.
         public var line: Int
 
         public init(setting: RunSetting, budget: String, degreesOfFreedom: Double?, seed: String, testAccuracy: Double?,
-                    bestTestAccuracy: Double?, status: String, line: Int) {
+                    bestTestAccuracy: Double?, status: String, statusEpoch: Int? = nil, failureReason: String? = nil, line: Int) {
             self.setting = setting
             self.budget = budget
             self.degreesOfFreedom = degreesOfFreedom
@@ -33,6 +37,8 @@ public struct RunTable: Sendable {
             self.testAccuracy = testAccuracy
             self.bestTestAccuracy = bestTestAccuracy
             self.status = status
+            self.statusEpoch = statusEpoch
+            self.failureReason = failureReason
             self.line = line
         }
 
@@ -111,7 +117,9 @@ public struct RunTable: Sendable {
                            seed: field("seed"),
                            testAccuracy: number("test_accuracy", in: fraction, meaning: "an accuracy is a fraction from 0 to 1"),
                            bestTestAccuracy: number("best_test_accuracy", in: fraction, meaning: "an accuracy is a fraction from 0 to 1"),
-                           status: field("status"), line: line)
+                           status: field("status"), statusEpoch: Int(field("status_epoch")),
+                           failureReason: ["", RunsTableLayout.notApplicable].contains(field("failure_reason")) ? nil : field("failure_reason"),
+                           line: line)
         }
     }
 }

@@ -28,7 +28,9 @@ public struct RunRecord: Sendable {
             cell.identifier, modelName, cell.data.dataset, String(cell.data.trainImages), String(cell.data.testImages),
             cell.generatorName, String(sharing?.generator.descriptor.semanticsVersion ?? GeneratorRegistry.denseSemanticsVersion),
         ]
-        let trailing = [
+        let statusEpoch: String = result.statusEpoch.map { String($0) } ?? ""
+        let failureReason: String = result.failureReason ?? none
+        let trailing: [String] = [
             sharing?.scope.rawValue ?? none, String(sharing?.generatesStem ?? false), String(sharing?.generatesClassifier ?? false),
             cell.budgetText, String(dof.bankSize), String(dof.bankSize), String(dof.generatedWeights),
             String(dof.nonGeneratedWeights), String(dof.batchNorm), String(dof.biases), String(dof.totalTrainable),
@@ -36,7 +38,8 @@ public struct RunRecord: Sendable {
             String(c.seed), String(c.epochs), String(c.batchSize), c.optimizer.rawValue, Self.format(c.learningRate),
             c.schedule.rawValue, Self.format(c.weightDecay), Self.format(c.labelSmoothing),
             Self.format(result.finalTrainLoss), Self.format(result.testAccuracy), Self.format(result.bestTestAccuracy),
-            String(format: "%.2f", result.wallSeconds), result.status.rawValue, ParamShareVersion.current,
+            String(format: "%.2f", result.wallSeconds), result.status.rawValue, statusEpoch, failureReason,
+            ParamShareVersion.current,
         ]
         return leading + layout.optionColumns.map { options[$0] ?? none } + trailing
     }

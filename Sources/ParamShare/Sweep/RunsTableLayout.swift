@@ -22,7 +22,8 @@ public struct RunsTableLayout: Sendable, Equatable {
         "scope", "generate_stem", "generate_classifier", "budget", "dof", "bank_size", "generated_weights",
         "non_generated_weights", "bn_parameters", "biases", "total_trainable", "dense_parameters",
         "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing",
-        "final_train_loss", "test_accuracy", "best_test_accuracy", "wall_seconds", "status", "version",
+        "final_train_loss", "test_accuracy", "best_test_accuracy", "wall_seconds", "status", "status_epoch", "failure_reason",
+        "version",
     ]
 
     /// The option columns, sorted.

@@ -15,8 +15,9 @@ public struct Trainer {
 
     /// Trains `model` on `data.train`, evaluating on `data.test` after every epoch.
     ///
-    /// A NaN or infinite batch loss ends the run with status `diverged` instead of training on
-    /// garbage; the epochs finished before it are kept.
+    /// A batch loss that is not finite or leaves ``FailureDetector``'s bound ends the run with
+    /// status `diverged` instead of training on garbage; the epochs finished before it are kept.
+    /// A run that ends at chance with a uniform prediction's loss is `collapsed`.
     public func train(_ model: Sequential<Float>, on data: DatasetSplit) -> TrainingResult {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -33,16 +34,16 @@ public struct Trainer {
         let totalSteps = config.epochs * training.batchesPerEpoch
         var records = [EpochRecord]()
         var step = 0
+        var detector = FailureDetector(classes: data.train.classes)
         for epoch in 0..<config.epochs {
             let epochStart = DispatchTime.now().uptimeNanoseconds
-            var lossSum = 0.0, correct = 0, seen = 0, diverged = false
+            var lossSum = 0.0, correct = 0, seen = 0
+            var divergence: String?
             training.forEachBatch(epoch: epoch) { batch in
                 optimizer.learningRate = schedule.learningRate(atStep: step, totalSteps: totalSteps)
                 let result = trainingStep(images: batch.images, labels: batch.labels)
-                guard result.loss.isFinite else {
-                    diverged = true
-                    return false
-                }
+                divergence = detector.divergence(atBatchLoss: result.loss)
+                guard divergence == nil else { return false }
                 step += 1
                 lossSum += result.loss * Double(batch.labels.count)
                 correct += result.correct
@@ -52,7 +53,10 @@ public struct Trainer {
                                            elapsedSeconds: elapsed(since: start)))
                 return true
             }
-            if diverged { return TrainingResult(status: .diverged, epochs: records, wallSeconds: elapsed(since: start)) }
+            if let divergence {
+                return TrainingResult(status: .diverged, statusEpoch: epoch + 1, failureReason: divergence, epochs: records,
+                                      wallSeconds: elapsed(since: start))
+            }
             records.append(EpochRecord(
                 epoch: epoch + 1, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
                 testAccuracy: Self.accuracy(of: model, on: evaluation), learningRate: optimizer.learningRate,
@@ -60,6 +64,10 @@ public struct Trainer {
             progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: step, totalSteps: totalSteps,
                                        loss: records.last!.trainLoss, imagesPerSecond: Double(seen) / elapsed(since: epochStart),
                                        elapsedSeconds: elapsed(since: start), finishedEpoch: records.last))
+        }
+        if let collapse = detector.collapse(of: records) {
+            return TrainingResult(status: .collapsed, statusEpoch: collapse.epoch, failureReason: collapse.reason, epochs: records,
+                                  wallSeconds: elapsed(since: start))
         }
         return TrainingResult(status: .ok, epochs: records, wallSeconds: elapsed(since: start))
     }

@@ -23,17 +23,23 @@ public struct EpochRecord: Sendable, Hashable {
     }
 }
 
-/// How a run ended.
+/// How a run ended (see ``FailureDetector``).
 public enum RunStatus: String, Sendable, Hashable {
-    /// Every epoch finished with a finite loss.
+    /// Every epoch finished, and the run learned something.
     case ok
-    /// A batch's loss became NaN or infinite; the run stopped there.
+    /// A batch's loss became non-finite or left its bound; the run stopped there.
     case diverged
+    /// The run finished at chance accuracy with the loss of a uniform prediction.
+    case collapsed
 }
 
 /// The outcome of one training run.
 public struct TrainingResult: Sendable, Hashable {
     public var status: RunStatus
+    /// The epoch the run diverged in, or from which it stayed collapsed; `nil` when it is `ok`.
+    public var statusEpoch: Int?
+    /// Why the run failed, in words; `nil` when it is `ok`.
+    public var failureReason: String?
     /// One record per finished epoch.
     public var epochs: [EpochRecord]
     /// The mean loss of the last finished epoch (NaN if none finished).
@@ -44,8 +50,10 @@ public struct TrainingResult: Sendable, Hashable {
     public var bestTestAccuracy: Double { epochs.map(\.testAccuracy).max() ?? .nan }
     public var wallSeconds: Double
 
-    public init(status: RunStatus, epochs: [EpochRecord], wallSeconds: Double) {
+    public init(status: RunStatus, statusEpoch: Int? = nil, failureReason: String? = nil, epochs: [EpochRecord], wallSeconds: Double) {
         self.status = status
+        self.statusEpoch = statusEpoch
+        self.failureReason = failureReason
         self.epochs = epochs
         self.wallSeconds = wallSeconds
     }

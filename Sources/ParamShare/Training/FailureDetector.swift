@@ -1,0 +1,53 @@
+import Foundation
+
+/// Tells a run that learned from one that diverged or collapsed, so that no failure is recorded as `ok`.
+///
+/// Only a NaN or infinite loss used to count as a failure. But sharing amplifies a step (a bank
+/// entry used k times gets the sum of k weight gradients), and runs also fail quietly: one
+/// low-rank run's loss jumped to 2·10¹⁰ in epoch 2, then sat at ln 10 with 11 % accuracy to the
+/// end, and its row said `ok`. Two rules catch both shapes:
+///
+/// - **Diverged**: a batch loss that is not finite, or above ``divergenceFactor`` times the first
+///   batch's loss. A network starts near ln(classes); three times that is no training noise.
+/// - **Collapsed**: a run that ends with test accuracy at most ``chanceMargin`` times chance and
+///   a final training loss within ``collapseTolerance`` of ln(classes), the loss of predicting
+///   every class alike. Label smoothing does not move that point.
+public struct FailureDetector: Sendable {
+    /// The number of classes, whose logarithm is the loss of a uniform prediction.
+    public var classes: Int
+    public var divergenceFactor = 3.0
+    public var chanceMargin = 1.5
+    /// Relative distance from ln(classes).
+    public var collapseTolerance = 0.02
+    /// The first batch's loss, once seen.
+    public private(set) var initialLoss: Double?
+
+    public init(classes: Int) {
+        self.classes = classes
+    }
+
+    /// Why the run diverged at a batch of loss `loss`, or `nil` when it did not.
+    public mutating func divergence(atBatchLoss loss: Double) -> String? {
+        guard loss.isFinite else { return "the loss became \(loss)" }
+        guard let initialLoss else {
+            initialLoss = loss
+            return nil
+        }
+        guard loss <= divergenceFactor * initialLoss else {
+            return String(format: "a batch loss of %.4g exceeded %g times the first batch's %.4g", loss, divergenceFactor, initialLoss)
+        }
+        return nil
+    }
+
+    /// Why a finished run with these epochs collapsed, and the epoch from which it stayed collapsed;
+    /// `nil` when it did not.
+    public func collapse(of epochs: [EpochRecord]) -> (reason: String, epoch: Int)? {
+        guard let last = epochs.last, classes > 1 else { return nil }
+        let uniform = log(Double(classes)), chance = 1 / Double(classes)
+        func isFlat(_ record: EpochRecord) -> Bool { abs(record.trainLoss - uniform) <= collapseTolerance * uniform }
+        guard last.testAccuracy <= chanceMargin * chance, isFlat(last) else { return nil }
+        let since = epochs.reversed().prefix { isFlat($0) }.last?.epoch ?? last.epoch
+        return (String(format: "the training loss stayed at %.4f ≈ ln %d from epoch %d and the test accuracy ended at %.3f ≈ chance (%.3f)",
+                       last.trainLoss, classes, since, last.testAccuracy, chance), since)
+    }
+}
