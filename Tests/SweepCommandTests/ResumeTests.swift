@@ -91,7 +91,7 @@ struct ResumeTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let base = ["--models", "mlp", "--generators", "dense", "--seeds", "0", "--out", "runs.csv"]
-        for extra in [["--epochs", "1"], ["--epochs", "1"], ["--epochs", "2"], ["--epochs", "1", "--lr", "0.02"]] {
+        for extra in [["--epochs", "1"], ["--epochs", "1"], ["--epochs", "2"], ["--epochs", "1", "--lr", "0.01"]] {
             let result = try ExecutableProduct.run("sweep", base + extra, in: directory)
             #expect(result.status == 0, "\(result.stderr)")
         }

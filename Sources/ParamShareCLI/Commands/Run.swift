@@ -73,7 +73,7 @@ struct Run: ParsableCommand {
     @Option(parsing: .unconditional, help: "Images per step. Default: 32 on digits, 128 otherwise.")
     var batchSize: Int?
 
-    @Option(parsing: .unconditional, help: "Peak learning rate. Default: 0.03 on digits, 0.1 otherwise (SGD); use about 1e-3 with AdamW.")
+    @Option(parsing: .unconditional, help: "Peak learning rate. Default: 0.02 on digits, 0.1 otherwise (SGD); use about 1e-3 with AdamW.")
     var lr: Double?
 
     @Option(help: "Learning-rate schedule: onecycle (15% warm-up from lr/10, cosine to 1e-4), cosine, step, constant.")
