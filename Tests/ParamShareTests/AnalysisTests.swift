@@ -243,11 +243,67 @@ struct AnalysisTests {
         #expect(parser.parse())
     }
 
+    @Test("the log-linear law is fitted against bank DoF and against all trainable parameters")
+    func fitsBothMeasures() throws {
+        let points: [(dof: Double, accuracy: Double)] = [(1000, 0.80), (4000, 0.86), (16000, 0.92)]
+        var runs: [RunTable.Run] = []
+        for point in points {
+            for seed in 0..<2 {
+                let accuracy: Double = point.accuracy + 0.001 * Double(seed)
+                runs.append(RunTable.Run(setting: Self.rpg, budget: "\(Int(point.dof))", degreesOfFreedom: point.dof,
+                                         totalTrainable: point.dof + 3000, seed: String(seed), testAccuracy: accuracy,
+                                         bestTestAccuracy: nil, status: "ok", line: 0))
+            }
+        }
+        let fits = LogLinearFit.fitAll(runs).fits
+        #expect(fits.map { $0.measure } == [LogLinearFit.Measure.bank, .totalTrainable])
+        let bank = fits[0], total = fits[1]
+        #expect(abs(bank.fit.slope - 0.12 / log(16.0)) < 1e-3)
+        // The fixed 3,000 parameters compress the low end of the total axis: a steeper law there.
+        #expect(total.fit.slope > bank.fit.slope)
+        #expect(total.minimumDegreesOfFreedom == 4000 && total.maximumDegreesOfFreedom == 19000)
+        #expect(LogLinearFit.columns(optionColumns: []).contains("dof_measure"))
+    }
+
+    @Test("runs of different recipes are never pooled or paired, and each side's DoF is reported")
+    func recipesApart() throws {
+        func with(_ setting: RunSetting, epochs: String) -> RunSetting {
+            var copy = setting
+            copy.recipe["epochs"] = epochs
+            return copy
+        }
+        var runs = [RunTable.Run]()
+        for seed in 0..<3 {
+            // Five-epoch runs: hashing 1 point below RPG. One-epoch runs appended later: hashing 5 points above.
+            runs.append(Self.run(with(Self.rpg, epochs: "5"), "2k", dof: 2000, seed: seed, accuracy: 0.90 + 0.01 * Double(seed)))
+            runs.append(Self.run(with(Self.hashing, epochs: "5"), "2k", dof: 2000, seed: seed, accuracy: 0.89 + 0.01 * Double(seed)))
+            runs.append(Self.run(with(Self.rpg, epochs: "1"), "2k", dof: 1990, seed: seed, accuracy: 0.50 + 0.02 * Double(seed)))
+            runs.append(Self.run(with(Self.hashing, epochs: "1"), "2k", dof: 2000, seed: seed, accuracy: 0.55 + 0.02 * Double(seed)))
+        }
+        let summaries = GroupSummary.summarize(runs)
+        #expect(summaries.count == 4 && summaries.allSatisfy { $0.testAccuracy.count == 3 })
+        let (comparisons, _) = PairedComparison.compareAll(runs, reference: "rpg")
+        #expect(comparisons.count == 2)
+        for comparison in comparisons {
+            #expect(comparison.setting.recipe["epochs"] == comparison.reference.recipe["epochs"])
+            let expected = comparison.setting.recipe["epochs"] == "5" ? -0.01 : 0.05
+            #expect(abs(comparison.difference.mean - expected) < 1e-12)
+            // Differences equal up to rounding leave no spread: no t, no p.
+            #expect(comparison.tStatistic.isNaN && comparison.pValue.isNaN)
+        }
+        let oneEpoch = try #require(comparisons.first { $0.setting.recipe["epochs"] == "1" })
+        #expect(oneEpoch.meanDegreesOfFreedom == 2000 && oneEpoch.referenceMeanDegreesOfFreedom == 1990)
+        let labels = SettingLabels(summaries.map(\.setting)).labels
+        #expect(Set(labels.values).count == 4, "\(labels.values)")
+    }
+
     @Test("tables with extra, reordered or missing columns, bad numbers, no runs or no ok runs")
     func runTableErrors() throws {
         // Option columns out of the layout's order too; they are found by the dot in their names.
         let headerOptions = ["rpg.variant", "rpg.permutation", "rpg.signs"]
-        let reordered = "status,extra,test_accuracy,seed,cell_id," + RunSetting.columns(optionColumns: headerOptions).joined(separator: ",")
+        // An older table: no recipe columns, which then read as none.
+        let settingColumns = RunSetting.leadingColumns + headerOptions + RunSetting.trailingColumns
+        let reordered = "status,extra,test_accuracy,seed,cell_id," + settingColumns.joined(separator: ",")
             + ",budget,dof,best_test_accuracy\nok,?,0.5,3,c1,mlp,digits,rpg,global,on,on,global,false,false,2k,2000,0.6\n"
         let table = try RunTable(document: CSVReader.parse(reordered, source: "reordered.csv"))
         #expect(table.optionColumns == headerOptions)

@@ -19,6 +19,7 @@ struct BadInputTests {
             switch column {
             case "test_accuracy", "best_test_accuracy": "0.5"
             case "dof": "100"
+            case "total_trainable": "1000"
             case "status": "ok"
             default: "x"
             }

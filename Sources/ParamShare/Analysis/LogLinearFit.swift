@@ -21,11 +21,22 @@ public struct LogLinearFit: Sendable, Equatable {
         RunSetting.columns(optionColumns: optionColumns) + measureColumns
     }
 
-    private static let measureColumns = [
+    /// What a fit's DoF counts.
+    public enum Measure: String, Sendable, CaseIterable {
+        /// The bank entries: the generated part's degrees of freedom, as the RPG paper counts them.
+        case bank
+        /// Every trainable parameter: the bank plus the stem, the classifier, batch norm and biases,
+        /// which always train and bend a bank-only law at small budgets.
+        case totalTrainable = "total_trainable"
+    }
+
+    private static let measureColumns = ["dof_measure",
         "a", "b", "se_a", "se_b", "r_squared", "n_points", "n_budgets", "min_dof", "max_dof",
     ]
 
     public var setting: RunSetting
+    /// What the DoF of this fit counts.
+    public var measure: Measure
     /// The fit of accuracy against ln(DoF).
     public var fit: LinearFit
     /// The distinct budgets among the points.
@@ -33,9 +44,10 @@ public struct LogLinearFit: Sendable, Equatable {
     public var minimumDegreesOfFreedom: Double
     public var maximumDegreesOfFreedom: Double
 
-    public init(setting: RunSetting, fit: LinearFit, budgets: Int, minimumDegreesOfFreedom: Double,
+    public init(setting: RunSetting, measure: Measure = .bank, fit: LinearFit, budgets: Int, minimumDegreesOfFreedom: Double,
                 maximumDegreesOfFreedom: Double) {
         self.setting = setting
+        self.measure = measure
         self.fit = fit
         self.budgets = budgets
         self.minimumDegreesOfFreedom = minimumDegreesOfFreedom
@@ -49,29 +61,35 @@ public struct LogLinearFit: Sendable, Equatable {
     public static func fitAll(_ runs: [RunTable.Run]) -> (fits: [LogLinearFit], skipped: [SkippedAnalysis]) {
         var fits = [LogLinearFit](), skipped = [SkippedAnalysis]()
         for (setting, members) in Dictionary(grouping: runs, by: \.setting).sorted(by: { $0.key < $1.key }) {
-            let points = members.compactMap { run -> (dof: Double, accuracy: Double, budget: String)? in
-                guard run.isOK, let dof = run.degreesOfFreedom, dof > 0, let accuracy = run.testAccuracy else { return nil }
-                return (dof, accuracy, run.budget)
+            for measure in Measure.allCases {
+                let points = members.compactMap { run -> (dof: Double, accuracy: Double, budget: String)? in
+                    let count = measure == .bank ? run.degreesOfFreedom : run.totalTrainable
+                    guard run.isOK, let dof = count, dof > 0, let accuracy = run.testAccuracy else { return nil }
+                    return (dof, accuracy, run.budget)
+                }
+                // Tables from before `total_trainable` existed fit the bank only.
+                if measure == .totalTrainable, !members.contains(where: { $0.totalTrainable != nil }) { continue }
+                let distinct = Set(points.map(\.dof))
+                let skip = { (reason: String) in
+                    skipped.append(SkippedAnalysis(table: tableName,
+                                                   subject: "\(setting.model) on \(setting.dataset), \(setting.generatorLabel), \(measure.rawValue) DoF",
+                                                   reason: reason))
+                }
+                guard points.count >= 3 else {
+                    skip("\(points.count) finished run\(points.count == 1 ? "" : "s") with a DoF and test accuracy; the fit needs at least 3")
+                    continue
+                }
+                guard distinct.count >= 2, let lowest = distinct.min(), let highest = distinct.max() else {
+                    skip("all \(points.count) runs have the same DoF; the fit needs at least 2 distinct DoF (run more budgets)")
+                    continue
+                }
+                guard let fit = Statistics.linearFit(x: points.map { log($0.dof) }, y: points.map(\.accuracy)) else {
+                    skip("GSL's least-squares fit failed on these points")
+                    continue
+                }
+                fits.append(LogLinearFit(setting: setting, measure: measure, fit: fit, budgets: Set(points.map(\.budget)).count,
+                                         minimumDegreesOfFreedom: lowest, maximumDegreesOfFreedom: highest))
             }
-            let distinct = Set(points.map(\.dof))
-            let skip = { (reason: String) in
-                skipped.append(SkippedAnalysis(table: tableName, subject: "\(setting.model) on \(setting.dataset), \(setting.generatorLabel)",
-                                               reason: reason))
-            }
-            guard points.count >= 3 else {
-                skip("\(points.count) finished run\(points.count == 1 ? "" : "s") with a DoF and test accuracy; the fit needs at least 3")
-                continue
-            }
-            guard distinct.count >= 2, let lowest = distinct.min(), let highest = distinct.max() else {
-                skip("all \(points.count) runs have the same DoF; the fit needs at least 2 distinct DoF (run more budgets)")
-                continue
-            }
-            guard let fit = Statistics.linearFit(x: points.map { log($0.dof) }, y: points.map(\.accuracy)) else {
-                skip("GSL's least-squares fit failed on these points")
-                continue
-            }
-            fits.append(LogLinearFit(setting: setting, fit: fit, budgets: Set(points.map(\.budget)).count,
-                                     minimumDegreesOfFreedom: lowest, maximumDegreesOfFreedom: highest))
         }
         return (fits, skipped)
     }
@@ -79,7 +97,7 @@ public struct LogLinearFit: Sendable, Equatable {
     /// The row of `loglinear.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
     public func values(optionColumns: [String]) -> [String] {
         setting.values(optionColumns: optionColumns) + [
-            fit.intercept.plainDecimal, fit.slope.plainDecimal, fit.interceptStandardError.plainDecimal,
+            measure.rawValue, fit.intercept.plainDecimal, fit.slope.plainDecimal, fit.interceptStandardError.plainDecimal,
             fit.slopeStandardError.plainDecimal, fit.rSquared.plainDecimal, String(fit.points), String(budgets),
             minimumDegreesOfFreedom.plainDecimal, maximumDegreesOfFreedom.plainDecimal,
         ]

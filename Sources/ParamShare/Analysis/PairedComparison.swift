@@ -10,21 +10,22 @@ public struct PairedComparison: Sendable, Equatable {
 
     /// The columns of `paired.csv` for a runs table with `optionColumns`, in the order of `values(optionColumns:)`.
     ///
-    /// `model`, `dataset`, `scope`, `generate_stem`, `generate_classifier` and `budget` are shared by
-    /// both sides. `generator` and its option columns name the setting compared; the `reference_`
-    /// columns name the reference setting. Then `n_pairs` (seeds run by
-    /// both), `mean_dof` of the setting's paired runs, `mean_test_accuracy` and
-    /// `reference_mean_test_accuracy` over the pairs, `mean_difference` (setting − reference, as a
-    /// fraction), `sd_difference`, `ci95_half_width`, `ci95_lower`, `ci95_upper` (Student's t),
-    /// `t_statistic` and the two-sided `p_value`; the last two are empty when every difference is
-    /// the same, which leaves no spread to test against.
+    /// `model`, `dataset`, the recipe's columns, `scope`, `generate_stem`, `generate_classifier` and
+    /// `budget` are shared by both sides. `generator` and its option columns name the setting
+    /// compared; the `reference_` columns name the reference setting. Then `n_pairs` (seeds run by
+    /// both), `mean_dof` and `reference_mean_dof` of the two sides' paired runs,
+    /// `mean_test_accuracy` and `reference_mean_test_accuracy` over the pairs, `mean_difference`
+    /// (setting − reference, as a fraction), `sd_difference`, `ci95_half_width`, `ci95_lower`,
+    /// `ci95_upper` (Student's t), `t_statistic` and the two-sided `p_value`; the last two are
+    /// empty when the differences agree up to rounding, which leaves no spread to test against.
     public static func columns(optionColumns: [String]) -> [String] {
-        ["model", "dataset", "scope", "generate_stem", "generate_classifier", "budget", "generator"] + optionColumns
+        ["model", "dataset"] + RunSetting.recipeColumns + ["scope", "generate_stem", "generate_classifier", "budget", "generator"]
+            + optionColumns
             + ["reference_generator"] + optionColumns.map { "reference_" + $0 } + measureColumns
     }
 
     private static let measureColumns = [
-        "n_pairs", "mean_dof", "mean_test_accuracy", "reference_mean_test_accuracy", "mean_difference", "sd_difference",
+        "n_pairs", "mean_dof", "reference_mean_dof", "mean_test_accuracy", "reference_mean_test_accuracy", "mean_difference", "sd_difference",
         "ci95_half_width", "ci95_lower", "ci95_upper", "t_statistic", "p_value",
     ]
 
@@ -35,6 +36,9 @@ public struct PairedComparison: Sendable, Equatable {
     public var budget: String
     /// The mean DoF of the setting's paired runs.
     public var meanDegreesOfFreedom: Double
+    /// The mean DoF of the reference's paired runs: budgets are met as closely as each generator
+    /// allows, so the two sides' DoF can differ a little (low rank's by up to a rank).
+    public var referenceMeanDegreesOfFreedom: Double
     /// The setting's mean test accuracy over the paired seeds.
     public var meanTestAccuracy: Double
     /// The reference's mean test accuracy over the same seeds.
@@ -43,11 +47,13 @@ public struct PairedComparison: Sendable, Equatable {
     public var difference: MeanEstimate
 
     public init(setting: RunSetting, reference: RunSetting, budget: String, meanDegreesOfFreedom: Double,
-                meanTestAccuracy: Double, referenceMeanTestAccuracy: Double, difference: MeanEstimate) {
+                referenceMeanDegreesOfFreedom: Double = .nan, meanTestAccuracy: Double, referenceMeanTestAccuracy: Double,
+                difference: MeanEstimate) {
         self.setting = setting
         self.reference = reference
         self.budget = budget
         self.meanDegreesOfFreedom = meanDegreesOfFreedom
+        self.referenceMeanDegreesOfFreedom = referenceMeanDegreesOfFreedom
         self.meanTestAccuracy = meanTestAccuracy
         self.referenceMeanTestAccuracy = referenceMeanTestAccuracy
         self.difference = difference
@@ -57,14 +63,18 @@ public struct PairedComparison: Sendable, Equatable {
     public var pairs: Int { difference.count }
 
     /// The paired t statistic, mean/(sd/√n); `nan` when the differences have no spread.
+    ///
+    /// Differences that agree up to rounding (a spread below 10⁻⁹ of their size, or of 1) give no
+    /// spread to test against: dividing by it reported t = −8·10¹³ and p = 8·10⁻¹⁵ for equal runs.
     public var tStatistic: Double {
-        guard difference.standardDeviation > 0 else { return .nan }
+        guard difference.standardDeviation > 1e-9 * max(1, abs(difference.mean)) else { return .nan }
         return difference.mean / (difference.standardDeviation / Double(pairs).squareRoot())
     }
 
     /// The two-sided p-value of `tStatistic`, 2·P(T > |t|) with n − 1 degrees of freedom.
     public var pValue: Double {
-        Statistics.twoSidedPValue(tStatistic, degreesOfFreedom: Double(pairs - 1))
+        let t = tStatistic
+        return t.isNaN ? .nan : Statistics.twoSidedPValue(t, degreesOfFreedom: Double(pairs - 1))
     }
 
     /// Compares every setting in `runs` with the runs of generator `reference`, per budget.
@@ -101,7 +111,7 @@ public struct PairedComparison: Sendable, Equatable {
             let subject = "\(group.setting.model) on \(group.setting.dataset), \(group.setting.generatorLabel), budget \(group.budget)"
             guard let references = referenceSettings[key]?.sorted() else {
                 skipped.append(SkippedAnalysis(table: tableName, subject: subject,
-                                               reason: "no finished \(reference) runs with the same model, data set, scope, stem and classifier choice and budget"))
+                                               reason: "no finished \(reference) runs with the same model, data set, recipe, scope, stem and classifier choice and budget"))
                 continue
             }
             // Two settings of the reference generator are compared once, the later against the earlier.
@@ -116,9 +126,11 @@ public struct PairedComparison: Sendable, Equatable {
                 }
                 let own = seeds.compactMap { mine[$0] }, other = seeds.compactMap { theirs[$0] }
                 let paired = (finishedByGroup[group] ?? []).filter { seeds.contains($0.seed) }
+                let referencePaired = (finishedByGroup[GroupKey(setting: chosen, budget: group.budget)] ?? []).filter { seeds.contains($0.seed) }
                 comparisons.append(PairedComparison(
                     setting: group.setting, reference: chosen, budget: group.budget,
                     meanDegreesOfFreedom: Statistics.mean(paired.compactMap(\.degreesOfFreedom)),
+                    referenceMeanDegreesOfFreedom: Statistics.mean(referencePaired.compactMap(\.degreesOfFreedom)),
                     meanTestAccuracy: Statistics.mean(own), referenceMeanTestAccuracy: Statistics.mean(other),
                     difference: MeanEstimate(zip(own, other).map { $0 - $1 })))
             }
@@ -129,9 +141,10 @@ public struct PairedComparison: Sendable, Equatable {
     /// The row of `paired.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
     public func values(optionColumns: [String]) -> [String] {
         let s = setting, r = reference, none = RunsTableLayout.notApplicable
-        return [s.model, s.dataset, s.scope, s.generateStem, s.generateClassifier, budget, s.generator]
+        return [s.model, s.dataset] + RunSetting.recipeColumns.map { s.recipe[$0] ?? none }
+            + [s.scope, s.generateStem, s.generateClassifier, budget, s.generator]
             + optionColumns.map { s.options[$0] ?? none } + [r.generator] + optionColumns.map { r.options[$0] ?? none }
-            + [String(pairs), meanDegreesOfFreedom.plainDecimal, meanTestAccuracy.plainDecimal,
+            + [String(pairs), meanDegreesOfFreedom.plainDecimal, referenceMeanDegreesOfFreedom.plainDecimal, meanTestAccuracy.plainDecimal,
                 referenceMeanTestAccuracy.plainDecimal, difference.mean.plainDecimal,
                 difference.standardDeviation.plainDecimal, difference.halfWidth.plainDecimal,
                 difference.lowerBound.plainDecimal, difference.upperBound.plainDecimal,
@@ -147,6 +160,7 @@ public struct PairedComparison: Sendable, Equatable {
 /// What two runs must share to be paired, apart from the seed.
 private struct PairingKey: Hashable {
     var model: String, dataset: String, scope: String, generateStem: String, generateClassifier: String, budget: String
+    var recipe: [String: String]
 
     init(setting: RunSetting, budget: String) {
         model = setting.model
@@ -155,6 +169,7 @@ private struct PairingKey: Hashable {
         generateStem = setting.generateStem
         generateClassifier = setting.generateClassifier
         self.budget = budget
+        recipe = setting.recipe
     }
 
     init(_ run: RunTable.Run) {

@@ -10,9 +10,16 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     /// The setting's columns after the option block.
     public static let trailingColumns = ["scope", "generate_stem", "generate_classifier"]
 
+    /// The recipe's columns: runs that differ in any of them are different experiments, never
+    /// pooled or paired (appending 1-epoch runs to a table of 5-epoch ones once flipped a paired
+    /// difference's sign). A table without one of them reads it as `none`.
+    public static let recipeColumns = [
+        "train_images", "test_images", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing",
+    ]
+
     /// The setting's columns for a table with `optionColumns`, in the order of ``values(optionColumns:)``.
     public static func columns(optionColumns: [String]) -> [String] {
-        leadingColumns + optionColumns + trailingColumns
+        leadingColumns + optionColumns + trailingColumns + recipeColumns
     }
 
     public var model: String
@@ -23,9 +30,12 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     public var scope: String
     public var generateStem: String
     public var generateClassifier: String
+    /// Recipe column → value, for every column of ``recipeColumns``.
+    public var recipe: [String: String]
 
     public init(model: String, dataset: String, generator: String, options: [String: String] = [:],
-                scope: String = RunsTableLayout.notApplicable, generateStem: String = "false", generateClassifier: String = "false") {
+                scope: String = RunsTableLayout.notApplicable, generateStem: String = "false", generateClassifier: String = "false",
+                recipe: [String: String] = [:]) {
         self.model = model
         self.dataset = dataset
         self.generator = generator
@@ -33,12 +43,13 @@ public struct RunSetting: Hashable, Comparable, Sendable {
         self.scope = scope
         self.generateStem = generateStem
         self.generateClassifier = generateClassifier
+        self.recipe = Dictionary(uniqueKeysWithValues: Self.recipeColumns.map { ($0, recipe[$0] ?? RunsTableLayout.notApplicable) })
     }
 
     /// The setting's fields in the order of ``columns(optionColumns:)``.
     public func values(optionColumns: [String]) -> [String] {
         [model, dataset, generator] + optionColumns.map { options[$0] ?? RunsTableLayout.notApplicable }
-            + [scope, generateStem, generateClassifier]
+            + [scope, generateStem, generateClassifier] + Self.recipeColumns.map { recipe[$0] ?? RunsTableLayout.notApplicable }
     }
 
     /// The generator and everything that sets it apart, without the model and data set:
@@ -52,7 +63,7 @@ public struct RunSetting: Hashable, Comparable, Sendable {
 
     private var sortKey: [String] {
         [model, dataset, generator] + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            + [scope, generateStem, generateClassifier]
+            + [scope, generateStem, generateClassifier] + Self.recipeColumns.map { recipe[$0] ?? "" }
     }
 
     /// Orders settings field by field, so every output lists them the same way.

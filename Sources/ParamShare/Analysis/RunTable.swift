@@ -13,6 +13,8 @@ public struct RunTable: Sendable {
         public var budget: String
         /// Degrees of freedom of the generated part; `nil` when the field is empty.
         public var degreesOfFreedom: Double?
+        /// Every trainable parameter (bank, stem, classifier, batch norm, biases); `nil` where the table has none.
+        public var totalTrainable: Double?
         /// The seed, as written; runs of two settings with equal seeds saw the same data order.
         public var seed: String
         /// Top-1 test accuracy after the last epoch, a fraction; `nil` when empty.
@@ -28,11 +30,13 @@ public struct RunTable: Sendable {
         /// The line of the file the row starts on, for error messages.
         public var line: Int
 
-        public init(setting: RunSetting, budget: String, degreesOfFreedom: Double?, seed: String, testAccuracy: Double?,
+        public init(setting: RunSetting, budget: String, degreesOfFreedom: Double?, totalTrainable: Double? = nil, seed: String,
+                    testAccuracy: Double?,
                     bestTestAccuracy: Double?, status: String, statusEpoch: Int? = nil, failureReason: String? = nil, line: Int) {
             self.setting = setting
             self.budget = budget
             self.degreesOfFreedom = degreesOfFreedom
+            self.totalTrainable = totalTrainable
             self.seed = seed
             self.testAccuracy = testAccuracy
             self.bestTestAccuracy = bestTestAccuracy
@@ -111,9 +115,13 @@ public struct RunTable: Sendable {
             let setting = RunSetting(
                 model: field("model"), dataset: field("dataset"), generator: field("generator"),
                 options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }), scope: field("scope"),
-                generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"))
+                generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"),
+                recipe: Dictionary(uniqueKeysWithValues: RunSetting.recipeColumns.compactMap { column in
+                    position[column].map { (column, fields[$0]) }
+                }))
             return try Run(setting: setting, budget: field("budget"),
                            degreesOfFreedom: number("dof", in: count, meaning: "degrees of freedom are a count of 0 or more"),
+                           totalTrainable: number("total_trainable", in: count, meaning: "a parameter count is 0 or more"),
                            seed: field("seed"),
                            testAccuracy: number("test_accuracy", in: fraction, meaning: "an accuracy is a fraction from 0 to 1"),
                            bestTestAccuracy: number("best_test_accuracy", in: fraction, meaning: "an accuracy is a fraction from 0 to 1"),

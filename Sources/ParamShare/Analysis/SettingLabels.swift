@@ -34,6 +34,10 @@ public struct SettingLabels: Sendable {
                 clauses.append(name == "scope" ? "scope=\(only)" : name)
             }
         }
+        // Recipes that differ between the settings shown are named too, so no two lines share a label.
+        for column in RunSetting.recipeColumns where Set(settings.map { $0.recipe[column] }).count > 1 {
+            for setting in settings { labels[setting]! += " \(column)=\(setting.recipe[column] ?? RunsTableLayout.notApplicable)" }
+        }
         self.labels = labels
         caption = clauses.joined(separator: "; ")
     }

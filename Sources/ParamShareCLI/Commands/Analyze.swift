@@ -11,7 +11,8 @@ struct Analyze: ParsableCommand {
               summary.csv          per setting and budget: n, n_diverged, n_collapsed, mean DoF,
                                    mean, sd and 95% t interval of test accuracy
               loglinear.csv        per setting: least-squares fit of test accuracy
-                                   against ln(DoF), standard errors and R²
+                                   against ln(DoF), standard errors and R², with
+                                   DoF as bank entries and as all trainable parameters
               paired.csv           per setting and budget: the difference from the
                                    reference generator over runs with equal seeds,
                                    its 95% interval, paired t and two-sided p-value
