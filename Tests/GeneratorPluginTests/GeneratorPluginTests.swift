@@ -50,7 +50,7 @@ struct GeneratorRegistryTests {
     @Test("an unknown option is refused with the list of valid ones")
     func unknownOption() throws {
         let error = #expect(throws: GeneratorRegistryError.self) { try GeneratorSetting(RPGGenerator.descriptor, options: ["sign": "off"]) }
-        #expect(error?.description == "rpg has no option 'sign'; its options are variant, permutation, signs")
+        #expect(error?.description == "rpg has no option 'sign'; its options are variant, permutation, signs, scaling")
     }
 
     @Test("values are validated and spelt one way", arguments: [
@@ -102,7 +102,7 @@ struct CellIdentityTests {
         #expect(before == after)
         // Pinned, so that a change to the identity scheme is a decision, not an accident: it
         // would make every resumed sweep retrain.
-        #expect(before == "b6f214103fc97025")
+        #expect(before == "2852351ec14e2e10")
     }
 
     @Test("a plug-in's options enter the id like a built-in's, and a plug-in never shares RPG's id")
@@ -114,7 +114,16 @@ struct CellIdentityTests {
         let ids = [rpg, noSigns, plugIn, wider, try cell(nil)].map(\.identifier)
         #expect(Set(ids).count == ids.count)
         #expect(plugIn.settings.contains("generator=outside-hash;generator_version=1;outside-hash.width=2;"))
-        #expect(rpg.settings.contains("rpg.permutation=on;rpg.signs=on;rpg.variant=global;"))
+        #expect(rpg.settings.contains("rpg.permutation=on;rpg.scaling=rms;rpg.signs=on;rpg.variant=global;"))
+    }
+
+    @Test("the frozen-bank control is a cell of its own")
+    func frozenBank() throws {
+        var frozen = try cell(GeneratorSetting(RPGGenerator.descriptor))
+        let trained = frozen.identifier
+        frozen.sharing?.trainsBank = false
+        #expect(frozen.identifier != trained)
+        #expect(frozen.settings.contains("bank=frozen"))
     }
 
     @Test("a new semantics version is a new cell")

@@ -104,4 +104,27 @@ struct RPGGeneratorTests {
             #expect(abs(std / layer.initialStandardDeviation - 1) < 0.1, "\(layer.name): \(std)")
         }
     }
+
+    @Test("the authors' scaling: a ring of a 512-channel 3×3 layer's deviation, kernels at their fan-out Kaiming deviation")
+    func authorsScaling() throws {
+        let wide = [
+            GeneratedLayer(name: "a", shape: [64, 64, 3, 3], fans: Fans(fanIn: 576, fanOut: 576), role: .body, initialStandardDeviation: 0.05),
+            GeneratedLayer(name: "b", shape: [16, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 144), role: .body, initialStandardDeviation: 0.2),
+            GeneratedLayer(name: "fc", shape: [10, 64], fans: Fans(fanIn: 64, fanOut: 10), role: .hidden, initialStandardDeviation: 0.1),
+        ]
+        let scaling = BankScaling(layers: wide, convention: .authors)
+        #expect(abs(scaling.bankStandardDeviation - (2.0 / 4608).squareRoot()) < 1e-15)
+        #expect(zip(scaling.layerScales, [576.0, 144, 10]).allSatisfy { abs($0 - (4608 / $1).squareRoot()) < 1e-12 })
+        let generator = try GeneratorSetting(RPGGenerator.descriptor, options: ["scaling": "authors"]).makeGenerator()
+        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: wide, budget: 8000, random: RandomSource(seed: 4))
+        for (l, layer) in wide.enumerated() {
+            let weight = bank.weightSource(forLayer: l).weight().scalars
+            let std = (weight.reduce(0) { $0 + $1 * $1 } / Double(weight.count)).squareRoot()
+            let fanOutKaiming = (2 / Double(layer.shape[0] * layer.shape.dropFirst(2).reduce(1, *))).squareRoot()
+            #expect(abs(std / fanOutKaiming - 1) < 0.1, "\(layer.name): \(std) against \(fanOutKaiming)")
+        }
+        for budget in [1, 60, 200] {
+            #expect(try GeneratorCheck.vectorJacobianError(RPGGenerator(scaling: .authors), layers: layers, budget: budget) < 1e-7)
+        }
+    }
 }

@@ -112,7 +112,8 @@ struct BadInputTests {
         (["--budgets", "lots"], "write a count (36864, 2k, 1.5m)"),
         (["--models", "mlp", "--generators", "rpg", "--budgets", "layer:nope"], "has no layer 'nope'"),
         (["--models", "mlp", "--generators", "lowrank", "--budgets", "10"], "a low-rank bank needs at least 1344 entries"),
-        (["--generator-option", "rpg.sign=off"], "rpg has no option 'sign'; its options are variant, permutation, signs"),
+        (["--generator-option", "rpg.sign=off"], "rpg has no option 'sign'; its options are variant, permutation, signs, scaling"),
+        (["--bank", "thawed"], "--bank takes trained, frozen or trained,frozen, got 'thawed'"),
         (["--generator-option", "rpg.signs=maybe"], "rpg.signs takes on|off, not 'maybe'"),
         (["--generator-option", "signs=off"], "is not GENERATOR.OPTION=VALUE"),
         // Data.

@@ -38,4 +38,17 @@ struct RunCommandTests {
         for file in RunAnalysis.fileNames { #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file)") }
         #expect(result.stdout.contains("test accuracy %"))
     }
+
+    @Test("--bank trained,frozen adds the frozen control: its own rows, bank column and ids")
+    func frozenControl() throws {
+        let directory = try ScratchDirectory.make("sweep-run")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try ExecutableProduct.run("sweep", ["--models", "mlp-32", "--generators", "rpg,dense", "--budgets", "300", "--epochs", "2",
+                                                         "--seeds", "0", "--bank", "trained,frozen", "--out", "runs.csv"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let table = try CSVReader.read(contentsOfFile: directory + "/runs.csv")
+        let bank = try #require(table.header.firstIndex(of: "bank"))
+        #expect(table.rows.map { $0[bank] }.sorted() == ["frozen", "none", "trained"])
+        #expect(Set(table.rows.map { $0[0] }).count == 3)
+    }
 }

@@ -17,9 +17,11 @@ public struct RunSetting: Hashable, Comparable, Sendable {
         "train_images", "test_images", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing",
     ]
 
-    /// The setting's columns for a table with `optionColumns`, in the order of ``values(optionColumns:)``.
+    /// The setting's columns for a table with `optionColumns`, in the order of ``values(optionColumns:)``:
+    /// the leading ones, the options, the trailing ones, `bank` (read as `trained` from tables
+    /// written before the frozen control existed) and the recipe.
     public static func columns(optionColumns: [String]) -> [String] {
-        leadingColumns + optionColumns + trailingColumns + recipeColumns
+        leadingColumns + optionColumns + trailingColumns + ["bank"] + recipeColumns
     }
 
     public var model: String
@@ -30,12 +32,14 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     public var scope: String
     public var generateStem: String
     public var generateClassifier: String
+    /// `trained`, `frozen` (the control), or `none` for dense.
+    public var bank: String
     /// Recipe column → value, for every column of ``recipeColumns``.
     public var recipe: [String: String]
 
     public init(model: String, dataset: String, generator: String, options: [String: String] = [:],
                 scope: String = RunsTableLayout.notApplicable, generateStem: String = "false", generateClassifier: String = "false",
-                recipe: [String: String] = [:]) {
+                bank: String? = nil, recipe: [String: String] = [:]) {
         self.model = model
         self.dataset = dataset
         self.generator = generator
@@ -43,13 +47,14 @@ public struct RunSetting: Hashable, Comparable, Sendable {
         self.scope = scope
         self.generateStem = generateStem
         self.generateClassifier = generateClassifier
+        self.bank = bank ?? (generator == GeneratorRegistry.denseName ? RunsTableLayout.notApplicable : "trained")
         self.recipe = Dictionary(uniqueKeysWithValues: Self.recipeColumns.map { ($0, recipe[$0] ?? RunsTableLayout.notApplicable) })
     }
 
     /// The setting's fields in the order of ``columns(optionColumns:)``.
     public func values(optionColumns: [String]) -> [String] {
         [model, dataset, generator] + optionColumns.map { options[$0] ?? RunsTableLayout.notApplicable }
-            + [scope, generateStem, generateClassifier] + Self.recipeColumns.map { recipe[$0] ?? RunsTableLayout.notApplicable }
+            + [scope, generateStem, generateClassifier, bank] + Self.recipeColumns.map { recipe[$0] ?? RunsTableLayout.notApplicable }
     }
 
     /// The generator and everything that sets it apart, without the model and data set:
@@ -58,12 +63,13 @@ public struct RunSetting: Hashable, Comparable, Sendable {
         var details = ownOptionValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + (scope == RunsTableLayout.notApplicable ? [] : ["scope=\(scope)"])
         if generateStem == "true" { details.append("generated stem") }
         if generateClassifier == "true" { details.append("generated classifier") }
+        if bank == "frozen" { details.append("bank frozen") }
         return details.isEmpty ? generator : "\(generator) (\(details.joined(separator: ", ")))"
     }
 
     private var sortKey: [String] {
         [model, dataset, generator] + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            + [scope, generateStem, generateClassifier] + Self.recipeColumns.map { recipe[$0] ?? "" }
+            + [scope, generateStem, generateClassifier, bank] + Self.recipeColumns.map { recipe[$0] ?? "" }
     }
 
     /// Orders settings field by field, so every output lists them the same way.

@@ -33,12 +33,15 @@ public struct RPGGenerator: ParameterGenerator {
     public var permutes: Bool
     /// Whether each weight gets a random sign (off for the paper's ablation).
     public var signs: Bool
+    /// How the ring's standard deviation and the layer multipliers are chosen.
+    public var scaling: BankScaling.Convention
 
     /// The paper's method by default.
-    public init(variant: RPGVariant = .global, permutes: Bool = true, signs: Bool = true) {
+    public init(variant: RPGVariant = .global, permutes: Bool = true, signs: Bool = true, scaling: BankScaling.Convention = .rms) {
         self.variant = variant
         self.permutes = permutes
         self.signs = signs
+        self.scaling = scaling
     }
 
     public func plan<Scalar: EngineScalar>(layers: [GeneratedLayer], budget: Int, random: RandomSource,
@@ -59,7 +62,7 @@ public struct RPGGenerator: ParameterGenerator {
                 for i in entries[l].indices where random.sign() < 0 { entries[l][i] |= SignedBankEntry.signBit }
             }
         }
-        return RPGPlan<Scalar>(bankSize: budget, entries: entries, scaling: BankScaling(layers: layers))
+        return RPGPlan<Scalar>(bankSize: budget, entries: entries, scaling: BankScaling(layers: layers, convention: scaling))
     }
 
     /// `rpg` in sweeps: the layout variant and the paper's two ablation switches.
@@ -71,10 +74,12 @@ public struct RPGGenerator: ParameterGenerator {
                     help: "global (even sampling over all layers), per-layer-arc, or naive (every layer reads the first entries: with permutation and signs off, the paper's recurrent baseline)"),
             .toggle("permutation", default: true, help: "shuffle the indices (off: the paper's ablation)"),
             .toggle("signs", default: true, help: "random ±1 per weight (off: the paper's ablation)"),
+            .choice("scaling", BankScaling.Convention.allCases.map(\.rawValue), default: BankScaling.Convention.rms.rawValue,
+                    help: "the ring's deviation: rms of the layers' (ParamShare's) or the authors' fixed 512-channel 3×3 ring"),
         ]
     ) { options in
         RPGGenerator(variant: options.choice("variant", as: RPGVariant.self), permutes: options.isOn("permutation"),
-                     signs: options.isOn("signs"))
+                     signs: options.isOn("signs"), scaling: options.choice("scaling", as: BankScaling.Convention.self))
     }
 
     /// ⌊T/N⌋ copies of every index, T mod N distinct random extras, optionally shuffled, cut into layers.

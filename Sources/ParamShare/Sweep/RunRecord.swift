@@ -32,6 +32,7 @@ public struct RunRecord: Sendable {
         let failureReason: String = result.failureReason ?? none
         let trailing: [String] = [
             sharing?.scope.rawValue ?? none, String(sharing?.generatesStem ?? false), String(sharing?.generatesClassifier ?? false),
+            sharing?.bankTraining ?? none,
             cell.budgetText, String(dof.bankSize), String(dof.bankSize), String(dof.generatedWeights),
             String(dof.nonGeneratedWeights), String(dof.batchNorm), String(dof.biases), String(dof.totalTrainable),
             String(dof.denseParameters),

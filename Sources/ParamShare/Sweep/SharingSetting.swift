@@ -5,15 +5,22 @@ public struct SharingSetting: Sendable, Hashable {
     public var scope: SharingScope
     public var generatesStem: Bool
     public var generatesClassifier: Bool
+    /// Whether the banks train; frozen, they keep their initial values while batch norm, the stem
+    /// and the classifier train: the control that shows what a bank learned.
+    public var trainsBank: Bool
 
     public init(generator: GeneratorSetting, budget: BudgetSpecification, scope: SharingScope = .global,
-                generatesStem: Bool = false, generatesClassifier: Bool = false) {
+                generatesStem: Bool = false, generatesClassifier: Bool = false, trainsBank: Bool = true) {
         self.generator = generator
         self.budget = budget
         self.scope = scope
         self.generatesStem = generatesStem
         self.generatesClassifier = generatesClassifier
+        self.trainsBank = trainsBank
     }
+
+    /// `trained` or `frozen`, as the `bank` column spells it.
+    public var bankTraining: String { trainsBank ? "trained" : "frozen" }
 
     /// The layer roles whose weights are generated.
     public var generatedRoles: Set<WeightedLayer.Role> {

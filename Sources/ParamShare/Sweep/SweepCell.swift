@@ -24,7 +24,8 @@ public struct SweepCell: Sendable, Hashable {
 
     /// A short label for logs and progress lines: `lenet5 rpg signs=off 1% seed 0`.
     public var label: String {
-        "\(architecture) \(sharing.map { "\($0.generator) \($0.budget)" } ?? "dense") seed \(configuration.seed)"
+        let sharingLabel = sharing.map { "\($0.generator) \($0.budget)\($0.trainsBank ? "" : " frozen")" } ?? "dense"
+        return "\(architecture) \(sharingLabel) seed \(configuration.seed)"
     }
 
     /// Every setting that can change this cell's result, as one canonical string: two cells with
@@ -43,7 +44,7 @@ public struct SweepCell: Sendable, Hashable {
             fields.append("generator_version=\(sharing.generator.descriptor.semanticsVersion)")
             fields += sharing.generator.options.sortedPairs.map { "\(sharing.generator.name).\($0.name)=\($0.value)" }
             fields += ["budget=\(sharing.budget)", "scope=\(sharing.scope.rawValue)",
-                       "stem=\(sharing.generatesStem)", "classifier=\(sharing.generatesClassifier)"]
+                       "stem=\(sharing.generatesStem)", "classifier=\(sharing.generatesClassifier)", "bank=\(sharing.bankTraining)"]
         }
         fields += [
             "seed=\(c.seed)", "epochs=\(c.epochs)", "batch=\(c.batchSize)", "optimizer=\(c.optimizer.rawValue)",

@@ -12,13 +12,15 @@ public struct SweepGrid: Sendable {
     public var scope: SharingScope
     public var generatesStem: Bool
     public var generatesClassifier: Bool
+    /// Whether the banks train, per cell: `[true]` normally, `[true, false]` to add the frozen control.
+    public var bankTrainings: [Bool]
     public var seeds: [UInt64]
     /// The recipe of every cell; each cell replaces its seed.
     public var recipe: TrainingConfiguration
 
     public init(architectures: [Architecture], generators: [GeneratorSetting], includesDense: Bool = true,
                 budgets: [BudgetSpecification], scope: SharingScope = .global, generatesStem: Bool = false,
-                generatesClassifier: Bool = false, seeds: [UInt64], recipe: TrainingConfiguration) {
+                generatesClassifier: Bool = false, bankTrainings: [Bool] = [true], seeds: [UInt64], recipe: TrainingConfiguration) {
         self.architectures = architectures
         self.generators = generators
         self.includesDense = includesDense
@@ -26,6 +28,7 @@ public struct SweepGrid: Sendable {
         self.scope = scope
         self.generatesStem = generatesStem
         self.generatesClassifier = generatesClassifier
+        self.bankTrainings = bankTrainings
         self.seeds = seeds
         self.recipe = recipe
     }
@@ -35,8 +38,10 @@ public struct SweepGrid: Sendable {
         var cells: [SweepCell] = []
         for architecture in architectures {
             let sharings: [SharingSetting?] = generators.flatMap { generator in
-                budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope, generatesStem: generatesStem,
-                                             generatesClassifier: generatesClassifier) }
+                bankTrainings.flatMap { trainsBank in
+                    budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope, generatesStem: generatesStem,
+                                                 generatesClassifier: generatesClassifier, trainsBank: trainsBank) }
+                }
             } + (includesDense ? [nil] : [])
             for sharing in sharings {
                 for seed in seeds {

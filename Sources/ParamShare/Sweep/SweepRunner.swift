@@ -99,7 +99,9 @@ extension SweepRunner {
     /// Builds `cell`'s model, trains it on `data` and returns its row.
     public static func train(_ cell: SweepCell, on data: DatasetSplit, progress: ((TrainingProgress) -> Void)? = nil) throws -> RunRecord {
         let model = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-        let result = Trainer(configuration: cell.configuration, progress: progress).train(model.network, on: data)
+        var configuration = cell.configuration
+        configuration.trainsBanks = cell.sharing?.trainsBank ?? true
+        let result = Trainer(configuration: configuration, progress: progress).train(model.network, on: data)
         return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: model.degreesOfFreedom, result: result)
     }
 

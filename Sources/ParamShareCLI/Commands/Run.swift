@@ -58,6 +58,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Generate the classifier too; by default it stays dense, as in the RPG paper.")
     var generateClassifier = false
 
+    @Option(help: "Whether the generators' banks train: trained, frozen (the control: only batch norm, the stem and the classifier train), or trained,frozen for both.")
+    var bank: String = "trained"
+
     @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist.")
     var dataset: DatasetName = .digits
 
@@ -175,12 +178,24 @@ struct Run: ParsableCommand {
                 includesDense: includesDense,
                 budgets: descriptors.isEmpty ? [] : try BudgetSpecification.list(parsing: budgets ?? (dataset.isEmbedded ? Self.mainJobBudgets : "10%")),
                 scope: scope, generatesStem: generateStem, generatesClassifier: generateClassifier,
-                seeds: try parsedSeeds(), recipe: recipe)
+                bankTrainings: try bankTrainings(), seeds: try parsedSeeds(), recipe: recipe)
         } catch let error as ValidationError {
             throw error
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+
+    private func bankTrainings() throws -> [Bool] {
+        let values = try bank.split(separator: ",", omittingEmptySubsequences: false).map { text -> Bool in
+            switch text.trimmingCharacters(in: .whitespaces) {
+            case "trained": return true
+            case "frozen": return false
+            default: throw ValidationError("--bank takes trained, frozen or trained,frozen, got '\(text)'")
+            }
+        }
+        var seen = Set<Bool>()
+        return values.filter { seen.insert($0).inserted }
     }
 
     private func parsedSeeds() throws -> [UInt64] {
