@@ -61,7 +61,7 @@ func study(_ name: String, cells: [SweepCell], data: DatasetSplit) throws -> Run
     let records = try runner.run { event in
         if case let .finished(label, record) = event {
             say(String(format: "    %@: test accuracy %.4f, DoF %d, %.0f s", label, record.result.testAccuracy,
-                         record.degreesOfFreedom.bankSize, record.result.wallSeconds))
+                         record.degreesOfFreedom.entriesRead, record.result.wallSeconds))
         }
     }
     say(String(format: "    %d runs trained in %.1f minutes; %d were already in %@", records.count,

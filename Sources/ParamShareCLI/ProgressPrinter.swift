@@ -55,7 +55,7 @@ final class ProgressPrinter: Sendable {
                 state.secondsPerCell.append(record.result.wallSeconds)
                 emit(String(format: "[%d/%d] %@  %@  test acc %.4f (best %.4f)  dof %d  %.1f s", state.done, state.total,
                             label, record.result.status.rawValue, record.result.testAccuracy, record.result.bestTestAccuracy,
-                            record.degreesOfFreedom.bankSize, record.result.wallSeconds))
+                            record.degreesOfFreedom.entriesRead, record.result.wallSeconds))
             }
             redraw(&state)
         }

@@ -103,4 +103,18 @@ struct HashingGeneratorTests {
             #expect(abs(std / layer.initialStandardDeviation - 1) < 0.1, "\(layer.name): \(std)")
         }
     }
+
+    @Test("a hashed bank's DoF counts the entries some weight reads, about N·(1 − e^(−T/N)), not the entries allocated")
+    func entriesRead() throws {
+        let layer = [GeneratedLayer(name: "big", shape: [50, 40], fans: Fans(fanIn: 40, fanOut: 50), role: .hidden, initialStandardDeviation: 0.1)]
+        let bank = try SharedBank<Float>(name: "bank", generator: HashingGenerator(), layers: layer, budget: 1000, random: RandomSource(seed: 3))
+        let plan = try #require(bank.plan as? HashingPlan<Float>)
+        let read = Set((0..<2000).map { plan.bucket(ofWeight: $0) }).count
+        #expect(bank.entriesRead == read)
+        // T = 2N: about 1 − e⁻² = 86.5 % of the entries are read; the binomial spread is about 1 %.
+        #expect(abs(Double(read) / 1000 - (1 - exp(-2.0))) < 0.04, "\(read)")
+        // RPG's even sampling reads every entry.
+        let rpg = try SharedBank<Float>(name: "bank", generator: RPGGenerator(), layers: layer, budget: 1000, random: RandomSource(seed: 3))
+        #expect(rpg.entriesRead == 1000)
+    }
 }

@@ -1,8 +1,12 @@
 /// Where a shared model's trainable parameters are, and how they compare with the dense model.
 public struct DegreesOfFreedom: Sendable, Hashable {
-    /// Entries of every bank: the generated part's degrees of freedom. For a dense model, the
-    /// weights of the layers a generator would replace, so dense sits where a 100 % budget would.
+    /// Entries of every bank. For a dense model, the weights of the layers a generator would
+    /// replace, so dense sits where a 100 % budget would.
     public var bankSize: Int
+    /// The bank entries some generated weight reads: the generated part's degrees of freedom.
+    /// An entry no weight reads never trains, so a hashed bank whose T weights miss about
+    /// e^(−T/N) of its N entries has fewer DoF than entries; for most generators the two are equal.
+    public var entriesRead: Int
     /// The dense weights the banks replace (T).
     public var generatedWeights: Int
     /// Convolution and linear weights that stay ordinary parameters (by default the stem and the classifier).
@@ -14,14 +18,17 @@ public struct DegreesOfFreedom: Sendable, Hashable {
     /// Every trainable parameter of the dense model.
     public var denseParameters: Int
 
-    /// Every trainable parameter of the shared model.
-    public var totalTrainable: Int { bankSize + nonGeneratedWeights + batchNorm + biases }
+    /// Every parameter of the shared model that trains: the entries read, the ordinary weights,
+    /// batch norm and biases.
+    public var totalTrainable: Int { entriesRead + nonGeneratedWeights + batchNorm + biases }
 
-    /// The accounting of `description` when the layers in `generated` draw from banks of `bankSize` entries in all.
-    public init(description: ModelDescription, generated: [WeightedLayer], bankSize: Int) {
+    /// The accounting of `description` when the layers in `generated` draw from banks of `bankSize`
+    /// entries in all, of which `entriesRead` (all, if not given) are read.
+    public init(description: ModelDescription, generated: [WeightedLayer], bankSize: Int, entriesRead: Int? = nil) {
         let generatedNames = Set(generated.map(\.name))
         let weighted = description.weightedLayers
         self.bankSize = bankSize
+        self.entriesRead = entriesRead ?? bankSize
         generatedWeights = generated.reduce(0) { $0 + $1.weightCount }
         nonGeneratedWeights = weighted.filter { !generatedNames.contains($0.name) }.reduce(0) { $0 + $1.weightCount }
         biases = weighted.reduce(0) { $0 + ($1.hasBias ? $1.outputs : 0) }

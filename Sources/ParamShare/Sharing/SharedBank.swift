@@ -9,8 +9,10 @@ public final class SharedBank<Scalar: EngineScalar> {
     /// The generator laid out over ``layers``.
     public let plan: any GeneratorPlan<Scalar>
     public let layers: [GeneratedLayer]
-    /// The trainable bank; its count is the group's degrees of freedom.
+    /// The trainable bank.
     public let bank: Parameter<Scalar>
+    /// The entries of the bank some generated weight reads: the group's degrees of freedom.
+    public let entriesRead: Int
 
     /// Plans `generator` for `layers` at about `budget` entries and initialises the bank from `random`.
     public init(name: String, generator: any ParameterGenerator, layers: [GeneratedLayer], budget: Int,
@@ -19,6 +21,23 @@ public final class SharedBank<Scalar: EngineScalar> {
         self.layers = layers
         bank = Parameter(name: name, role: .bank, shape: [plan.bankSize])
         plan.initializeBank(bank.value, random: random)
+        entriesRead = Self.countEntriesRead(plan: plan, layers: layers, at: bank.value)
+    }
+
+    /// The entries whose gradient is not zero after a vector–Jacobian product of random weight
+    /// gradients through every layer: exactly the entries some weight reads, whatever the map.
+    ///
+    /// Gaussian probes cannot cancel to zero where an entry is read (that has probability 0), and
+    /// a generator needs no method of its own for this, so plug-ins are counted like built-ins.
+    private static func countEntriesRead(plan: any GeneratorPlan<Scalar>, layers: [GeneratedLayer], at bank: Tensor<Scalar>) -> Int {
+        let gradient = Tensor<Scalar>(shape: [plan.bankSize])
+        let probes = RandomSource(seed: 0x5EED)
+        for (index, layer) in layers.enumerated() {
+            let probe = Tensor<Scalar>(shape: layer.shape)
+            BankKernels.fillGaussian(probe.data, count: probe.count, standardDeviation: 1, random: probes)
+            plan.accumulateBankGradient(layer: index, weightGradient: probe, at: bank, into: gradient)
+        }
+        return (0..<gradient.count).reduce(0) { $0 + (gradient[$1] != 0 ? 1 : 0) }
     }
 
     /// The weight source of layer `index` of this bank's group.
