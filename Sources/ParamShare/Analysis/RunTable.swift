@@ -77,8 +77,7 @@ public struct RunTable: Sendable {
         var position = [String: Int]()
         for (index, name) in document.header.enumerated() where position[name] == nil { position[name] = index }
         // Two columns of one name would make a row's value ambiguous (found by fuzzing the reader).
-        var seen = Set<String>()
-        if let repeated = document.header.first(where: { !seen.insert($0).inserted }) {
+        if let repeated = document.repeatedColumn {
             throw AnalysisError(source: document.source, line: 1, detail: "the header names column '\(repeated)' twice",
                                 fix: "Analyse a runs table written by `sweep run`, whose columns are all distinct.")
         }

@@ -2,6 +2,12 @@ import Foundation
 
 /// The header and rows of a CSV file, as read by `CSVReader`.
 public struct CSVDocument: Sendable, Equatable {
+    /// The first column name the header repeats, if any: a row's value under it would be ambiguous.
+    public var repeatedColumn: String? {
+        var seen = Set<String>()
+        return header.first { !seen.insert($0).inserted }
+    }
+
     /// Where the text came from (a path, or a name for text that has none), for error messages.
     public var source: String
     /// The fields of the first record.

@@ -42,9 +42,7 @@ public struct SweepRunner {
         self.runsPath = runsPath
         self.epochsPath = epochsPath
         self.jobs = jobs
-        self.layout = layout ?? RunsTableLayout(optionColumns: cells.compactMap(\.sharing?.generator).flatMap { generator in
-            generator.descriptor.options.map { generator.descriptor.column(ofOption: $0.name) }
-        })
+        self.layout = layout ?? RunsTableLayout(optionColumns: cells.compactMap(\.sharing?.generator).flatMap(\.descriptor.optionColumns))
     }
 
     /// The per-epoch table that goes with the runs table at `runsPath`: `runs.csv` → `runs.epochs.csv`.

@@ -38,8 +38,7 @@ struct Merge: ParsableCommand {
     func run() throws {
         let documents = try inputs.map(CSVReader.read(contentsOfFile:))
         for document in documents {
-            var seen = Set<String>()
-            if let repeated = document.header.first(where: { !seen.insert($0).inserted }) {
+            if let repeated = document.repeatedColumn {
                 throw ValidationError("\(document.source) names column '\(repeated)' twice; merge tables written by sweep run")
             }
         }

@@ -66,4 +66,7 @@ public struct GeneratorDescriptor: Sendable {
     /// The dot marks an option column, so that the analysis finds a plug-in's options in a table
     /// without knowing the plug-in.
     public func column(ofOption option: String) -> String { "\(name).\(option)" }
+
+    /// The runs-table column of every option, in declaration order.
+    public var optionColumns: [String] { options.map { column(ofOption: $0.name) } }
 }

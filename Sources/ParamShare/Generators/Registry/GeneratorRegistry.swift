@@ -55,7 +55,7 @@ public struct GeneratorRegistry: Sendable {
     /// Every option column of the registered generators (`rpg.signs`, …), sorted: the option block
     /// of a runs table written with this registry.
     public var optionColumns: [String] {
-        descriptors.flatMap { descriptor in descriptor.options.map { descriptor.column(ofOption: $0.name) } }.sorted()
+        descriptors.flatMap(\.optionColumns).sorted()
     }
 
     /// The generators that ship with ParamShare, registered through ``register(_:)`` like any other.
