@@ -68,9 +68,9 @@ struct GeneratorRegistryTests {
         let error = #expect(throws: GeneratorRegistryError.self) { try GeneratorSetting(RPGGenerator.descriptor, options: [option: typed]) }
         #expect(error?.description == message)
         let nonzeros = #expect(throws: GeneratorRegistryError.self) {
-            try GeneratorSetting(ProjectionGenerator.descriptor, options: ["nonzeros": "0"])
+            try GeneratorSetting(ProjectionGenerator.descriptor, options: ["nonzeros": "-1"])
         }
-        #expect(nonzeros?.description == "projection.nonzeros takes 1…1024, not '0'")
+        #expect(nonzeros?.description == "projection.nonzeros takes 0…4096, not '-1'")
     }
 
     @Test("a grid sweeps an option's values, the others at their defaults")

@@ -17,6 +17,18 @@ struct BudgetTests {
         #expect(try BudgetSpecification(parsing: text).resolve(in: resnet, generated: generated) == expected)
     }
 
+    @Test("a budget keeps its spelling for the tables and its amount for identity", arguments: [
+        ("2k", "2000"), ("10.0%", "10%"), (" 7% ", "7%"), ("1.5m", "1500000"), ("layer:fc1", "layer:fc1"), ("0.20%", "0.2%"),
+    ])
+    func spelling(typed: String, canonical: String) throws {
+        let budget = try BudgetSpecification(parsing: typed)
+        #expect(budget.text == typed.trimmingCharacters(in: .whitespaces))
+        #expect(budget.description == canonical)
+        // Equal amounts are one budget, whatever the spelling, so a sweep runs them once.
+        #expect(budget == (try BudgetSpecification(parsing: canonical)))
+        #expect(Set([budget, try BudgetSpecification(parsing: canonical)]).count == 1)
+    }
+
     @Test("percentages keep the percent as written and print it back", arguments: [
         ("10%", 10.0, "10%"), ("0.5%", 0.5, "0.5%"), ("100%", 100.0, "100%"),
     ])

@@ -117,4 +117,32 @@ struct HashingGeneratorTests {
         let rpg = try SharedBank<Float>(name: "bank", generator: RPGGenerator(), layers: layer, budget: 1000, random: RandomSource(seed: 3))
         #expect(rpg.entriesRead == 1000)
     }
+
+    @Test("HashedNets' default: one bank per layer at the model's compression, each hashed uniformly")
+    func perLayerBuckets() throws {
+        #expect(HashingGenerator.descriptor.defaultScope == .layer && RPGGenerator.descriptor.defaultScope == .global)
+        let mlp = Architecture.mlp(hiddenWidths: [128, 64]).describe(inputShape: [1, 8, 8], classes: 10)
+        let plan = SharingPlan(generator: HashingGenerator(), scope: HashingGenerator.descriptor.defaultScope)
+        let generated = plan.generatedLayers(of: mlp)
+        let total = generated.reduce(0) { $0 + $1.weightCount }, budget = total / 10
+        let model = try plan.build(mlp, budget: budget, seed: 3, random: RandomSource(seed: 3))
+        #expect(model.banks.count == generated.count)
+        for (bank, layer) in zip(model.banks, generated) {
+            // Each layer keeps its share of the budget: the same compression everywhere, as in the paper.
+            let share = Double(budget) * Double(layer.weightCount) / Double(total)
+            #expect(bank.plan.bankSize == Int(share.rounded()))
+            let hashing = try #require(bank.plan as? HashingPlan<Float>)
+            let buckets = hashing.bankSize
+            var counts = [Int](repeating: 0, count: buckets)
+            for g in 0..<layer.weightCount { counts[hashing.bucket(ofWeight: g)] += 1 }
+            // Pearson's χ² against a uniform spread, with buckets − 1 degrees of freedom, at the 99.9th percentile.
+            let expected = Double(layer.weightCount) / Double(buckets)
+            let chiSquare = counts.reduce(0.0) { sum, count in
+                let deviation = Double(count) - expected
+                return sum + deviation * deviation / expected
+            }
+            let threshold = gsl_cdf_chisq_Pinv(0.999, Double(buckets - 1))
+            #expect(chiSquare < threshold, "\(layer.name): χ² = \(chiSquare) over \(buckets) buckets")
+        }
+    }
 }

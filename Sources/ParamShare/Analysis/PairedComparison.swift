@@ -10,18 +10,20 @@ public struct PairedComparison: Sendable, Equatable {
 
     /// The columns of `paired.csv` for a runs table with `optionColumns`, in the order of `values(optionColumns:)`.
     ///
-    /// `model`, `dataset`, the recipe's columns, `scope`, `generate_stem`, `generate_classifier` and
-    /// `budget` are shared by both sides. `generator` and its option columns name the setting
-    /// compared; the `reference_` columns name the reference setting. Then `n_pairs` (seeds run by
+    /// `model`, `dataset`, the recipe's columns, `generate_stem`, `generate_classifier` and
+    /// `budget` are shared by both sides. `generator`, `scope` and the option columns name the
+    /// setting compared; the `reference_` columns name the reference setting. Scope belongs to the
+    /// setting because generators differ in their paper's scope: HashedNets' per-layer buckets
+    /// are compared with RPG's global ring. Then `n_pairs` (seeds run by
     /// both), `mean_dof` and `reference_mean_dof` of the two sides' paired runs,
     /// `mean_test_accuracy` and `reference_mean_test_accuracy` over the pairs, `mean_difference`
     /// (setting − reference, as a fraction), `sd_difference`, `ci95_half_width`, `ci95_lower`,
     /// `ci95_upper` (Student's t), `t_statistic` and the two-sided `p_value`; the last two are
     /// empty when the differences agree up to rounding, which leaves no spread to test against.
     public static func columns(optionColumns: [String]) -> [String] {
-        ["model", "dataset"] + RunSetting.recipeColumns + ["scope", "generate_stem", "generate_classifier", "budget", "generator"]
+        ["model", "dataset"] + RunSetting.recipeColumns + ["generate_stem", "generate_classifier", "budget", "generator", "scope"]
             + optionColumns
-            + ["reference_generator"] + optionColumns.map { "reference_" + $0 } + measureColumns
+            + ["reference_generator", "reference_scope"] + optionColumns.map { "reference_" + $0 } + measureColumns
     }
 
     private static let measureColumns = [
@@ -79,12 +81,9 @@ public struct PairedComparison: Sendable, Equatable {
 
     /// Compares every setting in `runs` with the runs of generator `reference`, per budget.
     ///
-    /// A run pairs with the reference's run of the same model, data set, scope, stem and
-    /// classifier choice, budget and seed. Where several reference settings qualify (RPG ablations,
-    /// say), the one with the reference's default options is taken: variant `global`, then
-    /// permutation `on`, then signs `on`. The other reference settings are compared with it like
-    /// any generator. Only finished runs with a test accuracy pair; when a seed was run more than
-    /// once, its runs' mean stands for it. Groups with fewer than two pairs, and settings with no
+    /// A run pairs with the reference's run of the same model, data set, recipe, stem and
+    /// classifier choice, budget and seed, whatever either side's scope. Only finished runs with a
+    /// test accuracy pair; when a seed was run more than once, its runs' mean stands for it. Groups with fewer than two pairs, and settings with no
     /// reference to pair with (dense, whose budget is `full`, among them), are returned in `skipped`.
     /// Where several settings of the reference generator qualify (RPG ablations, say), each is
     /// compared with each of the others and with every other setting: the reference columns say which.
@@ -111,7 +110,7 @@ public struct PairedComparison: Sendable, Equatable {
             let subject = "\(group.setting.model) on \(group.setting.dataset), \(group.setting.generatorLabel), budget \(group.budget)"
             guard let references = referenceSettings[key]?.sorted() else {
                 skipped.append(SkippedAnalysis(table: tableName, subject: subject,
-                                               reason: "no finished \(reference) runs with the same model, data set, recipe, scope, stem and classifier choice and budget"))
+                                               reason: "no finished \(reference) runs with the same model, data set, recipe, stem and classifier choice and budget"))
                 continue
             }
             // Two settings of the reference generator are compared once, the later against the earlier.
@@ -142,8 +141,8 @@ public struct PairedComparison: Sendable, Equatable {
     public func values(optionColumns: [String]) -> [String] {
         let s = setting, r = reference, none = RunsTableLayout.notApplicable
         return [s.model, s.dataset] + RunSetting.recipeColumns.map { s.recipe[$0] ?? none }
-            + [s.scope, s.generateStem, s.generateClassifier, budget, s.generator]
-            + optionColumns.map { s.options[$0] ?? none } + [r.generator] + optionColumns.map { r.options[$0] ?? none }
+            + [s.generateStem, s.generateClassifier, budget, s.generator, s.scope]
+            + optionColumns.map { s.options[$0] ?? none } + [r.generator, r.scope] + optionColumns.map { r.options[$0] ?? none }
             + [String(pairs), meanDegreesOfFreedom.plainDecimal, referenceMeanDegreesOfFreedom.plainDecimal, meanTestAccuracy.plainDecimal,
                 referenceMeanTestAccuracy.plainDecimal, difference.mean.plainDecimal,
                 difference.standardDeviation.plainDecimal, difference.halfWidth.plainDecimal,
@@ -159,13 +158,12 @@ public struct PairedComparison: Sendable, Equatable {
 
 /// What two runs must share to be paired, apart from the seed.
 private struct PairingKey: Hashable {
-    var model: String, dataset: String, scope: String, generateStem: String, generateClassifier: String, budget: String
+    var model: String, dataset: String, generateStem: String, generateClassifier: String, budget: String
     var recipe: [String: String]
 
     init(setting: RunSetting, budget: String) {
         model = setting.model
         dataset = setting.dataset
-        scope = setting.scope
         generateStem = setting.generateStem
         generateClassifier = setting.generateClassifier
         self.budget = budget

@@ -1,7 +1,14 @@
 import ParamShareEngine
 
 /// HashedNets (Chen et al., 2015): every generated weight is a signed, scaled copy of the bank
-/// entry a seeded hash of its index selects, `w = s_l · ξ(g) · bank[h(g)]`.
+/// entry a seeded hash of its index selects, `w = s_l · ξ(g) · bank[h(g)]`, with the sign ξ from a
+/// second, independent hash function, as in the paper.
+///
+/// HashedNets hashes each layer into buckets of its own, so the descriptor's default scope is
+/// ``SharingScope/layer``: each layer gets a bank of its share of the budget (the same
+/// compression in every layer, as in the paper). `--scope global` gives the single shared bank,
+/// whose entries are read multinomially: at T/N uses an entry on average, about e^(−T/N) of
+/// them are never read, which the `dof` column (entries read) shows.
 ///
 /// The key g is the weight's global index: its position among all planned layers' weights, in
 /// planning order, so two layers never hash the same keys and a bank shared by a whole model
@@ -26,28 +33,36 @@ public struct HashingGenerator: ParameterGenerator {
             defer { start += layer.count }
             return start
         }
-        return HashingPlan<Scalar>(bankSize: budget, seed: WeightHash.drawSeed(from: random), offsets: offsets,
+        let seed = WeightHash.drawSeed(from: random)
+        return HashingPlan<Scalar>(bankSize: budget, seed: seed, signSeed: WeightHash.drawSeed(from: random), offsets: offsets,
                                    scaling: BankScaling(layers: layers))
     }
 
-    /// `hashing` in sweeps.
+    /// `hashing` in sweeps: per-layer buckets by default, as in HashedNets.
+    ///
+    /// Version 2: the sign comes from its own hash (it was the lowest bit of the bucket's hash)
+    /// and the default scope is `layer` (it was the sweep's, `global`).
     public static let descriptor = GeneratorDescriptor(
-        name: "hashing", summary: "HashedNets: a seeded hash gives every weight a bank entry and a sign"
+        name: "hashing", summary: "HashedNets: per-layer buckets, a seeded hash gives every weight a bucket and another its sign",
+        semanticsVersion: 2, defaultScope: .layer
     ) { _ in HashingGenerator() }
 }
 
-/// A ``HashingGenerator`` laid out over its layers: the hash seed, where each layer starts, and the layer scales.
+/// A ``HashingGenerator`` laid out over its layers: the hash seeds, where each layer starts, and the layer scales.
 public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
     public let bankSize: Int
-    /// The 64-bit hash key.
+    /// The 64-bit key of the bucket hash h.
     public let seed: UInt64
+    /// The 64-bit key of the sign hash ξ.
+    public let signSeed: UInt64
     /// The global index of each layer's first weight.
     public let offsets: [Int]
     public let scaling: BankScaling
 
-    init(bankSize: Int, seed: UInt64, offsets: [Int], scaling: BankScaling) {
+    init(bankSize: Int, seed: UInt64, signSeed: UInt64, offsets: [Int], scaling: BankScaling) {
         self.bankSize = bankSize
         self.seed = seed
+        self.signSeed = signSeed
         self.offsets = offsets
         self.scaling = scaling
     }
@@ -57,13 +72,13 @@ public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     public func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
-        hashedGather(bank.data, bankCount: bankSize, seed: seed, firstIndex: offsets[layer],
+        hashedGather(bank.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
                      scale: Scalar(scaling.layerScales[layer]), into: weight.data, count: weight.count)
     }
 
     public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
                                        into bankGradient: Tensor<Scalar>) {
-        hashedScatterAdd(weightGradient.data, bankCount: bankSize, seed: seed, firstIndex: offsets[layer],
+        hashedScatterAdd(weightGradient.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
                          scale: Scalar(scaling.layerScales[layer]), into: bankGradient.data, count: weightGradient.count)
     }
 
@@ -74,6 +89,6 @@ public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
 
     /// The sign, ±1, that the weight at `globalIndex` (counted over all planned layers) applies.
     @_spi(Testing) public func sign(ofWeight globalIndex: Int) -> Int {
-        WeightHash.isNegative(WeightHash.value(seed: seed, key: UInt64(globalIndex))) ? -1 : 1
+        WeightHash.isNegative(WeightHash.value(seed: signSeed, key: UInt64(globalIndex))) ? -1 : 1
     }
 }

@@ -43,6 +43,10 @@ public protocol GeneratorPlan<Scalar> {
     /// The number of bank entries: the degrees of freedom this plan trains.
     var bankSize: Int { get }
 
+    /// The values the map reads besides the bank that never train, such as a random projection's
+    /// starting weights w0; 0 (the default) for a map of the bank alone. Recorded as `fixed_weights`.
+    var fixedWeightCount: Int { get }
+
     /// Sets the bank's starting values.
     func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource)
 
@@ -53,4 +57,9 @@ public protocol GeneratorPlan<Scalar> {
     /// (`Rᵀ · weightGradient` for a linear map) into `bankGradient`.
     func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
                                 into bankGradient: Tensor<Scalar>)
+}
+
+extension GeneratorPlan {
+    /// None: a map of the bank alone.
+    public var fixedWeightCount: Int { 0 }
 }

@@ -2,13 +2,28 @@ import ParamShareEngine
 
 /// How a ``ProjectionGenerator`` represents its projection P.
 ///
-/// Declared outside the generic generator, like ``RPGVariant``, so that a sweep setting can
-/// name it without choosing a scalar type.
+/// Declared outside the generator, like ``RPGVariant``, so that a sweep setting can name it
+/// without choosing a scalar type.
 public enum ProjectionKind: String, Sendable, CaseIterable {
-    /// c hashed nonzeros a row, recomputed on every pass.
+    /// Hashed nonzeros ±1, recomputed on every pass: P is never stored.
     case sparse
     /// A stored Gaussian matrix, applied with GEMM.
     case dense
+    /// Li et al.'s Fastfood transform over the whole projected set; see `FastfoodTransform`.
+    case fastfood
+}
+
+/// How a ``ProjectionGenerator`` scales P.
+public enum ProjectionNormalization: String, Sendable, CaseIterable {
+    /// Every column of P (one per bank entry, over all the weights the bank serves) has norm 1,
+    /// as in Li et al.'s code. A unit step in θ then moves the weights a unit distance, and
+    /// under SGD the generated weights move like a dense model's projected onto the subspace.
+    case columns
+    /// Every row of layer l has norm s_l, the multiplier ``BankScaling`` gives it: ParamShare's
+    /// first form, kept to reproduce older runs. Columns then have norm ≈ √(T/d) on average,
+    /// which multiplies the effective step by about T/d (37× at 2k DoF on ResNet-8) and weights
+    /// layers unequally.
+    case rows
 }
 
 /// Training in a random subspace (Li et al., 2018, "intrinsic dimension"): the generated
@@ -16,38 +31,46 @@ public enum ProjectionKind: String, Sendable, CaseIterable {
 /// projection and w0 a fixed Kaiming-normal draw.
 ///
 /// θ starts at zero, so training starts exactly at w0, a network initialised as usual, and
-/// moves only within the d-dimensional affine subspace P spans. A bank-only map (`w = P·θ`
-/// with θ random) would instead start every layer in a d-dimensional subspace of weight space.
-/// w0 is not stored: each layer's plan keeps the seed it was drawn from and regenerates it on every
-/// pass with GSL's ziggurat sampler (about 3 ms for ResNet-20's 268k weights), so the
-/// generator's memory is independent of the model's size.
+/// moves only within the d-dimensional affine subspace P spans. w0 never trains: its T values
+/// are counted in the runs table's `fixed_weights`, not in the DoF. It is not stored either: each
+/// layer's plan keeps the seed it was drawn from and regenerates it on every pass with GSL's
+/// ziggurat sampler (about 3 ms for ResNet-20's 268k weights).
 ///
-/// The ``ProjectionKind/sparse`` projection (the default) gives every row c nonzeros ±s_l/√c
-/// at columns and signs hashed from the weight's global index, so P is never stored either and
-/// costs T·c multiply–adds a pass. The ``ProjectionKind/dense`` projection, the paper's
-/// baseline, stores P with N(0, s_l²/d) entries and applies it with GEMM; at T·d scalars it
-/// fits only small models or budgets, so planning refuses one larger than
-/// ``maximumDenseBytes``. In both, a row of layer l has (expected) norm s_l, the multiplier
-/// ``BankScaling`` gives the layer, so a unit step in θ moves a weight about as far as a unit
-/// step in an RPG bank would.
+/// As Li et al., P spans the whole projected set (every layer the bank serves) and, by default,
+/// its columns have unit norm over that set (``ProjectionNormalization``). The three forms of P
+/// (``ProjectionKind``) are Li et al.'s three:
+/// - `sparse`: each row of layer l has c_l nonzeros ±1 at hashed columns. Li et al. draw each
+///   entry nonzero with probability 1/√T_l (scikit-learn's `SparseRandomProjection` density per
+///   layer), about d/√T_l a row; here every row has exactly c_l = max(1, round(d/√T_l)), so P
+///   costs d·Σ√T_l multiply–adds a pass and is never stored. `nonzeros` fixes c instead.
+/// - `dense`: stored N(0, 1) entries, applied with GEMM; at T·d scalars it fits only small
+///   models or budgets, so planning refuses one larger than ``maximumDenseBytes``.
+/// - `fastfood`: Fastfood over all T weights (Li et al.'s choice for large models): 9 bytes
+///   of tables per padded weight and O(T log T) a pass, columns of norm ≈ 1. It has no `rows` form.
 public struct ProjectionGenerator: ParameterGenerator {
     /// How the projection P is represented; see ``ProjectionKind``.
     public typealias Kind = ProjectionKind
+    /// How P is scaled; see ``ProjectionNormalization``.
+    public typealias Normalization = ProjectionNormalization
 
     /// The largest dense projection planned by default: 2 GiB.
     public static var defaultMaximumDenseBytes: Int { 2 << 30 }
 
-    /// Whether P is hashed and sparse or stored and dense.
     public var kind: Kind
-    /// The nonzeros in each row of a sparse projection.
-    public var nonzerosPerRow: Int
+    public var normalization: Normalization
+    /// The nonzeros in each row of a sparse projection; `nil` for Li et al.'s density, about d/√T_l.
+    public var nonzerosPerRow: Int?
     /// The most memory a dense projection may take; planning a larger one throws ``BudgetError``.
     public var maximumDenseBytes: Int
 
-    /// A generator with the given projection; `nonzerosPerRow` (at least 1) applies to `sparse` only.
-    public init(kind: Kind = .sparse, nonzerosPerRow: Int = 4, maximumDenseBytes: Int = defaultMaximumDenseBytes) {
-        precondition(nonzerosPerRow >= 1, "a sparse projection needs at least one nonzero per row, not \(nonzerosPerRow)")
+    /// A generator with the given projection; `nonzerosPerRow` (at least 1, or `nil` for Li et
+    /// al.'s density) applies to `sparse` only, and `fastfood` has only the `columns` normalisation.
+    public init(kind: Kind = .sparse, normalization: Normalization = .columns, nonzerosPerRow: Int? = nil,
+                maximumDenseBytes: Int = defaultMaximumDenseBytes) {
+        precondition((nonzerosPerRow ?? 1) >= 1, "a sparse projection needs at least one nonzero per row, not \(nonzerosPerRow ?? 0)")
+        precondition(kind != .fastfood || normalization == .columns, "Fastfood has unit-norm columns only")
         self.kind = kind
+        self.normalization = normalization
         self.nonzerosPerRow = nonzerosPerRow
         self.maximumDenseBytes = maximumDenseBytes
     }
@@ -56,38 +79,89 @@ public struct ProjectionGenerator: ParameterGenerator {
                                            as scalar: Scalar.Type) throws -> any GeneratorPlan<Scalar> {
         guard budget >= 1 else { throw BudgetError(budget: "\(budget)", detail: "a projection needs at least one dimension") }
         let total = layers.reduce(0) { $0 + $1.count }
-        if kind == .dense { try checkDenseSize(weights: total, dimension: budget, scalarSize: MemoryLayout<Scalar>.size) }
-        let scaling = BankScaling(layers: layers)
         var start = 0
         let offsets = layers.map { layer in
             defer { start += layer.count }
             return start
         }
-        let hashSeed = WeightHash.drawSeed(from: random)
         let layerSeeds = layers.map { _ in WeightHash.drawSeed(from: random) }
-        var denseRows: [Tensor<Scalar>] = []
-        if kind == .dense {
-            denseRows = zip(layers, scaling.layerScales).map { layer, scale in
-                let rows = Tensor<Scalar>(shape: [layer.count, budget])
-                BankKernels.fillGaussian(rows.data, count: rows.count, standardDeviation: scale / Double(budget).squareRoot(), random: random)
-                return rows
+        let scaling = BankScaling(layers: layers)
+        let map: ProjectionPlan<Scalar>.Map
+        switch kind {
+        case .sparse:
+            let nonzeros = layers.map { nonzerosPerRow ?? max(1, Int((Double(budget) / Double($0.count).squareRoot()).rounded())) }
+            let hashSeed = WeightHash.drawSeed(from: random)
+            switch normalization {
+            case .columns:
+                let norms = sparseProjectionColumnNorms(
+                    dimension: budget, seed: hashSeed,
+                    layers: layers.indices.map { (offsets[$0], layers[$0].count, nonzeros[$0]) })
+                map = .sparse(seed: hashSeed, nonzeros: nonzeros, rowValues: layers.map { _ in 1 },
+                              columnScales: norms.map { $0 > 0 ? Scalar(1 / $0) : 0 })
+            case .rows:
+                map = .sparse(seed: hashSeed, nonzeros: nonzeros,
+                              rowValues: layers.indices.map { Scalar(scaling.layerScales[$0] / Double(nonzeros[$0]).squareRoot()) },
+                              columnScales: nil)
             }
+        case .dense:
+            try checkDenseSize(weights: total, dimension: budget, scalarSize: MemoryLayout<Scalar>.size)
+            map = .dense(rows: denseRows(layers: layers, dimension: budget, scaling: scaling, random: random))
+        case .fastfood:
+            guard budget <= total else {
+                throw BudgetError(budget: "\(budget)", detail: "Fastfood maps d onto the \(total) generated weights, so d can be at most \(total)")
+            }
+            map = .fastfood(FastfoodTransform(dimension: budget, outputs: total, random: random))
         }
-        return ProjectionPlan(kind: kind, nonzerosPerRow: nonzerosPerRow, dimension: budget, hashSeed: hashSeed,
-                              layerSeeds: layerSeeds, standardDeviations: layers.map(\.initialStandardDeviation),
-                              offsets: offsets, scaling: scaling, denseRows: denseRows)
+        return ProjectionPlan(map: map, dimension: budget, layerSeeds: layerSeeds,
+                              standardDeviations: layers.map(\.initialStandardDeviation), offsets: offsets, counts: layers.map(\.count))
     }
 
-    /// `projection` in sweeps: the kind of P and a sparse row's nonzeros.
+    /// Each layer's rows of a dense P, count × d: N(0, s_l²/d) entries for `rows`, N(0, 1)
+    /// entries scaled so that every column has norm 1 over all layers for `columns`.
+    private func denseRows<Scalar: EngineScalar>(layers: [GeneratedLayer], dimension: Int, scaling: BankScaling,
+                                                 random: RandomSource) -> [Tensor<Scalar>] {
+        let rows = zip(layers, scaling.layerScales).map { layer, scale in
+            let rows = Tensor<Scalar>(shape: [layer.count, dimension])
+            let deviation = normalization == .rows ? scale / Double(dimension).squareRoot() : 1
+            BankKernels.fillGaussian(rows.data, count: rows.count, standardDeviation: deviation, random: random)
+            return rows
+        }
+        guard normalization == .columns else { return rows }
+        var squares = [Double](repeating: 0, count: dimension)
+        for block in rows {
+            for index in 0..<block.count { squares[index % dimension] += Double(block[index]) * Double(block[index]) }
+        }
+        let scales = squares.map { $0 > 0 ? Scalar(1 / $0.squareRoot()) : 0 }
+        for block in rows {
+            for index in 0..<block.count { block[index] *= scales[index % dimension] }
+        }
+        return rows
+    }
+
+    /// `projection` in sweeps: the form of P, its normalisation and a sparse row's nonzeros.
+    ///
+    /// Version 2: Li et al.'s unit-norm columns and sparse density by default, and Fastfood
+    /// (version 1 was `normalization=rows` with 4 nonzeros a row).
     public static let descriptor = GeneratorDescriptor(
-        name: "projection", summary: "intrinsic dimension: w = w0 + P·θ with a fixed random projection P, θ starting at 0",
+        name: "projection", summary: "intrinsic dimension (Li et al.): w = w0 + P·θ with a fixed random projection P, θ starting at 0",
+        semanticsVersion: 2,
         options: [
             .choice("projection", ProjectionKind.allCases.map(\.rawValue), default: ProjectionKind.sparse.rawValue,
-                    help: "sparse (hashed, stores nothing) or dense (a stored Gaussian P, small models only)"),
-            .integer("nonzeros", in: 1...1024, default: 4, help: "nonzeros per row of a sparse P"),
+                    help: "sparse (hashed, stores nothing), dense (a stored Gaussian P, small models only) or fastfood (Li et al.'s for large models)"),
+            .choice("normalization", ProjectionNormalization.allCases.map(\.rawValue), default: ProjectionNormalization.columns.rawValue,
+                    help: "columns (unit-norm columns over all layers, Li et al.'s) or rows (row norm s_l, ParamShare's first form; not with fastfood)"),
+            .integer("nonzeros", in: 0...4096, default: 0,
+                     help: "nonzeros per row of a sparse P; 0 for Li et al.'s density, about d/√T_l a row of layer l"),
         ]
     ) { options in
-        ProjectionGenerator(kind: options.choice("projection", as: ProjectionKind.self), nonzerosPerRow: options.integer("nonzeros"))
+        let kind = options.choice("projection", as: ProjectionKind.self)
+        let normalization = options.choice("normalization", as: ProjectionNormalization.self)
+        guard kind != .fastfood || normalization == .columns else {
+            throw GeneratorRegistryError.invalidValue(generator: "projection", option: "normalization", value: normalization.rawValue,
+                                                      accepted: "columns with projection=fastfood, whose columns have unit norm by construction")
+        }
+        let nonzeros = options.integer("nonzeros")
+        return ProjectionGenerator(kind: kind, normalization: normalization, nonzerosPerRow: nonzeros == 0 ? nil : nonzeros)
     }
 
     /// Throws unless a dense T × d projection of `scalarSize`-byte entries fits in ``maximumDenseBytes``.
@@ -101,77 +175,6 @@ public struct ProjectionGenerator: ParameterGenerator {
         throw BudgetError(
             budget: "\(dimension)",
             detail: "a dense projection of \(weights) weights onto \(dimension) dimensions needs \(needed) of "
-                + "\(scalarSize)-byte scalars, over the limit of \(maximumDenseBytes) bytes; use the sparse projection, which stores nothing")
-    }
-}
-
-/// A ``ProjectionGenerator`` laid out over its layers: the seeds of w0 and of a sparse P, or a dense P.
-public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
-    public let kind: ProjectionKind
-    public let nonzerosPerRow: Int
-    /// d, the bank's size.
-    public let dimension: Int
-    private let hashSeed: UInt64
-    /// The seed each layer's w0 is regenerated from (mt19937 keeps its low 32 bits).
-    private let layerSeeds: [UInt64]
-    private let standardDeviations: [Double]
-    /// The global index of each layer's first weight, which keys its rows of a sparse P.
-    private let offsets: [Int]
-    private let scaling: BankScaling
-    /// Each layer's rows of a dense P, count × d.
-    private let denseRows: [Tensor<Scalar>]
-
-    init(kind: ProjectionKind, nonzerosPerRow: Int, dimension: Int, hashSeed: UInt64, layerSeeds: [UInt64],
-         standardDeviations: [Double], offsets: [Int], scaling: BankScaling, denseRows: [Tensor<Scalar>]) {
-        self.kind = kind
-        self.nonzerosPerRow = nonzerosPerRow
-        self.dimension = dimension
-        self.hashSeed = hashSeed
-        self.layerSeeds = layerSeeds
-        self.standardDeviations = standardDeviations
-        self.offsets = offsets
-        self.scaling = scaling
-        self.denseRows = denseRows
-    }
-
-    public var bankSize: Int { dimension }
-
-    /// Zero, so that training starts at w0.
-    public func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
-        bank.zero()
-    }
-
-    public func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
-        BankKernels.fillGaussian(weight.data, count: weight.count, standardDeviation: standardDeviations[layer],
-                                 random: RandomSource(seed: layerSeeds[layer]))
-        switch kind {
-        case .sparse:
-            addSparseProjection(bank.data, dimension: dimension, seed: hashSeed, firstIndex: offsets[layer],
-                                nonzeros: nonzerosPerRow, value: rowValue(layer: layer), into: weight.data, count: weight.count)
-        case .dense:
-            Scalar.gemm(transposeA: false, transposeB: false, m: weight.count, n: 1, k: dimension,
-                        alpha: 1, a: denseRows[layer].data, lda: dimension, b: bank.data, ldb: 1,
-                        beta: 1, c: weight.data, ldc: 1)
-        }
-    }
-
-    public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
-                                       into bankGradient: Tensor<Scalar>) {
-        switch kind {
-        case .sparse:
-            accumulateSparseProjectionTranspose(weightGradient.data, dimension: dimension, seed: hashSeed,
-                                                firstIndex: offsets[layer], nonzeros: nonzerosPerRow,
-                                                value: rowValue(layer: layer), into: bankGradient.data,
-                                                count: weightGradient.count)
-        case .dense:
-            Scalar.gemm(transposeA: true, transposeB: false, m: dimension, n: 1, k: weightGradient.count,
-                        alpha: 1, a: denseRows[layer].data, lda: dimension, b: weightGradient.data, ldb: 1,
-                        beta: 1, c: bankGradient.data, ldc: 1)
-        }
-    }
-
-    /// s_l/√c: the magnitude of every nonzero of a sparse row, which then has norm s_l.
-    private func rowValue(layer: Int) -> Scalar {
-        Scalar(scaling.layerScales[layer] / Double(nonzerosPerRow).squareRoot())
+                + "\(scalarSize)-byte scalars, over the limit of \(maximumDenseBytes) bytes; use the sparse or fastfood projection, which store no P")
     }
 }

@@ -2,11 +2,37 @@ import Foundation
 
 /// A parameter budget as a user writes it: a count, a share of the generated weights, or the
 /// size of one named layer (the RPG paper's "as many weights as one conv layer").
-public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
-    case count(Int)
-    /// A percentage in (0, 100] of the weights the generators replace, as written (`10` for `10%`).
-    case percentage(Double)
-    case layer(String)
+///
+/// Two budgets are equal when they ask for the same amount, whatever the spelling: `10%` and
+/// `10.0%`, `2k` and `2000` are one cell of a sweep. ``text`` keeps the spelling for the tables.
+public struct BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
+    /// What a budget asks for.
+    public enum Amount: Sendable, Hashable {
+        case count(Int)
+        /// A percentage in (0, 100] of the weights the generators replace (`10` for `10%`).
+        case percentage(Double)
+        case layer(String)
+    }
+
+    public var amount: Amount
+    /// The budget as the user typed it, without surrounding spaces: `2k`, `10.0%`.
+    public var text: String
+
+    /// A budget of `amount`, spelt `text` (by default as ``description`` spells it).
+    public init(_ amount: Amount, text: String? = nil) {
+        self.amount = amount
+        self.text = text ?? Self.canonicalText(of: amount)
+    }
+
+    /// A budget of `count` entries.
+    public static func count(_ count: Int) -> BudgetSpecification { BudgetSpecification(.count(count)) }
+    /// A budget of `percent` % of the generated weights.
+    public static func percentage(_ percent: Double) -> BudgetSpecification { BudgetSpecification(.percentage(percent)) }
+    /// A budget of as many entries as layer `name` has weights.
+    public static func layer(_ name: String) -> BudgetSpecification { BudgetSpecification(.layer(name)) }
+
+    public static func == (lhs: BudgetSpecification, rhs: BudgetSpecification) -> Bool { lhs.amount == rhs.amount }
+    public func hash(into hasher: inout Hasher) { hasher.combine(amount) }
 
     /// The largest count a budget may name: 10¹².
     static let largestCount = 1e12
@@ -17,12 +43,12 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
         if trimmed.hasPrefix("layer:") {
             let name = String(text.trimmingCharacters(in: .whitespaces).dropFirst("layer:".count))
             guard !name.isEmpty else { throw BudgetError(budget: text, detail: "name a layer after 'layer:'") }
-            self = .layer(name)
+            self.init(.layer(name), text: text.trimmingCharacters(in: .whitespaces))
         } else if trimmed.hasSuffix("%") {
             guard let percent = Double(trimmed.dropLast()), percent > 0, percent <= 100 else {
                 throw BudgetError(budget: text, detail: "a percentage must be above 0 and at most 100")
             }
-            self = .percentage(percent)
+            self.init(.percentage(percent), text: text.trimmingCharacters(in: .whitespaces))
         } else {
             let multiplier = trimmed.hasSuffix("k") ? 1_000.0 : trimmed.hasSuffix("m") ? 1_000_000.0 : 1
             let digits = multiplier == 1 ? Substring(trimmed) : trimmed.dropLast()
@@ -36,12 +62,15 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
             guard value * multiplier <= Self.largestCount else {
                 throw BudgetError(budget: text, detail: "a budget can be at most \(Int(Self.largestCount)) parameters")
             }
-            self = .count(Int((value * multiplier).rounded()))
+            self.init(.count(Int((value * multiplier).rounded())), text: text.trimmingCharacters(in: .whitespaces))
         }
     }
 
-    public var description: String {
-        switch self {
+    /// The canonical spelling, which enters cell identities: `2000`, `10%`, `0.5%`, `layer:fc1`.
+    public var description: String { Self.canonicalText(of: amount) }
+
+    private static func canonicalText(of amount: Amount) -> String {
+        switch amount {
         case let .count(count): "\(count)"
         case let .percentage(percent): percent == percent.rounded() && abs(percent) < 1e15 ? "\(Int(percent))%" : "\(percent)%"
         case let .layer(name): "layer:\(name)"
@@ -52,19 +81,19 @@ public enum BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
     public func resolve(in description: ModelDescription, generated: [WeightedLayer]) throws -> Int {
         let total = generated.reduce(0) { $0 + $1.weightCount }
         let count: Int
-        switch self {
+        switch amount {
         case let .count(value): count = value
         case let .percentage(percent): count = max(1, Int((percent / 100 * Double(total)).rounded()))
         case let .layer(name):
             guard let layer = description.weightedLayer(named: name) else {
                 let names = description.weightedLayers.map(\.name)
-                throw BudgetError(budget: self.description, detail: "\(description.name) has no layer '\(name)'; its layers are "
+                throw BudgetError(budget: text, detail: "\(description.name) has no layer '\(name)'; its layers are "
                                   + names.prefix(6).joined(separator: ", ") + (names.count > 6 ? ", …" : ""))
             }
             count = layer.weightCount
         }
         guard count <= total else {
-            throw BudgetError(budget: self.description,
+            throw BudgetError(budget: text,
                               detail: "\(count) is more than the \(total) weights that would be generated in \(description.name)")
         }
         return count

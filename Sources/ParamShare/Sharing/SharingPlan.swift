@@ -56,8 +56,10 @@ public struct SharingPlan: Sendable {
         let network = description.build(random: random, as: Scalar.self) { sources[$0.name] }
         let bankSize = banks.reduce(0) { $0 + $1.bank.value.count }
         let entriesRead = banks.reduce(0) { $0 + $1.entriesRead }
+        let fixedWeights = banks.reduce(0) { $0 + $1.plan.fixedWeightCount }
         return SharedModel(network: network, banks: banks,
                            degreesOfFreedom: DegreesOfFreedom(description: description, generated: generated, bankSize: bankSize,
-                                                              entriesRead: entriesRead))
+                                                              entriesRead: entriesRead, requestedBudget: budget,
+                                                              fixedWeights: fixedWeights))
     }
 }

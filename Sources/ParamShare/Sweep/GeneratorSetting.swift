@@ -5,10 +5,13 @@ public struct GeneratorSetting: Sendable, Hashable, CustomStringConvertible {
 
     /// `descriptor` with `overrides` (option name → value as typed) applied to its defaults.
     ///
-    /// - Throws: ``GeneratorRegistryError`` for an unknown option or a value it does not accept.
+    /// - Throws: ``GeneratorRegistryError`` for an unknown option or a value it does not accept,
+    ///   or what the descriptor's factory throws for a combination of values it refuses.
     public init(_ descriptor: GeneratorDescriptor, options overrides: [String: String] = [:]) throws {
         self.descriptor = descriptor
         options = try descriptor.optionValues(overrides)
+        // A combination the factory refuses fails here, when the grid is built, not cell by cell.
+        _ = try descriptor.makeGenerator(options)
     }
 
     /// The generator's name, as the `generator` column spells it.

@@ -33,7 +33,9 @@ public struct RunRecord: Sendable {
         let trailing: [String] = [
             sharing?.scope.rawValue ?? none, String(sharing?.generatesStem ?? false), String(sharing?.generatesClassifier ?? false),
             sharing?.bankTraining ?? none,
-            cell.budgetText, String(dof.entriesRead), String(dof.bankSize), String(dof.generatedWeights),
+            cell.budgetText, String(dof.requestedBudget),
+            Self.format(Double(dof.requestedBudget) / Double(max(dof.generatedWeights, 1))),
+            String(dof.entriesRead), String(dof.bankSize), String(dof.fixedWeights), String(dof.generatedWeights),
             String(dof.nonGeneratedWeights), String(dof.batchNorm), String(dof.biases), String(dof.totalTrainable),
             String(dof.denseParameters),
             String(c.seed), String(c.epochs), String(c.batchSize), c.optimizer.rawValue, Self.format(c.learningRate),

@@ -19,7 +19,8 @@ public struct RunsTableLayout: Sendable, Equatable {
 
     /// The columns after the option block, documented in the README.
     public static let trailingColumns = [
-        "scope", "generate_stem", "generate_classifier", "bank", "budget", "dof", "bank_size", "generated_weights",
+        "scope", "generate_stem", "generate_classifier", "bank", "budget", "budget_count", "budget_fraction", "dof", "bank_size",
+        "fixed_weights", "generated_weights",
         "non_generated_weights", "bn_parameters", "biases", "total_trainable", "dense_parameters",
         "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing",
         "final_train_loss", "test_accuracy", "best_test_accuracy", "wall_seconds", "status", "status_epoch", "failure_reason",

@@ -19,8 +19,8 @@ public struct SweepCell: Sendable, Hashable {
     /// The generator's name, or `dense`.
     public var generatorName: String { sharing?.generator.name ?? GeneratorRegistry.denseName }
 
-    /// The budget as the tables spell it, or `full` for dense.
-    public var budgetText: String { sharing?.budget.description ?? "full" }
+    /// The budget as the user typed it, or `full` for dense.
+    public var budgetText: String { sharing?.budget.text ?? "full" }
 
     /// A short label for logs and progress lines: `lenet5 rpg signs=off 1% seed 0`.
     public var label: String {

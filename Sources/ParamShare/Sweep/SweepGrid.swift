@@ -9,7 +9,8 @@ public struct SweepGrid: Sendable {
     /// Whether the dense baseline runs too, once per model and seed.
     public var includesDense: Bool
     public var budgets: [BudgetSpecification]
-    public var scope: SharingScope
+    /// Which layers share a bank; `nil` gives each generator its descriptor's ``GeneratorDescriptor/defaultScope``.
+    public var scope: SharingScope?
     public var generatesStem: Bool
     public var generatesClassifier: Bool
     /// Whether the banks train, per cell: `[true]` normally, `[true, false]` to add the frozen control.
@@ -19,7 +20,7 @@ public struct SweepGrid: Sendable {
     public var recipe: TrainingConfiguration
 
     public init(architectures: [Architecture], generators: [GeneratorSetting], includesDense: Bool = true,
-                budgets: [BudgetSpecification], scope: SharingScope = .global, generatesStem: Bool = false,
+                budgets: [BudgetSpecification], scope: SharingScope? = nil, generatesStem: Bool = false,
                 generatesClassifier: Bool = false, bankTrainings: [Bool] = [true], seeds: [UInt64], recipe: TrainingConfiguration) {
         self.architectures = architectures
         self.generators = generators
@@ -39,7 +40,7 @@ public struct SweepGrid: Sendable {
         for architecture in architectures {
             let sharings: [SharingSetting?] = generators.flatMap { generator in
                 bankTrainings.flatMap { trainsBank in
-                    budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope, generatesStem: generatesStem,
+                    budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope ?? generator.descriptor.defaultScope, generatesStem: generatesStem,
                                                  generatesClassifier: generatesClassifier, trainsBank: trainsBank) }
                 }
             } + (includesDense ? [nil] : [])

@@ -49,8 +49,8 @@ struct Run: ParsableCommand {
     @Option(parsing: .unconditional, help: "Comma-separated budgets for the generators: counts (36864, 2k), shares of the generated weights (10%), or layer:NAME (as many as that layer has). Ignored by dense. Default: \(mainJobBudgets) on digits, 10% otherwise.")
     var budgets: String?
 
-    @Option(help: "Which layers share a bank: global, stage, block or layer.")
-    var scope: SharingScope = .global
+    @Option(help: "Which layers share a bank: global, stage, block or layer. Default: each generator's own (global for rpg, layer for hashing, as in their papers).")
+    var scope: SharingScope?
 
     @Flag(help: "Generate the stem (first layer) too; by default it stays dense, as in the RPG paper.")
     var generateStem = false

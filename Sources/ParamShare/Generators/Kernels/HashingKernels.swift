@@ -34,7 +34,8 @@ enum WeightHash {
     /// the 32-bit form `(hash >> 32) · count >> 32` it works for any count. Each entry receives
     /// ⌊2⁶⁴/count⌋ or ⌈2⁶⁴/count⌉ hash values, a bias below count/2⁶⁴, far beneath sampling
     /// noise for any bank that fits in memory. The lowest bit of the hash changes the entry only
-    /// through a carry, with probability below count/2⁶⁴, so it is free to serve as the sign.
+    /// through a carry, with probability below count/2⁶⁴, so it is free to serve as a sign where
+    /// one hash must give both (the sparse projection's nonzeros).
     @inline(__always)
     static func entry(of hash: UInt64, among count: Int) -> Int {
         Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(count)).high)
@@ -47,30 +48,32 @@ enum WeightHash {
     }
 }
 
-/// `w[i] = scale · (±bank[h(firstIndex + i)])`, hashing every global index afresh.
+/// `w[i] = scale · ξ(g) · bank[h(g)]` with g = firstIndex + i, hashing every index afresh:
+/// h under `seed`, the sign ξ under `signSeed`, two independent hash functions as in HashedNets.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func hashedGather<Scalar: EngineScalar>(
-    _ bank: UnsafePointer<Scalar>, bankCount: Int, seed: UInt64, firstIndex: Int, scale: Scalar,
+    _ bank: UnsafePointer<Scalar>, bankCount: Int, seed: UInt64, signSeed: UInt64, firstIndex: Int, scale: Scalar,
     into w: UnsafeMutablePointer<Scalar>, count: Int
 ) {
     for i in 0..<count {
-        let hash = WeightHash.value(seed: seed, key: UInt64(firstIndex + i))
-        let value = bank[WeightHash.entry(of: hash, among: bankCount)] * scale
-        w[i] = WeightHash.isNegative(hash) ? -value : value
+        let key = UInt64(firstIndex + i)
+        let value = bank[WeightHash.entry(of: WeightHash.value(seed: seed, key: key), among: bankCount)] * scale
+        w[i] = WeightHash.isNegative(WeightHash.value(seed: signSeed, key: key)) ? -value : value
     }
 }
 
-/// The transpose of `hashedGather`: `bankGradient[h(firstIndex + i)] += scale · (±dW[i])`.
+/// The transpose of `hashedGather`: `bankGradient[h(g)] += scale · ξ(g) · dW[i]`.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func hashedScatterAdd<Scalar: EngineScalar>(
-    _ dW: UnsafePointer<Scalar>, bankCount: Int, seed: UInt64, firstIndex: Int, scale: Scalar,
+    _ dW: UnsafePointer<Scalar>, bankCount: Int, seed: UInt64, signSeed: UInt64, firstIndex: Int, scale: Scalar,
     into bankGradient: UnsafeMutablePointer<Scalar>, count: Int
 ) {
     for i in 0..<count {
-        let hash = WeightHash.value(seed: seed, key: UInt64(firstIndex + i))
+        let key = UInt64(firstIndex + i)
         let value = dW[i] * scale
-        bankGradient[WeightHash.entry(of: hash, among: bankCount)] += WeightHash.isNegative(hash) ? -value : value
+        bankGradient[WeightHash.entry(of: WeightHash.value(seed: seed, key: key), among: bankCount)]
+            += WeightHash.isNegative(WeightHash.value(seed: signSeed, key: key)) ? -value : value
     }
 }

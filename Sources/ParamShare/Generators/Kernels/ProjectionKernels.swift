@@ -41,3 +41,44 @@ func accumulateSparseProjectionTranspose<Scalar: EngineScalar>(
         }
     }
 }
+
+/// The norm of every column of a hashed sparse projection with unit nonzeros, over all its rows:
+/// `layers` gives each block of rows as (first global index, rows, nonzeros a row).
+///
+/// Li et al. normalise each column of P over the whole model, so a column's norm needs every
+/// row. Two nonzeros of a row on one column add up before squaring, as `addSparseProjection`
+/// adds them; `pending` collects a row's signs by column for that, and is cleared as it is read.
+func sparseProjectionColumnNorms(dimension: Int, seed: UInt64, layers: [(firstIndex: Int, count: Int, nonzeros: Int)]) -> [Double] {
+    var squares = [Double](repeating: 0, count: dimension)
+    var pending = [Int](repeating: 0, count: dimension)
+    var columns = [Int]()
+    for layer in layers {
+        columns.reserveCapacity(layer.nonzeros)
+        for i in 0..<layer.count {
+            let firstKey = UInt64(layer.firstIndex + i) &* UInt64(layer.nonzeros)
+            columns.removeAll(keepingCapacity: true)
+            for k in 0..<layer.nonzeros {
+                let hash = WeightHash.value(seed: seed, key: firstKey &+ UInt64(k))
+                let column = WeightHash.entry(of: hash, among: dimension)
+                pending[column] += WeightHash.isNegative(hash) ? -1 : 1
+                columns.append(column)
+            }
+            for column in columns where pending[column] != 0 {
+                squares[column] += Double(pending[column] * pending[column])
+                pending[column] = 0
+            }
+        }
+    }
+    return squares.map { $0.squareRoot() }
+}
+
+/// `y[i] += x[i] · scales[i]` for `count` scalars: θ read through a projection's column scales.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func addProduct<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, _ scales: [Scalar], into y: UnsafeMutablePointer<Scalar>, count: Int
+) {
+    scales.withUnsafeBufferPointer { s in
+        for i in 0..<count { y[i] += x[i] * s[i] }
+    }
+}

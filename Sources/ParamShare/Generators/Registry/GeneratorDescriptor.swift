@@ -23,14 +23,19 @@ public struct GeneratorDescriptor: Sendable {
     public var semanticsVersion: Int
     /// The generator's options, in the order `--help` lists them.
     public var options: [GeneratorOption]
+    /// Which layers share a bank when a sweep does not say (`--scope`): `global` for RPG, as in
+    /// its paper; `layer` for HashedNets, whose paper hashes every layer into buckets of its own.
+    public var defaultScope: SharingScope
     /// Makes the generator for a setting of its options.
     public var makeGenerator: @Sendable (GeneratorOptionValues) throws -> any ParameterGenerator
 
-    public init(name: String, summary: String, semanticsVersion: Int = 1, options: [GeneratorOption] = [],
+    public init(name: String, summary: String, semanticsVersion: Int = 1, defaultScope: SharingScope = .global,
+                options: [GeneratorOption] = [],
                 makeGenerator: @escaping @Sendable (GeneratorOptionValues) throws -> any ParameterGenerator) {
         self.name = name
         self.summary = summary
         self.semanticsVersion = semanticsVersion
+        self.defaultScope = defaultScope
         self.options = options
         self.makeGenerator = makeGenerator
     }
