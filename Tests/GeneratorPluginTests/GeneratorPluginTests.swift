@@ -126,6 +126,38 @@ struct CellIdentityTests {
         #expect(frozen.settings.contains("bank=frozen"))
     }
 
+    @Test("every step scaling is a cell of its own, and plain steps keep the ids they had")
+    func stepScaling() throws {
+        let plain = try cell(GeneratorSetting(RPGGenerator.descriptor))
+        var ids = [plain.identifier]
+        for scaling in [BankStepScaling.sqrt, .inverse, .layer] {
+            var scaled = plain
+            scaled.sharing?.stepScaling = scaling
+            ids.append(scaled.identifier)
+            #expect(scaled.settings.contains("bank_step=\(scaling.rawValue)"))
+        }
+        #expect(Set(ids).count == 4)
+        #expect(!plain.settings.contains("bank_step"))
+    }
+
+    @Test("a budget is one cell whatever its spelling, and another amount another cell")
+    func budgetSpelling() throws {
+        let setting = try GeneratorSetting(RPGGenerator.descriptor)
+        #expect(try cell(setting, budget: "1%").identifier == cell(setting, budget: "1.0%").identifier)
+        #expect(try cell(setting, budget: "2k").identifier == cell(setting, budget: "2000").identifier)
+        #expect(try cell(setting, budget: "1%").identifier != cell(setting, budget: "2%").identifier)
+    }
+
+    @Test("scope, stem and classifier choices are part of the identity")
+    func sharingChoices() throws {
+        let plain = try cell(GeneratorSetting(RPGGenerator.descriptor))
+        var layer = plain, stem = plain, classifier = plain
+        layer.sharing?.scope = .layer
+        stem.sharing?.generatesStem = true
+        classifier.sharing?.generatesClassifier = true
+        #expect(Set([plain, layer, stem, classifier].map(\.identifier)).count == 4)
+    }
+
     @Test("a new semantics version is a new cell")
     func semanticsVersion() throws {
         var revised = outsider

@@ -11,8 +11,8 @@ public struct PairedComparison: Sendable, Equatable {
     /// The columns of `paired.csv` for a runs table with `optionColumns`, in the order of `values(optionColumns:)`.
     ///
     /// `model`, `dataset`, the recipe's columns, `generate_stem`, `generate_classifier` and
-    /// `budget` are shared by both sides. `generator`, `scope` and the option columns name the
-    /// setting compared; the `reference_` columns name the reference setting. Scope belongs to the
+    /// `budget` are shared by both sides. `generator`, `scope`, `bank`, `bank_step` and the option
+    /// columns name the setting compared; the `reference_` columns name the reference setting. Scope belongs to the
     /// setting because generators differ in their paper's scope: HashedNets' per-layer buckets
     /// are compared with RPG's global ring. Then `n_pairs` (seeds run by
     /// both), `mean_dof` and `reference_mean_dof` of the two sides' paired runs,
@@ -21,9 +21,9 @@ public struct PairedComparison: Sendable, Equatable {
     /// `ci95_upper` (Student's t), `t_statistic` and the two-sided `p_value`; the last two are
     /// empty when the differences agree up to rounding, which leaves no spread to test against.
     public static func columns(optionColumns: [String]) -> [String] {
-        ["model", "dataset"] + RunSetting.recipeColumns + ["generate_stem", "generate_classifier", "budget", "generator", "scope"]
+        ["model", "dataset"] + RunSetting.recipeColumns + ["generate_stem", "generate_classifier", "budget", "generator", "scope", "bank", "bank_step"]
             + optionColumns
-            + ["reference_generator", "reference_scope"] + optionColumns.map { "reference_" + $0 } + measureColumns
+            + ["reference_generator", "reference_scope", "reference_bank", "reference_bank_step"] + optionColumns.map { "reference_" + $0 } + measureColumns
     }
 
     private static let measureColumns = [
@@ -141,8 +141,8 @@ public struct PairedComparison: Sendable, Equatable {
     public func values(optionColumns: [String]) -> [String] {
         let s = setting, r = reference, none = RunsTableLayout.notApplicable
         return [s.model, s.dataset] + RunSetting.recipeColumns.map { s.recipe[$0] ?? none }
-            + [s.generateStem, s.generateClassifier, budget, s.generator, s.scope]
-            + optionColumns.map { s.options[$0] ?? none } + [r.generator, r.scope] + optionColumns.map { r.options[$0] ?? none }
+            + [s.generateStem, s.generateClassifier, budget, s.generator, s.scope, s.bank, s.bankStep]
+            + optionColumns.map { s.options[$0] ?? none } + [r.generator, r.scope, r.bank, r.bankStep] + optionColumns.map { r.options[$0] ?? none }
             + [String(pairs), meanDegreesOfFreedom.plainDecimal, referenceMeanDegreesOfFreedom.plainDecimal, meanTestAccuracy.plainDecimal,
                 referenceMeanTestAccuracy.plainDecimal, difference.mean.plainDecimal,
                 difference.standardDeviation.plainDecimal, difference.halfWidth.plainDecimal,

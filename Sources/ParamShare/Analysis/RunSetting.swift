@@ -19,9 +19,10 @@ public struct RunSetting: Hashable, Comparable, Sendable {
 
     /// The setting's columns for a table with `optionColumns`, in the order of ``values(optionColumns:)``:
     /// the leading ones, the options, the trailing ones, `bank` (read as `trained` from tables
-    /// written before the frozen control existed) and the recipe.
+    /// written before the frozen control existed), `bank_step` (read as `none` from tables
+    /// written before step scaling existed) and the recipe.
     public static func columns(optionColumns: [String]) -> [String] {
-        leadingColumns + optionColumns + trailingColumns + ["bank"] + recipeColumns
+        leadingColumns + optionColumns + trailingColumns + ["bank", "bank_step"] + recipeColumns
     }
 
     public var model: String
@@ -34,12 +35,15 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     public var generateClassifier: String
     /// `trained`, `frozen` (the control), or `none` for dense.
     public var bank: String
+    /// `none`, `sqrt`, `inverse` or `layer` (``BankStepScaling``); `none` for dense too.
+    public var bankStep: String
     /// Recipe column → value, for every column of ``recipeColumns``.
     public var recipe: [String: String]
 
     public init(model: String, dataset: String, generator: String, options: [String: String] = [:],
                 scope: String = RunsTableLayout.notApplicable, generateStem: String = "false", generateClassifier: String = "false",
-                bank: String? = nil, recipe: [String: String] = [:]) {
+                bank: String? = nil, bankStep: String? = nil, recipe: [String: String] = [:]) {
+        self.bankStep = bankStep ?? BankStepScaling.none.rawValue
         self.model = model
         self.dataset = dataset
         self.generator = generator
@@ -54,7 +58,7 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     /// The setting's fields in the order of ``columns(optionColumns:)``.
     public func values(optionColumns: [String]) -> [String] {
         [model, dataset, generator] + optionColumns.map { options[$0] ?? RunsTableLayout.notApplicable }
-            + [scope, generateStem, generateClassifier, bank] + Self.recipeColumns.map { recipe[$0] ?? RunsTableLayout.notApplicable }
+            + [scope, generateStem, generateClassifier, bank, bankStep] + Self.recipeColumns.map { recipe[$0] ?? RunsTableLayout.notApplicable }
     }
 
     /// The generator and everything that sets it apart, without the model and data set:
@@ -64,12 +68,13 @@ public struct RunSetting: Hashable, Comparable, Sendable {
         if generateStem == "true" { details.append("generated stem") }
         if generateClassifier == "true" { details.append("generated classifier") }
         if bank == "frozen" { details.append("bank frozen") }
+        if bankStep != BankStepScaling.none.rawValue { details.append("bank step \(bankStep)") }
         return details.isEmpty ? generator : "\(generator) (\(details.joined(separator: ", ")))"
     }
 
     private var sortKey: [String] {
         [model, dataset, generator] + options.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            + [scope, generateStem, generateClassifier, bank] + Self.recipeColumns.map { recipe[$0] ?? "" }
+            + [scope, generateStem, generateClassifier, bank, bankStep] + Self.recipeColumns.map { recipe[$0] ?? "" }
     }
 
     /// Orders settings field by field, so every output lists them the same way.

@@ -115,7 +115,7 @@ public struct RunTable: Sendable {
                 model: field("model"), dataset: field("dataset"), generator: field("generator"),
                 options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }), scope: field("scope"),
                 generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"),
-                bank: position["bank"].map { fields[$0] },
+                bank: position["bank"].map { fields[$0] }, bankStep: position["bank_step"].map { fields[$0] },
                 recipe: Dictionary(uniqueKeysWithValues: RunSetting.recipeColumns.compactMap { column in
                     position[column].map { (column, fields[$0]) }
                 }))

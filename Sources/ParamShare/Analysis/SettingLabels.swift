@@ -27,12 +27,13 @@ public struct SettingLabels: Sendable {
         // Scope and the stem and classifier choices apply to every shared setting alike.
         let shared = settings.filter { $0.scope != RunsTableLayout.notApplicable }
         for (name, value) in [("scope", \RunSetting.scope), ("generated stem", \.generateStem), ("generated classifier", \.generateClassifier),
-                              ("bank", \.bank)] {
+                              ("bank", \.bank), ("bank step", \.bankStep)] {
             let values = Set(shared.map { $0[keyPath: value] })
             if values.count > 1 {
                 for setting in shared { labels[setting]! += " \(name)=\(setting[keyPath: value])" }
-            } else if let only = values.first, name == "scope" || only == "true" || only == "frozen" {
-                clauses.append(name == "scope" || name == "bank" ? "\(name)=\(only)" : name)
+            } else if let only = values.first, name == "scope" || only == "true" || only == "frozen"
+                        || (name == "bank step" && only != BankStepScaling.none.rawValue) {
+                clauses.append(name == "generated stem" || name == "generated classifier" ? name : "\(name)=\(only)")
             }
         }
         // Recipes that differ between the settings shown are named too, so no two lines share a label.

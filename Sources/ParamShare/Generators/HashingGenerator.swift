@@ -35,6 +35,7 @@ public struct HashingGenerator: ParameterGenerator {
         }
         let seed = WeightHash.drawSeed(from: random)
         return HashingPlan<Scalar>(bankSize: budget, seed: seed, signSeed: WeightHash.drawSeed(from: random), offsets: offsets,
+                                   counts: layers.map(\.count),
                                    scaling: BankScaling(layers: layers))
     }
 
@@ -57,13 +58,16 @@ public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
     public let signSeed: UInt64
     /// The global index of each layer's first weight.
     public let offsets: [Int]
+    /// Each layer's weights.
+    public let counts: [Int]
     public let scaling: BankScaling
 
-    init(bankSize: Int, seed: UInt64, signSeed: UInt64, offsets: [Int], scaling: BankScaling) {
+    init(bankSize: Int, seed: UInt64, signSeed: UInt64, offsets: [Int], counts: [Int], scaling: BankScaling) {
         self.bankSize = bankSize
         self.seed = seed
         self.signSeed = signSeed
         self.offsets = offsets
+        self.counts = counts
         self.scaling = scaling
     }
 
@@ -80,6 +84,15 @@ public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
                                        into bankGradient: Tensor<Scalar>) {
         hashedScatterAdd(weightGradient.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
                          scale: Scalar(scaling.layerScales[layer]), into: bankGradient.data, count: weightGradient.count)
+    }
+
+    /// Multinomial: each entry's count of the weights hashed to it.
+    public func entryUseCounts() -> [Int]? {
+        var uses = [Int](repeating: 0, count: bankSize)
+        for (offset, count) in zip(offsets, counts) {
+            for g in offset..<(offset + count) { uses[bucket(ofWeight: g)] += 1 }
+        }
+        return uses
     }
 
     /// The bank entry that the weight at `globalIndex` (counted over all planned layers) reads.

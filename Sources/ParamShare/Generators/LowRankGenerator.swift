@@ -115,6 +115,17 @@ public final class LowRankPlan<Scalar: EngineScalar>: GeneratorPlan {
                     beta: 0, c: weight.data, ldc: f.columns)
     }
 
+    /// An entry of U_l is used by each of the layer's `columns` weights in its row, an entry of
+    /// V_l by each of its `rows` weights in its column.
+    public func entryUseCounts() -> [Int]? {
+        var uses = [Int](repeating: 0, count: bankSize)
+        for f in factors {
+            for i in f.start..<f.vStart { uses[i] = f.columns }
+            for i in f.vStart..<(f.start + f.entryCount) { uses[i] = f.rows }
+        }
+        return uses
+    }
+
     /// dU += dW·V and dV += dWᵀ·U: U·Vᵀ is bilinear in the bank, so the product needs its factors.
     public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
                                        into bankGradient: Tensor<Scalar>) {

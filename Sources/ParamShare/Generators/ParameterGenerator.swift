@@ -47,6 +47,11 @@ public protocol GeneratorPlan<Scalar> {
     /// starting weights w0; 0 (the default) for a map of the bank alone. Recorded as `fixed_weights`.
     var fixedWeightCount: Int { get }
 
+    /// For each bank entry, how many generated weights depend on it (k), or `nil` (the default)
+    /// when the generator does not say. ``BankStepScaling/squareRoot`` and
+    /// ``BankStepScaling/inverse`` scale each entry's step by it, and refuse a plan without it.
+    func entryUseCounts() -> [Int]?
+
     /// Sets the bank's starting values.
     func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource)
 
@@ -62,4 +67,7 @@ public protocol GeneratorPlan<Scalar> {
 extension GeneratorPlan {
     /// None: a map of the bank alone.
     public var fixedWeightCount: Int { 0 }
+
+    /// Not reported.
+    public func entryUseCounts() -> [Int]? { nil }
 }

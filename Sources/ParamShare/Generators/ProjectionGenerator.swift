@@ -93,9 +93,9 @@ public struct ProjectionGenerator: ParameterGenerator {
             let hashSeed = WeightHash.drawSeed(from: random)
             switch normalization {
             case .columns:
-                let norms = sparseProjectionColumnNorms(
+                let norms = sparseProjectionColumns(
                     dimension: budget, seed: hashSeed,
-                    layers: layers.indices.map { (offsets[$0], layers[$0].count, nonzeros[$0]) })
+                    layers: layers.indices.map { (offsets[$0], layers[$0].count, nonzeros[$0]) }).norms
                 map = .sparse(seed: hashSeed, nonzeros: nonzeros, rowValues: layers.map { _ in 1 },
                               columnScales: norms.map { $0 > 0 ? Scalar(1 / $0) : 0 })
             case .rows:

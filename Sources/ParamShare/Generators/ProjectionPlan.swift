@@ -97,6 +97,16 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
         return transform.tables
     }
 
+    /// The rows of P in which each column is not zero: a sparse column's hits, every generated
+    /// weight for a dense or Fastfood P.
+    public func entryUseCounts() -> [Int]? {
+        guard case let .sparse(seed, nonzeros, _, _) = map else {
+            return [Int](repeating: fixedWeightCount, count: dimension)
+        }
+        return sparseProjectionColumns(dimension: dimension, seed: seed,
+                                       layers: counts.indices.map { (offsets[$0], counts[$0], nonzeros[$0]) }).uses
+    }
+
     /// θ ⊙ `scales`, a fresh tensor.
     private func scaled(_ bank: Tensor<Scalar>, by scales: [Scalar]) -> Tensor<Scalar> {
         let theta = Tensor<Scalar>(shape: [dimension])

@@ -147,4 +147,13 @@ public final class RPGPlan<Scalar: EngineScalar>: GeneratorPlan {
 
     /// The sign of each weight of layer `layer`, ±1.
     @_spi(Testing) public func signs(ofLayer layer: Int) -> [Int] { entries[layer].map { SignedBankEntry.isNegative($0) ? -1 : 1 } }
+
+    /// ⌊T/N⌋ or ⌈T/N⌉ for the even-sampling variants; what the table says for any variant.
+    public func entryUseCounts() -> [Int]? {
+        var uses = [Int](repeating: 0, count: bankSize)
+        for layer in entries {
+            for entry in layer { uses[SignedBankEntry.index(of: entry)] += 1 }
+        }
+        return uses
+    }
 }

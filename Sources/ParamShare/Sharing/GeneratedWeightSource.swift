@@ -5,11 +5,14 @@ public final class GeneratedWeightSource<Scalar: EngineScalar>: WeightSource {
     public let bank: SharedBank<Scalar>
     public let layer: Int
     private let buffer: Tensor<Scalar>
+    /// The weight gradient times the layer's scale, for ``BankStepScaling/layer`` only.
+    private let scaledGradient: Tensor<Scalar>?
 
     init(bank: SharedBank<Scalar>, layer: Int) {
         self.bank = bank
         self.layer = layer
         buffer = Tensor(shape: bank.layers[layer].shape)
+        scaledGradient = bank.layerGradientScales == nil ? nil : Tensor(shape: bank.layers[layer].shape)
     }
 
     public var shape: [Int] { buffer.shape }
@@ -23,7 +26,12 @@ public final class GeneratedWeightSource<Scalar: EngineScalar>: WeightSource {
     }
 
     public func accumulateGradient(_ weightGradient: Tensor<Scalar>) {
-        bank.plan.accumulateBankGradient(layer: layer, weightGradient: weightGradient, at: bank.bank.value,
-                                         into: bank.bank.gradient)
+        var gradient = weightGradient
+        if let scaledGradient, let scale = bank.layerGradientScales?[layer] {
+            scaledGradient.zero()
+            addScaled(weightGradient.data, times: scale, into: scaledGradient.data, count: scaledGradient.count)
+            gradient = scaledGradient
+        }
+        bank.plan.accumulateBankGradient(layer: layer, weightGradient: gradient, at: bank.bank.value, into: bank.bank.gradient)
     }
 }

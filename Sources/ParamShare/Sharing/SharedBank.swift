@@ -13,15 +13,33 @@ public final class SharedBank<Scalar: EngineScalar> {
     public let bank: Parameter<Scalar>
     /// The entries of the bank some generated weight reads: the group's degrees of freedom.
     public let entriesRead: Int
+    /// What each layer's weight gradient is multiplied by on its way into the bank (``BankStepScaling/layer``), or `nil`.
+    public let layerGradientScales: [Scalar]?
 
-    /// Plans `generator` for `layers` at about `budget` entries and initialises the bank from `random`.
+    /// Plans `generator` for `layers` at about `budget` entries, initialises the bank from
+    /// `random` and sets up its steps' `stepScaling`.
+    ///
+    /// - Throws: ``BudgetError`` from planning, or ``BankStepScalingError`` when the scaling
+    ///   needs use counts the plan does not report.
     public init(name: String, generator: any ParameterGenerator, layers: [GeneratedLayer], budget: Int,
-                random: RandomSource) throws {
+                random: RandomSource, stepScaling: BankStepScaling = .none) throws {
         plan = try generator.plan(layers: layers, budget: budget, random: random, as: Scalar.self)
         self.layers = layers
         bank = Parameter(name: name, role: .bank, shape: [plan.bankSize])
         plan.initializeBank(bank.value, random: random)
         entriesRead = Self.countEntriesRead(plan: plan, layers: layers, at: bank.value)
+        switch stepScaling {
+        case .none:
+            layerGradientScales = nil
+        case .sqrt, .inverse:
+            guard let uses = plan.entryUseCounts() else {
+                throw BankStepScalingError(scaling: stepScaling, generator: "\(type(of: generator))")
+            }
+            bank.stepScale = Tensor(shape: [plan.bankSize], scalars: stepScaling.entryScales(uses: uses).map { Scalar($0) })
+            layerGradientScales = nil
+        case .layer:
+            layerGradientScales = BankStepScaling.layerGradientScales(plan: plan, layers: layers, at: bank.value).map { Scalar($0) }
+        }
     }
 
     /// The entries whose gradient is not zero after a vector–Jacobian product of random weight

@@ -9,14 +9,17 @@ public struct SharingPlan: Sendable {
     /// The layer roles whose weights are generated. By default all but the stem and the
     /// classifier, as in the RPG authors' code.
     public var generatedRoles: Set<WeightedLayer.Role>
+    /// How the banks' steps are scaled for sharing; plain steps (the paper's) by default.
+    public var stepScaling: BankStepScaling
 
     public static var defaultRoles: Set<WeightedLayer.Role> { [.body, .shortcut, .hidden] }
 
     public init(generator: any ParameterGenerator, scope: SharingScope = .global,
-                generatedRoles: Set<WeightedLayer.Role> = defaultRoles) {
+                generatedRoles: Set<WeightedLayer.Role> = defaultRoles, stepScaling: BankStepScaling = .none) {
         self.generator = generator
         self.scope = scope
         self.generatedRoles = generatedRoles
+        self.stepScaling = stepScaling
     }
 
     /// The weighted layers of `description` this plan generates, in forward order.
@@ -49,7 +52,7 @@ public struct SharingPlan: Sendable {
             let share = max(1, Int((Double(budget) * Double(count) / Double(total)).rounded()))
             let bank = try SharedBank<Scalar>(name: "bank.\(group.key)", generator: generator,
                                       layers: group.layers.map(GeneratedLayer.init), budget: share,
-                                      random: RandomSource(seed: seed, stream: UInt64(1000 + index)))
+                                      random: RandomSource(seed: seed, stream: UInt64(1000 + index)), stepScaling: stepScaling)
             banks.append(bank)
             for (position, layer) in group.layers.enumerated() { sources[layer.name] = bank.weightSource(forLayer: position) }
         }

@@ -32,7 +32,7 @@ public struct RunRecord: Sendable {
         let failureReason: String = result.failureReason ?? none
         let trailing: [String] = [
             sharing?.scope.rawValue ?? none, String(sharing?.generatesStem ?? false), String(sharing?.generatesClassifier ?? false),
-            sharing?.bankTraining ?? none,
+            sharing?.bankTraining ?? none, sharing?.stepScaling.rawValue ?? none,
             cell.budgetText, String(dof.requestedBudget),
             Self.format(Double(dof.requestedBudget) / Double(max(dof.generatedWeights, 1))),
             String(dof.entriesRead), String(dof.bankSize), String(dof.fixedWeights), String(dof.generatedWeights),

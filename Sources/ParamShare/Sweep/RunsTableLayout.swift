@@ -19,7 +19,7 @@ public struct RunsTableLayout: Sendable, Equatable {
 
     /// The columns after the option block, documented in the README.
     public static let trailingColumns = [
-        "scope", "generate_stem", "generate_classifier", "bank", "budget", "budget_count", "budget_fraction", "dof", "bank_size",
+        "scope", "generate_stem", "generate_classifier", "bank", "bank_step", "budget", "budget_count", "budget_fraction", "dof", "bank_size",
         "fixed_weights", "generated_weights",
         "non_generated_weights", "bn_parameters", "biases", "total_trainable", "dense_parameters",
         "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing",

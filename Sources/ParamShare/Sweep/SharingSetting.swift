@@ -8,9 +8,13 @@ public struct SharingSetting: Sendable, Hashable {
     /// Whether the banks train; frozen, they keep their initial values while batch norm, the stem
     /// and the classifier train: the control that shows what a bank learned.
     public var trainsBank: Bool
+    /// How the banks' steps are scaled for sharing.
+    public var stepScaling: BankStepScaling
 
     public init(generator: GeneratorSetting, budget: BudgetSpecification, scope: SharingScope = .global,
-                generatesStem: Bool = false, generatesClassifier: Bool = false, trainsBank: Bool = true) {
+                generatesStem: Bool = false, generatesClassifier: Bool = false, trainsBank: Bool = true,
+                stepScaling: BankStepScaling = .none) {
+        self.stepScaling = stepScaling
         self.generator = generator
         self.budget = budget
         self.scope = scope

@@ -24,7 +24,9 @@ public struct SweepCell: Sendable, Hashable {
 
     /// A short label for logs and progress lines: `lenet5 rpg signs=off 1% seed 0`.
     public var label: String {
-        let sharingLabel = sharing.map { "\($0.generator) \($0.budget)\($0.trainsBank ? "" : " frozen")" } ?? "dense"
+        let sharingLabel = sharing.map {
+            "\($0.generator) \($0.budget)\($0.trainsBank ? "" : " frozen")\($0.stepScaling == .none ? "" : " step \($0.stepScaling.rawValue)")"
+        } ?? "dense"
         return "\(architecture) \(sharingLabel) seed \(configuration.seed)"
     }
 
@@ -45,6 +47,8 @@ public struct SweepCell: Sendable, Hashable {
             fields += sharing.generator.options.sortedPairs.map { "\(sharing.generator.name).\($0.name)=\($0.value)" }
             fields += ["budget=\(sharing.budget)", "scope=\(sharing.scope.rawValue)",
                        "stem=\(sharing.generatesStem)", "classifier=\(sharing.generatesClassifier)", "bank=\(sharing.bankTraining)"]
+            // Only a scaled step is named, so that cells of plain steps keep the ids they had before the option.
+            if sharing.stepScaling != .none { fields.append("bank_step=\(sharing.stepScaling.rawValue)") }
         }
         fields += [
             "seed=\(c.seed)", "epochs=\(c.epochs)", "batch=\(c.batchSize)", "optimizer=\(c.optimizer.rawValue)",

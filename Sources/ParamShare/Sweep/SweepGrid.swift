@@ -15,13 +15,17 @@ public struct SweepGrid: Sendable {
     public var generatesClassifier: Bool
     /// Whether the banks train, per cell: `[true]` normally, `[true, false]` to add the frozen control.
     public var bankTrainings: [Bool]
+    /// The banks' step scalings, per cell: `[.none]` normally.
+    public var stepScalings: [BankStepScaling]
     public var seeds: [UInt64]
     /// The recipe of every cell; each cell replaces its seed.
     public var recipe: TrainingConfiguration
 
     public init(architectures: [Architecture], generators: [GeneratorSetting], includesDense: Bool = true,
                 budgets: [BudgetSpecification], scope: SharingScope? = nil, generatesStem: Bool = false,
-                generatesClassifier: Bool = false, bankTrainings: [Bool] = [true], seeds: [UInt64], recipe: TrainingConfiguration) {
+                generatesClassifier: Bool = false, bankTrainings: [Bool] = [true], stepScalings: [BankStepScaling] = [.none],
+                seeds: [UInt64], recipe: TrainingConfiguration) {
+        self.stepScalings = stepScalings
         self.architectures = architectures
         self.generators = generators
         self.includesDense = includesDense
@@ -40,8 +44,11 @@ public struct SweepGrid: Sendable {
         for architecture in architectures {
             let sharings: [SharingSetting?] = generators.flatMap { generator in
                 bankTrainings.flatMap { trainsBank in
-                    budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope ?? generator.descriptor.defaultScope, generatesStem: generatesStem,
-                                                 generatesClassifier: generatesClassifier, trainsBank: trainsBank) }
+                    stepScalings.flatMap { stepScaling in
+                        budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope ?? generator.descriptor.defaultScope,
+                                                     generatesStem: generatesStem, generatesClassifier: generatesClassifier,
+                                                     trainsBank: trainsBank, stepScaling: stepScaling) }
+                    }
                 }
             } + (includesDense ? [nil] : [])
             for sharing in sharings {

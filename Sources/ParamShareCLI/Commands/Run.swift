@@ -61,6 +61,9 @@ struct Run: ParsableCommand {
     @Option(help: "Whether the generators' banks train: trained, frozen (the control: only batch norm, the stem and the classifier train), or trained,frozen for both.")
     var bank: String = "trained"
 
+    @Option(help: "How the banks' steps are scaled for sharing, comma-separated to sweep: none (the paper), sqrt (each entry's step times 1/√k, k the weights reading it), inverse (times 1/k), layer (each layer's gradient scaled so its weights step like their dense twins').")
+    var bankStep: String = "none"
+
     @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist.")
     var dataset: DatasetName = .digits
 
@@ -178,12 +181,23 @@ struct Run: ParsableCommand {
                 includesDense: includesDense,
                 budgets: descriptors.isEmpty ? [] : try BudgetSpecification.list(parsing: budgets ?? (dataset.isEmbedded ? Self.mainJobBudgets : "10%")),
                 scope: scope, generatesStem: generateStem, generatesClassifier: generateClassifier,
-                bankTrainings: try bankTrainings(), seeds: try parsedSeeds(), recipe: recipe)
+                bankTrainings: try bankTrainings(), stepScalings: try stepScalings(), seeds: try parsedSeeds(), recipe: recipe)
         } catch let error as ValidationError {
             throw error
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+
+    private func stepScalings() throws -> [BankStepScaling] {
+        var seen = Set<BankStepScaling>()
+        return try bankStep.split(separator: ",", omittingEmptySubsequences: false).map { text in
+            guard let scaling = BankStepScaling(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--bank-step takes \(BankStepScaling.allCases.map(\.rawValue).joined(separator: ", ")) "
+                                      + "or a comma-separated list of them, got '\(text)'")
+            }
+            return scaling
+        }.filter { seen.insert($0).inserted }
     }
 
     private func bankTrainings() throws -> [Bool] {

@@ -1,16 +1,16 @@
 /// One SGD step over `count` scalars, with PyTorch's semantics:
 /// g ← grad + λ·w; b ← μ·b + (1 − dampening)·g (b ← g on the first step);
-/// g ← g + μ·b with Nesterov, else g ← b; w ← w − lr·g.
+/// g ← g + μ·b with Nesterov, else g ← b; w ← w − lr·s·g, s the element's step scale (1 without one).
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func sgdStep<Scalar: EngineScalar>(
     weights w: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>,
     momentumBuffer b: UnsafeMutablePointer<Scalar>, count: Int,
     learningRate: Scalar, momentum: Scalar, dampening: Scalar, weightDecay: Scalar,
-    nesterov: Bool, isFirstStep: Bool
+    nesterov: Bool, isFirstStep: Bool, stepScale: UnsafePointer<Scalar>? = nil
 ) {
     if momentum == 0 {
-        for i in 0..<count { w[i] -= learningRate * (gradient[i] + weightDecay * w[i]) }
+        for i in 0..<count { w[i] -= learningRate * (stepScale?[i] ?? 1) * (gradient[i] + weightDecay * w[i]) }
         return
     }
     let keep = isFirstStep ? 0 : momentum
@@ -19,29 +19,31 @@ func sgdStep<Scalar: EngineScalar>(
         let g = gradient[i] + weightDecay * w[i]
         let buffer = keep * b[i] + add * g
         b[i] = buffer
-        w[i] -= learningRate * (nesterov ? g + momentum * buffer : buffer)
+        w[i] -= learningRate * (stepScale?[i] ?? 1) * (nesterov ? g + momentum * buffer : buffer)
     }
 }
 
 /// One AdamW step (Loshchilov & Hutter), with PyTorch's semantics:
 /// w ← w − lr·λ·w; m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²;
-/// w ← w − lr·(m/c₁)/(√(v/c₂) + ε), with cᵢ = 1 − βᵢᵗ the bias corrections.
+/// w ← w − lr·(m/c₁)/(√(v/c₂) + ε), with cᵢ = 1 − βᵢᵗ the bias corrections; both terms with lr
+/// are multiplied by the element's step scale (1 without one).
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func adamWStep<Scalar: EngineScalar>(
     weights w: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>,
     firstMoment m: UnsafeMutablePointer<Scalar>, secondMoment v: UnsafeMutablePointer<Scalar>, count: Int,
     learningRate: Scalar, beta1: Scalar, beta2: Scalar, epsilon: Scalar, weightDecay: Scalar,
-    biasCorrection1: Scalar, biasCorrection2: Scalar
+    biasCorrection1: Scalar, biasCorrection2: Scalar, stepScale: UnsafePointer<Scalar>? = nil
 ) {
-    let decay = 1 - learningRate * weightDecay
     let stepSize = learningRate / biasCorrection1
     let sqrtCorrection2 = biasCorrection2.squareRoot()
     for i in 0..<count {
+        // A scale of 1 multiplies exactly, so unscaled steps keep their bits.
+        let scale = stepScale?[i] ?? 1
         let g = gradient[i]
         m[i] = beta1 * m[i] + (1 - beta1) * g
         v[i] = beta2 * v[i] + (1 - beta2) * g * g
         let denominator = v[i].squareRoot() / sqrtCorrection2 + epsilon
-        w[i] = w[i] * decay - stepSize * m[i] / denominator
+        w[i] = w[i] * (1 - learningRate * weightDecay * scale) - scale * stepSize * m[i] / denominator
     }
 }

@@ -32,7 +32,8 @@ public final class AdamW<Scalar: EngineScalar>: Optimizer {
                           firstMoment: firstMoments[g][p].data, secondMoment: secondMoments[g][p].data,
                           count: parameter.value.count, learningRate: Scalar(learningRate), beta1: Scalar(beta1),
                           beta2: Scalar(beta2), epsilon: Scalar(epsilon), weightDecay: Scalar(group.weightDecay),
-                          biasCorrection1: Scalar(correction1), biasCorrection2: Scalar(correction2))
+                          biasCorrection1: Scalar(correction1), biasCorrection2: Scalar(correction2),
+                          stepScale: parameter.stepScale.map { UnsafePointer($0.data) })
             }
         }
     }

@@ -26,7 +26,7 @@ public final class SGD<Scalar: EngineScalar>: Optimizer {
                 sgdStep(weights: parameter.value.data, gradient: parameter.gradient.data, momentumBuffer: buffer.data,
                         count: parameter.value.count, learningRate: Scalar(learningRate), momentum: Scalar(momentum),
                         dampening: Scalar(dampening), weightDecay: Scalar(group.weightDecay), nesterov: nesterov,
-                        isFirstStep: stepsTaken == 0)
+                        isFirstStep: stepsTaken == 0, stepScale: parameter.stepScale.map { UnsafePointer($0.data) })
             }
         }
         stepsTaken += 1

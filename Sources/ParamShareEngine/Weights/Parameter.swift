@@ -21,6 +21,9 @@ public final class Parameter<Scalar: EngineScalar>: @unchecked Sendable {
     public let value: Tensor<Scalar>
     /// dL/d(value), accumulated by backward passes until `zeroGradient()`.
     public let gradient: Tensor<Scalar>
+    /// A fixed multiplier of each element's optimiser step (a diagonal preconditioner), or `nil`
+    /// for plain steps. Set before training; the optimisers scale their whole update by it.
+    public var stepScale: Tensor<Scalar>?
 
     /// Creates a parameter of the given shape, filled with `initialValue`.
     public init(name: String, role: ParameterRole, shape: [Int], initialValue: Scalar = 0) {

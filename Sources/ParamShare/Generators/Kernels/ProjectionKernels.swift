@@ -42,14 +42,17 @@ func accumulateSparseProjectionTranspose<Scalar: EngineScalar>(
     }
 }
 
-/// The norm of every column of a hashed sparse projection with unit nonzeros, over all its rows:
-/// `layers` gives each block of rows as (first global index, rows, nonzeros a row).
+/// The norm of every column of a hashed sparse projection with unit nonzeros over all its rows,
+/// and the rows in which it is not zero: `layers` gives each block of rows as (first global
+/// index, rows, nonzeros a row).
 ///
 /// Li et al. normalise each column of P over the whole model, so a column's norm needs every
 /// row. Two nonzeros of a row on one column add up before squaring, as `addSparseProjection`
 /// adds them; `pending` collects a row's signs by column for that, and is cleared as it is read.
-func sparseProjectionColumnNorms(dimension: Int, seed: UInt64, layers: [(firstIndex: Int, count: Int, nonzeros: Int)]) -> [Double] {
+func sparseProjectionColumns(dimension: Int, seed: UInt64, layers: [(firstIndex: Int, count: Int, nonzeros: Int)])
+    -> (norms: [Double], uses: [Int]) {
     var squares = [Double](repeating: 0, count: dimension)
+    var uses = [Int](repeating: 0, count: dimension)
     var pending = [Int](repeating: 0, count: dimension)
     var columns = [Int]()
     for layer in layers {
@@ -65,11 +68,12 @@ func sparseProjectionColumnNorms(dimension: Int, seed: UInt64, layers: [(firstIn
             }
             for column in columns where pending[column] != 0 {
                 squares[column] += Double(pending[column] * pending[column])
+                uses[column] += 1
                 pending[column] = 0
             }
         }
     }
-    return squares.map { $0.squareRoot() }
+    return (squares.map { $0.squareRoot() }, uses)
 }
 
 /// `y[i] += x[i] · scales[i]` for `count` scalars: θ read through a projection's column scales.
