@@ -47,7 +47,7 @@ struct ProjectionGeneratorTests {
     func sparseVectorJacobian(nonzeros: Int) throws {
         for normalization in ProjectionNormalization.allCases {
             for budget in [3, 60] {
-                let generator = ProjectionGenerator(normalization: normalization, nonzerosPerRow: nonzeros)
+                let generator = ProjectionGenerator(kind: .sparse, normalization: normalization, nonzerosPerRow: nonzeros)
                 let error = try GeneratorCheck.vectorJacobianError(generator, layers: layers, budget: budget)
                 #expect(error < 1e-7, "\(normalization), budget \(budget): \(error)")
             }
@@ -130,7 +130,7 @@ struct ProjectionGeneratorTests {
             GeneratedLayer(name: "a", shape: [32, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 288), role: .body, initialStandardDeviation: 0.1),
             GeneratedLayer(name: "b", shape: [8, 8, 3, 3], fans: Fans(fanIn: 72, fanOut: 72), role: .body, initialStandardDeviation: 0.2),
         ]
-        let plan = try ProjectionGenerator().plan(ProjectionPlan<Double>.self, layers: medium, budget: dimension, seed: 5)
+        let plan = try ProjectionGenerator(kind: .sparse).plan(ProjectionPlan<Double>.self, layers: medium, budget: dimension, seed: 5)
         let matrix = projectionMatrix(plan, layers: medium)
         var start = 0
         for layer in medium {
@@ -204,7 +204,7 @@ struct ProjectionGeneratorTests {
     @Test("the row-normalised form: a sparse row has c entries ±s_l/√c, so its norm is s_l")
     func sparseRows() throws {
         let nonzeros = 4, dimension = 10_000
-        let plan = try ProjectionGenerator(normalization: .rows, nonzerosPerRow: nonzeros)
+        let plan = try ProjectionGenerator(kind: .sparse, normalization: .rows, nonzerosPerRow: nonzeros)
             .plan(ProjectionPlan<Double>.self, layers: layers, budget: dimension, seed: 5)
         let scaling = BankScaling(layers: layers)
         let matrix = projectionMatrix(plan, layers: layers)
@@ -273,16 +273,17 @@ struct ProjectionGeneratorTests {
 
     @Test("the descriptor defaults to Li et al.'s form and refuses Fastfood with rows")
     func options() throws {
-        #expect(ProjectionGenerator.descriptor.defaultOptions.values == ["projection": "sparse", "normalization": "columns", "nonzeros": "0"])
+        #expect(ProjectionGenerator.descriptor.defaultOptions.values == ["projection": "fastfood", "normalization": "columns", "nonzeros": "0"])
         #expect(ProjectionGenerator.descriptor.semanticsVersion == 2)
         let dense = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "dense"])
             .makeGenerator() as? ProjectionGenerator)
         #expect(dense.kind == .dense && dense.normalization == .columns)
-        let rows = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["normalization": "rows", "nonzeros": "4"])
+        let rows = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse", "normalization": "rows", "nonzeros": "4"])
             .makeGenerator() as? ProjectionGenerator)
         #expect(rows.normalization == .rows && rows.nonzerosPerRow == 4)
-        let li = try #require(try GeneratorSetting(ProjectionGenerator.descriptor).makeGenerator() as? ProjectionGenerator)
-        #expect(li.nonzerosPerRow == nil)
+        let li = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse"]).makeGenerator()
+            as? ProjectionGenerator)
+        #expect(li.kind == .sparse && li.nonzerosPerRow == nil)
         let error = #expect(throws: GeneratorRegistryError.self) {
             try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "fastfood", "normalization": "rows"])
         }

@@ -38,7 +38,7 @@ public enum ProjectionNormalization: String, Sendable, CaseIterable {
 ///
 /// As Li et al., P spans the whole projected set (every layer the bank serves) and, by default,
 /// its columns have unit norm over that set (``ProjectionNormalization``). The three forms of P
-/// (``ProjectionKind``) are Li et al.'s three:
+/// (``ProjectionKind``) are Li et al.'s three (Fastfood is the descriptor's default):
 /// - `sparse`: each row of layer l has c_l nonzeros ±1 at hashed columns. Li et al. draw each
 ///   entry nonzero with probability 1/√T_l (scikit-learn's `SparseRandomProjection` density per
 ///   layer), about d/√T_l a row; here every row has exactly c_l = max(1, round(d/√T_l)), so P
@@ -65,7 +65,7 @@ public struct ProjectionGenerator: ParameterGenerator {
 
     /// A generator with the given projection; `nonzerosPerRow` (at least 1, or `nil` for Li et
     /// al.'s density) applies to `sparse` only, and `fastfood` has only the `columns` normalisation.
-    public init(kind: Kind = .sparse, normalization: Normalization = .columns, nonzerosPerRow: Int? = nil,
+    public init(kind: Kind = .fastfood, normalization: Normalization = .columns, nonzerosPerRow: Int? = nil,
                 maximumDenseBytes: Int = defaultMaximumDenseBytes) {
         precondition((nonzerosPerRow ?? 1) >= 1, "a sparse projection needs at least one nonzero per row, not \(nonzerosPerRow ?? 0)")
         precondition(kind != .fastfood || normalization == .columns, "Fastfood has unit-norm columns only")
@@ -140,14 +140,17 @@ public struct ProjectionGenerator: ParameterGenerator {
 
     /// `projection` in sweeps: the form of P, its normalisation and a sparse row's nonzeros.
     ///
-    /// Version 2: Li et al.'s unit-norm columns and sparse density by default, and Fastfood
-    /// (version 1 was `normalization=rows` with 4 nonzeros a row).
+    /// Version 2: Li et al.'s unit-norm columns, their sparse density, and Fastfood (version 1
+    /// was a sparse P with `normalization=rows` and 4 nonzeros a row). Fastfood is the default
+    /// because it is the fastest at every budget: 3 epochs of LeNet-5 on digits at 92 % took
+    /// 0.3 s with it, 7.5 s with Li's sparse density (d/√T_l nonzeros a row make a pass cost
+    /// d·Σ√T_l) and 80 s with a dense P.
     public static let descriptor = GeneratorDescriptor(
         name: "projection", summary: "intrinsic dimension (Li et al.): w = w0 + P·θ with a fixed random projection P, θ starting at 0",
         semanticsVersion: 2,
         options: [
-            .choice("projection", ProjectionKind.allCases.map(\.rawValue), default: ProjectionKind.sparse.rawValue,
-                    help: "sparse (hashed, stores nothing), dense (a stored Gaussian P, small models only) or fastfood (Li et al.'s for large models)"),
+            .choice("projection", [ProjectionKind.fastfood, .sparse, .dense].map(\.rawValue), default: ProjectionKind.fastfood.rawValue,
+                    help: "fastfood (Li et al.'s for large models, the fastest), sparse (hashed, stores nothing) or dense (a stored Gaussian P, small models only)"),
             .choice("normalization", ProjectionNormalization.allCases.map(\.rawValue), default: ProjectionNormalization.columns.rawValue,
                     help: "columns (unit-norm columns over all layers, Li et al.'s) or rows (row norm s_l, ParamShare's first form; not with fastfood)"),
             .integer("nonzeros", in: 0...4096, default: 0,
