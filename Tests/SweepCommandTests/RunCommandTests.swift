@@ -39,6 +39,34 @@ struct RunCommandTests {
         #expect(result.stdout.contains("test accuracy %"))
     }
 
+    @Test("budgets keep their spelling beside their amount; the projection records w0 as fixed; scopes follow the papers")
+    func budgetColumns() throws {
+        let directory = try ScratchDirectory.make("sweep-run")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try ExecutableProduct.run("sweep", ["--models", "mlp-32", "--generators", "rpg,hashing,projection,dense",
+                                                         "--budgets", "0.2k,10.0%", "--epochs", "1", "--seeds", "0", "--out", "runs.csv"],
+                                               in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let table = try CSVReader.read(contentsOfFile: directory + "/runs.csv")
+        func column(_ name: String) throws -> Int { try #require(table.header.firstIndex(of: name), "\(name)") }
+        let (generator, budget, count, fraction, fixed, scope, weights) = try (column("generator"), column("budget"), column("budget_count"),
+                                                                               column("budget_fraction"), column("fixed_weights"),
+                                                                               column("scope"), column("generated_weights"))
+        #expect(table.rows.count == 7)
+        for row in table.rows {
+            // mlp-32 generates its 64 × 32 hidden weights: 2,048.
+            #expect(row[weights] == "2048")
+            switch row[budget] {
+            case "0.2k": #expect(row[count] == "200" && row[fraction] == "\(200.0 / 2048)")
+            case "10.0%": #expect(row[count] == "205" && row[fraction] == "\(205.0 / 2048)")
+            case "full": #expect(row[generator] == "dense" && row[count] == "2048" && row[fraction] == "1.0")
+            default: Issue.record("budget \(row[budget])")
+            }
+            #expect(row[fixed] == (row[generator] == "projection" ? "2048" : "0"))
+            #expect(row[scope] == ["hashing": "layer", "dense": "none"][row[generator], default: "global"])
+        }
+    }
+
     @Test("--bank trained,frozen adds the frozen control: its own rows, bank column and ids")
     func frozenControl() throws {
         let directory = try ScratchDirectory.make("sweep-run")

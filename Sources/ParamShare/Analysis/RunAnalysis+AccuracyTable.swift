@@ -14,22 +14,25 @@ extension RunAnalysis {
             let naming = SettingLabels(settings)
             let labels = settings.map { naming.labels[$0] ?? $0.generator }
             let width = max(9, labels.map(\.count).max() ?? 0)
-            let cellWidth = 24
             func pad(_ text: String, _ count: Int) -> String { text.padding(toLength: max(count, text.count), withPad: " ", startingAt: 0) }
-            lines.append("\(panel): test accuracy %, mean ± 95% CI half-width (mean DoF, n runs)")
-            lines.append(pad("generator", width) + "  " + budgets.map { pad($0, cellWidth) }.joined())
-            for (setting, label) in zip(settings, labels) {
-                let cells = budgets.map { budget -> String in
-                    guard let group = groups.first(where: { $0.setting == setting && $0.budget == budget }) else { return pad("", cellWidth) }
+            let rows = settings.map { setting in
+                budgets.map { budget -> String in
+                    guard let group = groups.first(where: { $0.setting == setting && $0.budget == budget }) else { return "" }
                     let estimate = group.testAccuracy
                     let mean = estimate.count > 0 ? String(format: "%.1f", estimate.mean * 100) : "–"
                     let spread = estimate.halfWidth.isFinite ? String(format: " ± %.1f", estimate.halfWidth * 100) : ""
                     let failed = (group.diverged > 0 ? ", \(group.diverged) diverged" : "")
                         + (group.collapsed > 0 ? ", \(group.collapsed) collapsed" : "")
                     let dof = group.meanDegreesOfFreedom.isFinite ? Self.compact(group.meanDegreesOfFreedom) : "–"
-                    return pad("\(mean)\(spread) (\(dof), \(estimate.count)\(failed))", cellWidth)
+                    return "\(mean)\(spread) (\(dof), \(estimate.count)\(failed))"
                 }
-                lines.append(pad(label, width) + "  " + cells.joined())
+            }
+            // Each column as wide as its widest cell, so a cell naming failures never runs into the next.
+            let cellWidths = budgets.indices.map { b in max(budgets[b].count, rows.map { $0[b].count }.max() ?? 0) + 2 }
+            lines.append("\(panel): test accuracy %, mean ± 95% CI half-width (mean DoF, n runs)")
+            lines.append(pad("generator", width) + "  " + zip(budgets, cellWidths).map { pad($0, $1) }.joined())
+            for (cells, label) in zip(rows, labels) {
+                lines.append(pad(label, width) + "  " + zip(cells, cellWidths).map { pad($0, $1) }.joined())
             }
             if !naming.caption.isEmpty { lines.append("settings: " + naming.caption) }
             lines.append("")
