@@ -24,11 +24,17 @@ struct ResumeTests {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        let runsPath = directory + "/runs.csv", epochsPath = directory + "/runs.epochs.csv"
+        // The delay counts from the table's creation, so a loaded machine's slow start cannot
+        // make the kill land before the sweep has begun.
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: runsPath) && process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         Thread.sleep(forTimeInterval: delay)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
 
-        let runsPath = directory + "/runs.csv", epochsPath = directory + "/runs.epochs.csv"
         let partial = try CSVReader.read(contentsOfFile: runsPath)
         #expect(partial.rows.count < gridSize, "the sweep finished before it was killed; kill it sooner")
 

@@ -48,7 +48,7 @@ public protocol GeneratorPlan<Scalar> {
     var fixedWeightCount: Int { get }
 
     /// For each bank entry, how many generated weights depend on it (k), or `nil` (the default)
-    /// when the generator does not say. ``BankStepScaling/squareRoot`` and
+    /// when the generator does not say. ``BankStepScaling/sqrt`` and
     /// ``BankStepScaling/inverse`` scale each entry's step by it, and refuse a plan without it.
     func entryUseCounts() -> [Int]?
 
