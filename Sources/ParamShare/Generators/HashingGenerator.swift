@@ -15,8 +15,8 @@ import ParamShareEngine
 /// spreads every layer over every entry. Hashing the position within its layer instead would
 /// give equal-sized layers identical entries and signs: tied, not merely shared, weights.
 ///
-/// Where ``RPGGenerator`` caches 4 bytes per weight, its plan stores only the 64-bit hash
-/// seed (drawn from the planning `RandomSource`, so the run's seed still decides everything)
+/// Where ``RPGGenerator`` caches 4 bytes per weight, its plan stores only the two 64-bit hash
+/// seeds (drawn from the planning `RandomSource`, so the run's seed still decides everything)
 /// and recomputes entry and sign on every pass. Entries are balanced only in expectation
 /// (multinomially, not ⌊T/N⌋ or ⌈T/N⌉ uses as in RPG's even sampling), which is the
 /// HashedNets design. Each layer's multiplier comes from ``BankScaling``, as in RPG, so a

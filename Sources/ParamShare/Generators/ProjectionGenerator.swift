@@ -16,8 +16,9 @@ public enum ProjectionKind: String, Sendable, CaseIterable {
 /// How a ``ProjectionGenerator`` scales P.
 public enum ProjectionNormalization: String, Sendable, CaseIterable {
     /// Every column of P (one per bank entry, over all the weights the bank serves) has norm 1,
-    /// as in Li et al.'s code. A unit step in θ then moves the weights a unit distance, and
-    /// under SGD the generated weights move like a dense model's projected onto the subspace.
+    /// as in Li et al.'s code. A unit step along one entry of θ then moves the weights a unit
+    /// distance, and, the columns being nearly orthogonal when d ≪ T, an SGD step moves the
+    /// generated weights by about the dense model's step projected onto the subspace.
     case columns
     /// Every row of layer l has norm s_l, the multiplier ``BankScaling`` gives it: ParamShare's
     /// first form, kept to reproduce older runs. Columns then have norm ≈ √(T/d) on average,
