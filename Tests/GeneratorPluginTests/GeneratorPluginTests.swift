@@ -176,6 +176,17 @@ struct CellIdentityTests {
 
 @Suite("Runs table layout")
 struct RunsTableLayoutTests {
+    @Test("a runs table of an older layout is named as such, with the columns it lacks")
+    func olderLayout() {
+        let current = RunsTableLayout(optionColumns: ["rpg.signs"]).columns
+        #expect(RunsTableLayout(header: current) != nil)
+        let older = current.filter { !["bank_step", "budget_count", "fixed_weights"].contains($0) }
+        #expect(RunsTableLayout(header: older) == nil)
+        #expect(RunsTableLayout.differences(of: older) == "it lacks bank_step, budget_count, fixed_weights (an older ParamShare wrote it)")
+        #expect(RunsTableLayout.differences(of: current + ["notes"]) == "it has notes, which this version does not write")
+        #expect(RunsTableLayout.differences(of: ["a", "b"]) == nil)
+    }
+
     @Test("every registered option is a column; a row writes none where an option is not its generator's")
     func optionColumns() throws {
         let layout = RunsTableLayout(optionColumns: ["rpg.signs", "outside-hash.width"])

@@ -19,8 +19,10 @@ extension CSVTable {
     /// so a resumed sweep trains it again; nothing is lost, and the next row cannot be glued onto
     /// a fragment. Anything else wrong (bytes that are not UTF-8, a row of the wrong width, another
     /// header) throws an error naming the file and the line, and leaves the file untouched.
+    /// `explaining` may add why a header that is not acceptable differs, such as the columns an
+    /// older version did not write.
     public static func readExisting(at path: String, accepting isAcceptable: ([String]) -> Bool,
-                                    expected: String) throws -> Existing? {
+                                    expected: String, explaining explain: ([String]) -> String? = { _ in nil }) throws -> Existing? {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
         guard !isFolder.boolValue else {
@@ -47,7 +49,8 @@ extension CSVTable {
         }
         let document = try CSVReader.parse(text, source: path)
         guard isAcceptable(document.header) else {
-            throw CSVTableError(path: path, detail: "its header is not \(expected) (\(document.header.count) columns starting with \(document.header.first ?? ""))",
+            let reason = explain(document.header).map { ": \($0)" } ?? ""
+            throw CSVTableError(path: path, detail: "its header is not \(expected) (\(document.header.count) columns starting with \(document.header.first ?? ""))\(reason)",
                                 fix: "Write to a new file with --out, or move the old one away; it was left unchanged.")
         }
         guard !tail.isEmpty else { return Existing(document: document, repair: nil) }

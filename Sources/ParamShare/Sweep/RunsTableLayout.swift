@@ -47,6 +47,20 @@ public struct RunsTableLayout: Sendable, Equatable {
         guard header == columns else { return nil }
     }
 
+    /// Why `header`, which starts like a runs table, is not one of this version's: the columns it
+    /// lacks or has in excess, or `nil` when it does not start with `cell_id`.
+    public static func differences(of header: [String]) -> String? {
+        guard header.first == leadingColumns.first else { return nil }
+        let fixed = leadingColumns + trailingColumns
+        let missing = fixed.filter { !header.contains($0) }
+        let extra = header.filter { !fixed.contains($0) && !isOptionColumn($0) }
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("it lacks \(missing.joined(separator: ", "))") }
+        if !extra.isEmpty { parts.append("it has \(extra.joined(separator: ", ")), which this version does not write") }
+        guard !parts.isEmpty else { return "its columns are in another order" }
+        return parts.joined(separator: "; ") + (missing.isEmpty ? "" : " (an older ParamShare wrote it)")
+    }
+
     /// This layout with the option columns of `other` added.
     public func widened(with other: RunsTableLayout) -> RunsTableLayout {
         RunsTableLayout(optionColumns: optionColumns + other.optionColumns)

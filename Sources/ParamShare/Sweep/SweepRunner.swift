@@ -119,7 +119,7 @@ extension SweepRunner {
         -> (table: CSVTable, layout: RunsTableLayout, repair: String?) {
         try OutputLocation.prepareFolder(of: path)
         guard let existing = try CSVTable.readExisting(at: path, accepting: { RunsTableLayout(header: $0) != nil },
-                                                       expected: "a runs table's") else {
+                                                       expected: "a runs table's", explaining: RunsTableLayout.differences) else {
             return (try CSVTable(path: path, columns: layout.columns), layout, nil)
         }
         let current = RunsTableLayout(header: existing.document.header)!  // accepted above
