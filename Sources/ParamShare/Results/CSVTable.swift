@@ -7,12 +7,12 @@ import Foundation
 /// file opened for appending, so an interrupted program leaves whole rows, and each write is
 /// flushed to the disk with `fsync` before `append` returns: after a power loss, every row the
 /// program had reported written is there, and a row cut off mid-write is repaired on the next
-/// open (see ``readExisting(at:accepting:expected:)``).
+/// open (see ``readExisting(at:accepting:expected:explaining:)``).
 public struct CSVTable: Sendable {
     public let path: String
     public let columns: [String]
 
-    /// What opening the table repaired at its end, for the caller to report (see ``readExisting(at:accepting:expected:)``).
+    /// What opening the table repaired at its end, for the caller to report (see ``readExisting(at:accepting:expected:explaining:)``).
     public let repair: String?
 
     /// Opens `path` for appending rows with `columns`, creating it (and its folder) with a header if needed.

@@ -13,7 +13,7 @@ import Synchronization
 public struct SweepRunner {
     /// What happens, for progress displays. Delivered from worker threads, one at a time.
     public enum Event {
-        /// A table's cut-off last line was set aside (see ``CSVTable/readExisting(at:accepting:expected:)``).
+        /// A table's cut-off last line was set aside (see ``CSVTable/readExisting(at:accepting:expected:explaining:)``).
         case repaired(String)
         /// Cells of the grid that are the same experiment as an earlier cell, left out.
         case duplicates(Int)
