@@ -50,9 +50,10 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
                                  random: RandomSource(seed: layerSeeds[layer]))
         switch map {
         case let .sparse(seed, nonzeros, rowValues, columnScales):
-            let theta = columnScales.map { scaled(bank, by: $0) } ?? bank
-            addSparseProjection(theta.data, dimension: dimension, seed: seed, firstIndex: offsets[layer],
-                                nonzeros: nonzeros[layer], value: rowValues[layer], into: weight.data, count: weight.count)
+            withColumnScales(columnScales) { scales in
+                addSparseProjection(bank.data, dimension: dimension, seed: seed, firstIndex: offsets[layer], nonzeros: nonzeros[layer],
+                                    value: rowValues[layer], columnScales: scales, into: weight.data, count: weight.count)
+            }
         case let .dense(rows):
             Scalar.gemm(transposeA: false, transposeB: false, m: weight.count, n: 1, k: dimension,
                         alpha: 1, a: rows[layer].data, lda: dimension, b: bank.data, ldb: 1,
@@ -69,17 +70,11 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
                                        into bankGradient: Tensor<Scalar>) {
         switch map {
         case let .sparse(seed, nonzeros, rowValues, columnScales):
-            guard let columnScales else {
+            withColumnScales(columnScales) { scales in
                 accumulateSparseProjectionTranspose(weightGradient.data, dimension: dimension, seed: seed, firstIndex: offsets[layer],
-                                                    nonzeros: nonzeros[layer], value: rowValues[layer], into: bankGradient.data,
-                                                    count: weightGradient.count)
-                return
+                                                    nonzeros: nonzeros[layer], value: rowValues[layer], columnScales: scales,
+                                                    into: bankGradient.data, count: weightGradient.count)
             }
-            let unscaled = Tensor<Scalar>(shape: [dimension])
-            accumulateSparseProjectionTranspose(weightGradient.data, dimension: dimension, seed: seed, firstIndex: offsets[layer],
-                                                nonzeros: nonzeros[layer], value: rowValues[layer], into: unscaled.data,
-                                                count: weightGradient.count)
-            addProduct(unscaled.data, columnScales, into: bankGradient.data, count: dimension)
         case let .dense(rows):
             Scalar.gemm(transposeA: true, transposeB: false, m: dimension, n: 1, k: weightGradient.count,
                         alpha: 1, a: rows[layer].data, lda: dimension, b: weightGradient.data, ldb: 1,
@@ -107,11 +102,10 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
                                        layers: counts.indices.map { (offsets[$0], counts[$0], nonzeros[$0]) }).uses
     }
 
-    /// θ ⊙ `scales`, a fresh tensor.
-    private func scaled(_ bank: Tensor<Scalar>, by scales: [Scalar]) -> Tensor<Scalar> {
-        let theta = Tensor<Scalar>(shape: [dimension])
-        addProduct(bank.data, scales, into: theta.data, count: dimension)
-        return theta
+    /// Calls `body` with a pointer to `scales`, or `nil` without them.
+    private func withColumnScales(_ scales: [Scalar]?, _ body: (UnsafePointer<Scalar>?) -> Void) {
+        guard let scales else { return body(nil) }
+        scales.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 
     /// P·θ over all layers, transformed once per value of the bank.
