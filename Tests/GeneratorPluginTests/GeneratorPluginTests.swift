@@ -4,6 +4,23 @@ import ParamShareEngine
 import ParamShareTesting
 import Testing
 
+/// A baseline registered from outside the library: the dense network with every generated
+/// layer's weights halved at the start, recording the budget as its degrees of freedom.
+private struct HalvedStart: BudgetedBaseline {
+    func build(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope,
+               random: RandomSource) throws -> BaselineNetwork {
+        let network = description.build(random: random, as: Float.self)
+        let names = Set(generatedLayers.map { "\($0.name).weight" })
+        for weight in network.parameters where names.contains(weight.name) {
+            for index in 0..<weight.value.count { weight.value[index] *= 0.5 }
+        }
+        return BaselineNetwork(network: network, degreesOfFreedom: DegreesOfFreedom(description: description, generated: generatedLayers,
+                                                                                     bankSize: budget))
+    }
+}
+
+private let outsideBaseline = GeneratorDescriptor(name: "halved", summary: "dense, started at half scale") { _ in HalvedStart() }
+
 /// A generator registered from outside the library: the same descriptor API the built-ins use.
 private let outsider = GeneratorDescriptor(
     name: "outside-hash", summary: "hashing, registered as a plug-in",
@@ -15,7 +32,7 @@ struct GeneratorRegistryTests {
     @Test("built-ins register through the public API, and a plug-in joins them")
     func registersPlugIn() throws {
         var registry = GeneratorRegistry.builtIn
-        #expect(registry.names == ["dense", "rpg", "hashing", "projection", "lowrank"])
+        #expect(registry.names == ["dense", "rpg", "hashing", "projection", "lowrank", "pruned", "width"])
         try registry.register(outsider)
         #expect(registry.descriptor(named: "outside-hash") != nil)
         #expect(registry.optionColumns.contains("outside-hash.width"))
@@ -236,6 +253,26 @@ struct GeneratorTrainingTests {
     func bankLearns() throws {
         let result = try BankLearningCheck().run(try outsider.makeGenerator(outsider.defaultOptions))
         #expect(result.bankLearned, "\(result)")
+    }
+
+    @Test("a plug-in baseline is swept and recorded like a built-in one")
+    func plugInBaseline() throws {
+        var registry = GeneratorRegistry.builtIn
+        try registry.register(outsideBaseline)
+        let data = try DigitsLoader.load()
+        let setting = try GeneratorSetting(try #require(registry.descriptor(named: "halved")))
+        let cells = SweepGrid(architectures: [.mlp(hiddenWidths: [32])], generators: [setting], includesDense: false,
+                              budgets: [.count(500)], bankTrainings: [true, false], seeds: [0],
+                              recipe: TrainingConfiguration(epochs: 1, batchSize: 32, learningRate: 0.05))
+            .cells(on: DataSubset(data))
+        #expect(cells.count == 1)
+        let record = try SweepRunner.train(cells[0], on: data)
+        #expect(record.result.status == .ok)
+        let row = record.values(in: RunsTableLayout(optionColumns: registry.optionColumns))
+        let columns = RunsTableLayout(optionColumns: registry.optionColumns).columns
+        #expect(row[columns.firstIndex(of: "generator")!] == "halved")
+        #expect(row[columns.firstIndex(of: "dof")!] == "500")
+        #expect(row[columns.firstIndex(of: "bank")!] == "none")
     }
 
     @Test("the frozen control leaves the bank bit-identical")

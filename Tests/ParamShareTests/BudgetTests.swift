@@ -70,10 +70,19 @@ struct BudgetTests {
     func equalDegreesOfFreedom(text: String) throws {
         let target = try BudgetSpecification(parsing: text).resolve(in: resnet, generated: generated)
         let names = GeneratorRegistry.builtIn.descriptors.map(\.name)
-        #expect(names == ["rpg", "hashing", "projection", "lowrank"])
+        #expect(names == ["rpg", "hashing", "projection", "lowrank", "pruned", "width"])
         for descriptor in GeneratorRegistry.builtIn.descriptors {
             let kind = descriptor.name
             let setting = try GeneratorSetting(descriptor)
+            if descriptor.isBaseline {
+                let dof = try setting.makeBaseline().build(resnet, generatedLayers: generated, budget: target, scope: .global,
+                                                           random: RandomSource(seed: 0)).degreesOfFreedom
+                // Pruning keeps exactly the budget; width meets it within a channel (tested with the baselines).
+                if kind == "pruned" { #expect(dof.bankSize == target && dof.totalTrainable == target + 432 + 640 + dof.batchNorm + 10) }
+                #expect(dof.generatedWeights == generated.reduce(0) { $0 + $1.weightCount })
+                #expect(dof.denseParameters == 269_722)
+                continue
+            }
             let plan = SharingPlan(generator: try setting.makeGenerator())
             guard let model = try? plan.build(resnet, budget: target, seed: 0, random: RandomSource(seed: 0)) else {
                 // Only low rank has a minimum (rank 1 everywhere: 6,288 here), above the 2,304 of one stage-1 conv.

@@ -21,10 +21,11 @@ public struct GeneratorStyle: Sendable, Equatable {
         "hashing": GeneratorStyle(colour: "#D55E00", marker: .triangle),
         "projection": GeneratorStyle(colour: "#009E73", marker: .diamond),
         "lowrank": GeneratorStyle(colour: "#CC79A7", marker: .invertedTriangle),
+        "pruned": GeneratorStyle(colour: "#E69F00", marker: .cross),
+        "width": GeneratorStyle(colour: "#56B4E9", marker: .star),
     ]
 
     private static let others = [
-        GeneratorStyle(colour: "#E69F00", marker: .cross), GeneratorStyle(colour: "#56B4E9", marker: .star),
         GeneratorStyle(colour: "#8C564B", marker: .pentagon), GeneratorStyle(colour: "#7F7F7F", marker: .cross),
         GeneratorStyle(colour: "#BCBD22", marker: .star), GeneratorStyle(colour: "#17BECF", marker: .pentagon),
     ]

@@ -6,6 +6,8 @@ public struct CellModel {
     public var name: String
     public var network: Sequential<Float>
     public var degreesOfFreedom: DegreesOfFreedom
+    /// What a baseline needs done as the network trains, such as pruning; `nil` for generators and dense.
+    public var intervention: (any TrainingIntervention)?
 
     /// Builds `cell`'s model for inputs of `inputShape` and `classes` classes.
     ///
@@ -13,8 +15,10 @@ public struct CellModel {
     /// roles (the default ones for dense), and a dense model counts their weights as its bank,
     /// so it sits where a 100 % budget would.
     ///
+    /// A baseline (``BudgetedBaseline``) builds its own network at the budget.
+    ///
     /// - Throws: ``BudgetError`` when the budget is impossible for this model or generator, or
-    ///   what the generator's factory throws.
+    ///   what the generator's or baseline's factory throws.
     public init(building cell: SweepCell, inputShape: [Int], classes: Int) throws {
         let description = cell.architecture.describe(inputShape: inputShape, classes: classes)
         let random = RandomSource(seed: cell.configuration.seed)
@@ -24,6 +28,18 @@ public struct CellModel {
             network = description.build(random: random, as: Float.self)
             degreesOfFreedom = DegreesOfFreedom(description: description, generated: generated,
                                                 bankSize: generated.reduce(0) { $0 + $1.weightCount })
+            return
+        }
+        let generated = description.weightedLayers(withRoles: sharing.generatedRoles)
+        if sharing.generator.descriptor.isBaseline {
+            // A baseline has no bank to freeze or to scale the steps of.
+            guard sharing.trainsBank, sharing.stepScaling == .none else { throw GeneratorRegistryError.notAGenerator(sharing.generator.name) }
+            let count = try sharing.budget.resolve(in: description, generated: generated)
+            let baseline = try sharing.generator.makeBaseline().build(description, generatedLayers: generated, budget: count,
+                                                                      scope: sharing.scope, random: random)
+            network = baseline.network
+            degreesOfFreedom = baseline.degreesOfFreedom
+            intervention = baseline.intervention
             return
         }
         let plan = SharingPlan(generator: try sharing.generator.makeGenerator(), scope: sharing.scope,

@@ -11,15 +11,27 @@ public struct GeneratorSetting: Sendable, Hashable, CustomStringConvertible {
         self.descriptor = descriptor
         options = try descriptor.optionValues(overrides)
         // A combination the factory refuses fails here, when the grid is built, not cell by cell.
-        _ = try descriptor.makeGenerator(options)
+        switch descriptor.construction {
+        case let .generator(make): _ = try make(options)
+        case let .baseline(make): _ = try make(options)
+        }
     }
 
     /// The generator's name, as the `generator` column spells it.
     public var name: String { descriptor.name }
 
     /// The generator these options make.
+    ///
+    /// - Throws: ``GeneratorRegistryError/notAGenerator(_:)`` for a baseline.
     public func makeGenerator() throws -> any ParameterGenerator {
         try descriptor.makeGenerator(options)
+    }
+
+    /// The baseline these options make.
+    ///
+    /// - Throws: ``GeneratorRegistryError/notABaseline(_:)`` for a generator.
+    public func makeBaseline() throws -> any BudgetedBaseline {
+        try descriptor.makeBaseline(options)
     }
 
     /// `name`, then the options that differ from their defaults: `rpg signs=off`.

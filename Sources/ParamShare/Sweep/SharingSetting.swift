@@ -23,8 +23,10 @@ public struct SharingSetting: Sendable, Hashable {
         self.trainsBank = trainsBank
     }
 
-    /// `trained` or `frozen`, as the `bank` column spells it.
-    public var bankTraining: String { trainsBank ? "trained" : "frozen" }
+    /// `trained` or `frozen`, as the `bank` column spells it; `none` for a baseline, which has no bank.
+    public var bankTraining: String {
+        generator.descriptor.isBaseline ? RunsTableLayout.notApplicable : trainsBank ? "trained" : "frozen"
+    }
 
     /// The layer roles whose weights are generated.
     public var generatedRoles: Set<WeightedLayer.Role> {

@@ -39,12 +39,16 @@ public struct SweepGrid: Sendable {
     }
 
     /// Every cell on `data`, in the order they run: model, generator (dense last), budget, seed.
+    ///
+    /// A baseline (``GeneratorDescriptor/isBaseline``) has no bank, so it runs once per budget
+    /// and seed, whatever ``bankTrainings`` and ``stepScalings`` hold.
     public func cells(on data: DataSubset) -> [SweepCell] {
         var cells: [SweepCell] = []
         for architecture in architectures {
             let sharings: [SharingSetting?] = generators.flatMap { generator in
-                bankTrainings.flatMap { trainsBank in
-                    stepScalings.flatMap { stepScaling in
+                let isBaseline = generator.descriptor.isBaseline
+                return (isBaseline ? [true] : bankTrainings).flatMap { trainsBank in
+                    (isBaseline ? [.none] : stepScalings).flatMap { stepScaling in
                         budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope ?? generator.descriptor.defaultScope,
                                                      generatesStem: generatesStem, generatesClassifier: generatesClassifier,
                                                      trainsBank: trainsBank, stepScaling: stepScaling) }

@@ -99,7 +99,8 @@ extension SweepRunner {
         let model = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
         var configuration = cell.configuration
         configuration.trainsBanks = cell.sharing?.trainsBank ?? true
-        let result = Trainer(configuration: configuration, progress: progress).train(model.network, on: data)
+        let result = Trainer(configuration: configuration, progress: progress, intervention: model.intervention)
+            .train(model.network, on: data)
         return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: model.degreesOfFreedom, result: result)
     }
 

@@ -7,10 +7,14 @@ public struct Trainer {
     public var configuration: TrainingConfiguration
     /// Receives progress as the run goes; `nil` for silence.
     public var progress: ((TrainingProgress) -> Void)?
+    /// Called after every optimiser step, such as a pruning baseline's masks; `nil` for none.
+    public var intervention: (any TrainingIntervention)?
 
-    public init(configuration: TrainingConfiguration, progress: ((TrainingProgress) -> Void)? = nil) {
+    public init(configuration: TrainingConfiguration, progress: ((TrainingProgress) -> Void)? = nil,
+                intervention: (any TrainingIntervention)? = nil) {
         self.configuration = configuration
         self.progress = progress
+        self.intervention = intervention
     }
 
     /// Trains `model` on `data.train`, evaluating on `data.test` after every epoch.
@@ -45,6 +49,7 @@ public struct Trainer {
                 divergence = detector.divergence(atBatchLoss: result.loss)
                 guard divergence == nil else { return false }
                 step += 1
+                intervention?.stepFinished(step, of: totalSteps)
                 lossSum += result.loss * Double(batch.labels.count)
                 correct += result.correct
                 seen += batch.labels.count

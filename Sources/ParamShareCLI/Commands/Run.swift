@@ -49,7 +49,7 @@ struct Run: ParsableCommand {
     @Option(parsing: .unconditional, help: "Comma-separated budgets for the generators: counts (36864, 2k), shares of the generated weights (10%), or layer:NAME (as many as that layer has). Ignored by dense. Default: \(mainJobBudgets) on digits, 10% otherwise.")
     var budgets: String?
 
-    @Option(help: "Which layers share a bank: global, stage, block or layer. Default: each generator's own (global for rpg, layer for hashing, as in their papers).")
+    @Option(help: "Which layers share a bank: global, stage, block or layer. Default: each generator's own (global for rpg, layer for hashing, as in their papers). For pruned: one magnitude threshold per bank's layers.")
     var scope: SharingScope?
 
     @Flag(help: "Generate the stem (first layer) too; by default it stays dense, as in the RPG paper.")
@@ -58,10 +58,10 @@ struct Run: ParsableCommand {
     @Flag(help: "Generate the classifier too; by default it stays dense, as in the RPG paper.")
     var generateClassifier = false
 
-    @Option(help: "Whether the generators' banks train: trained, frozen (the control: only batch norm, the stem and the classifier train), or trained,frozen for both.")
+    @Option(help: "Whether the generators' banks train: trained, frozen (the control: only batch norm, the stem and the classifier train), or trained,frozen for both. The baselines pruned and width have no bank and run once.")
     var bank: String = "trained"
 
-    @Option(help: "How the banks' steps are scaled for sharing, comma-separated to sweep: none (the paper), sqrt (each entry's step times 1/√k, k the weights reading it), inverse (times 1/k), layer (each layer's gradient scaled so its weights step like their dense twins').")
+    @Option(help: "How the banks' steps are scaled for sharing, comma-separated to sweep: none (the paper), sqrt (each entry's step times 1/√k, k the weights reading it), inverse (times 1/k), layer (each layer's gradient scaled so its weights step like their dense twins'). Not for the baselines pruned and width, which run once.")
     var bankStep: String = "none"
 
     @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist.")

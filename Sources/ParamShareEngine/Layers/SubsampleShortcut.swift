@@ -2,7 +2,8 @@
 ///
 /// It has no parameters, which is why the CIFAR ResNets' parameter counts (ResNet-20: 269,722)
 /// include no shortcut weights. With `outChannels = 2·inChannels` it matches the common PyTorch
-/// `F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, planes // 4, planes // 4))`.
+/// `F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, planes // 4, planes // 4))`. An odd increase, as in a
+/// width-scaled network, pads one channel more after than before.
 public final class SubsampleShortcut<Scalar: EngineScalar>: Layer {
     public let name: String
     public let inChannels: Int
@@ -14,8 +15,7 @@ public final class SubsampleShortcut<Scalar: EngineScalar>: Layer {
     private var inputGradient: Tensor<Scalar>?
 
     public init(name: String, inChannels: Int, outChannels: Int, stride: Int) {
-        precondition(outChannels >= inChannels && (outChannels - inChannels) % 2 == 0 && stride > 0,
-                     "\(name): needs an even channel increase and a positive stride")
+        precondition(outChannels >= inChannels && stride > 0, "\(name): needs no fewer output channels and a positive stride")
         self.name = name
         self.inChannels = inChannels
         self.outChannels = outChannels

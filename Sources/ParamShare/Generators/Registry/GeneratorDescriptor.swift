@@ -3,7 +3,10 @@
 ///
 /// Built-in generators and a user's own register the same way, through
 /// ``GeneratorRegistry/register(_:)``; the command line, cell identities, the columns of the
-/// runs table and the analysis all read a generator's name and options from here.
+/// runs table and the analysis all read a generator's name and options from here. A baseline
+/// that sizes a dense network to the budget some other way (``BudgetedBaseline``, such as
+/// magnitude pruning) registers the same way too, so it is swept, recorded and analysed like
+/// a generator.
 ///
 /// ```swift
 /// extension KroneckerGenerator {
@@ -26,18 +29,67 @@ public struct GeneratorDescriptor: Sendable {
     /// Which layers share a bank when a sweep does not say (`--scope`): `global` for RPG, as in
     /// its paper; `layer` for HashedNets, whose paper hashes every layer into buckets of its own.
     public var defaultScope: SharingScope
-    /// Makes the generator for a setting of its options.
-    public var makeGenerator: @Sendable (GeneratorOptionValues) throws -> any ParameterGenerator
+    /// How a cell of this descriptor gets its network.
+    public var construction: Construction
 
+    /// How a cell gets its network: generated layers drawing from banks, or a dense network a
+    /// baseline sizes to the budget itself.
+    public enum Construction: Sendable {
+        /// Makes the generator for a setting of the options.
+        case generator(@Sendable (GeneratorOptionValues) throws -> any ParameterGenerator)
+        /// Makes the baseline for a setting of the options.
+        case baseline(@Sendable (GeneratorOptionValues) throws -> any BudgetedBaseline)
+    }
+
+    /// A generator's descriptor; `makeGenerator` makes the generator for a setting of the options.
     public init(name: String, summary: String, semanticsVersion: Int = 1, defaultScope: SharingScope = .global,
                 options: [GeneratorOption] = [],
                 makeGenerator: @escaping @Sendable (GeneratorOptionValues) throws -> any ParameterGenerator) {
+        self.init(name: name, summary: summary, semanticsVersion: semanticsVersion, defaultScope: defaultScope,
+                  options: options, construction: .generator(makeGenerator))
+    }
+
+    /// A baseline's descriptor; `makeBaseline` makes the baseline for a setting of the options.
+    public init(name: String, summary: String, semanticsVersion: Int = 1, defaultScope: SharingScope = .global,
+                options: [GeneratorOption] = [],
+                makeBaseline: @escaping @Sendable (GeneratorOptionValues) throws -> any BudgetedBaseline) {
+        self.init(name: name, summary: summary, semanticsVersion: semanticsVersion, defaultScope: defaultScope,
+                  options: options, construction: .baseline(makeBaseline))
+    }
+
+    private init(name: String, summary: String, semanticsVersion: Int, defaultScope: SharingScope,
+                 options: [GeneratorOption], construction: Construction) {
         self.name = name
         self.summary = summary
         self.semanticsVersion = semanticsVersion
         self.defaultScope = defaultScope
         self.options = options
-        self.makeGenerator = makeGenerator
+        self.construction = construction
+    }
+
+    /// Whether cells of this descriptor train a dense network sized by a ``BudgetedBaseline``
+    /// rather than generated layers: they have no bank to freeze or to scale the steps of.
+    public var isBaseline: Bool {
+        if case .baseline = construction { return true }
+        return false
+    }
+
+    /// The generator for `options`.
+    ///
+    /// - Throws: ``GeneratorRegistryError/notAGenerator(_:)`` for a baseline's descriptor, or
+    ///   what the factory throws for a combination of values it refuses.
+    public func makeGenerator(_ options: GeneratorOptionValues) throws -> any ParameterGenerator {
+        guard case let .generator(make) = construction else { throw GeneratorRegistryError.notAGenerator(name) }
+        return try make(options)
+    }
+
+    /// The baseline for `options`.
+    ///
+    /// - Throws: ``GeneratorRegistryError/notABaseline(_:)`` for a generator's descriptor, or
+    ///   what the factory throws for a combination of values it refuses.
+    public func makeBaseline(_ options: GeneratorOptionValues) throws -> any BudgetedBaseline {
+        guard case let .baseline(make) = construction else { throw GeneratorRegistryError.notABaseline(name) }
+        return try make(options)
     }
 
     /// Every option at its default.

@@ -63,6 +63,7 @@ public struct GeneratorRegistry: Sendable {
         do {
             return try GeneratorRegistry(registering: [
                 RPGGenerator.descriptor, HashingGenerator.descriptor, ProjectionGenerator.descriptor, LowRankGenerator.descriptor,
+                MagnitudePruning.descriptor, WidthScaling.descriptor,
             ])
         } catch {
             preconditionFailure("a built-in generator's descriptor is malformed: \(error)")
@@ -84,6 +85,10 @@ public enum GeneratorRegistryError: Error, Equatable, CustomStringConvertible {
     case unknownGenerator(String, valid: [String])
     case unknownOption(generator: String, option: String, valid: [String])
     case invalidValue(generator: String, option: String, value: String, accepted: String)
+    /// A baseline's descriptor was asked for a generator.
+    case notAGenerator(String)
+    /// A generator's descriptor was asked for a baseline.
+    case notABaseline(String)
 
     public var description: String {
         switch self {
@@ -100,6 +105,10 @@ public enum GeneratorRegistryError: Error, Equatable, CustomStringConvertible {
                 : "\(generator) has no option '\(option)'; its options are \(valid.joined(separator: ", "))"
         case let .invalidValue(generator, option, value, accepted):
             "\(generator).\(option) takes \(accepted), not '\(value)'"
+        case let .notAGenerator(name):
+            "\(name) is a baseline that builds a dense network, not a generator of shared weights"
+        case let .notABaseline(name):
+            "\(name) is a generator of shared weights, not a baseline"
         }
     }
 }

@@ -1,0 +1,34 @@
+import ParamShareEngine
+
+/// A dense network sized to a budget some other way than by generating its weights: what a
+/// generator is compared with at equal degrees of freedom, such as magnitude pruning
+/// (``MagnitudePruning``) or a narrower network (``WidthScaling``).
+///
+/// A baseline registers through a ``GeneratorDescriptor`` like a generator does, so its cells are
+/// swept, recorded and analysed alike; it has no bank, so `--bank frozen` and `--bank-step`
+/// leave it out.
+public protocol BudgetedBaseline: Sendable {
+    /// Builds the network for `description` with `budget` degrees of freedom in the layers of
+    /// `generatedLayers`, the layers a generator would replace.
+    ///
+    /// - Parameters:
+    ///   - scope: which layers form one group, for baselines that budget group by group.
+    ///   - random: the source of every dense weight and bias.
+    /// - Throws: ``BudgetError`` when the baseline cannot meet `budget` in this model.
+    func build(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope,
+               random: RandomSource) throws -> BaselineNetwork
+}
+
+/// The network a ``BudgetedBaseline`` built, its accounting, and what it needs done as it trains.
+public struct BaselineNetwork {
+    public var network: Sequential<Float>
+    public var degreesOfFreedom: DegreesOfFreedom
+    /// Called after every step of training, such as pruning's masks; `nil` if nothing is.
+    public var intervention: (any TrainingIntervention)?
+
+    public init(network: Sequential<Float>, degreesOfFreedom: DegreesOfFreedom, intervention: (any TrainingIntervention)? = nil) {
+        self.network = network
+        self.degreesOfFreedom = degreesOfFreedom
+        self.intervention = intervention
+    }
+}
