@@ -8,8 +8,9 @@
 // The claim under test (Wang et al., "Recurrent Parameter Generators", WACV 2023): at the same
 // number of trainable values in the shared part of a network, RPG's permuted, signed ring beats
 // other ways of sharing weights, and accuracy grows about linearly in the logarithm of those
-// degrees of freedom (DoF). Here all five built-in generators train through the same loop at
-// the same budgets, three seeds each, on two problems:
+// degrees of freedom (DoF). Here every built-in generator, and the paper's two dense baselines
+// at equal DoF (magnitude pruning and a narrower network), train through the same loop at the
+// same budgets, three seeds each, on two problems:
 //
 //   1. the embedded digits set (8×8 images) with an MLP: seconds per run;
 //   2. CIFAR-10 with ResNet-8: about a minute per run, some half an hour in all.
@@ -46,8 +47,12 @@ EngineThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs
 /// The generators compared, RPG first: it is the reference of the paired comparisons. Each is
 /// the registry's descriptor at its default options and scope, which follow the generators'
 /// papers (HashedNets hashes each layer into buckets of its own; the projection is Li et al.'s
-/// Fastfood with unit-norm columns); dense runs once per seed.
+/// Fastfood with unit-norm columns), then the baselines `pruned` (train, prune once to the
+/// budget's non-zeros with 30 % of the steps left, fine-tune; and, since one cut to about 1 %
+/// of the weights can disconnect a network, Zhu and Gupta's gradual schedule too) and `width`
+/// (every width scaled down until the generated layers hold the budget); dense runs once per seed.
 let generators = try GeneratorRegistry.builtIn.descriptors.map { try GeneratorSetting($0) }
+    + [try GeneratorSetting(MagnitudePruning.descriptor, options: ["schedule": "gradual"])]
 
 /// The two baselines as this study first ran them, to measure what making them faithful
 /// changed: HashedNets with one bank over the whole model, and the projection with a sparse P
@@ -95,8 +100,10 @@ func report(_ analysis: RunAnalysis) {
         let d = comparison.difference
         say("    " + [comparison.setting.generatorLabel.padding(toLength: width, withPad: " ", startingAt: 0),
                         comparison.budget.padding(toLength: 7, withPad: " ", startingAt: 0),
-                        String(format: "%+.4f [%+.4f, %+.4f]  p = %.3g", d.mean, d.lowerBound, d.upperBound,
-                               comparison.pValue)].joined(separator: " "))
+                        String(format: "%+.4f [%+.4f, %+.4f]  ", d.mean, d.lowerBound, d.upperBound)
+                            // No spread among the differences leaves no t-test (the paired table's p is empty).
+                            + (comparison.pValue.isNaN ? "p: none, the differences are all equal" : String(format: "p = %.3g", comparison.pValue)),
+                       ].joined(separator: " "))
     }
     say("\n    the log-linear law, accuracy = a + b·ln(DoF), fitted over budgets and seeds (DoF: bank entries read)")
     for law in analysis.fits where law.measure == .bank {
@@ -112,7 +119,11 @@ func digitsStudy() throws {
         Part 1. An MLP on the embedded digits set: 1,347 training and 450 test images. The two
         hidden layers (163,840 weights) are generated from banks of 2k, 8k or 32k values in all
         (1.2 %, 4.9 % and 19.5 %; low rank cannot go below 1,344: rank 1 in both layers): one
-        bank over both layers, but one per layer for HashedNets, as in its paper. The former
+        bank over both layers, but one per layer for HashedNets, as in its paper. Two dense
+        baselines meet the same budgets: the MLP magnitude-pruned to that many non-zero weights
+        in its hidden layers (trained, pruned with 30 % of the steps left, fine-tuned; at once,
+        or gradually over the second half of the dense phase as Zhu and Gupta do), and an
+        MLP whose hidden widths are scaled down until they hold that many weights. The former
         forms of two baselines run alongside (hashing with one global bank, and the projection
         with a sparse, row-normalised P), to show what making them faithful changed. The
         classifier stays dense. The recipe was sweep's default for digits when this study ran: 30 epochs of SGD with Nesterov
@@ -135,7 +146,8 @@ func cifarStudy() throws {
     }
     narrate("""
         Part 2. ResNet-8 on CIFAR-10: its six block convolutions (73,728 weights) are generated
-        from banks of 2k, 8k or 32k values in all, shared as in part 1; the stem and the
+        from banks of 2k, 8k or 32k values in all, shared as in part 1, and the pruned and
+        narrowed ResNet-8s meet the same budgets; the stem and the
         classifier stay dense, as in the paper. To fit the study in about half an hour on two cores, it trains on the first 8,000
         training images for 4 epochs (batch 128, one-cycle peaking at 0.1, weight decay 5e-4, crop
         and flip) and tests on every second test image (5,000, 500 per class). Accuracies are

@@ -32,11 +32,17 @@ public struct SweepRunner {
     /// The option columns the runs table gets at least: those of every registered generator, so
     /// that tables written with one registry share a header.
     public var layout: RunsTableLayout
+    /// Where each trained model is saved as a ``Checkpoint`` named `CELL_ID.safetensors`, or `nil` to keep none.
+    ///
+    /// A checkpoint is written before its cell's row, so a row always has its model; a crash
+    /// between the two leaves a checkpoint that the cell's rerun replaces.
+    public var checkpointDirectory: String?
 
     /// A runner for `cells`, which must all be of `data` (``DataSubset``); `layout` defaults to
     /// the options of the cells' own generators.
     public init(cells: [SweepCell], data: DatasetSplit, runsPath: String, epochsPath: String, jobs: Int = 1,
-                layout: RunsTableLayout? = nil) {
+                layout: RunsTableLayout? = nil, checkpointDirectory: String? = nil) {
+        self.checkpointDirectory = checkpointDirectory
         self.cells = cells
         self.data = data
         self.runsPath = runsPath
@@ -61,7 +67,7 @@ public struct SweepRunner {
         for report in [repair, epochs.repair].compactMap({ $0 }) { events(.repaired(report)) }
         let finished = try Set(runs.column("cell_id"))
         try epochs.removeRows { row in !finished.contains(row[0]) }
-        let data = data
+        let data = data, checkpointDirectory = checkpointDirectory
         let unique = Self.uniqueCells(cells)
         if unique.count < cells.count { events(.duplicates(cells.count - unique.count)) }
         let pending = unique.filter { !finished.contains($0.identifier) }
@@ -74,7 +80,9 @@ public struct SweepRunner {
                 let cell = pending[index], label = cell.label
                 events(.started(cell: cell, label: label))
                 do {
-                    let record = try Self.train(cell, on: data) { events(.progress(label: label, $0)) }
+                    let record = try Self.train(cell, on: data, checkpointDirectory: checkpointDirectory) {
+                        events(.progress(label: label, $0))
+                    }
                     try state.withLock { _ in
                         try epochs.append(rows: record.epochValues)
                         try runs.append(record.values(in: layout))
@@ -94,13 +102,22 @@ public struct SweepRunner {
 }
 
 extension SweepRunner {
-    /// Builds `cell`'s model, trains it on `data` and returns its row.
-    public static func train(_ cell: SweepCell, on data: DatasetSplit, progress: ((TrainingProgress) -> Void)? = nil) throws -> RunRecord {
+    /// Builds `cell`'s model, trains it on `data` and returns its row, saving the trained model
+    /// into `checkpointDirectory` as `CELL_ID.safetensors` if one is given.
+    ///
+    /// A diverged run saves nothing: its weights are past the point its row records.
+    public static func train(_ cell: SweepCell, on data: DatasetSplit, checkpointDirectory: String? = nil,
+                             progress: ((TrainingProgress) -> Void)? = nil) throws -> RunRecord {
         let model = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
         var configuration = cell.configuration
         configuration.trainsBanks = cell.sharing?.trainsBank ?? true
         let result = Trainer(configuration: configuration, progress: progress, intervention: model.intervention)
             .train(model.network, on: data)
+        if let checkpointDirectory, result.status != .diverged {
+            let checkpoint = Checkpoint(cell: cell, network: model.network, inputShape: data.train.imageShape, classes: data.train.classes,
+                                        normalization: ChannelNormalization(statisticsOf: data.train), testAccuracy: result.testAccuracy)
+            try checkpoint.write(to: (checkpointDirectory as NSString).appendingPathComponent("\(cell.identifier).safetensors"))
+        }
         return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: model.degreesOfFreedom, result: result)
     }
 

@@ -100,6 +100,9 @@ struct Run: ParsableCommand {
     @Option(help: "The CSV file to append rows to.")
     var out: String = "sweep-results/runs.csv"
 
+    @Option(help: ArgumentHelp("Save each trained model into this folder as CELL_ID.safetensors (bank, ordinary weights, batch norm and the settings that regenerate the rest; `sweep eval` reads it). Diverged runs save none.", valueName: "folder"))
+    var saveModels: String?
+
     @Option(parsing: .unconditional, help: "Engine threads per run (default: the cores divided by --jobs).")
     var threads: Int?
 
@@ -251,8 +254,14 @@ struct Run: ParsableCommand {
                 throw ValidationError("\(cell.architecture) with \(cell.sharing.map { "\($0.generator)" } ?? "dense"): \(error)")
             }
         }
+        if let saveModels {
+            do { try OutputLocation.prepareFolder(of: (saveModels as NSString).appendingPathComponent("model.safetensors")) } catch {
+                throw ValidationError("--save-models \(saveModels): \(error)")
+            }
+        }
         let runner = SweepRunner(cells: cells, data: data, runsPath: out, epochsPath: SweepRunner.epochsPath(forRunsAt: out),
-                                 jobs: jobCount, layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns))
+                                 jobs: jobCount, layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns),
+                                 checkpointDirectory: saveModels)
         logger.info("data: \(data.train.name), \(data.train.count) training and \(data.test.count) test images of \(data.train.imageShape)")
         logger.info("\(cells.count) runs\(shard.count > 1 ? " (shard \(shard) of a \(grid.count)-run grid)" : ""), \(jobCount) at a time on \(EngineThreads.count) threads each")
         logger.info("writing rows to \(out) and per-epoch rows to \(runner.epochsPath)")

@@ -1,0 +1,151 @@
+import Foundation
+
+/// A safetensors file of 32-bit float tensors: an 8-byte little-endian header length, a JSON
+/// header naming each tensor's dtype, shape and byte range (and a `__metadata__` map of
+/// strings), then the raw little-endian data, as Hugging Face's `safetensors` package reads
+/// and writes it.
+///
+/// ParamShare stores only `F32` tensors; a file with another dtype is refused by name.
+public struct SafetensorsFile: Equatable, Sendable {
+    /// A tensor's shape and values, in row-major order.
+    public struct Entry: Equatable, Sendable {
+        public var shape: [Int]
+        public var values: [Float]
+
+        public init(shape: [Int], values: [Float]) {
+            precondition(shape.reduce(1, *) == values.count, "a tensor of shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
+            self.shape = shape
+            self.values = values
+        }
+    }
+
+    /// The tensors by name, in the order their data is laid out.
+    public var tensors: [(name: String, entry: Entry)]
+    /// Free-form strings: the `__metadata__` block of the header.
+    public var metadata: [String: String]
+
+    public init(tensors: [(name: String, entry: Entry)] = [], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// The tensor called `name`, if the file holds one.
+    public subscript(name: String) -> Entry? {
+        tensors.first { $0.name == name }?.entry
+    }
+
+    public static func == (lhs: SafetensorsFile, rhs: SafetensorsFile) -> Bool {
+        lhs.metadata == rhs.metadata && lhs.tensors.map(\.name) == rhs.tensors.map(\.name)
+            && lhs.tensors.map(\.entry) == rhs.tensors.map(\.entry)
+    }
+
+    /// The file's bytes.
+    public func encoded() throws -> Data {
+        var header: [String: Any] = [:]
+        var offset = 0
+        for (name, entry) in tensors {
+            header[name] = ["dtype": "F32", "shape": entry.shape, "data_offsets": [offset, offset + 4 * entry.values.count]]
+            offset += 4 * entry.values.count
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        // The data starts on an 8-byte boundary; the format pads the header with spaces.
+        json.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - json.count % 8) % 8))
+        var bytes = Data(capacity: 8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(json)
+        for (_, entry) in tensors {
+            entry.values.withUnsafeBufferPointer { values in
+                for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+            }
+        }
+        return bytes
+    }
+
+    /// Writes the file at `path` whole or not at all: into a temporary file beside it, then renamed over it.
+    public func write(to path: String) throws {
+        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try encoded().write(to: URL(fileURLWithPath: temporary))
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)  // our own temporary file, never the user's
+            throw CheckpointError(path: path, detail: "could not be written: \(error.localizedDescription)",
+                                  fix: "check that its folder exists and is writable, and that the disk has room")
+        }
+    }
+
+    /// Reads the safetensors file at `path`.
+    ///
+    /// - Throws: ``CheckpointError`` naming the file and what is wrong: missing, truncated, a
+    ///   header that is not the format's JSON, a dtype other than F32, or byte ranges that do
+    ///   not match their shapes or the file.
+    public init(contentsOf path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CheckpointError(path: path, detail: "does not exist", fix: "give the path of a .safetensors checkpoint")
+        }
+        let bytes: Data
+        do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CheckpointError(path: path, detail: "cannot be read: \(error.localizedDescription)", fix: "check its permissions")
+        }
+        try self.init(bytes: bytes, path: path)
+    }
+
+    /// Decodes `bytes`, read from `path` (for messages).
+    public init(bytes: Data, path: String) throws {
+        func corrupt(_ detail: String) -> CheckpointError {
+            CheckpointError(path: path, detail: detail, fix: "write it again; a safetensors file cannot be repaired")
+        }
+        guard bytes.count >= 8 else { throw corrupt("is \(bytes.count) bytes long, shorter than the 8-byte header length") }
+        let headerLength = bytes.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard headerLength <= UInt64(bytes.count - 8) else {
+            throw corrupt("announces a \(headerLength)-byte header but holds \(bytes.count - 8) bytes after the length: truncated, or not safetensors")
+        }
+        let dataStart = 8 + Int(headerLength)
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<dataStart)) } catch {
+            throw corrupt("has a header that is not JSON (\(error.localizedDescription)): not a safetensors file")
+        }
+        guard let header = parsed as? [String: Any] else { throw corrupt("has a header that is not a JSON object: not a safetensors file") }
+        var metadata: [String: String] = [:]
+        if let block = header["__metadata__"] {
+            guard let strings = block as? [String: String] else { throw corrupt("has a __metadata__ block that is not a map of strings") }
+            metadata = strings
+        }
+        let dataLength = bytes.count - dataStart
+        var ranges: [(name: String, shape: [Int], start: Int, end: Int)] = []
+        for (name, value) in header where name != "__metadata__" {
+            guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String,
+                  let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else {
+                throw corrupt("describes tensor '\(name)' without a dtype, a shape and two data offsets")
+            }
+            guard dtype == "F32" else {
+                throw CheckpointError(path: path, detail: "holds tensor '\(name)' as \(dtype); ParamShare reads F32 only",
+                                      fix: "convert it to float32 (in Python: tensor.float()) and save again")
+            }
+            let count = shape.reduce(1) { $0 * max($1, 0) }
+            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == 4 * count, offsets[1] <= dataLength else {
+                throw corrupt("gives tensor '\(name)' of shape \(shape) the bytes \(offsets[0])..<\(offsets[1]) of \(dataLength): "
+                              + "they do not hold 4 bytes per value within the file")
+            }
+            ranges.append((name, shape, offsets[0], offsets[1]))
+        }
+        ranges.sort { $0.start < $1.start }
+        var expected = 0
+        for range in ranges {
+            guard range.start == expected else { throw corrupt("leaves a gap or an overlap before tensor '\(range.name)'") }
+            expected = range.end
+        }
+        guard expected == dataLength else { throw corrupt("has \(dataLength - expected) bytes after its last tensor") }
+        tensors = ranges.map { range in
+            let values = bytes.withUnsafeBytes { raw in
+                (0..<(range.end - range.start) / 4).map { index in
+                    Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: dataStart + range.start + 4 * index, as: UInt32.self)))
+                }
+            }
+            return (range.name, Entry(shape: range.shape, values: values))
+        }
+        self.metadata = metadata
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import ParamShare
+import ParamShareEngine
+
+/// `sweep eval`: the test accuracy of a saved model, rebuilt from its checkpoint.
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a checkpoint written by `sweep run --save-models` on its test set.",
+        discussion: """
+            Rebuilds the model from the checkpoint's settings (every generated weight regenerated
+            from its seed and the stored bank), loads the stored values, and evaluates the test
+            set the run used, with the normalisation it trained with. Prints the accuracy and
+            whether it equals the one the run recorded.
+
+            Example:
+              swift run -c release sweep --models lenet5 --generators rpg --budgets 10% --seeds 0 \\
+                  --save-models models --out runs.csv
+              swift run -c release sweep eval models/CELL_ID.safetensors
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"))
+    var checkpoint: String
+
+    @Option(help: "Folder holding the official files of the checkpoint's data set (not for the embedded digits).")
+    var dataDir: String?
+
+    @Option(help: ArgumentHelp("Write every test image's logits to this CSV (image, label, logit_0, …).", valueName: "logits.csv"))
+    var dumpLogits: String?
+
+    func run() throws {
+        let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
+        let model = try saved.restoredModel()
+        guard let dataset = DatasetName(rawValue: saved.cell.data.dataset) else {
+            throw ValidationError("\(checkpoint) was trained on '\(saved.cell.data.dataset)', which this version cannot load")
+        }
+        if dataset.isEmbedded, dataDir != nil { throw ValidationError("--data-dir does not apply to the embedded digits set") }
+        if !dataset.isEmbedded, dataDir == nil { throw ValidationError("\(checkpoint) was trained on \(dataset.rawValue): pass --data-dir") }
+        let test = try dataset.load(directory: dataDir).test
+        guard test.count == saved.cell.data.testImages, test.imageShape == saved.inputShape else {
+            throw ValidationError("the \(dataset.rawValue) test set here has \(test.count) images of \(test.imageShape); the run used "
+                                  + "\(saved.cell.data.testImages) of \(saved.inputShape): point --data-dir at the files it was trained with")
+        }
+        if let dumpLogits, FileManager.default.fileExists(atPath: dumpLogits) {
+            throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
+        }
+        // The trainer's own evaluation, so that the accuracy is computed as the run's was.
+        let batches = BatchIterator(dataset: test, batchSize: saved.cell.configuration.batchSize, normalization: saved.normalization,
+                                    shuffles: false, seed: saved.cell.configuration.seed)
+        let accuracy = Trainer.accuracy(of: model.network, on: batches)
+        print("\(saved.cell.label): test accuracy \(accuracy) on \(test.count) images")
+        if let recorded = saved.testAccuracy {
+            print(recorded == accuracy ? "equal to the accuracy the run recorded" : "the run recorded \(recorded)")
+        }
+        if let dumpLogits {
+            var rows: [[String]] = []
+            batches.forEachBatch(epoch: 0) { batch in
+                let logits = model.network.forward(batch.images, mode: .evaluation)
+                let classes = logits.shape[1]
+                for (item, label) in batch.labels.enumerated() {
+                    rows.append([String(rows.count), String(label)] + (0..<classes).map { "\(logits[item * classes + $0])" })
+                }
+                return true
+            }
+            let table = try CSVTable(path: dumpLogits, columns: ["image", "label"] + (0..<saved.classes).map { "logit_\($0)" })
+            try table.append(rows: rows)
+            print("wrote \(dumpLogits)")
+        }
+    }
+}

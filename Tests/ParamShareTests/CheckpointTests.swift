@@ -1,0 +1,117 @@
+import Foundation
+import ParamShare
+import ParamShareEngine
+import Testing
+import TestSupport
+
+@Suite("Checkpoints")
+struct CheckpointTests {
+    private static let sample = SafetensorsFile(
+        tensors: [("a", .init(shape: [2, 3], values: [1, -2, 3.5, .pi, 0, -0.0])), ("b", .init(shape: [1], values: [7]))],
+        metadata: ["format": "test", "note": "ünïcode"])
+
+    @Test("a safetensors file round-trips, with its data on an 8-byte boundary")
+    func safetensorsRoundTrip() throws {
+        let bytes = try Self.sample.encoded()
+        let headerLength = bytes.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
+        #expect(headerLength % 8 == 0)
+        #expect(bytes.count == 8 + headerLength + 4 * 7)
+        let decoded = try SafetensorsFile(bytes: bytes, path: "sample")
+        #expect(decoded == Self.sample)
+        #expect(decoded["a"]!.values.map(\.bitPattern) == Self.sample["a"]!.values.map(\.bitPattern))
+    }
+
+    @Test("a damaged file is refused with what is wrong", arguments: [
+        ("short", "shorter than the 8-byte header length"), ("long header", "truncated"), ("not json", "not JSON"),
+        ("f16", "ParamShare reads F32 only"), ("bad offsets", "do not hold 4 bytes per value"), ("trailing", "after its last tensor"),
+    ])
+    func damagedFiles(damage: String, message: String) throws {
+        var bytes = try Self.sample.encoded()
+        let headerLength = bytes.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
+        var header = String(decoding: bytes[8..<(8 + headerLength)], as: UTF8.self)
+        func withHeader(_ text: String) -> Data {
+            var data = Data()
+            withUnsafeBytes(of: UInt64(text.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+            return data + Data(text.utf8) + bytes[(8 + headerLength)...]
+        }
+        switch damage {
+        case "short": bytes = bytes.prefix(5)
+        case "long header": bytes = bytes.prefix(40)
+        case "not json": bytes = withHeader("{\"a\": [1, 2")
+        case "f16": header = header.replacingOccurrences(of: "\"F32\"", with: "\"F16\""); bytes = withHeader(header)
+        case "bad offsets": header = header.replacingOccurrences(of: "[0,24]", with: "[0,20]"); bytes = withHeader(header)
+        default: bytes.append(contentsOf: [0, 0, 0, 0])
+        }
+        #expect { try SafetensorsFile(bytes: bytes, path: "damaged.safetensors") } throws: { error in
+            "\(error)".contains("damaged.safetensors") && "\(error)".contains(message)
+        }
+    }
+
+    /// Trains `setting` on LeNet-5 for one epoch with a checkpoint, then returns the record and the checkpoint's path.
+    private static func trained(_ setting: GeneratorSetting?, in folder: String) throws -> (record: RunRecord, path: String, data: DatasetSplit) {
+        let data = try DigitsLoader.load()
+        let cell = SweepCell(architecture: .lenet5, sharing: setting.map { SharingSetting(generator: $0, budget: .percentage(10),
+                                                                                            scope: $0.descriptor.defaultScope) },
+                             data: DataSubset(data), configuration: TrainingConfiguration(epochs: 1, batchSize: 32, learningRate: 0.02, seed: 4))
+        let record = try SweepRunner.train(cell, on: data, checkpointDirectory: folder)
+        return (record, "\(folder)/\(cell.identifier).safetensors", data)
+    }
+
+    @Test("every built-in generator and baseline round-trips bit-exactly, and evaluates to the recorded accuracy",
+          arguments: GeneratorRegistry.builtIn.names)
+    func roundTrip(name: String) throws {
+        let folder = try ScratchDirectory.make("checkpoint")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let setting = try GeneratorRegistry.builtIn.descriptor(named: name).map { try GeneratorSetting($0) }
+        let (record, path, data) = try Self.trained(setting, in: folder)
+        let checkpoint = try Checkpoint(contentsOf: path)
+        #expect(checkpoint.cell == record.cell)
+        let model = try checkpoint.restoredModel()
+        let batches = BatchIterator(dataset: data.test, batchSize: 32, normalization: checkpoint.normalization, shuffles: false, seed: 0)
+        #expect(Trainer.accuracy(of: model.network, on: batches) == record.result.testAccuracy)
+        #expect(checkpoint.testAccuracy == record.result.testAccuracy)
+        // Written again from the restored model, the file is the same bytes.
+        let again = Checkpoint(cell: checkpoint.cell, network: model.network, inputShape: checkpoint.inputShape, classes: checkpoint.classes,
+                               normalization: checkpoint.normalization, testAccuracy: checkpoint.testAccuracy)
+        #expect(try again.file.encoded() == SafetensorsFile(contentsOf: path).encoded())
+    }
+
+    @Test("a checkpoint written on one thread evaluates identically on two")
+    func threadCounts() throws {
+        let folder = try ScratchDirectory.make("checkpoint-threads")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (record, path, data) = try ThreadCountOverride.run(threads: 1) {
+            try Self.trained(try GeneratorSetting(RPGGenerator.descriptor), in: folder)
+        }
+        let accuracy = try ThreadCountOverride.run(threads: 2) {
+            let checkpoint = try Checkpoint(contentsOf: path)
+            let batches = BatchIterator(dataset: data.test, batchSize: 32, normalization: checkpoint.normalization, shuffles: false, seed: 0)
+            return Trainer.accuracy(of: try checkpoint.restoredModel().network, on: batches)
+        }
+        #expect(accuracy == record.result.testAccuracy)
+    }
+
+    @Test("a mismatched checkpoint is refused with the reason", arguments: [
+        ("unknown generator", "is not registered"), ("version skew", "semantics version 99"), ("other model", "differs from its recorded cell_id"),
+        ("missing tensor", "lacks tensor"), ("not a checkpoint", "is not a paramshare-checkpoint-1 file"),
+    ])
+    func mismatches(damage: String, message: String) throws {
+        let folder = try ScratchDirectory.make("checkpoint-mismatch")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (_, path, _) = try Self.trained(try GeneratorSetting(RPGGenerator.descriptor), in: folder)
+        var file = try SafetensorsFile(contentsOf: path)
+        var registry = GeneratorRegistry.builtIn
+        switch damage {
+        case "unknown generator": registry = try GeneratorRegistry(registering: [HashingGenerator.descriptor])
+        case "version skew": file.metadata["generator_version"] = "99"
+        case "other model": file.metadata["model"] = "mlp"
+        case "missing tensor": file.tensors.removeFirst()
+        default: file.metadata["format"] = nil
+        }
+        let damaged = "\(folder)/damaged.safetensors"
+        try file.write(to: damaged)
+        #expect { try Checkpoint(contentsOf: damaged, registry: registry).restoredModel() } throws: { error in
+            "\(error)".contains("damaged.safetensors") && "\(error)".contains(message)
+        }
+    }
+}
