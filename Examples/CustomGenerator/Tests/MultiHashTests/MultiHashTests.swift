@@ -1,3 +1,4 @@
+import Foundation
 import MultiHash
 import ParamShare
 import ParamShareTesting
@@ -26,5 +27,28 @@ struct MultiHashTests {
         try registry.register(MultiHashGenerator.descriptor)
         #expect(registry.optionColumns.contains("multihash.hashes"))
         #expect(throws: GeneratorRegistryError.self) { try GeneratorSetting(MultiHashGenerator.descriptor, options: ["hashes": "5"]) }
+    }
+
+    @Test("a checkpoint of it round-trips bit-exactly, read through a registry that has it")
+    func checkpointRoundTrip() throws {
+        var registry = GeneratorRegistry.builtIn
+        try registry.register(MultiHashGenerator.descriptor)
+        let data = try DigitsLoader.load()
+        let cell = SweepCell(architecture: .mlp(hiddenWidths: [64]),
+                             sharing: SharingSetting(generator: try GeneratorSetting(MultiHashGenerator.descriptor), budget: .count(500)),
+                             data: DataSubset(data), configuration: TrainingConfiguration(epochs: 1, batchSize: 32, learningRate: 0.05))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("multihash-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let record = try SweepRunner.train(cell, on: data, checkpointDirectory: folder)
+        let path = "\(folder)/\(cell.identifier).safetensors"
+        #expect(throws: CheckpointError.self) { try Checkpoint(contentsOf: path) }  // the built-ins alone lack multihash
+        let checkpoint = try Checkpoint(contentsOf: path, registry: registry)
+        let restored = try checkpoint.restoredModel()
+        let batches = BatchIterator(dataset: data.test, batchSize: 32, normalization: checkpoint.normalization, shuffles: false, seed: 0)
+        #expect(Trainer.accuracy(of: restored.network, on: batches) == record.result.testAccuracy)
+        let again = Checkpoint(cell: checkpoint.cell, network: restored.network, inputShape: checkpoint.inputShape,
+                               classes: checkpoint.classes, normalization: checkpoint.normalization, testAccuracy: checkpoint.testAccuracy)
+        #expect(try again.file.encoded() == SafetensorsFile(contentsOf: path).encoded())
     }
 }

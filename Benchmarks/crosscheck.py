@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Check a ParamShare model in PyTorch: same weights, same images, same logits.
+
+    swift run -c release sweep export CHECKPOINT --dense dense.safetensors
+    swift run -c release sweep eval CHECKPOINT --data-dir DIR --dump-logits logits.csv
+    python3 Benchmarks/crosscheck.py dense.safetensors logits.csv --data-dir DIR
+
+It loads the dense export into the reference model of pytorch_reference.py (the architecture
+named in the export's metadata), evaluates the CIFAR-10 test set normalised with the mean and
+standard deviation the checkpoint recorded, and compares every logit with ParamShare's. It
+exits with status 1 when the largest absolute difference exceeds --tolerance (1e-4) or the
+accuracies differ, and 2 when an input is unusable. Needs torch, numpy and safetensors.
+"""
+
+import argparse
+import csv
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+from safetensors import safe_open
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pytorch_reference as reference  # noqa: E402
+
+
+def fail(message):
+    print(f"crosscheck: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def load_export(path):
+    """The export's tensors (as torch tensors) and its metadata."""
+    if not os.path.isfile(path):
+        fail(f"no file {path}; write it with `sweep export CHECKPOINT --dense {path}`")
+    with safe_open(path, "pt") as export:
+        metadata = export.metadata() or {}
+        tensors = {name: export.get_tensor(name) for name in export.keys()}
+    if metadata.get("layout") != "pytorch-dense":
+        fail(f"{path} is not a dense export (its layout is {metadata.get('layout')!r}); "
+             "write it with `sweep export CHECKPOINT --dense OUT`")
+    return tensors, metadata
+
+
+def load_logits(path):
+    """ParamShare's labels and logits, in test-set order."""
+    if not os.path.isfile(path):
+        fail(f"no file {path}; write it with `sweep eval CHECKPOINT --dump-logits {path}`")
+    with open(path, newline="") as handle:
+        rows = list(csv.reader(handle))
+    if not rows or rows[0][:2] != ["image", "label"]:
+        fail(f"{path} is not a logits table written by `sweep eval --dump-logits`")
+    body = np.array([[float(value) for value in row] for row in rows[1:]])
+    return body[:, 1].astype(np.int64), body[:, 2:].astype(np.float32)
+
+
+def reference_logits(tensors, metadata, data_dir):
+    """The reference model's logits on the test set, with the checkpoint's normalisation."""
+    name = metadata["model"]
+    if name not in ("mlp", "lenet5") and name not in reference.RESNET_BLOCKS_PER_STAGE:
+        fail(f"the reference has no model {name!r}; it builds mlp, lenet5 and "
+             + ", ".join(reference.RESNET_BLOCKS_PER_STAGE))
+    if metadata.get("dataset") != "cifar10":
+        fail(f"the export was trained on {metadata.get('dataset')!r}; the reference reads CIFAR-10 only")
+    model = reference.build_model(name)
+    result = model.load_state_dict(tensors, strict=False)
+    missing = [key for key in result.missing_keys if not key.endswith("num_batches_tracked")]
+    if missing or result.unexpected_keys:
+        fail(f"the export does not fit {name}: missing {missing}, unexpected {result.unexpected_keys}")
+    model.eval()
+    labels, pixels = reference.read_cifar_file(os.path.join(data_dir, reference.CIFAR_TEST_FILE))
+    mean = np.array([float(v) for v in metadata["normalization_mean"].split(",")])
+    std = np.array([float(v) for v in metadata["normalization_std"].split(",")])
+    images = reference.normalise(pixels, mean, std)
+    with torch.no_grad():
+        logits = torch.cat([model(images[i:i + 500]) for i in range(0, len(images), 500)])
+    return labels, logits.numpy()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("export", help="dense.safetensors written by `sweep export`")
+    parser.add_argument("logits", help="logits.csv written by `sweep eval --dump-logits`")
+    parser.add_argument("--data-dir", required=True, help="folder holding test_batch.bin")
+    parser.add_argument("--tolerance", type=float, default=1e-4)
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    tensors, metadata = load_export(args.export)
+    ours_labels, ours = load_logits(args.logits)
+    try:
+        labels, theirs = reference_logits(tensors, metadata, args.data_dir)
+    except reference.DataError as error:
+        fail(str(error))
+    if ours.shape != theirs.shape or not np.array_equal(ours_labels, labels):
+        fail(f"the logits table holds {ours.shape} for other images than the test set's {theirs.shape}")
+    difference = float(np.abs(ours - theirs).max())
+    accuracy_ours = float((ours.argmax(1) == labels).mean())
+    accuracy_theirs = float((theirs.argmax(1) == labels).mean())
+    agrees = difference <= args.tolerance and accuracy_ours == accuracy_theirs
+    result = {"model": metadata["model"], "generator": metadata.get("generator"), "budget": metadata.get("budget", "full"),
+              "images": len(labels), "max_abs_logit_difference": difference,
+              "accuracy_paramshare": accuracy_ours, "accuracy_pytorch": accuracy_theirs, "agrees": agrees}
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{result['model']} {result['generator']} {result['budget']}: {len(labels)} images, "
+              f"max |logit difference| {difference:.3g}, accuracy {accuracy_ours:.4f} (ParamShare) "
+              f"vs {accuracy_theirs:.4f} (PyTorch): {'agree' if agrees else 'DISAGREE'}")
+    return 0 if agrees else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
