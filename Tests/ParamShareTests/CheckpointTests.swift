@@ -114,4 +114,29 @@ struct CheckpointTests {
             "\(error)".contains("damaged.safetensors") && "\(error)".contains(message)
         }
     }
+
+    @Test("the dense export names every tensor as PyTorch's reference models do, with generated weights materialised")
+    func denseExportNames() throws {
+        let description = Architecture.resnet(depth: 8, widthMultiplier: 1).describe(inputShape: [3, 32, 32], classes: 10)
+        let model = try SharingPlan(generator: RPGGenerator()).build(description, budget: 5000, seed: 1, random: RandomSource(seed: 1))
+        let exported = DenseExport.tensors(of: model.network, architecture: .resnet(depth: 8, widthMultiplier: 1))
+        let batchNorm = ["weight", "bias", "running_mean", "running_var"]
+        var expected = ["conv.weight"] + batchNorm.map { "bn.\($0)" }
+        for block in 0..<3 {
+            expected += ["stages.\(block).conv1.weight"] + batchNorm.map { "stages.\(block).bn1.\($0)" }
+            expected += ["stages.\(block).conv2.weight"] + batchNorm.map { "stages.\(block).bn2.\($0)" }
+        }
+        expected += ["fc.weight", "fc.bias"]
+        #expect(exported.map(\.name) == expected)
+        let generated = try #require(model.banks[0].weightSource(forLayer: 2).weight())
+        let entry = try #require(exported.first { $0.name == "stages.1.conv1.weight" }?.entry)
+        #expect(entry.shape == [32, 16, 3, 3])
+        #expect(entry.values.map(\.bitPattern) == generated.scalars.map(\.bitPattern))
+        let lenet = Architecture.lenet5.build(inputShape: [3, 32, 32], classes: 10, random: RandomSource(seed: 2))
+        #expect(DenseExport.tensors(of: lenet, architecture: .lenet5).map(\.name)
+            == ["0.weight", "0.bias", "3.weight", "3.bias", "7.weight", "7.bias", "9.weight", "9.bias", "11.weight", "11.bias"])
+        let mlp = Architecture.defaultMLP.build(inputShape: [3, 32, 32], classes: 10, random: RandomSource(seed: 3))
+        #expect(DenseExport.tensors(of: mlp, architecture: .defaultMLP).map(\.name)
+            == ["1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"])
+    }
 }

@@ -148,6 +148,15 @@ struct BadInputTests {
         (["bench", "--batch-size", "0"], "--batch-size must be from 1"),
         (["bench", "--models", "lenet5x"], "unknown model 'lenet5x'"),
         (["bench", "--generator", "magic"], "unknown generator 'magic'"),
+        // Checkpoints.
+        (["--save-models", "plain.txt/models"], "plain.txt is a file"),
+        (["eval", "missing.safetensors"], "checkpoint missing.safetensors does not exist"),
+        (["eval", "plain.txt"], "not safetensors"),
+        (["eval", "runs.csv", "--data-dir", "idx3x3"], "not safetensors"),
+        (["export", "missing.safetensors", "--dense", "dense.safetensors"], "does not exist"),
+        (["export", "plain.txt", "--dense", "runs.csv"], "--dense runs.csv exists"),
+        (["compress", "missing.safetensors", "--out", "compressed.csv"], "does not exist"),
+        (["compress", "empty.csv", "--out", "compressed.csv"], "shorter than the 8-byte header length"),
     ]
 
     @Test("every bad input fails with a message naming it, and changes no file", arguments: cases)
@@ -155,7 +164,7 @@ struct BadInputTests {
         let directory = try Self.fixtures()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let before = try Self.snapshot(directory)
-        let isRun = !["merge", "analyze", "bench"].contains(arguments.first ?? "")
+        let isRun = !["merge", "analyze", "bench", "eval", "export", "compress"].contains(arguments.first ?? "")
         let result = try ExecutableProduct.run("sweep", isRun && !arguments.contains("--out") ? arguments + ["--out", "new/runs.csv"] : arguments,
                                                in: directory)
         #expect(result.status != 0, "\(arguments) succeeded:\n\(result.stdout)")

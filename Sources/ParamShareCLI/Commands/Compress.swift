@@ -32,11 +32,12 @@ struct Compress: ParsableCommand {
                           "accuracy_change", "version"]
 
     func run() throws {
+        // Every checkpoint is read before the table is touched, so a bad one writes nothing.
+        let checkpoints = try checkpoints.map { ($0, try Checkpoint(contentsOf: $0, registry: CommandLineRegistry.current)) }
         let table = try CSVTable(path: out, columns: Self.columns)
         let done = Set(zip(try table.column("cell_id"), try table.column("method")).map { "\($0) \($1)" })
         var loaded: [String: DatasetSplit] = [:]
-        for path in checkpoints {
-            let saved = try Checkpoint(contentsOf: path, registry: CommandLineRegistry.current)
+        for (path, saved) in checkpoints {
             guard let dataset = DatasetName(rawValue: saved.cell.data.dataset) else {
                 throw ValidationError("\(path) was trained on '\(saved.cell.data.dataset)', which this version cannot load")
             }
