@@ -18,6 +18,11 @@ Run:
         --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
     python3 Benchmarks/pytorch_reference.py --self-check   # parameter counts only
     python3 Benchmarks/pytorch_reference.py bench --models resnet8 --json  # same as without `bench`
+    python3 Benchmarks/pytorch_reference.py --models resnet20 --channels-last   # NHWC, fp32
+    python3 Benchmarks/pytorch_reference.py --models resnet20 --bf16            # NHWC, bf16 autocast
+
+Compare against the fastest mode at the same precision: --channels-last for fp32
+(NCHW is slower on CPU), --bf16 for bfloat16.
 
 Absolute times depend on the machine, its load and the PyTorch build. Report
 ratios (Swift images/s divided by PyTorch images/s, measured on the same
@@ -157,24 +162,38 @@ def images_per_second(step, batch_size, warmup_steps, steps):
     return batch_size * steps / (time.perf_counter() - start)
 
 
-def benchmark(name, batch_size, threads, warmup_steps, steps):
+def benchmark(name, batch_size, threads, warmup_steps, steps, channels_last=False, bf16=False):
+    """Images per second; channels_last puts the model and input in NHWC (oneDNN's fast path),
+    bf16 runs forward and backward under CPU autocast to bfloat16 (fp32 master weights)."""
     torch.manual_seed(0)
     images = torch.randn(batch_size, 3, 32, 32, dtype=torch.float32)
     labels = torch.randint(0, NUM_CLASSES, (batch_size,))
     model = build_model(name)
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+        images = images.contiguous(memory_format=torch.channels_last)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9,
                                 nesterov=True, weight_decay=5e-4)
 
+    def autocast():
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16)
+
     def train_step():
         optimizer.zero_grad()
-        F.cross_entropy(model(images), labels).backward()
+        with autocast():
+            loss = F.cross_entropy(model(images), labels)
+        loss.backward()
         optimizer.step()
+
+    def infer_step():
+        with autocast():
+            model(images)
 
     model.train()
     train_ips = images_per_second(train_step, batch_size, warmup_steps, steps)
     model.eval()
     with torch.inference_mode():
-        infer_ips = images_per_second(lambda: model(images), batch_size, warmup_steps, steps)
+        infer_ips = images_per_second(infer_step, batch_size, warmup_steps, steps)
     return {
         "model": name,
         "batch_size": batch_size,
@@ -184,6 +203,8 @@ def benchmark(name, batch_size, threads, warmup_steps, steps):
         "parameters": count_parameters(model),
         "framework": "pytorch",
         "torch_version": torch.__version__,
+        "memory_format": "channels_last" if channels_last else "nchw",
+        "precision": "bf16" if bf16 else "fp32",
     }
 
 
@@ -503,6 +524,10 @@ def parse_args(argv):
     parser.add_argument("--steps", type=int, default=20, help="timed steps")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object per model instead of a table")
+    parser.add_argument("--channels-last", action="store_true",
+                        help="model and input in channels_last (NHWC), PyTorch's fastest fp32 CPU layout")
+    parser.add_argument("--bf16", action="store_true",
+                        help="bfloat16 autocast for forward and backward (implies --channels-last)")
     parser.add_argument("--self-check", action="store_true",
                         help="only build each model and verify its parameter count")
     return parser.parse_args(argv)
@@ -526,10 +551,13 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     if not args.json:
-        print(f"PyTorch {torch.__version__}, batch {args.batch_size}, threads {args.threads}")
+        layout = "channels_last" if args.channels_last or args.bf16 else "NCHW"
+        print(f"PyTorch {torch.__version__}, batch {args.batch_size}, threads {args.threads}, "
+              f"{layout}, {'bf16 autocast' if args.bf16 else 'fp32'}")
         print(f"{'model':<10} {'parameters':>12} {'train img/s':>13} {'infer img/s':>13}")
     for name in models:
-        r = benchmark(name, args.batch_size, args.threads, args.warmup_steps, args.steps)
+        r = benchmark(name, args.batch_size, args.threads, args.warmup_steps, args.steps,
+                      channels_last=args.channels_last or args.bf16, bf16=args.bf16)
         if args.json:
             print(json.dumps(r), flush=True)
         else:
