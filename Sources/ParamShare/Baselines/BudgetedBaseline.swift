@@ -9,9 +9,12 @@ import ParamShareEngine
 /// leave it out.
 public protocol BudgetedBaseline: Sendable {
     /// Builds the network for `description` with `budget` degrees of freedom in the layers of
-    /// `generatedLayers`, the layers a generator would replace.
+    /// `generatedLayers`.
     ///
     /// - Parameters:
+    ///   - description: the model to size.
+    ///   - generatedLayers: the layers a generator would replace, which the budget counts.
+    ///   - budget: the degrees of freedom to meet in those layers.
     ///   - scope: which layers form one group, for baselines that budget group by group.
     ///   - random: the source of every dense weight and bias.
     /// - Throws: ``BudgetError`` when the baseline cannot meet `budget` in this model.
