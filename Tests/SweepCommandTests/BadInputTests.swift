@@ -60,7 +60,7 @@ struct BadInputTests {
         let enumerator = FileManager.default.enumerator(atPath: directory)
         while let path = enumerator?.nextObject() as? String {
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isFolder)
             result[path] = isFolder.boolValue ? Data("folder".utf8) : try Data(contentsOf: URL(fileURLWithPath: directory + "/" + path))
         }
         return result
