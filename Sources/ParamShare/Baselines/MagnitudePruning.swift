@@ -41,23 +41,11 @@ public struct MagnitudePruning: BudgetedBaseline {
             weights[layer.name] = source.parameter
             return source
         }
-        var groups: [(key: String, weights: [Parameter<Float>])] = []
-        for layer in generatedLayers {
-            let key = scope.groupKey(of: layer)
-            if let index = groups.firstIndex(where: { $0.key == key }) {
-                groups[index].weights.append(weights[layer.name]!)
-            } else {
-                groups.append((key, [weights[layer.name]!]))
-            }
+        let groups = scope.groups(of: generatedLayers, budget: budget).map { group in
+            PruningSchedule.Group(weights: group.layers.map { weights[$0.name]! }, kept: group.budget)
         }
-        let total = generatedLayers.reduce(0) { $0 + $1.weightCount }
-        let quotas = groups.map { group in
-            scope == .global ? budget
-                : max(1, Int((Double(budget) * Double(group.weights.reduce(0) { $0 + $1.value.count }) / Double(total)).rounded()))
-        }
-        let pruning = PruningSchedule(groups: zip(groups, quotas).map { PruningSchedule.Group(weights: $0.weights, kept: $1) },
-                                      schedule: schedule, fineTuningShare: fineTuningShare)
-        let kept = quotas.reduce(0, +)
+        let pruning = PruningSchedule(groups: groups, schedule: schedule, fineTuningShare: fineTuningShare)
+        let kept = groups.reduce(0) { $0 + $1.kept }
         return BaselineNetwork(network: network,
                                degreesOfFreedom: DegreesOfFreedom(description: description, generated: generatedLayers,
                                                                   bankSize: kept, requestedBudget: budget),

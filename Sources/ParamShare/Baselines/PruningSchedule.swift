@@ -57,20 +57,11 @@ final class PruningSchedule: TrainingIntervention {
     }
 
     /// Keeps the largest-magnitude weights of group `index`, as many as `share` of the way from
-    /// all of them to its quota; ties go to the earlier weight, so the mask is deterministic.
+    /// all of them to its quota.
     private func prune(group index: Int, sparsity share: Double) {
         let group = groups[index]
         let total = group.weights.reduce(0) { $0 + $1.value.count }
         let kept = share >= 1 ? group.kept : total - Int((share * Double(total - group.kept)).rounded())
-        var entries: [(magnitude: Float, tensor: Int, position: Int)] = []
-        entries.reserveCapacity(total)
-        for (tensor, weight) in group.weights.enumerated() {
-            let values = weight.value.data
-            for position in 0..<weight.value.count { entries.append((abs(values[position]), tensor, position)) }
-        }
-        entries.sort { $0.magnitude != $1.magnitude ? $0.magnitude > $1.magnitude : ($0.tensor, $0.position) < ($1.tensor, $1.position) }
-        var positions: [[Int]] = group.weights.map { _ in [] }
-        for entry in entries[kept...] { positions[entry.tensor].append(entry.position) }
-        pruned[index] = positions
+        pruned[index] = smallestMagnitudes(total - kept, in: group.weights.map(\.value))
     }
 }

@@ -44,13 +44,9 @@ public enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIt
             return Self.storedBytes(of: tensors, bitsPerValue: self == .int8 ? 8 : 4, scales: blocks)
         case .prune50, .prune90:
             let zeros = Int((Double(count) * (self == .prune50 ? 0.5 : 0.9)).rounded())
-            var entries: [(magnitude: Float, tensor: Int, index: Int)] = []
-            entries.reserveCapacity(count)
-            for (t, tensor) in tensors.enumerated() {
-                for index in 0..<tensor.count { entries.append((abs(tensor[index]), t, index)) }
+            for (tensor, positions) in zip(tensors, smallestMagnitudes(zeros, in: tensors)) {
+                for position in positions { tensor[position] = 0 }
             }
-            entries.sort { $0.magnitude != $1.magnitude ? $0.magnitude < $1.magnitude : ($0.tensor, $0.index) < ($1.tensor, $1.index) }
-            for entry in entries.prefix(zeros) { tensors[entry.tensor][entry.index] = 0 }
             return Self.storedBytes(of: tensors, bitsPerValue: 32, scales: 0)
         }
     }

@@ -39,19 +39,11 @@ public struct SharingPlan: Sendable {
             throw BudgetError(budget: "\(budget)", detail: "\(description.name) has no layer with the roles "
                               + generatedRoles.map(\.rawValue).sorted().joined(separator: ", ") + " to generate")
         }
-        let total = generated.reduce(0) { $0 + $1.weightCount }
-        var groups: [(key: String, layers: [WeightedLayer])] = []
-        for layer in generated {
-            let key = scope.groupKey(of: layer)
-            if let index = groups.firstIndex(where: { $0.key == key }) { groups[index].layers.append(layer) } else { groups.append((key, [layer])) }
-        }
         var banks: [SharedBank<Scalar>] = []
         var sources: [String: GeneratedWeightSource<Scalar>] = [:]
-        for (index, group) in groups.enumerated() {
-            let count = group.layers.reduce(0) { $0 + $1.weightCount }
-            let share = max(1, Int((Double(budget) * Double(count) / Double(total)).rounded()))
+        for (index, group) in scope.groups(of: generated, budget: budget).enumerated() {
             let bank = try SharedBank<Scalar>(name: "bank.\(group.key)", generator: generator,
-                                      layers: group.layers.map(GeneratedLayer.init), budget: share,
+                                      layers: group.layers.map(GeneratedLayer.init), budget: group.budget,
                                       random: RandomSource(seed: seed, stream: UInt64(1000 + index)), stepScaling: stepScaling)
             banks.append(bank)
             for (position, layer) in group.layers.enumerated() { sources[layer.name] = bank.weightSource(forLayer: position) }

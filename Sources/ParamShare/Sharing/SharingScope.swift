@@ -18,4 +18,19 @@ public enum SharingScope: String, Sendable, CaseIterable {
         case .layer: layer.name
         }
     }
+
+    /// `layers` split into this scope's groups, in order of first appearance, each with its share
+    /// of `budget`: proportional to its weight count, rounded, at least 1.
+    func groups(of layers: [WeightedLayer], budget: Int) -> [(key: String, layers: [WeightedLayer], budget: Int)] {
+        var groups: [(key: String, layers: [WeightedLayer])] = []
+        for layer in layers {
+            let key = groupKey(of: layer)
+            if let index = groups.firstIndex(where: { $0.key == key }) { groups[index].layers.append(layer) } else { groups.append((key, [layer])) }
+        }
+        let total = layers.reduce(0) { $0 + $1.weightCount }
+        return groups.map { group in
+            let count = group.layers.reduce(0) { $0 + $1.weightCount }
+            return (group.key, group.layers, max(1, Int((Double(budget) * Double(count) / Double(total)).rounded())))
+        }
+    }
 }

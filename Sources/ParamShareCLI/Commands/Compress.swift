@@ -36,16 +36,9 @@ struct Compress: ParsableCommand {
         let checkpoints = try checkpoints.map { ($0, try Checkpoint(contentsOf: $0, registry: CommandLineRegistry.current)) }
         let table = try CSVTable(path: out, columns: Self.columns)
         let done = Set(zip(try table.column("cell_id"), try table.column("method")).map { "\($0) \($1)" })
-        var loaded: [String: DatasetSplit] = [:]
+        var testSets = CheckpointTestSets(dataDirectory: dataDir)
         for (path, saved) in checkpoints {
-            guard let dataset = DatasetName(rawValue: saved.cell.data.dataset) else {
-                throw ValidationError("\(path) was trained on '\(saved.cell.data.dataset)', which this version cannot load")
-            }
-            if !dataset.isEmbedded, dataDir == nil { throw ValidationError("\(path) was trained on \(dataset.rawValue): pass --data-dir") }
-            let data = try loaded[dataset.rawValue] ?? dataset.load(directory: dataset.isEmbedded ? nil : dataDir)
-            loaded[dataset.rawValue] = data
-            let batches = BatchIterator(dataset: data.test, batchSize: saved.cell.configuration.batchSize, normalization: saved.normalization,
-                                        shuffles: false, seed: saved.cell.configuration.seed)
+            let batches = try testSets.batches(for: saved, at: path)
             /// The values compressed, their bytes and the test accuracy, after `compression` (none: as saved).
             func evaluate(_ compression: BankCompression?) throws -> (values: Int, bytes: Int, accuracy: Double) {
                 let model = try saved.restoredModel()

@@ -32,24 +32,17 @@ struct Eval: ParsableCommand {
     func run() throws {
         let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
-        guard let dataset = DatasetName(rawValue: saved.cell.data.dataset) else {
-            throw ValidationError("\(checkpoint) was trained on '\(saved.cell.data.dataset)', which this version cannot load")
+        if DatasetName(rawValue: saved.cell.data.dataset)?.isEmbedded == true, dataDir != nil {
+            throw ValidationError("--data-dir does not apply to the embedded digits set")
         }
-        if dataset.isEmbedded, dataDir != nil { throw ValidationError("--data-dir does not apply to the embedded digits set") }
-        if !dataset.isEmbedded, dataDir == nil { throw ValidationError("\(checkpoint) was trained on \(dataset.rawValue): pass --data-dir") }
-        let test = try dataset.load(directory: dataDir).test
-        guard test.count == saved.cell.data.testImages, test.imageShape == saved.inputShape else {
-            throw ValidationError("the \(dataset.rawValue) test set here has \(test.count) images of \(test.imageShape); the run used "
-                                  + "\(saved.cell.data.testImages) of \(saved.inputShape): point --data-dir at the files it was trained with")
-        }
+        var testSets = CheckpointTestSets(dataDirectory: dataDir)
+        // The trainer's own evaluation, so that the accuracy is computed as the run's was.
+        let batches = try testSets.batches(for: saved, at: checkpoint)
         if let dumpLogits, FileManager.default.fileExists(atPath: dumpLogits) {
             throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
         }
-        // The trainer's own evaluation, so that the accuracy is computed as the run's was.
-        let batches = BatchIterator(dataset: test, batchSize: saved.cell.configuration.batchSize, normalization: saved.normalization,
-                                    shuffles: false, seed: saved.cell.configuration.seed)
         let accuracy = Trainer.accuracy(of: model.network, on: batches)
-        print("\(saved.cell.label): test accuracy \(accuracy) on \(test.count) images")
+        print("\(saved.cell.label): test accuracy \(accuracy) on \(batches.dataset.count) images")
         if let recorded = saved.testAccuracy {
             print(recorded == accuracy ? "equal to the accuracy the run recorded" : "the run recorded \(recorded)")
         }
