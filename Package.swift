@@ -26,6 +26,11 @@ let package = Package(
             name: "CNumerics",
             providers: [.apt(["libgsl-dev", "libopenblas-dev"])]
         ),
+        // oneDNN, the convolutions of the channels-last networks (the CIFAR ResNets).
+        .systemLibrary(
+            name: "CDNNL",
+            providers: [.apt(["libdnnl-dev"])]
+        ),
         // zlib, to read gzipped data files (MNIST's official .gz files) as they are.
         .systemLibrary(
             name: "CZlib",
@@ -35,6 +40,7 @@ let package = Package(
             name: "ParamShareEngine",
             dependencies: [
                 "CNumerics",
+                "CDNNL",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

@@ -15,14 +15,35 @@ extension ModelDescription {
         random: RandomSource, as scalar: Scalar.Type,
         weightSource: @escaping WeightSourceProvider<Scalar> = { _ in nil }
     ) -> Sequential<Scalar> {
-        let builder = NetworkBuilder<Scalar>(random: random, weightSource: weightSource)
-        let network = Sequential(name: name, layers.map(builder.build))
+        let builder = NetworkBuilder<Scalar>(random: random, weightSource: weightSource, layout: imageLayout)
+        let reorder: [any Layer<Scalar>] = imageLayout == .channelsLast ? [ChannelsLastInput(name: "input.channelsLast")] : []
+        let network = Sequential(name: name, reorder + layers.map(builder.build))
         // Nobody reads the input gradient of the first weighted layer: skip computing it.
-        if let first = network.layers.first(where: { !($0 is Flatten<Scalar>) }) {
+        if let first = network.layers.first(where: { !($0 is Flatten<Scalar> || $0 is ChannelsLastInput<Scalar>) }) {
             (first as? Conv2D<Scalar>)?.computesInputGradient = false
             (first as? Linear<Scalar>)?.computesInputGradient = false
         }
         return network
+    }
+
+    /// The order the network's images run in: channels-last where every layer has a
+    /// channels-last form and nothing flattens an image (the CIFAR ResNets), since oneDNN's
+    /// convolutions read it fastest; channels-first otherwise (LeNet-5, whose max pooling and
+    /// flattening are channels-first, and the MLP).
+    public var imageLayout: ImageLayout {
+        let pool = layers.firstIndex { if case .globalAveragePool = $0 { true } else { false } }
+        guard let pool, layers[..<pool].allSatisfy(\.hasChannelsLastForm) else { return .channelsFirst }
+        return .channelsLast
+    }
+}
+
+extension LayerDescription {
+    fileprivate var hasChannelsLastForm: Bool {
+        switch self {
+        case .maxPool, .flatten: false
+        case let .residual(_, body, shortcut): body.allSatisfy(\.hasChannelsLastForm) && (shortcut?.hasChannelsLastForm ?? true)
+        default: true
+        }
     }
 }
 
@@ -30,19 +51,20 @@ extension ModelDescription {
 private struct NetworkBuilder<Scalar: EngineScalar> {
     let random: RandomSource
     let weightSource: ModelDescription.WeightSourceProvider<Scalar>
+    let layout: ImageLayout
 
     func build(_ description: LayerDescription) -> any Layer<Scalar> {
         switch description {
         case let .weighted(layer): buildWeighted(layer)
-        case let .batchNorm(name, channels): BatchNorm(name: name, channels: channels)
+        case let .batchNorm(name, channels): BatchNorm(name: name, channels: channels, layout: layout)
         case let .relu(name): ReLU(name: name)
         case let .maxPool(name, kernelSize): MaxPool2D(name: name, kernelSize: kernelSize)
         case let .flatten(name): Flatten(name: name)
-        case let .globalAveragePool(name): GlobalAveragePool(name: name)
+        case let .globalAveragePool(name): GlobalAveragePool(name: name, layout: layout)
         case let .residual(name, body, shortcut):
             ResidualBlock(name: name, body: Sequential(name: "\(name).body", body.map(build)), shortcut: shortcut.map(build))
         case let .subsampleShortcut(name, inChannels, outChannels, stride):
-            SubsampleShortcut(name: name, inChannels: inChannels, outChannels: outChannels, stride: stride)
+            SubsampleShortcut(name: name, inChannels: inChannels, outChannels: outChannels, stride: stride, layout: layout)
         }
     }
 
@@ -56,7 +78,7 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
         switch layer.kind {
         case let .convolution(kernelSize, stride, padding):
             return Conv2D(name: layer.name, inChannels: layer.inputs, outChannels: layer.outputs, kernelSize: kernelSize,
-                          stride: stride, padding: padding, weightSource: source, bias: bias)
+                          stride: stride, padding: padding, layout: layout, weightSource: source, bias: bias)
         case .linear:
             return Linear(name: layer.name, inFeatures: layer.inputs, outFeatures: layer.outputs, weightSource: source, bias: bias)
         }

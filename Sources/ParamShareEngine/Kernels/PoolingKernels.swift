@@ -121,3 +121,36 @@ func broadcastPlaneMeansGradient<Scalar: EngineScalar>(
         (dx + p * planeSize).update(repeating: dy[p] * scale, count: planeSize)
     }
 }
+
+/// `y[n, c] = mean over pixels of x[n, :, :, c]` for channels-last `x` `[items, planeSize, channels]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func pixelMeans<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, items: Int, planeSize: Int, channels: Int, into y: UnsafeMutablePointer<Scalar>
+) {
+    let scale = 1 / Scalar(planeSize)
+    for item in 0..<items {
+        let out = y + item * channels
+        out.update(repeating: 0, count: channels)
+        for pixel in 0..<planeSize {
+            let values = x + (item * planeSize + pixel) * channels
+            for c in 0..<channels { out[c] = Relaxed.sum(out[c], values[c]) }
+        }
+        for c in 0..<channels { out[c] *= scale }
+    }
+}
+
+/// `dx[n, p, c] = dy[n, c] / planeSize`: the backward of `pixelMeans`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func broadcastPixelMeansGradient<Scalar: EngineScalar>(
+    _ dy: UnsafePointer<Scalar>, items: Int, planeSize: Int, channels: Int, into dx: UnsafeMutablePointer<Scalar>
+) {
+    let scale = 1 / Scalar(planeSize)
+    for item in 0..<items {
+        for pixel in 0..<planeSize {
+            let out = dx + (item * planeSize + pixel) * channels, incoming = dy + item * channels
+            for c in 0..<channels { out[c] = incoming[c] * scale }
+        }
+    }
+}

@@ -42,3 +42,43 @@ func subsampleAndPadChannelsBackward<Scalar: EngineScalar>(
         }
     }
 }
+
+/// `subsampleAndPadChannels` for channels-last images: `[items, height, width, inChannels]` to
+/// `[items, outH, outW, outChannels]`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func subsampleAndPadChannelsLast<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, items: Int, inChannels: Int, height: Int, width: Int,
+    stride: Int, outChannels: Int, padBefore: Int, into y: UnsafeMutablePointer<Scalar>
+) {
+    let outH = (height + stride - 1) / stride, outW = (width + stride - 1) / stride
+    y.update(repeating: 0, count: items * outH * outW * outChannels)
+    for item in 0..<items {
+        for oh in 0..<outH {
+            for ow in 0..<outW {
+                let input = x + ((item * height + oh * stride) * width + ow * stride) * inChannels
+                let out = y + ((item * outH + oh) * outW + ow) * outChannels + padBefore
+                out.update(from: input, count: inChannels)
+            }
+        }
+    }
+}
+
+/// Backward of `subsampleAndPadChannelsLast`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func subsampleAndPadChannelsLastBackward<Scalar: EngineScalar>(
+    _ dy: UnsafePointer<Scalar>, items: Int, inChannels: Int, height: Int, width: Int,
+    stride: Int, outChannels: Int, padBefore: Int, into dx: UnsafeMutablePointer<Scalar>
+) {
+    let outH = (height + stride - 1) / stride, outW = (width + stride - 1) / stride
+    dx.update(repeating: 0, count: items * height * width * inChannels)
+    for item in 0..<items {
+        for oh in 0..<outH {
+            for ow in 0..<outW {
+                let grad = dx + ((item * height + oh * stride) * width + ow * stride) * inChannels
+                grad.update(from: dy + ((item * outH + oh) * outW + ow) * outChannels + padBefore, count: inChannels)
+            }
+        }
+    }
+}

@@ -1,5 +1,5 @@
-/// Batch normalisation over the channel dimension of `[N, C]` or `[N, C, H, W]` inputs, with
-/// PyTorch's defaults and semantics.
+/// Batch normalisation over the channel dimension of `[N, C]` or `[N, C, H, W]` inputs (or
+/// `[N, H, W, C]` channels-last), with PyTorch's defaults and semantics.
 ///
 /// Training mode normalises with the batch's mean and biased variance and moves the running
 /// statistics by `momentum`, using the *unbiased* variance, as `torch.nn.BatchNorm2d` does.
@@ -9,6 +9,8 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     public let channels: Int
     public let epsilon: Scalar
     public let momentum: Scalar
+    /// The order of 4-d inputs.
+    public let layout: ImageLayout
     /// The scale γ, initialised to 1.
     public let gamma: Parameter<Scalar>
     /// The shift β, initialised to 0.
@@ -27,14 +29,19 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     private let reciprocalStd: Tensor<Scalar>
     private let scale: Tensor<Scalar>
     private let shift: Tensor<Scalar>
+    // Channels-last scratch: per-block partial sums, and per-channel sums and factors.
+    private var partialSums: Tensor<Scalar>?
+    private let channelSums: Tensor<Scalar>
 
     /// Creates a batch norm over `channels` channels. PyTorch's defaults: ε = 1e-5, momentum = 0.1.
-    public init(name: String, channels: Int, epsilon: Scalar = 1e-5, momentum: Scalar = 0.1) {
+    public init(name: String, channels: Int, epsilon: Scalar = 1e-5, momentum: Scalar = 0.1,
+                layout: ImageLayout = .channelsFirst) {
         precondition(channels > 0, "\(name): a batch norm needs at least one channel")
         self.name = name
         self.channels = channels
         self.epsilon = epsilon
         self.momentum = momentum
+        self.layout = layout
         gamma = Parameter(name: "\(name).gamma", role: .normalization, shape: [channels], initialValue: 1)
         beta = Parameter(name: "\(name).beta", role: .normalization, shape: [channels])
         runningMean = Tensor(shape: [channels])
@@ -43,11 +50,17 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         reciprocalStd = Tensor(shape: [channels])
         scale = Tensor(shape: [channels])
         shift = Tensor(shape: [channels])
+        channelSums = Tensor(shape: [3 * channels])
     }
 
     public var parameters: [Parameter<Scalar>] { [gamma, beta] }
 
-    private func layout(of shape: [Int]) -> ChannelLayout {
+    // Channels-last values are rows of `channels`, as in 1-d batch norm.
+    private func channelLayout(of shape: [Int]) -> ChannelLayout {
+        if shape.count == 4 && layout == .channelsLast {
+            checkShape(shape[3] == channels, name, "expected [N, H, W, \(channels)], got \(shape)")
+            return ChannelLayout(items: shape[0] * shape[1] * shape[2], channels: channels, plane: 1)
+        }
         checkShape((shape.count == 2 || shape.count == 4) && shape[1] == channels, name,
                    "expected [N, \(channels)] or [N, \(channels), H, W], got \(shape)")
         return ChannelLayout(items: shape[0], channels: channels, plane: shape.dropFirst(2).reduce(1, *))
@@ -55,10 +68,14 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
 
     // x [N, C, (H, W)] → y, same shape. Channels are split over the threads.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
-        let layout = layout(of: input.shape)
+        let layout = channelLayout(of: input.shape)
         let output = self.output.reuse(shape: input.shape)
         self.input = input
         lastMode = mode
+        if input.shape.count == 4 && self.layout == .channelsLast {
+            forwardChannelsLast(input, rows: layout.items, mode: mode, into: output)
+            return output
+        }
         let gamma = gamma.value, beta = beta.value, runningMean = runningMean, runningVariance = runningVariance
         let mean = mean, reciprocalStd = reciprocalStd, scale = scale, shift = shift
         let epsilon = epsilon, momentum = momentum
@@ -88,8 +105,12 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
-        let layout = layout(of: input.shape)
+        let layout = channelLayout(of: input.shape)
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
+        if input.shape.count == 4 && self.layout == .channelsLast {
+            backwardChannelsLast(input, outputGradient, rows: layout.items, into: inputGradient)
+            return inputGradient
+        }
         let gamma = gamma, beta = beta, mean = mean, reciprocalStd = reciprocalStd
         let scale = scale, runningMean = runningMean
         switch lastMode {
@@ -109,5 +130,68 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             }
         }
         return inputGradient
+    }
+
+    // Channels-last: rows of `channels` values, statistics summed in fixed blocks of rows.
+    private func forwardChannelsLast(_ input: Tensor<Scalar>, rows: Int, mode: ForwardMode, into output: Tensor<Scalar>) {
+        let channels = channels, scale = scale, shift = shift
+        switch mode {
+        case .training:
+            checkShape(rows > 1, name, "training needs more than one value per channel, got \(input.shape)")
+            let m = Scalar(rows), sums = channelSums.data
+            sumOverRowBlocks(rows: rows, width: channels, scratch: &partialSums, into: sums) { range, partial in
+                addChannelSums(input.data, rows: range, channels: channels, into: partial)
+            }
+            for c in 0..<channels { mean[c] = sums[c] / m }
+            let mean = mean
+            sumOverRowBlocks(rows: rows, width: channels, scratch: &partialSums, into: sums) { range, partial in
+                addSquaredDeviations(input.data, rows: range, channels: channels, mean: mean.data, into: partial)
+            }
+            for c in 0..<channels {
+                let rstd = 1 / (sums[c] / m + epsilon).squareRoot()
+                reciprocalStd[c] = rstd
+                runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean[c]
+                runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * sums[c] / (m - 1)
+                scale[c] = gamma.value[c] * rstd
+                shift[c] = beta.value[c] - mean[c] * scale[c]
+            }
+        case .evaluation:
+            foldRunningStatistics(channels: channels, gamma: gamma.value.data, beta: beta.value.data,
+                                  runningMean: runningMean.data, runningVariance: runningVariance.data, epsilon: epsilon,
+                                  scale: scale.data, shift: shift.data, reciprocalStd: reciprocalStd.data)
+        }
+        EngineThreads.forEachChunk(of: rows) { _, range in
+            channelsLastAffine(input.data, rows: range, channels: channels, scale: scale.data, shift: shift.data,
+                               into: output.data)
+        }
+    }
+
+    private func backwardChannelsLast(_ input: Tensor<Scalar>, _ outputGradient: Tensor<Scalar>, rows: Int,
+                                      into inputGradient: Tensor<Scalar>) {
+        let channels = channels, sums = channelSums.data
+        let training = lastMode == .training
+        let mean = training ? mean : runningMean, reciprocalStd = reciprocalStd
+        sumOverRowBlocks(rows: rows, width: 2 * channels, scratch: &partialSums, into: sums) { range, partial in
+            addGradientSums(input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,
+                            mean: mean.data, reciprocalStd: reciprocalStd.data, into: partial)
+        }
+        for c in 0..<channels {
+            gamma.gradient[c] += sums[channels + c]
+            beta.gradient[c] += sums[c]
+        }
+        // dx = k·(dy − a − x̂·b) per channel: k = γ·r, a = Σdy/M, b = Σdy·x̂/M in training;
+        // k = γ·r, a = b = 0 with the running statistics in evaluation.
+        let m = Scalar(rows), factors = Tensor<Scalar>(shape: [3, channels])
+        for c in 0..<channels {
+            factors[c] = gamma.value[c] * reciprocalStd[c]
+            factors[channels + c] = training ? sums[c] / m : 0
+            factors[2 * channels + c] = training ? sums[channels + c] / m : 0
+        }
+        EngineThreads.forEachChunk(of: rows) { _, range in
+            channelsLastBatchNormInputGradient(
+                input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,
+                mean: mean.data, reciprocalStd: reciprocalStd.data, factor: factors.data,
+                meanDy: factors.data + channels, meanDyXhat: factors.data + 2 * channels, into: inputGradient.data)
+        }
     }
 }

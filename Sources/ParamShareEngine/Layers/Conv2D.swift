@@ -1,5 +1,7 @@
-/// A 2-d convolution (cross-correlation, as in PyTorch) with zero padding, computed per image as
-/// im2col followed by one GEMM.
+/// A 2-d convolution (cross-correlation, as in PyTorch) with zero padding.
+///
+/// Channels-first images are computed per image as im2col followed by one GEMM; channels-last
+/// images go through oneDNN's direct convolution (see `Conv2D+ChannelsLast.swift`).
 ///
 /// Per-image GEMMs, spread over the engine's threads, beat one batch-wide im2col here: the
 /// 16-channel layers of a CIFAR ResNet give thin matrices (M = 16) that OpenBLAS handles well
@@ -11,6 +13,8 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     public let kernelSize: Int
     public let stride: Int
     public let padding: Int
+    /// The order of the images it reads and writes.
+    public let layout: ImageLayout
     /// Where the kernel `[outChannels, inChannels, kernelSize, kernelSize]` comes from.
     public let weightSource: any WeightSource<Scalar>
     /// The per-output-channel bias, if any.
@@ -18,14 +22,16 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     /// Set to `false` on a first layer, whose input gradient nobody reads, to skip computing it.
     public var computesInputGradient = true
 
-    private var input: Tensor<Scalar>?
-    private var weight: Tensor<Scalar>?
-    private var output: Tensor<Scalar>?
-    private var inputGradient: Tensor<Scalar>?
-    private var weightGradient: Tensor<Scalar>?
+    var input: Tensor<Scalar>?
+    var weight: Tensor<Scalar>?
+    var output: Tensor<Scalar>?
+    var inputGradient: Tensor<Scalar>?
+    var weightGradient: Tensor<Scalar>?
     // One scratch column matrix per thread, and one partial weight gradient per group of images.
     private var columns: [Tensor<Scalar>] = []
-    private var partialWeightGradients: [Tensor<Scalar>] = []
+    var partialWeightGradients: [Tensor<Scalar>] = []
+    // oneDNN's block convolutions, by images per block (channels-last Float only).
+    var blockConvolutions: [Int: OneDNNConvolution] = [:]
 
     /// Images whose weight gradients one partial sum accumulates, in order.
     ///
@@ -39,7 +45,7 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     /// Creates a convolution whose kernel comes from `weightSource`.
     public init(
         name: String, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-        weightSource: any WeightSource<Scalar>, bias: Parameter<Scalar>? = nil
+        layout: ImageLayout = .channelsFirst, weightSource: any WeightSource<Scalar>, bias: Parameter<Scalar>? = nil
     ) {
         precondition(inChannels > 0 && outChannels > 0 && kernelSize > 0 && stride > 0 && padding >= 0,
                      "\(name): invalid convolution sizes")
@@ -52,6 +58,7 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         self.kernelSize = kernelSize
         self.stride = stride
         self.padding = padding
+        self.layout = layout
         self.weightSource = weightSource
         self.bias = bias
     }
@@ -59,7 +66,8 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     /// Creates a convolution with its own dense kernel (and optionally a bias), initialised from `random`.
     public convenience init(
         name: String, inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-        hasBias: Bool = false, initialization: KaimingInitialization = .pytorchDefault, random: RandomSource
+        layout: ImageLayout = .channelsFirst, hasBias: Bool = false,
+        initialization: KaimingInitialization = .pytorchDefault, random: RandomSource
     ) {
         let shape = [outChannels, inChannels, kernelSize, kernelSize]
         let source = DenseWeightSource<Scalar>(name: "\(name).weight", shape: shape, initialization: initialization, random: random)
@@ -67,14 +75,16 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
             ? Parameter<Scalar>.defaultBias(name: "\(name).bias", count: outChannels, fanIn: inChannels * kernelSize * kernelSize, random: random)
             : nil
         self.init(name: name, inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize,
-                  stride: stride, padding: padding, weightSource: source, bias: bias)
+                  stride: stride, padding: padding, layout: layout, weightSource: source, bias: bias)
     }
 
     public var parameters: [Parameter<Scalar>] { weightSource.parameters + (bias.map { [$0] } ?? []) }
 
     func geometry(for shape: [Int]) -> WindowGeometry {
-        checkShape(shape.count == 4 && shape[1] == inChannels, name, "expected [N, \(inChannels), H, W], got \(shape)")
-        let g = WindowGeometry(channels: inChannels, height: shape[2], width: shape[3], kernelHeight: kernelSize,
+        checkShape(shape.count == 4 && layout.channels(of: shape) == inChannels, name,
+                   "expected \(layout.shape(items: 0, channels: inChannels, height: 0, width: 0)) with any N, H, W, got \(shape)")
+        let (height, width) = layout.plane(of: shape)
+        let g = WindowGeometry(channels: inChannels, height: height, width: width, kernelHeight: kernelSize,
                                kernelWidth: kernelSize, stride: stride, padding: padding)
         checkShape(g.outputHeight > 0 && g.outputWidth > 0, name, "input \(shape) is smaller than the kernel")
         return g
@@ -86,7 +96,12 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         if !g.isPointwise && (columns.count < threads || columns[0].shape != columnShape) {
             columns = (0..<threads).map { _ in Tensor(shape: columnShape) }
         }
-        let weightShape = [outChannels, g.columnRows]
+        preparePartialWeightGradients(groups: groups)
+    }
+
+    /// At least `groups` partial weight gradients, `[outChannels, inChannels·k·k]`.
+    func preparePartialWeightGradients(groups: Int) {
+        let weightShape = [outChannels, inChannels * kernelSize * kernelSize]
         if partialWeightGradients.count < groups || partialWeightGradients.first.map({ $0.shape != weightShape }) == true {
             partialWeightGradients = (0..<groups).map { _ in Tensor(shape: weightShape) }
         }
@@ -95,6 +110,7 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     // input [N, Cin, H, W] → output [N, Cout, Ho, Wo]; per image: out = W[Cout, Cin·k·k] · col[Cin·k·k, Ho·Wo]
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         let g = geometry(for: input.shape)
+        if layout == .channelsLast { return forwardChannelsLast(input, g) }
         let items = input.shape[0]
         let output = self.output.reuse(shape: [items, outChannels, g.outputHeight, g.outputWidth])
         let threads = EngineThreads.count
@@ -130,8 +146,9 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
         let g = geometry(for: input.shape)
         let items = input.shape[0]
-        checkShape(outputGradient.shape == [items, outChannels, g.outputHeight, g.outputWidth], name,
-                   "output gradient \(outputGradient.shape) does not match the last output")
+        checkShape(outputGradient.shape == layout.shape(items: items, channels: outChannels, height: g.outputHeight, width: g.outputWidth),
+                   name, "output gradient \(outputGradient.shape) does not match the last output")
+        if layout == .channelsLast { return backwardChannelsLast(outputGradient, input: input, g) }
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let groupSize = Self.imagesPerGradientGroup
         let groups = (items + groupSize - 1) / groupSize
@@ -170,16 +187,23 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
                 }
             }
         }
+        passOnWeightGradient(groups: groups)
+        if let bias {
+            accumulateChannelBiasGradient(outputGradient.data, into: bias.gradient.data, items: items,
+                                          channels: outChannels, plane: g.outputPlane)
+        }
+        return inputGradient
+    }
+
+    /// Sums the partial weight gradients of the first `groups` groups in group order and hands the
+    /// sum to the weight source.
+    func passOnWeightGradient(groups: Int) {
+        let partials = partialWeightGradients
         let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
         weightGradient.copy(from: partials[0])
         for group in 1..<groups {
             addScaled(partials[group].data, times: 1, into: weightGradient.data, count: weightGradient.count)
         }
         weightSource.accumulateGradient(weightGradient)
-        if let bias {
-            accumulateChannelBiasGradient(outputGradient.data, into: bias.gradient.data, items: items,
-                                          channels: outChannels, plane: g.outputPlane)
-        }
-        return inputGradient
     }
 }

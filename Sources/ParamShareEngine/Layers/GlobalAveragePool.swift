@@ -1,30 +1,46 @@
-/// Averages each channel plane to one value: `[N, C, H, W]` → `[N, C]`.
+/// Averages each channel over its pixels: `[N, C, H, W]` (or channels-last `[N, H, W, C]`) → `[N, C]`.
 public final class GlobalAveragePool<Scalar: EngineScalar>: Layer {
     public let name: String
+    /// The order of the images it reads.
+    public let layout: ImageLayout
     private var inputShape: [Int] = []
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
 
-    public init(name: String) {
+    public init(name: String, layout: ImageLayout = .channelsFirst) {
         self.name = name
+        self.layout = layout
     }
 
     // x [N, C, H, W] → y [N, C]
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
-        checkShape(input.shape.count == 4, name, "expected [N, C, H, W], got \(input.shape)")
+        checkShape(input.shape.count == 4, name, "expected a 4-d image batch, got \(input.shape)")
         inputShape = input.shape
-        let output = self.output.reuse(shape: [input.shape[0], input.shape[1]])
-        planeMeans(input.data, planes: output.count, planeSize: input.shape[2] * input.shape[3], into: output.data)
+        let items = input.shape[0], channels = layout.channels(of: input.shape), (height, width) = layout.plane(of: input.shape)
+        let output = self.output.reuse(shape: [items, channels])
+        switch layout {
+        case .channelsFirst:
+            planeMeans(input.data, planes: output.count, planeSize: height * width, into: output.data)
+        case .channelsLast:
+            pixelMeans(input.data, items: items, planeSize: height * width, channels: channels, into: output.data)
+        }
         return output
     }
 
-    // dy [N, C] → dx [N, C, H, W] = dy / (H·W) everywhere in the plane.
+    // dy [N, C] → dx [N, C, H, W] = dy / (H·W) at every pixel.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
-        checkShape(outputGradient.shape == [inputShape[0], inputShape[1]], name,
+        let items = inputShape[0], channels = layout.channels(of: inputShape), (height, width) = layout.plane(of: inputShape)
+        checkShape(outputGradient.shape == [items, channels], name,
                    "output gradient \(outputGradient.shape) does not match the last output")
         let inputGradient = self.inputGradient.reuse(shape: inputShape)
-        broadcastPlaneMeansGradient(outputGradient.data, planes: outputGradient.count,
-                                    planeSize: inputShape[2] * inputShape[3], into: inputGradient.data)
+        switch layout {
+        case .channelsFirst:
+            broadcastPlaneMeansGradient(outputGradient.data, planes: outputGradient.count, planeSize: height * width,
+                                        into: inputGradient.data)
+        case .channelsLast:
+            broadcastPixelMeansGradient(outputGradient.data, items: items, planeSize: height * width, channels: channels,
+                                        into: inputGradient.data)
+        }
         return inputGradient
     }
 }

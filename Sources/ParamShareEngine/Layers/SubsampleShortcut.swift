@@ -9,40 +9,59 @@ public final class SubsampleShortcut<Scalar: EngineScalar>: Layer {
     public let inChannels: Int
     public let outChannels: Int
     public let stride: Int
+    /// The order of the images it reads and writes.
+    public let layout: ImageLayout
 
     private var inputShape: [Int] = []
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
 
-    public init(name: String, inChannels: Int, outChannels: Int, stride: Int) {
+    public init(name: String, inChannels: Int, outChannels: Int, stride: Int, layout: ImageLayout = .channelsFirst) {
         precondition(outChannels >= inChannels && stride > 0, "\(name): needs no fewer output channels and a positive stride")
         self.name = name
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.stride = stride
+        self.layout = layout
     }
 
     private var padBefore: Int { (outChannels - inChannels) / 2 }
 
-    // x [N, Cin, H, W] → y [N, Cout, ⌈H/s⌉, ⌈W/s⌉]
+    // x [N, Cin, H, W] → y [N, Cout, ⌈H/s⌉, ⌈W/s⌉], or the same channels-last
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
-        checkShape(input.shape.count == 4 && input.shape[1] == inChannels, name, "expected [N, \(inChannels), H, W], got \(input.shape)")
+        checkShape(input.shape.count == 4 && layout.channels(of: input.shape) == inChannels, name,
+                   "expected \(layout.shape(items: 0, channels: inChannels, height: 0, width: 0)) with any N, H, W, got \(input.shape)")
         inputShape = input.shape
-        let (items, height, width) = (input.shape[0], input.shape[2], input.shape[3])
-        let output = self.output.reuse(shape: [items, outChannels, (height + stride - 1) / stride, (width + stride - 1) / stride])
-        subsampleAndPadChannels(input.data, items: items, inChannels: inChannels, height: height, width: width,
-                                stride: stride, outChannels: outChannels, padBefore: padBefore, into: output.data)
+        let items = input.shape[0], (height, width) = layout.plane(of: input.shape)
+        let output = self.output.reuse(shape: layout.shape(items: items, channels: outChannels, height: (height + stride - 1) / stride,
+                                                           width: (width + stride - 1) / stride))
+        switch layout {
+        case .channelsFirst:
+            subsampleAndPadChannels(input.data, items: items, inChannels: inChannels, height: height, width: width,
+                                    stride: stride, outChannels: outChannels, padBefore: padBefore, into: output.data)
+        case .channelsLast:
+            subsampleAndPadChannelsLast(input.data, items: items, inChannels: inChannels, height: height, width: width,
+                                        stride: stride, outChannels: outChannels, padBefore: padBefore, into: output.data)
+        }
         return output
     }
 
-    // dy [N, Cout, Ho, Wo] → dx [N, Cin, H, W]
+    // dy [N, Cout, Ho, Wo] → dx [N, Cin, H, W], or the same channels-last
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let output else { preconditionFailure("\(name): backward called before forward") }
         checkShape(outputGradient.shape == output.shape, name, "output gradient \(outputGradient.shape) does not match \(output.shape)")
         let inputGradient = self.inputGradient.reuse(shape: inputShape)
-        subsampleAndPadChannelsBackward(outputGradient.data, items: inputShape[0], inChannels: inChannels,
-                                        height: inputShape[2], width: inputShape[3], stride: stride,
-                                        outChannels: outChannels, padBefore: padBefore, into: inputGradient.data)
+        let (height, width) = layout.plane(of: inputShape)
+        switch layout {
+        case .channelsFirst:
+            subsampleAndPadChannelsBackward(outputGradient.data, items: inputShape[0], inChannels: inChannels,
+                                            height: height, width: width, stride: stride,
+                                            outChannels: outChannels, padBefore: padBefore, into: inputGradient.data)
+        case .channelsLast:
+            subsampleAndPadChannelsLastBackward(outputGradient.data, items: inputShape[0], inChannels: inChannels,
+                                                height: height, width: width, stride: stride,
+                                                outChannels: outChannels, padBefore: padBefore, into: inputGradient.data)
+        }
         return inputGradient
     }
 }

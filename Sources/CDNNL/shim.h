@@ -1,0 +1,54 @@
+#ifndef PARAMSHARE_CDNNL_SHIM_H
+#define PARAMSHARE_CDNNL_SHIM_H
+
+// oneDNN (Debian's libdnnl-dev), for channels-last convolutions.
+#include <dnnl.h>
+#include <dlfcn.h>
+
+// Debian builds oneDNN on OpenMP, and a primitive called from one of the engine's own threads
+// would start an OpenMP team of its own on top of them. The engine splits the batch over its
+// threads itself (in blocks that make results independent of the thread count), so each call
+// must stay on the thread that makes it. OpenMP's thread count is per calling thread; libgomp
+// comes in with libdnnl, but ships no unversioned library to link against, hence the lookup.
+static inline void paramshare_dnnl_stay_on_calling_thread(void) {
+    static void (*set_num_threads)(int) = 0;
+    if (!set_num_threads) {
+        set_num_threads = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+    }
+    if (set_num_threads) {
+        set_num_threads(1);
+    }
+}
+
+// A 4-d f32 memory descriptor in `tag`'s order, for an image batch `[items, channels, height, width]`
+// or a kernel `[out, in, height, width]`. (Swift sees dnnl_dims_t as a 12-tuple.)
+static inline dnnl_status_t paramshare_dnnl_desc_4d(
+    dnnl_memory_desc_t *desc, int64_t d0, int64_t d1, int64_t d2, int64_t d3, dnnl_format_tag_t tag) {
+    dnnl_dims_t dims = {d0, d1, d2, d3};
+    return dnnl_memory_desc_init_by_tag(desc, 4, dims, dnnl_f32, tag);
+}
+
+// The three operation descriptors of one direct convolution with a square kernel, equal strides
+// and top/left padding `padding`; oneDNN takes the bottom/right padding that gives `dst`'s size.
+static inline dnnl_status_t paramshare_dnnl_convolution_descs(
+    dnnl_convolution_desc_t *forward, dnnl_convolution_desc_t *backward_data,
+    dnnl_convolution_desc_t *backward_weights, const dnnl_memory_desc_t *src,
+    const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *dst, int64_t kernel_size,
+    int64_t stride, int64_t padding) {
+    dnnl_dims_t strides = {stride, stride};
+    dnnl_dims_t left = {padding, padding};
+    dnnl_dims_t right = {
+        (dst->dims[2] - 1) * stride + kernel_size - src->dims[2] - padding,
+        (dst->dims[3] - 1) * stride + kernel_size - src->dims[3] - padding,
+    };
+    dnnl_status_t status = dnnl_convolution_forward_desc_init(
+        forward, dnnl_forward_training, dnnl_convolution_direct, src, weights, NULL, dst, strides, left, right);
+    if (status != dnnl_success) return status;
+    status = dnnl_convolution_backward_data_desc_init(
+        backward_data, dnnl_convolution_direct, src, weights, dst, strides, left, right);
+    if (status != dnnl_success) return status;
+    return dnnl_convolution_backward_weights_desc_init(
+        backward_weights, dnnl_convolution_direct, src, weights, NULL, dst, strides, left, right);
+}
+
+#endif

@@ -1,0 +1,104 @@
+import RealModule
+
+// Batch norm over channels-last values: `rows` rows of `channels` values, statistics per column.
+// A channel's values are strided here, so every kernel walks rows and keeps one running value per
+// channel, which the compiler vectorises across channels. Sums over rows are taken in blocks of
+// `rowsPerBlock` rows whatever the thread count, and the blocks' partial sums are added in block
+// order, so results do not depend on the thread count.
+
+/// Rows one partial sum covers.
+let rowsPerBlock = 256
+
+/// `result[0..<width] = Σ over blocks of partial(block)`, blocks of `rowsPerBlock` rows computed
+/// concurrently by `partial(rows, into)` into zeroed scratch, and added in block order.
+func sumOverRowBlocks<Scalar: EngineScalar>(
+    rows: Int, width: Int, scratch: inout Tensor<Scalar>?, into result: UnsafeMutablePointer<Scalar>,
+    _ partial: @Sendable (Range<Int>, UnsafeMutablePointer<Scalar>) -> Void
+) {
+    let blocks = (rows + rowsPerBlock - 1) / rowsPerBlock
+    let partials = scratch.reuse(shape: [blocks, width])
+    partials.zero()
+    EngineThreads.forEachBlock(of: rows, blockSize: rowsPerBlock) { _, block, range in
+        partial(range, partials.data + block * width)
+    }
+    result.update(repeating: 0, count: width)
+    for block in 0..<blocks {
+        let values = partials.data + block * width
+        for c in 0..<width { result[c] += values[c] }
+    }
+}
+
+/// Adds each channel's sum over `rows` into `sums`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func addChannelSums<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int, into sums: UnsafeMutablePointer<Scalar>
+) {
+    for row in rows {
+        let values = x + row * channels
+        for c in 0..<channels { sums[c] += values[c] }
+    }
+}
+
+/// Adds each channel's Σ (x − mean)² over `rows` into `sums`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func addSquaredDeviations<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int, mean: UnsafePointer<Scalar>,
+    into sums: UnsafeMutablePointer<Scalar>
+) {
+    for row in rows {
+        let values = x + row * channels
+        for c in 0..<channels {
+            let d = values[c] - mean[c]
+            sums[c] = Relaxed.multiplyAdd(d, d, sums[c])
+        }
+    }
+}
+
+/// Adds Σ dy into `sums[0..<channels]` and Σ dy·x̂ into `sums[channels..<2·channels]`, x̂ = (x − μ)·r.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func addGradientSums<Scalar: EngineScalar>(
+    input x: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int,
+    mean: UnsafePointer<Scalar>, reciprocalStd: UnsafePointer<Scalar>, into sums: UnsafeMutablePointer<Scalar>
+) {
+    let sumDyXhat = sums + channels
+    for row in rows {
+        let values = x + row * channels, grad = dy + row * channels
+        for c in 0..<channels {
+            sums[c] += grad[c]
+            sumDyXhat[c] = Relaxed.multiplyAdd(grad[c], (values[c] - mean[c]) * reciprocalStd[c], sumDyXhat[c])
+        }
+    }
+}
+
+/// `y = x · scale[c] + shift[c]` over `rows`.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func channelsLastAffine<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int, scale: UnsafePointer<Scalar>,
+    shift: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>
+) {
+    for row in rows {
+        let values = x + row * channels, out = y + row * channels
+        for c in 0..<channels { out[c] = Relaxed.multiplyAdd(values[c], scale[c], shift[c]) }
+    }
+}
+
+/// dx = k·(dy − meanDy − x̂·meanDyXhat) over `rows`, with x̂ = (x − μ)·r and k = γ·r per channel.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func channelsLastBatchNormInputGradient<Scalar: EngineScalar>(
+    input x: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int,
+    mean: UnsafePointer<Scalar>, reciprocalStd: UnsafePointer<Scalar>, factor k: UnsafePointer<Scalar>,
+    meanDy: UnsafePointer<Scalar>, meanDyXhat: UnsafePointer<Scalar>, into dx: UnsafeMutablePointer<Scalar>
+) {
+    for row in rows {
+        let values = x + row * channels, grad = dy + row * channels, out = dx + row * channels
+        for c in 0..<channels {
+            let xhat = (values[c] - mean[c]) * reciprocalStd[c]
+            out[c] = k[c] * (grad[c] - meanDy[c] - xhat * meanDyXhat[c])
+        }
+    }
+}

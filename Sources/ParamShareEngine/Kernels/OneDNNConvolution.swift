@@ -1,0 +1,222 @@
+import CDNNL
+
+/// The sizes of one channels-last convolution call: a block of `items` images.
+struct ConvolutionShape: Hashable, Sendable {
+    var items: Int, inChannels: Int, height: Int, width: Int
+    var outChannels: Int, outputHeight: Int, outputWidth: Int
+    var kernelSize: Int, stride: Int, padding: Int
+
+    var inputCount: Int { items * height * width * inChannels }
+    var outputCount: Int { items * outputHeight * outputWidth * outChannels }
+    var weightCount: Int { outChannels * inChannels * kernelSize * kernelSize }
+}
+
+/// oneDNN's direct convolution in Float for one block shape: forward, backward data and
+/// backward weights on `[items, H, W, C]` (NHWC) images and `[out, in, k, k]` (OIHW) kernels.
+///
+/// oneDNN runs these layouts with its JIT kernels (AVX2 or AVX-512, chosen at run time from the
+/// CPU), 3–4× the speed of im2col with OpenBLAS on a CIFAR ResNet's thin layers. Every call runs
+/// on the thread that makes it, with its own stream and scratchpad: the engine spreads blocks of
+/// images over its threads, so results do not depend on the thread count. Kernels are kept in
+/// oneDNN's preferred blocked order, converted from and to OIHW by exact reorders.
+final class OneDNNConvolution: @unchecked Sendable {
+    let shape: ConvolutionShape
+    private let forward: Primitive
+    private let backwardData: Primitive
+    private let backwardWeights: Primitive
+    private let toForwardWeights: Primitive
+    private let toBackwardDataWeights: Primitive
+    private let fromDiffWeights: Primitive
+    private let plainImage: dnnl_memory_desc_t
+    private let plainOutput: dnnl_memory_desc_t
+    private let plainWeights: dnnl_memory_desc_t
+    private let blockedForwardWeights: dnnl_memory_desc_t
+    private let blockedBackwardDataWeights: dnnl_memory_desc_t
+    private let blockedDiffWeights: dnnl_memory_desc_t
+    /// The kernel in each pass's order; one diff-weights buffer per thread.
+    private let forwardWeights: UnsafeMutableRawPointer
+    private let backwardDataWeights: UnsafeMutableRawPointer
+    private let diffWeights: [UnsafeMutableRawPointer]
+    private let streams: [OpaquePointer]
+    private let scratchpads: [UnsafeMutableRawPointer]
+
+    /// How many threads may call at once.
+    var threadSlots: Int { streams.count }
+
+    private nonisolated(unsafe) static let engine: OpaquePointer = {
+        var engine: OpaquePointer?
+        check(dnnl_engine_create(&engine, dnnl_cpu, 0), "creating the CPU engine")
+        return engine!
+    }()
+
+    /// Creates the primitives for `shape`, with scratch space for `threads` concurrent callers.
+    init(shape: ConvolutionShape, threads: Int) {
+        self.shape = shape
+        let engine = Self.engine
+        var image = dnnl_memory_desc_t(), output = dnnl_memory_desc_t(), weights = dnnl_memory_desc_t()
+        var anyWeights = dnnl_memory_desc_t()
+        check(paramshare_dnnl_desc_4d(&image, Int64(shape.items), Int64(shape.inChannels), Int64(shape.height),
+                                      Int64(shape.width), dnnl_nhwc), "describing the input")
+        check(paramshare_dnnl_desc_4d(&output, Int64(shape.items), Int64(shape.outChannels), Int64(shape.outputHeight),
+                                      Int64(shape.outputWidth), dnnl_nhwc), "describing the output")
+        let kernel = [shape.outChannels, shape.inChannels, shape.kernelSize, shape.kernelSize].map(Int64.init)
+        check(paramshare_dnnl_desc_4d(&weights, kernel[0], kernel[1], kernel[2], kernel[3], dnnl_oihw), "describing the kernel")
+        check(paramshare_dnnl_desc_4d(&anyWeights, kernel[0], kernel[1], kernel[2], kernel[3], dnnl_format_tag_any),
+              "describing the kernel")
+        var forwardDesc = dnnl_convolution_desc_t(), dataDesc = dnnl_convolution_desc_t()
+        var weightsDesc = dnnl_convolution_desc_t()
+        check(paramshare_dnnl_convolution_descs(&forwardDesc, &dataDesc, &weightsDesc, &image, &anyWeights, &output,
+                                                Int64(shape.kernelSize), Int64(shape.stride), Int64(shape.padding)),
+              "describing the convolution \(shape)")
+        forward = Primitive(&forwardDesc, hint: nil, engine: engine)
+        backwardData = Primitive(&dataDesc, hint: forward.descriptor, engine: engine)
+        backwardWeights = Primitive(&weightsDesc, hint: forward.descriptor, engine: engine)
+        plainImage = image
+        plainOutput = output
+        plainWeights = weights
+        blockedForwardWeights = forward.memoryDescriptor(dnnl_query_weights_md)
+        blockedBackwardDataWeights = backwardData.memoryDescriptor(dnnl_query_weights_md)
+        blockedDiffWeights = backwardWeights.memoryDescriptor(dnnl_query_diff_weights_md)
+        toForwardWeights = Primitive(reorderFrom: plainWeights, to: blockedForwardWeights, engine: engine)
+        toBackwardDataWeights = Primitive(reorderFrom: plainWeights, to: blockedBackwardDataWeights, engine: engine)
+        fromDiffWeights = Primitive(reorderFrom: blockedDiffWeights, to: plainWeights, engine: engine)
+
+        forwardWeights = Self.allocate(byteCount(of: blockedForwardWeights))
+        backwardDataWeights = Self.allocate(byteCount(of: blockedBackwardDataWeights))
+        let diffSize = byteCount(of: blockedDiffWeights)
+        diffWeights = (0..<threads).map { _ in Self.allocate(diffSize) }
+        let scratch = [forward, backwardData, backwardWeights, toForwardWeights, toBackwardDataWeights, fromDiffWeights]
+            .map { byteCount(of: $0.scratchpad) }.max() ?? 0
+        scratchpads = (0..<threads).map { _ in Self.allocate(scratch) }
+        streams = (0..<threads).map { _ in
+            var stream: OpaquePointer?
+            check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "creating a stream")
+            return stream!
+        }
+    }
+
+    deinit {
+        for stream in streams { dnnl_stream_destroy(stream) }
+        for buffer in diffWeights + scratchpads + [forwardWeights, backwardDataWeights] { buffer.deallocate() }
+    }
+
+    /// Converts an OIHW kernel into the orders the forward and backward-data passes read.
+    /// Call once per pass over the batch, before `forward` or `backwardData`.
+    func loadWeights(_ plain: UnsafePointer<Float>) {
+        let source = UnsafeMutableRawPointer(mutating: plain)
+        execute(toForwardWeights, thread: 0, [(DNNL_ARG_FROM, plainWeights, source), (DNNL_ARG_TO, blockedForwardWeights, forwardWeights)])
+        execute(toBackwardDataWeights, thread: 0,
+                [(DNNL_ARG_FROM, plainWeights, source), (DNNL_ARG_TO, blockedBackwardDataWeights, backwardDataWeights)])
+    }
+
+    /// `output = input ⋆ kernel` for one block, NHWC to NHWC.
+    func forward(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, thread: Int) {
+        execute(forward, thread: thread, [
+            (DNNL_ARG_SRC, plainImage, UnsafeMutableRawPointer(mutating: input)),
+            (DNNL_ARG_WEIGHTS, blockedForwardWeights, forwardWeights),
+            (DNNL_ARG_DST, plainOutput, UnsafeMutableRawPointer(output)),
+        ])
+    }
+
+    /// The input gradient of one block, overwriting `inputGradient`.
+    func backwardData(_ outputGradient: UnsafePointer<Float>, into inputGradient: UnsafeMutablePointer<Float>, thread: Int) {
+        execute(backwardData, thread: thread, [
+            (DNNL_ARG_DIFF_DST, plainOutput, UnsafeMutableRawPointer(mutating: outputGradient)),
+            (DNNL_ARG_WEIGHTS, blockedBackwardDataWeights, backwardDataWeights),
+            (DNNL_ARG_DIFF_SRC, plainImage, UnsafeMutableRawPointer(inputGradient)),
+        ])
+    }
+
+    /// The kernel gradient of one block, in OIHW order, overwriting `weightGradient`.
+    func backwardWeights(_ input: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+                         into weightGradient: UnsafeMutablePointer<Float>, thread: Int) {
+        execute(backwardWeights, thread: thread, [
+            (DNNL_ARG_SRC, plainImage, UnsafeMutableRawPointer(mutating: input)),
+            (DNNL_ARG_DIFF_DST, plainOutput, UnsafeMutableRawPointer(mutating: outputGradient)),
+            (DNNL_ARG_DIFF_WEIGHTS, blockedDiffWeights, diffWeights[thread]),
+        ])
+        execute(fromDiffWeights, thread: thread, [
+            (DNNL_ARG_FROM, blockedDiffWeights, diffWeights[thread]),
+            (DNNL_ARG_TO, plainWeights, UnsafeMutableRawPointer(weightGradient)),
+        ])
+    }
+
+    private func execute(_ primitive: Primitive, thread: Int,
+                         _ arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
+        paramshare_dnnl_stay_on_calling_thread()
+        var memories: [OpaquePointer] = []
+        defer { for memory in memories { dnnl_memory_destroy(memory) } }
+        var executionArguments: [dnnl_exec_arg_t] = []
+        for (argument, descriptor, pointer) in arguments + [(DNNL_ARG_SCRATCHPAD, primitive.scratchpad, scratchpads[thread])] {
+            var descriptor = descriptor
+            var memory: OpaquePointer?
+            check(dnnl_memory_create(&memory, &descriptor, Self.engine, pointer), "wrapping a buffer")
+            memories.append(memory!)
+            executionArguments.append(dnnl_exec_arg_t(arg: argument, memory: memory))
+        }
+        check(dnnl_primitive_execute(primitive.primitive, streams[thread], Int32(executionArguments.count),
+                                     executionArguments), "running a convolution of \(shape)")
+    }
+
+    private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+    }
+}
+
+/// A oneDNN primitive with its descriptor, set to take its scratchpad from the caller.
+private final class Primitive {
+    let descriptor: OpaquePointer
+    let primitive: OpaquePointer
+    let scratchpad: dnnl_memory_desc_t
+
+    convenience init(_ operation: inout dnnl_convolution_desc_t, hint: OpaquePointer?, engine: OpaquePointer) {
+        let attributes = Self.userScratchpad()
+        defer { dnnl_primitive_attr_destroy(attributes) }
+        var descriptor: OpaquePointer?
+        check(dnnl_primitive_desc_create(&descriptor, &operation, attributes, engine, hint), "choosing a convolution kernel")
+        self.init(descriptor: descriptor!)
+    }
+
+    convenience init(reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t, engine: OpaquePointer) {
+        let attributes = Self.userScratchpad()
+        defer { dnnl_primitive_attr_destroy(attributes) }
+        var source = source, destination = destination
+        var descriptor: OpaquePointer?
+        check(dnnl_reorder_primitive_desc_create(&descriptor, &source, engine, &destination, engine, attributes),
+              "choosing a kernel reorder")
+        self.init(descriptor: descriptor!)
+    }
+
+    private init(descriptor: OpaquePointer) {
+        self.descriptor = descriptor
+        var primitive: OpaquePointer?
+        check(dnnl_primitive_create(&primitive, descriptor), "creating a primitive")
+        self.primitive = primitive!
+        scratchpad = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0).pointee
+    }
+
+    deinit {
+        dnnl_primitive_destroy(primitive)
+        dnnl_primitive_desc_destroy(descriptor)
+    }
+
+    func memoryDescriptor(_ query: dnnl_query_t) -> dnnl_memory_desc_t {
+        dnnl_primitive_desc_query_md(descriptor, query, 0).pointee
+    }
+
+    private static func userScratchpad() -> OpaquePointer {
+        var attributes: OpaquePointer?
+        check(dnnl_primitive_attr_create(&attributes), "creating primitive attributes")
+        check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "setting the scratchpad mode")
+        return attributes!
+    }
+}
+
+private func byteCount(of descriptor: dnnl_memory_desc_t) -> Int {
+    withUnsafePointer(to: descriptor) { dnnl_memory_desc_get_size($0) }
+}
+
+/// Stops with oneDNN's status: every failure here is a bug or a broken installation, not bad input.
+private func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
+    precondition(status == dnnl_success, "oneDNN failed \(what()): status \(status.rawValue)")
+}

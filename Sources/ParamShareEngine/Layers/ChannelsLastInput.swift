@@ -1,0 +1,46 @@
+/// Reorders a channels-first image batch `[N, C, H, W]` to channels-last `[N, H, W, C]`: the first
+/// layer of a network that runs channels-last, so data sets and checkpoints keep PyTorch's order.
+public final class ChannelsLastInput<Scalar: EngineScalar>: Layer {
+    public let name: String
+    private var inputShape: [Int] = []
+    private var output: Tensor<Scalar>?
+    private var inputGradient: Tensor<Scalar>?
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    // x [N, C, H, W] → y [N, H, W, C]
+    public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
+        checkShape(input.shape.count == 4, name, "expected [N, C, H, W], got \(input.shape)")
+        inputShape = input.shape
+        let (items, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let output = self.output.reuse(shape: [items, height, width, channels])
+        transposePlanes(input.data, items: items, rows: channels, columns: height * width, into: output.data)
+        return output
+    }
+
+    // dy [N, H, W, C] → dx [N, C, H, W]
+    public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+        let (items, channels, height, width) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
+        checkShape(outputGradient.shape == [items, height, width, channels], name,
+                   "output gradient \(outputGradient.shape) does not match the last output")
+        let inputGradient = self.inputGradient.reuse(shape: inputShape)
+        transposePlanes(outputGradient.data, items: items, rows: height * width, columns: channels, into: inputGradient.data)
+        return inputGradient
+    }
+}
+
+/// Transposes each of `items` consecutive `rows × columns` matrices.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func transposePlanes<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, items: Int, rows: Int, columns: Int, into y: UnsafeMutablePointer<Scalar>
+) {
+    for item in 0..<items {
+        let source = x + item * rows * columns, destination = y + item * rows * columns
+        for r in 0..<rows {
+            for c in 0..<columns { destination[c * rows + r] = source[r * columns + c] }
+        }
+    }
+}

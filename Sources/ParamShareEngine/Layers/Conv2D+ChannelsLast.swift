@@ -1,0 +1,120 @@
+/// The channels-last passes: `[N, H, W, Cin]` → `[N, Ho, Wo, Cout]`.
+///
+/// The batch is cut into blocks of `imagesPerGradientGroup` images, the same blocks whatever the
+/// thread count, and every block is one call: oneDNN's direct convolution in `Float`, the
+/// reference loops in `Double`. A block's result depends only on its images, and the blocks'
+/// weight gradients are summed in block order, so a seed gives bit-identical results on any
+/// number of threads.
+extension Conv2D {
+    func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
+        let items = input.shape[0]
+        let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
+        let weight = weightSource.weight()
+        self.input = input
+        self.weight = weight
+        let blockSize = Self.imagesPerGradientGroup
+        let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
+        if let kernels = oneDNNKernels(items: items, g) {
+            for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize) { thread, _, range in
+                kernels[range.count]!.forward(float(input.data + range.lowerBound * inItem),
+                                              into: float(output.data + range.lowerBound * outItem), thread: thread)
+            }
+        } else {
+            let shapes = blockShapes(items: items, g)
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize) { _, _, range in
+                channelsLastConvolutionForward(input.data + range.lowerBound * inItem, weight: weight.data,
+                                               shapes[range.count]!,
+                                               into: output.data + range.lowerBound * outItem)
+            }
+        }
+        if let bias {
+            let b = bias.value.data, channels = outChannels
+            for row in 0..<(items * g.outputPlane) {
+                let values = output.data + row * channels
+                for c in 0..<channels { values[c] += b[c] }
+            }
+        }
+        return output
+    }
+
+    func backwardChannelsLast(_ outputGradient: Tensor<Scalar>, input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
+        guard let weight else { preconditionFailure("\(name): backward called before forward") }
+        let items = input.shape[0]
+        let inputGradient = self.inputGradient.reuse(shape: input.shape)
+        let blockSize = Self.imagesPerGradientGroup
+        let groups = (items + blockSize - 1) / blockSize
+        preparePartialWeightGradients(groups: groups)
+        let partials = partialWeightGradients, computesInputGradient = self.computesInputGradient
+        let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
+        // The forward pass loaded this step's kernel into the oneDNN kernels.
+        if let kernels = oneDNNKernels(items: items, g) {
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize) { thread, group, range in
+                let kernel = kernels[range.count]!
+                let image = float(input.data + range.lowerBound * inItem)
+                let gradient = float(outputGradient.data + range.lowerBound * outItem)
+                kernel.backwardWeights(image, gradient, into: float(partials[group].data), thread: thread)
+                if computesInputGradient {
+                    kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
+                }
+            }
+        } else {
+            let shapes = blockShapes(items: items, g)
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize) { _, group, range in
+                let shape = shapes[range.count]!
+                let image = input.data + range.lowerBound * inItem
+                let gradient = outputGradient.data + range.lowerBound * outItem
+                channelsLastConvolutionBackwardWeights(image, gradient, shape, into: partials[group].data)
+                if computesInputGradient {
+                    channelsLastConvolutionBackwardData(gradient, weight: weight.data, shape,
+                                                        into: inputGradient.data + range.lowerBound * inItem)
+                }
+            }
+        }
+        passOnWeightGradient(groups: groups)
+        if let bias {
+            let db = bias.gradient.data, channels = outChannels
+            for row in 0..<(items * g.outputPlane) {
+                let values = outputGradient.data + row * channels
+                for c in 0..<channels { db[c] += values[c] }
+            }
+        }
+        return inputGradient
+    }
+
+    /// The shapes of the blocks a batch of `items` images is cut into, by images per block.
+    private func blockShapes(items: Int, _ g: WindowGeometry) -> [Int: ConvolutionShape] {
+        let blockSize = Self.imagesPerGradientGroup
+        var shapes: [Int: ConvolutionShape] = [:]
+        for size in [min(items, blockSize), items % blockSize] where size > 0 {
+            shapes[size] = ConvolutionShape(
+                items: size, inChannels: inChannels, height: g.height, width: g.width, outChannels: outChannels,
+                outputHeight: g.outputHeight, outputWidth: g.outputWidth, kernelSize: kernelSize, stride: stride,
+                padding: padding)
+        }
+        return shapes
+    }
+
+    /// oneDNN's kernels for the block sizes a batch of `items` images is cut into, by block size;
+    /// `nil` where oneDNN cannot compute (any scalar but `Float`).
+    private func oneDNNKernels(items: Int, _ g: WindowGeometry) -> [Int: OneDNNConvolution]? {
+        guard Scalar.self == Float.self else { return nil }
+        let threads = EngineThreads.count
+        var kernels: [Int: OneDNNConvolution] = [:]
+        for (size, shape) in blockShapes(items: items, g) {
+            if let kernel = blockConvolutions[size], kernel.shape == shape, kernel.threadSlots >= threads {
+                kernels[size] = kernel
+            } else {
+                let kernel = OneDNNConvolution(shape: shape, threads: threads)
+                blockConvolutions[size] = kernel
+                kernels[size] = kernel
+            }
+        }
+        return kernels
+    }
+}
+
+/// The same memory seen as `Float`, which it is wherever oneDNN is used.
+private func float<Scalar>(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+}

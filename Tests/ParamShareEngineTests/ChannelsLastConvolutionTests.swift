@@ -1,0 +1,96 @@
+import ParamShareEngine
+import Testing
+import TestSupport
+
+/// Channels-last convolution: the reference loops (Double) against central differences, and
+/// oneDNN's kernels (Float) against the naive convolution and the reference backward.
+@Suite("Conv2D, channels-last")
+struct ChannelsLastConvolutionTests {
+    /// The channels-first cases, plus CIFAR ResNet shapes whose batches end in a partial block of images.
+    static let cases = ConvolutionCase.all + [
+        .init(items: 11, inChannels: 16, outChannels: 32, height: 8, width: 8, kernelSize: 3, stride: 2, padding: 1, hasBias: false),
+        .init(items: 9, inChannels: 3, outChannels: 16, height: 8, width: 8, kernelSize: 3, stride: 1, padding: 1, hasBias: false),
+        .init(items: 3, inChannels: 16, outChannels: 16, height: 6, width: 6, kernelSize: 3, stride: 1, padding: 1, hasBias: true),
+    ]
+
+    @Test("the reference backward matches central differences", arguments: ConvolutionCase.all)
+    func gradients(_ c: ConvolutionCase) {
+        let layer: Conv2D<Double> = c.makeChannelsLastLayer(seed: 5)
+        let report = GradientCheck().run(layer, inputShape: [c.items, c.height, c.width, c.inChannels])
+        #expect(report.errors.count == (c.hasBias ? 3 : 2))
+        #expect(report.worst < 1e-6, "\(report)")
+    }
+
+    @Test("oneDNN's forward matches a naive seven-loop convolution", arguments: cases)
+    func forwardAgainstNaive(_ c: ConvolutionCase) {
+        let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 9)
+        let input = Tensor<Float>.random(shape: [c.items, c.inChannels, c.height, c.width], random: RandomSource(seed: 2))
+        let output = layer.forward(channelsLast(input), mode: .training)
+        let expected = naiveConvolution(input, weight: layer.weightSource.weight(), bias: layer.bias?.value,
+                                        stride: c.stride, padding: c.padding)
+        #expect(output.shape == [expected.shape[0], expected.shape[2], expected.shape[3], expected.shape[1]])
+        // Float32 sums of at most 144 products of unit-scale values.
+        #expect(output.maxAbsoluteDifference(channelsLast(expected)) < 5e-5)
+    }
+
+    @Test("oneDNN's backward matches the reference backward", arguments: cases)
+    func backwardAgainstReference(_ c: ConvolutionCase) {
+        let fast: Conv2D<Float> = c.makeChannelsLastLayer(seed: 3)
+        let reference: Conv2D<Double> = c.makeChannelsLastLayer(seed: 3)
+        for (single, double) in zip(fast.parameters, reference.parameters) {
+            for i in 0..<single.value.count { double.value[i] = Double(single.value[i]) }
+        }
+        let shape = [c.items, c.height, c.width, c.inChannels]
+        let input = Tensor<Float>.random(shape: shape, random: RandomSource(seed: 6))
+        let output = fast.forward(input, mode: .training)
+        let outputGradient = Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 7))
+        let inputGradient = fast.backward(outputGradient)
+        _ = reference.forward(double(input), mode: .training)
+        let expected = reference.backward(double(outputGradient))
+        #expect(double(inputGradient).maxAbsoluteDifference(expected) < 5e-5)
+        for (single, double) in zip(fast.parameters, reference.parameters) {
+            let scale = max(1, double.gradient.scalars.map(abs).max() ?? 0)
+            #expect(self.double(single.gradient).maxAbsoluteDifference(double.gradient) / scale < 1e-5, "\(double.name)")
+        }
+    }
+
+    @Test("oneDNN's results do not depend on the thread count")
+    func threadIndependence() {
+        let c = Self.cases[ConvolutionCase.all.count]
+        func pass() -> [[Float]] {
+            let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 4)
+            let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: RandomSource(seed: 8))
+            let output = layer.forward(input, mode: .training)
+            let inputGradient = layer.backward(Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 6)))
+            return [output.scalars, inputGradient.scalars, layer.parameters[0].gradient.scalars]
+        }
+        let one = ThreadCountOverride.run(threads: 1, pass)
+        let two = ThreadCountOverride.run(threads: 2, pass)
+        #expect(one == two)
+    }
+
+    private func double(_ tensor: Tensor<Float>) -> Tensor<Double> {
+        Tensor(shape: tensor.shape, scalars: tensor.scalars.map(Double.init))
+    }
+}
+
+extension ConvolutionCase {
+    func makeChannelsLastLayer<Scalar: EngineScalar>(seed: UInt64) -> Conv2D<Scalar> {
+        Conv2D(name: "conv", inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize, stride: stride,
+               padding: padding, layout: .channelsLast, hasBias: hasBias, random: RandomSource(seed: seed))
+    }
+}
+
+/// `[N, C, H, W]` → `[N, H, W, C]`, by the definition.
+func channelsLast<Scalar: EngineScalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let y = Tensor<Scalar>(shape: [n, h, w, c])
+    for item in 0..<n {
+        for channel in 0..<c {
+            for row in 0..<h {
+                for column in 0..<w { y[((item * h + row) * w + column) * c + channel] = x[((item * c + channel) * h + row) * w + column] }
+            }
+        }
+    }
+    return y
+}
