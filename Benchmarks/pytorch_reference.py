@@ -58,6 +58,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import sys
 import time
 
@@ -205,6 +206,8 @@ def benchmark(name, batch_size, threads, warmup_steps, steps, channels_last=Fals
         "torch_version": torch.__version__,
         "memory_format": "channels_last" if channels_last else "nchw",
         "precision": "bf16" if bf16 else "fp32",
+        # The process's peak so far: run one model per process to compare it with ours.
+        "peak_resident_mebibytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 

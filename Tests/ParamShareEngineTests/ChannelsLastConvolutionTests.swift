@@ -94,3 +94,47 @@ func channelsLast<Scalar: EngineScalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
     }
     return y
 }
+
+/// Inference folds each batch norm (and the ReLU after it) into the convolution before it.
+@Suite("Folded inference")
+struct FoldedInferenceTests {
+    @Test("inference gives evaluation's output, in Float through oneDNN and in Double through the reference")
+    func inferenceMatchesEvaluation() {
+        let float: Sequential<Float> = network(), double: Sequential<Double> = network()
+        let input = Tensor<Double>.random(shape: [11, 3, 6, 6], random: RandomSource(seed: 3))
+        let expectedDouble = double.forward(input, mode: .evaluation).scalars
+        #expect(maxDifference(double.forward(input, mode: .inference).scalars, expectedDouble) < 1e-12)
+        let singleInput = Tensor<Float>(shape: input.shape, scalars: input.scalars.map(Float.init))
+        let expectedFloat = float.forward(singleInput, mode: .evaluation).scalars.map(Double.init)
+        let folded = float.forward(singleInput, mode: .inference).scalars.map(Double.init)
+        #expect(maxDifference(folded, expectedFloat) < 1e-4)
+        #expect(folded.contains(0) && folded.contains { $0 > 0 }, "the ReLU after the last batch norm is folded in too")
+    }
+
+    /// Reorder, conv–bn–relu, conv–bn, conv–bn–relu, with batch norms away from the identity.
+    private func network<Scalar: EngineScalar>() -> Sequential<Scalar> {
+        let random = RandomSource(seed: 11)
+        func conv(_ name: String, _ inputs: Int, _ outputs: Int, stride: Int = 1) -> Conv2D<Scalar> {
+            Conv2D(name: name, inChannels: inputs, outChannels: outputs, kernelSize: 3, stride: stride, padding: 1,
+                   layout: .channelsLast, hasBias: name == "c2", random: random)
+        }
+        func batchNorm(_ name: String, _ channels: Int) -> BatchNorm<Scalar> {
+            let layer = BatchNorm<Scalar>(name: name, channels: channels, layout: .channelsLast)
+            for c in 0..<channels {
+                layer.gamma.value[c] = Scalar(0.5 + 0.1 * Double(c))
+                layer.beta.value[c] = Scalar(0.2 * Double(c % 3) - 0.2)
+                layer.runningMean[c] = Scalar(0.05 * Double(c))
+                layer.runningVariance[c] = Scalar(0.7 + 0.2 * Double(c))
+            }
+            return layer
+        }
+        return Sequential(name: "net", [
+            ChannelsLastInput(name: "in"), conv("c1", 3, 8), batchNorm("b1", 8), ReLU(name: "r1"),
+            conv("c2", 8, 8, stride: 2), batchNorm("b2", 8), conv("c3", 8, 4), batchNorm("b3", 4), ReLU(name: "r3"),
+        ])
+    }
+
+    private func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
+        zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+}

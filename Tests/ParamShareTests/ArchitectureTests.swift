@@ -15,6 +15,24 @@ struct ArchitectureTests {
         #expect(model.parameters.reduce(0) { $0 + $1.value.count } == expected)
     }
 
+    @Test("the ResNets run channels-last, behind one reorder; LeNet-5 and the MLP channels-first",
+          arguments: [("resnet8", ImageLayout.channelsLast), ("resnet20x2", .channelsLast), ("lenet5", .channelsFirst),
+                      ("mlp", .channelsFirst)])
+    func imageLayouts(name: String, expected: ImageLayout) throws {
+        let architecture = try #require(Architecture(name: name))
+        let description = architecture.describe(inputShape: [3, 32, 32], classes: 10)
+        #expect(description.imageLayout == expected)
+        let model = description.build(random: RandomSource(seed: 0), as: Float.self)
+        #expect((model.layers.first is ChannelsLastInput<Float>) == (expected == .channelsLast))
+        func allLayers(_ layer: any Layer<Float>) -> [any Layer<Float>] { [layer] + layer.sublayers.flatMap(allLayers) }
+        let convolutions = allLayers(model).compactMap { $0 as? Conv2D<Float> }
+        #expect(convolutions.allSatisfy { $0.layout == expected })
+        // The rectifiers between two layers work in place; none is first or last in its list.
+        #expect(allLayers(model).contains { ($0 as? ReLU<Float>)?.inPlace == true })
+        let logits = model.forward(.random(shape: [3, 3, 32, 32], random: RandomSource(seed: 1)), mode: .training)
+        #expect(logits.shape == [3, 10])
+    }
+
     @Test("parameter counts split by role add up, from the description alone")
     func countsByRole() throws {
         let resnet = try #require(Architecture(name: "resnet20")).describe(inputShape: [3, 32, 32], classes: 10)

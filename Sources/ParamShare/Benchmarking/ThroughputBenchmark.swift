@@ -70,7 +70,7 @@ public struct ThroughputBenchmark: Sendable {
             step(images: input, labels: labels)
         }
         func inferenceStep() {
-            _ = model.forward(input, mode: .evaluation)
+            _ = model.forward(input, mode: .inference)
         }
         return Result(
             model: architecture.description, generator: cell.generatorName, budget: cell.budgetText,

@@ -17,7 +17,7 @@ extension ModelDescription {
     ) -> Sequential<Scalar> {
         let builder = NetworkBuilder<Scalar>(random: random, weightSource: weightSource, layout: imageLayout)
         let reorder: [any Layer<Scalar>] = imageLayout == .channelsLast ? [ChannelsLastInput(name: "input.channelsLast")] : []
-        let network = Sequential(name: name, reorder + layers.map(builder.build))
+        let network = Sequential(name: name, reorder + builder.build(layers))
         // Nobody reads the input gradient of the first weighted layer: skip computing it.
         if let first = network.layers.first(where: { !($0 is Flatten<Scalar> || $0 is ChannelsLastInput<Scalar>) }) {
             (first as? Conv2D<Scalar>)?.computesInputGradient = false
@@ -53,6 +53,19 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
     let weightSource: ModelDescription.WeightSourceProvider<Scalar>
     let layout: ImageLayout
 
+    /// The layers of one list. A rectifier between two layers of the list works in place: what
+    /// comes before it reads neither its own output nor the gradient the rectifier overwrites.
+    /// At either end of a list it might be reading the list's input, or a gradient a residual
+    /// shortcut also reads.
+    func build(_ descriptions: [LayerDescription]) -> [any Layer<Scalar>] {
+        descriptions.enumerated().map { index, description in
+            if case let .relu(name) = description, index > 0, index < descriptions.count - 1 {
+                return ReLU(name: name, inPlace: true)
+            }
+            return build(description)
+        }
+    }
+
     func build(_ description: LayerDescription) -> any Layer<Scalar> {
         switch description {
         case let .weighted(layer): buildWeighted(layer)
@@ -62,7 +75,7 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
         case let .flatten(name): Flatten(name: name)
         case let .globalAveragePool(name): GlobalAveragePool(name: name, layout: layout)
         case let .residual(name, body, shortcut):
-            ResidualBlock(name: name, body: Sequential(name: "\(name).body", body.map(build)), shortcut: shortcut.map(build))
+            ResidualBlock(name: name, body: Sequential(name: "\(name).body", build(body)), shortcut: shortcut.map(build))
         case let .subsampleShortcut(name, inChannels, outChannels, stride):
             SubsampleShortcut(name: name, inChannels: inChannels, outChannels: outChannels, stride: stride, layout: layout)
         }

@@ -81,7 +81,7 @@ public struct Trainer {
     public static func accuracy(of model: Sequential<Float>, on data: BatchIterator) -> Double {
         var correct = 0
         data.forEachBatch(epoch: 0) { batch in
-            let logits = model.forward(batch.images, mode: .evaluation)
+            let logits = model.forward(batch.images, mode: .inference)
             correct += predictedCorrectly(logits: logits, labels: batch.labels)
             return true
         }

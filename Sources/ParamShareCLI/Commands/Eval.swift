@@ -49,7 +49,7 @@ struct Eval: ParsableCommand {
         if let dumpLogits {
             var rows: [[String]] = []
             batches.forEachBatch(epoch: 0) { batch in
-                let logits = model.network.forward(batch.images, mode: .evaluation)
+                let logits = model.network.forward(batch.images, mode: .inference)
                 let classes = logits.shape[1]
                 for (item, label) in batch.labels.enumerated() {
                     rows.append([String(rows.count), String(label)] + (0..<classes).map { "\(logits[item * classes + $0])" })

@@ -38,7 +38,10 @@ final class OneDNNConvolution: @unchecked Sendable {
     private let backwardDataWeights: UnsafeMutableRawPointer
     private let diffWeights: [UnsafeMutableRawPointer]
     private let streams: [OpaquePointer]
-    private let scratchpads: [UnsafeMutableRawPointer]
+    private var scratchpads: [UnsafeMutableRawPointer]
+    private var scratchpadBytes: Int
+    /// The inference forward with batch norm folded in, made on first use.
+    private var folded: FoldedForward?
 
     /// How many threads may call at once.
     var threadSlots: Int { streams.count }
@@ -87,6 +90,7 @@ final class OneDNNConvolution: @unchecked Sendable {
         diffWeights = (0..<threads).map { _ in Self.allocate(diffSize) }
         let scratch = [forward, backwardData, backwardWeights, toForwardWeights, toBackwardDataWeights, fromDiffWeights]
             .map { byteCount(of: $0.scratchpad) }.max() ?? 0
+        scratchpadBytes = scratch
         scratchpads = (0..<threads).map { _ in Self.allocate(scratch) }
         streams = (0..<threads).map { _ in
             var stream: OpaquePointer?
@@ -95,7 +99,72 @@ final class OneDNNConvolution: @unchecked Sendable {
         }
     }
 
+    /// The forward pass with a per-channel bias and, if `rectified`, a ReLU in the same pass.
+    private struct FoldedForward {
+        let rectified: Bool
+        let primitive: Primitive
+        let fromPlainWeights: Primitive
+        let blockedWeights: dnnl_memory_desc_t
+        let bias: dnnl_memory_desc_t
+        let weightBuffer: UnsafeMutableRawPointer
+        let biasBuffer: UnsafeMutableRawPointer
+    }
+
+    /// Loads the kernel `plain` (OIHW) with its per-channel `bias` for `forwardFolded`, which then
+    /// also rectifies if `rectified`. Call before a pass over the batch.
+    func loadFoldedWeights(_ plain: UnsafePointer<Float>, bias: UnsafePointer<Float>, rectified: Bool) {
+        if folded?.rectified != rectified {
+            folded.map { $0.weightBuffer.deallocate(); $0.biasBuffer.deallocate() }
+            folded = makeFoldedForward(rectified: rectified)
+        }
+        let folded = folded!
+        execute(folded.fromPlainWeights, thread: 0, [(DNNL_ARG_FROM, plainWeights, UnsafeMutableRawPointer(mutating: plain)),
+                                                     (DNNL_ARG_TO, folded.blockedWeights, folded.weightBuffer)])
+        folded.biasBuffer.copyMemory(from: bias, byteCount: shape.outChannels * MemoryLayout<Float>.stride)
+    }
+
+    /// `output = input ⋆ kernel + bias`, rectified if loaded so, for one block, from the kernel
+    /// `loadFoldedWeights` loaded.
+    func forwardFolded(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, thread: Int) {
+        guard let folded else { preconditionFailure("forwardFolded before loadFoldedWeights") }
+        execute(folded.primitive, thread: thread, [
+            (DNNL_ARG_SRC, plainImage, UnsafeMutableRawPointer(mutating: input)),
+            (DNNL_ARG_WEIGHTS, folded.blockedWeights, folded.weightBuffer),
+            (DNNL_ARG_BIAS, folded.bias, folded.biasBuffer),
+            (DNNL_ARG_DST, plainOutput, UnsafeMutableRawPointer(output)),
+        ])
+    }
+
+    private func makeFoldedForward(rectified: Bool) -> FoldedForward {
+        var image = plainImage, output = plainOutput, bias = dnnl_memory_desc_t(), anyWeights = dnnl_memory_desc_t()
+        check(paramshare_dnnl_desc_1d(&bias, Int64(shape.outChannels)), "describing the bias")
+        check(paramshare_dnnl_desc_4d(&anyWeights, Int64(shape.outChannels), Int64(shape.inChannels),
+                                      Int64(shape.kernelSize), Int64(shape.kernelSize), dnnl_format_tag_any),
+              "describing the kernel")
+        let attributes = Primitive.userScratchpad()
+        defer { dnnl_primitive_attr_destroy(attributes) }
+        var descriptor = dnnl_convolution_desc_t()
+        check(paramshare_dnnl_folded_convolution_desc(&descriptor, attributes, &image, &anyWeights, &bias, &output,
+                                                      Int64(shape.kernelSize), Int64(shape.stride),
+                                                      Int64(shape.padding), rectified ? 1 : 0),
+              "describing the folded convolution \(shape)")
+        let primitive = Primitive(&descriptor, attributes: attributes, hint: nil, engine: Self.engine)
+        let scratch = byteCount(of: primitive.scratchpad)
+        if scratch > scratchpadBytes {
+            for buffer in scratchpads { buffer.deallocate() }
+            scratchpads = scratchpads.map { _ in Self.allocate(scratch) }
+            scratchpadBytes = scratch
+        }
+        let blocked = primitive.memoryDescriptor(dnnl_query_weights_md)
+        return FoldedForward(
+            rectified: rectified, primitive: primitive,
+            fromPlainWeights: Primitive(reorderFrom: plainWeights, to: blocked, engine: Self.engine),
+            blockedWeights: blocked, bias: bias, weightBuffer: Self.allocate(byteCount(of: blocked)),
+            biasBuffer: Self.allocate(shape.outChannels * MemoryLayout<Float>.stride))
+    }
+
     deinit {
+        folded.map { $0.weightBuffer.deallocate(); $0.biasBuffer.deallocate() }
         for stream in streams { dnnl_stream_destroy(stream) }
         for buffer in diffWeights + scratchpads + [forwardWeights, backwardDataWeights] { buffer.deallocate() }
     }
@@ -172,6 +241,11 @@ private final class Primitive {
     convenience init(_ operation: inout dnnl_convolution_desc_t, hint: OpaquePointer?, engine: OpaquePointer) {
         let attributes = Self.userScratchpad()
         defer { dnnl_primitive_attr_destroy(attributes) }
+        self.init(&operation, attributes: attributes, hint: hint, engine: engine)
+    }
+
+    convenience init(_ operation: inout dnnl_convolution_desc_t, attributes: OpaquePointer, hint: OpaquePointer?,
+                     engine: OpaquePointer) {
         var descriptor: OpaquePointer?
         check(dnnl_primitive_desc_create(&descriptor, &operation, attributes, engine, hint), "choosing a convolution kernel")
         self.init(descriptor: descriptor!)
@@ -204,7 +278,7 @@ private final class Primitive {
         dnnl_primitive_desc_query_md(descriptor, query, 0).pointee
     }
 
-    private static func userScratchpad() -> OpaquePointer {
+    static func userScratchpad() -> OpaquePointer {
         var attributes: OpaquePointer?
         check(dnnl_primitive_attr_create(&attributes), "creating primitive attributes")
         check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "setting the scratchpad mode")

@@ -89,7 +89,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
                     runningVariance: runningVariance.data, mean: mean.data, reciprocalStd: reciprocalStd.data,
                     into: output.data)
             }
-        case .evaluation:
+        case .evaluation, .inference:
             foldRunningStatistics(channels: channels, gamma: gamma.data, beta: beta.data, runningMean: runningMean.data,
                                   runningVariance: runningVariance.data, epsilon: epsilon, scale: scale.data,
                                   shift: shift.data, reciprocalStd: reciprocalStd.data)
@@ -121,7 +121,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
                     gamma: gamma.value.data, mean: mean.data, reciprocalStd: reciprocalStd.data,
                     gammaGradient: gamma.gradient.data, betaGradient: beta.gradient.data, into: inputGradient.data)
             }
-        case .evaluation:
+        case .evaluation, .inference:
             EngineThreads.forEachChunk(of: channels) { _, channelRange in
                 batchNormEvaluationBackward(
                     input: input.data, outputGradient: outputGradient.data, layout, channelRange: channelRange,
@@ -130,6 +130,15 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             }
         }
         return inputGradient
+    }
+
+    /// The evaluation-mode map as one scale and shift per channel, `y = x·scale + shift`, from the
+    /// running statistics: what a convolution before it folds into its kernel and bias.
+    public func foldedAffine() -> (scale: Tensor<Scalar>, shift: Tensor<Scalar>) {
+        foldRunningStatistics(channels: channels, gamma: gamma.value.data, beta: beta.value.data,
+                              runningMean: runningMean.data, runningVariance: runningVariance.data, epsilon: epsilon,
+                              scale: scale.data, shift: shift.data, reciprocalStd: reciprocalStd.data)
+        return (scale, shift)
     }
 
     // Channels-last: rows of `channels` values, statistics summed in fixed blocks of rows.
@@ -155,7 +164,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
                 scale[c] = gamma.value[c] * rstd
                 shift[c] = beta.value[c] - mean[c] * scale[c]
             }
-        case .evaluation:
+        case .evaluation, .inference:
             foldRunningStatistics(channels: channels, gamma: gamma.value.data, beta: beta.value.data,
                                   runningMean: runningMean.data, runningVariance: runningVariance.data, epsilon: epsilon,
                                   scale: scale.data, shift: shift.data, reciprocalStd: reciprocalStd.data)

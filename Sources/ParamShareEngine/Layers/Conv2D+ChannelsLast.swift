@@ -7,22 +7,22 @@
 /// number of threads.
 extension Conv2D {
     func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
-        let items = input.shape[0]
+        let items = input.shape[0], threads = EngineThreads.count
         let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
         let weight = weightSource.weight()
         self.input = input
         self.weight = weight
         let blockSize = Self.imagesPerGradientGroup
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
-        if let kernels = oneDNNKernels(items: items, g) {
+        if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
-            EngineThreads.forEachBlock(of: items, blockSize: blockSize) { thread, _, range in
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
                 kernels[range.count]!.forward(float(input.data + range.lowerBound * inItem),
                                               into: float(output.data + range.lowerBound * outItem), thread: thread)
             }
         } else {
             let shapes = blockShapes(items: items, g)
-            EngineThreads.forEachBlock(of: items, blockSize: blockSize) { _, _, range in
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
                 channelsLastConvolutionForward(input.data + range.lowerBound * inItem, weight: weight.data,
                                                shapes[range.count]!,
                                                into: output.data + range.lowerBound * outItem)
@@ -40,7 +40,7 @@ extension Conv2D {
 
     func backwardChannelsLast(_ outputGradient: Tensor<Scalar>, input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
         guard let weight else { preconditionFailure("\(name): backward called before forward") }
-        let items = input.shape[0]
+        let items = input.shape[0], threads = EngineThreads.count
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
         let groups = (items + blockSize - 1) / blockSize
@@ -48,8 +48,8 @@ extension Conv2D {
         let partials = partialWeightGradients, computesInputGradient = self.computesInputGradient
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         // The forward pass loaded this step's kernel into the oneDNN kernels.
-        if let kernels = oneDNNKernels(items: items, g) {
-            EngineThreads.forEachBlock(of: items, blockSize: blockSize) { thread, group, range in
+        if let kernels = oneDNNKernels(items: items, g, threads: threads) {
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, group, range in
                 let kernel = kernels[range.count]!
                 let image = float(input.data + range.lowerBound * inItem)
                 let gradient = float(outputGradient.data + range.lowerBound * outItem)
@@ -60,7 +60,7 @@ extension Conv2D {
             }
         } else {
             let shapes = blockShapes(items: items, g)
-            EngineThreads.forEachBlock(of: items, blockSize: blockSize) { _, group, range in
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, group, range in
                 let shape = shapes[range.count]!
                 let image = input.data + range.lowerBound * inItem
                 let gradient = outputGradient.data + range.lowerBound * outItem
@@ -82,6 +82,51 @@ extension Conv2D {
         return inputGradient
     }
 
+    /// The inference pass of this convolution followed by the per-channel map `y·scale + shift`
+    /// (a batch norm with its running statistics) and, if `rectified`, a ReLU, computed as one
+    /// convolution with the scale folded into the kernel and the shift into a bias. Keeps nothing
+    /// for a backward pass.
+    public func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
+                              rectified: Bool) -> Tensor<Scalar> {
+        precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
+        let g = geometry(for: input.shape)
+        let items = input.shape[0], threads = EngineThreads.count
+        let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
+        self.input = nil
+        let weight = weightSource.weight(), perChannel = inChannels * kernelSize * kernelSize
+        let foldedWeight = self.foldedWeight.reuse(shape: weight.shape), foldedBias = self.foldedBias.reuse(shape: [outChannels])
+        for o in 0..<outChannels {
+            let scale = affine.scale[o]
+            for i in 0..<perChannel { foldedWeight.data[o * perChannel + i] = weight.data[o * perChannel + i] * scale }
+            foldedBias[o] = (bias?.value[o] ?? 0) * scale + affine.shift[o]
+        }
+        let blockSize = Self.imagesPerGradientGroup
+        let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
+        if let kernels = oneDNNKernels(items: items, g, threads: threads) {
+            for kernel in kernels.values {
+                kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), rectified: rectified)
+            }
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
+                kernels[range.count]!.forwardFolded(float(input.data + range.lowerBound * inItem),
+                                                    into: float(output.data + range.lowerBound * outItem), thread: thread)
+            }
+            return output
+        }
+        let shapes = blockShapes(items: items, g)
+        EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
+            channelsLastConvolutionForward(input.data + range.lowerBound * inItem, weight: foldedWeight.data,
+                                           shapes[range.count]!, into: output.data + range.lowerBound * outItem)
+        }
+        for row in 0..<(items * g.outputPlane) {
+            let values = output.data + row * outChannels
+            for c in 0..<outChannels {
+                let y = values[c] + foldedBias[c]
+                values[c] = rectified && y < 0 ? 0 : y
+            }
+        }
+        return output
+    }
+
     /// The shapes of the blocks a batch of `items` images is cut into, by images per block.
     private func blockShapes(items: Int, _ g: WindowGeometry) -> [Int: ConvolutionShape] {
         let blockSize = Self.imagesPerGradientGroup
@@ -97,9 +142,10 @@ extension Conv2D {
 
     /// oneDNN's kernels for the block sizes a batch of `items` images is cut into, by block size;
     /// `nil` where oneDNN cannot compute (any scalar but `Float`).
-    private func oneDNNKernels(items: Int, _ g: WindowGeometry) -> [Int: OneDNNConvolution]? {
+    /// The thread count is read once per pass, by the caller: each kernel has scratch space for
+    /// that many threads.
+    private func oneDNNKernels(items: Int, _ g: WindowGeometry, threads: Int) -> [Int: OneDNNConvolution]? {
         guard Scalar.self == Float.self else { return nil }
-        let threads = EngineThreads.count
         var kernels: [Int: OneDNNConvolution] = [:]
         for (size, shape) in blockShapes(items: items, g) {
             if let kernel = blockConvolutions[size], kernel.shape == shape, kernel.threadSlots >= threads {

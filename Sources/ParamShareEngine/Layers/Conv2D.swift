@@ -32,6 +32,9 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     var partialWeightGradients: [Tensor<Scalar>] = []
     // oneDNN's block convolutions, by images per block (channels-last Float only).
     var blockConvolutions: [Int: OneDNNConvolution] = [:]
+    // The kernel and bias with a batch norm folded in (channels-last inference only).
+    var foldedWeight: Tensor<Scalar>?
+    var foldedBias: Tensor<Scalar>?
 
     /// Images whose weight gradients one partial sum accumulates, in order.
     ///

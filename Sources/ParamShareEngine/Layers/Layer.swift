@@ -1,7 +1,12 @@
 /// Whether a forward pass trains (batch statistics, caches for backward) or evaluates.
 public enum ForwardMode: Sendable {
+    /// Batch statistics, and caches for a backward pass.
     case training
+    /// Running statistics; a backward pass may follow (to check gradients in evaluation mode).
     case evaluation
+    /// Evaluation with no backward pass to follow: a `Sequential` folds each batch norm into the
+    /// channels-last convolution before it (and a ReLU after it into the same pass).
+    case inference
 }
 
 /// A differentiable step of a network, with its forward and backward passes side by side.

@@ -1,16 +1,26 @@
 /// The rectifier `y = max(x, 0)`.
 public final class ReLU<Scalar: EngineScalar>: Layer {
     public let name: String
+    /// Whether it overwrites its input with its output, and its output gradient with its input
+    /// gradient, instead of keeping buffers of its own.
+    ///
+    /// That saves two activation-sized buffers per rectifier. It is safe only where nobody reads
+    /// the input after this forward pass, or the output gradient after this backward pass: after a
+    /// batch norm, a convolution, a linear layer or a residual sum in a network built from a
+    /// `ModelDescription`, but not on a tensor that a caller keeps.
+    public let inPlace: Bool
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
 
-    public init(name: String) {
+    public init(name: String, inPlace: Bool = false) {
         self.name = name
+        self.inPlace = inPlace
     }
 
     // x [any shape] → y, same shape. The output is cached: y > 0 exactly where x > 0.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
-        let output = self.output.reuse(shape: input.shape)
+        let output = inPlace ? input : self.output.reuse(shape: input.shape)
+        if inPlace { self.output = input }
         EngineThreads.forEachChunk(of: input.count) { _, range in
             reluForward(input.data + range.lowerBound, into: output.data + range.lowerBound, count: range.count)
         }
@@ -21,7 +31,7 @@ public final class ReLU<Scalar: EngineScalar>: Layer {
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let output else { preconditionFailure("\(name): backward called before forward") }
         checkShape(outputGradient.shape == output.shape, name, "output gradient \(outputGradient.shape) does not match \(output.shape)")
-        let inputGradient = self.inputGradient.reuse(shape: output.shape)
+        let inputGradient = inPlace ? outputGradient : self.inputGradient.reuse(shape: output.shape)
         EngineThreads.forEachChunk(of: output.count) { _, range in
             reluBackward(output: output.data + range.lowerBound, outputGradient: outputGradient.data + range.lowerBound,
                          into: inputGradient.data + range.lowerBound, count: range.count)

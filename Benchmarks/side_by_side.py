@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""ParamShare against PyTorch CPU, side by side: alternating pairs, medians and ratios.
+
+For every model and pair, runs `sweep bench` once, then Benchmarks/pytorch_reference.py once
+per PyTorch mode, each in its own process (so each peak RSS is that model's alone), one after
+another, never two at once. Prints, per model, the median images per second of each, and our
+median divided by the fastest PyTorch mode's median at the same precision (fp32: NCHW or
+channels_last, whichever is faster; bf16: channels_last with autocast, with --bf16).
+
+Run from the repository root, after `swift build -c release`:
+    python3 Benchmarks/side_by_side.py --models resnet20 --pairs 3
+    python3 Benchmarks/side_by_side.py --models mlp,lenet5,resnet8,resnet20,resnet56 --pairs 3 --json
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODES = {"nchw": [], "channels_last": ["--channels-last"], "bf16": ["--bf16"]}
+
+
+def run_json(command):
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if result.returncode != 0:
+        sys.exit(f"error: {' '.join(command)} failed ({result.returncode}):\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure(args, model):
+    common = ["--models", model, "--batch-size", str(args.batch_size), "--steps", str(args.steps),
+              "--warmup-steps", str(args.warmup_steps), "--json"]
+    ours = [str(ROOT / args.sweep), "bench", "--threads", str(args.threads)] + common
+    if args.generator:
+        ours += ["--generator", args.generator, "--budget", args.budget]
+    reference = [sys.executable, str(ROOT / "Benchmarks" / "pytorch_reference.py"), "--threads", str(args.threads)] + common
+    modes = ["nchw", "channels_last"] + (["bf16"] if args.bf16 else [])
+    samples = {name: [] for name in ["paramshare"] + modes}
+    for pair in range(args.pairs):
+        samples["paramshare"].append(run_json(ours))
+        for mode in modes:
+            samples[mode].append(run_json(reference + MODES[mode]))
+        print(f"{model}: pair {pair + 1} of {args.pairs} done", file=sys.stderr, flush=True)
+    return samples
+
+
+def summarise(model, samples):
+    def median(name, key):
+        return statistics.median(sample[key] for sample in samples[name])
+    row = {"model": model}
+    for name in samples:
+        for key, short in [("train_images_per_second", "train"), ("inference_images_per_second", "inference"),
+                           ("peak_resident_mebibytes", "peak_mib")]:
+            row[f"{name}_{short}"] = round(median(name, key), 1)
+    for kind in ["train", "inference"]:
+        best = max(["nchw", "channels_last"], key=lambda mode: row[f"{mode}_{kind}"])
+        row[f"fastest_fp32_{kind}"] = best
+        row[f"ratio_fp32_{kind}"] = round(row[f"paramshare_{kind}"] / row[f"{best}_{kind}"], 3)
+        if "bf16" in samples:
+            row[f"ratio_bf16_{kind}"] = round(row[f"paramshare_{kind}"] / row[f"bf16_{kind}"], 3)
+    row["peak_ratio"] = round(row["paramshare_peak_mib"] / row[f"{row['fastest_fp32_train']}_peak_mib"], 3)
+    row["pairs"] = len(samples["paramshare"])
+    return row
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", default="resnet20")
+    parser.add_argument("--pairs", type=int, default=3, help="alternating runs of each (median over them)")
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup-steps", type=int, default=3)
+    parser.add_argument("--generator", help="ParamShare generator of the shared layers (default: dense)")
+    parser.add_argument("--budget", default="10%")
+    parser.add_argument("--bf16", action="store_true", help="also run PyTorch's bf16 autocast mode")
+    parser.add_argument("--sweep", default=".build/release/sweep", help="the sweep binary, from the root")
+    parser.add_argument("--json", action="store_true", help="one JSON object per model")
+    args = parser.parse_args()
+    if args.pairs < 1:
+        sys.exit("error: --pairs must be at least 1")
+    for model in [m.strip() for m in args.models.split(",") if m.strip()]:
+        row = summarise(model, measure(args, model))
+        if args.json:
+            print(json.dumps(row), flush=True)
+            continue
+        print(f"{model}: median of {row['pairs']} pairs, {args.threads} threads, batch {args.batch_size}")
+        for kind in ["train", "inference"]:
+            print(f"  {kind:<9} ParamShare {row[f'paramshare_{kind}']:>8.1f} img/s   "
+                  f"PyTorch NCHW {row[f'nchw_{kind}']:>8.1f}   channels_last {row[f'channels_last_{kind}']:>8.1f}   "
+                  f"ratio to fastest fp32: {row[f'ratio_fp32_{kind}']:.2f}"
+                  + (f"   bf16 {row[f'bf16_{kind}']:.1f} (ratio {row[f'ratio_bf16_{kind}']:.2f})" if args.bf16 else ""))
+        print(f"  peak RSS  ParamShare {row['paramshare_peak_mib']:.0f} MiB, PyTorch "
+              f"{row[row['fastest_fp32_train'] + '_peak_mib']:.0f} MiB (ratio {row['peak_ratio']:.2f})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
