@@ -33,6 +33,14 @@ struct ArchitectureTests {
         #expect(logits.shape == [3, 10])
     }
 
+    /// ResNet-20: the stem 16·3·9·32², six 16-channel convolutions of 16·16·9·32², 2 × (one
+    /// strided and five plain convolutions) of 2,359,296 each but the strided ones' half, and 64·10.
+    @Test("multiply-adds per image, from the description", arguments: [("resnet20", 40_551_040), ("mlp", 1_706_496)])
+    func multiplyAdds(name: String, expected: Int) throws {
+        let description = try #require(Architecture(name: name)).describe(inputShape: [3, 32, 32], classes: 10)
+        #expect(description.multiplyAddsPerImage == expected)
+    }
+
     @Test("parameter counts split by role add up, from the description alone")
     func countsByRole() throws {
         let resnet = try #require(Architecture(name: "resnet20")).describe(inputShape: [3, 32, 32], classes: 10)

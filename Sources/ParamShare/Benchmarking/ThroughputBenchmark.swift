@@ -5,7 +5,8 @@ import ParamShareEngine
 ///
 /// A training step is exactly what the training loop does per batch: forward in training mode,
 /// softmax cross-entropy, backward, an SGD step (Nesterov momentum, weight decay) and zeroing
-/// the gradients. Inference is an evaluation-mode forward pass. The same protocol runs in
+/// the gradients. Inference is an inference-mode forward pass (batch norms folded into the
+/// convolutions where the model runs channels-last). The same protocol runs in
 /// `Benchmarks/pytorch_reference.py`, so the two can be compared as a ratio on one machine.
 public struct ThroughputBenchmark: Sendable {
     public var architecture: Architecture
@@ -40,10 +41,34 @@ public struct ThroughputBenchmark: Sendable {
         public var parameters: Int
         /// The process's peak resident memory so far (VmHWM), in MiB.
         public var peakResidentMebibytes: Double
+        /// The forward multiply-adds of one image (of the architecture at full width).
+        public var multiplyAddsPerImage: Int
+        /// The arithmetic rate of training, counting 6 operations per forward multiply-add
+        /// (forward, input gradient and weight gradient), in billions per second.
+        public var trainGigaflopsPerSecond: Double
+        /// The arithmetic rate of inference, 2 operations per multiply-add, in billions per second.
+        public var inferenceGigaflopsPerSecond: Double
+        /// The machine's GEMM ceiling, when measured, and the shares of it the two rates reach.
+        public var gemmCeiling: GEMMCeiling?
+        public var trainCeilingFraction: Double?
+        public var inferenceCeilingFraction: Double?
+
+        /// Sets the shares of `ceiling` that training and inference reach.
+        public mutating func compare(with ceiling: GEMMCeiling) {
+            gemmCeiling = ceiling
+            trainCeilingFraction = trainGigaflopsPerSecond / ceiling.gigaflopsPerSecond
+            inferenceCeilingFraction = inferenceGigaflopsPerSecond / ceiling.gigaflopsPerSecond
+        }
 
         enum CodingKeys: String, CodingKey {
             case model, generator, budget, threads, parameters
             case peakResidentMebibytes = "peak_resident_mebibytes"
+            case multiplyAddsPerImage = "multiply_adds_per_image"
+            case trainGigaflopsPerSecond = "train_gflops"
+            case inferenceGigaflopsPerSecond = "inference_gflops"
+            case gemmCeiling = "gemm_ceiling"
+            case trainCeilingFraction = "train_ceiling_fraction"
+            case inferenceCeilingFraction = "inference_ceiling_fraction"
             case batchSize = "batch_size"
             case trainImagesPerSecond = "train_images_per_second"
             case inferenceImagesPerSecond = "inference_images_per_second"
@@ -72,11 +97,14 @@ public struct ThroughputBenchmark: Sendable {
         func inferenceStep() {
             _ = model.forward(input, mode: .inference)
         }
+        let multiplyAdds = architecture.describe(inputShape: inputShape, classes: classes).multiplyAddsPerImage
+        let train = imagesPerSecond(trainStep), inference = imagesPerSecond(inferenceStep)
         return Result(
             model: architecture.description, generator: cell.generatorName, budget: cell.budgetText,
-            batchSize: batchSize, threads: EngineThreads.count,
-            trainImagesPerSecond: imagesPerSecond(trainStep), inferenceImagesPerSecond: imagesPerSecond(inferenceStep),
-            parameters: parameters.reduce(0) { $0 + $1.value.count }, peakResidentMebibytes: Self.peakResidentMebibytes())
+            batchSize: batchSize, threads: EngineThreads.count, trainImagesPerSecond: train, inferenceImagesPerSecond: inference,
+            parameters: parameters.reduce(0) { $0 + $1.value.count }, peakResidentMebibytes: Self.peakResidentMebibytes(),
+            multiplyAddsPerImage: multiplyAdds, trainGigaflopsPerSecond: train * 6 * Double(multiplyAdds) / 1e9,
+            inferenceGigaflopsPerSecond: inference * 2 * Double(multiplyAdds) / 1e9)
     }
 
     /// VmHWM from /proc/self/status, or NaN where it cannot be read.

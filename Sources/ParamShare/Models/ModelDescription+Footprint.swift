@@ -5,7 +5,16 @@ extension ModelDescription {
     /// most of a run's memory; ``trainingBytes(batchSize:)`` turns it into an estimate.
     public var activationsPerImage: Int {
         var shape = inputShape
-        return Self.activations(of: layers, shape: &shape)
+        return Self.footprint(of: layers, shape: &shape).activations
+    }
+
+    /// The multiply-adds of one image's forward pass through the convolutions and linear layers.
+    ///
+    /// A training step takes about three times as many (forward, input gradient, weight gradient);
+    /// twice this is the forward pass's floating-point operations, as GEMM counts them.
+    public var multiplyAddsPerImage: Int {
+        var shape = inputShape
+        return Self.footprint(of: layers, shape: &shape).multiplyAdds
     }
 
     /// A rough upper estimate of the memory a training run of this model takes at `batchSize`:
@@ -16,9 +25,10 @@ extension ModelDescription {
         4 * (4 * Double(parameterCounts.total) + 3 * Double(batchSize) * Double(activationsPerImage))
     }
 
-    /// The outputs of `layers` from an input of `shape` (`[C, H, W]` or `[F]`), which becomes their output's shape.
-    private static func activations(of layers: [LayerDescription], shape: inout [Int]) -> Int {
-        var total = 0
+    /// The outputs and the weighted layers' multiply-adds of `layers` from an input of `shape`
+    /// (`[C, H, W]` or `[F]`), which becomes their output's shape.
+    private static func footprint(of layers: [LayerDescription], shape: inout [Int]) -> (activations: Int, multiplyAdds: Int) {
+        var total = 0, multiplyAdds = 0
         for layer in layers {
             switch layer {
             case let .weighted(weighted):
@@ -26,7 +36,9 @@ extension ModelDescription {
                 case let .convolution(kernelSize, stride, padding) where shape.count == 3:
                     shape = [weighted.outputs, (shape[1] + 2 * padding - kernelSize) / stride + 1,
                              (shape[2] + 2 * padding - kernelSize) / stride + 1]
+                    multiplyAdds += shape.reduce(1, *) * weighted.inputs * kernelSize * kernelSize
                 default:
+                    multiplyAdds += shape.reduce(1, *) * weighted.outputs
                     shape = [weighted.outputs]
                 }
             case let .maxPool(_, kernelSize) where shape.count == 3:
@@ -37,8 +49,10 @@ extension ModelDescription {
                 shape = [shape[0]]
             case let .residual(_, body, shortcut):
                 var bodyShape = shape, shortcutShape = shape
-                total += activations(of: body, shape: &bodyShape)
-                if let shortcut { total += activations(of: [shortcut], shape: &shortcutShape) }
+                let viaBody = footprint(of: body, shape: &bodyShape)
+                let viaShortcut = shortcut.map { footprint(of: [$0], shape: &shortcutShape) } ?? (activations: 0, multiplyAdds: 0)
+                total += viaBody.activations + viaShortcut.activations
+                multiplyAdds += viaBody.multiplyAdds + viaShortcut.multiplyAdds
                 shape = bodyShape
             case let .subsampleShortcut(_, _, outChannels, stride) where shape.count == 3:
                 shape = [outChannels, (shape[1] + stride - 1) / stride, (shape[2] + stride - 1) / stride]
@@ -47,6 +61,6 @@ extension ModelDescription {
             }
             total += shape.reduce(1, *)
         }
-        return total
+        return (total, multiplyAdds)
     }
 }

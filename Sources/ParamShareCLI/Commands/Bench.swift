@@ -9,7 +9,9 @@ struct Bench: ParsableCommand {
         abstract: "Measure training and inference throughput on random CIFAR-shaped input.",
         discussion: """
             Runs the same protocol as Benchmarks/pytorch_reference.py, which takes the same flags.
-            Compare the two as a ratio (ours / PyTorch) measured on the same machine, one at a time.
+            Compare the two as a ratio (ours / PyTorch) measured on the same machine, one at a time
+            (Benchmarks/side_by_side.py alternates them). First measures the machine's GEMM ceiling,
+            and reports each model's arithmetic rate as a share of it.
 
             Example:
               swift run -c release sweep bench --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
@@ -97,18 +99,24 @@ struct Bench: ParsableCommand {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        let ceiling = GEMMCeiling.measure()
         if !json {
-            print("model       batch  threads  train img/s  inference img/s  parameters")
+            print(String(format: "GEMM ceiling: %.1f GFLOP/s (%d threads, one %d×%d×%d sgemm each at once)",
+                         ceiling.gigaflopsPerSecond, ceiling.threads, ceiling.size, ceiling.size, ceiling.size))
+            print("model       batch  threads  train img/s  inference img/s  parameters  train GFLOP/s  of ceiling  inference GFLOP/s  of ceiling")
         }
         for architecture in try architectures() {
-            let result = try ThroughputBenchmark(architecture: architecture, sharing: sharing(), batchSize: batchSize,
+            var result = try ThroughputBenchmark(architecture: architecture, sharing: sharing(), batchSize: batchSize,
                                                  warmupSteps: warmupSteps, measuredSteps: steps).run()
+            result.compare(with: ceiling)
             if json {
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
             } else {
                 print(result.model.padding(toLength: 10, withPad: " ", startingAt: 0),
-                      String(format: "%6d  %7d  %11.1f  %15.1f  %10d", result.batchSize, result.threads,
-                             result.trainImagesPerSecond, result.inferenceImagesPerSecond, result.parameters))
+                      String(format: "%6d  %7d  %11.1f  %15.1f  %10d  %13.1f  %9.0f%%  %17.1f  %9.0f%%", result.batchSize,
+                             result.threads, result.trainImagesPerSecond, result.inferenceImagesPerSecond, result.parameters,
+                             result.trainGigaflopsPerSecond, 100 * (result.trainCeilingFraction ?? 0),
+                             result.inferenceGigaflopsPerSecond, 100 * (result.inferenceCeilingFraction ?? 0)))
             }
         }
     }
