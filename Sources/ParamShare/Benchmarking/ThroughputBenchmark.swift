@@ -48,9 +48,11 @@ public struct ThroughputBenchmark: Sendable {
         public var trainGigaflopsPerSecond: Double
         /// The arithmetic rate of inference, 2 operations per multiply-add, in billions per second.
         public var inferenceGigaflopsPerSecond: Double
-        /// The machine's GEMM ceiling, when measured, and the shares of it the two rates reach.
+        /// The machine's GEMM ceiling, when measured.
         public var gemmCeiling: GEMMCeiling?
+        /// The share of the ceiling that training's arithmetic rate reaches, when measured.
         public var trainCeilingFraction: Double?
+        /// The share of the ceiling that inference's arithmetic rate reaches, when measured.
         public var inferenceCeilingFraction: Double?
 
         /// Sets the shares of `ceiling` that training and inference reach.
