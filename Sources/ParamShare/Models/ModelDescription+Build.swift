@@ -53,16 +53,29 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
     let weightSource: ModelDescription.WeightSourceProvider<Scalar>
     let layout: ImageLayout
 
-    /// The layers of one list. A rectifier between two layers of the list works in place: what
-    /// comes before it reads neither its own output nor the gradient the rectifier overwrites.
-    /// At either end of a list it might be reading the list's input, or a gradient a residual
-    /// shortcut also reads.
+    /// The layers of one list. A rectifier between two layers of the list works in place, and a
+    /// batch norm before the list's last layer writes its input gradient in place: what comes
+    /// before reads neither the rectifier's input nor either's output gradient. At either end of
+    /// a list a layer might be reading the list's input, or a gradient a residual shortcut also reads.
     func build(_ descriptions: [LayerDescription]) -> [any Layer<Scalar>] {
         descriptions.enumerated().map { index, description in
-            if case let .relu(name) = description, index > 0, index < descriptions.count - 1 {
+            let inside = index > 0 && index < descriptions.count - 1
+            switch description {
+            case let .relu(name) where inside:
                 return ReLU(name: name, inPlace: true)
+            case let .batchNorm(name, channels) where index < descriptions.count - 1:
+                return BatchNorm(name: name, channels: channels, layout: layout, gradientInPlace: true)
+            default:
+                return build(description)
             }
-            return build(description)
+        }
+    }
+
+    /// Whether the layer's backward pass reads its inputs only, never its own output.
+    private static func ignoresOwnOutputInBackward(_ description: LayerDescription) -> Bool {
+        switch description {
+        case .weighted, .batchNorm: true
+        default: false
         }
     }
 
@@ -75,7 +88,8 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
         case let .flatten(name): Flatten(name: name)
         case let .globalAveragePool(name): GlobalAveragePool(name: name, layout: layout)
         case let .residual(name, body, shortcut):
-            ResidualBlock(name: name, body: Sequential(name: "\(name).body", build(body)), shortcut: shortcut.map(build))
+            ResidualBlock(name: name, body: Sequential(name: "\(name).body", build(body)), shortcut: shortcut.map(build),
+                          sumsInPlace: body.last.map(Self.ignoresOwnOutputInBackward) ?? false)
         case let .subsampleShortcut(name, inChannels, outChannels, stride):
             SubsampleShortcut(name: name, inChannels: inChannels, outChannels: outChannels, stride: stride, layout: layout)
         }

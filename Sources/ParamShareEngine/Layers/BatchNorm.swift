@@ -11,6 +11,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     public let momentum: Scalar
     /// The order of 4-d inputs.
     public let layout: ImageLayout
+    /// Whether backward writes the input gradient over the output gradient it is given, instead
+    /// of into a buffer of its own: safe where nobody reads that output gradient afterwards (not
+    /// at the end of a residual body, whose output gradient the shortcut also reads).
+    public let gradientInPlace: Bool
     /// The scale γ, initialised to 1.
     public let gamma: Parameter<Scalar>
     /// The shift β, initialised to 0.
@@ -35,13 +39,14 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
 
     /// Creates a batch norm over `channels` channels. PyTorch's defaults: ε = 1e-5, momentum = 0.1.
     public init(name: String, channels: Int, epsilon: Scalar = 1e-5, momentum: Scalar = 0.1,
-                layout: ImageLayout = .channelsFirst) {
+                layout: ImageLayout = .channelsFirst, gradientInPlace: Bool = false) {
         precondition(channels > 0, "\(name): a batch norm needs at least one channel")
         self.name = name
         self.channels = channels
         self.epsilon = epsilon
         self.momentum = momentum
         self.layout = layout
+        self.gradientInPlace = gradientInPlace
         gamma = Parameter(name: "\(name).gamma", role: .normalization, shape: [channels], initialValue: 1)
         beta = Parameter(name: "\(name).beta", role: .normalization, shape: [channels])
         runningMean = Tensor(shape: [channels])
@@ -106,7 +111,8 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
         let layout = channelLayout(of: input.shape)
-        let inputGradient = self.inputGradient.reuse(shape: input.shape)
+        // Every kernel reads a value's output gradient before it writes its input gradient.
+        let inputGradient = gradientInPlace ? outputGradient : self.inputGradient.reuse(shape: input.shape)
         if input.shape.count == 4 && self.layout == .channelsLast {
             backwardChannelsLast(input, outputGradient, rows: layout.items, into: inputGradient)
             return inputGradient

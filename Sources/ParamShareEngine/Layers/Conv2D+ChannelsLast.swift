@@ -44,8 +44,7 @@ extension Conv2D {
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
         let groups = (items + blockSize - 1) / blockSize
-        preparePartialWeightGradients(groups: groups)
-        let partials = partialWeightGradients, computesInputGradient = self.computesInputGradient
+        let partials = makePartialWeightGradients(groups: groups), computesInputGradient = self.computesInputGradient
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         // The forward pass loaded this step's kernel into the oneDNN kernels.
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
@@ -71,7 +70,7 @@ extension Conv2D {
                 }
             }
         }
-        passOnWeightGradient(groups: groups)
+        passOnWeightGradient(partials)
         if let bias {
             let db = bias.gradient.data, channels = outChannels
             for row in 0..<(items * g.outputPlane) {

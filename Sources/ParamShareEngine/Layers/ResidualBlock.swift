@@ -8,14 +8,20 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
     public let body: any Layer<Scalar>
     /// The skip path; `nil` is the identity.
     public let shortcut: (any Layer<Scalar>)?
+    /// Whether the sum is taken in the body's buffers: forward adds the shortcut into the body's
+    /// output, backward adds the shortcut's input gradient into the body's. That saves two
+    /// buffers per block, and is safe when the body's last layer does not read its own output in
+    /// backward (a convolution or a batch norm does not; a ReLU does).
+    public let sumsInPlace: Bool
 
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
 
-    public init(name: String, body: any Layer<Scalar>, shortcut: (any Layer<Scalar>)? = nil) {
+    public init(name: String, body: any Layer<Scalar>, shortcut: (any Layer<Scalar>)? = nil, sumsInPlace: Bool = false) {
         self.name = name
         self.body = body
         self.shortcut = shortcut
+        self.sumsInPlace = sumsInPlace
     }
 
     public var sublayers: [any Layer<Scalar>] { [body] + (shortcut.map { [$0] } ?? []) }
@@ -25,7 +31,7 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
         let main = body.forward(input, mode: mode)
         let skip = shortcut?.forward(input, mode: mode) ?? input
         checkShape(main.shape == skip.shape, name, "body gives \(main.shape) but shortcut gives \(skip.shape)")
-        let output = self.output.reuse(shape: main.shape)
+        let output = sumsInPlace ? main : self.output.reuse(shape: main.shape)
         add(main.data, skip.data, into: output.data, count: output.count)
         return output
     }
@@ -34,7 +40,7 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         let viaBody = body.backward(outputGradient)
         let viaShortcut = shortcut?.backward(outputGradient) ?? outputGradient
-        let inputGradient = self.inputGradient.reuse(shape: viaBody.shape)
+        let inputGradient = sumsInPlace ? viaBody : self.inputGradient.reuse(shape: viaBody.shape)
         add(viaBody.data, viaShortcut.data, into: inputGradient.data, count: inputGradient.count)
         return inputGradient
     }
