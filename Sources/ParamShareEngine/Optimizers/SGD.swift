@@ -23,10 +23,18 @@ public final class SGD<Scalar: EngineScalar>: Optimizer {
     public func step() {
         for (group, buffers) in zip(groups, momentumBuffers) {
             for (parameter, buffer) in zip(group.parameters, buffers) {
-                sgdStep(weights: parameter.value.data, gradient: parameter.gradient.data, momentumBuffer: buffer.data,
-                        count: parameter.value.count, learningRate: Scalar(learningRate), momentum: Scalar(momentum),
-                        dampening: Scalar(dampening), weightDecay: Scalar(group.weightDecay), nesterov: nesterov,
-                        isFirstStep: stepsTaken == 0, stepScale: parameter.stepScale.map { UnsafePointer($0.data) })
+                let (learningRate, momentum, dampening) = (Scalar(learningRate), Scalar(momentum), Scalar(dampening))
+                let (weightDecay, nesterov, isFirstStep) = (Scalar(group.weightDecay), nesterov, stepsTaken == 0)
+                let stepScale = parameter.stepScale
+                // Each value's update reads only its own entries, so chunks over the threads give
+                // the same result as one pass; small tensors stay on one thread.
+                EngineThreads.forEachChunk(of: parameter.value.count, threads: parameter.value.count < 1 << 16 ? 1 : EngineThreads.count) {
+                    _, range in
+                    sgdStep(weights: parameter.value.data + range.lowerBound, gradient: parameter.gradient.data + range.lowerBound,
+                            momentumBuffer: buffer.data + range.lowerBound, count: range.count, learningRate: learningRate,
+                            momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov,
+                            isFirstStep: isFirstStep, stepScale: stepScale.map { UnsafePointer($0.data + range.lowerBound) })
+                }
             }
         }
         stepsTaken += 1
