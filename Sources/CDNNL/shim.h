@@ -52,22 +52,25 @@ static inline dnnl_status_t paramshare_dnnl_convolution_descs(
 }
 
 // The forward-inference descriptor of the same convolution with a per-output-channel bias, and
-// attributes that apply a ReLU to its result when `rectified`: batch norm folded in, at evaluation.
+// attributes that add what `dst` held before when `accumulated` (a residual sum), then apply a
+// ReLU when `rectified`: batch norm folded in, at evaluation.
 static inline dnnl_status_t paramshare_dnnl_folded_convolution_desc(
     dnnl_convolution_desc_t *forward, dnnl_primitive_attr_t attributes, const dnnl_memory_desc_t *src,
     const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *bias, const dnnl_memory_desc_t *dst,
-    int64_t kernel_size, int64_t stride, int64_t padding, int rectified) {
+    int64_t kernel_size, int64_t stride, int64_t padding, int accumulated, int rectified) {
     dnnl_dims_t strides = {stride, stride};
     dnnl_dims_t left = {padding, padding};
     dnnl_dims_t right = {
         (dst->dims[2] - 1) * stride + kernel_size - src->dims[2] - padding,
         (dst->dims[3] - 1) * stride + kernel_size - src->dims[3] - padding,
     };
-    if (rectified) {
+    if (accumulated || rectified) {
         dnnl_post_ops_t post_ops;
         dnnl_status_t status = dnnl_post_ops_create(&post_ops);
         if (status != dnnl_success) return status;
-        status = dnnl_post_ops_append_eltwise(post_ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f);
+        if (accumulated) status = dnnl_post_ops_append_sum(post_ops, 1.0f);
+        if (status == dnnl_success && rectified)
+            status = dnnl_post_ops_append_eltwise(post_ops, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f);
         if (status == dnnl_success) status = dnnl_primitive_attr_set_post_ops(attributes, post_ops);
         dnnl_post_ops_destroy(post_ops);
         if (status != dnnl_success) return status;

@@ -99,9 +99,10 @@ final class OneDNNConvolution: @unchecked Sendable {
         }
     }
 
-    /// The forward pass with a per-channel bias and, if `rectified`, a ReLU in the same pass.
+    /// The forward pass with a per-channel bias and, if asked, the sum with what the output held
+    /// and a ReLU, in the same pass.
     private struct FoldedForward {
-        let rectified: Bool
+        let epilogue: FoldedEpilogue
         let primitive: Primitive
         let fromPlainWeights: Primitive
         let blockedWeights: dnnl_memory_desc_t
@@ -111,11 +112,11 @@ final class OneDNNConvolution: @unchecked Sendable {
     }
 
     /// Loads the kernel `plain` (OIHW) with its per-channel `bias` for `forwardFolded`, which then
-    /// also rectifies if `rectified`. Call before a pass over the batch.
-    func loadFoldedWeights(_ plain: UnsafePointer<Float>, bias: UnsafePointer<Float>, rectified: Bool) {
-        if folded?.rectified != rectified {
+    /// ends as `epilogue` says. Call before a pass over the batch.
+    func loadFoldedWeights(_ plain: UnsafePointer<Float>, bias: UnsafePointer<Float>, epilogue: FoldedEpilogue) {
+        if folded?.epilogue != epilogue {
             folded.map { $0.weightBuffer.deallocate(); $0.biasBuffer.deallocate() }
-            folded = makeFoldedForward(rectified: rectified)
+            folded = makeFoldedForward(epilogue)
         }
         let folded = folded!
         execute(folded.fromPlainWeights, thread: 0, [(DNNL_ARG_FROM, plainWeights, UnsafeMutableRawPointer(mutating: plain)),
@@ -123,8 +124,8 @@ final class OneDNNConvolution: @unchecked Sendable {
         folded.biasBuffer.copyMemory(from: bias, byteCount: shape.outChannels * MemoryLayout<Float>.stride)
     }
 
-    /// `output = input ⋆ kernel + bias`, rectified if loaded so, for one block, from the kernel
-    /// `loadFoldedWeights` loaded.
+    /// `output = input ⋆ kernel + bias` (plus `output`'s old value, then rectified, if loaded so)
+    /// for one block, from the kernel `loadFoldedWeights` loaded.
     func forwardFolded(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, thread: Int) {
         guard let folded else { preconditionFailure("forwardFolded before loadFoldedWeights") }
         execute(folded.primitive, thread: thread, [
@@ -135,7 +136,7 @@ final class OneDNNConvolution: @unchecked Sendable {
         ])
     }
 
-    private func makeFoldedForward(rectified: Bool) -> FoldedForward {
+    private func makeFoldedForward(_ epilogue: FoldedEpilogue) -> FoldedForward {
         var image = plainImage, output = plainOutput, bias = dnnl_memory_desc_t(), anyWeights = dnnl_memory_desc_t()
         check(paramshare_dnnl_desc_1d(&bias, Int64(shape.outChannels)), "describing the bias")
         check(paramshare_dnnl_desc_4d(&anyWeights, Int64(shape.outChannels), Int64(shape.inChannels),
@@ -146,7 +147,8 @@ final class OneDNNConvolution: @unchecked Sendable {
         var descriptor = dnnl_convolution_desc_t()
         check(paramshare_dnnl_folded_convolution_desc(&descriptor, attributes, &image, &anyWeights, &bias, &output,
                                                       Int64(shape.kernelSize), Int64(shape.stride),
-                                                      Int64(shape.padding), rectified ? 1 : 0),
+                                                      Int64(shape.padding), epilogue.accumulated ? 1 : 0,
+                                                      epilogue.rectified ? 1 : 0),
               "describing the folded convolution \(shape)")
         let primitive = Primitive(&descriptor, attributes: attributes, hint: nil, engine: Self.engine)
         let scratch = byteCount(of: primitive.scratchpad)
@@ -157,7 +159,7 @@ final class OneDNNConvolution: @unchecked Sendable {
         }
         let blocked = primitive.memoryDescriptor(dnnl_query_weights_md)
         return FoldedForward(
-            rectified: rectified, primitive: primitive,
+            epilogue: epilogue, primitive: primitive,
             fromPlainWeights: Primitive(reorderFrom: plainWeights, to: blocked, engine: Self.engine),
             blockedWeights: blocked, bias: bias, weightBuffer: Self.allocate(byteCount(of: blocked)),
             biasBuffer: Self.allocate(shape.outChannels * MemoryLayout<Float>.stride))
@@ -230,6 +232,13 @@ final class OneDNNConvolution: @unchecked Sendable {
     private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
         UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
     }
+}
+
+/// What a folded convolution does after adding its bias: add the output's previous value (a
+/// residual sum), then rectify, each if set.
+struct FoldedEpilogue: Hashable, Sendable {
+    var accumulated: Bool
+    var rectified: Bool
 }
 
 /// A oneDNN primitive with its descriptor, set to take its scratchpad from the caller.

@@ -82,15 +82,23 @@ extension Conv2D {
     }
 
     /// The inference pass of this convolution followed by the per-channel map `y·scale + shift`
-    /// (a batch norm with its running statistics) and, if `rectified`, a ReLU, computed as one
-    /// convolution with the scale folded into the kernel and the shift into a bias. Keeps nothing
-    /// for a backward pass.
+    /// (a batch norm with its running statistics), computed as one convolution with the scale
+    /// folded into the kernel and the shift into a bias. Keeps nothing for a backward pass.
+    ///
+    /// - Parameters:
+    ///   - affine: the per-channel scale and shift, from ``BatchNorm/foldedAffine()``.
+    ///   - rectified: whether a ReLU follows, in the same pass.
+    ///   - residual: a tensor of the output's shape to add before rectifying (a residual block's
+    ///     shortcut); the result is written over it and returned. `nil` writes this layer's output.
     public func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
-                              rectified: Bool) -> Tensor<Scalar> {
+                              rectified: Bool, addingTo residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
         precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
         let g = geometry(for: input.shape)
         let items = input.shape[0], threads = EngineThreads.count
-        let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
+        let outputShape = [items, g.outputHeight, g.outputWidth, outChannels]
+        checkShape(residual.map { $0.shape == outputShape } ?? true, name,
+                   "residual \(residual?.shape ?? []) does not match the output \(outputShape)")
+        let output = residual ?? self.output.reuse(shape: outputShape)
         self.input = nil
         let weight = weightSource.weight(), perChannel = inChannels * kernelSize * kernelSize
         let foldedWeight = self.foldedWeight.reuse(shape: weight.shape), foldedBias = self.foldedBias.reuse(shape: [outChannels])
@@ -102,8 +110,9 @@ extension Conv2D {
         let blockSize = Self.imagesPerGradientGroup
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
+            let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified)
             for kernel in kernels.values {
-                kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), rectified: rectified)
+                kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), epilogue: epilogue)
             }
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
                 kernels[range.count]!.forwardFolded(float(input.data + range.lowerBound * inItem),
@@ -111,16 +120,16 @@ extension Conv2D {
             }
             return output
         }
-        let shapes = blockShapes(items: items, g)
+        let convolution = self.output.reuse(shape: outputShape), shapes = blockShapes(items: items, g)
         EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
             channelsLastConvolutionForward(input.data + range.lowerBound * inItem, weight: foldedWeight.data,
-                                           shapes[range.count]!, into: output.data + range.lowerBound * outItem)
+                                           shapes[range.count]!, into: convolution.data + range.lowerBound * outItem)
         }
         for row in 0..<(items * g.outputPlane) {
-            let values = output.data + row * outChannels
+            let values = convolution.data + row * outChannels, out = output.data + row * outChannels
             for c in 0..<outChannels {
-                let y = values[c] + foldedBias[c]
-                values[c] = rectified && y < 0 ? 0 : y
+                let y = values[c] + foldedBias[c] + (residual == nil ? 0 : out[c])
+                out[c] = rectified && y < 0 ? 0 : y
             }
         }
         return output

@@ -44,4 +44,19 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
         add(viaBody.data, viaShortcut.data, into: inputGradient.data, count: inputGradient.count)
         return inputGradient
     }
+
+    /// The inference pass with the sum, and the ReLU after it if `rectified`, inside the body's
+    /// last convolution: the shortcut's output (or this block's input, which is overwritten)
+    /// becomes that convolution's output buffer. `nil` where the body does not end in a
+    /// channels-last convolution and a batch norm; then nothing has run.
+    ///
+    /// Only for an input that nobody reads afterwards: a buffer of the layer before.
+    func forwardFoldingSum(_ input: Tensor<Scalar>, rectified: Bool) -> Tensor<Scalar>? {
+        guard let body = body as? Sequential<Scalar>, body.layers.count >= 2,
+              let convolution = body.layers[body.layers.count - 2] as? Conv2D<Scalar>, convolution.layout == .channelsLast,
+              let batchNorm = body.layers.last as? BatchNorm<Scalar> else { return nil }
+        let hidden = body.forward(input, mode: .inference, layers: 0..<(body.layers.count - 2))
+        let skip = shortcut?.forward(input, mode: .inference) ?? input
+        return convolution.forwardFolded(hidden, batchNorm.foldedAffine(), rectified: rectified, addingTo: skip)
+    }
 }

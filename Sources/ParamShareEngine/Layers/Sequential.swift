@@ -12,16 +12,29 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
     public var sublayers: [any Layer<Scalar>] { layers }
 
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
-        guard mode == .inference else { return layers.reduce(input) { x, layer in layer.forward(x, mode: mode) } }
-        // Convolution, batch norm (and ReLU) run as one pass: the batch norm's scale and shift
-        // folded into the kernel and a bias, which saves two passes over the activations.
-        var x = input, index = 0
-        while index < layers.count {
+        forward(input, mode: mode, layers: layers.indices)
+    }
+
+    /// The forward pass through `range` of the layers.
+    ///
+    /// In inference, a channels-last convolution, the batch norm after it (and a ReLU after that)
+    /// run as one pass: the batch norm's scale and shift folded into the kernel and a bias. So
+    /// does a residual block's last convolution with the block's sum and the ReLU after the
+    /// block, written over the block's input, unless that input is the first of the range.
+    func forward(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>) -> Tensor<Scalar> {
+        guard mode == .inference else { return layers[range].reduce(input) { x, layer in layer.forward(x, mode: mode) } }
+        var x = input, index = range.lowerBound
+        while index < range.upperBound {
+            let next = index + 1 < range.upperBound ? layers[index + 1] : nil
             if let convolution = layers[index] as? Conv2D<Scalar>, convolution.layout == .channelsLast,
-               index + 1 < layers.count, let batchNorm = layers[index + 1] as? BatchNorm<Scalar> {
-                let rectified = index + 2 < layers.count && layers[index + 2] is ReLU<Scalar>
+               let batchNorm = next as? BatchNorm<Scalar> {
+                let rectified = index + 2 < range.upperBound && layers[index + 2] is ReLU<Scalar>
                 x = convolution.forwardFolded(x, batchNorm.foldedAffine(), rectified: rectified)
                 index += rectified ? 3 : 2
+            } else if index > range.lowerBound, let block = layers[index] as? ResidualBlock<Scalar>,
+                      let sum = block.forwardFoldingSum(x, rectified: next is ReLU<Scalar>) {
+                x = sum
+                index += next is ReLU<Scalar> ? 2 : 1
             } else {
                 x = layers[index].forward(x, mode: mode)
                 index += 1
