@@ -3,9 +3,10 @@
 
 For every model and pair, runs `sweep bench` once, then Benchmarks/pytorch_reference.py once
 per PyTorch mode, each in its own process (so each peak RSS is that model's alone), one after
-another, never two at once. Prints, per model, the median images per second of each, and our
-median divided by the fastest PyTorch mode's median at the same precision (fp32: NCHW or
-channels_last, whichever is faster; bf16: channels_last with autocast, with --bf16).
+another, never two at once. Prints, per model, the median images per second of each, and the median over
+the pairs of our images per second divided by the fastest PyTorch mode's in the same pair, at
+the same precision (fp32: NCHW or channels_last, whichever has the higher median; bf16:
+channels_last with autocast, with --bf16).
 
 Run from the repository root, after `swift build -c release`:
     python3 Benchmarks/side_by_side.py --models resnet20 --pairs 3
@@ -55,12 +56,16 @@ def summarise(model, samples):
         for key, short in [("train_images_per_second", "train"), ("inference_images_per_second", "inference"),
                            ("peak_resident_mebibytes", "peak_mib")]:
             row[f"{name}_{short}"] = round(median(name, key), 1)
-    for kind in ["train", "inference"]:
+    def pair_ratio(mode, key):
+        # Each pair's runs are minutes apart at most, so the median of per-pair ratios follows the
+        # machine's drift less than the ratio of medians.
+        return statistics.median(ours[key] / theirs[key] for ours, theirs in zip(samples["paramshare"], samples[mode]))
+    for kind, key in [("train", "train_images_per_second"), ("inference", "inference_images_per_second")]:
         best = max(["nchw", "channels_last"], key=lambda mode: row[f"{mode}_{kind}"])
         row[f"fastest_fp32_{kind}"] = best
-        row[f"ratio_fp32_{kind}"] = round(row[f"paramshare_{kind}"] / row[f"{best}_{kind}"], 3)
+        row[f"ratio_fp32_{kind}"] = round(pair_ratio(best, key), 3)
         if "bf16" in samples:
-            row[f"ratio_bf16_{kind}"] = round(row[f"paramshare_{kind}"] / row[f"bf16_{kind}"], 3)
+            row[f"ratio_bf16_{kind}"] = round(pair_ratio("bf16", key), 3)
     row["peak_ratio"] = round(row["paramshare_peak_mib"] / row[f"{row['fastest_fp32_train']}_peak_mib"], 3)
     row["pairs"] = len(samples["paramshare"])
     return row
@@ -91,7 +96,7 @@ def main():
         for kind in ["train", "inference"]:
             print(f"  {kind:<9} ParamShare {row[f'paramshare_{kind}']:>8.1f} img/s   "
                   f"PyTorch NCHW {row[f'nchw_{kind}']:>8.1f}   channels_last {row[f'channels_last_{kind}']:>8.1f}   "
-                  f"ratio to fastest fp32: {row[f'ratio_fp32_{kind}']:.2f}"
+                  f"median pair ratio to the fastest fp32: {row[f'ratio_fp32_{kind}']:.2f}"
                   + (f"   bf16 {row[f'bf16_{kind}']:.1f} (ratio {row[f'ratio_bf16_{kind}']:.2f})" if args.bf16 else ""))
         print(f"  peak RSS  ParamShare {row['paramshare_peak_mib']:.0f} MiB, PyTorch "
               f"{row[row['fastest_fp32_train'] + '_peak_mib']:.0f} MiB (ratio {row['peak_ratio']:.2f})", flush=True)

@@ -86,6 +86,7 @@ extension Conv2D {
     /// folded into the kernel and the shift into a bias. Keeps nothing for a backward pass.
     ///
     /// - Parameters:
+    ///   - input: the images, `[N, H, W, inChannels]`.
     ///   - affine: the per-channel scale and shift, from ``BatchNorm/foldedAffine()``.
     ///   - rectified: whether a ReLU follows, in the same pass.
     ///   - residual: a tensor of the output's shape to add before rectifying (a residual block's
