@@ -28,18 +28,6 @@ func sumOverRowBlocks<Scalar: EngineScalar>(
     }
 }
 
-/// Adds each channel's sum over `rows` into `sums`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func addChannelSums<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int, into sums: UnsafeMutablePointer<Scalar>
-) {
-    for row in rows {
-        let values = x + row * channels
-        for c in 0..<channels { sums[c] += values[c] }
-    }
-}
-
 /// Adds each channel's Σ (x − mean)² over `rows` into `sums`.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)

@@ -46,7 +46,7 @@ final class OneDNNConvolution: @unchecked Sendable {
     /// How many threads may call at once.
     var threadSlots: Int { streams.count }
 
-    private nonisolated(unsafe) static let engine: OpaquePointer = {
+    nonisolated(unsafe) static let engine: OpaquePointer = {
         var engine: OpaquePointer?
         check(dnnl_engine_create(&engine, dnnl_cpu, 0), "creating the CPU engine")
         return engine!
@@ -71,18 +71,19 @@ final class OneDNNConvolution: @unchecked Sendable {
         check(paramshare_dnnl_convolution_descs(&forwardDesc, &dataDesc, &weightsDesc, &image, &anyWeights, &output,
                                                 Int64(shape.kernelSize), Int64(shape.stride), Int64(shape.padding)),
               "describing the convolution \(shape)")
-        forward = Primitive(&forwardDesc, hint: nil, engine: engine)
-        backwardData = Primitive(&dataDesc, hint: forward.descriptor, engine: engine)
-        backwardWeights = Primitive(&weightsDesc, hint: forward.descriptor, engine: engine)
+        forward = Primitive(&forwardDesc, hint: nil, engine: engine, threads: threads)
+        backwardData = Primitive(&dataDesc, hint: forward.descriptor, engine: engine, threads: threads)
+        backwardWeights = Primitive(&weightsDesc, hint: forward.descriptor, engine: engine, threads: threads)
         plainImage = image
         plainOutput = output
         plainWeights = weights
         blockedForwardWeights = forward.memoryDescriptor(dnnl_query_weights_md)
         blockedBackwardDataWeights = backwardData.memoryDescriptor(dnnl_query_weights_md)
         blockedDiffWeights = backwardWeights.memoryDescriptor(dnnl_query_diff_weights_md)
-        toForwardWeights = Primitive(reorderFrom: plainWeights, to: blockedForwardWeights, engine: engine)
-        toBackwardDataWeights = Primitive(reorderFrom: plainWeights, to: blockedBackwardDataWeights, engine: engine)
-        fromDiffWeights = Primitive(reorderFrom: blockedDiffWeights, to: plainWeights, engine: engine)
+        toForwardWeights = Primitive(reorderFrom: plainWeights, to: blockedForwardWeights, engine: engine, threads: threads)
+        toBackwardDataWeights = Primitive(reorderFrom: plainWeights, to: blockedBackwardDataWeights, engine: engine,
+                                          threads: threads)
+        fromDiffWeights = Primitive(reorderFrom: blockedDiffWeights, to: plainWeights, engine: engine, threads: threads)
 
         forwardWeights = Self.allocate(byteCount(of: blockedForwardWeights))
         backwardDataWeights = Self.allocate(byteCount(of: blockedBackwardDataWeights))
@@ -150,7 +151,7 @@ final class OneDNNConvolution: @unchecked Sendable {
                                                       Int64(shape.padding), epilogue.accumulated ? 1 : 0,
                                                       epilogue.rectified ? 1 : 0),
               "describing the folded convolution \(shape)")
-        let primitive = Primitive(&descriptor, attributes: attributes, hint: nil, engine: Self.engine)
+        let primitive = Primitive(&descriptor, attributes: attributes, hint: nil, engine: Self.engine, threads: threadSlots)
         let scratch = byteCount(of: primitive.scratchpad)
         if scratch > scratchpadBytes {
             for buffer in scratchpads { buffer.deallocate() }
@@ -160,7 +161,7 @@ final class OneDNNConvolution: @unchecked Sendable {
         let blocked = primitive.memoryDescriptor(dnnl_query_weights_md)
         return FoldedForward(
             epilogue: epilogue, primitive: primitive,
-            fromPlainWeights: Primitive(reorderFrom: plainWeights, to: blocked, engine: Self.engine),
+            fromPlainWeights: Primitive(reorderFrom: plainWeights, to: blocked, engine: Self.engine, threads: threadSlots),
             blockedWeights: blocked, bias: bias, weightBuffer: Self.allocate(byteCount(of: blocked)),
             biasBuffer: Self.allocate(shape.outChannels * MemoryLayout<Float>.stride))
     }
@@ -215,18 +216,10 @@ final class OneDNNConvolution: @unchecked Sendable {
     private func execute(_ primitive: Primitive, thread: Int,
                          _ arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
         paramshare_dnnl_stay_on_calling_thread()
-        var memories: [OpaquePointer] = []
-        defer { for memory in memories { dnnl_memory_destroy(memory) } }
-        var executionArguments: [dnnl_exec_arg_t] = []
-        for (argument, descriptor, pointer) in arguments + [(DNNL_ARG_SCRATCHPAD, primitive.scratchpad, scratchpads[thread])] {
-            var descriptor = descriptor
-            var memory: OpaquePointer?
-            check(dnnl_memory_create(&memory, &descriptor, Self.engine, pointer), "wrapping a buffer")
-            memories.append(memory!)
-            executionArguments.append(dnnl_exec_arg_t(arg: argument, memory: memory))
-        }
-        check(dnnl_primitive_execute(primitive.primitive, streams[thread], Int32(executionArguments.count),
-                                     executionArguments), "running a convolution of \(shape)")
+        let bound = primitive.bind(arguments + [(DNNL_ARG_SCRATCHPAD, primitive.scratchpad, scratchpads[thread])],
+                                   thread: thread)
+        check(dnnl_primitive_execute(primitive.primitive, streams[thread], Int32(bound.count), bound),
+              "running a convolution of \(shape)")
     }
 
     private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
@@ -242,36 +235,47 @@ struct FoldedEpilogue: Hashable, Sendable {
 }
 
 /// A oneDNN primitive with its descriptor, set to take its scratchpad from the caller.
+///
+/// Each thread slot keeps the memory objects of its last call and points them at the next
+/// call's buffers, so a call creates none.
 private final class Primitive {
     let descriptor: OpaquePointer
     let primitive: OpaquePointer
     let scratchpad: dnnl_memory_desc_t
+    private let bindings: [Bindings]
 
-    convenience init(_ operation: inout dnnl_convolution_desc_t, hint: OpaquePointer?, engine: OpaquePointer) {
+    /// One thread slot's arguments, made on its first call; only that thread touches it.
+    private final class Bindings {
+        var arguments: [dnnl_exec_arg_t] = []
+    }
+
+    convenience init(_ operation: inout dnnl_convolution_desc_t, hint: OpaquePointer?, engine: OpaquePointer, threads: Int) {
         let attributes = Self.userScratchpad()
         defer { dnnl_primitive_attr_destroy(attributes) }
-        self.init(&operation, attributes: attributes, hint: hint, engine: engine)
+        self.init(&operation, attributes: attributes, hint: hint, engine: engine, threads: threads)
     }
 
     convenience init(_ operation: inout dnnl_convolution_desc_t, attributes: OpaquePointer, hint: OpaquePointer?,
-                     engine: OpaquePointer) {
+                     engine: OpaquePointer, threads: Int) {
         var descriptor: OpaquePointer?
         check(dnnl_primitive_desc_create(&descriptor, &operation, attributes, engine, hint), "choosing a convolution kernel")
-        self.init(descriptor: descriptor!)
+        self.init(descriptor: descriptor!, threads: threads)
     }
 
-    convenience init(reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t, engine: OpaquePointer) {
+    convenience init(reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t, engine: OpaquePointer,
+                     threads: Int) {
         let attributes = Self.userScratchpad()
         defer { dnnl_primitive_attr_destroy(attributes) }
         var source = source, destination = destination
         var descriptor: OpaquePointer?
         check(dnnl_reorder_primitive_desc_create(&descriptor, &source, engine, &destination, engine, attributes),
               "choosing a kernel reorder")
-        self.init(descriptor: descriptor!)
+        self.init(descriptor: descriptor!, threads: threads)
     }
 
-    private init(descriptor: OpaquePointer) {
+    private init(descriptor: OpaquePointer, threads: Int) {
         self.descriptor = descriptor
+        bindings = (0..<threads).map { _ in Bindings() }
         var primitive: OpaquePointer?
         check(dnnl_primitive_create(&primitive, descriptor), "creating a primitive")
         self.primitive = primitive!
@@ -279,8 +283,28 @@ private final class Primitive {
     }
 
     deinit {
+        for argument in bindings.flatMap(\.arguments) { dnnl_memory_destroy(argument.memory) }
         dnnl_primitive_destroy(primitive)
         dnnl_primitive_desc_destroy(descriptor)
+    }
+
+    /// The execution arguments for `thread`, over `arguments`' buffers. A call passes the same
+    /// arguments with the same descriptors every time; only the buffers change.
+    func bind(_ arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)], thread: Int) -> [dnnl_exec_arg_t] {
+        let slot = bindings[thread]
+        if slot.arguments.isEmpty {
+            slot.arguments = arguments.map { argument, descriptor, pointer in
+                var descriptor = descriptor
+                var memory: OpaquePointer?
+                check(dnnl_memory_create(&memory, &descriptor, OneDNNConvolution.engine, pointer), "wrapping a buffer")
+                return dnnl_exec_arg_t(arg: argument, memory: memory)
+            }
+        } else {
+            for (bound, (_, _, pointer)) in zip(slot.arguments, arguments) {
+                check(dnnl_memory_set_data_handle(bound.memory, pointer), "pointing at a buffer")
+            }
+        }
+        return slot.arguments
     }
 
     func memoryDescriptor(_ query: dnnl_query_t) -> dnnl_memory_desc_t {

@@ -33,9 +33,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     private let reciprocalStd: Tensor<Scalar>
     private let scale: Tensor<Scalar>
     private let shift: Tensor<Scalar>
-    // Channels-last scratch: per-block partial sums, and per-channel sums and factors.
+    // Channels-last scratch: per-block partial sums, per-channel sums, and backward's factors.
     private var partialSums: Tensor<Scalar>?
     private let channelSums: Tensor<Scalar>
+    private let gradientFactors: Tensor<Scalar>
 
     /// Creates a batch norm over `channels` channels. PyTorch's defaults: ε = 1e-5, momentum = 0.1.
     public init(name: String, channels: Int, epsilon: Scalar = 1e-5, momentum: Scalar = 0.1,
@@ -55,7 +56,8 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         reciprocalStd = Tensor(shape: [channels])
         scale = Tensor(shape: [channels])
         shift = Tensor(shape: [channels])
-        channelSums = Tensor(shape: [3 * channels])
+        channelSums = Tensor(shape: [2 * channels])
+        gradientFactors = Tensor(shape: [3, channels])
     }
 
     public var parameters: [Parameter<Scalar>] { [gamma, beta] }
@@ -155,7 +157,8 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             checkShape(rows > 1, name, "training needs more than one value per channel, got \(input.shape)")
             let m = Scalar(rows), sums = channelSums.data
             sumOverRowBlocks(rows: rows, width: channels, scratch: &partialSums, into: sums) { range, partial in
-                addChannelSums(input.data, rows: range, channels: channels, into: partial)
+                accumulateColumnSums(input.data + range.lowerBound * channels, rows: range.count, columns: channels,
+                                     into: partial)
             }
             for c in 0..<channels { mean[c] = sums[c] / m }
             let mean = mean
@@ -196,7 +199,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         }
         // dx = k·(dy − a − x̂·b) per channel: k = γ·r, a = Σdy/M, b = Σdy·x̂/M in training;
         // k = γ·r, a = b = 0 with the running statistics in evaluation.
-        let m = Scalar(rows), factors = Tensor<Scalar>(shape: [3, channels])
+        let m = Scalar(rows), factors = gradientFactors
         for c in 0..<channels {
             factors[c] = gamma.value[c] * reciprocalStd[c]
             factors[channels + c] = training ? sums[c] / m : 0

@@ -30,17 +30,3 @@ public final class ChannelsLastInput<Scalar: EngineScalar>: Layer {
         return inputGradient
     }
 }
-
-/// Transposes each of `items` consecutive `rows × columns` matrices.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func transposePlanes<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, items: Int, rows: Int, columns: Int, into y: UnsafeMutablePointer<Scalar>
-) {
-    for item in 0..<items {
-        let source = x + item * rows * columns, destination = y + item * rows * columns
-        for r in 0..<rows {
-            for c in 0..<columns { destination[c * rows + r] = source[r * columns + c] }
-        }
-    }
-}

@@ -29,11 +29,7 @@ extension Conv2D {
             }
         }
         if let bias {
-            let b = bias.value.data, channels = outChannels
-            for row in 0..<(items * g.outputPlane) {
-                let values = output.data + row * channels
-                for c in 0..<channels { values[c] += b[c] }
-            }
+            addRowBias(bias.value.data, to: output.data, rows: items * g.outputPlane, columns: outChannels)
         }
         return output
     }
@@ -72,11 +68,8 @@ extension Conv2D {
         }
         passOnWeightGradient(partials)
         if let bias {
-            let db = bias.gradient.data, channels = outChannels
-            for row in 0..<(items * g.outputPlane) {
-                let values = outputGradient.data + row * channels
-                for c in 0..<channels { db[c] += values[c] }
-            }
+            accumulateColumnSums(outputGradient.data, rows: items * g.outputPlane, columns: outChannels,
+                                 into: bias.gradient.data)
         }
         return inputGradient
     }
