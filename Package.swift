@@ -68,10 +68,55 @@ let package = Package(
             dependencies: ["ParamShare", "ParamShareEngine"]
         ),
         // Notebooks as scripts: runnable, narrated studies that write into results/.
+        .target(
+            name: "NotebookSupport",
+            dependencies: ["ParamShare", "ParamShareEngine"],
+            path: "Notebooks-as-scripts/NotebookSupport"
+        ),
         .executableTarget(
             name: "GeneratorsAtEqualDoF",
-            dependencies: ["ParamShare", "ParamShareEngine"],
+            dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
             path: "Notebooks-as-scripts/GeneratorsAtEqualDoF"
+        ),
+        .executableTarget(
+            name: "LogLinearDoF",
+            dependencies: ["ParamShare", "NotebookSupport"],
+            path: "Notebooks-as-scripts/LogLinearDoF"
+        ),
+        .executableTarget(
+            name: "SharingAtEqualDoF",
+            dependencies: ["ParamShare", "NotebookSupport"],
+            path: "Notebooks-as-scripts/SharingAtEqualDoF"
+        ),
+        .executableTarget(
+            name: "OneLayerDoF",
+            dependencies: ["ParamShare", "NotebookSupport"],
+            path: "Notebooks-as-scripts/OneLayerDoF"
+        ),
+        .executableTarget(
+            name: "DestructiveSharing",
+            dependencies: ["ParamShare", "NotebookSupport"],
+            path: "Notebooks-as-scripts/DestructiveSharing"
+        ),
+        .executableTarget(
+            name: "RingScope",
+            dependencies: ["ParamShare", "NotebookSupport"],
+            path: "Notebooks-as-scripts/RingScope"
+        ),
+        .executableTarget(
+            name: "CompressionAfterTraining",
+            dependencies: ["ParamShare", "NotebookSupport"],
+            path: "Notebooks-as-scripts/CompressionAfterTraining"
+        ),
+        .executableTarget(
+            name: "Convergence",
+            dependencies: ["ParamShare", "NotebookSupport"],
+            path: "Notebooks-as-scripts/Convergence"
+        ),
+        .executableTarget(
+            name: "SharingAwareSteps",
+            dependencies: ["ParamShare", "NotebookSupport"],
+            path: "Notebooks-as-scripts/SharingAwareSteps"
         ),
         .target(
             name: "TestSupport",
@@ -90,6 +135,11 @@ let package = Package(
         .testTarget(
             name: "SweepCommandTests",
             dependencies: ["sweep", "ParamShare", "ParamShareCLI", "TestSupport"]
+        ),
+        // The notebooks' helpers: paired seeds, rankings with ties, per-epoch curves.
+        .testTarget(
+            name: "NotebookSupportTests",
+            dependencies: ["NotebookSupport", "ParamShare", "TestSupport"]
         ),
         // Proves the plug-in path: a generator written against the public API only.
         .testTarget(

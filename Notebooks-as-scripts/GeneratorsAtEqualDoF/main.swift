@@ -19,25 +19,13 @@
 // where it stopped when started again. The analysis (means with t intervals, the log-linear fit,
 // paired differences against RPG) is recomputed from the tables at the end of each part.
 import Foundation
+import NotebookSupport
 import ParamShare
 import ParamShareEngine
 
-/// Prints a line at once, even into a log file, so that the study can be followed as it runs.
-func say(_ line: String) {
-    print(line)
-    fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
-}
-
-/// Prints a paragraph of the notebook's prose.
-func narrate(_ text: String) {
-    say("\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
-}
-
 // ## Where things are
-// The package root is two folders above this file; results go to results/ there.
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-let output = root + "/results/generators-at-equal-dof"
-let cifarDirectory = CommandLine.arguments.dropFirst().first ?? root + "/../shared/datasets/cifar10/cifar-10-batches-bin"
+let output = NotebookPaths.results + "/generators-at-equal-dof"
+let cifarDirectory = NotebookPaths.cifar10
 
 // Two runs train side by side, each on one thread: on a 2-core machine that gives about 1.8
 // times the runs per hour of one run on two threads (small per-image GEMMs scale poorly).
@@ -90,26 +78,9 @@ func study(_ name: String, cells: [SweepCell], data: DatasetSplit) throws -> Run
 
 /// Prints each setting's mean accuracy per budget, its paired difference with RPG, and its log-linear fit.
 func report(_ analysis: RunAnalysis) {
-    say("\n" + analysis.accuracyTable().split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
-    say("\n    generator − rpg at the same budget and seed: mean difference [95% CI], paired t-test p")
-    let comparisons = analysis.comparisons.sorted {
-        ($0.setting.generatorLabel, $0.meanDegreesOfFreedom) < ($1.setting.generatorLabel, $1.meanDegreesOfFreedom)
-    }
-    let width = (analysis.comparisons.map(\.setting.generatorLabel) + analysis.fits.map(\.setting.generatorLabel)).map(\.count).max() ?? 30
-    for comparison in comparisons {
-        let d = comparison.difference
-        say("    " + [comparison.setting.generatorLabel.padding(toLength: width, withPad: " ", startingAt: 0),
-                        comparison.budget.padding(toLength: 7, withPad: " ", startingAt: 0),
-                        String(format: "%+.4f [%+.4f, %+.4f]  ", d.mean, d.lowerBound, d.upperBound)
-                            // No spread among the differences leaves no t-test (the paired table's p is empty).
-                            + (comparison.pValue.isNaN ? "p: none, the differences are all equal" : String(format: "p = %.3g", comparison.pValue)),
-                       ].joined(separator: " "))
-    }
-    say("\n    the log-linear law, accuracy = a + b·ln(DoF), fitted over budgets and seeds (DoF: bank entries read)")
-    for law in analysis.fits where law.measure == .bank {
-        say("    " + law.setting.generatorLabel.padding(toLength: width, withPad: " ", startingAt: 0)
-              + String(format: " a = %.3f, b = %.4f ± %.4f, R² = %.2f", law.fit.intercept, law.fit.slope,
-                       law.fit.slopeStandardError, law.fit.rSquared))
+    for text in [analysis.accuracyTable(), AnalysisText.comparisons(analysis), AnalysisText.fits(analysis)] {
+        say("")
+        sayIndented(text)
     }
 }
 

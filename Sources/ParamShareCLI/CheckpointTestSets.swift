@@ -28,7 +28,6 @@ struct CheckpointTestSets {
             throw ValidationError("the \(name) test set here has \(test.count) images of \(test.imageShape); the run used "
                                   + "\(checkpoint.cell.data.testImages) of \(checkpoint.inputShape): point --data-dir at the files it was trained with")
         }
-        return BatchIterator(dataset: test, batchSize: checkpoint.cell.configuration.batchSize, normalization: checkpoint.normalization,
-                             shuffles: false, seed: checkpoint.cell.configuration.seed)
+        return checkpoint.testBatches(of: test)
     }
 }

@@ -67,8 +67,10 @@ struct CheckpointTests {
         let checkpoint = try Checkpoint(contentsOf: path)
         #expect(checkpoint.cell == record.cell)
         let model = try checkpoint.restoredModel()
-        let batches = BatchIterator(dataset: data.test, batchSize: 32, normalization: checkpoint.normalization, shuffles: false, seed: 0)
+        let batches = checkpoint.testBatches(of: data.test)
         #expect(Trainer.accuracy(of: model.network, on: batches) == record.result.testAccuracy)
+        let asSaved = try checkpoint.evaluate(nil, on: batches)
+        #expect(asSaved.method == "fp32" && asSaved.testAccuracy == record.result.testAccuracy)
         #expect(checkpoint.testAccuracy == record.result.testAccuracy)
         // Written again from the restored model, the file is the same bytes.
         let again = Checkpoint(cell: checkpoint.cell, network: model.network, inputShape: checkpoint.inputShape, classes: checkpoint.classes,

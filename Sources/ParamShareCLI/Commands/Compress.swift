@@ -28,36 +28,21 @@ struct Compress: ParsableCommand {
     @Option(help: "The CSV file to append rows to.")
     var out: String = "sweep-results/compress.csv"
 
-    static let columns = ["cell_id", "model", "dataset", "generator", "budget", "seed", "method", "values", "bytes", "test_accuracy",
-                          "accuracy_change", "version"]
-
     func run() throws {
         // Every checkpoint is read before the table is touched, so a bad one writes nothing.
         let checkpoints = try checkpoints.map { ($0, try Checkpoint(contentsOf: $0, registry: CommandLineRegistry.current)) }
-        let table = try CSVTable(path: out, columns: Self.columns)
+        let table = try CSVTable(path: out, columns: Checkpoint.compressionColumns)
         let done = Set(zip(try table.column("cell_id"), try table.column("method")).map { "\($0) \($1)" })
         var testSets = CheckpointTestSets(dataDirectory: dataDir)
         for (path, saved) in checkpoints {
             let batches = try testSets.batches(for: saved, at: path)
-            /// The values compressed, their bytes and the test accuracy, after `compression` (none: as saved).
-            func evaluate(_ compression: BankCompression?) throws -> (values: Int, bytes: Int, accuracy: Double) {
-                let model = try saved.restoredModel()
-                let tensors = BankCompression.budgetedTensors(of: model.network, cell: saved.cell, inputShape: saved.inputShape,
-                                                              classes: saved.classes)
-                let values = tensors.reduce(0) { $0 + $1.count }
-                let bytes = compression?.apply(to: tensors) ?? BankCompression.storedBytes(of: tensors, bitsPerValue: 32, scales: 0)
-                return (values, bytes, Trainer.accuracy(of: model.network, on: batches))
-            }
-            let reference = try evaluate(nil)
+            let reference = try saved.evaluate(nil, on: batches)
             for compression in [nil] + BankCompression.allCases.map(Optional.some) {
                 let method = compression?.description ?? "fp32"
                 guard !done.contains("\(saved.cell.identifier) \(method)") else { continue }
-                let result = compression == nil ? reference : try evaluate(compression)
-                try table.append([saved.cell.identifier, "\(saved.cell.architecture)", saved.cell.data.dataset, saved.cell.generatorName,
-                                  saved.cell.budgetText, String(saved.cell.configuration.seed), method, String(result.values),
-                                  String(result.bytes), "\(result.accuracy)", "\(result.accuracy - reference.accuracy)",
-                                  ParamShareVersion.current])
-                print("\(saved.cell.label) \(method): \(result.bytes) bytes, test accuracy \(result.accuracy)")
+                let result = compression == nil ? reference : try saved.evaluate(compression, on: batches)
+                try table.append(saved.compressionRow(result, reference: reference))
+                print("\(saved.cell.label) \(method): \(result.bytes) bytes, test accuracy \(result.testAccuracy)")
             }
         }
         print("appended to \(out)")

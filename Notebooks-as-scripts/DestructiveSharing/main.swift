@@ -1,0 +1,72 @@
+// # C4: destructive weight sharing helps
+//
+//     swift run -c release DestructiveSharing [--part 1|2] [path/to/cifar-10-batches-bin]
+//
+// The claim (Wang et al., WACV 2023, section 3 and its ablation): a random permutation of the
+// ring and random ±1 signs ("destructive weight sharing") decorrelate the kernels that share
+// ring values, and each helps. Four arms at 1 % and 10 % of ResNet-20's generated weights,
+// three seeds each:
+//
+//   - naive: every layer reads the ring's first entries in order, no signs (the paper's
+//     recurrent baseline: rpg.variant=naive, permutation and signs off);
+//   - permutation only: even sampling and the global permutation, no signs;
+//   - signs only: even sampling without the permutation, random signs;
+//   - both: the paper's RPG.
+import Foundation
+import NotebookSupport
+import ParamShare
+
+let name = "c4-destructive-sharing"
+let command = "swift run -c release DestructiveSharing"
+/// One part per budget, each about 1.7 hours on 2 cores.
+let budgets = ["10%", "1%"]
+let arms: [(label: String, options: [String: String])] = [
+    ("naive", ["variant": "naive", "permutation": "off", "signs": "off"]),
+    ("permutation only", ["permutation": "on", "signs": "off"]),
+    ("signs only", ["permutation": "off", "signs": "on"]),
+    ("both (RPG)", [:]),
+]
+
+func study() throws {
+    guard let data = try CIFARRecipe.loadData() else { return }
+    var findings = Findings(title: "C4: permutation and signs")
+    findings.paragraph("""
+        Recipe: \(CIFARRecipe.summary). RPG at \(budgets.joined(separator: " and ")) of the 267,264
+        generated weights in four arms: \(arms.map(\.label).joined(separator: ", ")). Seeds 0, 1 and 2.
+        Every pair of arms is compared, paired by seed.
+        """)
+    let settings = try arms.map { try GeneratorSetting(RPGGenerator.descriptor, options: $0.options) }
+    let parts = try budgets.map { text in
+        CIFARRecipe.cells(SweepGrid(architectures: [CIFARRecipe.architecture], generators: settings, includesDense: false,
+                                    budgets: [try BudgetSpecification(parsing: text)], seeds: [0, 1, 2], recipe: CIFARRecipe.configuration),
+                          on: data)
+    }
+    let analysis = try RunPool(data: data).study(name, parts: parts)
+    findings.record(analysis)
+
+    let rpg = analysis.runs(of: RPGGenerator.descriptor.name)
+    func runs(of arm: Int, at budget: String) -> [RunTable.Run] {
+        let wanted = settings[arm].options.sortedPairs
+        return rpg.filter { run in run.budget == budget && wanted.allSatisfy { run.setting.options["rpg.\($0.name)"] == $0.value } }
+    }
+    for budget in budgets {
+        var lines = ["at \(budget): ranked by mean test accuracy; '=' marks a tie with the arm above (paired 95 % interval holds 0)",
+                     Ranking(arms.indices.map { (arms[$0].label, runs(of: $0, at: budget)) }).text, ""]
+        for later in arms.indices.dropFirst() {
+            for earlier in 0..<later {
+                if let pairs = SeedPairs(runs(of: later, at: budget), minus: runs(of: earlier, at: budget)) {
+                    lines.append("\(arms[later].label) − \(arms[earlier].label): " + pairs.text)
+                }
+            }
+        }
+        findings.block(lines.joined(separator: "\n"))
+    }
+    try findings.write(into: NotebookPaths.results + "/" + name, command: command)
+}
+
+do {
+    try study()
+} catch {
+    say("\nThe notebook stopped: \(error)")
+    exit(1)
+}

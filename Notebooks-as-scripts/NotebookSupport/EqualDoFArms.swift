@@ -1,0 +1,22 @@
+import ParamShare
+
+/// The arms of the equal-DoF comparison (C2), whose trained models the compression claim (C7)
+/// compresses: every generator and baseline at the defaults that follow its own paper.
+public enum EqualDoFArms {
+    /// rpg, hashing (per layer), projection (Fastfood, unit-norm columns), lowrank, pruned (one-shot), width.
+    public static func settings() throws -> [GeneratorSetting] {
+        try [RPGGenerator.descriptor, HashingGenerator.descriptor, ProjectionGenerator.descriptor, LowRankGenerator.descriptor,
+             MagnitudePruning.descriptor, WidthScaling.descriptor].map { try GeneratorSetting($0) }
+    }
+
+    /// Every arm at `budget` on the recipe, seeds 0 to 2, with dense if `includesDense`, and RPG
+    /// with its ring frozen (the control) if `frozenControl`.
+    public static func cells(at budget: BudgetSpecification, includesDense: Bool, frozenControl: Bool, on data: DatasetSplit) throws -> [SweepCell] {
+        let settings = try settings()
+        let trained = SweepGrid(architectures: [CIFARRecipe.architecture], generators: settings, includesDense: includesDense,
+                                budgets: [budget], seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
+        let frozen = SweepGrid(architectures: [CIFARRecipe.architecture], generators: [settings[0]], includesDense: false,
+                               budgets: [budget], bankTrainings: [false], seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
+        return CIFARRecipe.cells(trained, on: data) + (frozenControl ? CIFARRecipe.cells(frozen, on: data) : [])
+    }
+}

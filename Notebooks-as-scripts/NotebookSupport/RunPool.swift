@@ -1,0 +1,81 @@
+import Foundation
+import ParamShare
+import ParamShareEngine
+
+/// The one runs table of every claim notebook, `results/recipe-runs/runs.csv`, and each
+/// notebook's share of it.
+///
+/// Notebooks ask for overlapping cells (dense, and RPG at 1 % and 10 %, appear in several
+/// claims); a cell's identifier names every setting that can change its result, so a cell
+/// trained for one notebook is simply found by the next. Each notebook then copies the rows of
+/// its own cells into `results/<claim>/runs.csv` and analyses that copy.
+///
+/// Run one notebook at a time: each already trains two cells at once, one per core.
+public struct RunPool {
+    public let data: DatasetSplit
+    public let runsPath = NotebookPaths.results + "/recipe-runs/runs.csv"
+    public var epochsPath: String { SweepRunner.epochsPath(forRunsAt: runsPath) }
+    /// Every trained model, for the compression notebook; large, so kept out of git.
+    public let checkpoints = NotebookPaths.results + "/recipe-runs/checkpoints"
+    /// Two runs at once, one engine thread each: on 2 cores that trains about 1.3 times the
+    /// runs per hour of one run on both threads.
+    public let jobs = 2
+
+    public init(data: DatasetSplit) {
+        self.data = data
+        EngineThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+    }
+
+    /// Trains the cells the pool does not hold yet, printing each as it finishes.
+    public func train(_ cells: [SweepCell]) throws {
+        // Every built-in generator's option columns, so that the pool's header is the same
+        // whichever notebook creates it.
+        let layout = RunsTableLayout(optionColumns: GeneratorRegistry.builtIn.descriptors.flatMap(\.optionColumns))
+        let runner = SweepRunner(cells: cells, data: data, runsPath: runsPath, epochsPath: epochsPath, jobs: jobs,
+                                 layout: layout, checkpointDirectory: checkpoints)
+        let started = Date()
+        let records = try runner.run { event in
+            switch event {
+            case let .finished(label, record):
+                let failure = record.result.status == .ok ? "" : " — \(record.result.status.rawValue): \(record.result.failureReason ?? "")"
+                say(String(format: "    %@: test accuracy %.4f, DoF %d, %.0f s%@", label, record.result.testAccuracy,
+                           record.degreesOfFreedom.entriesRead, record.result.wallSeconds, failure))
+            case let .repaired(report): say("    " + report)
+            default: break
+            }
+        }
+        say(String(format: "    %d runs trained in %.1f minutes; %d were already in %@", records.count,
+                   Date().timeIntervalSince(started) / 60, Set(cells.map(\.identifier)).count - records.count, runsPath))
+    }
+
+    /// Copies the pool's rows of `cells`, runs and epochs, into `folder/runs.csv` and
+    /// `folder/runs.epochs.csv`, and returns the runs table's path.
+    public func extract(_ cells: [SweepCell], into folder: String) throws -> String {
+        let wanted = Set(cells.map(\.identifier))
+        let runs = folder + "/runs.csv"
+        for (source, destination) in [(runsPath, runs), (epochsPath, SweepRunner.epochsPath(forRunsAt: runs))] {
+            let document = try CSVReader.read(contentsOfFile: source)
+            guard let column = document.header.firstIndex(of: "cell_id") else {
+                throw NotebookError("\(source) has no cell_id column. Move it aside: the notebooks rebuild the pool from their cells.")
+            }
+            let rows = document.rows.filter { wanted.contains($0[column]) }
+            try OutputLocation.prepareFolder(of: destination)
+            try ([document.header] + rows).map(CSVTable.line).joined().write(toFile: destination, atomically: true, encoding: .utf8)
+        }
+        return runs
+    }
+
+    /// Trains what is missing of the parts the command line selects (``NotebookArguments``),
+    /// copies the rows of every part's cells into `results/<name>/` and analyses them there,
+    /// with `reference` the generator the others are paired with.
+    public func study(_ name: String, parts: [[SweepCell]], reference: String = RPGGenerator.descriptor.name) throws -> RunAnalysis {
+        for part in try NotebookArguments.parts(of: parts.count) {
+            if parts.count > 1 { say("\n    part \(part) of \(parts.count): \(parts[part - 1].count) runs") }
+            try train(parts[part - 1])
+        }
+        let folder = NotebookPaths.results + "/" + name
+        let analysis = try RunAnalysis(contentsOfFile: extract(parts.flatMap { $0 }, into: folder), reference: reference)
+        for path in try analysis.write(to: folder) { say("    wrote \(path)") }
+        return analysis
+    }
+}

@@ -1,0 +1,66 @@
+// # C3: one conv layer's DoF keeps most of the accuracy; a deeper RPG net beats a shallower dense one
+//
+//     swift run -c release OneLayerDoF [--part 1|2] [path/to/cifar-10-batches-bin]
+//
+// The claims (Wang et al., WACV 2023, section 4): a ResNet whose ring holds as many values as
+// one of its convolutions keeps most of its accuracy (96 % for ResNet18 on ImageNet), and at
+// equal parameters a deeper RPG network beats a shallower dense one.
+//
+//   1. ResNet-20 with RPG at `layer:stage3.block2.conv2`, its largest convolution (36,864
+//      weights, 13.8 % of the 267,264 generated), against dense ResNet-20;
+//   2. ResNet-56 with RPG at 267,264 ring values, ResNet-20's generated-weight count, against
+//      dense ResNet-20: the same DoF in the generated layers, 2.8 times the depth. A ResNet-56
+//      run costs about three ResNet-20 runs.
+import Foundation
+import NotebookSupport
+import ParamShare
+
+let name = "c3-one-layer-dof"
+let command = "swift run -c release OneLayerDoF"
+let largestLayer = "stage3.block2.conv2"
+let resnet20Generated = 267_264
+let resnet56 = Architecture.resnet(depth: 56, widthMultiplier: 1)
+
+func study() throws {
+    guard let data = try CIFARRecipe.loadData() else { return }
+    var findings = Findings(title: "C3: one layer's DoF, and depth at equal DoF")
+    findings.paragraph("""
+        Recipe: \(CIFARRecipe.summary). Part 1: ResNet-20 with an RPG ring as large as its
+        largest convolution (\(largestLayer), 36,864 weights). Part 2: ResNet-56 with an RPG
+        ring of \(resnet20Generated) values, as many as ResNet-20's generated weights. Both
+        against dense ResNet-20, paired by seed; seeds 0, 1 and 2.
+        """)
+    let rpg = try GeneratorSetting(RPGGenerator.descriptor)
+    let oneLayer = SweepGrid(architectures: [CIFARRecipe.architecture], generators: [rpg], budgets: [.layer(largestLayer)],
+                             seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
+    let deeper = SweepGrid(architectures: [resnet56], generators: [rpg], includesDense: false, budgets: [.count(resnet20Generated)],
+                           seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
+    let analysis = try RunPool(data: data).study(name, parts: [CIFARRecipe.cells(oneLayer, on: data), CIFARRecipe.cells(deeper, on: data)])
+    findings.record(analysis)
+
+    let dense20 = analysis.table.runs.filter { $0.setting.generator == GeneratorRegistry.denseName && $0.setting.model == "resnet20" }
+    let layer = analysis.table.runs.filter { $0.setting.model == "resnet20" && $0.budget == "layer:\(largestLayer)" }
+    let rpg56 = analysis.table.runs.filter { $0.setting.model == "resnet56" && $0.setting.generator == RPGGenerator.descriptor.name }
+    var lines = [String]()
+    if let gap = SeedPairs(layer, minus: dense20) {
+        // The share of dense accuracy, with an interval from the paired difference's.
+        let dense = gap.controlMean, d = gap.difference
+        lines.append(String(format: "ResNet-20, RPG at one layer's DoF: %.2f %% against dense %.2f %%: %.1f %% of dense [%.1f, %.1f]",
+                            gap.treatmentMean * 100, dense * 100, 100 * (1 + d.mean / dense), 100 * (1 + d.lowerBound / dense),
+                            100 * (1 + d.upperBound / dense)))
+        lines.append("  difference: " + gap.text)
+    }
+    if let gap = SeedPairs(rpg56, minus: dense20) {
+        lines.append(String(format: "ResNet-56 RPG at %d DoF − dense ResNet-20 (%d generated weights): ", resnet20Generated, resnet20Generated) + gap.text)
+        lines.append(String(format: "  means: %.2f %% against %.2f %%", gap.treatmentMean * 100, gap.controlMean * 100))
+    }
+    findings.block(lines.joined(separator: "\n"))
+    try findings.write(into: NotebookPaths.results + "/" + name, command: command)
+}
+
+do {
+    try study()
+} catch {
+    say("\nThe notebook stopped: \(error)")
+    exit(1)
+}
