@@ -15,7 +15,8 @@ import ParamShare
 let name = "c6-convergence"
 let command = "swift run -c release Convergence"
 let folder = NotebookPaths.results + "/" + name
-let targetEpoch = 5
+/// Epoch 5 of 10 (the issue's "dense's epoch-5 accuracy"); the first of a smoke test's 2.
+let targetEpoch = CIFARRecipe.configuration.epochs / 2
 
 /// A study's runs table, if its notebook has written it.
 func runsTable(of study: String) -> String? {
@@ -44,8 +45,10 @@ func study() throws {
         """)
     var curvesTable = [["study", "arm", "epoch", "n_seeds", "mean_test_accuracy", "ci95_lower", "ci95_upper"]]
     var reachTable = [["study", "arm", "seed", "target", "first_epoch_reaching_target"]]
-    for (study, panels) in [("c1-log-linear-dof", [("C1: RPG by ring size", "")]),
-                            ("c2-sharing-at-equal-dof", [("C2 at 10 %", " 10%"), ("C2 at 1 %", " 1%")])] {
+    // Each study's panels: a title, the budget suffix of the arms it shows ("" for all), and its file.
+    for (study, panels) in [("c1-log-linear-dof", [("C1: RPG by ring size", "", "c1-accuracy_by_epoch.svg")]),
+                            ("c2-sharing-at-equal-dof", [("C2 at 10 %", " 10%", "c2-10pct-accuracy_by_epoch.svg"),
+                                                         ("C2 at 1 %", " 1%", "c2-1pct-accuracy_by_epoch.svg")])] {
         guard let path = runsTable(of: study) else { continue }
         let curves = try EpochCurves(runsAt: path, label: arm)
         guard let dense = curves.curve("dense"), let target = dense.means.first(where: { $0.epoch == targetEpoch })?.estimate.mean else {
@@ -65,11 +68,11 @@ func study() throws {
                          + reached.map { "seed \($0.key): \($0.value.map(String.init) ?? "never")" }.joined(separator: ", ") + "   " + final)
         }
         findings.block(lines.joined(separator: "\n"))
-        for (index, panel) in panels.enumerated() {
+        for panel in panels {
             let shown = curves.curves.filter { $0.label == "dense" || panel.1.isEmpty || $0.label.hasSuffix(panel.1) }
             let plot = EpochCurvePlot(title: panel.0 + ", mean over seeds", curves: shown,
                                       target: (target, "dense after epoch \(targetEpoch)"))
-            let file = folder + "/\(study.prefix(2))\(panels.count > 1 ? "-\(index + 1)" : "")-accuracy_by_epoch.svg"
+            let file = folder + "/" + panel.2
             try OutputLocation.prepareFolder(of: file)
             try plot.svg().write(toFile: file, atomically: true, encoding: .utf8)
             say("    wrote \(file)")

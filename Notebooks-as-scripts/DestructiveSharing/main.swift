@@ -41,7 +41,7 @@ func study() throws {
                                     budgets: [try BudgetSpecification(parsing: text)], seeds: [0, 1, 2], recipe: CIFARRecipe.configuration),
                           on: data)
     }
-    let analysis = try RunPool(data: data).study(name, parts: parts)
+    let analysis = try RunPool(data: data).study(name, parts: parts, findings: &findings)
     findings.record(analysis)
 
     let rpg = analysis.runs(of: RPGGenerator.descriptor.name)

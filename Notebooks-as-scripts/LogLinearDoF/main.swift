@@ -37,7 +37,7 @@ func study() throws {
                                     budgets: try BudgetSpecification.list(parsing: part.joined(separator: ",")), seeds: [0, 1, 2],
                                     recipe: CIFARRecipe.configuration), on: data)
     }
-    let analysis = try RunPool(data: data).study(name, parts: cells)
+    let analysis = try RunPool(data: data).study(name, parts: cells, findings: &findings)
 
     findings.block(analysis.accuracyTable())
     findings.block(AnalysisText.fits(analysis, measure: .bank) + "\n\n" + AnalysisText.fits(analysis, measure: .totalTrainable))

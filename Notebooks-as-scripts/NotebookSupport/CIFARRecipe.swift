@@ -8,10 +8,13 @@ import ParamShare
 /// It matched a PyTorch replica within 1.5 points for dense, so its figures stay comparable
 /// with one. `sweep run --dataset cifar10 --train-limit 10000 --models resnet20 --epochs 10
 /// --batch-size 128 --lr 0.1` trains the same cells, with the same identifiers.
+///
+/// A smoke test (``NotebookArguments/isSmokeTest``) trains 2 epochs on 256 images and tests on 500.
 public enum CIFARRecipe {
-    public static let trainImages = 10_000
+    public static let trainImages = NotebookArguments.isSmokeTest ? 256 : 10_000
     public static let architecture = Architecture.resnet(depth: 20, widthMultiplier: 1)
-    public static let configuration = TrainingConfiguration(epochs: 10, batchSize: 128, learningRate: 0.1, augmentation: .cifar)
+    public static let configuration = TrainingConfiguration(epochs: NotebookArguments.isSmokeTest ? 2 : 10, batchSize: 128,
+                                                            learningRate: 0.1, augmentation: .cifar)
     /// The recipe in one line, for narration and findings.
     public static let summary = "ResNet-20 on CIFAR-10: the first 10,000 training images, the full 10,000-image test set, "
         + "10 epochs, batch 128, SGD with Nesterov momentum, one-cycle to 0.1, weight decay 5e-4, crop and flip"
@@ -28,6 +31,11 @@ public enum CIFARRecipe {
         }
         var cifar = try CIFARLoader.loadCIFAR10(directory: directory)
         cifar.train = cifar.train.prefix(trainImages)
+        if NotebookArguments.isSmokeTest {
+            // The test batch is ordered by class: every 20th image keeps all ten.
+            cifar.test = cifar.test.subset(Array(stride(from: 0, to: cifar.test.count, by: 20)))
+            say("  Smoke test: 2 epochs on 256 images, 500 test images, into \(NotebookPaths.results)")
+        }
         return cifar
     }
 

@@ -6,8 +6,10 @@ public enum NotebookPaths {
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    /// The `results/` folder.
-    public static let results = root + "/results"
+    /// The `results/` folder, or a scratch folder for a smoke test (``NotebookArguments/isSmokeTest``).
+    public static let results = NotebookArguments.isSmokeTest
+        ? FileManager.default.temporaryDirectory.appendingPathComponent("paramshare-notebook-smoke").path
+        : root + "/results"
 
     /// The official CIFAR-10 binary batches: the first argument that is not an option, or the
     /// workplace's shared copy.

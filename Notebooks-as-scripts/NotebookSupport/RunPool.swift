@@ -68,7 +68,27 @@ public struct RunPool {
     /// Trains what is missing of the parts the command line selects (``NotebookArguments``),
     /// copies the rows of every part's cells into `results/<name>/` and analyses them there,
     /// with `reference` the generator the others are paired with.
-    public func study(_ name: String, parts: [[SweepCell]], reference: String = RPGGenerator.descriptor.name) throws -> RunAnalysis {
+    ///
+    /// A cell whose budget its generator cannot meet (low rank below rank 1 in every layer) is
+    /// left out, and `findings` says which and why.
+    public func study(_ name: String, parts: [[SweepCell]], reference: String = RPGGenerator.descriptor.name,
+                      findings: inout Findings) throws -> RunAnalysis {
+        var refusals = [String]()
+        let parts = parts.map { cells in
+            cells.filter { cell in
+                do {
+                    _ = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
+                    return true
+                } catch let error as BudgetError {
+                    if !refusals.contains(where: { $0.hasPrefix("\(cell.generatorName) at \(cell.budgetText):") }) {
+                        refusals.append("\(cell.generatorName) at \(cell.budgetText): not trained, \(error)")
+                    }
+                    return false
+                } catch {
+                    return true  // training reports it
+                }
+            }
+        }
         for part in try NotebookArguments.parts(of: parts.count) {
             if parts.count > 1 { say("\n    part \(part) of \(parts.count): \(parts[part - 1].count) runs") }
             try train(parts[part - 1])
@@ -76,6 +96,7 @@ public struct RunPool {
         let folder = NotebookPaths.results + "/" + name
         let analysis = try RunAnalysis(contentsOfFile: extract(parts.flatMap { $0 }, into: folder), reference: reference)
         for path in try analysis.write(to: folder) { say("    wrote \(path)") }
+        findings.block(refusals.joined(separator: "\n"))
         return analysis
     }
 }

@@ -35,7 +35,8 @@ func study() throws {
                              seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
     let deeper = SweepGrid(architectures: [resnet56], generators: [rpg], includesDense: false, budgets: [.count(resnet20Generated)],
                            seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
-    let analysis = try RunPool(data: data).study(name, parts: [CIFARRecipe.cells(oneLayer, on: data), CIFARRecipe.cells(deeper, on: data)])
+    let analysis = try RunPool(data: data).study(name, parts: [CIFARRecipe.cells(oneLayer, on: data), CIFARRecipe.cells(deeper, on: data)],
+                                                 findings: &findings)
     findings.record(analysis)
 
     let dense20 = analysis.table.runs.filter { $0.setting.generator == GeneratorRegistry.denseName && $0.setting.model == "resnet20" }

@@ -27,7 +27,7 @@ func study() throws {
         CIFARRecipe.cells(SweepGrid(architectures: [CIFARRecipe.architecture], generators: [rpg], includesDense: false,
                                     budgets: [.percentage(10)], scope: scope, seeds: [0, 1, 2], recipe: CIFARRecipe.configuration), on: data)
     }
-    let analysis = try RunPool(data: data).study(name, parts: [cells])
+    let analysis = try RunPool(data: data).study(name, parts: [cells], findings: &findings)
     findings.record(analysis)
 
     let runs = analysis.runs(of: RPGGenerator.descriptor.name)

@@ -45,7 +45,7 @@ func study() throws {
     let parts = try budgets.enumerated().map { index, text in
         try EqualDoFArms.cells(at: BudgetSpecification(parsing: text), includesDense: index == 0, frozenControl: true, on: data)
     }
-    let analysis = try RunPool(data: data).study(name, parts: parts)
+    let analysis = try RunPool(data: data).study(name, parts: parts, findings: &findings)
     findings.record(analysis)
 
     let runs = analysis.table.runs

@@ -25,23 +25,27 @@ func study() throws {
     findings.paragraph("""
         Recipe: \(CIFARRecipe.summary). RPG at \(budgets.joined(separator: ", ")) of the 267,264
         generated weights with the bank step \(steps.map(\.rawValue).joined(separator: ", ")) (none is the
-        paper's), and dense ResNet-20. Seeds 0, 1 and 2. Reported: each setting's gap to dense
+        paper's; sqrt not at full DoF, where every ring entry is read once and it is the plain
+        step), and dense ResNet-20. Seeds 0, 1 and 2. Reported: each setting's gap to dense
         and its gain over the plain step, paired by seed, and every run that diverged.
         """)
     let parts = try budgets.enumerated().map { index, text in
-        CIFARRecipe.cells(SweepGrid(architectures: [CIFARRecipe.architecture], generators: [try GeneratorSetting(RPGGenerator.descriptor)],
-                                    includesDense: index == 0, budgets: [try BudgetSpecification(parsing: text)], stepScalings: steps,
-                                    seeds: [0, 1, 2], recipe: CIFARRecipe.configuration), on: data)
+        // At full DoF every ring entry is read once (k = 1), so `sqrt` is the plain step, run for run.
+        let scalings = text == "100%" ? steps.filter { $0 != .sqrt } : steps
+        return CIFARRecipe.cells(SweepGrid(architectures: [CIFARRecipe.architecture], generators: [try GeneratorSetting(RPGGenerator.descriptor)],
+                                           includesDense: index == 0, budgets: [try BudgetSpecification(parsing: text)], stepScalings: scalings,
+                                           seeds: [0, 1, 2], recipe: CIFARRecipe.configuration), on: data)
     }
-    let analysis = try RunPool(data: data).study(name, parts: parts)
+    let analysis = try RunPool(data: data).study(name, parts: parts, findings: &findings)
     findings.record(analysis)
 
     let dense = analysis.runs(of: GeneratorRegistry.denseName)
-    var lines = ["budget  step     mean acc %   diverged   − dense (paired)                          − plain step (paired)"]
+    var lines = ["budget  step     mean acc %   diverged   − dense (paired)" + String(repeating: " ", count: 36) + "− plain step (paired)"]
     for budget in budgets {
         let plain = analysis.runs(of: RPGGenerator.descriptor.name, budget: budget) { $0.setting.bankStep == BankStepScaling.none.rawValue }
         for step in steps {
             let runs = analysis.runs(of: RPGGenerator.descriptor.name, budget: budget) { $0.setting.bankStep == step.rawValue }
+            guard !runs.isEmpty else { continue }
             let finished = runs.filter(\.isOK).compactMap(\.testAccuracy)
             let mean = finished.isEmpty ? "–" : String(format: "%.2f", Statistics.mean(finished) * 100)
             let failed = runs.filter { !$0.isOK }.count
@@ -49,7 +53,7 @@ func study() throws {
             let versusPlain = step == .none ? "" : SeedPairs(runs, minus: plain)?.text ?? "too few paired seeds"
             lines.append(budget.padding(toLength: 8, withPad: " ", startingAt: 0) + step.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                 + mean.padding(toLength: 13, withPad: " ", startingAt: 0) + "\(failed) of \(runs.count)".padding(toLength: 11, withPad: " ", startingAt: 0)
-                + versusDense.padding(toLength: 42, withPad: " ", startingAt: 0) + versusPlain)
+                + versusDense.padding(toLength: 52, withPad: " ", startingAt: 0) + versusPlain)
         }
     }
     findings.block(lines.joined(separator: "\n"))

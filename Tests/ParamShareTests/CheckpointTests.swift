@@ -78,6 +78,21 @@ struct CheckpointTests {
         #expect(try again.file.encoded() == SafetensorsFile(contentsOf: path).encoded())
     }
 
+    @Test("a runner makes its checkpoint folder before it trains, and saves every run's model there")
+    func runnerMakesCheckpointFolder() throws {
+        let folder = try ScratchDirectory.make("runner-checkpoints")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try DigitsLoader.load()
+        let grid = SweepGrid(architectures: [.mlp(hiddenWidths: [16])], generators: [try GeneratorSetting(RPGGenerator.descriptor)],
+                             budgets: [.percentage(50)], seeds: [0], recipe: TrainingConfiguration(epochs: 1, batchSize: 64, learningRate: 0.05))
+        let cells = grid.cells(on: DataSubset(data))
+        let models = folder + "/not/yet/made"
+        let records = try SweepRunner(cells: cells, data: data, runsPath: folder + "/runs.csv", epochsPath: folder + "/runs.epochs.csv",
+                                      checkpointDirectory: models).run()
+        #expect(records.count == cells.count)
+        for cell in cells { #expect(FileManager.default.fileExists(atPath: "\(models)/\(cell.identifier).safetensors")) }
+    }
+
     @Test("a checkpoint written on one thread evaluates identically on two")
     func threadCounts() throws {
         let folder = try ScratchDirectory.make("checkpoint-threads")

@@ -63,6 +63,9 @@ public struct SweepRunner {
             preconditionFailure("cell \(stranger.label) is of \(stranger.data), not of the runner's data \(subset)")
         }
         let (runs, layout, repair) = try Self.openRunsTable(path: runsPath, layout: layout)
+        // Made before any training: a folder that cannot be made would otherwise lose each run
+        // at its end, when its checkpoint is written.
+        if let checkpointDirectory { try OutputLocation.prepareFolder(of: (checkpointDirectory as NSString).appendingPathComponent("model.safetensors")) }
         let epochs = try CSVTable(path: epochsPath, columns: RunRecord.epochColumns)
         for report in [repair, epochs.repair].compactMap({ $0 }) { events(.repaired(report)) }
         let finished = try Set(runs.column("cell_id"))
