@@ -86,9 +86,4 @@ func study() throws {
     try findings.write(into: folder, command: command)
 }
 
-do {
-    try study()
-} catch {
-    say("\nThe notebook stopped: \(error)")
-    exit(1)
-}
+runNotebook(study)

@@ -59,9 +59,4 @@ func study() throws {
     try findings.write(into: NotebookPaths.results + "/" + name, command: command)
 }
 
-do {
-    try study()
-} catch {
-    say("\nThe notebook stopped: \(error)")
-    exit(1)
-}
+runNotebook(study)

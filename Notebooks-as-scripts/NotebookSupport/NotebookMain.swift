@@ -1,0 +1,12 @@
+import Foundation
+
+/// Runs a notebook's `study`, ending the process with its error's message and a non-zero exit;
+/// the runs already in the tables stay there for the next attempt.
+public func runNotebook(_ study: () throws -> Void) {
+    do {
+        try study()
+    } catch {
+        say("\nThe notebook stopped: \(error)")
+        exit(1)
+    }
+}
