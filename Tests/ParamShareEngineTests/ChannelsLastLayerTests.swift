@@ -2,8 +2,9 @@ import ParamShareEngine
 import Testing
 import TestSupport
 
-/// The channels-last forms of batch norm, the option-A shortcut, global average pooling and the
-/// input reorder: central differences, and the same numbers as the channels-first forms.
+/// The channels-last forms of batch norm, the option-A shortcut, global average pooling, max
+/// pooling, flattening and the input reorder: central differences, and the same numbers as the
+/// channels-first forms.
 @Suite("Channels-last layers")
 struct ChannelsLastLayerTests {
     /// 300 rows of 4 channels span two blocks of rows, the second one partial.
@@ -63,6 +64,37 @@ struct ChannelsLastLayerTests {
         let gradient = Tensor<Double>.random(shape: [2, 5], random: RandomSource(seed: 2))
         #expect(last.forward(channelsLast(input), mode: .training).maxAbsoluteDifference(first.forward(input, mode: .training)) < 1e-14)
         #expect(last.backward(gradient).maxAbsoluteDifference(channelsLast(first.backward(gradient))) < 1e-14)
+    }
+
+    @Test("max pooling matches central differences and the channels-first pooling", arguments: [(2, 2), (3, 2), (2, 1)])
+    func maxPool(kernel: Int, stride: Int) {
+        let last = MaxPool2D<Double>(name: "pool", kernelSize: kernel, stride: stride, layout: .channelsLast)
+        #expect(GradientCheck().run(last, inputShape: [2, 7, 6, 3]).worst < 1e-6)
+        let first = MaxPool2D<Double>(name: "pool", kernelSize: kernel, stride: stride)
+        expectSameAsChannelsFirst(first, last, inputShape: [2, 3, 7, 6])
+    }
+
+    @Test("max pooling picks the same winner of a tied window as the channels-first pooling")
+    func maxPoolTies() {
+        let input = Tensor<Double>(shape: [1, 2, 2, 2], scalars: [1, 1, 1, 1, -2, 3, 3, -2])
+        let first = MaxPool2D<Double>(name: "pool", kernelSize: 2)
+        let last = MaxPool2D<Double>(name: "pool", kernelSize: 2, layout: .channelsLast)
+        _ = first.forward(input, mode: .training)
+        _ = last.forward(channelsLast(input), mode: .training)
+        let gradient = Tensor<Double>(shape: [1, 2, 1, 1], scalars: [5, 7])
+        #expect(first.backward(gradient).scalars == [5, 0, 0, 0, 0, 7, 0, 0])
+        #expect(last.backward(channelsLast(gradient)).scalars == channelsLast(first.backward(gradient)).scalars)
+    }
+
+    @Test("flattening gives PyTorch's order, the channels-first flatten's, both ways")
+    func flatten() {
+        let last = Flatten<Double>(name: "flatten", layout: .channelsLast)
+        #expect(GradientCheck().run(last, inputShape: [2, 3, 4, 5]).worst < 1e-6)
+        let input = Tensor<Double>.random(shape: [2, 5, 3, 4], random: RandomSource(seed: 1))
+        let output = last.forward(channelsLast(input), mode: .training)
+        #expect(output.shape == [2, 60] && output.scalars == input.scalars)
+        let gradient = Tensor<Double>.random(shape: [2, 60], random: RandomSource(seed: 2))
+        #expect(last.backward(gradient).scalars == channelsLast(gradient.reshaped([2, 5, 3, 4])).scalars)
     }
 
     @Test("the input reorder is the definition's, both ways")

@@ -15,8 +15,8 @@ struct ArchitectureTests {
         #expect(model.parameters.reduce(0) { $0 + $1.value.count } == expected)
     }
 
-    @Test("the ResNets run channels-last, behind one reorder; LeNet-5 and the MLP channels-first",
-          arguments: [("resnet8", ImageLayout.channelsLast), ("resnet20x2", .channelsLast), ("lenet5", .channelsFirst),
+    @Test("the ResNets and LeNet-5 run channels-last, behind one reorder; the MLP channels-first",
+          arguments: [("resnet8", ImageLayout.channelsLast), ("resnet20x2", .channelsLast), ("lenet5", .channelsLast),
                       ("mlp", .channelsFirst)])
     func imageLayouts(name: String, expected: ImageLayout) throws {
         let architecture = try #require(Architecture(name: name))
@@ -27,6 +27,8 @@ struct ArchitectureTests {
         func allLayers(_ layer: any Layer<Float>) -> [any Layer<Float>] { [layer] + layer.sublayers.flatMap(allLayers) }
         let convolutions = allLayers(model).compactMap { $0 as? Conv2D<Float> }
         #expect(convolutions.allSatisfy { $0.layout == expected })
+        #expect(allLayers(model).compactMap { $0 as? MaxPool2D<Float> }.allSatisfy { $0.layout == expected })
+        #expect(allLayers(model).compactMap { $0 as? Flatten<Float> }.allSatisfy { $0.layout == expected })
         // The rectifiers between two layers work in place; none is first or last in its list.
         #expect(allLayers(model).contains { ($0 as? ReLU<Float>)?.inPlace == true })
         let logits = model.forward(.random(shape: [3, 3, 32, 32], random: RandomSource(seed: 1)), mode: .training)

@@ -26,23 +26,20 @@ extension ModelDescription {
         return network
     }
 
-    /// The order the network's images run in: channels-last where every layer has a
-    /// channels-last form and nothing flattens an image (the CIFAR ResNets), since oneDNN's
-    /// convolutions read it fastest; channels-first otherwise (LeNet-5, whose max pooling and
-    /// flattening are channels-first, and the MLP).
+    /// The order the network's images run in: channels-last wherever a convolution runs, since
+    /// oneDNN's direct convolutions read it fastest; channels-first for a network without one (the MLP,
+    /// which flattens its input at once), so it skips the reorder.
     public var imageLayout: ImageLayout {
-        let pool = layers.firstIndex { if case .globalAveragePool = $0 { true } else { false } }
-        guard let pool, layers[..<pool].allSatisfy(\.hasChannelsLastForm) else { return .channelsFirst }
-        return .channelsLast
+        layers.contains(where: \.hasConvolution) ? .channelsLast : .channelsFirst
     }
 }
 
 extension LayerDescription {
-    fileprivate var hasChannelsLastForm: Bool {
+    fileprivate var hasConvolution: Bool {
         switch self {
-        case .maxPool, .flatten: false
-        case let .residual(_, body, shortcut): body.allSatisfy(\.hasChannelsLastForm) && (shortcut?.hasChannelsLastForm ?? true)
-        default: true
+        case let .weighted(layer): if case .convolution = layer.kind { true } else { false }
+        case let .residual(_, body, shortcut): body.contains(where: \.hasConvolution) || (shortcut?.hasConvolution ?? false)
+        default: false
         }
     }
 }
@@ -84,8 +81,8 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
         case let .weighted(layer): buildWeighted(layer)
         case let .batchNorm(name, channels): BatchNorm(name: name, channels: channels, layout: layout)
         case let .relu(name): ReLU(name: name)
-        case let .maxPool(name, kernelSize): MaxPool2D(name: name, kernelSize: kernelSize)
-        case let .flatten(name): Flatten(name: name)
+        case let .maxPool(name, kernelSize): MaxPool2D(name: name, kernelSize: kernelSize, layout: layout)
+        case let .flatten(name): Flatten(name: name, layout: layout)
         case let .globalAveragePool(name): GlobalAveragePool(name: name, layout: layout)
         case let .residual(name, body, shortcut):
             ResidualBlock(name: name, body: Sequential(name: "\(name).body", build(body)), shortcut: shortcut.map(build),

@@ -257,6 +257,9 @@ private final class Primitive {
 
     convenience init(_ operation: inout dnnl_convolution_desc_t, attributes: OpaquePointer, hint: OpaquePointer?,
                      engine: OpaquePointer, threads: Int) {
+        // oneDNN plans a kernel's work split over OpenMP's thread count when it chooses it, and a
+        // kernel planned for several threads starts a team even when called from a thread set to one.
+        paramshare_dnnl_stay_on_calling_thread()
         var descriptor: OpaquePointer?
         check(dnnl_primitive_desc_create(&descriptor, &operation, attributes, engine, hint), "choosing a convolution kernel")
         self.init(descriptor: descriptor!, threads: threads)
@@ -266,6 +269,7 @@ private final class Primitive {
                      threads: Int) {
         let attributes = Self.userScratchpad()
         defer { dnnl_primitive_attr_destroy(attributes) }
+        paramshare_dnnl_stay_on_calling_thread()
         var source = source, destination = destination
         var descriptor: OpaquePointer?
         check(dnnl_reorder_primitive_desc_create(&descriptor, &source, engine, &destination, engine, attributes),

@@ -154,3 +154,55 @@ func broadcastPixelMeansGradient<Scalar: EngineScalar>(
         }
     }
 }
+
+/// Max pooling of channels-last `items` `[height, width, channels]` with window geometry `g`:
+/// each pixel's channels pooled side by side, scanning the window in the channels-first kernel's
+/// order so both pick the same winner. Records, for each output, the flat in-item index of its
+/// maximum.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func channelsLastMaxPoolForward<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, items: Range<Int>, _ g: WindowGeometry,
+    into y: UnsafeMutablePointer<Scalar>, argmax: UnsafeMutablePointer<Int32>
+) {
+    let channels = g.channels, inItem = g.height * g.width * channels, outItem = g.outputPlane * channels
+    for item in items {
+        let input = x + item * inItem
+        for oh in 0..<g.outputHeight {
+            for ow in 0..<g.outputWidth {
+                let out = item * outItem + (oh * g.outputWidth + ow) * channels
+                for c in 0..<channels { argmax[out + c] = -1 }
+                for ki in 0..<g.kernelHeight {
+                    let ih = oh * g.stride - g.padding + ki
+                    guard ih >= 0 && ih < g.height else { continue }
+                    for kj in 0..<g.kernelWidth {
+                        let iw = ow * g.stride - g.padding + kj
+                        guard iw >= 0 && iw < g.width else { continue }
+                        let pixel = (ih * g.width + iw) * channels
+                        for c in 0..<channels {
+                            let v = input[pixel + c]
+                            // `!(v <= best)` lets a NaN win, so it propagates like PyTorch's.
+                            if argmax[out + c] < 0 || !(v <= y[out + c]) { y[out + c] = v; argmax[out + c] = Int32(pixel + c) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Routes each output gradient of channels-last `items` to the input position that won the max;
+/// `dx` is overwritten.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func channelsLastMaxPoolBackward<Scalar: EngineScalar>(
+    _ dy: UnsafePointer<Scalar>, argmax: UnsafePointer<Int32>, items: Range<Int>, _ g: WindowGeometry,
+    into dx: UnsafeMutablePointer<Scalar>
+) {
+    let inItem = g.height * g.width * g.channels, outItem = g.outputPlane * g.channels
+    for item in items {
+        let grad = dx + item * inItem
+        grad.update(repeating: 0, count: inItem)
+        for o in item * outItem..<(item + 1) * outItem { grad[Int(argmax[o])] += dy[o] }
+    }
+}

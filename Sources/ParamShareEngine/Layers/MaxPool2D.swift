@@ -1,50 +1,72 @@
-/// Max pooling over square windows of `[N, C, H, W]` inputs, without padding.
+/// Max pooling over square windows of 4-d image batches, without padding.
 public final class MaxPool2D<Scalar: EngineScalar>: Layer {
     public let name: String
     /// The square window and its stride.
     public let window: PoolingWindow
+    /// The order the images come in.
+    public let layout: ImageLayout
 
     private var inputShape: [Int] = []
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
-    // For each output, the in-plane index of the input that won.
+    // For each output, the index of the input that won: within its plane channels-first, within
+    // its image channels-last.
     private var argmax: [Int32] = []
 
     /// Creates a max pool; the stride defaults to the kernel size, as in PyTorch.
-    public init(name: String, kernelSize: Int, stride: Int? = nil) {
+    public init(name: String, kernelSize: Int, stride: Int? = nil, layout: ImageLayout = .channelsFirst) {
         self.name = name
+        self.layout = layout
         window = PoolingWindow(layer: name, kernelSize: kernelSize, stride: stride)
     }
 
-    private func geometry(for shape: [Int]) -> WindowGeometry { window.geometry(for: shape, layer: name) }
+    private func geometry(for shape: [Int]) -> WindowGeometry { window.geometry(for: shape, layout: layout, layer: name) }
 
-    // x [N, C, H, W] → y [N, C, Ho, Wo]; planes (item, channel) are split over the threads.
+    // x [N, C, H, W] → y [N, C, Ho, Wo], planes (item, channel) split over the threads; or
+    // x [N, H, W, C] → y [N, Ho, Wo, C], items split over the threads.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         let g = geometry(for: input.shape)
-        let planes = input.shape[0] * input.shape[1]
-        let output = self.output.reuse(shape: [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth])
+        let items = input.shape[0]
+        let output = self.output.reuse(shape: layout.shape(items: items, channels: g.channels, height: g.outputHeight,
+                                                           width: g.outputWidth))
         inputShape = input.shape
         if argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
+        let layout = self.layout
         argmax.withUnsafeMutableBufferPointer { indices in
             nonisolated(unsafe) let indices = indices
-            EngineThreads.forEachChunk(of: planes) { _, range in
-                maxPoolForward(input.data, planes: range, g, into: output.data, argmax: indices.baseAddress!)
+            switch layout {
+            case .channelsFirst:
+                EngineThreads.forEachChunk(of: items * g.channels) { _, range in
+                    maxPoolForward(input.data, planes: range, g, into: output.data, argmax: indices.baseAddress!)
+                }
+            case .channelsLast:
+                EngineThreads.forEachChunk(of: items) { _, range in
+                    channelsLastMaxPoolForward(input.data, items: range, g, into: output.data, argmax: indices.baseAddress!)
+                }
             }
         }
         return output
     }
 
-    // dy [N, C, Ho, Wo] → dx [N, C, H, W]: each gradient goes to the input that won its window.
+    // dy → dx: each gradient goes to the input that won its window.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let output else { preconditionFailure("\(name): backward called before forward") }
         checkShape(outputGradient.shape == output.shape, name, "output gradient \(outputGradient.shape) does not match \(output.shape)")
         let g = geometry(for: inputShape)
         let inputGradient = self.inputGradient.reuse(shape: inputShape)
-        let planes = inputShape[0] * inputShape[1]
+        let items = inputShape[0], layout = self.layout
         argmax.withUnsafeBufferPointer { indices in
             nonisolated(unsafe) let indices = indices
-            EngineThreads.forEachChunk(of: planes) { _, range in
-                maxPoolBackward(outputGradient.data, argmax: indices.baseAddress!, planes: range, g, into: inputGradient.data)
+            switch layout {
+            case .channelsFirst:
+                EngineThreads.forEachChunk(of: items * g.channels) { _, range in
+                    maxPoolBackward(outputGradient.data, argmax: indices.baseAddress!, planes: range, g, into: inputGradient.data)
+                }
+            case .channelsLast:
+                EngineThreads.forEachChunk(of: items) { _, range in
+                    channelsLastMaxPoolBackward(outputGradient.data, argmax: indices.baseAddress!, items: range, g,
+                                                into: inputGradient.data)
+                }
             }
         }
         return inputGradient

@@ -10,10 +10,11 @@ public struct PoolingWindow: Sendable, Hashable {
         self.stride = stride ?? kernelSize
     }
 
-    /// The window over an input of `shape` `[N, C, H, W]`, checked to fit.
-    func geometry(for shape: [Int], layer: String) -> WindowGeometry {
-        checkShape(shape.count == 4, layer, "expected [N, C, H, W], got \(shape)")
-        let g = WindowGeometry(channels: shape[1], height: shape[2], width: shape[3], kernelHeight: kernelSize,
+    /// The window over an input of `shape`, a 4-d image batch in `layout`, checked to fit.
+    func geometry(for shape: [Int], layout: ImageLayout = .channelsFirst, layer: String) -> WindowGeometry {
+        checkShape(shape.count == 4, layer, "expected \(layout.axes), got \(shape)")
+        let (height, width) = layout.plane(of: shape)
+        let g = WindowGeometry(channels: layout.channels(of: shape), height: height, width: width, kernelHeight: kernelSize,
                                kernelWidth: kernelSize, stride: stride, padding: 0)
         checkShape(g.outputHeight > 0 && g.outputWidth > 0, layer, "input \(shape) is smaller than the window")
         return g

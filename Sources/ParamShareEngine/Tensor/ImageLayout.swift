@@ -14,6 +14,9 @@ public enum ImageLayout: Sendable, Hashable {
         }
     }
 
+    /// The order of a batch's axes, for messages: `[N, C, H, W]` or `[N, H, W, C]`.
+    var axes: String { self == .channelsFirst ? "[N, C, H, W]" : "[N, H, W, C]" }
+
     /// The channel count of a 4-d image batch `shape` in this layout.
     func channels(of shape: [Int]) -> Int { self == .channelsFirst ? shape[1] : shape[3] }
 
