@@ -18,6 +18,22 @@ struct PoolingTests {
         #expect(output.scalars == [5, -1])
     }
 
+    @Test("max pool propagates a NaN wherever it sits in the window, as PyTorch does", arguments: [ImageLayout.channelsFirst, .channelsLast])
+    func maxPoolNaN(layout: ImageLayout) {
+        // One channel, so both layouts hold the same four windows: NaN first, third, last, absent.
+        let nan = Float.nan
+        let input = Tensor<Float>(shape: layout == .channelsFirst ? [1, 1, 2, 8] : [1, 2, 8, 1],
+                                  scalars: [nan, 1, 2, 3, 4, 5, 6, 7,
+                                            8, 9, nan, 10, 11, nan, 12, 0])
+        let layer = MaxPool2D<Float>(name: "pool", kernelSize: 2, layout: layout)
+        let output = layer.forward(input, mode: .training)
+        #expect(output.scalars[0].isNaN && output.scalars[1].isNaN && output.scalars[2].isNaN)
+        #expect(output.scalars[3] == 12)
+        // The gradient goes to the NaN's position.
+        let gradient = layer.backward(Tensor<Float>(shape: output.shape, scalars: [1, 2, 3, 4]))
+        #expect(gradient.scalars[0] == 1 && gradient.scalars[10] == 2 && gradient.scalars[13] == 3 && gradient.scalars[14] == 4)
+    }
+
     @Test("average pool backward matches central differences", arguments: [(2, 2), (3, 1)])
     func averagePoolGradients(kernel: Int, stride: Int) {
         let report = GradientCheck().run(AveragePool2D<Double>(name: "pool", kernelSize: kernel, stride: stride), inputShape: [2, 2, 5, 6])

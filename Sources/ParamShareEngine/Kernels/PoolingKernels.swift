@@ -21,8 +21,8 @@ func maxPoolForward<Scalar: EngineScalar>(
                         let iw = ow * g.stride - g.padding + kj
                         guard iw >= 0 && iw < g.width else { continue }
                         let v = input[ih * g.width + iw]
-                        // `!(v <= best)` lets a NaN win, so it propagates like PyTorch's.
-                        if bestIndex < 0 || !(v <= best) { best = v; bestIndex = ih * g.width + iw }
+                        // PyTorch's rule: a NaN wins and no number beats it, so it propagates.
+                        if bestIndex < 0 || v > best || v.isNaN { best = v; bestIndex = ih * g.width + iw }
                     }
                 }
                 y[p * outPlane + oh * g.outputWidth + ow] = best
@@ -181,8 +181,8 @@ func channelsLastMaxPoolForward<Scalar: EngineScalar>(
                         let pixel = (ih * g.width + iw) * channels
                         for c in 0..<channels {
                             let v = input[pixel + c]
-                            // `!(v <= best)` lets a NaN win, so it propagates like PyTorch's.
-                            if argmax[out + c] < 0 || !(v <= y[out + c]) { y[out + c] = v; argmax[out + c] = Int32(pixel + c) }
+                            // PyTorch's rule: a NaN wins and no number beats it, so it propagates.
+                            if argmax[out + c] < 0 || v > y[out + c] || v.isNaN { y[out + c] = v; argmax[out + c] = Int32(pixel + c) }
                         }
                     }
                 }
