@@ -45,6 +45,17 @@ struct BankCompressionTests {
         #expect(pairs.filter { $0.1 != 0 }.allSatisfy { $0.0 == $0.1 })
     }
 
+    @Test("pruning a sparse model removes its share of the non-zero values", arguments: [(BankCompression.prune50, 50), (.prune90, 90)])
+    func pruningSparse(method: BankCompression, percent: Int) {
+        // 100 non-zeros among 400 values, as a pruned baseline keeps: its degrees of freedom.
+        let tensor = Tensor<Float>(shape: [400], repeating: 0)
+        for i in 0..<100 { tensor[4 * i + 1] = Float(i + 1) * (i.isMultiple(of: 2) ? 1 : -1) }
+        _ = method.apply(to: [tensor])
+        let kept = (0..<400).filter { tensor[$0] != 0 }
+        #expect(kept.count == 100 - percent)
+        #expect(kept.allSatisfy { abs(tensor[$0]) > Float(percent) })
+    }
+
     @Test("stored bytes take the sparse form where it is smaller")
     func storedBytes() {
         let tensor = Tensor<Float>(shape: [80], repeating: 0)

@@ -8,7 +8,9 @@ import ParamShareEngine
 /// kind of model gets the same treatment. Quantisation is symmetric with one Float scale per
 /// block of ``blockSize`` consecutive values (the largest magnitude of the block maps to the
 /// largest level), rounding to the nearest level; pruning zeroes exactly the given share of
-/// the values, smallest magnitude first, over all the tensors at once.
+/// the non-zero values, smallest magnitude first, over all the tensors at once. Non-zero,
+/// because those are a model's degrees of freedom: 50 % pruning of the `pruned` baseline halves
+/// the weights it kept, as it halves a ring.
 public enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIterable {
     case int8, int4
     case prune50, prune90
@@ -43,7 +45,9 @@ public enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIt
             }
             return Self.storedBytes(of: tensors, bitsPerValue: self == .int8 ? 8 : 4, scales: blocks)
         case .prune50, .prune90:
-            let zeros = Int((Double(count) * (self == .prune50 ? 0.5 : 0.9)).rounded())
+            let nonZeros = Self.nonZeroCount(of: tensors)
+            // The zeros already there are the smallest magnitudes, so they are picked first.
+            let zeros = count - nonZeros + Int((Double(nonZeros) * (self == .prune50 ? 0.5 : 0.9)).rounded())
             for (tensor, positions) in zip(tensors, smallestMagnitudes(zeros, in: tensors)) {
                 for position in positions { tensor[position] = 0 }
             }
@@ -55,10 +59,13 @@ public enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIt
     /// where it is smaller, the non-zero values and a one-bit mask over all of them, so that a
     /// model pruned before (the `pruned` baseline) or here is counted as sparse storage would keep it.
     public static func storedBytes(of tensors: [Tensor<Float>], bitsPerValue: Int, scales: Int) -> Int {
-        let count = tensors.reduce(0) { $0 + $1.count }
-        let nonZeros = tensors.reduce(0) { total, tensor in total + (0..<tensor.count).filter { tensor[$0] != 0 }.count }
+        let count = tensors.reduce(0) { $0 + $1.count }, nonZeros = nonZeroCount(of: tensors)
         let dense = (count * bitsPerValue + 7) / 8, sparse = (nonZeros * bitsPerValue + 7) / 8 + (count + 7) / 8
         return min(dense, sparse) + 4 * scales
+    }
+
+    private static func nonZeroCount(of tensors: [Tensor<Float>]) -> Int {
+        tensors.reduce(0) { total, tensor in total + (0..<tensor.count).filter { tensor[$0] != 0 }.count }
     }
 
     /// Rounds `count` values to the nearest of 2·levels + 1 levels spaced by the block's largest magnitude / levels.
