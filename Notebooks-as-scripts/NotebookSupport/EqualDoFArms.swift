@@ -19,4 +19,13 @@ public enum EqualDoFArms {
                                budgets: [budget], bankTrainings: [false], seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
         return CIFARRecipe.cells(trained, on: data) + (frozenControl ? CIFARRecipe.cells(frozen, on: data) : [])
     }
+
+    /// The arms named in `arms` at `budget`, with more `seeds`: for comparisons that three seeds
+    /// leave undecided.
+    public static func cells(of arms: [String], at budget: BudgetSpecification, seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
+        let settings = try settings().filter { arms.contains($0.name) }
+        let grid = SweepGrid(architectures: [CIFARRecipe.architecture], generators: settings, includesDense: false,
+                             budgets: [budget], seeds: seeds, recipe: CIFARRecipe.configuration)
+        return CIFARRecipe.cells(grid, on: data)
+    }
 }
