@@ -86,6 +86,24 @@ struct ChannelsLastLayerTests {
         #expect(last.backward(channelsLast(gradient)).scalars == channelsLast(first.backward(gradient)).scalars)
     }
 
+    @Test("max pooling follows the NaN rule in the items that hold a NaN or an infinity, and only there")
+    func maxPoolNonFiniteItems() {
+        // Channels-first [2, 3, 4, 4]: item 0 is finite, with a tied window; item 1 has a NaN last
+        // in a window, an infinity and a negative infinity.
+        let input = Tensor<Double>.random(shape: [2, 3, 4, 4], random: RandomSource(seed: 5))
+        for position in [0, 1, 4, 5] { input[position] = 1 }
+        input[48 + 5] = .nan
+        input[48 + 32 + 10] = .infinity
+        input[48 + 16 + 2] = -.infinity
+        let first = MaxPool2D<Double>(name: "pool", kernelSize: 2)
+        let last = MaxPool2D<Double>(name: "pool", kernelSize: 2, layout: .channelsLast)
+        let output = first.forward(input, mode: .training)
+        #expect(output[12].isNaN && output[12 + 8 + 3] == .infinity)
+        #expect(last.forward(channelsLast(input), mode: .training).scalars.map(\.bitPattern) == channelsLast(output).scalars.map(\.bitPattern))
+        let gradient = Tensor<Double>.random(shape: output.shape, random: RandomSource(seed: 6))
+        #expect(last.backward(channelsLast(gradient)).scalars == channelsLast(first.backward(gradient)).scalars)
+    }
+
     @Test("flattening gives PyTorch's order, the channels-first flatten's, both ways")
     func flatten() {
         let last = Flatten<Double>(name: "flatten", layout: .channelsLast)
