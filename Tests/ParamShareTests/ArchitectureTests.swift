@@ -24,6 +24,10 @@ struct ArchitectureTests {
         #expect(description.imageLayout == expected)
         let model = description.build(random: RandomSource(seed: 0), as: Float.self)
         #expect((model.layers.first is ChannelsLastInput<Float>) == (expected == .channelsLast))
+        // Nothing reads the input gradient of the reorder or of the first weighted layer.
+        #expect((model.layers.first as? ChannelsLastInput<Float>)?.computesInputGradient != true)
+        let firstWeighted = model.layers.first { $0 is Conv2D<Float> || $0 is Linear<Float> }
+        #expect((firstWeighted as? Conv2D<Float>)?.computesInputGradient ?? (firstWeighted as? Linear<Float>)?.computesInputGradient == false)
         func allLayers(_ layer: any Layer<Float>) -> [any Layer<Float>] { [layer] + layer.sublayers.flatMap(allLayers) }
         let convolutions = allLayers(model).compactMap { $0 as? Conv2D<Float> }
         #expect(convolutions.allSatisfy { $0.layout == expected })

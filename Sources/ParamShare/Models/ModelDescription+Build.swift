@@ -18,7 +18,9 @@ extension ModelDescription {
         let builder = NetworkBuilder<Scalar>(random: random, weightSource: weightSource, layout: imageLayout)
         let reorder: [any Layer<Scalar>] = imageLayout == .channelsLast ? [ChannelsLastInput(name: "input.channelsLast")] : []
         let network = Sequential(name: name, reorder + builder.build(layers))
-        // Nobody reads the input gradient of the first weighted layer: skip computing it.
+        // Nobody reads the input gradient of the first weighted layer, or of the reorder before
+        // it: skip computing them.
+        (network.layers.first as? ChannelsLastInput<Scalar>)?.computesInputGradient = false
         if let first = network.layers.first(where: { !($0 is Flatten<Scalar> || $0 is ChannelsLastInput<Scalar>) }) {
             (first as? Conv2D<Scalar>)?.computesInputGradient = false
             (first as? Linear<Scalar>)?.computesInputGradient = false

@@ -2,6 +2,9 @@
 /// layer of a network that runs channels-last, so data sets and checkpoints keep PyTorch's order.
 public final class ChannelsLastInput<Scalar: EngineScalar>: Layer {
     public let name: String
+    /// Set to `false` on a network's first layer, whose input gradient nobody reads, to skip
+    /// computing it.
+    public var computesInputGradient = true
     private var inputShape: [Int] = []
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
@@ -26,6 +29,7 @@ public final class ChannelsLastInput<Scalar: EngineScalar>: Layer {
         checkShape(outputGradient.shape == [items, height, width, channels], name,
                    "output gradient \(outputGradient.shape) does not match the last output")
         let inputGradient = self.inputGradient.reuse(shape: inputShape)
+        guard computesInputGradient else { return inputGradient }
         transposePlanes(outputGradient.data, items: items, rows: height * width, columns: channels, into: inputGradient.data)
         return inputGradient
     }
