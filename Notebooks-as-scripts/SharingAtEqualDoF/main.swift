@@ -1,6 +1,6 @@
 // # C2: at equal DoF, RPG beats other sharing and pruning
 //
-//     swift run -c release SharingAtEqualDoF [--part 1|2|3] [path/to/cifar-10-batches-bin]
+//     swift run -c release SharingAtEqualDoF [--part 1|2|3|4] [path/to/cifar-10-batches-bin]
 //
 // The claim (Wang et al., WACV 2023, tables 1 and 3): at the same degrees of freedom, RPG's
 // ring is more accurate than other ways of sharing weights and than pruning. Here, at 1 % and
@@ -16,9 +16,9 @@
 //     of the steps left, then fine-tuned (Han et al.);
 //   - width: a dense ResNet-20 whose every width is scaled until its convolutions hold the budget.
 //
-// Part 3 gives seeds 3 and 4 to the arms that three seeds left tied at 10 % (rpg, hashing and
-// pruned), as the study plan asks where a comparison is within noise. It was added after part
-// 1's results, for that reason.
+// Parts 3 and 4 give seeds 3 and 4 to the arms that three seeds left tied with rpg, at 10 %
+// (hashing and pruned) and at 1 % (hashing), as the study plan asks where a comparison is
+// within noise. They were added after parts 1 and 2 had read their results, for that reason.
 //
 // The models are saved (results/recipe-runs/checkpoints/) for the compression claim, C7.
 import Foundation
@@ -29,8 +29,9 @@ let name = "c2-sharing-at-equal-dof"
 let command = "swift run -c release SharingAtEqualDoF"
 /// One part per budget, 10 % first (C7 compresses its models); each about 1.7 hours on 2 cores.
 let budgets = ["10%", "1%"]
-/// Part 3: the arms tied at 10 % after three seeds, and the seeds they get added.
-let tiedArms = ["rpg", "hashing", "pruned"], addedSeeds: [UInt64] = [3, 4]
+/// Parts 3 and 4: per budget, rpg and the arms tied with it after three seeds; the seeds they get added.
+let tiedArms = [(budget: "10%", arms: ["rpg", "hashing", "pruned"]), (budget: "1%", arms: ["rpg", "hashing"])]
+let addedSeeds: [UInt64] = [3, 4]
 
 /// A short name for each arm of the comparison.
 func arm(_ run: RunTable.Run) -> String {
@@ -46,12 +47,12 @@ func study() throws {
         hashing (per layer, HashedNets), projection (Li et al.'s Fastfood, unit-norm columns),
         lowrank, pruned (one-shot magnitude pruning, fine-tuned) and width (a narrower dense
         ResNet-20); dense ResNet-20 for reference. Seeds 0, 1 and 2; rpg is the reference of the
-        paired tests. At \(budgets[0]), \(tiedArms.joined(separator: ", ")) also have seeds
-        \(addedSeeds.map(String.init).joined(separator: " and ")) (part 3): three seeds left them tied.
+        paired tests. Where three seeds left arms tied with rpg, seeds \(addedSeeds.map(String.init).joined(separator: " and ")) too
+        (parts 3 and 4): \(tiedArms.map { "\($0.arms.joined(separator: ", ")) at \($0.budget)" }.joined(separator: "; ")).
         """)
     let parts = try budgets.enumerated().map { index, text in
         try EqualDoFArms.cells(at: BudgetSpecification(parsing: text), includesDense: index == 0, frozenControl: true, on: data)
-    } + [EqualDoFArms.cells(of: tiedArms, at: BudgetSpecification(parsing: budgets[0]), seeds: addedSeeds, on: data)]
+    } + tiedArms.map { try EqualDoFArms.cells(of: $0.arms, at: BudgetSpecification(parsing: $0.budget), seeds: addedSeeds, on: data) }
     let analysis = try RunPool(data: data).study(name, parts: parts, findings: &findings)
     findings.record(analysis)
 
