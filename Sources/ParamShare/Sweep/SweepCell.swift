@@ -22,10 +22,12 @@ public struct SweepCell: Sendable, Hashable {
     /// The budget as the user typed it, or `full` for dense.
     public var budgetText: String { sharing?.budget.text ?? "full" }
 
-    /// A short label for logs and progress lines: `lenet5 rpg signs=off 1% seed 0`.
+    /// A short label for logs and progress lines: `lenet5 rpg signs=off 1% seed 0`, with the
+    /// scope where it is not global (`resnet20 rpg 10% scope stage seed 0`).
     public var label: String {
         let sharingLabel = sharing.map {
-            "\($0.generator) \($0.budget)\($0.trainsBank ? "" : " frozen")\($0.stepScaling == .none ? "" : " step \($0.stepScaling.rawValue)")"
+            "\($0.generator) \($0.budget)\($0.scope == .global ? "" : " scope \($0.scope)")\($0.trainsBank ? "" : " frozen")"
+                + "\($0.stepScaling == .none ? "" : " step \($0.stepScaling.rawValue)")"
         } ?? "dense"
         return "\(architecture) \(sharingLabel) seed \(configuration.seed)"
     }
