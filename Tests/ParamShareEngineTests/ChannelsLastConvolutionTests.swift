@@ -98,7 +98,7 @@ func channelsLast<Scalar: EngineScalar>(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
 /// Inference folds each batch norm (and the ReLU after it) into the convolution before it.
 @Suite("Folded inference")
 struct FoldedInferenceTests {
-    @Test("inference, with folded batch norms and residual sums, gives evaluation's output, in Float through oneDNN and in Double through the reference")
+    @Test("inference, with folded batch norms, rectifiers and residual sums, gives evaluation's output, in Float through oneDNN and in Double through the reference")
     func inferenceMatchesEvaluation() {
         let float: Sequential<Float> = network(), double: Sequential<Double> = network()
         let input = Tensor<Double>.random(shape: [11, 3, 8, 8], random: RandomSource(seed: 3))
@@ -111,13 +111,13 @@ struct FoldedInferenceTests {
         #expect(folded.contains { $0 < 0 } && folded.contains { $0 > 0 }, "the last block has no ReLU after it")
     }
 
-    /// Reorder, conv–bn–relu, conv–bn, conv–bn–relu, a residual block with the identity shortcut
+    /// Reorder, conv–relu with a bias, conv–bn–relu, conv–bn, conv–bn–relu, a residual block with the identity shortcut
     /// and a ReLU after it, one with a strided shortcut and none, with batch norms away from the identity.
     private func network<Scalar: EngineScalar>() -> Sequential<Scalar> {
         let random = RandomSource(seed: 11)
         func conv(_ name: String, _ inputs: Int, _ outputs: Int, stride: Int = 1) -> Conv2D<Scalar> {
             Conv2D(name: name, inChannels: inputs, outChannels: outputs, kernelSize: 3, stride: stride, padding: 1,
-                   layout: .channelsLast, hasBias: name == "c2", random: random)
+                   layout: .channelsLast, hasBias: name == "c0" || name == "c2", random: random)
         }
         func batchNorm(_ name: String, _ channels: Int) -> BatchNorm<Scalar> {
             let layer = BatchNorm<Scalar>(name: name, channels: channels, layout: .channelsLast)
@@ -140,7 +140,7 @@ struct FoldedInferenceTests {
             return ResidualBlock(name: name, body: body, shortcut: shortcut, sumsInPlace: true)
         }
         return Sequential(name: "net", [
-            ChannelsLastInput(name: "in"), conv("c1", 3, 8), batchNorm("b1", 8), ReLU(name: "r1"),
+            ChannelsLastInput(name: "in"), conv("c0", 3, 5), ReLU(name: "r0"), conv("c1", 5, 8), batchNorm("b1", 8), ReLU(name: "r1"),
             conv("c2", 8, 8, stride: 2), batchNorm("b2", 8), conv("c3", 8, 4), batchNorm("b3", 4), ReLU(name: "r3"),
             block("k1", 4, 4, stride: 1), ReLU(name: "r4", inPlace: true), block("k2", 4, 6, stride: 2),
         ])

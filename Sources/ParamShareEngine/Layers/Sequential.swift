@@ -19,7 +19,8 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
     ///
     /// In inference, a channels-last convolution, the batch norm after it (and a ReLU after that)
     /// run as one pass: the batch norm's scale and shift folded into the kernel and a bias. So
-    /// does a residual block's last convolution with the block's sum and the ReLU after the
+    /// do a channels-last convolution and a ReLU right after it (LeNet-5's), with its own bias,
+    /// and a residual block's last convolution with the block's sum and the ReLU after the
     /// block, written over the block's input, unless that input is the first of the range.
     func forward(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>) -> Tensor<Scalar> {
         guard mode == .inference else { return layers[range].reduce(input) { x, layer in layer.forward(x, mode: mode) } }
@@ -31,6 +32,11 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
                 let rectified = index + 2 < range.upperBound && layers[index + 2] is ReLU<Scalar>
                 x = convolution.forwardFolded(x, batchNorm.foldedAffine(), rectified: rectified)
                 index += rectified ? 3 : 2
+            } else if let convolution = layers[index] as? Conv2D<Scalar>, convolution.layout == .channelsLast, next is ReLU<Scalar> {
+                let identity = (scale: Tensor<Scalar>(shape: [convolution.outChannels], repeating: 1),
+                                shift: Tensor<Scalar>(shape: [convolution.outChannels]))
+                x = convolution.forwardFolded(x, identity, rectified: true)
+                index += 2
             } else if index > range.lowerBound, let block = layers[index] as? ResidualBlock<Scalar>,
                       let sum = block.forwardFoldingSum(x, rectified: next is ReLU<Scalar>) {
                 x = sum
