@@ -74,6 +74,34 @@ func channelsLastAffine<Scalar: EngineScalar>(
     }
 }
 
+/// `y = max(x · scale[c] + shift[c] + residual, 0)` over `rows`, with the residual left out
+/// where there is none: the affine pass, a residual sum and a ReLU in one pass over memory, with
+/// the same roundings as the three passes one after another.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func channelsLastAffineRectified<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int, scale: UnsafePointer<Scalar>,
+    shift: UnsafePointer<Scalar>, adding residual: UnsafePointer<Scalar>?, into y: UnsafeMutablePointer<Scalar>
+) {
+    if let residual {
+        for row in rows {
+            let values = x + row * channels, skip = residual + row * channels, out = y + row * channels
+            for c in 0..<channels {
+                let sum = Relaxed.multiplyAdd(values[c], scale[c], shift[c]) + skip[c]
+                out[c] = sum > 0 ? sum : 0
+            }
+        }
+    } else {
+        for row in rows {
+            let values = x + row * channels, out = y + row * channels
+            for c in 0..<channels {
+                let value = Relaxed.multiplyAdd(values[c], scale[c], shift[c])
+                out[c] = value > 0 ? value : 0
+            }
+        }
+    }
+}
+
 /// dx = k·(dy − meanDy − x̂·meanDyXhat) over `rows`, with x̂ = (x − μ)·r and k = γ·r per channel.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)

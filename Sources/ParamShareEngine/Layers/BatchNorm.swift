@@ -108,6 +108,28 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         return output
     }
 
+    /// Whether ``forwardRectified(_:mode:adding:)`` takes an input of this shape: channels-last images.
+    func fusesRectifier(forInputShape shape: [Int]) -> Bool {
+        shape.count == 4 && layout == .channelsLast
+    }
+
+    /// The training or evaluation pass followed by a ReLU, with `residual` added before it, in
+    /// the pass that writes the output: the values of this layer, a sum and a ReLU one after
+    /// another, one or two passes over memory fewer. Backward is this layer's own, which reads
+    /// its input, not its output.
+    func forwardRectified(_ input: Tensor<Scalar>, mode: ForwardMode, adding residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
+        precondition(fusesRectifier(forInputShape: input.shape) && mode != .inference,
+                     "\(name): only a training or evaluation pass over channels-last images fuses a ReLU")
+        checkShape(residual.map { $0.shape == input.shape } ?? true, name,
+                   "residual \(residual?.shape ?? []) does not match \(input.shape)")
+        let output = self.output.reuse(shape: input.shape)
+        self.input = input
+        lastMode = mode
+        forwardChannelsLast(input, rows: channelLayout(of: input.shape).items, mode: mode, into: output,
+                            then: .rectified(adding: residual))
+        return output
+    }
+
     // dy [N, C, (H, W)] → dx; accumulates dγ and dβ. Follows the mode of the last forward pass.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
@@ -149,8 +171,15 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         return (scale, shift)
     }
 
+    /// What the channels-last forward pass does after the affine map, in the same pass.
+    private enum Epilogue {
+        case none
+        case rectified(adding: Tensor<Scalar>?)
+    }
+
     // Channels-last: rows of `channels` values, statistics summed in fixed blocks of rows.
-    private func forwardChannelsLast(_ input: Tensor<Scalar>, rows: Int, mode: ForwardMode, into output: Tensor<Scalar>) {
+    private func forwardChannelsLast(_ input: Tensor<Scalar>, rows: Int, mode: ForwardMode, into output: Tensor<Scalar>,
+                                     then epilogue: Epilogue = .none) {
         let channels = channels, scale = scale, shift = shift
         switch mode {
         case .training:
@@ -178,9 +207,18 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
                                   runningMean: runningMean.data, runningVariance: runningVariance.data, epsilon: epsilon,
                                   scale: scale.data, shift: shift.data, reciprocalStd: reciprocalStd.data)
         }
-        EngineThreads.forEachChunk(of: rows) { _, range in
-            channelsLastAffine(input.data, rows: range, channels: channels, scale: scale.data, shift: shift.data,
-                               into: output.data)
+        switch epilogue {
+        case .none:
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastAffine(input.data, rows: range, channels: channels, scale: scale.data, shift: shift.data,
+                                   into: output.data)
+            }
+        case let .rectified(residual):
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastAffineRectified(input.data, rows: range, channels: channels, scale: scale.data,
+                                            shift: shift.data, adding: residual.map { UnsafePointer($0.data) },
+                                            into: output.data)
+            }
         }
     }
 

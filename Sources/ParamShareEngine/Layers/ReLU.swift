@@ -27,6 +27,13 @@ public final class ReLU<Scalar: EngineScalar>: Layer {
         return output
     }
 
+    /// Makes `output`, rectified by the pass of the layer before, this layer's last output, as
+    /// an in-place forward pass over it would have: what its backward then reads.
+    func adopt(rectifiedOutput output: Tensor<Scalar>) {
+        precondition(inPlace, "\(name): only an in-place ReLU takes over the output of the layer before")
+        self.output = output
+    }
+
     // dy → dx = dy where y > 0, else 0.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let output else { preconditionFailure("\(name): backward called before forward") }

@@ -23,7 +23,7 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
     /// and a residual block's last convolution with the block's sum and the ReLU after the
     /// block, written over the block's input, unless that input is the first of the range.
     func forward(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>) -> Tensor<Scalar> {
-        guard mode == .inference else { return layers[range].reduce(input) { x, layer in layer.forward(x, mode: mode) } }
+        guard mode == .inference else { return forwardFusingRectifiers(input, mode: mode, layers: range) }
         var x = input, index = range.lowerBound
         while index < range.upperBound {
             let next = index + 1 < range.upperBound ? layers[index + 1] : nil
@@ -45,6 +45,34 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
                 x = layers[index].forward(x, mode: mode)
                 index += 1
             }
+        }
+        return x
+    }
+
+    /// The training or evaluation pass through `range`. A channels-last batch norm and the
+    /// in-place ReLU after it run as one pass over the values, and so do a residual block whose
+    /// body ends in such a batch norm, its sum and the ReLU after the block: the values and the
+    /// state for backward are those of one layer after another, each fusion a pass or two over
+    /// memory fewer.
+    private func forwardFusingRectifiers(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>) -> Tensor<Scalar> {
+        var x = input, index = range.lowerBound
+        while index < range.upperBound {
+            if index + 1 < range.upperBound, let rectifier = layers[index + 1] as? ReLU<Scalar>, rectifier.inPlace {
+                if let batchNorm = layers[index] as? BatchNorm<Scalar>, batchNorm.fusesRectifier(forInputShape: x.shape) {
+                    x = batchNorm.forwardRectified(x, mode: mode)
+                    rectifier.adopt(rectifiedOutput: x)
+                    index += 2
+                    continue
+                }
+                if let block = layers[index] as? ResidualBlock<Scalar>, let sum = block.forwardRectifyingSum(x, mode: mode) {
+                    x = sum
+                    rectifier.adopt(rectifiedOutput: x)
+                    index += 2
+                    continue
+                }
+            }
+            x = layers[index].forward(x, mode: mode)
+            index += 1
         }
         return x
     }
