@@ -4,8 +4,9 @@ import TestSupport
 
 /// In training and evaluation, a `Sequential` runs a channels-last batch norm and the in-place
 /// ReLU after it as one pass, and a residual block's last batch norm, its sum and the ReLU after
-/// it as one pass. Fusing must change no bit of any value, gradient or statistic: studies
-/// resume and retrain models from tables written before it.
+/// it as one pass; in backward, the ReLU before a residual block sums the block's two input
+/// gradients in its pass. Fusing must change no bit of any value, gradient or statistic:
+/// studies resume and retrain models from tables written before it.
 @Suite("Fused rectifiers")
 struct FusedRectifierTests {
     @Test("fused passes give the outputs, input gradients, parameter gradients and running statistics of one layer after another, bit for bit",

@@ -64,6 +64,20 @@ func reluBackward<Scalar: EngineScalar>(
     }
 }
 
+/// `dx[i] = y[i] > 0 ? dy[i] + other[i] : 0`: a sum of two gradients and a ReLU's backward in
+/// one pass, rounding as the two passes one after another do.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func reluBackward<Scalar: EngineScalar>(
+    output y: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>, adding other: UnsafePointer<Scalar>,
+    into dx: UnsafeMutablePointer<Scalar>, count: Int
+) {
+    for i in 0..<count {
+        let gradient = dy[i] + other[i]
+        dx[i] = y[i] > 0 ? gradient : 0
+    }
+}
+
 /// Adds `bias[c]` to every element of each channel plane: `x` is `[items, channels, plane]`.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)

@@ -36,12 +36,24 @@ public final class ReLU<Scalar: EngineScalar>: Layer {
 
     // dy → dx = dy where y > 0, else 0.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+        backward(outputGradient, adding: nil)
+    }
+
+    /// The backward pass of `outputGradient + other`, summed in the same pass: what a residual
+    /// block after this layer leaves unsummed (``ResidualBlock/backwardLeavingSum(_:)``).
+    func backward(_ outputGradient: Tensor<Scalar>, adding other: Tensor<Scalar>?) -> Tensor<Scalar> {
         guard let output else { preconditionFailure("\(name): backward called before forward") }
         checkShape(outputGradient.shape == output.shape, name, "output gradient \(outputGradient.shape) does not match \(output.shape)")
+        checkShape(other.map { $0.shape == output.shape } ?? true, name, "gradient \(other?.shape ?? []) does not match \(output.shape)")
         let inputGradient = inPlace ? outputGradient : self.inputGradient.reuse(shape: output.shape)
         EngineThreads.forEachChunk(of: output.count) { _, range in
-            reluBackward(output: output.data + range.lowerBound, outputGradient: outputGradient.data + range.lowerBound,
-                         into: inputGradient.data + range.lowerBound, count: range.count)
+            let y = output.data + range.lowerBound, dy = outputGradient.data + range.lowerBound
+            let dx = inputGradient.data + range.lowerBound
+            if let other {
+                reluBackward(output: y, outputGradient: dy, adding: other.data + range.lowerBound, into: dx, count: range.count)
+            } else {
+                reluBackward(output: y, outputGradient: dy, into: dx, count: range.count)
+            }
         }
         return inputGradient
     }

@@ -45,6 +45,18 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
         return inputGradient
     }
 
+    /// The backward pass up to the sum of the body's and the shortcut's input gradients, which
+    /// the caller takes: a ReLU before this block adds them in its own pass (``ReLU``'s
+    /// `backward(_:adding:)`). The first is the body's buffer, which ``backward(_:)`` would have
+    /// summed into; `nil` where the sum is not taken in the body's buffers, and nothing has run.
+    func backwardLeavingSum(_ outputGradient: Tensor<Scalar>) -> (viaBody: Tensor<Scalar>, viaShortcut: Tensor<Scalar>)? {
+        guard sumsInPlace else { return nil }
+        let viaBody = body.backward(outputGradient)
+        let viaShortcut = shortcut?.backward(outputGradient) ?? outputGradient
+        checkShape(viaBody.shape == viaShortcut.shape, name, "body gives \(viaBody.shape) but shortcut gives \(viaShortcut.shape)")
+        return (viaBody, viaShortcut)
+    }
+
     /// The training or evaluation pass with the sum and the ReLU after it inside the pass of the
     /// body's last layer, a channels-last batch norm: the values of ``forward(_:mode:)`` and a
     /// ReLU, with two passes over memory fewer. `nil` where the sum is not taken in the body's

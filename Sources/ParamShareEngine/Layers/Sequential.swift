@@ -77,7 +77,21 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
         return x
     }
 
+    /// Backward through the layers in reverse. Where an in-place ReLU comes before a residual
+    /// block, the ReLU's pass sums the block's two input gradients: the same values, one pass
+    /// over memory fewer.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
-        layers.reversed().reduce(outputGradient) { gradient, layer in layer.backward(gradient) }
+        var gradient = outputGradient, index = layers.count - 1
+        while index >= 0 {
+            if index > 0, let rectifier = layers[index - 1] as? ReLU<Scalar>, rectifier.inPlace,
+               let block = layers[index] as? ResidualBlock<Scalar>, let parts = block.backwardLeavingSum(gradient) {
+                gradient = rectifier.backward(parts.viaBody, adding: parts.viaShortcut)
+                index -= 2
+            } else {
+                gradient = layers[index].backward(gradient)
+                index -= 1
+            }
+        }
+        return gradient
     }
 }
