@@ -69,6 +69,20 @@ struct ChannelsLastConvolutionTests {
         #expect(one == two)
     }
 
+    @Test("a thread count raised between forward and backward leaves oneDNN's gradients unchanged")
+    func threadCountChangedBeforeBackward() {
+        let c = Self.cases[ConvolutionCase.all.count]
+        func gradients(backwardThreads: Int) -> [[Float]] {
+            let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 4)
+            let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: RandomSource(seed: 8))
+            let output = ThreadCountOverride.run(threads: 1) { layer.forward(input, mode: .training) }
+            let outputGradient = Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 6))
+            let inputGradient = ThreadCountOverride.run(threads: backwardThreads) { layer.backward(outputGradient) }
+            return [inputGradient.scalars, layer.parameters[0].gradient.scalars]
+        }
+        #expect(gradients(backwardThreads: 3) == gradients(backwardThreads: 1))
+    }
+
     private func double(_ tensor: Tensor<Float>) -> Tensor<Double> {
         Tensor(shape: tensor.shape, scalars: tensor.scalars.map(Double.init))
     }

@@ -7,11 +7,12 @@
 /// number of threads.
 extension Conv2D {
     func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
-        let items = input.shape[0], threads = EngineThreads.count
+        let items = input.shape[0], threads = forwardThreads
         let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
         let weight = weightSource.weight()
         self.input = input
         self.weight = weight
+        forwardThreads = threads
         let blockSize = Self.imagesPerGradientGroup
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
@@ -36,7 +37,7 @@ extension Conv2D {
 
     func backwardChannelsLast(_ outputGradient: Tensor<Scalar>, input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
         guard let weight else { preconditionFailure("\(name): backward called before forward") }
-        let items = input.shape[0], threads = EngineThreads.count
+        let items = input.shape[0], threads = forwardThreads
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
         let groups = (items + blockSize - 1) / blockSize
@@ -88,7 +89,7 @@ extension Conv2D {
                               rectified: Bool, addingTo residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
         precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
         let g = geometry(for: input.shape)
-        let items = input.shape[0], threads = EngineThreads.count
+        let items = input.shape[0], threads = forwardThreads
         let outputShape = [items, g.outputHeight, g.outputWidth, outChannels]
         checkShape(residual.map { $0.shape == outputShape } ?? true, name,
                    "residual \(residual?.shape ?? []) does not match the output \(outputShape)")

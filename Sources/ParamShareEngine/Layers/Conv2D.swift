@@ -31,6 +31,9 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     private var columns: [Tensor<Scalar>] = []
     // oneDNN's block convolutions, by images per block (channels-last Float only).
     var blockConvolutions: [Int: OneDNNConvolution] = [:]
+    // The engine thread count of the last channels-last forward pass. Backward keeps it: a count
+    // raised in between would call for kernels that do not hold the weights forward loaded.
+    var forwardThreads = 1
     // The kernel and bias with a batch norm folded in (channels-last inference only).
     var foldedWeight: Tensor<Scalar>?
     var foldedBias: Tensor<Scalar>?
