@@ -84,7 +84,7 @@ func study() throws {
             return String(format: "%@ %+.2f [%+.2f, %+.2f] (%.0f)", method, estimate.mean * 100, estimate.lowerBound * 100,
                           estimate.upperBound * 100, kib)
         }
-        lines.append(arm.padding(toLength: 11, withPad: " ", startingAt: 0) + cellsText.joined(separator: "   "))
+        lines.append(arm.padded(toWidth: 11) + cellsText.joined(separator: "   "))
     }
     lines.append("")
     for other in ["dense", "pruned"] where change[other] != nil {

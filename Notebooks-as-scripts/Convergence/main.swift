@@ -64,7 +64,7 @@ func study() throws {
             let reached = curve.firstEpochs(reaching: target).sorted { $0.key < $1.key }
             for (seed, epoch) in reached { reachTable.append([study, curve.label, seed, "\(target)", epoch.map(String.init) ?? ""]) }
             let final = curve.means.last.map { String(format: "final %.2f %%", $0.estimate.mean * 100) } ?? ""
-            lines.append(curve.label.padding(toLength: 28, withPad: " ", startingAt: 0)
+            lines.append(curve.label.padded(toWidth: 28)
                          + reached.map { "seed \($0.key): \($0.value.map(String.init) ?? "never")" }.joined(separator: ", ") + "   " + final)
         }
         findings.block(lines.joined(separator: "\n"))

@@ -14,7 +14,7 @@ public enum AnalysisText {
         for (comparison, label) in zip(comparisons, labels) {
             let d = comparison.difference
             lines.append(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                + comparison.budget.padding(toLength: 7, withPad: " ", startingAt: 0)
+                + comparison.budget.padded(toWidth: 7)
                 + String(format: "%+.4f [%+.4f, %+.4f]  ", d.mean, d.lowerBound, d.upperBound)
                 // No spread among the differences leaves no t-test (the paired table's p is empty).
                 + (comparison.pValue.isNaN ? "p: none, the differences are all equal" : String(format: "p = %.3g", comparison.pValue)))

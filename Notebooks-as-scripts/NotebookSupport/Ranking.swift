@@ -34,7 +34,7 @@ public struct Ranking {
             if !entry.tiesAbove || index == 0 { rank = index + 1 }
             let versus = entry.againstAbove.map { "  vs above: " + $0.text } ?? (index == 0 ? "" : "  vs above: too few paired seeds")
             return String(format: "%2d%@ %@ %.2f %% (%d runs)", rank, entry.tiesAbove && index > 0 ? "=" : " ",
-                          entry.label.padding(toLength: 34, withPad: " ", startingAt: 0), entry.meanAccuracy * 100, entry.runs) + versus
+                          entry.label.padded(toWidth: 34), entry.meanAccuracy * 100, entry.runs) + versus
         }.joined(separator: "\n")
     }
 }

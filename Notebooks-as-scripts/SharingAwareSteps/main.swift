@@ -51,9 +51,9 @@ func study() throws {
             let failed = runs.filter { !$0.isOK }.count
             let versusDense = SeedPairs(runs, minus: dense)?.text ?? "too few paired seeds"
             let versusPlain = step == .none ? "" : SeedPairs(runs, minus: plain)?.text ?? "too few paired seeds"
-            lines.append(budget.padding(toLength: 8, withPad: " ", startingAt: 0) + step.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                + mean.padding(toLength: 13, withPad: " ", startingAt: 0) + "\(failed) of \(runs.count)".padding(toLength: 11, withPad: " ", startingAt: 0)
-                + versusDense.padding(toLength: 52, withPad: " ", startingAt: 0) + versusPlain)
+            lines.append(budget.padded(toWidth: 8) + step.rawValue.padded(toWidth: 9)
+                + mean.padded(toWidth: 13) + "\(failed) of \(runs.count)".padded(toWidth: 11)
+                + versusDense.padded(toWidth: 52) + versusPlain)
         }
     }
     findings.block(lines.joined(separator: "\n"))
