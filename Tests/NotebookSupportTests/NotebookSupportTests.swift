@@ -43,6 +43,13 @@ struct NotebookSupportTests {
         #expect(ranks == ["1", "2", "2="])
     }
 
+    @Test("a fixed-width column pads a shorter value and keeps a longer one whole, one space after it")
+    func columnPadding() {
+        #expect("3 seeds".padded(toWidth: 10) == "3 seeds   ")
+        #expect("0.000656, 3 seeds".padded(toWidth: 10) == "0.000656, 3 seeds ")
+        #expect("exactly".padded(toWidth: 7) == "exactly ")
+    }
+
     @Test("epoch curves join each epoch row to its run's setting, and find the first epoch reaching a target")
     func epochCurves() throws {
         let folder = try ScratchDirectory.make("curves")
