@@ -7,7 +7,7 @@
 /// number of threads.
 extension Conv2D {
     func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
-        let items = input.shape[0], threads = forwardThreads
+        let items = input.shape[0], threads = EngineThreads.count
         let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
         let weight = weightSource.weight()
         self.input = input
@@ -89,7 +89,7 @@ extension Conv2D {
                               rectified: Bool, addingTo residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
         precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
         let g = geometry(for: input.shape)
-        let items = input.shape[0], threads = forwardThreads
+        let items = input.shape[0], threads = EngineThreads.count
         let outputShape = [items, g.outputHeight, g.outputWidth, outChannels]
         checkShape(residual.map { $0.shape == outputShape } ?? true, name,
                    "residual \(residual?.shape ?? []) does not match the output \(outputShape)")
