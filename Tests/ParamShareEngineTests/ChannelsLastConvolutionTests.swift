@@ -128,35 +128,12 @@ struct FoldedInferenceTests {
     /// Reorder, conv–relu with a bias, conv–bn–relu, conv–bn, conv–bn–relu, a residual block with the identity shortcut
     /// and a ReLU after it, one with a strided shortcut and none, with batch norms away from the identity.
     private func network<Scalar: EngineScalar>() -> Sequential<Scalar> {
-        let random = RandomSource(seed: 11)
-        func conv(_ name: String, _ inputs: Int, _ outputs: Int, stride: Int = 1) -> Conv2D<Scalar> {
-            Conv2D(name: name, inChannels: inputs, outChannels: outputs, kernelSize: 3, stride: stride, padding: 1,
-                   layout: .channelsLast, hasBias: name == "c0" || name == "c2", random: random)
-        }
-        func batchNorm(_ name: String, _ channels: Int) -> BatchNorm<Scalar> {
-            let layer = BatchNorm<Scalar>(name: name, channels: channels, layout: .channelsLast)
-            for c in 0..<channels {
-                layer.gamma.value[c] = Scalar(0.5 + 0.1 * Double(c))
-                layer.beta.value[c] = Scalar(0.2 * Double(c % 3) - 0.2)
-                layer.runningMean[c] = Scalar(0.05 * Double(c))
-                layer.runningVariance[c] = Scalar(0.7 + 0.2 * Double(c))
-            }
-            return layer
-        }
-        func block(_ name: String, _ inputs: Int, _ outputs: Int, stride: Int) -> ResidualBlock<Scalar> {
-            let body = Sequential<Scalar>(name: "\(name).body", [
-                conv("\(name).c1", inputs, outputs, stride: stride), batchNorm("\(name).b1", outputs), ReLU(name: "\(name).r"),
-                conv("\(name).c2", outputs, outputs), batchNorm("\(name).b2", outputs),
-            ])
-            let shortcut = stride == 1 && inputs == outputs ? nil
-                : SubsampleShortcut<Scalar>(name: "\(name).s", inChannels: inputs, outChannels: outputs, stride: stride,
-                                            layout: .channelsLast)
-            return ResidualBlock(name: name, body: body, shortcut: shortcut, sumsInPlace: true)
-        }
+        let layers = ChannelsLastTestLayers<Scalar>(random: RandomSource(seed: 11))
         return Sequential(name: "net", [
-            ChannelsLastInput(name: "in"), conv("c0", 3, 5), ReLU(name: "r0"), conv("c1", 5, 8), batchNorm("b1", 8), ReLU(name: "r1"),
-            conv("c2", 8, 8, stride: 2), batchNorm("b2", 8), conv("c3", 8, 4), batchNorm("b3", 4), ReLU(name: "r3"),
-            block("k1", 4, 4, stride: 1), ReLU(name: "r4", inPlace: true), block("k2", 4, 6, stride: 2),
+            ChannelsLastInput(name: "in"), layers.conv("c0", 3, 5, hasBias: true), ReLU(name: "r0"), layers.conv("c1", 5, 8),
+            layers.batchNorm("b1", 8), ReLU(name: "r1"), layers.conv("c2", 8, 8, stride: 2, hasBias: true), layers.batchNorm("b2", 8),
+            layers.conv("c3", 8, 4), layers.batchNorm("b3", 4), ReLU(name: "r3"),
+            layers.block("k1", 4, 4, stride: 1), ReLU(name: "r4", inPlace: true), layers.block("k2", 4, 6, stride: 2),
         ])
     }
 

@@ -43,35 +43,11 @@ struct FusedRectifierTests {
     /// the same weights with ReLUs that keep buffers of their own and sums in buffers of the
     /// blocks' own, which no pass fuses.
     private func network<Scalar: EngineScalar>(fusing: Bool) -> Sequential<Scalar> {
-        let random = RandomSource(seed: 21)
-        func conv(_ name: String, _ inputs: Int, _ outputs: Int, stride: Int = 1) -> Conv2D<Scalar> {
-            Conv2D(name: name, inChannels: inputs, outChannels: outputs, kernelSize: 3, stride: stride, padding: 1,
-                   layout: .channelsLast, random: random)
-        }
-        func batchNorm(_ name: String, _ channels: Int) -> BatchNorm<Scalar> {
-            let layer = BatchNorm<Scalar>(name: name, channels: channels, layout: .channelsLast)
-            for c in 0..<channels {
-                layer.gamma.value[c] = Scalar(0.6 + 0.1 * Double(c))
-                layer.beta.value[c] = Scalar(0.15 * Double(c % 3) - 0.1)
-                layer.runningMean[c] = Scalar(0.05 * Double(c))
-                layer.runningVariance[c] = Scalar(0.8 + 0.1 * Double(c))
-            }
-            return layer
-        }
-        func relu(_ name: String) -> ReLU<Scalar> { ReLU(name: name, inPlace: fusing) }
-        func block(_ name: String, _ inputs: Int, _ outputs: Int, stride: Int) -> ResidualBlock<Scalar> {
-            let body = Sequential<Scalar>(name: "\(name).body", [
-                conv("\(name).c1", inputs, outputs, stride: stride), batchNorm("\(name).b1", outputs), relu("\(name).r"),
-                conv("\(name).c2", outputs, outputs), batchNorm("\(name).b2", outputs),
-            ])
-            let shortcut = stride == 1 && inputs == outputs ? nil
-                : SubsampleShortcut<Scalar>(name: "\(name).s", inChannels: inputs, outChannels: outputs, stride: stride,
-                                            layout: .channelsLast)
-            return ResidualBlock(name: name, body: body, shortcut: shortcut, sumsInPlace: fusing)
-        }
+        let layers = ChannelsLastTestLayers<Scalar>(random: RandomSource(seed: 21), rectifiesInPlace: fusing, sumsInPlace: fusing)
         return Sequential(name: "net", [
-            ChannelsLastInput(name: "in"), conv("c0", 3, 4), batchNorm("b0", 4), relu("r0"),
-            block("k1", 4, 4, stride: 1), relu("r1"), block("k2", 4, 6, stride: 2), relu("r2"), block("k3", 6, 6, stride: 1),
+            ChannelsLastInput(name: "in"), layers.conv("c0", 3, 4), layers.batchNorm("b0", 4), layers.relu("r0"),
+            layers.block("k1", 4, 4, stride: 1), layers.relu("r1"), layers.block("k2", 4, 6, stride: 2), layers.relu("r2"),
+            layers.block("k3", 6, 6, stride: 1),
         ])
     }
 
