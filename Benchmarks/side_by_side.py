@@ -6,11 +6,14 @@ per PyTorch mode, each in its own process (so each peak RSS is that model's alon
 another, never two at once. Prints, per model, the median images per second of each, and the median over
 the pairs of our images per second divided by the fastest PyTorch mode's in the same pair, at
 the same precision (fp32: NCHW or channels_last, whichever has the higher median; bf16:
-channels_last with autocast, with --bf16).
+channels_last with autocast, with --bf16). With --generator, every pair also runs ParamShare
+dense, and the generator's overhead is the median over pairs of its training step time over
+dense's (issue 11's target for RPG at 10 %: at most 1.03).
 
 Run from the repository root, after `swift build -c release`:
     python3 Benchmarks/side_by_side.py --models resnet20 --pairs 3
     python3 Benchmarks/side_by_side.py --models mlp,lenet5,resnet8,resnet20,resnet56 --pairs 3 --json
+    python3 Benchmarks/side_by_side.py --models resnet20,resnet56 --generator rpg --budget 10% --pairs 5
 """
 
 import argparse
@@ -34,14 +37,15 @@ def run_json(command):
 def measure(args, model):
     common = ["--models", model, "--batch-size", str(args.batch_size), "--steps", str(args.steps),
               "--warmup-steps", str(args.warmup_steps), "--json"]
-    ours = [str(ROOT / args.sweep), "bench", "--threads", str(args.threads)] + common
-    if args.generator:
-        ours += ["--generator", args.generator, "--budget", args.budget]
+    dense = [str(ROOT / args.sweep), "bench", "--threads", str(args.threads)] + common
+    ours = dense + (["--generator", args.generator, "--budget", args.budget] if args.generator else [])
     reference = [sys.executable, str(ROOT / "Benchmarks" / "pytorch_reference.py"), "--threads", str(args.threads)] + common
     modes = ["nchw", "channels_last"] + (["bf16"] if args.bf16 else [])
-    samples = {name: [] for name in ["paramshare"] + modes}
+    samples = {name: [] for name in ["paramshare"] + (["paramshare_dense"] if args.generator else []) + modes}
     for pair in range(args.pairs):
         samples["paramshare"].append(run_json(ours))
+        if args.generator:
+            samples["paramshare_dense"].append(run_json(dense))
         for mode in modes:
             samples[mode].append(run_json(reference + MODES[mode]))
         print(f"{model}: pair {pair + 1} of {args.pairs} done", file=sys.stderr, flush=True)
@@ -60,6 +64,11 @@ def summarise(model, samples):
         # Each pair's runs are minutes apart at most, so the median of per-pair ratios follows the
         # machine's drift less than the ratio of medians.
         return statistics.median(ours[key] / theirs[key] for ours, theirs in zip(samples["paramshare"], samples[mode]))
+    if "paramshare_dense" in samples:
+        # Step time over dense's is dense's images per second over the generator's.
+        row["generator_overhead"] = round(statistics.median(
+            dense["train_images_per_second"] / ours["train_images_per_second"]
+            for ours, dense in zip(samples["paramshare"], samples["paramshare_dense"])), 3)
     for kind, key in [("train", "train_images_per_second"), ("inference", "inference_images_per_second")]:
         best = max(["nchw", "channels_last"], key=lambda mode: row[f"{mode}_{kind}"])
         row[f"fastest_fp32_{kind}"] = best
@@ -100,6 +109,10 @@ def main():
                   + (f"   bf16 {row[f'bf16_{kind}']:.1f} (ratio {row[f'ratio_bf16_{kind}']:.2f})" if args.bf16 else ""))
         print(f"  peak RSS  ParamShare {row['paramshare_peak_mib']:.0f} MiB, PyTorch "
               f"{row[row['fastest_fp32_train'] + '_peak_mib']:.0f} MiB (ratio {row['peak_ratio']:.2f})", flush=True)
+        if args.generator:
+            print(f"  {args.generator} at {args.budget}: training step time over ParamShare dense's "
+                  f"{row['generator_overhead']:.3f} (median pair ratio; dense {row['paramshare_dense_train']:.1f} img/s)",
+                  flush=True)
 
 
 if __name__ == "__main__":
