@@ -1,6 +1,6 @@
 // # C3: one conv layer's DoF keeps most of the accuracy; a deeper RPG net beats a shallower dense one
 //
-//     swift run -c release OneLayerDoF [--part 1|2] [path/to/cifar-10-batches-bin]
+//     swift run -c release OneLayerDoF [--part 1|2|3] [path/to/cifar-10-batches-bin]
 //
 // The claims (Wang et al., WACV 2023, section 4): a ResNet whose ring holds as many values as
 // one of its convolutions keeps most of its accuracy (96 % for ResNet18 on ImageNet), and at
@@ -10,7 +10,11 @@
 //      weights, 13.8 % of the 267,264 generated), against dense ResNet-20;
 //   2. ResNet-56 with RPG at 267,264 ring values, ResNet-20's generated-weight count, against
 //      dense ResNet-20: the same DoF in the generated layers, 2.8 times the depth. A ResNet-56
-//      run costs about three ResNet-20 runs.
+//      run costs about three ResNet-20 runs;
+//   3. dense ResNet-56, added after part 2's ResNet-56 fell 4.5 points below dense ResNet-20:
+//      it tells whether that gap is RPG's sharing in a deep net (RPG ResNet-56 − dense
+//      ResNet-56) or this 10-epoch recipe under-training any ResNet-56 (dense ResNet-56 − dense
+//      ResNet-20).
 import Foundation
 import NotebookSupport
 import ParamShare
@@ -28,20 +32,23 @@ func study() throws {
         Recipe: \(CIFARRecipe.summary). Part 1: ResNet-20 with an RPG ring as large as its
         largest convolution (\(largestLayer), 36,864 weights). Part 2: ResNet-56 with an RPG
         ring of \(resnet20Generated) values, as many as ResNet-20's generated weights. Both
-        against dense ResNet-20, paired by seed; seeds 0, 1 and 2.
+        against dense ResNet-20, paired by seed; seeds 0, 1 and 2. Part 3: dense ResNet-56, to
+        separate the cost of sharing in the deeper net from the recipe's effect on depth.
         """)
     let rpg = try GeneratorSetting(RPGGenerator.descriptor)
     let oneLayer = SweepGrid(architectures: [CIFARRecipe.architecture], generators: [rpg], budgets: [.layer(largestLayer)],
                              seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
     let deeper = SweepGrid(architectures: [resnet56], generators: [rpg], includesDense: false, budgets: [.count(resnet20Generated)],
                            seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
-    let analysis = try RunPool(data: data).study(name, parts: [CIFARRecipe.cells(oneLayer, on: data), CIFARRecipe.cells(deeper, on: data)],
+    let denseDeeper = SweepGrid(architectures: [resnet56], generators: [], budgets: [], seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
+    let analysis = try RunPool(data: data).study(name, parts: [oneLayer, deeper, denseDeeper].map { CIFARRecipe.cells($0, on: data) },
                                                  findings: &findings)
     findings.record(analysis)
 
     let dense20 = analysis.table.runs.filter { $0.setting.generator == GeneratorRegistry.denseName && $0.setting.model == "resnet20" }
     let layer = analysis.table.runs.filter { $0.setting.model == "resnet20" && $0.budget == "layer:\(largestLayer)" }
     let rpg56 = analysis.table.runs.filter { $0.setting.model == "resnet56" && $0.setting.generator == RPGGenerator.descriptor.name }
+    let dense56 = analysis.table.runs.filter { $0.setting.model == "resnet56" && $0.setting.generator == GeneratorRegistry.denseName }
     var lines = [String]()
     if let gap = SeedPairs(layer, minus: dense20) {
         // The share of dense accuracy, with an interval from the paired difference's.
@@ -53,6 +60,13 @@ func study() throws {
     }
     if let gap = SeedPairs(rpg56, minus: dense20) {
         lines.append(String(format: "ResNet-56 RPG at %d DoF − dense ResNet-20 (%d generated weights): ", resnet20Generated, resnet20Generated) + gap.text)
+        lines.append(String(format: "  means: %.2f %% against %.2f %%", gap.treatmentMean * 100, gap.controlMean * 100))
+    }
+    if let gap = SeedPairs(rpg56, minus: dense56) {
+        lines.append("ResNet-56 RPG − dense ResNet-56 (the cost of sharing at this depth): " + gap.text)
+    }
+    if let gap = SeedPairs(dense56, minus: dense20) {
+        lines.append("dense ResNet-56 − dense ResNet-20 (depth on this recipe): " + gap.text)
         lines.append(String(format: "  means: %.2f %% against %.2f %%", gap.treatmentMean * 100, gap.controlMean * 100))
     }
     findings.block(lines.joined(separator: "\n"))
