@@ -48,7 +48,11 @@ func study() throws {
 
     let table = try CSVTable(path: folder + "/compress.csv", columns: Checkpoint.compressionColumns)
     let done = Set(zip(try table.column("cell_id"), try table.column("method")).map { "\($0) \($1)" })
+    let compressions = [nil] + BankCompression.allCases.map(Optional.some)
     for cell in cells {
+        // A model whose every treatment is in the table needs neither its checkpoint nor a retraining.
+        let missing = compressions.filter { !done.contains("\(cell.identifier) \($0?.description ?? "fp32")") }
+        guard !missing.isEmpty else { continue }
         let path = pool.checkpoints + "/\(cell.identifier).safetensors"
         if !FileManager.default.fileExists(atPath: path) {
             say("    \(cell.label): no saved model, training it again")
@@ -62,9 +66,8 @@ func study() throws {
         let checkpoint = try Checkpoint(contentsOf: path)
         let batches = checkpoint.testBatches(of: data.test)
         let reference = try checkpoint.evaluate(nil, on: batches)
-        for compression in [nil] + BankCompression.allCases.map(Optional.some) {
+        for compression in missing {
             let method = compression?.description ?? "fp32"
-            guard !done.contains("\(cell.identifier) \(method)") else { continue }
             let outcome = compression == nil ? reference : try checkpoint.evaluate(compression, on: batches)
             try table.append(checkpoint.compressionRow(outcome, reference: reference))
             say(String(format: "    %@ %@: %d bytes, test accuracy %.4f (%+.4f)", cell.label, method, outcome.bytes,
