@@ -35,11 +35,9 @@ func study() throws {
         int8, int4, 50 % and 90 % pruning of what each budget counts, evaluated on the full test set.
         """)
     let pool = RunPool(data: data)
-    let addedDense = SweepGrid(architectures: [CIFARRecipe.architecture], generators: [], budgets: [], seeds: addedSeeds,
-                               recipe: CIFARRecipe.configuration)
     let cells = try EqualDoFArms.cells(at: .percentage(10), includesDense: true, frozenControl: false, on: data)
         + EqualDoFArms.cells(of: addedArms, at: .percentage(10), seeds: addedSeeds, on: data)
-        + CIFARRecipe.cells(addedDense, on: data)
+        + CIFARRecipe.denseCells(seeds: addedSeeds, on: data)
     try pool.train(cells)
     let recorded = try RunTable(contentsOfFile: pool.runsPath)
     let pooled = try CSVReader.read(contentsOfFile: pool.runsPath)

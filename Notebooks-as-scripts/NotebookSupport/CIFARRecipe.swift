@@ -48,4 +48,9 @@ public enum CIFARRecipe {
             .sorted { ($0.element.configuration.seed, $0.offset) < ($1.element.configuration.seed, $1.offset) }
             .map(\.element)
     }
+
+    /// The cells of dense `architecture` (no sharing) on the recipe, one per seed.
+    public static func denseCells(of architecture: Architecture = architecture, seeds: [UInt64], on data: DatasetSplit) -> [SweepCell] {
+        cells(SweepGrid(architectures: [architecture], generators: [], budgets: [], seeds: seeds, recipe: configuration), on: data)
+    }
 }

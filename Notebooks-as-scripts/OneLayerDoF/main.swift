@@ -40,9 +40,8 @@ func study() throws {
                              seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
     let deeper = SweepGrid(architectures: [resnet56], generators: [rpg], includesDense: false, budgets: [.count(resnet20Generated)],
                            seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
-    let denseDeeper = SweepGrid(architectures: [resnet56], generators: [], budgets: [], seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
-    let analysis = try RunPool(data: data).study(name, parts: [oneLayer, deeper, denseDeeper].map { CIFARRecipe.cells($0, on: data) },
-                                                 findings: &findings)
+    let parts = [oneLayer, deeper].map { CIFARRecipe.cells($0, on: data) } + [CIFARRecipe.denseCells(of: resnet56, seeds: [0, 1, 2], on: data)]
+    let analysis = try RunPool(data: data).study(name, parts: parts, findings: &findings)
     findings.record(analysis)
 
     let dense20 = analysis.table.runs.filter { $0.setting.generator == GeneratorRegistry.denseName && $0.setting.model == "resnet20" }
