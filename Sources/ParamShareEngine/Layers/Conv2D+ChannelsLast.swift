@@ -9,7 +9,7 @@ extension Conv2D {
     func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
         let items = input.shape[0], threads = EngineThreads.count
         let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
-        let weight = weightSource.weight()
+        let weight = operandWeight()
         self.input = input
         self.weight = weight
         forwardThreads = threads
@@ -17,9 +17,11 @@ extension Conv2D {
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
+            let operands = bfloat16Operands(slots: threads, count: blockSize * inItem)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
-                kernels[range.count]!.forward(float(input.data + range.lowerBound * inItem),
-                                              into: float(output.data + range.lowerBound * outItem), thread: thread)
+                var image = input.data + range.lowerBound * inItem
+                if let operands { image = operands.rounded(image, count: range.count * inItem, slot: thread) }
+                kernels[range.count]!.forward(float(image), into: float(output.data + range.lowerBound * outItem), thread: thread)
             }
         } else {
             let shapes = blockShapes(items: items, g)
@@ -45,13 +47,20 @@ extension Conv2D {
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         // The forward pass loaded this step's kernel into the oneDNN kernels.
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
+            // With bf16 operands the images are rounded again rather than kept rounded from the
+            // forward pass: a second copy of every convolution's input would raise peak memory.
+            let operands = bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, group, range in
                 let kernel = kernels[range.count]!
-                let image = float(input.data + range.lowerBound * inItem)
-                let gradient = float(outputGradient.data + range.lowerBound * outItem)
-                kernel.backwardWeights(image, gradient, into: float(partials[group].data), thread: thread)
+                var image = input.data + range.lowerBound * inItem
+                var gradient = outputGradient.data + range.lowerBound * outItem
+                if let operands {
+                    image = operands.rounded(image, count: range.count * inItem, slot: 2 * thread)
+                    gradient = operands.rounded(gradient, count: range.count * outItem, slot: 2 * thread + 1)
+                }
+                kernel.backwardWeights(float(image), float(gradient), into: float(partials[group].data), thread: thread)
                 if computesInputGradient {
-                    kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
+                    kernel.backwardData(float(gradient), into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
                 }
             }
         } else {
@@ -96,12 +105,14 @@ extension Conv2D {
         let output = residual ?? self.output.reuse(shape: outputShape)
         self.input = nil
         let weight = weightSource.weight(), perChannel = inChannels * kernelSize * kernelSize
-        let foldedWeight = self.foldedWeight.reuse(shape: weight.shape), foldedBias = self.foldedBias.reuse(shape: [outChannels])
+        let scaledWeight = self.foldedWeight.reuse(shape: weight.shape), foldedBias = self.foldedBias.reuse(shape: [outChannels])
         for o in 0..<outChannels {
             let scale = affine.scale[o]
-            for i in 0..<perChannel { foldedWeight.data[o * perChannel + i] = weight.data[o * perChannel + i] * scale }
+            for i in 0..<perChannel { scaledWeight.data[o * perChannel + i] = weight.data[o * perChannel + i] * scale }
             foldedBias[o] = (bias?.value[o] ?? 0) * scale + affine.shift[o]
         }
+        // As a bf16 inference kernel would: the batch norm is folded in Float, then rounded.
+        let foldedWeight = precision == .bfloat16 ? scaledWeight.roundedToBFloat16(reusing: &roundedWeight) : scaledWeight
         let blockSize = Self.imagesPerGradientGroup
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
@@ -109,9 +120,11 @@ extension Conv2D {
             for kernel in kernels.values {
                 kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), epilogue: epilogue)
             }
+            let operands = bfloat16Operands(slots: threads, count: blockSize * inItem)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
-                kernels[range.count]!.forwardFolded(float(input.data + range.lowerBound * inItem),
-                                                    into: float(output.data + range.lowerBound * outItem), thread: thread)
+                var image = input.data + range.lowerBound * inItem
+                if let operands { image = operands.rounded(image, count: range.count * inItem, slot: thread) }
+                kernels[range.count]!.forwardFolded(float(image), into: float(output.data + range.lowerBound * outItem), thread: thread)
             }
             return output
         }

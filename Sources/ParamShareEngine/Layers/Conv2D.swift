@@ -21,6 +21,11 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     public let bias: Parameter<Scalar>?
     /// Set to `false` on a first layer, whose input gradient nobody reads, to skip computing it.
     public var computesInputGradient = true
+    /// The precision of the convolution's operands: images, kernel and output gradients
+    /// (``ComputePrecision``). `bfloat16` needs `Float`.
+    public var precision = ComputePrecision.float32 {
+        willSet { precondition(newValue == .float32 || Scalar.self == Float.self, "\(name): bf16 operands need Float") }
+    }
 
     var input: Tensor<Scalar>?
     var weight: Tensor<Scalar>?
@@ -37,6 +42,8 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     // The kernel and bias with a batch norm folded in (channels-last inference only).
     var foldedWeight: Tensor<Scalar>?
     var foldedBias: Tensor<Scalar>?
+    // The kernel rounded to bfloat16, with bf16 operands.
+    var roundedWeight: Tensor<Scalar>?
 
     /// Images whose weight gradients one partial sum accumulates, in order.
     ///
@@ -119,11 +126,12 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         let output = self.output.reuse(shape: [items, outChannels, g.outputHeight, g.outputWidth])
         let threads = EngineThreads.count
         prepareScratch(g, threads: threads)
-        let weight = weightSource.weight()
+        let weight = operandWeight()
         self.input = input
         self.weight = weight
         let columns = self.columns, outChannels = self.outChannels
         let inItem = inChannels * g.height * g.width, outItem = outChannels * g.outputPlane
+        let operands = bfloat16Operands(slots: threads, count: g.columnRows * g.outputPlane)
         EngineThreads.forEachChunk(of: items, threads: threads) { chunk, range in
             for item in range {
                 let image = input.data + item * inItem
@@ -132,6 +140,7 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
                     im2col(image, g, into: columns[chunk].data)
                     columnMatrix = UnsafePointer(columns[chunk].data)
                 }
+                if let operands { columnMatrix = UnsafePointer(operands.rounded(columnMatrix, count: g.columnRows * g.outputPlane, slot: chunk)) }
                 Scalar.gemm(transposeA: false, transposeB: false, m: outChannels, n: g.outputPlane, k: g.columnRows,
                             alpha: 1, a: weight.data, lda: g.columnRows, b: columnMatrix, ldb: g.outputPlane,
                             beta: 0, c: output.data + item * outItem, ldc: g.outputPlane)
@@ -162,15 +171,20 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         let columns = self.columns, partials = makePartialWeightGradients(groups: groups)
         let outChannels = self.outChannels, computesInputGradient = self.computesInputGradient
         let inItem = inChannels * g.height * g.width, outItem = outChannels * g.outputPlane
+        let operands = bfloat16Operands(slots: 2 * threads, count: max(g.columnRows * g.outputPlane, outItem))
         EngineThreads.forEachBlock(of: items, blockSize: groupSize, threads: threads) { thread, group, range in
             let partial = partials[group]
             for item in range {
                 let image = input.data + item * inItem
-                let gradient = UnsafePointer(outputGradient.data + item * outItem)
+                var gradient = UnsafePointer(outputGradient.data + item * outItem)
                 var columnMatrix = UnsafePointer(image)
                 if !g.isPointwise {
                     im2col(image, g, into: columns[thread].data)
                     columnMatrix = UnsafePointer(columns[thread].data)
+                }
+                if let operands {
+                    columnMatrix = UnsafePointer(operands.rounded(columnMatrix, count: g.columnRows * g.outputPlane, slot: 2 * thread))
+                    gradient = UnsafePointer(operands.rounded(gradient, count: outItem, slot: 2 * thread + 1))
                 }
                 Scalar.gemm(transposeA: false, transposeB: true, m: outChannels, n: g.columnRows, k: g.outputPlane,
                             alpha: 1, a: gradient, lda: g.outputPlane, b: columnMatrix, ldb: g.outputPlane,
@@ -196,6 +210,18 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
                                           channels: outChannels, plane: g.outputPlane)
         }
         return inputGradient
+    }
+
+    /// The kernel this pass multiplies: the weight source's, rounded to bfloat16 with bf16 operands.
+    func operandWeight() -> Tensor<Scalar> {
+        let weight = weightSource.weight()
+        return precision == .bfloat16 ? weight.roundedToBFloat16(reusing: &roundedWeight) : weight
+    }
+
+    /// Scratch for `slots` image or gradient operands of `count` values rounded to bfloat16, or
+    /// `nil` when operands are used as they are.
+    func bfloat16Operands(slots: Int, count: Int) -> BFloat16Operands? {
+        precision == .bfloat16 ? BFloat16Operands(capacities: Array(repeating: count, count: slots)) : nil
     }
 
     /// Sums the groups' partial weight gradients in group order and hands the sum to the weight source.

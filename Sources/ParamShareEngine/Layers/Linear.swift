@@ -9,12 +9,21 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     public let bias: Parameter<Scalar>?
     /// Set to `false` on a first layer, whose input gradient nobody reads, to skip computing it.
     public var computesInputGradient = true
+    /// The precision of the products' operands: inputs, weight and output gradients
+    /// (``ComputePrecision``). `bfloat16` needs `Float`.
+    public var precision = ComputePrecision.float32 {
+        willSet { precondition(newValue == .float32 || Scalar.self == Float.self, "\(name): bf16 operands need Float") }
+    }
 
     private var input: Tensor<Scalar>?
     private var weight: Tensor<Scalar>?
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
     private var weightGradient: Tensor<Scalar>?
+    // The operands rounded to bfloat16, with bf16 operands.
+    private var roundedWeight: Tensor<Scalar>?
+    private var roundedInput: Tensor<Scalar>?
+    private var roundedGradient: Tensor<Scalar>?
 
     /// Creates a linear layer whose weight comes from `weightSource`.
     public init(name: String, inFeatures: Int, outFeatures: Int, weightSource: any WeightSource<Scalar>,
@@ -51,13 +60,16 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         checkShape(input.shape.count == 2 && input.shape[1] == inFeatures, name, "expected [N, \(inFeatures)], got \(input.shape)")
         let items = input.shape[0]
         let output = self.output.reuse(shape: [items, outFeatures])
-        let weight = weightSource.weight()
-        self.input = input
+        let bfloat16 = precision == .bfloat16, source = weightSource.weight()
+        let weight = bfloat16 ? source.roundedToBFloat16(reusing: &roundedWeight) : source
+        let operand = bfloat16 ? input.roundedToBFloat16(reusing: &roundedInput) : input
+        // Backward multiplies the operands forward multiplied.
+        self.input = operand
         self.weight = weight
         let inFeatures = self.inFeatures, outFeatures = self.outFeatures
         EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
             Scalar.gemm(transposeA: false, transposeB: true, m: rows.count, n: outFeatures, k: inFeatures,
-                        alpha: 1, a: input.data + rows.lowerBound * inFeatures, lda: inFeatures,
+                        alpha: 1, a: operand.data + rows.lowerBound * inFeatures, lda: inFeatures,
                         b: weight.data, ldb: inFeatures,
                         beta: 0, c: output.data + rows.lowerBound * outFeatures, ldc: outFeatures)
         }
@@ -69,11 +81,13 @@ public final class Linear<Scalar: EngineScalar>: Layer {
 
     // dY [N, out] → dX [N, in] = dY·W (blocks of batch rows); dW [out, in] = dYᵀ·X (blocks of output
     // rows, so no thread shares a row and no reduction is needed).
-    public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+    public func backward(_ gradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let input, let weight else { preconditionFailure("\(name): backward called before forward") }
         let items = input.shape[0]
-        checkShape(outputGradient.shape == [items, outFeatures], name,
-                   "output gradient \(outputGradient.shape) does not match the last output")
+        checkShape(gradient.shape == [items, outFeatures], name,
+                   "output gradient \(gradient.shape) does not match the last output")
+        // The bias gradient is a sum, not a product: it reads the gradient as it is.
+        let outputGradient = precision == .bfloat16 ? gradient.roundedToBFloat16(reusing: &roundedGradient) : gradient
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
         let inFeatures = self.inFeatures, outFeatures = self.outFeatures
@@ -93,7 +107,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         }
         weightSource.accumulateGradient(weightGradient)
         if let bias {
-            accumulateColumnSums(outputGradient.data, rows: items, columns: outFeatures, into: bias.gradient.data)
+            accumulateColumnSums(gradient.data, rows: items, columns: outFeatures, into: bias.gradient.data)
         }
         return inputGradient
     }

@@ -1,0 +1,182 @@
+@testable import ParamShareEngine
+import Testing
+import TestSupport
+
+/// bf16 operands: the rounding itself, and every layer that rounds against the fp32 computation
+/// on operands rounded beforehand (Double for backward, the naive convolution for forward).
+@Suite("bf16 operands")
+struct BFloat16PrecisionTests {
+    @Test("rounding goes to the nearest bfloat16, ties to even, overflow to infinity, NaN stays NaN")
+    func roundingEdgeCases() {
+        let cases: [(UInt32, UInt32)] = [
+            (0x3F80_0000, 0x3F80_0000),  // 1 is a bfloat16
+            (0x3F80_8000, 0x3F80_0000),  // 1 + 2⁻⁸, halfway: down to the even 1
+            (0x3F81_8000, 0x3F82_0000),  // halfway above an odd last bit: up
+            (0x3F80_8001, 0x3F81_0000),  // just past halfway: up
+            (0x3F80_7FFF, 0x3F80_0000),  // just short of halfway: down
+            (0xBF80_C000, 0xBF81_0000),  // negative values round by magnitude
+            (0x7F7F_FFFF, 0x7F80_0000),  // the largest Float is past the largest bfloat16
+            (0xFF80_0000, 0xFF80_0000),  // −∞
+            (0x8000_0000, 0x8000_0000),  // −0
+            (0x0000_8000, 0x0000_0000),  // a subnormal tie, to even
+            (0x0001_8000, 0x0002_0000),
+        ]
+        let input = cases.map { Float(bitPattern: $0.0) }
+        var output = [Float](repeating: 0, count: input.count)
+        roundToBFloat16(input, count: input.count, into: &output)
+        for ((source, expected), result) in zip(cases, output) {
+            #expect(result.bitPattern == expected, "\(String(source, radix: 16)) → \(String(result.bitPattern, radix: 16))")
+        }
+        let nan: [Float] = [Float(bitPattern: 0x7F80_0001), -Float.nan]
+        var roundedNaN: [Float] = [0, 0]
+        roundToBFloat16(nan, count: 2, into: &roundedNaN)
+        #expect(roundedNaN.allSatisfy { $0.isNaN })
+    }
+
+    @Test("every rounded value is the nearer of the two bfloat16 around it")
+    func roundingIsNearest() {
+        let random = RandomSource(seed: 11)
+        let input = (0..<20_000).map { _ in Float(random.gaussian() * 100) }
+        var output = [Float](repeating: 0, count: input.count)
+        roundToBFloat16(input, count: input.count, into: &output)
+        for (x, y) in zip(input, output) {
+            let below = Float(bitPattern: x.bitPattern & 0xFFFF_0000), above = Float(bitPattern: (x.bitPattern & 0xFFFF_0000) + 0x1_0000)
+            #expect(y.bitPattern & 0xFFFF == 0 && (y == below || y == above))
+            #expect(abs(Double(y) - Double(x)) <= min(abs(Double(below) - Double(x)), abs(Double(above) - Double(x))))
+        }
+    }
+
+    @Test("a channels-last convolution with bf16 operands is the convolution of the rounded operands",
+          arguments: ChannelsLastConvolutionTests.cases)
+    func channelsLastConvolution(_ c: ConvolutionCase) {
+        checkConvolution(c, layout: .channelsLast)
+    }
+
+    @Test("a channels-first convolution with bf16 operands is the convolution of the rounded operands",
+          arguments: ConvolutionCase.all)
+    func channelsFirstConvolution(_ c: ConvolutionCase) {
+        checkConvolution(c, layout: .channelsFirst)
+    }
+
+    /// Checks a bf16 convolution's forward against the naive convolution of the rounded operands
+    /// and its backward against the Double layer on rounded operands, and that it differs from fp32.
+    private func checkConvolution(_ c: ConvolutionCase, layout: ImageLayout) {
+        func make<Scalar: EngineScalar>() -> Conv2D<Scalar> {
+            Conv2D(name: "conv", inChannels: c.inChannels, outChannels: c.outChannels, kernelSize: c.kernelSize, stride: c.stride,
+                   padding: c.padding, layout: layout, hasBias: c.hasBias, random: RandomSource(seed: 3))
+        }
+        let layer: Conv2D<Float> = make(), plain: Conv2D<Float> = make(), reference: Conv2D<Double> = make()
+        layer.precision = .bfloat16
+        let images = Tensor<Float>.random(shape: [c.items, c.inChannels, c.height, c.width], random: RandomSource(seed: 6))
+        let input = layout == .channelsLast ? channelsLast(images) : images
+        let output = layer.forward(input, mode: .training)
+        let roundedWeight = rounded(layer.weightSource.weight())
+        let naive = naiveConvolution(rounded(images), weight: roundedWeight, bias: layer.bias?.value, stride: c.stride, padding: c.padding)
+        let expected = layout == .channelsLast ? channelsLast(naive) : naive
+        #expect(output.maxAbsoluteDifference(expected) < 5e-5)
+        #expect(output.maxAbsoluteDifference(plain.forward(input, mode: .training)) > 1e-3, "bf16 changed nothing")
+
+        let outputGradient = Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 7))
+        let inputGradient = layer.backward(outputGradient)
+        copy(roundedWeight, into: reference.weightSource.weight())
+        if let bias = layer.bias { copy(bias.value, into: reference.bias!.value) }
+        _ = reference.forward(double(rounded(input)), mode: .training)
+        let expectedInputGradient = reference.backward(double(rounded(outputGradient)))
+        #expect(double(inputGradient).maxAbsoluteDifference(expectedInputGradient) < 5e-5)
+        checkParameterGradients(of: layer, against: reference, outputGradient: outputGradient)
+    }
+
+    @Test("a linear layer with bf16 operands multiplies the rounded operands", arguments: [(5, 7, 3), (130, 33, 70)])
+    func linear(items: Int, inFeatures: Int, outFeatures: Int) {
+        let layer = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
+        let plain = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
+        let reference = Linear<Double>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
+        layer.precision = .bfloat16
+        let input = Tensor<Float>.random(shape: [items, inFeatures], random: RandomSource(seed: 4))
+        let outputGradient = Tensor<Float>.random(shape: [items, outFeatures], random: RandomSource(seed: 5))
+        copy(rounded(layer.weightSource.weight()), into: reference.weightSource.weight())
+        copy(layer.bias!.value, into: reference.bias!.value)
+        let output = layer.forward(input, mode: .training)
+        #expect(double(output).maxAbsoluteDifference(reference.forward(double(rounded(input)), mode: .training)) < 5e-5)
+        #expect(output.maxAbsoluteDifference(plain.forward(input, mode: .training)) > 1e-3, "bf16 changed nothing")
+        let inputGradient = layer.backward(outputGradient)
+        let expected = reference.backward(double(rounded(outputGradient)))
+        #expect(double(inputGradient).maxAbsoluteDifference(expected) < 5e-5)
+        checkParameterGradients(of: layer, against: reference, outputGradient: outputGradient)
+    }
+
+    @Test("bf16 inference rounds the kernel with the batch norm folded in, and the images")
+    func foldedInference() {
+        let c = ChannelsLastConvolutionTests.cases.last!
+        let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 8)
+        layer.precision = .bfloat16
+        let random = RandomSource(seed: 9)
+        let scale = Tensor<Float>.random(shape: [c.outChannels], random: random)
+        let shift = Tensor<Float>.random(shape: [c.outChannels], random: random)
+        let images = Tensor<Float>.random(shape: [c.items, c.inChannels, c.height, c.width], random: random)
+        let output = layer.forwardFolded(channelsLast(images), (scale, shift), rectified: true)
+        let weight = layer.weightSource.weight(), perChannel = weight.count / c.outChannels
+        let folded = Tensor<Float>(shape: weight.shape)
+        let bias = Tensor<Float>(shape: [c.outChannels])
+        for o in 0..<c.outChannels {
+            for i in 0..<perChannel { folded[o * perChannel + i] = weight[o * perChannel + i] * scale[o] }
+            bias[o] = (layer.bias?.value[o] ?? 0) * scale[o] + shift[o]
+        }
+        let expected = channelsLast(naiveConvolution(rounded(images), weight: rounded(folded), bias: bias,
+                                                     stride: c.stride, padding: c.padding))
+        for i in 0..<expected.count { expected[i] = max(expected[i], 0) }
+        #expect(output.maxAbsoluteDifference(expected) < 5e-5)
+    }
+
+    @Test("a bf16 network gives the same bits on 1 and 2 threads", arguments: [ImageLayout.channelsFirst, .channelsLast])
+    func threadIndependence(layout: ImageLayout) {
+        func pass() -> [[UInt32]] {
+            let random = RandomSource(seed: 12)
+            let network = Sequential<Float>(name: "net", [
+                Conv2D(name: "conv", inChannels: 3, outChannels: 8, kernelSize: 3, padding: 1, layout: layout, random: random),
+                ReLU(name: "relu"),
+                Conv2D(name: "conv2", inChannels: 8, outChannels: 4, kernelSize: 3, stride: 2, padding: 1, layout: layout, random: random),
+                Flatten(name: "flatten", layout: layout),
+                Linear(name: "fc", inFeatures: 4 * 3 * 3, outFeatures: 5, random: random),
+            ])
+            network.setPrecision(.bfloat16)
+            let input = Tensor<Float>.random(shape: layout.shape(items: 21, channels: 3, height: 6, width: 6), random: random)
+            let output = network.forward(input, mode: .training)
+            _ = network.backward(Tensor<Float>.random(shape: output.shape, random: random))
+            return [output.scalars.map(\.bitPattern)] + network.parameters.map { $0.gradient.scalars.map(\.bitPattern) }
+        }
+        let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
+        #expect(one == two)
+    }
+
+    /// The weight gradient against `reference`'s, which multiplied the rounded operands; the bias
+    /// gradient, a sum rather than a product, against the sums of the unrounded `outputGradient`.
+    private func checkParameterGradients(of layer: any Layer<Float>, against reference: any Layer<Double>, outputGradient: Tensor<Float>) {
+        let weight = layer.parameters[0].gradient, expected = reference.parameters[0].gradient
+        let scale = max(1, expected.scalars.map(abs).max() ?? 0)
+        #expect(double(weight).maxAbsoluteDifference(expected) / scale < 1e-5)
+        guard layer.parameters.count == 2 else { return }
+        let bias = layer.parameters[1].gradient, channels = bias.count
+        var sums = [Double](repeating: 0, count: channels)
+        let channelsLast = (layer as? Conv2D<Float>)?.layout != .channelsFirst
+        let plane = outputGradient.count / (outputGradient.shape[0] * channels)
+        for i in 0..<outputGradient.count {
+            sums[channelsLast ? i % channels : (i / plane) % channels] += Double(outputGradient[i])
+        }
+        #expect(zip(bias.scalars, sums).allSatisfy { abs(Double($0) - $1) < 1e-4 })
+    }
+
+    private func rounded(_ tensor: Tensor<Float>) -> Tensor<Float> {
+        let result = Tensor<Float>(shape: tensor.shape)
+        roundToBFloat16(tensor.data, count: tensor.count, into: result.data)
+        return result
+    }
+
+    private func double(_ tensor: Tensor<Float>) -> Tensor<Double> {
+        Tensor(shape: tensor.shape, scalars: tensor.scalars.map(Double.init))
+    }
+
+    private func copy(_ source: Tensor<Float>, into destination: Tensor<Double>) {
+        for i in 0..<source.count { destination[i] = Double(source[i]) }
+    }
+}
