@@ -12,9 +12,10 @@ public struct RunSetting: Hashable, Comparable, Sendable {
 
     /// The recipe's columns: runs that differ in any of them are different experiments, never
     /// pooled or paired (appending 1-epoch runs to a table of 5-epoch ones once flipped a paired
-    /// difference's sign). A table without one of them reads it as `none`.
+    /// difference's sign). A table without one of them reads it as `none`, or `precision` as `fp32`
+    /// (``RunsTableLayout/value(ofMissing:)``).
     public static let recipeColumns = [
-        "train_images", "test_images", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing",
+        "train_images", "test_images", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing", "precision",
     ]
 
     /// The setting's columns for a table with `optionColumns`, in the order of ``values(optionColumns:)``:
@@ -52,7 +53,7 @@ public struct RunSetting: Hashable, Comparable, Sendable {
         self.generateStem = generateStem
         self.generateClassifier = generateClassifier
         self.bank = bank ?? (generator == GeneratorRegistry.denseName ? RunsTableLayout.notApplicable : "trained")
-        self.recipe = Dictionary(uniqueKeysWithValues: Self.recipeColumns.map { ($0, recipe[$0] ?? RunsTableLayout.notApplicable) })
+        self.recipe = Dictionary(uniqueKeysWithValues: Self.recipeColumns.map { ($0, recipe[$0] ?? RunsTableLayout.value(ofMissing: $0)) })
     }
 
     /// The setting's fields in the order of ``columns(optionColumns:)``.

@@ -13,16 +13,19 @@ public struct ThroughputBenchmark: Sendable {
     /// The generator of the shared layers and its budget; `nil` for dense.
     public var sharing: SharingSetting?
     public var batchSize: Int
+    /// The operands' precision (`ComputePrecision`).
+    public var precision: ComputePrecision
     public var inputShape: [Int]
     public var classes: Int
     public var warmupSteps: Int
     public var measuredSteps: Int
 
-    public init(architecture: Architecture, sharing: SharingSetting? = nil, batchSize: Int, inputShape: [Int] = [3, 32, 32],
-                classes: Int = 10, warmupSteps: Int = 3, measuredSteps: Int = 20) {
+    public init(architecture: Architecture, sharing: SharingSetting? = nil, batchSize: Int, precision: ComputePrecision = .float32,
+                inputShape: [Int] = [3, 32, 32], classes: Int = 10, warmupSteps: Int = 3, measuredSteps: Int = 20) {
         self.architecture = architecture
         self.sharing = sharing
         self.batchSize = batchSize
+        self.precision = precision
         self.inputShape = inputShape
         self.classes = classes
         self.warmupSteps = warmupSteps
@@ -35,6 +38,8 @@ public struct ThroughputBenchmark: Sendable {
         public var generator: String
         public var budget: String
         public var batchSize: Int
+        /// `fp32` or `bf16` (`ComputePrecision`).
+        public var precision: String
         public var threads: Int
         public var trainImagesPerSecond: Double
         public var inferenceImagesPerSecond: Double
@@ -63,7 +68,7 @@ public struct ThroughputBenchmark: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case model, generator, budget, threads, parameters
+            case model, generator, budget, precision, threads, parameters
             case peakResidentMebibytes = "peak_resident_mebibytes"
             case multiplyAddsPerImage = "multiply_adds_per_image"
             case trainGigaflopsPerSecond = "train_gflops"
@@ -81,11 +86,12 @@ public struct ThroughputBenchmark: Sendable {
     ///
     /// - Throws: ``BudgetError`` when the budget is impossible for the model or generator.
     public func run() throws -> Result {
-        let configuration = TrainingConfiguration(epochs: 1, batchSize: batchSize, learningRate: 0.1)
+        let configuration = TrainingConfiguration(epochs: 1, batchSize: batchSize, learningRate: 0.1, precision: precision)
         let cell = SweepCell(architecture: architecture, sharing: sharing,
                              data: DataSubset(dataset: "random", trainImages: batchSize, testImages: batchSize),
                              configuration: configuration)
         let model = try CellModel(building: cell, inputShape: inputShape, classes: classes).network
+        model.setPrecision(precision)
         let random = RandomSource(seed: 1)
         let input = Tensor<Float>(shape: [batchSize] + inputShape)
         BankKernels.fillGaussian(input.data, count: input.count, standardDeviation: 1, random: random)
@@ -103,7 +109,7 @@ public struct ThroughputBenchmark: Sendable {
         let train = imagesPerSecond(trainStep), inference = imagesPerSecond(inferenceStep)
         return Result(
             model: architecture.description, generator: cell.generatorName, budget: cell.budgetText,
-            batchSize: batchSize, threads: EngineThreads.count, trainImagesPerSecond: train, inferenceImagesPerSecond: inference,
+            batchSize: batchSize, precision: precision.rawValue, threads: EngineThreads.count, trainImagesPerSecond: train, inferenceImagesPerSecond: inference,
             parameters: parameters.reduce(0) { $0 + $1.value.count }, peakResidentMebibytes: Self.peakResidentMebibytes(),
             multiplyAddsPerImage: multiplyAdds, trainGigaflopsPerSecond: train * 6 * Double(multiplyAdds) / 1e9,
             inferenceGigaflopsPerSecond: inference * 2 * Double(multiplyAdds) / 1e9)

@@ -57,7 +57,9 @@ extension Checkpoint {
             learningRate: try parsed("lr", Double.init), schedule: try parsed("schedule", TrainingConfiguration.ScheduleChoice.init(rawValue:)),
             weightDecay: try parsed("weight_decay", Double.init), labelSmoothing: try parsed("label_smoothing", Double.init),
             augmentation: Augmentation(cropPadding: try parsed("crop_padding", Int.init), horizontalFlip: try parsed("horizontal_flip", Bool.init)),
-            seed: try parsed("seed", UInt64.init))
+            seed: try parsed("seed", UInt64.init),
+            // Checkpoints written before bf16 existed have no precision: they trained in fp32.
+            precision: metadata["precision"] == nil ? .float32 : try parsed("precision", ComputePrecision.init(rawValue:)))
         let data = DataSubset(dataset: try field("dataset"), trainImages: try parsed("train_images", Int.init),
                               testImages: try parsed("test_images", Int.init))
         let cell = SweepCell(architecture: architecture, sharing: sharing, data: data, configuration: configuration)
@@ -103,6 +105,8 @@ extension Checkpoint {
             throw CheckpointError(path: location, detail: "describes a model this version cannot build: \(error)",
                                   fix: "read it with the ParamShare version that wrote it")
         }
+        // It evaluates as the run did, so that its accuracy is the one the run recorded.
+        model.network.setPrecision(cell.configuration.precision)
         let state = Self.state(of: model.network)
         let stored = Dictionary(tensors.map { ($0.name, $0.entry) }, uniquingKeysWith: { first, _ in first })
         for (name, tensor) in state {

@@ -64,7 +64,7 @@ public struct Checkpoint {
             "test_images": String(cell.data.testImages), "generator": cell.generatorName,
             "seed": String(c.seed), "epochs": String(c.epochs), "batch_size": String(c.batchSize),
             "optimizer": c.optimizer.rawValue, "lr": "\(c.learningRate)", "schedule": c.schedule.rawValue,
-            "weight_decay": "\(c.weightDecay)", "label_smoothing": "\(c.labelSmoothing)",
+            "weight_decay": "\(c.weightDecay)", "label_smoothing": "\(c.labelSmoothing)", "precision": c.precision.rawValue,
             "crop_padding": String(c.augmentation.cropPadding), "horizontal_flip": String(c.augmentation.horizontalFlip),
             "normalization_mean": normalization.mean.map { "\($0)" }.joined(separator: ","),
             "normalization_std": normalization.standardDeviation.map { "\($0)" }.joined(separator: ","),

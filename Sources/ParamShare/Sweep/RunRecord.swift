@@ -40,6 +40,7 @@ public struct RunRecord: Sendable {
             String(dof.denseParameters),
             String(c.seed), String(c.epochs), String(c.batchSize), c.optimizer.rawValue, Self.format(c.learningRate),
             c.schedule.rawValue, Self.format(c.weightDecay), Self.format(c.labelSmoothing),
+            c.precision.rawValue,
             Self.format(result.finalTrainLoss), Self.format(result.testAccuracy), Self.format(result.bestTestAccuracy),
             String(format: "%.2f", result.wallSeconds), result.status.rawValue, statusEpoch, failureReason,
             ParamShareVersion.current,

@@ -1,3 +1,5 @@
+import ParamShareEngine
+
 /// The columns of a runs table: fixed columns around a block of generator option columns.
 ///
 /// Each registered option is a column of its own, named `generator.option` (`rpg.signs`,
@@ -22,10 +24,20 @@ public struct RunsTableLayout: Sendable, Equatable {
         "scope", "generate_stem", "generate_classifier", "bank", "bank_step", "budget", "budget_count", "budget_fraction", "dof", "bank_size",
         "fixed_weights", "generated_weights",
         "non_generated_weights", "bn_parameters", "biases", "total_trainable", "dense_parameters",
-        "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing",
+        "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing", "precision",
         "final_train_loss", "test_accuracy", "best_test_accuracy", "wall_seconds", "status", "status_epoch", "failure_reason",
         "version",
     ]
+
+    /// The fixed columns added since tables were first written, with the value they hold in the
+    /// rows written before them: a table without them is still a runs table, and appending to it
+    /// adds them (`precision` is `fp32` in a table written before bf16 existed, as it was).
+    public static let addedColumns = ["precision": ComputePrecision.float32.rawValue]
+
+    /// The value a row that lacks `column` holds in it: what ``addedColumns`` says, else `none`.
+    public static func value(ofMissing column: String) -> String {
+        addedColumns[column] ?? notApplicable
+    }
 
     /// The option columns, sorted.
     public private(set) var optionColumns: [String]
@@ -40,11 +52,12 @@ public struct RunsTableLayout: Sendable, Equatable {
     /// Whether `column` names a generator option: option columns, and only they, hold a dot.
     public static func isOptionColumn(_ column: String) -> Bool { column.contains(".") }
 
-    /// The layout of a runs table whose header is `header`, or `nil` when it is not one.
+    /// The layout of a runs table whose header is `header`, or `nil` when it is not one; a header
+    /// without the ``addedColumns`` is one, whose layout has them.
     public init?(header: [String]) {
         let options = header.filter(Self.isOptionColumn)
         self.init(optionColumns: options)
-        guard header == columns else { return nil }
+        guard header == columns || header == columns.filter({ Self.addedColumns[$0] == nil }) else { return nil }
     }
 
     /// Why `header`, which starts like a runs table, is not one of this version's: the columns it

@@ -29,7 +29,8 @@ public struct SweepCell: Sendable, Hashable {
             "\($0.generator) \($0.budget)\($0.scope == .global ? "" : " scope \($0.scope)")\($0.trainsBank ? "" : " frozen")"
                 + "\($0.stepScaling == .none ? "" : " step \($0.stepScaling.rawValue)")"
         } ?? "dense"
-        return "\(architecture) \(sharingLabel) seed \(configuration.seed)"
+        let precisionLabel = configuration.precision == .float32 ? "" : " \(configuration.precision.rawValue)"
+        return "\(architecture) \(sharingLabel)\(precisionLabel) seed \(configuration.seed)"
     }
 
     /// Every setting that can change this cell's result, as one canonical string: two cells with
@@ -57,6 +58,8 @@ public struct SweepCell: Sendable, Hashable {
             "lr=\(c.learningRate)", "schedule=\(c.schedule.rawValue)", "weight_decay=\(c.weightDecay)",
             "label_smoothing=\(c.labelSmoothing)", "crop=\(c.augmentation.cropPadding)", "flip=\(c.augmentation.horizontalFlip)",
         ]
+        // As with the step: only bf16 is named, so that fp32 cells keep the ids they had before the option.
+        if c.precision != .float32 { fields.append("precision=\(c.precision.rawValue)") }
         return fields.joined(separator: ";")
     }
 

@@ -145,8 +145,8 @@ extension SweepRunner {
         }
         let current = RunsTableLayout(header: existing.document.header)!  // accepted above
         let widened = current.widened(with: layout)
-        if widened != current {
-            try CSVTable.widen(path: path, to: widened.columns, fill: RunsTableLayout.notApplicable)
+        if widened.columns != existing.document.header {
+            try CSVTable.widen(path: path, to: widened.columns, fill: RunsTableLayout.value(ofMissing:))
         }
         return (try CSVTable(path: path, columns: widened.columns), widened, existing.repair)
     }

@@ -22,7 +22,10 @@ public struct Trainer {
     /// A batch loss that is not finite or leaves ``FailureDetector``'s bound ends the run with
     /// status `diverged` instead of training on garbage; the epochs finished before it are kept.
     /// A run that ends at chance with a uniform prediction's loss is `collapsed`.
+    ///
+    /// Sets the model's operand precision to the configuration's, for training and evaluation.
     public func train(_ model: Sequential<Float>, on data: DatasetSplit) -> TrainingResult {
+        model.setPrecision(configuration.precision)
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let config = configuration

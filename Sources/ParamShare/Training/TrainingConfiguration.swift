@@ -37,10 +37,14 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// Whether shared banks train; off, they keep their initial values while batch norm, the
     /// stem and the classifier train (the control that shows what a bank learned).
     public var trainsBanks: Bool
+    /// The precision of convolution and matrix-product operands; weights, banks, optimiser
+    /// state and the loss stay `Float` (`ComputePrecision`).
+    public var precision: ComputePrecision
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerChoice = .sgd, learningRate: Double,
                 schedule: ScheduleChoice = .onecycle, weightDecay: Double = 5e-4, labelSmoothing: Double = 0,
-                augmentation: Augmentation = .none, seed: UInt64 = 0, trainsBanks: Bool = true) {
+                augmentation: Augmentation = .none, seed: UInt64 = 0, trainsBanks: Bool = true,
+                precision: ComputePrecision = .float32) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -51,6 +55,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
         self.augmentation = augmentation
         self.seed = seed
         self.trainsBanks = trainsBanks
+        self.precision = precision
     }
 
     /// The schedule object for this configuration.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import ParamShare
+import ParamShareEngine
 
 extension DatasetName: ExpressibleByArgument {}
 extension SharingScope: ExpressibleByArgument {}
 extension TrainingConfiguration.ScheduleChoice: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerChoice: ExpressibleByArgument {}
+extension ComputePrecision: ExpressibleByArgument {}

@@ -34,6 +34,9 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
 
+    @Option(help: "Precision of convolution and matrix-product operands: fp32, or bf16 (rounded to bfloat16, Float accumulation).")
+    var precision: ComputePrecision = .float32
+
     @Option(parsing: .unconditional, help: "Engine threads (default: all cores).")
     var threads: Int?
 
@@ -106,7 +109,7 @@ struct Bench: ParsableCommand {
             print("model       batch  threads  train img/s  inference img/s  parameters  train GFLOP/s  of ceiling  inference GFLOP/s  of ceiling")
         }
         for architecture in try architectures() {
-            var result = try ThroughputBenchmark(architecture: architecture, sharing: sharing(), batchSize: batchSize,
+            var result = try ThroughputBenchmark(architecture: architecture, sharing: sharing(), batchSize: batchSize, precision: precision,
                                                  warmupSteps: warmupSteps, measuredSteps: steps).run()
             result.compare(with: ceiling)
             if json {

@@ -64,7 +64,7 @@ struct Merge: ParsableCommand {
         for document in documents {
             let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             for original in document.rows {
-                let row = header.map { position[$0].map { original[$0] } ?? RunsTableLayout.notApplicable }
+                let row = header.map { position[$0].map { original[$0] } ?? RunsTableLayout.value(ofMissing: $0) }
                 let key = keyColumns.map { row[$0] }.joined(separator: "/")
                 if let earlier = seen[key] {
                     // Timings differ between two runs of one deterministic cell; results may not.

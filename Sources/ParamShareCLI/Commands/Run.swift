@@ -88,6 +88,9 @@ struct Run: ParsableCommand {
     @Option(help: "Optimiser: sgd (Nesterov momentum 0.9) or adamw.")
     var optimizer: TrainingConfiguration.OptimizerChoice = .sgd
 
+    @Option(help: "Precision of convolution and matrix-product operands: fp32, or bf16 (rounded to bfloat16 with Float accumulation; weights, banks, optimiser state and the loss stay Float). Recorded in the precision column.")
+    var precision: ComputePrecision = .float32
+
     @Option(parsing: .unconditional, help: "Weight decay on weights (never on batch norm or biases).")
     var weightDecay: Double = 5e-4
 
@@ -178,6 +181,7 @@ struct Run: ParsableCommand {
             recipe.optimizer = optimizer
             recipe.schedule = schedule
             recipe.weightDecay = weightDecay
+            recipe.precision = precision
             return SweepGrid(
                 architectures: try Architecture.list(parsing: models ?? (dataset.isEmbedded ? Self.mainJobModels : "resnet20")),
                 generators: try descriptors.flatMap { try GeneratorSetting.grid($0, sweeping: sweeps) },
