@@ -6,7 +6,8 @@ per PyTorch mode, each in its own process (so each peak RSS is that model's alon
 another, never two at once. Prints, per model, the median images per second of each, and the median over
 the pairs of our images per second divided by the fastest PyTorch mode's in the same pair, at
 the same precision (fp32: NCHW or channels_last, whichever has the higher median; bf16:
-channels_last with autocast, with --bf16). With --generator, every pair also runs ParamShare
+ParamShare's `--precision bf16` against PyTorch's channels_last with autocast, with --bf16, which
+also reports ParamShare bf16's step time over its fp32's). With --generator, every pair also runs ParamShare
 dense, and the generator's overhead is the median over pairs of its training step time over
 dense's (issue 11's target for RPG at 10 %: at most 1.03).
 
@@ -14,6 +15,7 @@ Run from the repository root, after `swift build -c release`:
     python3 Benchmarks/side_by_side.py --models resnet20 --pairs 3
     python3 Benchmarks/side_by_side.py --models mlp,lenet5,resnet8,resnet20,resnet56 --pairs 3 --json
     python3 Benchmarks/side_by_side.py --models resnet20,resnet56 --generator rpg --budget 10% --pairs 5
+    python3 Benchmarks/side_by_side.py --models resnet8,resnet20,resnet56 --bf16 --pairs 3
 """
 
 import argparse
@@ -41,11 +43,14 @@ def measure(args, model):
     ours = dense + (["--generator", args.generator, "--budget", args.budget] if args.generator else [])
     reference = [sys.executable, str(ROOT / "Benchmarks" / "pytorch_reference.py"), "--threads", str(args.threads)] + common
     modes = ["nchw", "channels_last"] + (["bf16"] if args.bf16 else [])
-    samples = {name: [] for name in ["paramshare"] + (["paramshare_dense"] if args.generator else []) + modes}
+    samples = {name: [] for name in ["paramshare"] + (["paramshare_dense"] if args.generator else [])
+               + (["paramshare_bf16"] if args.bf16 else []) + modes}
     for pair in range(args.pairs):
         samples["paramshare"].append(run_json(ours))
         if args.generator:
             samples["paramshare_dense"].append(run_json(dense))
+        if args.bf16:
+            samples["paramshare_bf16"].append(run_json(ours + ["--precision", "bf16"]))
         for mode in modes:
             samples[mode].append(run_json(reference + MODES[mode]))
         print(f"{model}: pair {pair + 1} of {args.pairs} done", file=sys.stderr, flush=True)
@@ -60,10 +65,10 @@ def summarise(model, samples):
         for key, short in [("train_images_per_second", "train"), ("inference_images_per_second", "inference"),
                            ("peak_resident_mebibytes", "peak_mib")]:
             row[f"{name}_{short}"] = round(median(name, key), 1)
-    def pair_ratio(mode, key):
+    def pair_ratio(mode, key, ours_name="paramshare"):
         # Each pair's runs are minutes apart at most, so the median of per-pair ratios follows the
         # machine's drift less than the ratio of medians.
-        return statistics.median(ours[key] / theirs[key] for ours, theirs in zip(samples["paramshare"], samples[mode]))
+        return statistics.median(ours[key] / theirs[key] for ours, theirs in zip(samples[ours_name], samples[mode]))
     if "paramshare_dense" in samples:
         # Step time over dense's is dense's images per second over the generator's.
         row["generator_overhead"] = round(statistics.median(
@@ -74,7 +79,9 @@ def summarise(model, samples):
         row[f"fastest_fp32_{kind}"] = best
         row[f"ratio_fp32_{kind}"] = round(pair_ratio(best, key), 3)
         if "bf16" in samples:
-            row[f"ratio_bf16_{kind}"] = round(pair_ratio("bf16", key), 3)
+            row[f"ratio_bf16_{kind}"] = round(pair_ratio("bf16", key, ours_name="paramshare_bf16"), 3)
+            # Step time with bf16 operands over fp32's: fp32's images per second over bf16's.
+            row[f"bf16_cost_{kind}"] = round(1 / pair_ratio("paramshare", key, ours_name="paramshare_bf16"), 3)
     row["peak_ratio"] = round(row["paramshare_peak_mib"] / row[f"{row['fastest_fp32_train']}_peak_mib"], 3)
     row["pairs"] = len(samples["paramshare"])
     return row
@@ -106,9 +113,12 @@ def main():
             print(f"  {kind:<9} ParamShare {row[f'paramshare_{kind}']:>8.1f} img/s   "
                   f"PyTorch NCHW {row[f'nchw_{kind}']:>8.1f}   channels_last {row[f'channels_last_{kind}']:>8.1f}   "
                   f"median pair ratio to the fastest fp32: {row[f'ratio_fp32_{kind}']:.2f}"
-                  + (f"   bf16 {row[f'bf16_{kind}']:.1f} (ratio {row[f'ratio_bf16_{kind}']:.2f})" if args.bf16 else ""))
+                  + (f"\n            bf16: ParamShare {row[f'paramshare_bf16_{kind}']:>8.1f} img/s   PyTorch autocast "
+                     f"{row[f'bf16_{kind}']:>8.1f}   median pair ratio {row[f'ratio_bf16_{kind}']:.2f}   "
+                     f"ParamShare bf16 step time over its fp32's {row[f'bf16_cost_{kind}']:.2f}" if args.bf16 else ""))
         print(f"  peak RSS  ParamShare {row['paramshare_peak_mib']:.0f} MiB, PyTorch "
-              f"{row[row['fastest_fp32_train'] + '_peak_mib']:.0f} MiB (ratio {row['peak_ratio']:.2f})", flush=True)
+              f"{row[row['fastest_fp32_train'] + '_peak_mib']:.0f} MiB (ratio {row['peak_ratio']:.2f})"
+              + (f"; ParamShare bf16 {row['paramshare_bf16_peak_mib']:.0f} MiB" if args.bf16 else ""), flush=True)
         if args.generator:
             print(f"  {args.generator} at {args.budget}: training step time over ParamShare dense's "
                   f"{row['generator_overhead']:.3f} (median pair ratio; dense {row['paramshare_dense_train']:.1f} img/s)",
