@@ -20,6 +20,28 @@ struct RunCommandTests {
         #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current)") })
     }
 
+    @Test("--precision bf16 is recorded in its column, and eval restores it or, asked, evaluates at fp32")
+    func bf16Runs() throws {
+        let directory = try ScratchDirectory.make("sweep-bf16")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try ExecutableProduct.run("sweep", ["--models", "lenet5", "--generators", "rpg", "--budgets", "10%", "--epochs", "1",
+                                                         "--seeds", "0", "--precision", "bf16", "--save-models", "models",
+                                                         "--out", "runs.csv", "--no-analysis"], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let table = try CSVReader.read(contentsOfFile: directory + "/runs.csv")
+        let row = Dictionary(uniqueKeysWithValues: zip(table.header, try #require(table.rows.first)))
+        #expect(row["precision"] == "bf16")
+        let checkpoint = "models/\(try #require(row["cell_id"])).safetensors"
+        let asTrained = try ExecutableProduct.run("sweep", ["eval", checkpoint], in: directory)
+        #expect(asTrained.status == 0 && asTrained.stdout.contains("equal to the accuracy the run recorded"), "\(asTrained)")
+        let recorded = try #require(row["test_accuracy"])
+        let atFP32 = try ExecutableProduct.run("sweep", ["eval", checkpoint, "--precision", "fp32"], in: directory)
+        #expect(atFP32.status == 0 && atFP32.stdout.contains("with fp32 operands")
+                && atFP32.stdout.contains("the run recorded \(recorded) with bf16 operands"), "\(atFP32)")
+        let wrong = try ExecutableProduct.run("sweep", ["--precision", "fp16", "--epochs", "1"], in: directory)
+        #expect(wrong.status != 0 && wrong.stderr.contains("fp16"), "\(wrong)")
+    }
+
     @Test("--generator-option sweeps an option: one row per value, each in its own column and with its own id")
     func sweepsOptions() throws {
         let directory = try ScratchDirectory.make("sweep-run")

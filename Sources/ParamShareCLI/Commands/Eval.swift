@@ -29,9 +29,14 @@ struct Eval: ParsableCommand {
     @Option(help: ArgumentHelp("Write every test image's logits to this CSV (image, label, logit_0, …).", valueName: "logits.csv"))
     var dumpLogits: String?
 
+    @Option(help: "Evaluate with this operand precision, fp32 or bf16, rather than the one the run trained with.")
+    var precision: ComputePrecision?
+
     func run() throws {
         let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
+        let trained = saved.cell.configuration.precision, evaluated = precision ?? trained
+        model.network.setPrecision(evaluated)
         if DatasetName(rawValue: saved.cell.data.dataset)?.isEmbedded == true, dataDir != nil {
             throw ValidationError("--data-dir does not apply to the embedded digits set")
         }
@@ -42,9 +47,11 @@ struct Eval: ParsableCommand {
             throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
         }
         let accuracy = Trainer.accuracy(of: model.network, on: batches)
-        print("\(saved.cell.label): test accuracy \(accuracy) on \(batches.dataset.count) images")
+        print("\(saved.cell.label): test accuracy \(accuracy) on \(batches.dataset.count) images"
+              + (evaluated == trained ? "" : " with \(evaluated.rawValue) operands"))
         if let recorded = saved.testAccuracy {
-            print(recorded == accuracy ? "equal to the accuracy the run recorded" : "the run recorded \(recorded)")
+            print(evaluated != trained ? "the run recorded \(recorded) with \(trained.rawValue) operands"
+                  : recorded == accuracy ? "equal to the accuracy the run recorded" : "the run recorded \(recorded)")
         }
         if let dumpLogits {
             var rows: [[String]] = []
