@@ -3,8 +3,9 @@
 /// Master weights, banks, optimiser state, batch norm and the loss always stay in the layer's
 /// scalar type; only the inputs of the products change. With ``bfloat16`` a layer rounds its
 /// input, its weight and the incoming gradient to bfloat16 (8 significant bits, `Float`'s
-/// exponent range) and multiplies them with `Float` accumulation, the numerics of a bf16
-/// GEMM on hardware with `vdpbf16ps` and of PyTorch's bf16 autocast.
+/// exponent range) and multiplies them with `Float` accumulation and `Float` output, the
+/// numerics of a bf16 GEMM on hardware with `vdpbf16ps`. Unlike PyTorch's bf16 autocast, which
+/// also stores each layer's output in bf16, activations stay `Float` between layers.
 ///
 /// The rounding is computed, not delegated to bf16 instructions: a product of two bfloat16
 /// values is exact in `Float`, so rounding the operands and multiplying in `Float` gives what a
