@@ -91,7 +91,6 @@ public struct ThroughputBenchmark: Sendable {
                              data: DataSubset(dataset: "random", trainImages: batchSize, testImages: batchSize),
                              configuration: configuration)
         let model = try CellModel(building: cell, inputShape: inputShape, classes: classes).network
-        model.setPrecision(precision)
         let random = RandomSource(seed: 1)
         let input = Tensor<Float>(shape: [batchSize] + inputShape)
         BankKernels.fillGaussian(input.data, count: input.count, standardDeviation: 1, random: random)

@@ -105,8 +105,6 @@ extension Checkpoint {
             throw CheckpointError(path: location, detail: "describes a model this version cannot build: \(error)",
                                   fix: "read it with the ParamShare version that wrote it")
         }
-        // It evaluates as the run did, so that its accuracy is the one the run recorded.
-        model.network.setPrecision(cell.configuration.precision)
         let state = Self.state(of: model.network)
         let stored = Dictionary(tensors.map { ($0.name, $0.entry) }, uniquingKeysWith: { first, _ in first })
         for (name, tensor) in state {

@@ -17,9 +17,17 @@ public struct CellModel {
     ///
     /// A baseline (``BudgetedBaseline``) builds its own network at the budget.
     ///
+    /// The network computes with the cell's operand precision (`ComputePrecision`), so that
+    /// whoever trains, restores or benchmarks it computes as the cell says.
+    ///
     /// - Throws: ``BudgetError`` when the budget is impossible for this model or generator, or
     ///   what the generator's or baseline's factory throws.
     public init(building cell: SweepCell, inputShape: [Int], classes: Int) throws {
+        try self.init(assembling: cell, inputShape: inputShape, classes: classes)
+        network.setPrecision(cell.configuration.precision)
+    }
+
+    private init(assembling cell: SweepCell, inputShape: [Int], classes: Int) throws {
         let description = cell.architecture.describe(inputShape: inputShape, classes: classes)
         let random = RandomSource(seed: cell.configuration.seed)
         name = description.name
