@@ -25,6 +25,11 @@ final class ProgressPrinter: Sendable {
         state.withLock { $0.total = cells }
     }
 
+    /// Adds `cells` runs to the total, for a command that runs several grids in turn (a search's rungs).
+    func expect(_ cells: Int) {
+        state.withLock { $0.total += cells }
+    }
+
     /// Handles one event of the runner; safe to call from any thread.
     func handle(_ event: SweepRunner.Event) {
         state.withLock { state in
@@ -43,19 +48,22 @@ final class ProgressPrinter: Sendable {
                 state.running[label] = String(format: "epoch %d/%d step %d/%d loss %.4f %.0f img/s ETA %@", progress.epoch,
                                               progress.epochs, progress.step, progress.totalSteps, progress.loss,
                                               progress.imagesPerSecond, Self.duration(progress.estimatedSecondsLeft))
-                    + (progress.finishedEpoch.map { String(format: " test acc %.3f", $0.testAccuracy) } ?? "")
+                    + (progress.finishedEpoch.map { " " + Self.accuracies(test: $0.testAccuracy, validation: $0.validationAccuracy) } ?? "")
                 if let epoch = progress.finishedEpoch, logger.logLevel <= .debug || !isTerminal {
-                    emit(String(format: "%@  epoch %d/%d  loss %.4f  train acc %.4f  test acc %.4f  lr %.5f  %.1f s", label,
-                                epoch.epoch, progress.epochs, epoch.trainLoss, epoch.trainAccuracy, epoch.testAccuracy,
-                                epoch.learningRate, epoch.seconds))
+                    emit(String(format: "%@  epoch %d/%d  loss %.4f  train acc %.4f  ", label, epoch.epoch, progress.epochs,
+                                epoch.trainLoss, epoch.trainAccuracy)
+                         + Self.accuracies(test: epoch.testAccuracy, validation: epoch.validationAccuracy)
+                         + String(format: "  lr %.5f  %.1f s", epoch.learningRate, epoch.seconds))
                 }
             case let .finished(label, record):
                 state.running[label] = nil
                 state.done += 1
                 state.secondsPerCell.append(record.result.wallSeconds)
-                emit(String(format: "[%d/%d] %@  %@  test acc %.4f (best %.4f)  dof %d  %.1f s", state.done, state.total,
-                            label, record.result.status.rawValue, record.result.testAccuracy, record.result.bestTestAccuracy,
-                            record.degreesOfFreedom.entriesRead, record.result.wallSeconds))
+                let result = record.result
+                emit(String(format: "[%d/%d] %@  %@  ", state.done, state.total, label, result.status.rawValue)
+                     + (result.testAccuracy.isNaN ? "" : String(format: "test acc %.4f (best %.4f)  ", result.testAccuracy, result.bestTestAccuracy))
+                     + (result.validationAccuracy.isNaN ? "" : String(format: "val acc %.4f  ", result.validationAccuracy))
+                     + String(format: "dof %d  %.1f s", record.degreesOfFreedom.entriesRead, result.wallSeconds))
             }
             redraw(&state)
         }
@@ -77,6 +85,12 @@ final class ProgressPrinter: Sendable {
         let eta = perCell.map { Self.duration($0 * Double(left) / Double(max(state.running.count, 1))) } ?? "--"
         print("\r\u{1B}[2K[\(state.done)/\(state.total) done, ETA \(eta)] \(running)", terminator: "")
         fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
+    }
+
+    /// `test acc 0.912 val acc 0.905`, leaving out what the run did not evaluate.
+    private static func accuracies(test: Double, validation: Double) -> String {
+        [test.isNaN ? nil : String(format: "test acc %.4f", test), validation.isNaN ? nil : String(format: "val acc %.4f", validation)]
+            .compactMap { $0 }.joined(separator: " ")
     }
 
     private static func duration(_ seconds: Double) -> String {

@@ -18,7 +18,7 @@ public struct Sweep: ParsableCommand {
             abstract: "Train and compare parameter-sharing models on the CPU.",
             discussion: "Generators: " + CommandLineRegistry.current.descriptors.map { "\($0.name) (\($0.summary))" }
                 .joined(separator: "; ") + ".",
-            subcommands: [Run.self, Bench.self, Merge.self, Analyze.self, Eval.self, Export.self, Compress.self],
+            subcommands: [Run.self, Tune.self, Bench.self, Merge.self, Analyze.self, Eval.self, Export.self, Compress.self],
             defaultSubcommand: Run.self
         )
     }

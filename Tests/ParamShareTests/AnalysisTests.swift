@@ -335,8 +335,9 @@ struct AnalysisTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/runs.csv"
         let columns = RunsTableLayout(optionColumns: Self.optionColumns).columns
-        #expect(Array(columns.prefix(7)) == ["cell_id", "model", "dataset", "train_images", "test_images", "generator", "generator_version"])
-        #expect(Array(columns[7..<10]) == ["rpg.permutation", "rpg.signs", "rpg.variant"])
+        #expect(Array(columns.prefix(8)) == ["cell_id", "model", "dataset", "train_images", "test_images", "validation_images", "generator",
+                                             "generator_version"])
+        #expect(Array(columns[8..<11]) == ["rpg.permutation", "rpg.signs", "rpg.variant"])
         let table = try CSVTable(path: path, columns: columns)
         func append(_ setting: RunSetting, _ budget: String, dof: Int, seed: Int, accuracy: Double?) throws {
             var fields = Dictionary(uniqueKeysWithValues: zip(RunSetting.columns(optionColumns: Self.optionColumns),

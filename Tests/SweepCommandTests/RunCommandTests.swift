@@ -16,7 +16,7 @@ struct RunCommandTests {
         #expect(result.stdout.contains("out/runs.csv"))
         let lines = try String(contentsOfFile: directory + "/out/runs.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 1 + 4)  // header, then rpg and dense for two seeds
-        #expect(lines[0].hasPrefix("cell_id,model,dataset,train_images,test_images,generator,generator_version,"))
+        #expect(lines[0].hasPrefix("cell_id,model,dataset,train_images,test_images,validation_images,generator,generator_version,"))
         #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current)") })
     }
 

@@ -33,10 +33,7 @@ public struct GeneratorStyle: Sendable, Equatable {
     /// The style of the generator called `name`.
     public static func of(_ name: String) -> GeneratorStyle {
         if let style = builtIn[name] { return style }
-        // FNV-1a: stable across runs and machines, unlike Swift's seeded `hashValue`.
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return others[Int(hash % UInt64(others.count))]
+        return others[Int(FNV1a.hash(of: name) % UInt64(others.count))]
     }
 
     /// The marker as SVG, centred on (x, y), with radius about `r`.

@@ -67,6 +67,18 @@ public struct RunTable: Sendable {
         self.runs = runs
     }
 
+    /// The recipe columns of a row. A run at a search's selections (its `tuning` column names the
+    /// search) has its method's own learning rate and weight decay, chosen on validation data:
+    /// they are part of the method, not of the recipe, so they read as `tuned:SEARCH`, and every
+    /// method tuned by one search shares a recipe and is compared with the others.
+    static func recipe(of fields: [String], at position: [String: Int]) -> [String: String] {
+        var recipe = Dictionary(uniqueKeysWithValues: RunSetting.recipeColumns.compactMap { column in position[column].map { (column, fields[$0]) } })
+        if let column = position["tuning"], !["", RunsTableLayout.notApplicable].contains(fields[column]) {
+            for tuned in ["lr", "weight_decay"] { recipe[tuned] = "tuned:" + fields[column] }
+        }
+        return recipe
+    }
+
     /// Reads the runs CSV at `path`.
     public init(contentsOfFile path: String) throws {
         try self.init(document: CSVReader.read(contentsOfFile: path))
@@ -116,9 +128,7 @@ public struct RunTable: Sendable {
                 options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }), scope: field("scope"),
                 generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"),
                 bank: position["bank"].map { fields[$0] }, bankStep: position["bank_step"].map { fields[$0] },
-                recipe: Dictionary(uniqueKeysWithValues: RunSetting.recipeColumns.compactMap { column in
-                    position[column].map { (column, fields[$0]) }
-                }))
+                recipe: Self.recipe(of: fields, at: position))
             return try Run(setting: setting, budget: field("budget"),
                            degreesOfFreedom: number("dof", in: count, meaning: "degrees of freedom are a count of 0 or more"),
                            totalTrainable: number("total_trainable", in: count, meaning: "a parameter count is 0 or more"),

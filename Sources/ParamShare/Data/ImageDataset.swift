@@ -50,13 +50,16 @@ public struct ImageDataset: Sendable {
     }
 }
 
-/// A data set's training and test parts.
+/// A data set's training and test parts, and the validation part held out of the training images, if any.
 public struct DatasetSplit: Sendable {
     public var train: ImageDataset
     public var test: ImageDataset
+    /// Training images held out to choose settings on (``holdingOut(_:trainLimit:)``); `nil` for none.
+    public var validation: ImageDataset?
 
-    public init(train: ImageDataset, test: ImageDataset) {
+    public init(train: ImageDataset, test: ImageDataset, validation: ImageDataset? = nil) {
         self.train = train
         self.test = test
+        self.validation = validation
     }
 }

@@ -26,7 +26,7 @@ public struct RunRecord: Sendable {
         }
         let leading = [
             cell.identifier, modelName, cell.data.dataset, String(cell.data.trainImages), String(cell.data.testImages),
-            cell.generatorName, String(sharing?.generator.descriptor.semanticsVersion ?? GeneratorRegistry.denseSemanticsVersion),
+            String(cell.data.validationImages), cell.generatorName, String(sharing?.generator.descriptor.semanticsVersion ?? GeneratorRegistry.denseSemanticsVersion),
         ]
         let statusEpoch: String = result.statusEpoch.map { String($0) } ?? ""
         let failureReason: String = result.failureReason ?? none
@@ -40,8 +40,9 @@ public struct RunRecord: Sendable {
             String(dof.denseParameters),
             String(c.seed), String(c.epochs), String(c.batchSize), c.optimizer.rawValue, Self.format(c.learningRate),
             c.schedule.rawValue, Self.format(c.weightDecay), Self.format(c.labelSmoothing),
-            c.precision.rawValue,
+            c.precision.rawValue, cell.tuning ?? none,
             Self.format(result.finalTrainLoss), Self.format(result.testAccuracy), Self.format(result.bestTestAccuracy),
+            Self.format(result.validationAccuracy), Self.format(result.bestValidationAccuracy), Self.format(result.validationLoss),
             String(format: "%.2f", result.wallSeconds), result.status.rawValue, statusEpoch, failureReason,
             ParamShareVersion.current,
         ]
@@ -51,8 +52,11 @@ public struct RunRecord: Sendable {
     /// The columns of the per-epoch table: one row per (cell, epoch), for convergence plots.
     public static let epochColumns = [
         "cell_id", "model", "dataset", "generator", "budget", "scope", "seed", "epoch", "train_loss", "train_accuracy",
-        "test_accuracy", "lr", "seconds",
+        "test_accuracy", "validation_accuracy", "validation_loss", "lr", "seconds",
     ]
+
+    /// The per-epoch columns added since tables were first written, each empty (missing) in older rows.
+    public static let addedEpochColumns: Set = ["validation_accuracy", "validation_loss"]
 
     /// The per-epoch rows of this run, in the order of `epochColumns`.
     public var epochValues: [[String]] {
@@ -60,7 +64,7 @@ public struct RunRecord: Sendable {
             [cell.identifier, modelName, cell.data.dataset, cell.generatorName, cell.budgetText,
              cell.sharing?.scope.rawValue ?? RunsTableLayout.notApplicable, String(cell.configuration.seed), String(epoch.epoch),
              Self.format(epoch.trainLoss), Self.format(epoch.trainAccuracy), Self.format(epoch.testAccuracy),
-             Self.format(epoch.learningRate), String(format: "%.3f", epoch.seconds)]
+             Self.format(epoch.validationAccuracy), Self.format(epoch.validationLoss), Self.format(epoch.learningRate), String(format: "%.3f", epoch.seconds)]
         }
     }
 

@@ -16,7 +16,7 @@ public struct RunsTableLayout: Sendable, Equatable {
 
     /// The columns before the option block.
     public static let leadingColumns = [
-        "cell_id", "model", "dataset", "train_images", "test_images", "generator", "generator_version",
+        "cell_id", "model", "dataset", "train_images", "test_images", "validation_images", "generator", "generator_version",
     ]
 
     /// The columns after the option block, documented in the README.
@@ -25,14 +25,19 @@ public struct RunsTableLayout: Sendable, Equatable {
         "fixed_weights", "generated_weights",
         "non_generated_weights", "bn_parameters", "biases", "total_trainable", "dense_parameters",
         "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing", "precision",
-        "final_train_loss", "test_accuracy", "best_test_accuracy", "wall_seconds", "status", "status_epoch", "failure_reason",
+        "tuning", "final_train_loss", "test_accuracy", "best_test_accuracy", "validation_accuracy", "best_validation_accuracy",
+        "validation_loss", "wall_seconds", "status", "status_epoch", "failure_reason",
         "version",
     ]
 
     /// The fixed columns added since tables were first written, with the value they hold in the
-    /// rows written before them: a table without them is still a runs table, and appending to it
-    /// adds them (`precision` is `fp32` in a table written before bf16 existed, as it was).
-    public static let addedColumns = ["precision": ComputePrecision.float32.rawValue]
+    /// rows written before them: a table without some of them is still a runs table, and appending
+    /// to it adds them (`precision` is `fp32` in a table written before bf16 existed, as it was; a
+    /// table from before validation splits held none out and tuned nothing).
+    public static let addedColumns = [
+        "precision": ComputePrecision.float32.rawValue, "validation_images": "0", "tuning": notApplicable,
+        "validation_accuracy": "", "best_validation_accuracy": "", "validation_loss": "",
+    ]
 
     /// The value a row that lacks `column` holds in it: what ``addedColumns`` says, else `none`.
     public static func value(ofMissing column: String) -> String {
@@ -53,11 +58,11 @@ public struct RunsTableLayout: Sendable, Equatable {
     public static func isOptionColumn(_ column: String) -> Bool { column.contains(".") }
 
     /// The layout of a runs table whose header is `header`, or `nil` when it is not one; a header
-    /// without the ``addedColumns`` is one, whose layout has them.
+    /// without some of the ``addedColumns`` is one, whose layout has them.
     public init?(header: [String]) {
         let options = header.filter(Self.isOptionColumn)
         self.init(optionColumns: options)
-        guard header == columns || header == columns.filter({ Self.addedColumns[$0] == nil }) else { return nil }
+        guard header == columns.filter({ Self.addedColumns[$0] == nil || header.contains($0) }) else { return nil }
     }
 
     /// Why `header`, which starts like a runs table, is not one of this version's: the columns it

@@ -8,12 +8,17 @@ public struct SweepCell: Sendable, Hashable {
     public var sharing: SharingSetting?
     public var data: DataSubset
     public var configuration: TrainingConfiguration
+    /// The identifier of the tuning search whose selection set this cell's tuned settings
+    /// (``TuningSelection``); `nil` for settings given by hand.
+    public var tuning: String?
 
-    public init(architecture: Architecture, sharing: SharingSetting?, data: DataSubset, configuration: TrainingConfiguration) {
+    public init(architecture: Architecture, sharing: SharingSetting?, data: DataSubset, configuration: TrainingConfiguration,
+                tuning: String? = nil) {
         self.architecture = architecture
         self.sharing = sharing
         self.data = data
         self.configuration = configuration
+        self.tuning = tuning
     }
 
     /// The generator's name, or `dense`.
@@ -30,7 +35,8 @@ public struct SweepCell: Sendable, Hashable {
                 + "\($0.stepScaling == .none ? "" : " step \($0.stepScaling.rawValue)")"
         } ?? "dense"
         let precisionLabel = configuration.precision == .float32 ? "" : " \(configuration.precision.rawValue)"
-        return "\(architecture) \(sharingLabel)\(precisionLabel) seed \(configuration.seed)"
+        let tuningLabel = tuning == nil ? "" : " tuned"
+        return "\(architecture) \(sharingLabel)\(precisionLabel)\(tuningLabel) seed \(configuration.seed)"
     }
 
     /// Every setting that can change this cell's result, as one canonical string: two cells with
@@ -45,6 +51,8 @@ public struct SweepCell: Sendable, Hashable {
             "model=\(architecture)", "dataset=\(data.dataset)", "train_images=\(data.trainImages)",
             "test_images=\(data.testImages)", "generator=\(generatorName)",
         ]
+        // Only a held-out validation part is named, so that cells without one keep their ids.
+        if data.validationImages > 0 { fields.insert("validation_images=\(data.validationImages)", at: 4) }
         if let sharing {
             fields.append("generator_version=\(sharing.generator.descriptor.semanticsVersion)")
             fields += sharing.generator.options.sortedPairs.map { "\(sharing.generator.name).\($0.name)=\($0.value)" }
@@ -60,6 +68,9 @@ public struct SweepCell: Sendable, Hashable {
         ]
         // As with the step: only bf16 is named, so that fp32 cells keep the ids they had before the option.
         if c.precision != .float32 { fields.append("precision=\(c.precision.rawValue)") }
+        // Two runs with the same settings train alike however the settings were found, but a row
+        // should say truthfully whether a search chose them; only a tuned cell names it.
+        if let tuning { fields.append("tuned=\(tuning)") }
         return fields.joined(separator: ";")
     }
 
@@ -67,12 +78,5 @@ public struct SweepCell: Sendable, Hashable {
     ///
     /// Rows carry it so that a rerun skips finished cells and never mistakes a cell with a
     /// changed setting (epochs, learning rate, a generator option, …) for an old one.
-    public var identifier: String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in settings.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
+    public var identifier: String { FNV1a.hex(of: settings) }
 }

@@ -66,8 +66,8 @@ public struct SweepRunner {
         // Made before any training: a folder that cannot be made would otherwise lose each run
         // at its end, when its checkpoint is written.
         if let checkpointDirectory { try OutputLocation.prepareFolder(of: (checkpointDirectory as NSString).appendingPathComponent("model.safetensors")) }
-        let epochs = try CSVTable(path: epochsPath, columns: RunRecord.epochColumns)
-        for report in [repair, epochs.repair].compactMap({ $0 }) { events(.repaired(report)) }
+        let (epochs, epochsRepair) = try Self.openEpochsTable(path: epochsPath)
+        for report in [repair, epochsRepair].compactMap({ $0 }) { events(.repaired(report)) }
         let finished = try Set(runs.column("cell_id"))
         try epochs.removeRows { row in !finished.contains(row[0]) }
         let data = data, checkpointDirectory = checkpointDirectory
@@ -149,6 +149,20 @@ extension SweepRunner {
             try CSVTable.widen(path: path, to: widened.columns, fill: RunsTableLayout.value(ofMissing:))
         }
         return (try CSVTable(path: path, columns: widened.columns), widened, existing.repair)
+    }
+
+    /// Opens the per-epoch table at `path` for appending, creating it, or widening one written
+    /// before ``RunRecord/addedEpochColumns`` (their old rows hold nothing there); also returns
+    /// what had to be repaired at its end, if anything.
+    static func openEpochsTable(path: String) throws -> (table: CSVTable, repair: String?) {
+        let columns = RunRecord.epochColumns
+        try OutputLocation.prepareFolder(of: path)
+        let existing = try CSVTable.readExisting(
+            at: path, accepting: { header in header == columns.filter { !RunRecord.addedEpochColumns.contains($0) || header.contains($0) } },
+            expected: "a per-epoch table's")
+        if let existing, existing.document.header != columns { try CSVTable.widen(path: path, to: columns, fill: { _ in "" }) }
+        let table = try CSVTable(path: path, columns: columns)
+        return (table, existing?.repair ?? table.repair)
     }
 }
 

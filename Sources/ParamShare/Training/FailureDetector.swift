@@ -9,7 +9,7 @@ import Foundation
 ///
 /// - **Diverged**: a batch loss that is not finite, or above ``divergenceFactor`` times the first
 ///   batch's loss. A network starts near ln(classes); three times that is no training noise.
-/// - **Collapsed**: a run that ends with test accuracy at most ``chanceMargin`` times chance and
+/// - **Collapsed**: a run that ends with test (or, for a tuning trial, validation) accuracy at most ``chanceMargin`` times chance and
 ///   a final training loss within ``collapseTolerance`` of ln(classes), the loss of predicting
 ///   every class alike. Label smoothing does not move that point.
 public struct FailureDetector: Sendable {
@@ -45,9 +45,11 @@ public struct FailureDetector: Sendable {
         guard let last = epochs.last, classes > 1 else { return nil }
         let uniform = log(Double(classes)), chance = 1 / Double(classes)
         func isFlat(_ record: EpochRecord) -> Bool { abs(record.trainLoss - uniform) <= collapseTolerance * uniform }
-        guard last.testAccuracy <= chanceMargin * chance, isFlat(last) else { return nil }
+        // A tuning trial evaluates no test images; its validation accuracy tells the same.
+        let (accuracy, part) = last.testAccuracy.isNaN ? (last.validationAccuracy, "validation") : (last.testAccuracy, "test")
+        guard accuracy <= chanceMargin * chance, isFlat(last) else { return nil }
         let since = epochs.reversed().prefix { isFlat($0) }.last?.epoch ?? last.epoch
-        return (String(format: "the training loss stayed at %.4f ≈ ln %d from epoch %d and the test accuracy ended at %.3f ≈ chance (%.3f)",
-                       last.trainLoss, classes, since, last.testAccuracy, chance), since)
+        return (String(format: "the training loss stayed at %.4f ≈ ln %d from epoch %d and the ", last.trainLoss, classes, since)
+                    + part + String(format: " accuracy ended at %.3f ≈ chance (%.3f)", accuracy, chance), since)
     }
 }

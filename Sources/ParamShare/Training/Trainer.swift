@@ -17,7 +17,8 @@ public struct Trainer {
         self.intervention = intervention
     }
 
-    /// Trains `model` on `data.train`, evaluating on `data.test` after every epoch.
+    /// Trains `model` on `data.train`, evaluating on `data.test` (unless it is empty) and on
+    /// `data.validation` (if there is one) after every epoch.
     ///
     /// A batch loss that is not finite or leaves ``FailureDetector``'s bound ends the run with
     /// status `diverged` instead of training on garbage; the epochs finished before it are kept.
@@ -34,6 +35,9 @@ public struct Trainer {
                                      augmentation: config.augmentation, shuffles: true, seed: config.seed)
         let evaluation = BatchIterator(dataset: data.test, batchSize: config.batchSize, normalization: normalization,
                                        shuffles: false, seed: config.seed)
+        let validation = data.validation.map {
+            BatchIterator(dataset: $0, batchSize: config.batchSize, normalization: normalization, shuffles: false, seed: config.seed)
+        }
         let optimizer = config.makeOptimizer(for: model.parameters)
         let schedule = config.learningRateSchedule
         let trainingStep = TrainingStep(model: model, loss: SoftmaxCrossEntropy<Float>(labelSmoothing: config.labelSmoothing),
@@ -65,10 +69,12 @@ public struct Trainer {
                 return TrainingResult(status: .diverged, statusEpoch: epoch + 1, failureReason: divergence, epochs: records,
                                       wallSeconds: elapsed(since: start))
             }
+            let validated = validation.map { ModelEvaluation(of: model, on: $0) }
             records.append(EpochRecord(
                 epoch: epoch + 1, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
-                testAccuracy: Self.accuracy(of: model, on: evaluation), learningRate: optimizer.learningRate,
-                seconds: elapsed(since: epochStart)))
+                testAccuracy: data.test.count == 0 ? .nan : ModelEvaluation(of: model, on: evaluation).accuracy,
+                validationAccuracy: validated?.accuracy ?? .nan, validationLoss: validated?.loss ?? .nan,
+                learningRate: optimizer.learningRate, seconds: elapsed(since: epochStart)))
             progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: step, totalSteps: totalSteps,
                                        loss: records.last!.trainLoss, imagesPerSecond: Double(seen) / elapsed(since: epochStart),
                                        elapsedSeconds: elapsed(since: start), finishedEpoch: records.last))
@@ -82,26 +88,7 @@ public struct Trainer {
 
     /// Top-1 accuracy of `model` in evaluation mode over every batch of `data`.
     public static func accuracy(of model: Sequential<Float>, on data: BatchIterator) -> Double {
-        var correct = 0
-        data.forEachBatch(epoch: 0) { batch in
-            let logits = model.forward(batch.images, mode: .inference)
-            correct += predictedCorrectly(logits: logits, labels: batch.labels)
-            return true
-        }
-        return Double(correct) / Double(max(data.dataset.count, 1))
-    }
-
-    /// How many rows of `logits` have their maximum at the label.
-    private static func predictedCorrectly(logits: Tensor<Float>, labels: [Int32]) -> Int {
-        let classes = logits.shape[1]
-        var correct = 0
-        for (item, label) in labels.enumerated() {
-            let row = logits.data + item * classes
-            var best = 0
-            for j in 1..<classes where row[j] > row[best] { best = j }
-            if best == Int(label) { correct += 1 }
-        }
-        return correct
+        ModelEvaluation(of: model, on: data).accuracy
     }
 }
 

@@ -6,18 +6,26 @@ public struct EpochRecord: Sendable, Hashable {
     public var trainLoss: Double
     /// The share of training images classified correctly during the epoch (with augmentation, in training mode).
     public var trainAccuracy: Double
-    /// Top-1 accuracy on the test split, in evaluation mode, after the epoch.
+    /// Top-1 accuracy on the test split, in evaluation mode, after the epoch; NaN when the run
+    /// evaluates no test images (a tuning trial).
     public var testAccuracy: Double
+    /// Top-1 accuracy on the validation part, in evaluation mode, after the epoch; NaN without one.
+    public var validationAccuracy: Double
+    /// The mean cross-entropy (without label smoothing) on the validation part after the epoch; NaN without one.
+    public var validationLoss: Double
     /// The learning rate of the epoch's last step.
     public var learningRate: Double
-    /// Wall-clock seconds for the epoch, its evaluation included.
+    /// Wall-clock seconds for the epoch, its evaluations included.
     public var seconds: Double
 
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double, learningRate: Double, seconds: Double) {
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double, validationAccuracy: Double = .nan,
+                validationLoss: Double = .nan, learningRate: Double, seconds: Double) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy
         self.testAccuracy = testAccuracy
+        self.validationAccuracy = validationAccuracy
+        self.validationLoss = validationLoss
         self.learningRate = learningRate
         self.seconds = seconds
     }
@@ -46,8 +54,14 @@ public struct TrainingResult: Sendable, Hashable {
     public var finalTrainLoss: Double { epochs.last?.trainLoss ?? .nan }
     /// Test accuracy after the last finished epoch (NaN if none finished).
     public var testAccuracy: Double { epochs.last?.testAccuracy ?? .nan }
-    /// The best test accuracy over the finished epochs (NaN if none finished).
-    public var bestTestAccuracy: Double { epochs.map(\.testAccuracy).max() ?? .nan }
+    /// The best test accuracy over the finished epochs (NaN if none finished, or none was tested).
+    public var bestTestAccuracy: Double { epochs.map(\.testAccuracy).filter { !$0.isNaN }.max() ?? .nan }
+    /// Validation accuracy after the last finished epoch (NaN if none finished, or without a validation part).
+    public var validationAccuracy: Double { epochs.last?.validationAccuracy ?? .nan }
+    /// Validation loss after the last finished epoch (NaN if none finished, or without a validation part).
+    public var validationLoss: Double { epochs.last?.validationLoss ?? .nan }
+    /// The best validation accuracy over the finished epochs (NaN if none finished, or without a validation part).
+    public var bestValidationAccuracy: Double { epochs.map(\.validationAccuracy).filter { !$0.isNaN }.max() ?? .nan }
     public var wallSeconds: Double
 
     public init(status: RunStatus, statusEpoch: Int? = nil, failureReason: String? = nil, epochs: [EpochRecord], wallSeconds: Double) {

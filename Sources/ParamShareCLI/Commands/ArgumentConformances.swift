@@ -7,3 +7,6 @@ extension SharingScope: ExpressibleByArgument {}
 extension TrainingConfiguration.ScheduleChoice: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerChoice: ExpressibleByArgument {}
 extension ComputePrecision: ExpressibleByArgument {}
+extension ValidationSize: ExpressibleByArgument {
+    public init?(argument: String) { try? self.init(parsing: argument) }
+}

@@ -53,8 +53,8 @@ struct Bench: ParsableCommand {
     var pipeline = false
 
     func validate() throws {
-        guard (1...Run.largestBatch).contains(batchSize) else {
-            throw ValidationError("--batch-size must be from 1 to \(Run.largestBatch), got \(batchSize)")
+        guard (1...GridOptions.largestBatch).contains(batchSize) else {
+            throw ValidationError("--batch-size must be from 1 to \(GridOptions.largestBatch), got \(batchSize)")
         }
         guard (1...100_000).contains(steps), (0...100_000).contains(warmupSteps) else {
             throw ValidationError("--steps must be from 1 to 100000 and --warmup-steps from 0 to 100000")

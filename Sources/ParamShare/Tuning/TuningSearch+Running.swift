@@ -1,0 +1,100 @@
+import Foundation
+
+extension TuningSearch {
+    /// How a call to ``run(on:trialsPath:earlierTrials:shard:jobs:layout:announce:events:)`` ended.
+    public enum Outcome: Sendable {
+        /// Every group has its selection, also written to ``selectionPath(forTrialsAt:)``.
+        case finished([TuningSelection])
+        /// This shard has trained its part of the current rungs; `remaining` trials of other
+        /// shards must finish, and their tables be merged, before the next rung can be chosen.
+        case waitingForShards(remaining: Int)
+    }
+
+    /// The file beside a trials table that records which search it belongs to: `trials.csv` → `trials.search.txt`.
+    public static func recordPath(forTrialsAt path: String) -> String { stem(of: path) + ".search.txt" }
+
+    /// The selection table a finished search writes beside its trials: `trials.csv` → `trials.selection.csv`.
+    public static func selectionPath(forTrialsAt path: String) -> String { stem(of: path) + ".selection.csv" }
+
+    private static func stem(of path: String) -> String { path.hasSuffix(".csv") ? String(path.dropLast(4)) : path }
+
+    /// Trains the trials of every group's current rung, rung after rung, appending each to the
+    /// runs table at `trialsPath`, until every group has its selection, or, in a shard, until the
+    /// next rung needs other shards' trials.
+    ///
+    /// Trials already in `trialsPath` or in `earlierTrials` (the merged tables of earlier rungs of
+    /// a sharded search) are not trained again, so a killed search resumes where it stopped.
+    /// `data` must hold the validation part and no test images: a trial never sees the test set.
+    ///
+    /// - Throws: ``TuningError`` when `trialsPath` belongs to another search (its record file
+    ///   differs, or it holds rows that are not this search's trials), before anything trains.
+    public func run(on data: DatasetSplit, trialsPath: String, earlierTrials: [String] = [], shard: SweepShard,
+                    jobs: Int, layout: RunsTableLayout, announce: (_ trials: Int, _ message: String) -> Void = { _, _ in },
+                    events: @escaping @Sendable (SweepRunner.Event) -> Void = { _ in }) throws -> Outcome {
+        precondition(data.validation != nil && data.test.count == 0, "a search trains on a split with validation images and no test images")
+        try claim(trialsPath: trialsPath)
+        let possible = try possibleTrialIdentifiers()
+        while true {
+            var outcomes = [String: TrialOutcome]()
+            for path in [trialsPath] + earlierTrials {
+                for (identifier, outcome) in try Self.outcomes(inTableAt: path) {
+                    guard possible.contains(identifier) else {
+                        throw TuningError("\(path) holds run \(identifier), which is not a trial of this search (another space, recipe "
+                                          + "or grid wrote it); give this search a new trials table")
+                    }
+                    outcomes[identifier] = outcome
+                }
+            }
+            let progress = try progress(given: outcomes)
+            if progress.pendingTrials.isEmpty {
+                try TuningSelection.write(progress.selections, to: Self.selectionPath(forTrialsAt: trialsPath))
+                return .finished(progress.selections)
+            }
+            let pending = Set(progress.pendingTrials.map(\.identifier))
+            let mine = shard.select(progress.rungTrials).filter { pending.contains($0.identifier) }
+            guard !mine.isEmpty else { return .waitingForShards(remaining: progress.pendingTrials.count) }
+            announce(mine.count, "\(mine.count) trials of the current rungs to train (epochs \(Set(mine.map(\.configuration.epochs)).sorted().map(String.init).joined(separator: ", ")))")
+            _ = try SweepRunner(cells: mine, data: data, runsPath: trialsPath, epochsPath: SweepRunner.epochsPath(forRunsAt: trialsPath),
+                                jobs: jobs, layout: layout).run(events: events)
+        }
+    }
+
+    /// Writes ``record`` beside the trials table, or checks that the one there is this search's.
+    private func claim(trialsPath: String) throws {
+        let path = Self.recordPath(forTrialsAt: trialsPath)
+        try OutputLocation.prepareFolder(of: path)
+        if FileManager.default.fileExists(atPath: path) {
+            let existing: String
+            do { existing = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw TuningError("\(path) cannot be read (\(error.localizedDescription)); check its permissions")
+            }
+            guard existing == record else {
+                let differing = zip(existing.split(separator: "\n"), record.split(separator: "\n")).first { $0 != $1 }
+                throw TuningError("\(trialsPath) belongs to another search: \(path) records "
+                                  + (differing.map { "'\($0.0)' where this search has '\($0.1)'" } ?? "other cells")
+                                  + ". Give this search a new trials table, or repeat the flags of the one that wrote it")
+            }
+        } else {
+            do { try record.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                throw TuningError("\(path) cannot be written (\(error.localizedDescription)); check the folder is writable")
+            }
+        }
+    }
+
+    /// The outcome of every run in the runs table at `path` by cell identifier; none when there is no file.
+    static func outcomes(inTableAt path: String) throws -> [String: TrialOutcome] {
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        let document = try CSVReader.read(contentsOfFile: path)
+        let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        guard let id = position["cell_id"], let status = position["status"], let accuracy = position["validation_accuracy"],
+              let loss = position["validation_loss"] else {
+            throw TuningError("\(path) is not a trials table: it lacks cell_id, status, validation_accuracy or validation_loss")
+        }
+        var outcomes = [String: TrialOutcome]()
+        for row in document.rows {
+            outcomes[row[id]] = TrialOutcome(isOK: row[status] == RunStatus.ok.rawValue, validationAccuracy: Double(row[accuracy]),
+                                             validationLoss: Double(row[loss]))
+        }
+        return outcomes
+    }
+}

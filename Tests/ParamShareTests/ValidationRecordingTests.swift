@@ -1,0 +1,71 @@
+import Foundation
+@testable import ParamShare
+import Testing
+import TestSupport
+
+/// The columns of validation and tuning in tables old and new.
+@Suite("Validation and tuning columns")
+struct ValidationRecordingTests {
+    @Test("every committed runs table reads as a runs table, with or without the newer columns")
+    func committedTables() throws {
+        let results = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("results").path
+        let tables = try FileManager.default.subpathsOfDirectory(atPath: results).filter { $0.hasSuffix("runs.csv") }
+        #expect(!tables.isEmpty)
+        for table in tables {
+            let header = try CSVReader.read(contentsOfFile: results + "/" + table).header
+            #expect(RunsTableLayout(header: header) != nil, "\(table)")
+        }
+    }
+
+    @Test("a table without some of the added columns is still a runs table, and appending fills them as their rows were")
+    func olderTables() throws {
+        let folder = try ScratchDirectory.make("validation-table")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/runs.csv"
+        let layout = RunsTableLayout(optionColumns: ["rpg.signs"])
+        let added: Set = ["validation_images", "tuning", "validation_accuracy", "best_validation_accuracy", "validation_loss"]
+        let older = layout.columns.filter { !added.contains($0) }
+        #expect(RunsTableLayout(header: older) == layout)
+        #expect(RunsTableLayout(header: older.filter { $0 != "precision" }) == layout)
+        // A column that is not an added one may not be missing, nor may columns move.
+        #expect(RunsTableLayout(header: older.filter { $0 != "seed" }) == nil)
+        #expect(RunsTableLayout(header: Array(layout.columns.reversed())) == nil)
+        try (CSVTable.line(older) + CSVTable.line(older.map { $0 == "rpg.signs" ? "on" : "x" })).write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try SweepRunner.openRunsTable(path: path, layout: layout)
+        let after = try CSVReader.read(contentsOfFile: path)
+        #expect(after.header == layout.columns)
+        let row = Dictionary(uniqueKeysWithValues: zip(after.header, after.rows[0]))
+        #expect(row["validation_images"] == "0" && row["tuning"] == "none" && row["validation_accuracy"] == "" && row["validation_loss"] == "")
+        #expect(row["seed"] == "x")
+    }
+
+    @Test("a per-epoch table written before the validation columns gains them, empty, and keeps its rows")
+    func olderEpochTables() throws {
+        let folder = try ScratchDirectory.make("validation-epochs")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/runs.epochs.csv"
+        let older = RunRecord.epochColumns.filter { !RunRecord.addedEpochColumns.contains($0) }
+        try (CSVTable.line(older) + CSVTable.line(older.map { _ in "7" })).write(toFile: path, atomically: true, encoding: .utf8)
+        let (table, repair) = try SweepRunner.openEpochsTable(path: path)
+        #expect(repair == nil && table.columns == RunRecord.epochColumns)
+        let after = try CSVReader.read(contentsOfFile: path)
+        let row = Dictionary(uniqueKeysWithValues: zip(after.header, after.rows[0]))
+        #expect(row["validation_accuracy"] == "" && row["validation_loss"] == "" && row["test_accuracy"] == "7")
+        try "a,b\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: CSVTableError.self) { try SweepRunner.openEpochsTable(path: path) }
+    }
+
+    @Test("the analysis reads a tuned run's learning rate and weight decay as its method's, so one search's methods compare")
+    func tunedRecipe() throws {
+        let header = ["lr", "weight_decay", "epochs", "tuning"]
+        let position = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        let tuned = RunTable.recipe(of: ["0.05", "0.0005", "10", "0123456789abcdef"], at: position)
+        let other = RunTable.recipe(of: ["0.2", "0.0", "10", "0123456789abcdef"], at: position)
+        let plain = RunTable.recipe(of: ["0.05", "0.0005", "10", "none"], at: position)
+        #expect(tuned == other)
+        #expect(tuned["lr"] == "tuned:0123456789abcdef" && tuned["epochs"] == "10")
+        #expect(plain["lr"] == "0.05")
+        #expect(RunTable.recipe(of: ["0.05", "0.0005", "10", ""], at: position)["lr"] == "0.05")
+    }
+}
