@@ -118,6 +118,11 @@ let package = Package(
             dependencies: ["ParamShare", "NotebookSupport"],
             path: "Notebooks-as-scripts/SharingAwareSteps"
         ),
+        .executableTarget(
+            name: "DefaultsFromSelection",
+            dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
+            path: "Notebooks-as-scripts/DefaultsFromSelection"
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["ParamShareEngine", "ParamShare", "ParamShareTesting"],
