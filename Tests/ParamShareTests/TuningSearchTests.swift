@@ -136,6 +136,31 @@ struct TuningSearchTests {
         #expect(throws: TuningError.self) { try settings.applying(to: grid + [stranger]) }
     }
 
+    @Test("a trials table grows by cells under one protocol; one cell under another recipe, or another protocol, is refused")
+    func growth() throws {
+        let folder = try ScratchDirectory.make("tuning-growth")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try data(), trials = folder + "/trials.csv"
+        let layout = RunsTableLayout(optionColumns: registry.descriptors.flatMap(\.optionColumns))
+        let all = try cells(on: data)
+        func search(_ cells: [SweepCell], _ lr: String = "lr=0.01,0.1") throws -> TuningSearch { try TuningSearch(cells: cells, space: space(lr)) }
+        func run(_ search: TuningSearch) throws {
+            _ = try ThreadCountOverride.run(threads: 1) {
+                try search.run(on: data, trialsPath: trials, shard: try SweepShard(index: 0, count: 1), jobs: 1, layout: layout)
+            }
+        }
+        try run(search(all.filter { $0.sharing != nil }))
+        try run(search(all.filter { $0.sharing == nil }))
+        let selections = try CSVReader.read(contentsOfFile: TuningSearch.selectionPath(forTrialsAt: trials))
+        #expect(selections.rows.count == 2)
+        #expect(try search(all).identifier == search(all.filter { $0.sharing == nil }).identifier)
+        var longer = all
+        for index in longer.indices { longer[index].configuration.epochs = 4 }
+        #expect(throws: TuningError.self) { try run(search(longer)) }
+        #expect(throws: TuningError.self) { try run(search(all, "lr=0.01,0.2")) }
+        #expect(try CSVReader.read(contentsOfFile: trials).rows.count == 4)
+    }
+
     @Test("shards each train their part of a rung, wait for the others, and agree once their tables are merged")
     func shards() throws {
         let folder = try ScratchDirectory.make("tuning-shards")

@@ -26,28 +26,27 @@ extension TuningSearch {
     /// a sharded search) are not trained again, so a killed search resumes where it stopped.
     /// `data` must hold the validation part and no test images: a trial never sees the test set.
     ///
+    /// A trials table may grow: a later call may search more cells under the same protocol, and
+    /// the selection table then holds every finished cell's selection.
+    ///
     /// - Throws: ``TuningError`` when `trialsPath` belongs to another search (its record file
-    ///   differs, or it holds rows that are not this search's trials), before anything trains.
+    ///   names another protocol, or one of these cells under another recipe, or the table holds
+    ///   rows that are not trials of the cells it records), before anything trains.
     public func run(on data: DatasetSplit, trialsPath: String, earlierTrials: [String] = [], shard: SweepShard,
                     jobs: Int, layout: RunsTableLayout, announce: (_ trials: Int, _ message: String) -> Void = { _, _ in },
                     events: @escaping @Sendable (SweepRunner.Event) -> Void = { _ in }) throws -> Outcome {
         precondition(data.validation != nil && data.test.count == 0, "a search trains on a split with validation images and no test images")
-        try claim(trialsPath: trialsPath)
+        let tableHoldsOtherCells = try claim(trialsPath: trialsPath)
         let possible = try possibleTrialIdentifiers()
         while true {
-            var outcomes = [String: TrialOutcome]()
-            for path in [trialsPath] + earlierTrials {
-                for (identifier, outcome) in try Self.outcomes(inTableAt: path) {
-                    guard possible.contains(identifier) else {
-                        throw TuningError("\(path) holds run \(identifier), which is not a trial of this search (another space, recipe "
-                                          + "or grid wrote it); give this search a new trials table")
-                    }
-                    outcomes[identifier] = outcome
-                }
+            let outcomes = try Self.outcomes(inTablesAt: [trialsPath] + earlierTrials)
+            if !tableHoldsOtherCells, let stranger = outcomes.keys.first(where: { !possible.contains($0) }) {
+                throw TuningError("\(trialsPath) or an earlier trials table holds run \(stranger), which is not a trial of this search "
+                                  + "(another space, recipe or grid wrote it); give this search a new trials table")
             }
             let progress = try progress(given: outcomes)
             if progress.pendingTrials.isEmpty {
-                try TuningSelection.write(progress.selections, to: Self.selectionPath(forTrialsAt: trialsPath))
+                try TuningSelection.write(progress.selections, to: Self.selectionPath(forTrialsAt: trialsPath), keepingOthers: true)
                 return .finished(progress.selections)
             }
             let pending = Set(progress.pendingTrials.map(\.identifier))
@@ -59,41 +58,54 @@ extension TuningSearch {
         }
     }
 
-    /// Writes ``record`` beside the trials table, or checks that the one there is this search's.
-    private func claim(trialsPath: String) throws {
+    /// Records the search beside the trials table, or checks that the table is this search's:
+    /// the same protocol (space, η, minimum epochs), and no cell recorded with other seeds,
+    /// epochs or data. Cells the record does not list yet are added to it. Returns whether the
+    /// record lists cells this call does not search (whose trials the table may then hold).
+    private func claim(trialsPath: String) throws -> Bool {
         let path = Self.recordPath(forTrialsAt: trialsPath)
         try OutputLocation.prepareFolder(of: path)
+        var lines = [String]()
         if FileManager.default.fileExists(atPath: path) {
             let existing: String
             do { existing = try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw TuningError("\(path) cannot be read (\(error.localizedDescription)); check its permissions")
             }
-            guard existing == record else {
-                let differing = zip(existing.split(separator: "\n"), record.split(separator: "\n")).first { $0 != $1 }
+            guard existing.hasPrefix(protocolRecord) else {
+                let differing = zip(existing.split(separator: "\n"), protocolRecord.split(separator: "\n")).first { $0 != $1 }
                 throw TuningError("\(trialsPath) belongs to another search: \(path) records "
-                                  + (differing.map { "'\($0.0)' where this search has '\($0.1)'" } ?? "other cells")
-                                  + ". Give this search a new trials table, or repeat the flags of the one that wrote it")
+                                  + (differing.map { "'\($0.0)' where this search has '\($0.1)'" } ?? "another protocol")
+                                  + ". Give this search a new trials table, or repeat the --search, --eta and --min-epochs of the one that wrote it")
             }
-        } else {
-            do { try record.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                throw TuningError("\(path) cannot be written (\(error.localizedDescription)); check the folder is writable")
-            }
+            lines = existing.dropFirst(protocolRecord.count).split(separator: "\n").map(String.init)
         }
+        for (key, line) in groupRecords {
+            if let recorded = lines.first(where: { $0.hasPrefix("cell: \(key);") }), recorded != line {
+                throw TuningError("\(trialsPath) already holds a search of this cell under another recipe: \(path) records '\(recorded)' "
+                                  + "where this search has '\(line)'. Give this search a new trials table")
+            }
+            if !lines.contains(line) { lines.append(line) }
+        }
+        do { try (protocolRecord + lines.map { $0 + "\n" }.joined()).write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw TuningError("\(path) cannot be written (\(error.localizedDescription)); check the folder is writable")
+        }
+        return lines.count > groups.count
     }
 
-    /// The outcome of every run in the runs table at `path` by cell identifier; none when there is no file.
-    static func outcomes(inTableAt path: String) throws -> [String: TrialOutcome] {
-        guard FileManager.default.fileExists(atPath: path) else { return [:] }
-        let document = try CSVReader.read(contentsOfFile: path)
-        let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        guard let id = position["cell_id"], let status = position["status"], let accuracy = position["validation_accuracy"],
-              let loss = position["validation_loss"] else {
-            throw TuningError("\(path) is not a trials table: it lacks cell_id, status, validation_accuracy or validation_loss")
-        }
+    /// The outcome of every run in the runs tables at `paths` by cell identifier; a path with no file holds none.
+    public static func outcomes(inTablesAt paths: [String]) throws -> [String: TrialOutcome] {
         var outcomes = [String: TrialOutcome]()
-        for row in document.rows {
-            outcomes[row[id]] = TrialOutcome(isOK: row[status] == RunStatus.ok.rawValue, validationAccuracy: Double(row[accuracy]),
-                                             validationLoss: Double(row[loss]))
+        for path in paths where FileManager.default.fileExists(atPath: path) {
+            let document = try CSVReader.read(contentsOfFile: path)
+            let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            guard let id = position["cell_id"], let status = position["status"], let accuracy = position["validation_accuracy"],
+                  let loss = position["validation_loss"] else {
+                throw TuningError("\(path) is not a trials table: it lacks cell_id, status, validation_accuracy or validation_loss")
+            }
+            for row in document.rows {
+                outcomes[row[id]] = TrialOutcome(isOK: row[status] == RunStatus.ok.rawValue, validationAccuracy: Double(row[accuracy]),
+                                                 validationLoss: Double(row[loss]))
+            }
         }
         return outcomes
     }

@@ -85,18 +85,27 @@ public struct TuningSearch: Sendable {
         self.minimumEpochs = minimumEpochs
     }
 
-    /// Everything that makes this search what it is, one fact a line: the space, η, the minimum,
-    /// and each group's key, seeds, epochs and data. Two searches with equal texts run the same trials.
-    public var record: String {
-        (["space: \(space)", "eta: \(eta)", "minimum epochs: \(minimumEpochs)"] + groups.map { group in
-            let cell = group.cells[0]
-            return "cell: \(group.key); seeds \(group.cells.map { String($0.configuration.seed) }.joined(separator: ",")); "
-                + "epochs \(cell.configuration.epochs); train_images \(cell.data.trainImages); validation_images \(cell.data.validationImages)"
-        }).joined(separator: "\n") + "\n"
+    /// The protocol of the search, one fact a line: the space, η and the minimum epochs.
+    ///
+    /// Every cell searched under one protocol is compared on an equal footing, so the protocol,
+    /// not the list of cells, names the search: a search may grow by cells (a method added later)
+    /// and keep its ``identifier``.
+    public var protocolRecord: String {
+        "space: \(space)\neta: \(eta)\nminimum epochs: \(minimumEpochs)\n"
     }
 
-    /// 16 hex digits of the FNV-1a hash of ``record``: the value of the `tuning` column of runs at its selections.
-    public var identifier: String { FNV1a.hex(of: record) }
+    /// One line per group: its key, seeds, epochs and data, so that a trials table never holds
+    /// one cell searched under two recipes.
+    public var groupRecords: [(key: String, line: String)] {
+        groups.map { group in
+            let cell = group.cells[0]
+            return (group.key, "cell: \(group.key); seeds \(group.cells.map { String($0.configuration.seed) }.joined(separator: ",")); "
+                    + "epochs \(cell.configuration.epochs); train_images \(cell.data.trainImages); validation_images \(cell.data.validationImages)")
+        }
+    }
+
+    /// 16 hex digits of the FNV-1a hash of ``protocolRecord``: the value of the `tuning` column of runs at its selections.
+    public var identifier: String { FNV1a.hex(of: protocolRecord) }
 
     /// The trial of `group`'s configuration `configuration` at rung `rung`, for the seed of `cell`.
     public func trial(of group: Group, configuration: Int, rung: Int, cell: SweepCell) throws -> SweepCell {

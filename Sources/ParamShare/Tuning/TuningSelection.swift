@@ -55,11 +55,22 @@ public struct TuningSelection: Sendable, Hashable {
                String(schedule.eta), space.description, tuningKey]
     }
 
-    /// Writes `selections`, all of one search, to `path` as a whole (a temporary file renamed over it).
-    public static func write(_ selections: [TuningSelection], to path: String) throws {
+    /// Writes `selections`, all of one search, to `path` as a whole (a temporary file renamed over
+    /// it), after the rows already there for other cells if `keepingOthers`.
+    public static func write(_ selections: [TuningSelection], to path: String, keepingOthers: Bool = false) throws {
         guard let space = selections.first?.space else { return }
         try OutputLocation.prepareFolder(of: path)
-        let text = ([columns(of: space)] + selections.map(\.row)).map(CSVTable.line).joined()
+        let columns = columns(of: space)
+        var kept = [[String]]()
+        if keepingOthers, FileManager.default.fileExists(atPath: path) {
+            let existing = try CSVReader.read(contentsOfFile: path)
+            guard existing.header == columns, let key = columns.firstIndex(of: "tuning_key") else {
+                throw TuningError("\(path) holds selections of another search; move it away or give the search a new trials table")
+            }
+            let mine = Set(selections.map(\.tuningKey))
+            kept = existing.rows.filter { !mine.contains($0[key]) }
+        }
+        let text = ([columns] + kept + selections.map(\.row)).map(CSVTable.line).joined()
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {

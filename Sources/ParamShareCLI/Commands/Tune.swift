@@ -17,7 +17,9 @@ struct Tune: ParsableCommand {
 
             Every trial is a row of the trials table (--out, a runs table: crash-safe and
             resumable like sweep run's; rerun the same command after a kill). TRIALS.search.txt
-            records the search; a table of another search is refused. The selections go to
+            records the search's protocol (space, η, minimum epochs) and each cell's recipe; a
+            table may grow by cells under one protocol, but a table of another protocol, or a
+            cell searched under another recipe, is refused. The selections go to
             TRIALS.selection.csv, with the space, the rungs and the epochs spent; train the
             study's seeds at them with sweep run --tuned TRIALS.selection.csv.
 
