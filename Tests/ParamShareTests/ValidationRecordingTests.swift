@@ -40,6 +40,29 @@ struct ValidationRecordingTests {
         #expect(row["seed"] == "x")
     }
 
+    @Test("a table that holds every cell of a grid is left byte for byte as it is; it gains the newer columns with its next run")
+    func finishedTablesUntouched() throws {
+        let folder = try ScratchDirectory.make("validation-untouched")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try DigitsLoader.load()
+        let grid = SweepGrid(architectures: [.mlp(hiddenWidths: [8])], generators: [], budgets: [], seeds: [0, 1],
+                             recipe: TrainingConfiguration(epochs: 1, batchSize: 64, learningRate: 0.05)).cells(on: DataSubset(data))
+        let path = folder + "/runs.csv"
+        func runner(_ cells: [SweepCell]) -> SweepRunner {
+            SweepRunner(cells: cells, data: data, runsPath: path, epochsPath: SweepRunner.epochsPath(forRunsAt: path))
+        }
+        _ = try runner([grid[0]]).run()
+        // As an older version wrote it: without the columns added since.
+        let table = try CSVReader.read(contentsOfFile: path)
+        let kept = table.header.indices.filter { RunsTableLayout.addedColumns[table.header[$0]] == nil }
+        let older = ([kept.map { table.header[$0] }] + table.rows.map { row in kept.map { row[$0] } }).map(CSVTable.line).joined()
+        try older.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try runner([grid[0]]).run().isEmpty)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == older)
+        #expect(try runner(grid).run().count == 1)
+        #expect(try CSVReader.read(contentsOfFile: path).header == table.header)
+    }
+
     @Test("a per-epoch table written before the validation columns gains them, empty, and keeps its rows")
     func olderEpochTables() throws {
         let folder = try ScratchDirectory.make("validation-epochs")

@@ -62,7 +62,23 @@ public struct SweepRunner {
         if let stranger = cells.first(where: { $0.data != subset }) {
             preconditionFailure("cell \(stranger.label) is of \(stranger.data), not of the runner's data \(subset)")
         }
-        let (runs, layout, repair) = try Self.openRunsTable(path: runsPath, layout: layout)
+        // A table that holds every cell already is left byte for byte as it is: it gains newer
+        // columns only when a run is appended to it.
+        let unique = Self.uniqueCells(cells)
+        let existing = try CSVTable.readExisting(at: runsPath, accepting: { RunsTableLayout(header: $0) != nil },
+                                                 expected: "a runs table's", explaining: RunsTableLayout.differences)
+        let recorded = existing.flatMap { table in
+            table.document.header.firstIndex(of: "cell_id").map { column in Set(table.document.rows.map { $0[column] }) }
+        }
+        if let existing, let recorded, unique.allSatisfy({ recorded.contains($0.identifier) }) {
+            if let repair = existing.repair { events(.repaired(repair)) }
+            if unique.count < cells.count { events(.duplicates(cells.count - unique.count)) }
+            events(.skipped(finished: unique.count))
+            return []
+        }
+        // Reading it above set aside a cut-off last line, if it had one; opening it finds none.
+        let (runs, layout, laterRepair) = try Self.openRunsTable(path: runsPath, layout: layout)
+        let repair = existing?.repair ?? laterRepair
         // Made before any training: a folder that cannot be made would otherwise lose each run
         // at its end, when its checkpoint is written.
         if let checkpointDirectory { try OutputLocation.prepareFolder(of: (checkpointDirectory as NSString).appendingPathComponent("model.safetensors")) }
@@ -71,7 +87,6 @@ public struct SweepRunner {
         let finished = try Set(runs.column("cell_id"))
         try epochs.removeRows { row in !finished.contains(row[0]) }
         let data = data, checkpointDirectory = checkpointDirectory
-        let unique = Self.uniqueCells(cells)
         if unique.count < cells.count { events(.duplicates(cells.count - unique.count)) }
         let pending = unique.filter { !finished.contains($0.identifier) }
         if pending.count < unique.count { events(.skipped(finished: unique.count - pending.count)) }
