@@ -49,24 +49,29 @@ public enum VerdictTable {
                 }).text
             }
             let confirmatory = bySet["confirmatory"] ?? []
-            let numbers = confirmatory.map { row -> String in
+            let numbers = try confirmatory.map { row -> String in
                 let s = plan.unitScale
+                guard let comparison = plan.comparisons.first(where: { $0.treatment == row[treatment] && $0.control == row[control] }) else {
+                    throw NotebookError("\(document.source) has a row its plan.json does not declare: rerun its notebook")
+                }
                 let mean = (Double(row[test] == "paired" ? row[pairedDifference] : row[welchDifference]) ?? .nan) * s
                 let interval = String(format: "%+.1f [%+.1f, %+.1f]", mean, (Double(row[lower]) ?? .nan) * s, (Double(row[upper]) ?? .nan) * s)
-                return "\(row[treatment]) − \(row[control]): \(interval) (\(row[test]), \(String(format: "%.1f", (Double(row[level]) ?? .nan) * 100)) %): \(row[verdict])"
+                    .replacingOccurrences(of: "-", with: "−")
+                return "\(row[treatment]) − \(row[control]) \(comparison.prediction.text(scale: s, unit: plan.unit)): \(interval) \(plan.unit) "
+                    + "(\(row[test] == "paired" ? "paired" : "Welch"), \(String(format: "%.4g", (Double(row[level]) ?? .nan) * 100)) %): **\(row[verdict])**"
             }
             let exploratory = try bySet.keys.filter { $0 != "confirmatory" }.sorted().map { label in
                 let rows = bySet[label]!
                 return try "\(label.replacingOccurrences(of: "exploratory: ", with: "")), seeds \(DeclaredStudy.seedText(rows.first.map { $0[seeds].split(separator: " ").compactMap { Int($0) } } ?? [])): "
                     + claimText(rows)
             }
-            let line = "| \(plan.claim): \(plan.statement) | \(try claimText(confirmatory)) | \(numbers.joined(separator: "; ")) (\(plan.unit)) "
+            let line = "| \(plan.claim): \(plan.statement) | \(try claimText(confirmatory)) | \(numbers.joined(separator: "; ")) "
                 + "| \(exploratory.isEmpty ? "none" : exploratory.joined(separator: "; ")) | `\(folder)/` |"
             // The paper's claims (C…) in order, then the project's own (B…).
             rows.append(((plan.claim.hasPrefix("C") ? "0" : "1") + plan.claim, line))
         }
         let header = """
-            | claim | verdict (confirmatory seeds, by the declared plan) | each comparison: difference [interval at its Holm level] (primary test, level): verdict | exploratory seeds, apart | folder |
+            | claim | verdict (confirmatory seeds 0–2, by the declared plan) | each confirmatory comparison, its prediction: difference [interval at its Holm level] (primary test, level): verdict | exploratory seeds, analysed apart: verdict | folder |
             | --- | --- | --- | --- | --- |
             """
         return ([header] + rows.sorted { $0.order < $1.order }.map(\.line)).joined(separator: "\n") + "\n"

@@ -10,8 +10,8 @@ struct VerdictRuleTests {
         DifferenceEstimate(mean: mean, standardError: standardError, degreesOfFreedom: 1000, treatmentCount: 1001, controlCount: 1001)
     }
 
-    private static func verdict(_ prediction: StudyPlan.Prediction, _ mean: Double, holmFactor: Double = 1) -> Verdict {
-        Verdict.decide(prediction, estimate: estimate(mean), holmFactor: holmFactor, alpha: 0.05).verdict
+    private static func verdict(_ prediction: StudyPlan.Prediction, _ mean: Double, holmFactor: Double = 1, familySize: Int = 1) -> Verdict {
+        Verdict.decide(prediction, estimate: estimate(mean), holmFactor: holmFactor, familySize: familySize, alpha: 0.05).verdict
     }
 
     @Test("a predicted difference holds, does not hold the other way or when equivalent, and is otherwise undecided")
@@ -32,7 +32,7 @@ struct VerdictRuleTests {
         #expect(Self.verdict(greater, 2.2) == .holds)
         // At α/3 the two-sided quantile is 2.39.
         #expect(Self.verdict(greater, 2.2, holmFactor: 3) == .undecided)
-        let evidence = Verdict.decide(greater, estimate: Self.estimate(2.2), holmFactor: 3, alpha: 0.05)
+        let evidence = Verdict.decide(greater, estimate: Self.estimate(2.2), holmFactor: 3, familySize: 3, alpha: 0.05)
         #expect(abs(evidence.level - (1 - 0.05 / 3)) < 1e-15 && evidence.lower < 0)
     }
 
@@ -51,6 +51,9 @@ struct VerdictRuleTests {
         #expect(Self.verdict(notBelow, 3) == .holds)
         #expect(Self.verdict(notBelow, -4) == .doesNotHold)
         #expect(Self.verdict(notBelow, -1) == .undecided)
+        // Worse than −2 by 1.8 standard errors: beyond the margin at α alone (one-sided 1.645), not at α/3 (2.13).
+        #expect(Self.verdict(notBelow, -3.8) == .doesNotHold)
+        #expect(Self.verdict(notBelow, -3.8, familySize: 3) == .undecided)
         let notAbove = StudyPlan.Prediction(.notAbove, margin: 2)
         #expect(Self.verdict(notAbove, -3) == .holds)
         #expect(Self.verdict(notAbove, 4) == .doesNotHold)
@@ -58,7 +61,7 @@ struct VerdictRuleTests {
 
     @Test("no spread decides nothing")
     func noSpread() {
-        let flat = Verdict.decide(StudyPlan.Prediction(.greater), estimate: Self.estimate(5, standardError: 0), holmFactor: 1, alpha: 0.05)
+        let flat = Verdict.decide(StudyPlan.Prediction(.greater), estimate: Self.estimate(5, standardError: 0), holmFactor: 1, familySize: 1, alpha: 0.05)
         #expect(flat.verdict == .undecided)
     }
 

@@ -52,7 +52,7 @@ public struct ComparisonVerdict: Sendable {
                 let factor = raw > 0 ? max(1, holm / raw) : Double(members.count)
                 rows[index].holmPValue = holm
                 rows[index].evidence = Verdict.decide(rows[index].comparison.prediction, estimate: rows[index].primary,
-                                                      holmFactor: factor, alpha: plan.alpha)
+                                                      holmFactor: factor, familySize: members.count, alpha: plan.alpha)
             }
         }
         return rows

@@ -1,4 +1,4 @@
-/// What the numbers say of one comparison's prediction, by a fixed rule (``decide(_:estimate:holmFactor:alpha:)``).
+/// What the numbers say of one comparison's prediction, by a fixed rule (``decide(_:estimate:holmFactor:familySize:alpha:)``).
 ///
 /// A verdict computed from the numbers cannot be talked into a better one: prose may explain
 /// it, never overrule it. "Not significant" is not "no effect", so a tie must be shown, by the
@@ -37,51 +37,51 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     }
 
     /// The verdict on `prediction` from `estimate`, with `holmFactor` the factor Holm's
-    /// procedure raised this comparison's primary p-value by (adjusted p / raw p, at least 1).
+    /// procedure raised this comparison's primary p-value by (adjusted p / raw p, at least 1)
+    /// in a family of `familySize` comparisons.
     ///
-    /// Every test is made at α / holmFactor. Directional predictions use the two-sided
-    /// 1 − α/holmFactor interval; ties and non-inferiority use the 1 − 2α/holmFactor interval
-    /// (each end a one-sided test at α/holmFactor, as the two one-sided tests are). Each interval
-    /// then excludes its boundary exactly when the Holm-adjusted p is below α, so the interval
-    /// printed and the verdict cannot disagree.
-    public static func decide(_ prediction: StudyPlan.Prediction, estimate: DifferenceEstimate, holmFactor: Double, alpha: Double) -> Evidence {
+    /// The prediction's own test is made at α / holmFactor. A difference uses the two-sided
+    /// 1 − α/holmFactor interval; a tie or non-inferiority the 1 − 2α/holmFactor interval (each
+    /// end a one-sided test at α/holmFactor, as the two one-sided tests are). Each interval then
+    /// excludes its boundary exactly when the Holm-adjusted p is below α, so the interval
+    /// printed and the verdict cannot disagree. A contrary finding that is not the primary
+    /// test's other tail (equivalence against a predicted difference, a difference beyond the
+    /// margin against a predicted tie or non-inferiority) was not ordered by Holm's procedure,
+    /// so it is made at Bonferroni's α / familySize, which is never more lenient.
+    public static func decide(_ prediction: StudyPlan.Prediction, estimate: DifferenceEstimate, holmFactor: Double, familySize: Int,
+                              alpha: Double) -> Evidence {
         let twoSided = 1 - alpha / holmFactor, oneSidedPair = 1 - 2 * alpha / holmFactor
+        let contrary = 1 - 2 * alpha / Double(max(1, familySize))
         func evidence(_ verdict: Verdict, level: Double) -> Evidence {
             let (lower, upper) = estimate.interval(level: level)
             return Evidence(verdict: verdict, level: level, lower: lower, upper: upper)
         }
+        let isDifference = prediction.kind == .greater || prediction.kind == .less
         // No spread (or too few values) leaves no test: the data cannot decide.
-        guard !primaryPValue(of: prediction, on: estimate).isNaN else {
-            return evidence(.undecided, level: prediction.kind == .greater || prediction.kind == .less ? twoSided : oneSidedPair)
-        }
-        let margin = prediction.margin
-        let (low, high) = estimate.interval(level: oneSidedPair)
-        let withinMargin = margin.map { -$0 < low && high < $0 } ?? false
+        guard !primaryPValue(of: prediction, on: estimate).isNaN else { return evidence(.undecided, level: isDifference ? twoSided : oneSidedPair) }
+        let m = prediction.margin ?? 0
+        let (low, high) = estimate.interval(level: oneSidedPair), (contraryLow, contraryHigh) = estimate.interval(level: contrary)
+        let withinMargin = prediction.margin != nil && -m < low && high < m
         switch prediction.kind {
         case .greater, .less:
             let (lower, upper) = estimate.interval(level: twoSided)
-            let predicted = prediction.kind == .greater ? lower > 0 : upper < 0
-            let opposite = prediction.kind == .greater ? upper < 0 : lower > 0
-            if predicted { return evidence(.holds, level: twoSided) }
-            if opposite { return evidence(.doesNotHold, level: twoSided) }
-            if withinMargin { return evidence(.doesNotHold, level: oneSidedPair) }
+            if prediction.kind == .greater ? lower > 0 : upper < 0 { return evidence(.holds, level: twoSided) }
+            if prediction.kind == .greater ? upper < 0 : lower > 0 { return evidence(.doesNotHold, level: twoSided) }
+            if prediction.margin != nil && -m < contraryLow && contraryHigh < m { return evidence(.doesNotHold, level: contrary) }
             return evidence(.undecided, level: twoSided)
         case .equivalent:
-            let m = margin ?? 0
             if withinMargin { return evidence(.equivalent, level: oneSidedPair) }
-            if low > m || high < -m { return evidence(.doesNotHold, level: oneSidedPair) }
+            if contraryLow > m || contraryHigh < -m { return evidence(.doesNotHold, level: contrary) }
             return evidence(.undecided, level: oneSidedPair)
         case .notBelow:
-            let m = margin ?? 0
             if withinMargin { return evidence(.equivalent, level: oneSidedPair) }
             if low > -m { return evidence(.holds, level: oneSidedPair) }
-            if high < -m { return evidence(.doesNotHold, level: oneSidedPair) }
+            if contraryHigh < -m { return evidence(.doesNotHold, level: contrary) }
             return evidence(.undecided, level: oneSidedPair)
         case .notAbove:
-            let m = margin ?? 0
             if withinMargin { return evidence(.equivalent, level: oneSidedPair) }
             if high < m { return evidence(.holds, level: oneSidedPair) }
-            if low > m { return evidence(.doesNotHold, level: oneSidedPair) }
+            if contraryLow > m { return evidence(.doesNotHold, level: contrary) }
             return evidence(.undecided, level: oneSidedPair)
         }
     }
