@@ -10,13 +10,13 @@ public enum VerdictTable {
     public static let begin = "<!-- verdicts:begin -->"
     public static let end = "<!-- verdicts:end -->"
 
-    /// Rewrites the table in `results/README.md` from `results/*/verdicts.csv`; does nothing
-    /// where there is no README with both markers (a smoke test's scratch folder).
-    public static func regenerate() throws {
-        let readme = NotebookPaths.results + "/README.md"
+    /// Rewrites the table in `resultsFolder/README.md` from `resultsFolder/*/verdicts.csv`; does
+    /// nothing where there is no README with both markers (a smoke test's scratch folder).
+    public static func regenerate(in resultsFolder: String = NotebookPaths.results) throws {
+        let readme = resultsFolder + "/README.md"
         guard let page = try? String(contentsOfFile: readme, encoding: .utf8),
               let start = page.range(of: begin), let stop = page.range(of: end), start.upperBound <= stop.lowerBound else { return }
-        let table = try markdown(resultsFolder: NotebookPaths.results)
+        let table = try markdown(resultsFolder: resultsFolder)
         try (page[..<start.upperBound] + "\n" + table + page[stop.lowerBound...]).write(toFile: readme, atomically: true, encoding: .utf8)
         say("    regenerated the verdict table in \(readme)")
     }

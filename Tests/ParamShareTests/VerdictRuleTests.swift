@@ -75,6 +75,9 @@ struct VerdictRuleTests {
         #expect(against.text == "does not hold")
         // Equivalence supports a tie, not a difference.
         #expect(ClaimVerdict([("all", greater, .equivalent)]).text == "undecided")
+        // Parts with one verdict are named together, their counts summed.
+        let grouped = ClaimVerdict([("0.5 %", greater, .doesNotHold), ("1 %", greater, .undecided), ("3 %", greater, .holds), ("10 %", greater, .undecided)])
+        #expect(grouped.text == "does not hold at 0.5 % (0 of 1); undecided at 1 %, 10 % (0 of 2); holds at 3 % (1 of 1)")
     }
 
     @Test("a family's comparisons are Holm-corrected together: C4's signs − naive, p = 0.031 alone, is not significant among three")

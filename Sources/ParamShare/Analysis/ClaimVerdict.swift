@@ -2,8 +2,8 @@
 ///
 /// A part holds when every comparison in it supports its prediction (``Verdict/supports(_:)``),
 /// does not hold when any comparison does not hold, and is undecided otherwise; a claim whose
-/// parts agree gets their word, and otherwise the word of each part (`holds at 10 %; undecided
-/// at 1 %`). The rule is strict on purpose: a claim of several comparisons is only as good as
+/// parts agree gets their word, and otherwise each word with its parts (`holds at 10 %;
+/// undecided at 1 %`). The rule is strict on purpose: a claim of several comparisons is only as good as
 /// its weakest, and the count of supporting comparisons says how far an undecided part got.
 public struct ClaimVerdict: Sendable, Equatable {
     /// One part: its name, word, and how many of its comparisons support the prediction.
@@ -29,11 +29,18 @@ public struct ClaimVerdict: Sendable, Equatable {
         }
     }
 
-    /// `holds`, or `holds at 10 % (3 of 3); undecided at 1 % (1 of 3)` when the parts differ.
+    /// `holds`, or, when the parts differ, each verdict with the parts that have it, in order:
+    /// `holds at 10 % (3 of 3); undecided at 1 %, 3 % (1 of 6)`, counting the comparisons that support the prediction.
     public var text: String {
         if let first = parts.first, parts.allSatisfy({ $0.verdict == first.verdict }) {
             return first.verdict.rawValue + (parts.count > 1 ? " (" + parts.map { "\($0.name): \($0.supporting) of \($0.comparisons)" }.joined(separator: "; ") + ")" : "")
         }
-        return parts.map { "\($0.verdict.rawValue) at \($0.name) (\($0.supporting) of \($0.comparisons))" }.joined(separator: "; ")
+        var verdicts = [Verdict]()
+        for part in parts where !verdicts.contains(part.verdict) { verdicts.append(part.verdict) }
+        return verdicts.map { verdict in
+            let members = parts.filter { $0.verdict == verdict }
+            return "\(verdict.rawValue) at \(members.map(\.name).joined(separator: ", ")) "
+                + "(\(members.map(\.supporting).reduce(0, +)) of \(members.map(\.comparisons).reduce(0, +)))"
+        }.joined(separator: "; ")
     }
 }
