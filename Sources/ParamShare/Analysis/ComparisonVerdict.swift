@@ -1,5 +1,3 @@
-import Foundation
-
 /// One planned comparison evaluated on one set of seeds: paired and Welch estimates side by
 /// side, the primary test's Holm-adjusted p, the interval at the Holm level, the equivalence
 /// test, and the verdict. One row of `verdicts.csv`.
@@ -83,14 +81,5 @@ public struct ComparisonVerdict: Sendable {
                 welchLow.plainDecimal, welchHigh.plainDecimal, welch.twoSidedPValue.plainDecimal,
                 primaryPValue.plainDecimal, holmPValue.plainDecimal, evidence.level.plainDecimal, evidence.lower.plainDecimal,
                 evidence.upper.plainDecimal, equivalencePValue.plainDecimal, low90.plainDecimal, high90.plainDecimal, evidence.verdict.rawValue]
-    }
-
-    /// `rpg − hashing at 10 %: +1.40 [−0.90, +3.70] points (98.3 %, Welch), Holm p = 0.31: undecided`, in the plan's unit.
-    public func text(plan: StudyPlan) -> String {
-        let s = plan.unitScale
-        return "\(comparison.treatment) − \(comparison.control): "
-            + String(format: "%+.2f [%+.2f, %+.2f] %@ (%.1f %%, %@), Holm p = %.3g: ", primary.mean * s, evidence.lower * s, evidence.upper * s,
-                     plan.unit, evidence.level * 100, comparison.test.rawValue, holmPValue)
-            + evidence.verdict.rawValue
     }
 }
