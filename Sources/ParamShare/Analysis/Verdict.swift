@@ -4,10 +4,12 @@
 /// it, never overrule it. "Not significant" is not "no effect", so a tie must be shown, by the
 /// equivalence test against a declared margin, before it is called one.
 public enum Verdict: String, Codable, Sendable, CaseIterable {
-    /// The interval at the Holm level excludes 0 in the predicted direction (for a
-    /// non-inferiority prediction: excludes the margin on the wrong side).
+    /// The interval at the Holm level excludes 0 in the predicted direction; for a prediction
+    /// of "at least as good", it lies above −margin (below +margin where lower is better).
     case holds
-    /// The two one-sided tests at the Holm level place the difference within ±margin.
+    /// The two one-sided tests at the Holm level place the difference within ±margin. For a
+    /// prediction of "at least as good" this is said in preference to `holds`: both support it,
+    /// and this one says more.
     case equivalent
     /// The interval excludes 0 the other way, or shows equivalence where a difference was
     /// predicted, or (for a tie or non-inferiority) lies wholly beyond the margin.
@@ -18,7 +20,9 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     /// The interval a verdict rests on, and its confidence level.
     public struct Evidence: Sendable, Equatable {
         public var verdict: Verdict
+        /// The confidence level of the interval (0.983 for 1 − 0.05/3).
         public var level: Double
+        /// The interval's ends, in the measure's own unit.
         public var lower: Double
         public var upper: Double
     }
