@@ -47,7 +47,8 @@ public struct DeclaredStudy {
     private func text(_ evaluated: [[ComparisonVerdict]]) -> String {
         let s = plan.unitScale, u = plan.unit
         var lines = ["\(plan.claim): \(plan.statement). Verdicts by the declared plan (plan.json): α = \(plan.alpha) per Holm family; "
-                     + "intervals in \(u); the verdict rests on the primary test, at the level Holm's correction leaves it.",
+                     + "differences in \(u); paired and Welch intervals are 95 % and p-values two-sided, before correction; "
+                     + "the verdict rests on the primary test, at the level Holm's correction leaves it.",
                      "Margins: \(plan.marginReason)"]
         for rows in evaluated {
             guard let first = rows.first else { continue }
@@ -55,7 +56,7 @@ public struct DeclaredStudy {
             lines.append("\(first.seedSet), seeds \(Self.seedText(first.seeds)): \(ClaimVerdict(rows.map { ($0.comparison.part, $0.comparison.prediction, $0.evidence.verdict) }).text)")
             for row in rows {
                 let c = row.comparison, (pl, ph) = row.paired.interval(level: 0.95), (wl, wh) = row.welch.interval(level: 0.95)
-                lines.append("  [\(c.family)] \(c.treatment) − \(c.control), predicted \(c.prediction.text(scale: s, unit: u)), primary \(c.test.rawValue): "
+                lines.append("  [\(c.family)] \(c.treatment) − \(c.control), predicted \(c.prediction.text(scale: s, unit: u)), primary \(c.test == .paired ? "paired" : "Welch"): "
                              + row.evidence.verdict.rawValue.uppercased())
                 lines.append(String(format: "      means %.2f and %.2f; paired %+.2f [%+.2f, %+.2f] p = %.3g (%d pairs); Welch %+.2f [%+.2f, %+.2f] p = %.3g (df %.1f)",
                                     row.treatmentMean * s, row.controlMean * s, row.paired.mean * s, pl * s, ph * s, row.paired.twoSidedPValue,
