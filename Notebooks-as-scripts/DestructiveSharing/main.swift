@@ -90,7 +90,7 @@ func study() throws {
         return rpg.filter { run in run.budget == budget && wanted.allSatisfy { run.setting.options["rpg.\($0.name)"] == $0.value } }
     }
     for budget in budgets {
-        var lines = ["at \(budget): ranked by mean test accuracy; '=' marks a tie with the arm above (paired 95 % interval holds 0)",
+        var lines = ["at \(budget): ranked by mean test accuracy; " + Ranking.legend,
                      Ranking(arms.indices.map { (arms[$0].label, runs(of: $0, at: budget)) }).text, ""]
         for later in arms.indices.dropFirst() {
             for earlier in 0..<later {

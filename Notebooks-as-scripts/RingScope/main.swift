@@ -55,7 +55,7 @@ func study() throws {
 
     let runs = analysis.runs(of: RPGGenerator.descriptor.name)
     let byScope = scopes.map { scope in (label: scope.rawValue, runs: runs.filter { $0.setting.scope == scope.rawValue }) }
-    var lines = ["ranked by mean test accuracy; '=' marks a tie with the scope above (paired 95 % interval holds 0)",
+    var lines = ["ranked by mean test accuracy; " + Ranking.legend,
                  Ranking(byScope).text, ""]
     for local in byScope.dropFirst() {
         if let pairs = SeedPairs(local.runs, minus: byScope[0].runs) { lines.append("\(local.label) − global: " + pairs.text) }

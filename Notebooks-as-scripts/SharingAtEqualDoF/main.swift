@@ -83,7 +83,7 @@ func study() throws {
     let dense = runs.filter { $0.setting.generator == GeneratorRegistry.denseName }
     for budget in budgets {
         let arms = Dictionary(grouping: runs.filter { $0.budget == budget }, by: arm).map { (label: $0.key, runs: $0.value) }
-        var lines = ["at \(budget): ranked by mean test accuracy; '=' marks a tie with the arm above (paired 95 % interval holds 0)",
+        var lines = ["at \(budget): ranked by mean test accuracy; " + Ranking.legend,
                      Ranking(arms).text, ""]
         for group in arms.sorted(by: { $0.label < $1.label }) {
             if let gap = SeedPairs(group.runs, minus: dense) { lines.append("\(group.label) − dense: " + gap.text) }
