@@ -25,8 +25,30 @@ let folder = NotebookPaths.results + "/" + name
 /// The arms and seeds added where three seeds left the comparisons of RPG's losses within noise.
 let addedArms = ["rpg", "pruned"]
 let addedSeeds: [UInt64] = [3, 4]
+/// The treatments, each the part of the claim it tests.
+let treatments = [("int8", "quantisation"), ("int4", "quantisation"), ("prune50", "pruning"), ("prune90", "pruning")]
+
+/// RPG's accuracy change under each treatment is no more than the margin below dense's: one Holm
+/// family per kind of treatment. Welch's test: RPG and dense are different networks.
+let plan = StudyPlan(
+    claim: "C7", statement: "RPG models prune and quantise well", table: "compress.csv", measure: "accuracy_change", unit: "points", unitScale: 100,
+    arms: treatments.flatMap { method, _ in
+        [StudyPlan.Arm("rpg \(method)", rows: ["generator": RPGGenerator.descriptor.name, "budget": "10%", "method": method]),
+         StudyPlan.Arm("dense \(method)", rows: ["generator": GeneratorRegistry.denseName, "budget": "full", "method": method])]
+    },
+    budgets: ["10%"], seeds: [0, 1, 2],
+    exploratory: [StudyPlan.SeedSet(label: "seeds 3 and 4, added after looking", seeds: addedSeeds.map { Int($0) }, reason: """
+        added after three seeds left RPG's int4 and 90 % pruning losses within noise of dense's and pruning's: seeds 3 and 4 of rpg, \
+        pruned and dense
+        """)],
+    comparisons: treatments.map { method, part in
+        StudyPlan.Comparison("rpg \(method)", minus: "dense \(method)", .init(.notBelow, margin: StudyPlan.accuracyMargin),
+                             family: "C7 \(part)", test: .welch, part: part)
+    },
+    marginReason: StudyPlan.accuracyMarginReason)
 
 func study() throws {
+    let declared = try DeclaredStudy(plan, name: name)
     guard let data = try CIFARRecipe.loadData() else { return }
     var findings = Findings(title: "C7: quantising and pruning trained models")
     findings.paragraph("""
@@ -107,6 +129,7 @@ func study() throws {
         }
     }
     findings.block(lines.joined(separator: "\n"))
+    try declared.recordVerdicts(in: &findings)
     try findings.write(into: folder, command: command)
 }
 

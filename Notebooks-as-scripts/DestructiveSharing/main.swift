@@ -40,8 +40,33 @@ let arms: [(label: String, options: [String: String])] = [
     ("signs only", ["permutation": "off", "signs": "on"]),
     ("both (RPG)", [:]),
 ]
+/// The arms' switches as the runs table spells them, in the order of `arms`.
+let switches: [(permutation: String, signs: String, variant: String)] = [("off", "off", "naive"), ("on", "off", "global"), ("off", "on", "global"),
+                                                                        ("on", "on", "global")]
+
+/// Each switch, and both, beat naive sharing at each budget: one Holm family of three per
+/// budget. The paired test: the arms are one generator with a switch changed, at one seed.
+let plan = StudyPlan.recipeAccuracy(
+    claim: "C4", statement: "destructive sharing (permutation, signs) helps",
+    arms: budgets.flatMap { budget in
+        zip(arms, switches).map { arm, switches in
+            StudyPlan.Arm.rpg("\(arm.label) \(budget)", budget: budget, permutation: switches.permutation, signs: switches.signs, variant: switches.variant)
+        }
+    },
+    budgets: budgets,
+    exploratory: [StudyPlan.SeedSet(label: "seeds 3 and 4, added after looking", seeds: addedSeeds.map { Int($0) }, reason: """
+        parts 3 (1 %) and 4 (10 %), added after parts 1 and 2 had been read: three seeds left every arm tied at 1 % and both \
+        switches together tied with naive at 10 %
+        """)],
+    comparisons: budgets.flatMap { budget in
+        arms.dropFirst().map { arm in
+            StudyPlan.Comparison("\(arm.label) \(budget)", minus: "naive \(budget)", .init(.greater, margin: StudyPlan.accuracyMargin),
+                                 family: "C4 at \(budget)", test: .paired, part: budget)
+        }
+    })
 
 func study() throws {
+    let declared = try DeclaredStudy(plan, name: name)
     guard let data = try CIFARRecipe.loadData() else { return }
     var findings = Findings(title: "C4: permutation and signs")
     findings.paragraph("""
@@ -65,7 +90,7 @@ func study() throws {
         return rpg.filter { run in run.budget == budget && wanted.allSatisfy { run.setting.options["rpg.\($0.name)"] == $0.value } }
     }
     for budget in budgets {
-        var lines = ["at \(budget): ranked by mean test accuracy; '=' marks a tie with the arm above (paired 95 % interval holds 0)",
+        var lines = ["at \(budget): ranked by mean test accuracy; " + Ranking.legend,
                      Ranking(arms.indices.map { (arms[$0].label, runs(of: $0, at: budget)) }).text, ""]
         for later in arms.indices.dropFirst() {
             for earlier in 0..<later {
@@ -76,6 +101,7 @@ func study() throws {
         }
         findings.block(lines.joined(separator: "\n"))
     }
+    try declared.recordVerdicts(in: &findings)
     try findings.write(into: NotebookPaths.results + "/" + name, command: command)
 }
 

@@ -22,7 +22,19 @@ let budgets = ["0.5%", "1%", "3%", "10%", "30%", "100%"]
 /// Each part finishes in about an hour on 2 cores: dense and the budgets other notebooks share, then the rest.
 let parts = [["1%", "10%", "100%"], ["0.5%", "3%", "30%"]]
 
+/// The claim as tested: every step up in DoF raises accuracy, and at full DoF RPG is no more
+/// than the margin below dense. The fitted law and its bend are described, not tested.
+let plan = StudyPlan.recipeAccuracy(
+    claim: "C1", statement: "accuracy grows log-linearly with DoF",
+    arms: budgets.map { StudyPlan.Arm.rpg("rpg \($0)", budget: $0) } + [.dense()], budgets: budgets,
+    comparisons: zip(budgets.dropFirst(), budgets).map { larger, smaller in
+        StudyPlan.Comparison("rpg \(larger)", minus: "rpg \(smaller)", .init(.greater, margin: StudyPlan.accuracyMargin), family: "C1 growth",
+                             test: .welch, part: "growth")
+    } + [StudyPlan.Comparison("rpg 100%", minus: "dense", .init(.notBelow, margin: StudyPlan.accuracyMargin), family: "C1 full DoF",
+                              test: .welch, part: "full DoF")])
+
 func study() throws {
+    let declared = try DeclaredStudy(plan, name: name)
     guard let data = try CIFARRecipe.loadData() else { return }
     var findings = Findings(title: "C1: accuracy against RPG's degrees of freedom")
     findings.paragraph("""
@@ -82,6 +94,7 @@ func study() throws {
         : failed.map { "\($0.setting.generatorLabel) \($0.budget) seed \($0.seed): \($0.status) at epoch \($0.statusEpoch ?? 0): \($0.failureReason ?? "")" }
             .joined(separator: "\n"))
     findings.block(AnalysisText.skipped(analysis))
+    try declared.recordVerdicts(in: &findings)
     try findings.write(into: NotebookPaths.results + "/" + name, command: command)
 }
 

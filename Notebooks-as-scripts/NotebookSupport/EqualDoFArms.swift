@@ -4,9 +4,17 @@ import ParamShare
 /// compresses: every generator and baseline at the defaults that follow its own paper.
 public enum EqualDoFArms {
     /// rpg, hashing (per layer), projection (Fastfood, unit-norm columns), lowrank, pruned (one-shot), width.
+    private static var descriptors: [GeneratorDescriptor] {
+        [RPGGenerator.descriptor, HashingGenerator.descriptor, ProjectionGenerator.descriptor, LowRankGenerator.descriptor,
+         MagnitudePruning.descriptor, WidthScaling.descriptor]
+    }
+
+    /// The arms' generator names, rpg first, as the runs table spells them.
+    public static var names: [String] { descriptors.map(\.name) }
+
+    /// The arms at their defaults, in the order of ``names``.
     public static func settings() throws -> [GeneratorSetting] {
-        try [RPGGenerator.descriptor, HashingGenerator.descriptor, ProjectionGenerator.descriptor, LowRankGenerator.descriptor,
-             MagnitudePruning.descriptor, WidthScaling.descriptor].map { try GeneratorSetting($0) }
+        try descriptors.map { try GeneratorSetting($0) }
     }
 
     /// Every arm at `budget` on the recipe, seeds 0 to 2, with dense if `includesDense`, and RPG

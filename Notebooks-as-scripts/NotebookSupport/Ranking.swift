@@ -2,7 +2,13 @@ import ParamShare
 
 /// Settings ranked by mean test accuracy at one budget, with ties: a setting ties with the one
 /// ranked just above it when their paired difference's 95 % interval holds zero.
+///
+/// A tie here is a rank the data do not separate, not an equivalence: no margin is tested, and
+/// the study's verdicts (``DeclaredStudy``) are what say whether two arms are equivalent.
 public struct Ranking {
+    /// What '=' means in ``text``, for the line above a ranking.
+    public static let legend = "'=' marks an arm the paired 95 % interval does not separate from the one above (a shared rank, not a shown equivalence)"
+
     public struct Entry {
         public var label: String
         public var meanAccuracy: Double

@@ -25,7 +25,28 @@ let largestLayer = "stage3.block2.conv2"
 let resnet20Generated = 267_264
 let resnet56 = Architecture.resnet(depth: 56, widthMultiplier: 1)
 
+/// Part 1: one layer's DoF keeps most of dense's accuracy, "most" being the paper's own figure;
+/// part 2: the deeper RPG net beats the shallower dense one. Dense ResNet-56 (part 3) was added
+/// after looking, to explain part 2, and is reported but tested by no prediction. Welch's test:
+/// each comparison is between different networks.
+let plan = StudyPlan(
+    claim: "C3", statement: "one layer's DoF keeps most accuracy; deeper RPG beats shallower dense", table: "runs.csv", measure: "test_accuracy",
+    unit: "points", unitScale: 100,
+    arms: [.rpg("rpg one layer", budget: "layer:\(largestLayer)"), .rpg("rpg resnet56", budget: String(resnet20Generated), model: "resnet56"),
+           .dense("dense resnet20"), .dense("dense resnet56", model: "resnet56")],
+    budgets: ["layer:\(largestLayer)", String(resnet20Generated)], seeds: [0, 1, 2],
+    comparisons: [
+        StudyPlan.Comparison("rpg one layer", minus: "dense resnet20", .init(.notBelow, margin: 0.03), family: "C3 one layer", test: .welch, part: "one layer"),
+        StudyPlan.Comparison("rpg resnet56", minus: "dense resnet20", .init(.greater, margin: StudyPlan.accuracyMargin), family: "C3 depth",
+                             test: .welch, part: "depth"),
+    ],
+    marginReason: """
+        one layer: 3 points, the paper's own "most": ResNet-18 at one layer's DoF keeps 96 % of dense on ImageNet, a loss of 4 % \
+        of dense's accuracy, 2.8 points at dense ResNet-20's 69 % here, rounded up. Depth: \(StudyPlan.accuracyMarginReason)
+        """)
+
 func study() throws {
+    let declared = try DeclaredStudy(plan, name: name)
     guard let data = try CIFARRecipe.loadData() else { return }
     var findings = Findings(title: "C3: one layer's DoF, and depth at equal DoF")
     findings.paragraph("""
@@ -69,6 +90,7 @@ func study() throws {
         lines.append(String(format: "  means: %.2f %% against %.2f %%", gap.treatmentMean * 100, gap.controlMean * 100))
     }
     findings.block(lines.joined(separator: "\n"))
+    try declared.recordVerdicts(in: &findings)
     try findings.write(into: NotebookPaths.results + "/" + name, command: command)
 }
 

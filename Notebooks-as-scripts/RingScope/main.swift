@@ -20,7 +20,21 @@ let scopes: [SharingScope] = [.global, .stage, .block, .layer]
 /// Part 1's seeds, then part 2's.
 let seedsByPart: [[UInt64]] = [[0, 1, 2], [3, 4]]
 
+/// The global ring is at least as good as each local scope: global − local ≥ −margin, one Holm
+/// family of three. Welch's test: a scope changes the rings themselves, not one switch of a run.
+let plan = StudyPlan.recipeAccuracy(
+    claim: "C5", statement: "a global ring is at least as good as local rings",
+    arms: scopes.map { StudyPlan.Arm.rpg($0.rawValue, budget: "10%", scope: $0.rawValue) }, budgets: ["10%"],
+    exploratory: [StudyPlan.SeedSet(label: "seeds 3 and 4, added after looking", seeds: seedsByPart[1].map { Int($0) }, reason: """
+        part 2, added after part 1 had been read: three seeds left every local scope tied with the global ring
+        """)],
+    comparisons: scopes.dropFirst().map { local in
+        StudyPlan.Comparison(SharingScope.global.rawValue, minus: local.rawValue, .init(.notBelow, margin: StudyPlan.accuracyMargin),
+                             family: "C5", test: .welch, part: "10%")
+    })
+
 func study() throws {
+    let declared = try DeclaredStudy(plan, name: name)
     guard let data = try CIFARRecipe.loadData() else { return }
     var findings = Findings(title: "C5: one global ring against local rings")
     findings.paragraph("""
@@ -41,12 +55,13 @@ func study() throws {
 
     let runs = analysis.runs(of: RPGGenerator.descriptor.name)
     let byScope = scopes.map { scope in (label: scope.rawValue, runs: runs.filter { $0.setting.scope == scope.rawValue }) }
-    var lines = ["ranked by mean test accuracy; '=' marks a tie with the scope above (paired 95 % interval holds 0)",
+    var lines = ["ranked by mean test accuracy; " + Ranking.legend,
                  Ranking(byScope).text, ""]
     for local in byScope.dropFirst() {
         if let pairs = SeedPairs(local.runs, minus: byScope[0].runs) { lines.append("\(local.label) − global: " + pairs.text) }
     }
     findings.block(lines.joined(separator: "\n"))
+    try declared.recordVerdicts(in: &findings)
     try findings.write(into: NotebookPaths.results + "/" + name, command: command)
 }
 

@@ -32,6 +32,28 @@ let budgets = ["10%", "1%"]
 /// Parts 3 and 4: per budget, rpg and the arms tied with it after three seeds; the seeds they get added.
 let tiedArms = [(budget: "10%", arms: ["rpg", "hashing", "pruned"]), (budget: "1%", arms: ["rpg", "hashing"])]
 let addedSeeds: [UInt64] = [3, 4]
+/// The baselines RPG is predicted to beat at each budget (low rank cannot get down to 1 %); the
+/// frozen ring is a control for what the ring learns, not a rival, so no prediction is made of it.
+let rivals = [(budget: "10%", arms: ["hashing", "projection", "lowrank", "pruned", "width"]),
+              (budget: "1%", arms: ["hashing", "projection", "pruned", "width"])]
+
+/// RPG − each rival > 0, one Holm family per budget; Welch's test, as the arms are different
+/// networks that share only the data order at a seed.
+let plan = StudyPlan.recipeAccuracy(
+    claim: "C2", statement: "at equal DoF, RPG beats other sharing and pruning",
+    arms: budgets.flatMap { budget in
+        [StudyPlan.Arm.rpg("rpg \(budget)", budget: budget), .rpg("rpg \(budget), ring frozen", budget: budget, bank: "frozen")]
+            + EqualDoFArms.names.dropFirst().map { StudyPlan.Arm.generator($0, budget: budget) }
+    } + [.dense()],
+    budgets: budgets,
+    exploratory: [StudyPlan.SeedSet(label: "seeds 3 and 4, added after looking", seeds: [3, 4], reason: """
+        parts 3 and 4, added after parts 1 and 2 had been read: seeds 3 and 4 for rpg, hashing and pruned at 10 % and for rpg \
+        and hashing at 1 %, the arms three seeds left tied with rpg
+        """)],
+    comparisons: rivals.flatMap { budget, arms in
+        arms.map { StudyPlan.Comparison("rpg \(budget)", minus: "\($0) \(budget)", .init(.greater, margin: StudyPlan.accuracyMargin),
+                                        family: "C2 at \(budget)", test: .welch, part: budget) }
+    })
 
 /// A short name for each arm of the comparison.
 func arm(_ run: RunTable.Run) -> String {
@@ -39,6 +61,7 @@ func arm(_ run: RunTable.Run) -> String {
 }
 
 func study() throws {
+    let declared = try DeclaredStudy(plan, name: name)
     guard let data = try CIFARRecipe.loadData() else { return }
     var findings = Findings(title: "C2: RPG against other sharing and pruning at equal DoF")
     findings.paragraph("""
@@ -60,13 +83,14 @@ func study() throws {
     let dense = runs.filter { $0.setting.generator == GeneratorRegistry.denseName }
     for budget in budgets {
         let arms = Dictionary(grouping: runs.filter { $0.budget == budget }, by: arm).map { (label: $0.key, runs: $0.value) }
-        var lines = ["at \(budget): ranked by mean test accuracy; '=' marks a tie with the arm above (paired 95 % interval holds 0)",
+        var lines = ["at \(budget): ranked by mean test accuracy; " + Ranking.legend,
                      Ranking(arms).text, ""]
         for group in arms.sorted(by: { $0.label < $1.label }) {
             if let gap = SeedPairs(group.runs, minus: dense) { lines.append("\(group.label) − dense: " + gap.text) }
         }
         findings.block(lines.joined(separator: "\n"))
     }
+    try declared.recordVerdicts(in: &findings)
     try findings.write(into: NotebookPaths.results + "/" + name, command: command)
 }
 

@@ -35,7 +35,33 @@ let tied: [(budget: String, steps: [BankStepScaling], includesDense: Bool)] = [
 ]
 let addedSeeds: [UInt64] = [3, 4]
 
+/// An arm's name for its step: `plain` for the paper's (`none`), else the step's own name.
+func label(of step: BankStepScaling) -> String { step == .none ? "plain" : step.rawValue }
+
+/// B1's question as tested: there is a gap at full DoF (plain RPG − dense < 0; Welch, different
+/// networks), and each sharing-aware step beats the plain step at each budget where it runs, one
+/// Holm family of five (paired: the same ring and seed, only the step changed).
+let plan = StudyPlan.recipeAccuracy(
+    claim: "B1", statement: "a sharing-aware step closes the full-DoF gap",
+    arms: budgets.flatMap { budget in
+        steps.filter { budget != "100%" || $0 != .sqrt }.map { StudyPlan.Arm.rpg("\(label(of: $0)) \(budget)", budget: budget, step: $0.rawValue) }
+    } + [.dense()],
+    budgets: budgets,
+    exploratory: [StudyPlan.SeedSet(label: "seeds 3 and 4, added after looking", seeds: addedSeeds.map { Int($0) }, reason: """
+        parts 4 (layer and the plain step at 10 %) and 5 (dense, the plain step and layer at full DoF), added after parts 1 to 3 \
+        had been read, where three seeds left comparisons within noise
+        """)],
+    comparisons: [StudyPlan.Comparison("plain 100%", minus: "dense", .init(.less, margin: StudyPlan.accuracyMargin), family: "B1 gap",
+                                       test: .welch, part: "the gap at full DoF")]
+        + budgets.flatMap { budget in
+            steps.dropFirst().filter { budget != "100%" || $0 != .sqrt }.map { step in
+                StudyPlan.Comparison("\(label(of: step)) \(budget)", minus: "plain \(budget)", .init(.greater, margin: StudyPlan.accuracyMargin),
+                                     family: "B1 steps", test: .paired, part: "the steps")
+            }
+        })
+
 func study() throws {
+    let declared = try DeclaredStudy(plan, name: name)
     guard let data = try CIFARRecipe.loadData() else { return }
     var findings = Findings(title: "B1: sharing-aware bank steps")
     findings.paragraph("""
@@ -79,6 +105,7 @@ func study() throws {
         }
     }
     findings.block(lines.joined(separator: "\n"))
+    try declared.recordVerdicts(in: &findings)
     try findings.write(into: NotebookPaths.results + "/" + name, command: command)
 }
 

@@ -20,6 +20,12 @@ public enum Statistics {
         return values.withUnsafeBufferPointer { gsl_stats_sd($0.baseAddress, 1, $0.count) }
     }
 
+    /// The sample variance (divisor n − 1), or `nan` for fewer than two values.
+    public static func variance(_ values: [Double]) -> Double {
+        guard values.count >= 2 else { return .nan }
+        return values.withUnsafeBufferPointer { gsl_stats_variance($0.baseAddress, 1, $0.count) }
+    }
+
     /// The total sum of squares Σ(y − ȳ)², or `nan` for no values.
     public static func totalSumOfSquares(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return .nan }

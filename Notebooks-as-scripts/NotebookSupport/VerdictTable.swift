@@ -1,0 +1,79 @@
+import Foundation
+import ParamShare
+
+/// The verdict table at the head of `results/README.md`, generated from every study's
+/// `plan.json` and `verdicts.csv`, so that no verdict word there is typed by hand.
+///
+/// It replaces what lies between ``begin`` and ``end`` and leaves the rest of the page, the
+/// prose that explains each verdict, as it is.
+public enum VerdictTable {
+    public static let begin = "<!-- verdicts:begin -->"
+    public static let end = "<!-- verdicts:end -->"
+
+    /// Rewrites the table in `resultsFolder/README.md` from `resultsFolder/*/verdicts.csv`; does
+    /// nothing where there is no README with both markers (a smoke test's scratch folder).
+    public static func regenerate(in resultsFolder: String = NotebookPaths.results) throws {
+        let readme = resultsFolder + "/README.md"
+        guard let page = try? String(contentsOfFile: readme, encoding: .utf8),
+              let start = page.range(of: begin), let stop = page.range(of: end), start.upperBound <= stop.lowerBound else { return }
+        let table = try markdown(resultsFolder: resultsFolder)
+        try (page[..<start.upperBound] + "\n" + table + page[stop.lowerBound...]).write(toFile: readme, atomically: true, encoding: .utf8)
+        say("    regenerated the verdict table in \(readme)")
+    }
+
+    /// The table, one row per study folder of `resultsFolder` that holds a plan and its verdicts.
+    public static func markdown(resultsFolder: String) throws -> String {
+        let folders = try FileManager.default.contentsOfDirectory(atPath: resultsFolder).filter {
+            FileManager.default.fileExists(atPath: "\(resultsFolder)/\($0)/verdicts.csv") && FileManager.default.fileExists(atPath: "\(resultsFolder)/\($0)/plan.json")
+        }
+        var rows = [(order: String, line: String)]()
+        for folder in folders {
+            let plan = try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: "\(resultsFolder)/\(folder)/plan.json")))
+            let document = try CSVReader.read(contentsOfFile: "\(resultsFolder)/\(folder)/verdicts.csv")
+            func column(_ name: String) throws -> Int {
+                guard let index = document.header.firstIndex(of: name) else { throw NotebookError("\(document.source) has no \(name) column: rerun its notebook") }
+                return index
+            }
+            let (set, part, verdict, seeds) = (try column("seed_set"), try column("part"), try column("verdict"), try column("seeds"))
+            let (treatment, control, test) = (try column("treatment"), try column("control"), try column("primary_test"))
+            let (level, lower, upper) = (try column("holm_level"), try column("holm_lower"), try column("holm_upper"))
+            let pairedDifference = try column("paired_difference"), welchDifference = try column("welch_difference")
+            let bySet = Dictionary(grouping: document.rows, by: { $0[set] })
+            func claimText(_ rows: [[String]]) throws -> String {
+                try ClaimVerdict(rows.map { row in
+                    guard let prediction = plan.comparisons.first(where: { $0.treatment == row[treatment] && $0.control == row[control] })?.prediction,
+                          let word = Verdict(rawValue: row[verdict]) else {
+                        throw NotebookError("\(document.source) has a row its plan.json does not declare: rerun its notebook")
+                    }
+                    return (row[part], prediction, word)
+                }).text
+            }
+            let confirmatory = bySet["confirmatory"] ?? []
+            let numbers = try confirmatory.map { row -> String in
+                let s = plan.unitScale
+                guard let comparison = plan.comparisons.first(where: { $0.treatment == row[treatment] && $0.control == row[control] }) else {
+                    throw NotebookError("\(document.source) has a row its plan.json does not declare: rerun its notebook")
+                }
+                let mean = (Double(row[test] == "paired" ? row[pairedDifference] : row[welchDifference]) ?? .nan) * s
+                let interval = String(format: "%+.1f [%+.1f, %+.1f]", mean, (Double(row[lower]) ?? .nan) * s, (Double(row[upper]) ?? .nan) * s)
+                    .replacingOccurrences(of: "-", with: "−")
+                return "\(row[treatment]) − \(row[control]) \(comparison.prediction.text(scale: s, unit: plan.unit)): \(interval) \(plan.unit) "
+                    + "(\(row[test] == "paired" ? "paired" : "Welch"), \(String(format: "%.4g", (Double(row[level]) ?? .nan) * 100)) %): **\(row[verdict])**"
+            }
+            let exploratory = try bySet.keys.filter { $0 != "confirmatory" }.sorted().map { label in
+                let rows = bySet[label]!
+                return try "\(label.replacingOccurrences(of: "exploratory: ", with: "")), seeds \(DeclaredStudy.seedText(rows.first.map { $0[seeds].split(separator: " ").compactMap { Int($0) } } ?? [])): "
+                    + claimText(rows)
+            }
+            let line = "| \(plan.claim): \(plan.statement) | \(try claimText(confirmatory)) | \(numbers.joined(separator: "; ")) "
+                + "| \(exploratory.isEmpty ? "none" : exploratory.joined(separator: "; ")) | `\(folder)/` |"
+            // The paper's claims (C…) in order, then the project's own (B…).
+            rows.append(((plan.claim.hasPrefix("C") ? "0" : "1") + plan.claim, line))
+        }
+        let header = """
+            | claim | verdict (confirmatory seeds 0–2, by the declared plan) | each confirmatory comparison, its prediction: difference [interval at its Holm level] (primary test, level): verdict | exploratory seeds, analysed apart: verdict | folder |
+            | --- | --- | --- | --- | --- |
+            """
+        return ([header] + rows.sorted { $0.order < $1.order }.map(\.line)).joined(separator: "\n") + "\n"
+    }
+}
