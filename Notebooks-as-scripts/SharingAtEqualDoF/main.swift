@@ -43,7 +43,7 @@ let plan = StudyPlan.recipeAccuracy(
     claim: "C2", statement: "at equal DoF, RPG beats other sharing and pruning",
     arms: budgets.flatMap { budget in
         [StudyPlan.Arm.rpg("rpg \(budget)", budget: budget), .rpg("rpg \(budget), ring frozen", budget: budget, bank: "frozen")]
-            + EqualDoFArms.names.dropFirst().map { StudyPlan.Arm.generator($0, budget: budget) }
+            + rivals.first { $0.budget == budget }!.arms.map { StudyPlan.Arm.generator($0, budget: budget) }
     } + [.dense()],
     budgets: budgets,
     exploratory: [StudyPlan.SeedSet(label: "seeds 3 and 4, added after looking", seeds: [3, 4], reason: """
