@@ -128,3 +128,32 @@ struct RPGGeneratorTests {
         }
     }
 }
+
+/// Where the two conventions of RPG's scaling start each kernel, against its layer's own dense
+/// initialisation: the README's statements about them rest on these numbers.
+@Suite("RPG's scaling at initialisation")
+struct RPGScalingStartTests {
+    /// Each generated layer's starting deviation under `convention`, over its dense layer's.
+    private func startingRatios(_ architecture: Architecture, inputShape: [Int], convention: BankScaling.Convention) -> [Double] {
+        let layers = architecture.describe(inputShape: inputShape, classes: 10).weightedLayers(withRoles: SharingPlan.defaultRoles)
+            .map(GeneratedLayer.init)
+        let scaling = BankScaling(layers: layers, convention: convention)
+        return zip(layers, scaling.layerScales).map { layer, scale in scaling.bankStandardDeviation * scale / layer.initialStandardDeviation }
+    }
+
+    @Test("rms starts every kernel at its dense deviation; the authors' does so on the CIFAR ResNets only")
+    func ratios() {
+        for architecture in [Architecture.resnet(depth: 20, widthMultiplier: 1), .lenet5, .mlp(hiddenWidths: [128, 64])] {
+            let shape = architecture == .resnet(depth: 20, widthMultiplier: 1) ? [3, 32, 32] : [1, 8, 8]
+            #expect(startingRatios(architecture, inputShape: shape, convention: .rms).allSatisfy { abs($0 - 1) < 1e-12 })
+        }
+        #expect(startingRatios(.resnet(depth: 20, widthMultiplier: 1), inputShape: [3, 32, 32], convention: .authors)
+            .allSatisfy { abs($0 - 1) < 1e-12 })
+        // LeNet-5 and the MLP start from PyTorch's uniform fan-in initialisation, whose deviation
+        // the authors' fan-out multipliers do not reproduce.
+        let lenet = startingRatios(.lenet5, inputShape: [1, 8, 8], convention: .authors)
+        let mlp = startingRatios(.mlp(hiddenWidths: [128, 64]), inputShape: [1, 8, 8], convention: .authors)
+        #expect(zip(lenet, [1.50, 1.79, 2.93]).allSatisfy { abs($0 - $1) < 0.005 } && lenet.count == 3)
+        #expect(zip(mlp, [1.73, 3.46]).allSatisfy { abs($0 - $1) < 0.005 } && mlp.count == 2)
+    }
+}

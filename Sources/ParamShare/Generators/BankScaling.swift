@@ -5,8 +5,10 @@
 /// l multiplies what it reads by s_l = σ_l / σ. Two conventions fix σ (``Convention``): the
 /// root mean square of the σ_l over all generated weights, which keeps the multipliers near 1
 /// (`rms`, ParamShare's), or the RPG authors' fixed ring of a 512-channel 3×3 Kaiming layer with
-/// multipliers √(4608 / (C_out·k²)) (`authors`). They start every kernel at the same standard
-/// deviation but give the bank different step sizes. A weight moves by s_l² times the summed
+/// multipliers √(4608 / (C_out·k²)) (`authors`). On the CIFAR ResNets, whose dense layers start
+/// at their fan-out Kaiming deviation, both start every kernel there but give the bank different
+/// step sizes; on LeNet-5 and the MLPs (PyTorch's uniform fan-in start) the authors' multipliers
+/// start the kernels 1.5 to 3.5 times wider than dense. A weight moves by s_l² times the summed
 /// gradient times the learning rate, and on ResNet-20 the authors' ring is 3.28× smaller
 /// (0.0208 against 0.0683), so their multipliers are 3.28× larger and the same learning rate
 /// moves every generated weight 10.76× further. A bank drawn from N(0, 1) with small multipliers trained far slower at the same
@@ -17,7 +19,8 @@ public struct BankScaling: Sendable, Equatable {
         /// σ is the root mean square of the layers' standard deviations.
         case rms
         /// σ = √(2/4608), a 512-channel 3×3 Kaiming (fan-out) layer's, and s_l = √(4608 / (C_out·k²)),
-        /// as in the RPG authors' code; each kernel then starts at its fan-out Kaiming deviation.
+        /// as in the RPG authors' code; each kernel then starts at its fan-out Kaiming deviation,
+        /// which is its dense layer's only where the model initialises that way.
         case authors
     }
 
