@@ -8,33 +8,33 @@ struct Tune: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Choose each cell's settings (learning rate, weight decay, bank step, generator options) on validation accuracy, by successive halving.",
         discussion: """
-            The grid flags are sweep run's. For each cell of the grid (its seeds tuned together),
-            every configuration of the --search space trains for a few epochs; the best 1/η go on
-            to η times the epochs, until the last rung trains at the grid's full --epochs. Each
-            rung trains from scratch, with the schedule a run of its length gets. Trials are
-            scored on the --validation images (mean over seeds; ties go to the lower validation
+            The grid flags are sweep run's. For each cell of the grid (its seeds tuned together), \
+            every configuration of the --search space trains for a few epochs; the best 1/η go on \
+            to η times the epochs, until the last rung trains at the grid's full --epochs. Each \
+            rung trains from scratch, with the schedule a run of its length gets. Trials are \
+            scored on the --validation images (mean over seeds; ties go to the lower validation \
             loss) and never evaluate the test set.
 
-            Every trial is a row of the trials table (--out, a runs table: crash-safe and
-            resumable like sweep run's; rerun the same command after a kill). TRIALS.search.txt
-            records the search's protocol (space, η, minimum epochs) and each cell's recipe; a
-            table may grow by cells under one protocol, but a table of another protocol, or a
-            cell searched under another recipe, is refused. The selections go to
-            TRIALS.selection.csv, with the space, the rungs and the epochs spent; train the
+            Every trial is a row of the trials table (--out, a runs table: crash-safe and \
+            resumable like sweep run's; rerun the same command after a kill). TRIALS.search.txt \
+            records the search's protocol (space, η, minimum epochs) and each cell's recipe; a \
+            table may grow by cells under one protocol, but a table of another protocol, or a \
+            cell searched under another recipe, is refused. The selections go to \
+            TRIALS.selection.csv, with the space, the rungs and the epochs spent; train the \
             study's seeds at them with sweep run --tuned TRIALS.selection.csv.
 
-            A search on a cheaper proxy (fewer --epochs or a --train-limit) selects for the same
-            cells of sweep run --tuned, which may run the full recipe: the selection table records
+            A search on a cheaper proxy (fewer --epochs or a --train-limit) selects for the same \
+            cells of sweep run --tuned, which may run the full recipe: the selection table records \
             the proxy's images and epochs.
 
-            Sharded: each task runs its part of the current rungs (--shard K/N) into its own
-            --out and stops; merge the tasks' tables with sweep merge and pass the merged table as
+            Sharded: each task runs its part of the current rungs (--shard K/N) into its own \
+            --out and stops; merge the tasks' tables with sweep merge and pass the merged table as \
             --earlier-trials to every task for the next rung.
 
             Example:
-              sweep tune --models lenet5 --generators rpg,hashing --budgets 1%,10% --validation 20% \\
-                  --search lr=log:0.005:0.2:9 --search bank_step=none,sqrt,layer --out tune/trials.csv
-              sweep run --models lenet5 --generators rpg,hashing --budgets 1%,10% --seeds 0,1,2 \\
+              sweep tune --models lenet5 --budgets 1%,10% --validation 20% \\
+                  --search lr=log:0.005:0.2:9 --out tune/trials.csv
+              sweep run --models lenet5 --budgets 1%,10% --seeds 0,1,2 \\
                   --tuned tune/trials.selection.csv --out tuned/runs.csv
             """
     )
