@@ -18,12 +18,7 @@ struct ResumeTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ExecutableProduct.path(named: "sweep"))
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ExecutableProduct.start("sweep", arguments, in: directory)
         let runsPath = directory + "/runs.csv", epochsPath = directory + "/runs.epochs.csv"
         // The delay counts from the table's creation, so a loaded machine's slow start cannot
         // make the kill land before the sweep has begun.
@@ -62,13 +57,7 @@ struct ResumeTests {
         let random = RandomSource(seed: 20)
         var killedMidRun = 0
         for _ in 0..<20 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try ExecutableProduct.path(named: "sweep"))
-            process.arguments = grid + ["--no-analysis"]
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try ExecutableProduct.start("sweep", grid + ["--no-analysis"], in: directory)
             Thread.sleep(forTimeInterval: random.uniform(in: 0.05..<0.6))
             if process.isRunning { killedMidRun += 1 }
             kill(process.processIdentifier, SIGKILL)

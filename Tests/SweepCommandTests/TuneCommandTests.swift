@@ -37,12 +37,7 @@ struct TuneCommandTests {
         let uninterrupted = try ExecutableProduct.run("sweep", arguments, in: whole)
         #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ExecutableProduct.path(named: "sweep"))
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: killed)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try ExecutableProduct.start("sweep", arguments, in: killed)
         let deadline = Date().addingTimeInterval(120)
         func rows() -> Int { ((try? String(contentsOfFile: killed + "/trials.csv", encoding: .utf8)) ?? "").split(separator: "\n").count - 1 }
         while rows() < 4 && process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }

@@ -16,6 +16,19 @@ public enum ExecutableProduct {
         return (String(bundle) as NSString).deletingLastPathComponent + "/" + name
     }
 
+    /// Starts the product `name` with `arguments` in `directory`, its output discarded, and
+    /// returns it running: for tests that kill it partway.
+    public static func start(_ name: String, _ arguments: [String], in directory: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try path(named: name))
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs the product with `arguments` in `directory` and returns its exit status and output.
     public static func run(_ name: String, _ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
