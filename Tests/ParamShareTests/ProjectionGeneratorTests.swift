@@ -54,6 +54,46 @@ struct ProjectionGeneratorTests {
         }
     }
 
+    @Test("decay on the weights: the bank's gradient is that of Σ⟨r, w⟩ + λ/2·‖w‖², by central differences", arguments: forms)
+    func decayOnWeights(generator: ProjectionGenerator) throws {
+        let decay = 0.3
+        let shared = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: 30, random: RandomSource(seed: 12),
+                                            weightDecay: decay)
+        #expect(shared.plan.decayTarget == .weights && !shared.bank.decaysInOptimizer)
+        let random = RandomSource(seed: 13)
+        // Away from θ = 0, where P·θ would add nothing to w.
+        shared.bank.value.copy(from: Tensor<Double>.random(shape: [shared.plan.bankSize], random: random))
+        let sources = layers.indices.map(shared.weightSource(forLayer:))
+        let probes = layers.map { Tensor<Double>.random(shape: $0.shape, random: random) }
+        shared.bank.zeroGradient()
+        for (source, probe) in zip(sources, probes) {
+            _ = source.weight()
+            source.accumulateGradient(probe)
+        }
+        let analytic = Tensor<Double>(shape: [shared.plan.bankSize])
+        analytic.copy(from: shared.bank.gradient)
+        func loss() -> Double {
+            zip(sources, probes).reduce(0) { sum, pair in
+                let w = pair.0.weight()
+                return sum + (0..<w.count).reduce(0) { $0 + pair.1[$1] * w[$1] + decay / 2 * w[$1] * w[$1] }
+            }
+        }
+        let error = GradientCheck(step: 1e-4).compare(analytic: analytic, perturbing: shared.bank.value, loss: loss)
+        #expect(error < 1e-7, "\(generator.kind) \(generator.normalization): \(error)")
+    }
+
+    @Test("decay on the bank leaves θ to the optimiser; decay on the weights takes it out of the decayed group",
+          arguments: WeightDecayTarget.allCases)
+    func decayGroups(target: WeightDecayTarget) throws {
+        let generator = ProjectionGenerator(decayTarget: target)
+        let shared = try SharedBank<Float>(name: "bank", generator: generator, layers: layers, budget: 30, random: RandomSource(seed: 14),
+                                           weightDecay: 0.1)
+        let groups = ParameterGroup.standard([shared.bank], weightDecay: 0.1)
+        let decayed = groups.filter { $0.weightDecay > 0 }.flatMap(\.parameters).map(\.name)
+        #expect(decayed == (target == .bank ? ["bank"] : []))
+        #expect((shared.generatedWeightDecay != nil) == (target == .weights))
+    }
+
     @Test("the bank gradient is added to, not overwritten", arguments: forms)
     func gradientAccumulates(generator: ProjectionGenerator) throws {
         let random = RandomSource(seed: 8)
@@ -273,14 +313,18 @@ struct ProjectionGeneratorTests {
 
     @Test("the descriptor defaults to Li et al.'s form and refuses Fastfood with rows")
     func options() throws {
-        #expect(ProjectionGenerator.descriptor.defaultOptions.values == ["projection": "fastfood", "normalization": "columns", "nonzeros": "0"])
-        #expect(ProjectionGenerator.descriptor.semanticsVersion == 2)
+        #expect(ProjectionGenerator.descriptor.defaultOptions.values
+                == ["projection": "fastfood", "normalization": "columns", "nonzeros": "0", "decay": "weights"])
+        #expect(ProjectionGenerator.descriptor.semanticsVersion == 3)
         let dense = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "dense"])
             .makeGenerator() as? ProjectionGenerator)
         #expect(dense.kind == .dense && dense.normalization == .columns)
         let rows = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse", "normalization": "rows", "nonzeros": "4"])
             .makeGenerator() as? ProjectionGenerator)
-        #expect(rows.normalization == .rows && rows.nonzerosPerRow == 4)
+        #expect(rows.normalization == .rows && rows.nonzerosPerRow == 4 && rows.decayTarget == .weights)
+        let bank = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["decay": "bank"]).makeGenerator()
+            as? ProjectionGenerator)
+        #expect(bank.decayTarget == .bank)
         let li = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse"]).makeGenerator()
             as? ProjectionGenerator)
         #expect(li.kind == .sparse && li.nonzerosPerRow == nil)

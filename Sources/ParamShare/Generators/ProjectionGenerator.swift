@@ -38,7 +38,9 @@ public enum ProjectionNormalization: String, Sendable, CaseIterable {
 /// ziggurat sampler (about 3 ms for ResNet-20's 268k weights).
 ///
 /// As Li et al., P spans the whole projected set (every layer the bank serves) and, by default,
-/// its columns have unit norm over that set (``ProjectionNormalization``). The three forms of P
+/// its columns have unit norm over that set (``ProjectionNormalization``). Also as theirs, the
+/// weight decay acts on the weights w, pulling them toward 0 (``WeightDecayTarget/weights``):
+/// decaying θ instead would pull each weight toward its random start w0. The three forms of P
 /// (``ProjectionKind``) are Li et al.'s three (Fastfood is the descriptor's default):
 /// - `sparse`: each row of layer l has c_l nonzeros ±1 at hashed columns. Li et al. draw each
 ///   entry nonzero with probability 1/√T_l (scikit-learn's `SparseRandomProjection` density per
@@ -61,18 +63,21 @@ public struct ProjectionGenerator: ParameterGenerator {
     public var normalization: Normalization
     /// The nonzeros in each row of a sparse projection; `nil` for Li et al.'s density, about d/√T_l.
     public var nonzerosPerRow: Int?
+    /// What the weight decay acts on: the weights w (Li et al.'s) or the bank θ.
+    public var decayTarget: WeightDecayTarget
     /// The most memory a dense projection may take; planning a larger one throws ``BudgetError``.
     public var maximumDenseBytes: Int
 
     /// A generator with the given projection; `nonzerosPerRow` (at least 1, or `nil` for Li et
     /// al.'s density) applies to `sparse` only, and `fastfood` has only the `columns` normalisation.
     public init(kind: Kind = .fastfood, normalization: Normalization = .columns, nonzerosPerRow: Int? = nil,
-                maximumDenseBytes: Int = defaultMaximumDenseBytes) {
+                decayTarget: WeightDecayTarget = .weights, maximumDenseBytes: Int = defaultMaximumDenseBytes) {
         precondition((nonzerosPerRow ?? 1) >= 1, "a sparse projection needs at least one nonzero per row, not \(nonzerosPerRow ?? 0)")
         precondition(kind != .fastfood || normalization == .columns, "Fastfood has unit-norm columns only")
         self.kind = kind
         self.normalization = normalization
         self.nonzerosPerRow = nonzerosPerRow
+        self.decayTarget = decayTarget
         self.maximumDenseBytes = maximumDenseBytes
     }
 
@@ -113,7 +118,7 @@ public struct ProjectionGenerator: ParameterGenerator {
             }
             map = .fastfood(FastfoodTransform(dimension: budget, outputs: total, random: random))
         }
-        return ProjectionPlan(map: map, dimension: budget, layerSeeds: layerSeeds,
+        return ProjectionPlan(map: map, dimension: budget, decayTarget: decayTarget, layerSeeds: layerSeeds,
                               standardDeviations: layers.map(\.initialStandardDeviation), offsets: offsets, counts: layers.map(\.count))
     }
 
@@ -139,16 +144,18 @@ public struct ProjectionGenerator: ParameterGenerator {
         return rows
     }
 
-    /// `projection` in sweeps: the form of P, its normalisation and a sparse row's nonzeros.
+    /// `projection` in sweeps: the form of P, its normalisation, a sparse row's nonzeros and
+    /// what the weight decay acts on.
     ///
-    /// Version 2: Li et al.'s unit-norm columns, their sparse density, and Fastfood (version 1
-    /// was a sparse P with `normalization=rows` and 4 nonzeros a row). Fastfood is the default
+    /// Version 3: the decay acts on the weights w = w0 + P·θ, as Li et al.'s (version 2 decayed
+    /// θ, now `decay=bank`). Version 2: Li et al.'s unit-norm columns, their sparse density, and
+    /// Fastfood (version 1 was a sparse P with `normalization=rows` and 4 nonzeros a row). Fastfood is the default
     /// because it is the fastest at every budget: 3 epochs of LeNet-5 on digits at 92 % took
     /// 0.3 s with it, 7.5 s with Li's sparse density (d/√T_l nonzeros a row make a pass cost
     /// d·Σ√T_l) and 80 s with a dense P.
     public static let descriptor = GeneratorDescriptor(
         name: "projection", summary: "intrinsic dimension (Li et al.): w = w0 + P·θ with a fixed random projection P, θ starting at 0",
-        semanticsVersion: 2,
+        semanticsVersion: 3,
         options: [
             .choice("projection", [ProjectionKind.fastfood, .sparse, .dense].map(\.rawValue), default: ProjectionKind.fastfood.rawValue,
                     help: "fastfood (Li et al.'s for large models, the fastest), sparse (hashed, stores nothing) or dense (a stored Gaussian P, small models only)"),
@@ -156,6 +163,8 @@ public struct ProjectionGenerator: ParameterGenerator {
                     help: "columns (unit-norm columns over all layers, Li et al.'s) or rows (row norm s_l, ParamShare's first form; not with fastfood)"),
             .integer("nonzeros", in: 0...4096, default: 0,
                      help: "nonzeros per row of a sparse P; 0 for Li et al.'s density, about d/√T_l a row of layer l"),
+            .choice("decay", WeightDecayTarget.allCases.map(\.rawValue), default: WeightDecayTarget.weights.rawValue,
+                    help: "weights (the L2 decay of w = w0 + P·θ, Li et al.'s: toward 0) or bank (the decay of θ: each weight toward w0)"),
         ]
     ) { options in
         let kind = options.choice("projection", as: ProjectionKind.self)
@@ -165,7 +174,8 @@ public struct ProjectionGenerator: ParameterGenerator {
                                                       accepted: "columns with projection=fastfood, whose columns have unit norm by construction")
         }
         let nonzeros = options.integer("nonzeros")
-        return ProjectionGenerator(kind: kind, normalization: normalization, nonzerosPerRow: nonzeros == 0 ? nil : nonzeros)
+        return ProjectionGenerator(kind: kind, normalization: normalization, nonzerosPerRow: nonzeros == 0 ? nil : nonzeros,
+                                   decayTarget: options.choice("decay", as: WeightDecayTarget.self))
     }
 
     /// Throws unless a dense T × d projection of `scalarSize`-byte entries fits in ``maximumDenseBytes``.

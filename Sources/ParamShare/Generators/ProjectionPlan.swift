@@ -15,6 +15,8 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
 
     /// d, the bank's size.
     public let dimension: Int
+    /// What the recipe's weight decay acts on: the weights w (Li et al.'s) or θ.
+    public let decayTarget: WeightDecayTarget
     let map: Map
     /// The seed each layer's w0 is regenerated from (mt19937 keeps its low 32 bits).
     private let layerSeeds: [UInt64]
@@ -26,9 +28,11 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
     /// rather than transform once per layer. Keyed by the bank's values, so it is never stale.
     private let fastfoodOutputs = Mutex<(bank: [Scalar], outputs: [Scalar])?>(nil)
 
-    init(map: Map, dimension: Int, layerSeeds: [UInt64], standardDeviations: [Double], offsets: [Int], counts: [Int]) {
+    init(map: Map, dimension: Int, decayTarget: WeightDecayTarget, layerSeeds: [UInt64], standardDeviations: [Double],
+         offsets: [Int], counts: [Int]) {
         self.map = map
         self.dimension = dimension
+        self.decayTarget = decayTarget
         self.layerSeeds = layerSeeds
         self.standardDeviations = standardDeviations
         self.offsets = offsets
