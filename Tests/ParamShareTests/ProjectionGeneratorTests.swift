@@ -13,7 +13,8 @@ struct ProjectionGeneratorTests {
 
     /// Every form of P with each normalisation it has.
     static let forms: [ProjectionGenerator] = [
-        ProjectionGenerator(kind: .sparse), ProjectionGenerator(kind: .sparse, normalization: .rows, nonzerosPerRow: 4),
+        ProjectionGenerator(kind: .sparse), ProjectionGenerator(kind: .sparse, sparseValues: .ones),
+        ProjectionGenerator(kind: .sparse, normalization: .rows, nonzerosPerRow: 4),
         ProjectionGenerator(kind: .dense), ProjectionGenerator(kind: .dense, normalization: .rows), ProjectionGenerator(kind: .fastfood),
     ]
 
@@ -163,13 +164,16 @@ struct ProjectionGeneratorTests {
         }
     }
 
+    /// Two layers of 4,608 and 576 weights: with d = 400, Li et al.'s density gives their rows 6
+    /// and 17 nonzeros.
+    private let medium = [
+        GeneratedLayer(name: "a", shape: [32, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 288), role: .body, initialStandardDeviation: 0.1),
+        GeneratedLayer(name: "b", shape: [8, 8, 3, 3], fans: Fans(fanIn: 72, fanOut: 72), role: .body, initialStandardDeviation: 0.2),
+    ]
+
     @Test("Li et al.'s sparse density: a row of layer l has about d/√T_l nonzeros")
     func sparseDensity() throws {
         let dimension = 400
-        let medium = [
-            GeneratedLayer(name: "a", shape: [32, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 288), role: .body, initialStandardDeviation: 0.1),
-            GeneratedLayer(name: "b", shape: [8, 8, 3, 3], fans: Fans(fanIn: 72, fanOut: 72), role: .body, initialStandardDeviation: 0.2),
-        ]
         let plan = try ProjectionGenerator(kind: .sparse).plan(ProjectionPlan<Double>.self, layers: medium, budget: dimension, seed: 5)
         let matrix = projectionMatrix(plan, layers: medium)
         var start = 0
@@ -182,6 +186,32 @@ struct ProjectionGeneratorTests {
             let mean = rows.reduce(0.0) { $0 + Double($1.filter { $0 != 0 }.count) } / Double(layer.count)
             #expect(mean <= expected && mean > expected - expected * (expected - 1) / Double(dimension), "\(layer.name): \(mean) nonzeros a row, expected \(expected)")
         }
+    }
+
+    @Test("Li et al.'s sparse values: rows of layers of different sizes have equal expected norms, where ±1 gives them unequal ones")
+    func equalRowNorms() throws {
+        let dimension = 400
+        let total = Double(medium.reduce(0) { $0 + $1.count })
+        /// Each layer's mean squared row norm of P, after the columns' normalisation.
+        func meanRowSquares(_ values: SparseProjectionValues) throws -> [Double] {
+            let plan = try ProjectionGenerator(kind: .sparse, sparseValues: values)
+                .plan(ProjectionPlan<Double>.self, layers: medium, budget: dimension, seed: 5)
+            let matrix = projectionMatrix(plan, layers: medium)
+            var start = 0
+            return medium.map { layer in
+                defer { start += layer.count }
+                return matrix[start..<(start + layer.count)].reduce(0) { $0 + $1.reduce(0) { $0 + $1 * $1 } } / Double(layer.count)
+            }
+        }
+        // Unit columns make P's squared entries sum to d (every column is read here), so equal
+        // rows have squared norm d/T: within 5 % in each layer.
+        let unit = try meanRowSquares(.unitRows)
+        for (layer, mean) in zip(medium, unit) {
+            #expect(abs(mean / (Double(dimension) / total) - 1) < 0.05, "\(layer.name): \(mean), expected \(Double(dimension) / total)")
+        }
+        // ±1: a row's squared norm is c_l before the normalisation, 17 against 6.
+        let ones = try meanRowSquares(.ones)
+        #expect(ones[1] / ones[0] > 2, "\(ones)")
     }
 
     @Test("Fastfood equals the dense matrix H·G·Π·H·B built from its own tables")
@@ -314,7 +344,7 @@ struct ProjectionGeneratorTests {
     @Test("the descriptor defaults to Li et al.'s form and refuses Fastfood with rows")
     func options() throws {
         #expect(ProjectionGenerator.descriptor.defaultOptions.values
-                == ["projection": "fastfood", "normalization": "columns", "nonzeros": "0", "decay": "weights"])
+                == ["projection": "fastfood", "normalization": "columns", "nonzeros": "0", "values": "unit-rows", "decay": "weights"])
         #expect(ProjectionGenerator.descriptor.semanticsVersion == 3)
         let dense = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "dense"])
             .makeGenerator() as? ProjectionGenerator)
@@ -324,7 +354,10 @@ struct ProjectionGeneratorTests {
         #expect(rows.normalization == .rows && rows.nonzerosPerRow == 4 && rows.decayTarget == .weights)
         let bank = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["decay": "bank"]).makeGenerator()
             as? ProjectionGenerator)
-        #expect(bank.decayTarget == .bank)
+        #expect(bank.decayTarget == .bank && bank.sparseValues == .unitRows)
+        let ones = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse", "values": "ones"])
+            .makeGenerator() as? ProjectionGenerator)
+        #expect(ones.sparseValues == .ones)
         let li = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse"]).makeGenerator()
             as? ProjectionGenerator)
         #expect(li.kind == .sparse && li.nonzerosPerRow == nil)

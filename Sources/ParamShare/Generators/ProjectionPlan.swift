@@ -5,8 +5,8 @@ import Synchronization
 public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
     /// P, as planned.
     enum Map {
-        /// Hashed rows of `nonzeros[l]` entries ±`rowValues[l]`; for unit-norm columns the entries
-        /// are ±1 and θ is read through `columnScales` (one over each column's norm).
+        /// Hashed rows of `nonzeros[l]` entries ±`rowValues[l]`; for unit-norm columns θ is read
+        /// through `columnScales` (one over each column's norm).
         case sparse(seed: UInt64, nonzeros: [Int], rowValues: [Scalar], columnScales: [Scalar]?)
         /// Each layer's rows, count × d.
         case dense(rows: [Tensor<Scalar>])
@@ -99,11 +99,11 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
     /// The rows of P in which each column is not zero: a sparse column's hits, every generated
     /// weight for a dense or Fastfood P.
     public func entryUseCounts() -> [Int]? {
-        guard case let .sparse(seed, nonzeros, _, _) = map else {
+        guard case let .sparse(seed, nonzeros, rowValues, _) = map else {
             return [Int](repeating: fixedWeightCount, count: dimension)
         }
         return sparseProjectionColumns(dimension: dimension, seed: seed,
-                                       layers: counts.indices.map { (offsets[$0], counts[$0], nonzeros[$0]) }).uses
+                                       layers: counts.indices.map { (offsets[$0], counts[$0], nonzeros[$0], Double(rowValues[$0])) }).uses
     }
 
     /// Calls `body` with a pointer to `scales`, or `nil` without them.
