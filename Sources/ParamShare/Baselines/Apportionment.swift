@@ -9,9 +9,7 @@ func apportion(_ total: Int, among counts: [Int]) -> [Int] {
     guard sum > 0 else { return counts.map { _ in 0 } }
     var parts = counts.map { total * $0 / sum }
     let remainders = counts.indices.map { (index: $0, remainder: total * counts[$0] % sum) }
-    let leftOver = total - parts.reduce(0, +)
-    for entry in remainders.sorted(by: { $0.remainder != $1.remainder ? $0.remainder > $1.remainder : $0.index < $1.index }).prefix(leftOver) {
-        parts[entry.index] += 1
-    }
+    let largestFirst = remainders.sorted { $0.remainder != $1.remainder ? $0.remainder > $1.remainder : $0.index < $1.index }
+    for entry in largestFirst.prefix(total - parts.reduce(0, +)) { parts[entry.index] += 1 }
     return parts
 }
