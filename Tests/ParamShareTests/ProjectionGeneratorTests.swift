@@ -55,11 +55,14 @@ struct ProjectionGeneratorTests {
         }
     }
 
-    @Test("decay on the weights: the bank's gradient is that of Σ⟨r, w⟩ + λ/2·‖w‖², by central differences", arguments: forms)
-    func decayOnWeights(generator: ProjectionGenerator) throws {
+    @Test("decay on the weights: the bank's gradient is that of Σ_l s_l·(⟨r_l, w_l⟩ + λ/2·‖w_l‖²), by central differences, s_l the layer step scales (1 for plain steps)",
+          arguments: forms, [BankStepScaling.none, .layer])
+    func decayOnWeights(generator: ProjectionGenerator, stepScaling: BankStepScaling) throws {
         let decay = 0.3
         let shared = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: 30, random: RandomSource(seed: 12),
-                                            weightDecay: decay)
+                                            stepScaling: stepScaling, weightDecay: decay)
+        let scales = shared.layerGradientScales ?? layers.map { _ in 1 }
+        #expect(stepScaling == .none || scales.allSatisfy { $0 != 1 })
         #expect(shared.plan.decayTarget == .weights && !shared.bank.decaysInOptimizer)
         let random = RandomSource(seed: 13)
         // Away from θ = 0, where P·θ would add nothing to w.
@@ -74,13 +77,13 @@ struct ProjectionGeneratorTests {
         let analytic = Tensor<Double>(shape: [shared.plan.bankSize])
         analytic.copy(from: shared.bank.gradient)
         func loss() -> Double {
-            zip(sources, probes).reduce(0) { sum, pair in
-                let w = pair.0.weight()
-                return sum + (0..<w.count).reduce(0) { $0 + pair.1[$1] * w[$1] + decay / 2 * w[$1] * w[$1] }
+            layers.indices.reduce(0) { sum, l in
+                let w = sources[l].weight()
+                return sum + scales[l] * (0..<w.count).reduce(0) { $0 + probes[l][$1] * w[$1] + decay / 2 * w[$1] * w[$1] }
             }
         }
         let error = GradientCheck(step: 1e-4).compare(analytic: analytic, perturbing: shared.bank.value, loss: loss)
-        #expect(error < 1e-7, "\(generator.kind) \(generator.normalization): \(error)")
+        #expect(error < 1e-7, "\(generator.kind) \(generator.normalization) \(stepScaling): \(error)")
     }
 
     @Test("decay on the bank leaves θ to the optimiser; decay on the weights takes it out of the decayed group",
