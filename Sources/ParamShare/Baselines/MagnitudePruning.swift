@@ -11,9 +11,9 @@ import ParamShareEngine
 ///   s_t = s_f · (1 − (1 − t/n)³), so that the last step leaves exactly the budget.
 ///
 /// Pruning is by raw magnitude, by default with a threshold per weight tensor, each tensor
-/// keeping its share of the budget (``Threshold``), as Han et al. prune each layer and Zhu and
-/// Gupta's `model_pruning` keeps a threshold per tensor. Pruned weights stay exactly zero: they
-/// are reset after every step. The weights kept are the run's degrees of freedom; the row's
+/// keeping its share of the budget (``MagnitudePruning/Threshold``), as Han et al. prune each
+/// layer and Zhu and Gupta's `model_pruning` keeps a threshold per tensor. Pruned weights stay
+/// exactly zero: they are reset after every step. The weights kept are the run's degrees of freedom; the row's
 /// `bank_size` holds their number, and `mean_training_dof` the weights it trained with on
 /// average over its steps (all of them until it prunes).
 public struct MagnitudePruning: BudgetedBaseline {
