@@ -3,7 +3,9 @@ import ParamShare
 
 /// The library's analysis of a runs table as plain-text blocks, for narration and findings.
 public enum AnalysisText {
-    /// Each paired comparison with the reference: mean difference, its 95 % interval and the paired t-test's p.
+    /// Each paired comparison with the reference: mean difference, its 95 % interval, the paired
+    /// t-test's p, and both sides' achieved DoF and trainable parameters (a budget label alone
+    /// does not make DoF equal; a gap past 5 % is called out).
     public static func comparisons(_ analysis: RunAnalysis) -> String {
         let comparisons = analysis.comparisons.sorted {
             ($0.setting.generatorLabel, $0.meanDegreesOfFreedom) < ($1.setting.generatorLabel, $1.meanDegreesOfFreedom)
@@ -17,7 +19,8 @@ public enum AnalysisText {
                 + comparison.budget.padded(toWidth: 7)
                 + String(format: "%+.4f [%+.4f, %+.4f]  ", d.mean, d.lowerBound, d.upperBound)
                 // No spread among the differences leaves no t-test (the paired table's p is empty).
-                + (comparison.pValue.isNaN ? "p: none, the differences are all equal" : String(format: "p = %.3g", comparison.pValue)))
+                + (comparison.pValue.isNaN ? "p: none, the differences are all equal" : String(format: "p = %.3g", comparison.pValue))
+                + "  " + comparison.degreesOfFreedomText)
         }
         return lines.joined(separator: "\n")
     }

@@ -57,12 +57,15 @@ struct OptimizerTests {
         }
     }
 
-    @Test("the standard groups exempt batch norm and biases from weight decay")
+    @Test("the standard groups exempt batch norm, biases and parameters that carry their own decay from weight decay")
     func standardGroups() {
+        let selfDecaying = scalarParameter(1, role: .bank)
+        selfDecaying.decaysInOptimizer = false
         let parameters = [scalarParameter(1, role: .weight), scalarParameter(1, role: .bias),
-                          scalarParameter(1, role: .normalization), scalarParameter(1, role: .bank)]
+                          scalarParameter(1, role: .normalization), scalarParameter(1, role: .bank), selfDecaying]
         let groups = ParameterGroup.standard(parameters, weightDecay: 5e-4)
         #expect(groups[0].parameters.map(\.role) == [.weight, .bank] && groups[0].weightDecay == 5e-4)
-        #expect(groups[1].parameters.map(\.role) == [.bias, .normalization] && groups[1].weightDecay == 0)
+        #expect(groups[1].parameters.map(\.role) == [.bias, .normalization, .bank] && groups[1].weightDecay == 0)
+        #expect(groups[1].parameters.last === selfDecaying)
     }
 }

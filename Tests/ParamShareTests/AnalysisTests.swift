@@ -297,6 +297,51 @@ struct AnalysisTests {
         #expect(Set(labels.values).count == 4, "\(labels.values)")
     }
 
+    @Test("pairs whose achieved DoF differ by more than 5 % are flagged whichever side is larger, with both sides' DoF and trainable counts")
+    func degreesOfFreedomMismatch() throws {
+        // Achieved DoF, trainable parameters in all, and DoF trained with on average, per setting and budget.
+        let arms: [(setting: RunSetting, budget: String, dof: Double, total: Double, training: Double)] = [
+            (Self.rpg, "2k", 2000, 5338, 2000), (Self.rpg, "8k", 8000, 11338, 8000),
+            (Self.setting("lowrank"), "2k", 1920, 5258, 1920),   // 4.2 % below: within
+            (Self.setting("width"), "2k", 2106, 2389, 2106),     // 5.3 % above
+            (Self.hashing, "2k", 1900, 5238, 1900),              // 5.3 % below (of the smaller)
+            (Self.setting("lowrank"), "8k", 7620, 10958, 7620),  // 4.99 % below
+            (Self.hashing, "8k", 8401, 11739, 8401),             // 5.01 % above
+            (Self.setting("pruned"), "2k", 2000, 5338, 115_288), // equal DoF at the end, not while training
+        ]
+        var runs = [RunTable.Run]()
+        for arm in arms {
+            for seed in 0..<2 {
+                runs.append(RunTable.Run(setting: arm.setting, budget: arm.budget, degreesOfFreedom: arm.dof, totalTrainable: arm.total,
+                                         meanTrainingDegreesOfFreedom: arm.training, seed: String(seed),
+                                         testAccuracy: 0.9 + 0.01 * Double(seed), bestTestAccuracy: 0.9, status: "ok", line: 0))
+            }
+        }
+        let analysis = try RunAnalysis(table: RunTable(source: "constructed", optionColumns: Self.optionColumns, runs: runs), reference: "rpg")
+        let flagged = Set(analysis.comparisons.filter(\.degreesOfFreedomMismatch).map { "\($0.setting.generator) \($0.budget)" })
+        #expect(flagged == ["width 2k", "hashing 2k", "hashing 8k"])
+        #expect(analysis.comparisons.count == 6)
+
+        let width = try #require(analysis.comparisons.first { $0.setting.generator == "width" })
+        #expect(width.meanTotalTrainable == 2389 && width.referenceMeanTotalTrainable == 5338)
+        #expect(width.degreesOfFreedomText == "DoF 2,106 against 2,000 (+5.3 %, beyond 5 %); trainable in all 2,389 against 5,338")
+        let pruned = try #require(analysis.comparisons.first { $0.setting.generator == "pruned" })
+        #expect(!pruned.degreesOfFreedomMismatch && pruned.meanTrainingDegreesOfFreedom == 115_288)
+        #expect(pruned.degreesOfFreedomText.contains("trained with 115,288 against 2,000 on average"))
+
+        let columns = PairedComparison.columns(optionColumns: Self.optionColumns)
+        let row = width.values(optionColumns: Self.optionColumns)
+        func field(_ name: String) throws -> String { row[try #require(columns.firstIndex(of: name))] }
+        #expect(try field("mean_dof") == "2106.0" && field("reference_mean_dof") == "2000.0" && field("dof_mismatch") == "true")
+        #expect(try field("mean_total_trainable") == "2389.0" && field("reference_mean_total_trainable") == "5338.0")
+        #expect(try field("mean_training_dof") == "2106.0")
+
+        let table = analysis.accuracyTable()
+        #expect(table.contains("3 paired comparisons set arms whose achieved DoF differ by more than 5 %"))
+        #expect(table.contains("at 2k: DoF 2,106 against 2,000 (+5.3 %, beyond 5 %); trainable in all 2,389 against 5,338"), "\(table)")
+        #expect(!table.contains("DoF 1,920"))
+    }
+
     @Test("tables with extra, reordered or missing columns, bad numbers, no runs or no ok runs")
     func runTableErrors() throws {
         // Option columns out of the layout's order too; they are found by the dot in their names.

@@ -68,12 +68,17 @@ struct BaselineTests {
         #expect(recorder.nonZeros[..<(pruneStep - 1)].allSatisfy { $0 == total })
         #expect(recorder.nonZeros[(pruneStep - 1)...].allSatisfy { $0 == budget })
         #expect(Set(recorder.zeroPositions[(pruneStep - 1)...]).count == 1)
+        // Steps 1…pruneStep trained every weight, the rest the budget's.
+        let steps = recorder.nonZeros.count
+        let mean = Double(pruneStep * total + (steps - pruneStep) * budget) / Double(steps)
+        #expect(recorder.inner.meanTrainedDegreesOfFreedom == mean)
     }
 
     @Test("gradual pruning narrows the mask step by step over the second half of the dense phase, ending at the budget")
     func gradualPruning() throws {
-        let (recorder, _, description, stepsPerEpoch) = try Self.trainPruned(options: ["schedule": "gradual", "finetune": "0.25"],
-                                                                             budget: "2%")
+        // One threshold over all layers, so that the last parts' few weights are not rounded away per tensor.
+        let (recorder, _, description, stepsPerEpoch) = try Self.trainPruned(options: ["schedule": "gradual", "finetune": "0.25",
+                                                                                       "threshold": "global"], budget: "2%")
         let total = description.weightedLayers(withRoles: SharingPlan.defaultRoles).reduce(0) { $0 + $1.weightCount }
         let budget = Int((0.02 * Double(total)).rounded())
         let end = 3 * stepsPerEpoch
@@ -91,6 +96,51 @@ struct BaselineTests {
         let halfway = counts[end / 2 + (end - end / 2) / 2 - 1]
         let expected = Double(total) - 7.0 / 8.0 * Double(total - budget)
         #expect(abs(Double(halfway) - expected) < 0.03 * Double(total))
+    }
+
+    @Test("per-tensor thresholds keep exactly each tensor's share of the budget; one global threshold does not",
+          arguments: ["oneshot", "gradual"])
+    func perTensorThresholds(schedule: String) throws {
+        let shares = { (threshold: String) throws -> (kept: [Int], exact: [Double], budget: Int) in
+            let (recorder, model, description, _) = try Self.trainPruned(options: ["schedule": schedule, "threshold": threshold],
+                                                                         budget: "5%", epochs: 2)
+            let layers = description.weightedLayers(withRoles: SharingPlan.defaultRoles)
+            let total = layers.reduce(0) { $0 + $1.weightCount }
+            let budget = Int((0.05 * Double(total)).rounded())
+            #expect(model.degreesOfFreedom.bankSize == budget && Self.nonZeros(recorder.weights) == budget)
+            return (recorder.weights.map { Self.nonZeros([$0]) }, layers.map { Double(budget * $0.weightCount) / Double(total) }, budget)
+        }
+        let layer = try shares("layer")
+        // Each tensor keeps its exact share rounded down or up, the total exactly the budget.
+        for (kept, exact) in zip(layer.kept, layer.exact) {
+            #expect(Double(kept) >= exact.rounded(.down) && Double(kept) <= exact.rounded(.up), "\(kept) kept of a share of \(exact)")
+        }
+        #expect(layer.kept.reduce(0, +) == layer.budget)
+        // LeNet-5's layers start at different scales, so one threshold keeps other shares.
+        let global = try shares("global")
+        #expect(zip(global.kept, global.exact).contains { abs(Double($0) - $1) >= 1 }, "\(global.kept) against \(global.exact)")
+    }
+
+    @Test("the runs table records the DoF a pruned model trained with on average beside its final count")
+    func meanTrainingDegreesOfFreedom() throws {
+        let data = try DigitsLoader.load()
+        let setting = try GeneratorSetting(MagnitudePruning.descriptor, options: ["finetune": "0.5"])
+        let cells = SweepGrid(architectures: [.lenet5], generators: [setting], budgets: [.percentage(10)], seeds: [2],
+                              recipe: TrainingConfiguration(epochs: 2, batchSize: 64, learningRate: 0.02))
+            .cells(on: DataSubset(data))
+        let layout = RunsTableLayout(optionColumns: MagnitudePruning.descriptor.optionColumns)
+        let column = try #require(layout.columns.firstIndex(of: "mean_training_dof"))
+        let dofColumn = try #require(layout.columns.firstIndex(of: "dof"))
+        let pruned = try SweepRunner.train(cells[0], on: data)
+        let mean = try #require(pruned.degreesOfFreedom.meanDuringTraining)
+        let generated = Double(pruned.degreesOfFreedom.generatedWeights), kept = Double(pruned.degreesOfFreedom.entriesRead)
+        // Half the steps with every weight, half with the budget's: within one step of halfway.
+        let steps = 2 * ((data.train.count + 63) / 64)
+        #expect(abs(mean - (generated + kept) / 2) <= (generated - kept) / Double(steps), "\(mean) over \(steps) steps")
+        #expect(pruned.values(in: layout)[column] == "\(mean)")
+        let dense = try SweepRunner.train(cells[1], on: data)
+        #expect(dense.degreesOfFreedom.meanDuringTraining == nil)
+        #expect(dense.values(in: layout)[column] == dense.values(in: layout)[dofColumn])
     }
 
     @Test("per-layer pruning keeps each layer's share of the budget")

@@ -13,7 +13,8 @@ struct ProjectionGeneratorTests {
 
     /// Every form of P with each normalisation it has.
     static let forms: [ProjectionGenerator] = [
-        ProjectionGenerator(kind: .sparse), ProjectionGenerator(kind: .sparse, normalization: .rows, nonzerosPerRow: 4),
+        ProjectionGenerator(kind: .sparse), ProjectionGenerator(kind: .sparse, sparseValues: .ones),
+        ProjectionGenerator(kind: .sparse, normalization: .rows, nonzerosPerRow: 4),
         ProjectionGenerator(kind: .dense), ProjectionGenerator(kind: .dense, normalization: .rows), ProjectionGenerator(kind: .fastfood),
     ]
 
@@ -52,6 +53,49 @@ struct ProjectionGeneratorTests {
                 #expect(error < 1e-7, "\(normalization), budget \(budget): \(error)")
             }
         }
+    }
+
+    @Test("decay on the weights: the bank's gradient is that of Σ_l s_l·(⟨r_l, w_l⟩ + λ/2·‖w_l‖²), by central differences, s_l the layer step scales (1 for plain steps)",
+          arguments: forms, [BankStepScaling.none, .layer])
+    func decayOnWeights(generator: ProjectionGenerator, stepScaling: BankStepScaling) throws {
+        let decay = 0.3
+        let shared = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: 30, random: RandomSource(seed: 12),
+                                            stepScaling: stepScaling, weightDecay: decay)
+        let scales = shared.layerGradientScales ?? layers.map { _ in 1 }
+        #expect(stepScaling == .none || scales.allSatisfy { $0 != 1 })
+        #expect(shared.plan.decayTarget == .weights && !shared.bank.decaysInOptimizer)
+        let random = RandomSource(seed: 13)
+        // Away from θ = 0, where P·θ would add nothing to w.
+        shared.bank.value.copy(from: Tensor<Double>.random(shape: [shared.plan.bankSize], random: random))
+        let sources = layers.indices.map(shared.weightSource(forLayer:))
+        let probes = layers.map { Tensor<Double>.random(shape: $0.shape, random: random) }
+        shared.bank.zeroGradient()
+        for (source, probe) in zip(sources, probes) {
+            _ = source.weight()
+            source.accumulateGradient(probe)
+        }
+        let analytic = Tensor<Double>(shape: [shared.plan.bankSize])
+        analytic.copy(from: shared.bank.gradient)
+        func loss() -> Double {
+            layers.indices.reduce(0) { sum, l in
+                let w = sources[l].weight()
+                return sum + scales[l] * (0..<w.count).reduce(0) { $0 + probes[l][$1] * w[$1] + decay / 2 * w[$1] * w[$1] }
+            }
+        }
+        let error = GradientCheck(step: 1e-4).compare(analytic: analytic, perturbing: shared.bank.value, loss: loss)
+        #expect(error < 1e-7, "\(generator.kind) \(generator.normalization) \(stepScaling): \(error)")
+    }
+
+    @Test("decay on the bank leaves θ to the optimiser; decay on the weights takes it out of the decayed group",
+          arguments: WeightDecayTarget.allCases)
+    func decayGroups(target: WeightDecayTarget) throws {
+        let generator = ProjectionGenerator(decayTarget: target)
+        let shared = try SharedBank<Float>(name: "bank", generator: generator, layers: layers, budget: 30, random: RandomSource(seed: 14),
+                                           weightDecay: 0.1)
+        let groups = ParameterGroup.standard([shared.bank], weightDecay: 0.1)
+        let decayed = groups.filter { $0.weightDecay > 0 }.flatMap(\.parameters).map(\.name)
+        #expect(decayed == (target == .bank ? ["bank"] : []))
+        #expect((shared.generatedWeightDecay != nil) == (target == .weights))
     }
 
     @Test("the bank gradient is added to, not overwritten", arguments: forms)
@@ -123,13 +167,16 @@ struct ProjectionGeneratorTests {
         }
     }
 
+    /// Two layers of 4,608 and 576 weights: with d = 400, Li et al.'s density gives their rows 6
+    /// and 17 nonzeros.
+    private let medium = [
+        GeneratedLayer(name: "a", shape: [32, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 288), role: .body, initialStandardDeviation: 0.1),
+        GeneratedLayer(name: "b", shape: [8, 8, 3, 3], fans: Fans(fanIn: 72, fanOut: 72), role: .body, initialStandardDeviation: 0.2),
+    ]
+
     @Test("Li et al.'s sparse density: a row of layer l has about d/√T_l nonzeros")
     func sparseDensity() throws {
         let dimension = 400
-        let medium = [
-            GeneratedLayer(name: "a", shape: [32, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 288), role: .body, initialStandardDeviation: 0.1),
-            GeneratedLayer(name: "b", shape: [8, 8, 3, 3], fans: Fans(fanIn: 72, fanOut: 72), role: .body, initialStandardDeviation: 0.2),
-        ]
         let plan = try ProjectionGenerator(kind: .sparse).plan(ProjectionPlan<Double>.self, layers: medium, budget: dimension, seed: 5)
         let matrix = projectionMatrix(plan, layers: medium)
         var start = 0
@@ -142,6 +189,32 @@ struct ProjectionGeneratorTests {
             let mean = rows.reduce(0.0) { $0 + Double($1.filter { $0 != 0 }.count) } / Double(layer.count)
             #expect(mean <= expected && mean > expected - expected * (expected - 1) / Double(dimension), "\(layer.name): \(mean) nonzeros a row, expected \(expected)")
         }
+    }
+
+    @Test("Li et al.'s sparse values: rows of layers of different sizes have equal expected norms, where ±1 gives them unequal ones")
+    func equalRowNorms() throws {
+        let dimension = 400
+        let total = Double(medium.reduce(0) { $0 + $1.count })
+        /// Each layer's mean squared row norm of P, after the columns' normalisation.
+        func meanRowSquares(_ values: SparseProjectionValues) throws -> [Double] {
+            let plan = try ProjectionGenerator(kind: .sparse, sparseValues: values)
+                .plan(ProjectionPlan<Double>.self, layers: medium, budget: dimension, seed: 5)
+            let matrix = projectionMatrix(plan, layers: medium)
+            var start = 0
+            return medium.map { layer in
+                defer { start += layer.count }
+                return matrix[start..<(start + layer.count)].reduce(0) { $0 + $1.reduce(0) { $0 + $1 * $1 } } / Double(layer.count)
+            }
+        }
+        // Unit columns make P's squared entries sum to d (every column is read here), so equal
+        // rows have squared norm d/T: within 5 % in each layer.
+        let unit = try meanRowSquares(.unitRows)
+        for (layer, mean) in zip(medium, unit) {
+            #expect(abs(mean / (Double(dimension) / total) - 1) < 0.05, "\(layer.name): \(mean), expected \(Double(dimension) / total)")
+        }
+        // ±1: a row's squared norm is c_l before the normalisation, 17 against 6.
+        let ones = try meanRowSquares(.ones)
+        #expect(ones[1] / ones[0] > 2, "\(ones)")
     }
 
     @Test("Fastfood equals the dense matrix H·G·Π·H·B built from its own tables")
@@ -273,14 +346,21 @@ struct ProjectionGeneratorTests {
 
     @Test("the descriptor defaults to Li et al.'s form and refuses Fastfood with rows")
     func options() throws {
-        #expect(ProjectionGenerator.descriptor.defaultOptions.values == ["projection": "fastfood", "normalization": "columns", "nonzeros": "0"])
-        #expect(ProjectionGenerator.descriptor.semanticsVersion == 2)
+        #expect(ProjectionGenerator.descriptor.defaultOptions.values
+                == ["projection": "fastfood", "normalization": "columns", "nonzeros": "0", "values": "unit-rows", "decay": "weights"])
+        #expect(ProjectionGenerator.descriptor.semanticsVersion == 3)
         let dense = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "dense"])
             .makeGenerator() as? ProjectionGenerator)
         #expect(dense.kind == .dense && dense.normalization == .columns)
         let rows = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse", "normalization": "rows", "nonzeros": "4"])
             .makeGenerator() as? ProjectionGenerator)
-        #expect(rows.normalization == .rows && rows.nonzerosPerRow == 4)
+        #expect(rows.normalization == .rows && rows.nonzerosPerRow == 4 && rows.decayTarget == .weights)
+        let bank = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["decay": "bank"]).makeGenerator()
+            as? ProjectionGenerator)
+        #expect(bank.decayTarget == .bank && bank.sparseValues == .unitRows)
+        let ones = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse", "values": "ones"])
+            .makeGenerator() as? ProjectionGenerator)
+        #expect(ones.sparseValues == .ones)
         let li = try #require(try GeneratorSetting(ProjectionGenerator.descriptor, options: ["projection": "sparse"]).makeGenerator()
             as? ProjectionGenerator)
         #expect(li.kind == .sparse && li.nonzerosPerRow == nil)

@@ -18,7 +18,7 @@ struct BadInputTests {
         let row = header.map { column -> String in
             switch column {
             case "test_accuracy", "best_test_accuracy": "0.5"
-            case "dof": "100"
+            case "dof", "mean_training_dof": "100"
             case "total_trainable": "1000"
             case "status": "ok"
             default: "x"

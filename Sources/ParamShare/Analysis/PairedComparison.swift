@@ -15,8 +15,13 @@ public struct PairedComparison: Sendable, Equatable {
     /// columns name the setting compared; the `reference_` columns name the reference setting. Scope belongs to the
     /// setting because generators differ in their paper's scope: HashedNets' per-layer buckets
     /// are compared with RPG's global ring. Then `n_pairs` (seeds run by
-    /// both), `mean_dof` and `reference_mean_dof` of the two sides' paired runs,
-    /// `mean_test_accuracy` and `reference_mean_test_accuracy` over the pairs, `mean_difference`
+    /// both), `mean_dof` and `reference_mean_dof` of the two sides' paired runs (the DoF each
+    /// achieved, which the budget label only names), `dof_mismatch` (`true` when they differ by
+    /// more than ``degreesOfFreedomTolerance``), `mean_training_dof` and
+    /// `reference_mean_training_dof` (the DoF each trained with on average over its steps: more
+    /// than its final DoF for a pruned model; empty for tables written before the runs table had
+    /// them), `mean_total_trainable` and `reference_mean_total_trainable` (every trainable
+    /// parameter: a narrow network's stem and batch norm shrink with it), `mean_test_accuracy` and `reference_mean_test_accuracy` over the pairs, `mean_difference`
     /// (setting − reference, as a fraction), `sd_difference`, `ci95_half_width`, `ci95_lower`,
     /// `ci95_upper` (Student's t), `t_statistic` and the two-sided `p_value`; the last two are
     /// empty when the differences agree up to rounding, which leaves no spread to test against.
@@ -27,7 +32,8 @@ public struct PairedComparison: Sendable, Equatable {
     }
 
     private static let measureColumns = [
-        "n_pairs", "mean_dof", "reference_mean_dof", "mean_test_accuracy", "reference_mean_test_accuracy", "mean_difference", "sd_difference",
+        "n_pairs", "mean_dof", "reference_mean_dof", "dof_mismatch", "mean_training_dof", "reference_mean_training_dof",
+        "mean_total_trainable", "reference_mean_total_trainable", "mean_test_accuracy", "reference_mean_test_accuracy", "mean_difference", "sd_difference",
         "ci95_half_width", "ci95_lower", "ci95_upper", "t_statistic", "p_value",
     ]
 
@@ -39,8 +45,16 @@ public struct PairedComparison: Sendable, Equatable {
     /// The mean DoF of the setting's paired runs.
     public var meanDegreesOfFreedom: Double
     /// The mean DoF of the reference's paired runs: budgets are met as closely as each generator
-    /// allows, so the two sides' DoF can differ a little (low rank's by up to a rank).
+    /// allows, so the two sides' DoF can differ (``degreesOfFreedomMismatch``).
     public var referenceMeanDegreesOfFreedom: Double
+    /// The mean DoF the setting's paired runs trained with over their steps; `nil` where the table does not say.
+    public var meanTrainingDegreesOfFreedom: Double?
+    /// The mean DoF the reference's paired runs trained with over their steps; `nil` where the table does not say.
+    public var referenceMeanTrainingDegreesOfFreedom: Double?
+    /// The mean of every trainable parameter of the setting's paired runs; `nil` where the table does not say.
+    public var meanTotalTrainable: Double?
+    /// The mean of every trainable parameter of the reference's paired runs; `nil` where the table does not say.
+    public var referenceMeanTotalTrainable: Double?
     /// The setting's mean test accuracy over the paired seeds.
     public var meanTestAccuracy: Double
     /// The reference's mean test accuracy over the same seeds.
@@ -49,13 +63,19 @@ public struct PairedComparison: Sendable, Equatable {
     public var difference: MeanEstimate
 
     public init(setting: RunSetting, reference: RunSetting, budget: String, meanDegreesOfFreedom: Double,
-                referenceMeanDegreesOfFreedom: Double = .nan, meanTestAccuracy: Double, referenceMeanTestAccuracy: Double,
+                referenceMeanDegreesOfFreedom: Double = .nan, meanTrainingDegreesOfFreedom: Double? = nil,
+                referenceMeanTrainingDegreesOfFreedom: Double? = nil, meanTotalTrainable: Double? = nil,
+                referenceMeanTotalTrainable: Double? = nil, meanTestAccuracy: Double, referenceMeanTestAccuracy: Double,
                 difference: MeanEstimate) {
         self.setting = setting
         self.reference = reference
         self.budget = budget
         self.meanDegreesOfFreedom = meanDegreesOfFreedom
         self.referenceMeanDegreesOfFreedom = referenceMeanDegreesOfFreedom
+        self.meanTrainingDegreesOfFreedom = meanTrainingDegreesOfFreedom
+        self.referenceMeanTrainingDegreesOfFreedom = referenceMeanTrainingDegreesOfFreedom
+        self.meanTotalTrainable = meanTotalTrainable
+        self.referenceMeanTotalTrainable = referenceMeanTotalTrainable
         self.meanTestAccuracy = meanTestAccuracy
         self.referenceMeanTestAccuracy = referenceMeanTestAccuracy
         self.difference = difference
@@ -63,6 +83,53 @@ public struct PairedComparison: Sendable, Equatable {
 
     /// The number of seeds both sides ran.
     public var pairs: Int { difference.count }
+
+    /// How far apart, as a share of the smaller, the two sides' achieved DoF may be before
+    /// ``degreesOfFreedomMismatch`` flags the pair: 5 %.
+    ///
+    /// Runs pair by budget label, and each generator meets a budget as closely as it can: low
+    /// rank lands below it by up to a rank a layer, the width baseline within a channel of one
+    /// width, a global hashed bank reads only the entries its weights hit. Past a few percent, a
+    /// difference in accuracy may be one of DoF.
+    public static let degreesOfFreedomTolerance = 0.05
+
+    /// Whether the two sides' mean achieved DoF differ by more than ``degreesOfFreedomTolerance``
+    /// of the smaller, whichever side is larger; `false` when either is unknown.
+    public var degreesOfFreedomMismatch: Bool {
+        let low = min(meanDegreesOfFreedom, referenceMeanDegreesOfFreedom)
+        let high = max(meanDegreesOfFreedom, referenceMeanDegreesOfFreedom)
+        guard low.isFinite, high.isFinite else { return false }
+        return high > low * (1 + Self.degreesOfFreedomTolerance)
+    }
+
+    /// Both sides' achieved DoF and trainable parameters in words, for text beside a comparison:
+    /// `DoF 2,106 against 2,000 (+5.3 %, beyond 5 %); trainable in all 2,389 against 5,338`.
+    public var degreesOfFreedomText: String {
+        // A count, rounded, its thousands grouped: 2106.0 → 2,106.
+        func count(_ value: Double) -> String {
+            guard value.isFinite, value >= 0 else { return "?" }
+            var digits = String(Int(value.rounded())), grouped = ""
+            while digits.count > 3 {
+                grouped = "," + digits.suffix(3) + grouped
+                digits.removeLast(3)
+            }
+            return digits + grouped
+        }
+        let change = (meanDegreesOfFreedom / referenceMeanDegreesOfFreedom - 1) * 100
+        var text = "DoF \(count(meanDegreesOfFreedom)) against \(count(referenceMeanDegreesOfFreedom))"
+        if change.isFinite {
+            text += String(format: " (%+.1f %%", change).replacingOccurrences(of: "-", with: "−")
+                + (degreesOfFreedomMismatch ? String(format: ", beyond %.0f %%)", Self.degreesOfFreedomTolerance * 100) : ")")
+        }
+        if let training = meanTrainingDegreesOfFreedom, let referenceTraining = referenceMeanTrainingDegreesOfFreedom,
+           training != meanDegreesOfFreedom || referenceTraining != referenceMeanDegreesOfFreedom {
+            text += "; trained with \(count(training)) against \(count(referenceTraining)) on average"
+        }
+        if let total = meanTotalTrainable, let referenceTotal = referenceMeanTotalTrainable {
+            text += "; trainable in all \(count(total)) against \(count(referenceTotal))"
+        }
+        return text
+    }
 
     /// The paired t statistic, mean/(sd/√n); `nan` when the differences have no spread.
     ///
@@ -130,6 +197,10 @@ public struct PairedComparison: Sendable, Equatable {
                     setting: group.setting, reference: chosen, budget: group.budget,
                     meanDegreesOfFreedom: Statistics.mean(paired.compactMap(\.degreesOfFreedom)),
                     referenceMeanDegreesOfFreedom: Statistics.mean(referencePaired.compactMap(\.degreesOfFreedom)),
+                    meanTrainingDegreesOfFreedom: meanIfAny(paired.compactMap(\.meanTrainingDegreesOfFreedom)),
+                    referenceMeanTrainingDegreesOfFreedom: meanIfAny(referencePaired.compactMap(\.meanTrainingDegreesOfFreedom)),
+                    meanTotalTrainable: meanIfAny(paired.compactMap(\.totalTrainable)),
+                    referenceMeanTotalTrainable: meanIfAny(referencePaired.compactMap(\.totalTrainable)),
                     meanTestAccuracy: Statistics.mean(own), referenceMeanTestAccuracy: Statistics.mean(other),
                     difference: MeanEstimate(zip(own, other).map { $0 - $1 })))
             }
@@ -143,11 +214,19 @@ public struct PairedComparison: Sendable, Equatable {
         return [s.model, s.dataset] + RunSetting.recipeColumns.map { s.recipe[$0] ?? none }
             + [s.generateStem, s.generateClassifier, budget, s.generator, s.scope, s.bank, s.bankStep]
             + optionColumns.map { s.options[$0] ?? none } + [r.generator, r.scope, r.bank, r.bankStep] + optionColumns.map { r.options[$0] ?? none }
-            + [String(pairs), meanDegreesOfFreedom.plainDecimal, referenceMeanDegreesOfFreedom.plainDecimal, meanTestAccuracy.plainDecimal,
+            + [String(pairs), meanDegreesOfFreedom.plainDecimal, referenceMeanDegreesOfFreedom.plainDecimal, String(degreesOfFreedomMismatch),
+               meanTrainingDegreesOfFreedom?.plainDecimal ?? "", referenceMeanTrainingDegreesOfFreedom?.plainDecimal ?? "",
+               meanTotalTrainable?.plainDecimal ?? "", referenceMeanTotalTrainable?.plainDecimal ?? "", meanTestAccuracy.plainDecimal,
                 referenceMeanTestAccuracy.plainDecimal, difference.mean.plainDecimal,
                 difference.standardDeviation.plainDecimal, difference.halfWidth.plainDecimal,
                 difference.lowerBound.plainDecimal, difference.upperBound.plainDecimal,
                 tStatistic.plainDecimal, pValue.plainDecimal]
+    }
+
+    /// The mean of `values`, or `nil` for none: a number some rows lack (older tables) stays
+    /// missing rather than `nan`, which would make two equal comparisons unequal.
+    private static func meanIfAny(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : Statistics.mean(values)
     }
 
     /// The mean test accuracy of each seed among `runs`.

@@ -5,6 +5,9 @@ extension RunAnalysis {
     /// and data set: the mean in percent ± the 95 % interval's half-width, the mean DoF, and n.
     ///
     /// Rows are settings in the order the plot keys them; columns are budgets, ordered by DoF.
+    /// Below the tables, the failed runs, and the paired comparisons whose two sides' achieved
+    /// DoF differ by more than ``PairedComparison/degreesOfFreedomTolerance``, with both sides'
+    /// DoF and trainable parameters: a budget label alone does not make DoF equal.
     public func accuracyTable() -> String {
         let panels = Dictionary(grouping: summaries) { "\($0.setting.model) on \($0.setting.dataset)" }
         var lines: [String] = []
@@ -43,6 +46,16 @@ extension RunAnalysis {
             for run in failed {
                 lines.append("  line \(run.line): \(run.setting.model) \(run.setting.generatorLabel) \(run.budget) seed \(run.seed): "
                              + "\(run.status)\(run.statusEpoch.map { " in epoch \($0)" } ?? "")\(run.failureReason.map { ": \($0)" } ?? "")")
+            }
+        }
+        let mismatched = comparisons.filter(\.degreesOfFreedomMismatch)
+        if !mismatched.isEmpty {
+            let tolerance = String(format: "%.0f %%", PairedComparison.degreesOfFreedomTolerance * 100)
+            lines.append("\(mismatched.count) paired comparison\(mismatched.count == 1 ? "" : "s") set arms whose achieved DoF differ by "
+                         + "more than \(tolerance) (dof_mismatch in paired.csv):")
+            for comparison in mismatched {
+                lines.append("  \(comparison.setting.model) \(comparison.setting.generatorLabel) against \(comparison.reference.generatorLabel) "
+                             + "at \(comparison.budget): \(comparison.degreesOfFreedomText)")
             }
         }
         return lines.joined(separator: "\n")

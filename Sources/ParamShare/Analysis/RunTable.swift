@@ -15,6 +15,9 @@ public struct RunTable: Sendable {
         public var degreesOfFreedom: Double?
         /// Every trainable parameter (bank, stem, classifier, batch norm, biases); `nil` where the table has none.
         public var totalTrainable: Double?
+        /// The generated part's DoF averaged over the training steps (a pruned model's exceed its
+        /// final ones); `nil` where the table has none (tables written before the column).
+        public var meanTrainingDegreesOfFreedom: Double?
         /// The seed, as written; runs of two settings with equal seeds saw the same data order.
         public var seed: String
         /// Top-1 test accuracy after the last epoch, a fraction; `nil` when empty.
@@ -30,13 +33,14 @@ public struct RunTable: Sendable {
         /// The line of the file the row starts on, for error messages.
         public var line: Int
 
-        public init(setting: RunSetting, budget: String, degreesOfFreedom: Double?, totalTrainable: Double? = nil, seed: String,
-                    testAccuracy: Double?,
+        public init(setting: RunSetting, budget: String, degreesOfFreedom: Double?, totalTrainable: Double? = nil,
+                    meanTrainingDegreesOfFreedom: Double? = nil, seed: String, testAccuracy: Double?,
                     bestTestAccuracy: Double?, status: String, statusEpoch: Int? = nil, failureReason: String? = nil, line: Int) {
             self.setting = setting
             self.budget = budget
             self.degreesOfFreedom = degreesOfFreedom
             self.totalTrainable = totalTrainable
+            self.meanTrainingDegreesOfFreedom = meanTrainingDegreesOfFreedom
             self.seed = seed
             self.testAccuracy = testAccuracy
             self.bestTestAccuracy = bestTestAccuracy
@@ -132,6 +136,8 @@ public struct RunTable: Sendable {
             return try Run(setting: setting, budget: field("budget"),
                            degreesOfFreedom: number("dof", in: count, meaning: "degrees of freedom are a count of 0 or more"),
                            totalTrainable: number("total_trainable", in: count, meaning: "a parameter count is 0 or more"),
+                           meanTrainingDegreesOfFreedom: number("mean_training_dof", in: count,
+                                                                meaning: "degrees of freedom are a count of 0 or more"),
                            seed: field("seed"),
                            testAccuracy: number("test_accuracy", in: fraction, meaning: "an accuracy is a fraction from 0 to 1"),
                            bestTestAccuracy: number("best_test_accuracy", in: fraction, meaning: "an accuracy is a fraction from 0 to 1"),

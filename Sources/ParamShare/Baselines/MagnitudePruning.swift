@@ -10,23 +10,39 @@ import ParamShareEngine
 ///   per training step, if fewer), following Zhu and Gupta's (2017) cubic schedule
 ///   s_t = s_f · (1 − (1 − t/n)³), so that the last step leaves exactly the budget.
 ///
-/// Pruning is global over each sharing group, by raw magnitude (scope `global`, the default: one
-/// threshold over every generated layer; `layer`: each layer keeps its share of the budget).
-/// Pruned weights stay exactly zero: they are reset after every step. The weights kept are the
-/// run's degrees of freedom; the row's `bank_size` holds their number.
+/// Pruning is by raw magnitude, by default with a threshold per weight tensor, each tensor
+/// keeping its share of the budget (``MagnitudePruning/Threshold``), as Han et al. prune each
+/// layer and Zhu and Gupta's `model_pruning` keeps a threshold per tensor. Pruned weights stay
+/// exactly zero: they are reset after every step. The weights kept are the run's degrees of freedom; the row's
+/// `bank_size` holds their number, and `mean_training_dof` the weights it trained with on
+/// average over its steps (all of them until it prunes).
 public struct MagnitudePruning: BudgetedBaseline {
     /// When the weights are pruned.
     public enum Schedule: String, Sendable, CaseIterable {
         case oneshot, gradual
     }
 
+    /// Which weights one magnitude threshold ranks.
+    public enum Threshold: String, Sendable, CaseIterable {
+        /// Each weight tensor keeps its share of the budget (its weights' share of the sharing
+        /// group's, apportioned so that the shares sum to the budget exactly), by a threshold of
+        /// its own.
+        case layer
+        /// One threshold over every tensor of a sharing group (by default, over all generated
+        /// layers). Across layers of different initial scales it falls on the wide-fan-in
+        /// layers, whose Kaiming weights are smallest: at low budgets it can empty a layer.
+        case global
+    }
+
     public var schedule: Schedule
     /// The share of the steps left for fine-tuning after the last pruning step.
     public var fineTuningShare: Double
+    public var threshold: Threshold
 
-    public init(schedule: Schedule = .oneshot, fineTuningShare: Double = 0.3) {
+    public init(schedule: Schedule = .oneshot, fineTuningShare: Double = 0.3, threshold: Threshold = .layer) {
         self.schedule = schedule
         self.fineTuningShare = fineTuningShare
+        self.threshold = threshold
     }
 
     public func build(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope,
@@ -41,8 +57,16 @@ public struct MagnitudePruning: BudgetedBaseline {
             weights[layer.name] = source.parameter
             return source
         }
-        let groups = scope.groups(of: generatedLayers, budget: budget).map { group in
-            PruningSchedule.Group(weights: group.layers.map { weights[$0.name]! }, kept: group.budget)
+        let groups = scope.groups(of: generatedLayers, budget: budget).flatMap { group -> [PruningSchedule.Group] in
+            let tensors = group.layers.map { weights[$0.name]! }
+            switch threshold {
+            case .global:
+                return [PruningSchedule.Group(weights: tensors, kept: group.budget)]
+            case .layer:
+                return zip(tensors, apportion(group.budget, among: group.layers.map(\.weightCount))).map {
+                    PruningSchedule.Group(weights: [$0], kept: $1)
+                }
+            }
         }
         let pruning = PruningSchedule(groups: groups, schedule: schedule, fineTuningShare: fineTuningShare)
         let kept = groups.reduce(0) { $0 + $1.kept }
@@ -59,8 +83,11 @@ public struct MagnitudePruning: BudgetedBaseline {
             .choice("schedule", Schedule.allCases.map(\.rawValue), default: Schedule.oneshot.rawValue,
                     help: "oneshot: prune once (Han et al.); gradual: Zhu and Gupta's cubic schedule over the second half of the dense phase"),
             .number("finetune", in: 0...0.9, default: 0.3, help: "share of the steps that fine-tune after the last pruning step"),
+            .choice("threshold", Threshold.allCases.map(\.rawValue), default: Threshold.layer.rawValue,
+                    help: "layer: each weight tensor keeps its share of the budget (Han et al.; Zhu and Gupta); global: one threshold over all generated layers"),
         ]
     ) { options in
-        MagnitudePruning(schedule: options.choice("schedule", as: Schedule.self), fineTuningShare: options.number("finetune"))
+        MagnitudePruning(schedule: options.choice("schedule", as: Schedule.self), fineTuningShare: options.number("finetune"),
+                         threshold: options.choice("threshold", as: Threshold.self))
     }
 }

@@ -14,6 +14,8 @@ final class PruningSchedule: TrainingIntervention {
     private let fineTuningShare: Double
     /// Per group, per weight tensor: the positions pruned so far.
     private var pruned: [[[Int]]]
+    /// The weights not pruned, summed over the steps taken, and those steps.
+    private var trainedWeightSum = 0.0, stepsTaken = 0
 
     init(groups: [Group], schedule: MagnitudePruning.Schedule, fineTuningShare: Double) {
         self.groups = groups
@@ -23,6 +25,10 @@ final class PruningSchedule: TrainingIntervention {
     }
 
     func stepFinished(_ step: Int, of totalSteps: Int) {
+        // The step just taken trained the weights that survived the pruning before it.
+        let total = groups.reduce(0) { $0 + $1.weights.reduce(0) { $0 + $1.value.count } }
+        trainedWeightSum += Double(total - pruned.joined().reduce(0) { $0 + $1.count })
+        stepsTaken += 1
         if let sparsity = Self.targetSparsity(atStep: step, of: totalSteps, schedule: schedule, fineTuningShare: fineTuningShare) {
             for index in groups.indices { prune(group: index, sparsity: sparsity) }
         }
@@ -32,6 +38,12 @@ final class PruningSchedule: TrainingIntervention {
                 for position in positions { values[position] = 0 }
             }
         }
+    }
+
+    /// The weights the generated layers trained with, averaged over the steps taken: more than
+    /// the budget, since they all train until pruning starts.
+    var meanTrainedDegreesOfFreedom: Double? {
+        stepsTaken > 0 ? trainedWeightSum / Double(stepsTaken) : nil
     }
 
     /// The share of the final pruning to reach at `step`, or `nil` when no pruning happens then.

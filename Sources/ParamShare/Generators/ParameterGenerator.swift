@@ -52,6 +52,11 @@ public protocol GeneratorPlan<Scalar> {
     /// ``BankStepScaling/inverse`` scale each entry's step by it, and refuse a plan without it.
     func entryUseCounts() -> [Int]?
 
+    /// What the recipe's weight decay acts on: ``WeightDecayTarget/bank`` (the default), or the
+    /// generated weights, whose decay then reaches the bank through
+    /// ``accumulateBankGradient(layer:weightGradient:at:into:)``.
+    var decayTarget: WeightDecayTarget { get }
+
     /// Sets the bank's starting values.
     func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource)
 
@@ -70,4 +75,7 @@ extension GeneratorPlan {
 
     /// Not reported.
     public func entryUseCounts() -> [Int]? { nil }
+
+    /// The bank, decayed by the optimiser like any weight.
+    public var decayTarget: WeightDecayTarget { .bank }
 }

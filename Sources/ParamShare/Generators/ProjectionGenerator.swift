@@ -5,12 +5,25 @@ import ParamShareEngine
 /// Declared outside the generator, like ``RPGVariant``, so that a sweep setting can name it
 /// without choosing a scalar type.
 public enum ProjectionKind: String, Sendable, CaseIterable {
-    /// Hashed nonzeros ±1, recomputed on every pass: P is never stored.
+    /// Hashed nonzeros, recomputed on every pass: P is never stored.
     case sparse
     /// A stored Gaussian matrix, applied with GEMM.
     case dense
     /// Li et al.'s Fastfood transform over the whole projected set; see `FastfoodTransform`.
     case fastfood
+}
+
+/// The magnitude of a sparse P's nonzeros in each layer, before its columns are normalised.
+public enum SparseProjectionValues: String, Sendable, CaseIterable {
+    /// ±1/√c_l in layer l, c_l its nonzeros a row, so that every row has norm 1 in every layer:
+    /// with Li et al.'s density c_l ≈ d/√T_l this is their scikit-learn projection's ±T_l^¼/√d,
+    /// whose rows have expected norm 1 in every layer.
+    case unitRows = "unit-rows"
+    /// ±1 in every layer, ParamShare's form before semantics version 3: a row's squared norm is
+    /// c_l ≈ d/√T_l, so rows of small layers outweigh those of large ones (on ResNet-20 a
+    /// stage-1 row has about twice the norm of a stage-3 row), before and after the columns'
+    /// normalisation. Kept to reproduce older runs.
+    case ones
 }
 
 /// How a ``ProjectionGenerator`` scales P.
@@ -38,12 +51,16 @@ public enum ProjectionNormalization: String, Sendable, CaseIterable {
 /// ziggurat sampler (about 3 ms for ResNet-20's 268k weights).
 ///
 /// As Li et al., P spans the whole projected set (every layer the bank serves) and, by default,
-/// its columns have unit norm over that set (``ProjectionNormalization``). The three forms of P
+/// its columns have unit norm over that set (``ProjectionNormalization``). Also as theirs, the
+/// weight decay acts on the weights w, pulling them toward 0 (``WeightDecayTarget/weights``):
+/// decaying θ instead would pull each weight toward its random start w0. The three forms of P
 /// (``ProjectionKind``) are Li et al.'s three (Fastfood is the descriptor's default):
-/// - `sparse`: each row of layer l has c_l nonzeros ±1 at hashed columns. Li et al. draw each
+/// - `sparse`: each row of layer l has c_l nonzeros ±1/√c_l at hashed columns
+///   (``SparseProjectionValues``), so that rows of every layer weigh alike. Li et al. draw each
 ///   entry nonzero with probability 1/√T_l (scikit-learn's `SparseRandomProjection` density per
-///   layer), about d/√T_l a row; here every row has exactly c_l = max(1, round(d/√T_l)), so P
-///   costs d·Σ√T_l multiply–adds a pass and is never stored. `nonzeros` fixes c instead.
+///   layer), about d/√T_l a row, valued ±T_l^¼/√d; here every row has exactly
+///   c_l = max(1, round(d/√T_l)), so P costs d·Σ√T_l multiply–adds a pass and is never stored.
+///   `nonzeros` fixes c instead.
 /// - `dense`: stored N(0, 1) entries, applied with GEMM; at T·d scalars it fits only small
 ///   models or budgets, so planning refuses one larger than ``maximumDenseBytes``.
 /// - `fastfood`: Fastfood over all T weights (Li et al.'s choice for large models): 9 bytes
@@ -61,18 +78,25 @@ public struct ProjectionGenerator: ParameterGenerator {
     public var normalization: Normalization
     /// The nonzeros in each row of a sparse projection; `nil` for Li et al.'s density, about d/√T_l.
     public var nonzerosPerRow: Int?
+    /// The magnitude of a sparse P's nonzeros in each layer, with unit-norm columns.
+    public var sparseValues: SparseProjectionValues
+    /// What the weight decay acts on: the weights w (Li et al.'s) or the bank θ.
+    public var decayTarget: WeightDecayTarget
     /// The most memory a dense projection may take; planning a larger one throws ``BudgetError``.
     public var maximumDenseBytes: Int
 
     /// A generator with the given projection; `nonzerosPerRow` (at least 1, or `nil` for Li et
     /// al.'s density) applies to `sparse` only, and `fastfood` has only the `columns` normalisation.
     public init(kind: Kind = .fastfood, normalization: Normalization = .columns, nonzerosPerRow: Int? = nil,
+                sparseValues: SparseProjectionValues = .unitRows, decayTarget: WeightDecayTarget = .weights,
                 maximumDenseBytes: Int = defaultMaximumDenseBytes) {
         precondition((nonzerosPerRow ?? 1) >= 1, "a sparse projection needs at least one nonzero per row, not \(nonzerosPerRow ?? 0)")
         precondition(kind != .fastfood || normalization == .columns, "Fastfood has unit-norm columns only")
         self.kind = kind
         self.normalization = normalization
         self.nonzerosPerRow = nonzerosPerRow
+        self.sparseValues = sparseValues
+        self.decayTarget = decayTarget
         self.maximumDenseBytes = maximumDenseBytes
     }
 
@@ -94,10 +118,11 @@ public struct ProjectionGenerator: ParameterGenerator {
             let hashSeed = WeightHash.drawSeed(from: random)
             switch normalization {
             case .columns:
+                let values = nonzeros.map { sparseValues == .unitRows ? 1 / Double($0).squareRoot() : 1 }
                 let norms = sparseProjectionColumns(
                     dimension: budget, seed: hashSeed,
-                    layers: layers.indices.map { (offsets[$0], layers[$0].count, nonzeros[$0]) }).norms
-                map = .sparse(seed: hashSeed, nonzeros: nonzeros, rowValues: layers.map { _ in 1 },
+                    layers: layers.indices.map { (offsets[$0], layers[$0].count, nonzeros[$0], values[$0]) }).norms
+                map = .sparse(seed: hashSeed, nonzeros: nonzeros, rowValues: values.map { Scalar($0) },
                               columnScales: norms.map { $0 > 0 ? Scalar(1 / $0) : 0 })
             case .rows:
                 map = .sparse(seed: hashSeed, nonzeros: nonzeros,
@@ -113,7 +138,7 @@ public struct ProjectionGenerator: ParameterGenerator {
             }
             map = .fastfood(FastfoodTransform(dimension: budget, outputs: total, random: random))
         }
-        return ProjectionPlan(map: map, dimension: budget, layerSeeds: layerSeeds,
+        return ProjectionPlan(map: map, dimension: budget, decayTarget: decayTarget, layerSeeds: layerSeeds,
                               standardDeviations: layers.map(\.initialStandardDeviation), offsets: offsets, counts: layers.map(\.count))
     }
 
@@ -139,8 +164,12 @@ public struct ProjectionGenerator: ParameterGenerator {
         return rows
     }
 
-    /// `projection` in sweeps: the form of P, its normalisation and a sparse row's nonzeros.
+    /// `projection` in sweeps: the form of P, its normalisation, a sparse row's nonzeros and
+    /// what the weight decay acts on.
     ///
+    /// Version 3: the decay acts on the weights w = w0 + P·θ, as Li et al.'s (version 2 decayed
+    /// θ, now `decay=bank`), and a sparse P's rows have norm 1 in every layer before the columns
+    /// are normalised, as Li et al.'s in expectation (version 2's ±1 are `values=ones`).
     /// Version 2: Li et al.'s unit-norm columns, their sparse density, and Fastfood (version 1
     /// was a sparse P with `normalization=rows` and 4 nonzeros a row). Fastfood is the default
     /// because it is the fastest at every budget: 3 epochs of LeNet-5 on digits at 92 % took
@@ -148,7 +177,7 @@ public struct ProjectionGenerator: ParameterGenerator {
     /// d·Σ√T_l) and 80 s with a dense P.
     public static let descriptor = GeneratorDescriptor(
         name: "projection", summary: "intrinsic dimension (Li et al.): w = w0 + P·θ with a fixed random projection P, θ starting at 0",
-        semanticsVersion: 2,
+        semanticsVersion: 3,
         options: [
             .choice("projection", [ProjectionKind.fastfood, .sparse, .dense].map(\.rawValue), default: ProjectionKind.fastfood.rawValue,
                     help: "fastfood (Li et al.'s for large models, the fastest), sparse (hashed, stores nothing) or dense (a stored Gaussian P, small models only)"),
@@ -156,6 +185,10 @@ public struct ProjectionGenerator: ParameterGenerator {
                     help: "columns (unit-norm columns over all layers, Li et al.'s) or rows (row norm s_l, ParamShare's first form; not with fastfood)"),
             .integer("nonzeros", in: 0...4096, default: 0,
                      help: "nonzeros per row of a sparse P; 0 for Li et al.'s density, about d/√T_l a row of layer l"),
+            .choice("values", SparseProjectionValues.allCases.map(\.rawValue), default: SparseProjectionValues.unitRows.rawValue,
+                    help: "a sparse P's nonzeros: unit-rows (±1/√c_l, every row of norm 1 before the column normalisation, as Li et al.'s ±T_l^¼/√d) or ones (±1, ParamShare's form before version 3)"),
+            .choice("decay", WeightDecayTarget.allCases.map(\.rawValue), default: WeightDecayTarget.weights.rawValue,
+                    help: "weights (the L2 decay of w = w0 + P·θ, Li et al.'s: toward 0) or bank (the decay of θ: each weight toward w0)"),
         ]
     ) { options in
         let kind = options.choice("projection", as: ProjectionKind.self)
@@ -165,7 +198,9 @@ public struct ProjectionGenerator: ParameterGenerator {
                                                       accepted: "columns with projection=fastfood, whose columns have unit norm by construction")
         }
         let nonzeros = options.integer("nonzeros")
-        return ProjectionGenerator(kind: kind, normalization: normalization, nonzerosPerRow: nonzeros == 0 ? nil : nonzeros)
+        return ProjectionGenerator(kind: kind, normalization: normalization, nonzerosPerRow: nonzeros == 0 ? nil : nonzeros,
+                                   sparseValues: options.choice("values", as: SparseProjectionValues.self),
+                                   decayTarget: options.choice("decay", as: WeightDecayTarget.self))
     }
 
     /// Throws unless a dense T × d projection of `scalarSize`-byte entries fits in ``maximumDenseBytes``.

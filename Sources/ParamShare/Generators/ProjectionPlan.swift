@@ -5,8 +5,8 @@ import Synchronization
 public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
     /// P, as planned.
     enum Map {
-        /// Hashed rows of `nonzeros[l]` entries ±`rowValues[l]`; for unit-norm columns the entries
-        /// are ±1 and θ is read through `columnScales` (one over each column's norm).
+        /// Hashed rows of `nonzeros[l]` entries ±`rowValues[l]`; for unit-norm columns θ is read
+        /// through `columnScales` (one over each column's norm).
         case sparse(seed: UInt64, nonzeros: [Int], rowValues: [Scalar], columnScales: [Scalar]?)
         /// Each layer's rows, count × d.
         case dense(rows: [Tensor<Scalar>])
@@ -15,6 +15,8 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
 
     /// d, the bank's size.
     public let dimension: Int
+    /// What the recipe's weight decay acts on: the weights w (Li et al.'s) or θ.
+    public let decayTarget: WeightDecayTarget
     let map: Map
     /// The seed each layer's w0 is regenerated from (mt19937 keeps its low 32 bits).
     private let layerSeeds: [UInt64]
@@ -26,9 +28,11 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
     /// rather than transform once per layer. Keyed by the bank's values, so it is never stale.
     private let fastfoodOutputs = Mutex<(bank: [Scalar], outputs: [Scalar])?>(nil)
 
-    init(map: Map, dimension: Int, layerSeeds: [UInt64], standardDeviations: [Double], offsets: [Int], counts: [Int]) {
+    init(map: Map, dimension: Int, decayTarget: WeightDecayTarget, layerSeeds: [UInt64], standardDeviations: [Double],
+         offsets: [Int], counts: [Int]) {
         self.map = map
         self.dimension = dimension
+        self.decayTarget = decayTarget
         self.layerSeeds = layerSeeds
         self.standardDeviations = standardDeviations
         self.offsets = offsets
@@ -95,11 +99,11 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
     /// The rows of P in which each column is not zero: a sparse column's hits, every generated
     /// weight for a dense or Fastfood P.
     public func entryUseCounts() -> [Int]? {
-        guard case let .sparse(seed, nonzeros, _, _) = map else {
+        guard case let .sparse(seed, nonzeros, rowValues, _) = map else {
             return [Int](repeating: fixedWeightCount, count: dimension)
         }
         return sparseProjectionColumns(dimension: dimension, seed: seed,
-                                       layers: counts.indices.map { (offsets[$0], counts[$0], nonzeros[$0]) }).uses
+                                       layers: counts.indices.map { (offsets[$0], counts[$0], nonzeros[$0], Double(rowValues[$0])) }).uses
     }
 
     /// Calls `body` with a pointer to `scales`, or `nil` without them.

@@ -10,6 +10,10 @@ public struct DegreesOfFreedom: Sendable, Hashable {
     /// An entry no weight reads never trains, so a hashed bank whose T weights miss about
     /// e^(−T/N) of its N entries has fewer DoF than entries; for most generators the two are equal.
     public var entriesRead: Int
+    /// The generated part's degrees of freedom averaged over the training steps, where they
+    /// change as the model trains (a pruned model trains all its weights until it prunes, so
+    /// "equal DoF" describes only its final model); `nil` where they stay ``entriesRead``.
+    public var meanDuringTraining: Double?
     /// The dense weights the banks replace (T).
     public var generatedWeights: Int
     /// Values the generators read besides their banks that never train, such as the projection's

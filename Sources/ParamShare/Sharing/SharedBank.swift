@@ -4,7 +4,9 @@ import ParamShareEngine
 ///
 /// Created by ``SharingPlan`` for each sharing group (the whole model, a stage, a block or a
 /// layer). Its ``bank`` is an ordinary trainable parameter with role `.bank`, so the optimiser,
-/// weight decay and checkpoints treat it like any other weight.
+/// weight decay and checkpoints treat it like any other weight, unless its plan's decay acts on
+/// the generated weights (``WeightDecayTarget/weights``): the bank's gradient then carries that
+/// decay, and the optimiser leaves the bank undecayed.
 public final class SharedBank<Scalar: EngineScalar> {
     /// The generator laid out over ``layers``.
     public let plan: any GeneratorPlan<Scalar>
@@ -15,17 +17,26 @@ public final class SharedBank<Scalar: EngineScalar> {
     public let entriesRead: Int
     /// What each layer's weight gradient is multiplied by on its way into the bank (``BankStepScaling/layer``), or `nil`.
     public let layerGradientScales: [Scalar]?
+    /// λ of the decay on the generated weights, whose gradient λ·w each layer adds to its weight
+    /// gradient before the vector–Jacobian product; `nil` when the optimiser decays the bank instead.
+    public let generatedWeightDecay: Scalar?
 
     /// Plans `generator` for `layers` at about `budget` entries, initialises the bank from
     /// `random` and sets up its steps' `stepScaling`.
     ///
+    /// `weightDecay` is the recipe's λ, needed here only when the plan decays the generated
+    /// weights (``WeightDecayTarget/weights``); the optimiser decays every other bank.
+    ///
     /// - Throws: ``BudgetError`` from planning, or ``BankStepScalingError`` when the scaling
     ///   needs use counts the plan does not report.
     public init(name: String, generator: any ParameterGenerator, layers: [GeneratedLayer], budget: Int,
-                random: RandomSource, stepScaling: BankStepScaling = .none) throws {
+                random: RandomSource, stepScaling: BankStepScaling = .none, weightDecay: Double = 0) throws {
         plan = try generator.plan(layers: layers, budget: budget, random: random, as: Scalar.self)
         self.layers = layers
         bank = Parameter(name: name, role: .bank, shape: [plan.bankSize])
+        let decaysWeights = plan.decayTarget == .weights
+        bank.decaysInOptimizer = !decaysWeights
+        generatedWeightDecay = decaysWeights && weightDecay != 0 ? Scalar(weightDecay) : nil
         plan.initializeBank(bank.value, random: random)
         entriesRead = Self.countEntriesRead(plan: plan, layers: layers, at: bank.value)
         switch stepScaling {

@@ -11,15 +11,22 @@ public struct SharingPlan: Sendable {
     public var generatedRoles: Set<WeightedLayer.Role>
     /// How the banks' steps are scaled for sharing; plain steps (the paper's) by default.
     public var stepScaling: BankStepScaling
+    /// The recipe's weight decay λ, which a generator that decays its generated weights
+    /// (``WeightDecayTarget/weights``, the projection's default) applies itself, its bank being
+    /// left undecayed by the optimiser; give the λ the model will train with. Other generators'
+    /// banks are decayed by the optimiser and ignore it.
+    public var weightDecay: Double
 
     public static var defaultRoles: Set<WeightedLayer.Role> { [.body, .shortcut, .hidden] }
 
     public init(generator: any ParameterGenerator, scope: SharingScope = .global,
-                generatedRoles: Set<WeightedLayer.Role> = defaultRoles, stepScaling: BankStepScaling = .none) {
+                generatedRoles: Set<WeightedLayer.Role> = defaultRoles, stepScaling: BankStepScaling = .none,
+                weightDecay: Double = 0) {
         self.generator = generator
         self.scope = scope
         self.generatedRoles = generatedRoles
         self.stepScaling = stepScaling
+        self.weightDecay = weightDecay
     }
 
     /// The weighted layers of `description` this plan generates, in forward order.
@@ -44,7 +51,8 @@ public struct SharingPlan: Sendable {
         for (index, group) in scope.groups(of: generated, budget: budget).enumerated() {
             let bank = try SharedBank<Scalar>(name: "bank.\(group.key)", generator: generator,
                                       layers: group.layers.map(GeneratedLayer.init), budget: group.budget,
-                                      random: RandomSource(seed: seed, stream: UInt64(1000 + index)), stepScaling: stepScaling)
+                                      random: RandomSource(seed: seed, stream: UInt64(1000 + index)), stepScaling: stepScaling,
+                                      weightDecay: weightDecay)
             banks.append(bank)
             for (position, layer) in group.layers.enumerated() { sources[layer.name] = bank.weightSource(forLayer: position) }
         }

@@ -51,7 +51,8 @@ public struct CellModel {
             return
         }
         let plan = SharingPlan(generator: try sharing.generator.makeGenerator(), scope: sharing.scope,
-                               generatedRoles: sharing.generatedRoles, stepScaling: sharing.stepScaling)
+                               generatedRoles: sharing.generatedRoles, stepScaling: sharing.stepScaling,
+                               weightDecay: cell.configuration.weightDecay)
         let count = try sharing.budget.resolve(in: description, generated: plan.generatedLayers(of: description))
         let shared = try plan.build(description, budget: count, seed: cell.configuration.seed, random: random)
         network = shared.network

@@ -35,7 +35,7 @@ public struct RunRecord: Sendable {
             sharing?.bankTraining ?? none, sharing?.stepScaling.rawValue ?? none,
             cell.budgetText, String(dof.requestedBudget),
             Self.format(Double(dof.requestedBudget) / Double(max(dof.generatedWeights, 1))),
-            String(dof.entriesRead), String(dof.bankSize), String(dof.fixedWeights), String(dof.generatedWeights),
+            String(dof.entriesRead), dof.meanDuringTraining.map(Self.format) ?? String(dof.entriesRead), String(dof.bankSize), String(dof.fixedWeights), String(dof.generatedWeights),
             String(dof.nonGeneratedWeights), String(dof.batchNorm), String(dof.biases), String(dof.totalTrainable),
             String(dof.denseParameters),
             String(c.seed), String(c.epochs), String(c.batchSize), c.optimizer.rawValue, Self.format(c.learningRate),

@@ -21,7 +21,8 @@ public struct RunsTableLayout: Sendable, Equatable {
 
     /// The columns after the option block, documented in the README.
     public static let trailingColumns = [
-        "scope", "generate_stem", "generate_classifier", "bank", "bank_step", "budget", "budget_count", "budget_fraction", "dof", "bank_size",
+        "scope", "generate_stem", "generate_classifier", "bank", "bank_step", "budget", "budget_count", "budget_fraction", "dof",
+        "mean_training_dof", "bank_size",
         "fixed_weights", "generated_weights",
         "non_generated_weights", "bn_parameters", "biases", "total_trainable", "dense_parameters",
         "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing", "precision",
@@ -33,10 +34,12 @@ public struct RunsTableLayout: Sendable, Equatable {
     /// The fixed columns added since tables were first written, with the value they hold in the
     /// rows written before them: a table without some of them is still a runs table, and appending
     /// to it adds them (`precision` is `fp32` in a table written before bf16 existed, as it was; a
-    /// table from before validation splits held none out and tuned nothing).
+    /// table from before validation splits held none out and tuned nothing; `mean_training_dof`
+    /// is empty, unknown, in rows written before it: those of `pruned` trained with more than
+    /// their `dof`, the others with exactly it).
     public static let addedColumns = [
         "precision": ComputePrecision.float32.rawValue, "validation_images": "0", "tuning": notApplicable,
-        "validation_accuracy": "", "best_validation_accuracy": "", "validation_loss": "",
+        "validation_accuracy": "", "best_validation_accuracy": "", "validation_loss": "", "mean_training_dof": "",
     ]
 
     /// The value a row that lacks `column` holds in it: what ``addedColumns`` says, else `none`.

@@ -136,7 +136,9 @@ extension SweepRunner {
                                         normalization: ChannelNormalization(statisticsOf: data.train), testAccuracy: result.testAccuracy)
             try checkpoint.write(to: (checkpointDirectory as NSString).appendingPathComponent("\(cell.identifier).safetensors"))
         }
-        return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: model.degreesOfFreedom, result: result)
+        var degreesOfFreedom = model.degreesOfFreedom
+        degreesOfFreedom.meanDuringTraining = model.intervention?.meanTrainedDegreesOfFreedom
+        return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: degreesOfFreedom, result: result)
     }
 
     /// The first cell of each identity, in grid order: `--seeds 0,0` or `--budgets 2k,2000` name one experiment twice.

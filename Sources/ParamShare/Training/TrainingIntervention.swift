@@ -6,4 +6,14 @@
 public protocol TrainingIntervention: AnyObject {
     /// Called once `step` of `totalSteps` steps (1-based) has updated the parameters.
     func stepFinished(_ step: Int, of totalSteps: Int)
+
+    /// The degrees of freedom the generated layers trained with, averaged over the steps taken,
+    /// for an intervention that changes them (pruning trains every weight until it prunes);
+    /// `nil` for one that does not, or before any step.
+    var meanTrainedDegreesOfFreedom: Double? { get }
+}
+
+extension TrainingIntervention {
+    /// None: the intervention leaves the degrees of freedom as built.
+    public var meanTrainedDegreesOfFreedom: Double? { nil }
 }

@@ -9,15 +9,17 @@ public struct ParameterGroup<Scalar: EngineScalar> {
         self.weightDecay = weightDecay
     }
 
-    /// Two groups: kernels and banks with `weightDecay`, batch-norm parameters and biases without.
+    /// Two groups: kernels and banks with `weightDecay`, batch-norm parameters, biases and
+    /// parameters that carry their own regulariser (``Parameter/decaysInOptimizer``) without.
     ///
     /// Decaying γ, β and biases pulls them toward zero for no regularising benefit, which is why
     /// most CIFAR and ImageNet recipes exclude them.
     public static func standard(_ parameters: [Parameter<Scalar>], weightDecay: Double) -> [ParameterGroup] {
         let exempt: Set<ParameterRole> = [.normalization, .bias]
+        func isExempt(_ parameter: Parameter<Scalar>) -> Bool { exempt.contains(parameter.role) || !parameter.decaysInOptimizer }
         return [
-            ParameterGroup(parameters: parameters.filter { !exempt.contains($0.role) }, weightDecay: weightDecay),
-            ParameterGroup(parameters: parameters.filter { exempt.contains($0.role) }, weightDecay: 0),
+            ParameterGroup(parameters: parameters.filter { !isExempt($0) }, weightDecay: weightDecay),
+            ParameterGroup(parameters: parameters.filter(isExempt), weightDecay: 0),
         ]
     }
 }

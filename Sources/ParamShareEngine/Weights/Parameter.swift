@@ -24,6 +24,10 @@ public final class Parameter<Scalar: EngineScalar>: @unchecked Sendable {
     /// A fixed multiplier of each element's optimiser step (a diagonal preconditioner), or `nil`
     /// for plain steps. Set before training; the optimisers scale their whole update by it.
     public var stepScale: Tensor<Scalar>?
+    /// Whether the optimiser's weight decay may act on this parameter, if its role is decayed at
+    /// all; `false` for one whose gradient already carries its regulariser, such as a bank that
+    /// decays the weights it generates rather than its own values. Set before training.
+    public var decaysInOptimizer = true
 
     /// Creates a parameter of the given shape, filled with `initialValue`.
     public init(name: String, role: ParameterRole, shape: [Int], initialValue: Scalar = 0) {

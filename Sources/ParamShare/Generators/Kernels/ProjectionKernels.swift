@@ -47,14 +47,14 @@ func accumulateSparseProjectionTranspose<Scalar: EngineScalar>(
     }
 }
 
-/// The norm of every column of a hashed sparse projection with unit nonzeros over all its rows,
-/// and the rows in which it is not zero: `layers` gives each block of rows as (first global
-/// index, rows, nonzeros a row).
+/// The norm of every column of a hashed sparse projection over all its rows, and the rows in
+/// which it is not zero: `layers` gives each block of rows as (first global index, rows,
+/// nonzeros a row, the nonzeros' magnitude).
 ///
 /// Li et al. normalise each column of P over the whole model, so a column's norm needs every
 /// row. Two nonzeros of a row on one column add up before squaring, as `addSparseProjection`
 /// adds them; `pending` collects a row's signs by column for that, and is cleared as it is read.
-func sparseProjectionColumns(dimension: Int, seed: UInt64, layers: [(firstIndex: Int, count: Int, nonzeros: Int)])
+func sparseProjectionColumns(dimension: Int, seed: UInt64, layers: [(firstIndex: Int, count: Int, nonzeros: Int, value: Double)])
     -> (norms: [Double], uses: [Int]) {
     var squares = [Double](repeating: 0, count: dimension)
     var uses = [Int](repeating: 0, count: dimension)
@@ -72,7 +72,7 @@ func sparseProjectionColumns(dimension: Int, seed: UInt64, layers: [(firstIndex:
                 columns.append(column)
             }
             for column in columns where pending[column] != 0 {
-                squares[column] += Double(pending[column] * pending[column])
+                squares[column] += Double(pending[column] * pending[column]) * layer.value * layer.value
                 uses[column] += 1
                 pending[column] = 0
             }
