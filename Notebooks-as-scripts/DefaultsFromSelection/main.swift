@@ -132,8 +132,17 @@ func comparison(tuned: RunAnalysis, default shared: RunAnalysis, selections: [Tu
     return lines.joined(separator: "\n")
 }
 
-/// Part 1: the main job's models on digits.
-func digits(findings: inout Findings) throws {
+/// Whether the runs table at `path` holds a row of every cell of `cells`.
+func holdsEvery(_ cells: [SweepCell], tableAt path: String) throws -> Bool {
+    guard FileManager.default.fileExists(atPath: path) else { return false }
+    let document = try CSVReader.read(contentsOfFile: path)
+    guard let column = document.header.firstIndex(of: "cell_id") else { return false }
+    let recorded = Set(document.rows.map { $0[column] })
+    return cells.allSatisfy { recorded.contains($0.identifier) }
+}
+
+/// Part 1: the main job's models on digits; with `trains` false, only the report of a finished study.
+func digits(trains: Bool, findings: inout Findings) throws {
     let study = folder + "/digits"
     let data = try DigitsLoader.load()
     let held = withoutTest(try data.holdingOut(.fraction(0.2), trainLimit: nil))
@@ -149,12 +158,25 @@ func digits(findings: inout Findings) throws {
     // A first rung of one epoch in 30 judges rates by how fast they start, which favours large
     // ones; digits is cheap enough for a first rung of three.
     let search = try TuningSearch(cells: trialCells, space: space(learningRates: "lr=log:0.005:0.32:7"), minimumEpochs: 3)
-    EngineThreads.count = 1
-    let selections = try tune(search, on: held, trials: study + "/trials.csv", jobs: 2)
+    let selections: [TuningSelection]
+    if trains {
+        EngineThreads.count = 1
+        selections = try tune(search, on: held, trials: study + "/trials.csv", jobs: 2)
+    } else {
+        let progress = try search.progress(given: TuningSearch.outcomes(inTablesAt: [study + "/trials.csv"]))
+        guard progress.pendingTrials.isEmpty else { return say("    the digits study has not finished: run --part 1") }
+        selections = progress.selections
+    }
     let finalCells = feasible(try grid(seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
     let tunedCells = try TunedSettings(contentsOfFile: study + "/trials.selection.csv", registry: registry).applying(to: finalCells)
-    try train(tunedCells, on: data, into: study + "/tuned.csv")
-    try train(finalCells, on: data, into: study + "/default.csv")
+    if trains {
+        try train(tunedCells, on: data, into: study + "/tuned.csv")
+        try train(finalCells, on: data, into: study + "/default.csv")
+    } else {
+        guard try holdsEvery(tunedCells, tableAt: study + "/tuned.csv"), try holdsEvery(finalCells, tableAt: study + "/default.csv") else {
+            return say("    the digits study's runs have not finished: run --part 1")
+        }
+    }
     let tuned = try RunAnalysis(contentsOfFile: study + "/tuned.csv", reference: "rpg")
     let shared = try RunAnalysis(contentsOfFile: study + "/default.csv", reference: "rpg")
     findings.paragraph("""
@@ -234,8 +256,9 @@ func resnetSearches(of methods: [String], at budgets: [String], findings: inout 
     }
 }
 
-/// Part 5, and the report: ResNet-20 seeds 0–2 at each budget's selections, against the pool's runs at the shared default.
-func resnetRuns(findings: inout Findings) throws {
+/// Part 5: ResNet-20 seeds 0–2 at each budget's selections, against the pool's runs at the
+/// shared default; with `trains` false, only the report of runs that have finished.
+func resnetRuns(trains: Bool, findings: inout Findings) throws {
     guard let data = try CIFARRecipe.loadData() else { return }
     let searchData = try resnetSearchData()
     var refusals = [String](), tuned = [SweepCell](), shared = [SweepCell](), selections = [TuningSelection]()
@@ -255,7 +278,11 @@ func resnetRuns(findings: inout Findings) throws {
         return
     }
     let pool = RunPool(data: data)
-    try pool.train(tuned)
+    if trains {
+        try pool.train(tuned)
+    } else if try !holdsEvery(tuned, tableAt: pool.runsPath) {
+        return say("    the ResNet-20 runs at the selections have not finished: run --part 5")
+    }
     let tunedAnalysis = try RunAnalysis(contentsOfFile: pool.extract(tuned, into: folder + "/resnet20-tuned"), reference: "rpg")
     let sharedAnalysis = try RunAnalysis(contentsOfFile: pool.extract(shared, into: folder + "/resnet20-default"), reference: "rpg")
     findings.paragraph("""
@@ -270,15 +297,21 @@ func resnetRuns(findings: inout Findings) throws {
 }
 
 // Every part resumes: a finished part trains nothing when it runs again. The findings report the
-// digits study and the ResNet-20 comparison whenever they have run, whichever part runs now.
+// digits study and the ResNet-20 comparison whenever they have finished, whichever part runs
+// now; a part that is not selected never trains, so a study whose code changed since it ran
+// (another generator version, say) is reported as unfinished rather than extended.
 runNotebook {
     var findings = Findings(title: "Each method at its best: settings chosen on validation data")
     let parts = try NotebookArguments.parts(of: 5)
     let manager = FileManager.default
-    if parts.contains(1) || manager.fileExists(atPath: folder + "/digits/default.csv") { try digits(findings: &findings) }
+    if parts.contains(1) || manager.fileExists(atPath: folder + "/digits/default.csv") {
+        try digits(trains: parts.contains(1), findings: &findings)
+    }
     for search in resnetSearchParts where parts.contains(search.part) {
         try resnetSearches(of: search.methods, at: search.budgets, findings: &findings)
     }
-    if parts.contains(5) || manager.fileExists(atPath: folder + "/resnet20-tuned/runs.csv") { try resnetRuns(findings: &findings) }
+    if parts.contains(5) || manager.fileExists(atPath: folder + "/resnet20-tuned/runs.csv") {
+        try resnetRuns(trains: parts.contains(5), findings: &findings)
+    }
     try findings.write(into: folder, command: command)
 }
