@@ -78,6 +78,21 @@ struct CheckpointTests {
         #expect(try again.file.encoded() == SafetensorsFile(contentsOf: path).encoded())
     }
 
+    @Test("a model trained with a validation part, at a search's selection, reads back as the same cell")
+    func validatedAndTunedCell() throws {
+        let folder = try ScratchDirectory.make("checkpoint-tuned")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try DigitsLoader.load().holdingOut(.count(100), trainLimit: 500)
+        var cell = SweepGrid(architectures: [.mlp(hiddenWidths: [16])], generators: [try GeneratorSetting(RPGGenerator.descriptor)],
+                             budgets: [.percentage(50)], seeds: [0], recipe: TrainingConfiguration(epochs: 1, batchSize: 64, learningRate: 0.05))
+            .cells(on: DataSubset(data))[0]
+        cell.tuning = "0123456789abcdef"
+        _ = try SweepRunner.train(cell, on: data, checkpointDirectory: folder)
+        let checkpoint = try Checkpoint(contentsOf: "\(folder)/\(cell.identifier).safetensors")
+        #expect(checkpoint.cell == cell)
+        #expect(checkpoint.cell.data.validationImages == 100 && checkpoint.cell.tuning == "0123456789abcdef")
+    }
+
     @Test("a runner makes its checkpoint folder before it trains, and saves every run's model there")
     func runnerMakesCheckpointFolder() throws {
         let folder = try ScratchDirectory.make("runner-checkpoints")

@@ -60,9 +60,12 @@ extension Checkpoint {
             seed: try parsed("seed", UInt64.init),
             // Checkpoints written before bf16 existed have no precision: they trained in fp32.
             precision: metadata["precision"] == nil ? .float32 : try parsed("precision", ComputePrecision.init(rawValue:)))
+        // A run that held out no validation images, or whose settings no search chose, names neither.
         let data = DataSubset(dataset: try field("dataset"), trainImages: try parsed("train_images", Int.init),
-                              testImages: try parsed("test_images", Int.init))
-        let cell = SweepCell(architecture: architecture, sharing: sharing, data: data, configuration: configuration)
+                              testImages: try parsed("test_images", Int.init),
+                              validationImages: metadata["validation_images"] == nil ? 0 : try parsed("validation_images", Int.init))
+        let cell = SweepCell(architecture: architecture, sharing: sharing, data: data, configuration: configuration,
+                             tuning: metadata["tuning"])
         guard cell.identifier == metadata["cell_id"] else {
             throw fail("has settings whose identity \(cell.identifier) differs from its recorded cell_id \(metadata["cell_id"] ?? "(none)"): "
                        + "it was written by another version, or edited")

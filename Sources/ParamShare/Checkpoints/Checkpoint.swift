@@ -70,6 +70,9 @@ public struct Checkpoint {
             "normalization_std": normalization.standardDeviation.map { "\($0)" }.joined(separator: ","),
         ]
         if let testAccuracy { fields["test_accuracy"] = "\(testAccuracy)" }
+        // Named only where they are part of the cell's identity, as in ``SweepCell/settings``.
+        if cell.data.validationImages > 0 { fields["validation_images"] = String(cell.data.validationImages) }
+        if let tuning = cell.tuning { fields["tuning"] = tuning }
         if let sharing = cell.sharing {
             fields["generator_version"] = String(sharing.generator.descriptor.semanticsVersion)
             for (name, value) in sharing.generator.options.sortedPairs { fields[sharing.generator.descriptor.column(ofOption: name)] = value }
