@@ -20,21 +20,26 @@ static inline void paramshare_dnnl_stay_on_calling_thread(void) {
     }
 }
 
-// A 4-d f32 memory descriptor in `tag`'s order, for an image batch `[items, channels, height, width]`
-// or a kernel `[out, in, height, width]`. (Swift sees dnnl_dims_t as a 12-tuple.)
+// A 4-d memory descriptor of `type` (f32, or bf16 for bf16 operands) in `tag`'s order, for an image
+// batch `[items, channels, height, width]` or a kernel `[out, in, height, width]`. (Swift sees
+// dnnl_dims_t as a 12-tuple.)
 static inline dnnl_status_t paramshare_dnnl_desc_4d(
-    dnnl_memory_desc_t *desc, int64_t d0, int64_t d1, int64_t d2, int64_t d3, dnnl_format_tag_t tag) {
+    dnnl_memory_desc_t *desc, int64_t d0, int64_t d1, int64_t d2, int64_t d3, dnnl_data_type_t type,
+    dnnl_format_tag_t tag) {
     dnnl_dims_t dims = {d0, d1, d2, d3};
-    return dnnl_memory_desc_init_by_tag(desc, 4, dims, dnnl_f32, tag);
+    return dnnl_memory_desc_init_by_tag(desc, 4, dims, type, tag);
 }
 
 // The three operation descriptors of one direct convolution with a square kernel, equal strides
 // and top/left padding `padding`; oneDNN takes the bottom/right padding that gives `dst`'s size.
+// What a pass multiplies (`src`, `weights`, `diff_dst`) may be bf16 while what it writes (`dst`,
+// `diff_src`, `diff_weights`) stays f32: a bf16 convolution with f32 accumulation and output.
 static inline dnnl_status_t paramshare_dnnl_convolution_descs(
     dnnl_convolution_desc_t *forward, dnnl_convolution_desc_t *backward_data,
     dnnl_convolution_desc_t *backward_weights, const dnnl_memory_desc_t *src,
-    const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *dst, int64_t kernel_size,
-    int64_t stride, int64_t padding) {
+    const dnnl_memory_desc_t *diff_src, const dnnl_memory_desc_t *weights,
+    const dnnl_memory_desc_t *diff_weights, const dnnl_memory_desc_t *dst,
+    const dnnl_memory_desc_t *diff_dst, int64_t kernel_size, int64_t stride, int64_t padding) {
     dnnl_dims_t strides = {stride, stride};
     dnnl_dims_t left = {padding, padding};
     dnnl_dims_t right = {
@@ -45,10 +50,10 @@ static inline dnnl_status_t paramshare_dnnl_convolution_descs(
         forward, dnnl_forward_training, dnnl_convolution_direct, src, weights, NULL, dst, strides, left, right);
     if (status != dnnl_success) return status;
     status = dnnl_convolution_backward_data_desc_init(
-        backward_data, dnnl_convolution_direct, src, weights, dst, strides, left, right);
+        backward_data, dnnl_convolution_direct, diff_src, weights, diff_dst, strides, left, right);
     if (status != dnnl_success) return status;
     return dnnl_convolution_backward_weights_desc_init(
-        backward_weights, dnnl_convolution_direct, src, weights, NULL, dst, strides, left, right);
+        backward_weights, dnnl_convolution_direct, src, diff_weights, NULL, diff_dst, strides, left, right);
 }
 
 // The forward-inference descriptor of the same convolution with a per-output-channel bias, and

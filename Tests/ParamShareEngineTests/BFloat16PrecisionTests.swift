@@ -3,9 +3,22 @@ import Testing
 import TestSupport
 
 /// bf16 operands: the rounding itself, and every layer that rounds against the fp32 computation
-/// on operands rounded beforehand (Double for backward, the naive convolution for forward).
+/// on operands rounded beforehand (Double for backward, the naive convolution for forward), on
+/// both paths of a channels-last convolution: the emulation, which rounds in `Float` for oneDNN's
+/// Float kernels, and oneDNN's bf16 kernels where this CPU has them.
 @Suite("bf16 operands")
 struct BFloat16PrecisionTests {
+    /// Whether oneDNN makes bf16 convolutions on this CPU (a CIFAR ResNet's 16-channel 3×3 layer).
+    static let hasBFloat16Kernels = OneDNNConvolution(
+        shape: ConvolutionShape(items: 8, inChannels: 16, height: 8, width: 8, outChannels: 16, outputHeight: 8,
+                                outputWidth: 8, kernelSize: 3, stride: 1, padding: 1),
+        threads: 1, precision: .bfloat16
+    ).operands == .bfloat16
+    static let noBFloat16Kernels: Comment = """
+        oneDNN has no bf16 convolution for this CPU (oneDNN 2.6 makes them on AVX-512 only): \
+        bf16 runs the emulation here, which the other tests check
+        """
+
     @Test("rounding goes to the nearest bfloat16, ties to even, overflow to infinity, NaN stays NaN")
     func roundingEdgeCases() {
         let cases: [(UInt32, UInt32)] = [
@@ -52,6 +65,12 @@ struct BFloat16PrecisionTests {
         checkConvolution(c, layout: .channelsLast)
     }
 
+    @Test("a channels-last convolution on oneDNN's bf16 kernels is the convolution of the rounded operands",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: ChannelsLastConvolutionTests.cases)
+    func channelsLastConvolutionOnBFloat16Kernels(_ c: ConvolutionCase) {
+        checkConvolution(c, layout: .channelsLast, bfloat16Kernels: true)
+    }
+
     @Test("a channels-first convolution with bf16 operands is the convolution of the rounded operands",
           arguments: ConvolutionCase.all)
     func channelsFirstConvolution(_ c: ConvolutionCase) {
@@ -60,16 +79,23 @@ struct BFloat16PrecisionTests {
 
     /// Checks a bf16 convolution's forward against the naive convolution of the rounded operands
     /// and its backward against the Double layer on rounded operands, and that it differs from fp32.
-    private func checkConvolution(_ c: ConvolutionCase, layout: ImageLayout) {
+    /// `bfloat16Kernels` runs it on oneDNN's bf16 kernels, else on the emulation.
+    ///
+    /// One tolerance serves both paths: a product of two bfloat16 values is exact in `Float`, so
+    /// either path differs from the reference only in the order of its `Float` sums (at most 144
+    /// products of unit-scale values here), as oneDNN's Float kernels do in their own tests.
+    private func checkConvolution(_ c: ConvolutionCase, layout: ImageLayout, bfloat16Kernels: Bool = false) {
         func make<Scalar: EngineScalar>() -> Conv2D<Scalar> {
             Conv2D(name: "conv", inChannels: c.inChannels, outChannels: c.outChannels, kernelSize: c.kernelSize, stride: c.stride,
                    padding: c.padding, layout: layout, hasBias: c.hasBias, random: RandomSource(seed: 3))
         }
         let layer: Conv2D<Float> = make(), plain: Conv2D<Float> = make(), reference: Conv2D<Double> = make()
         layer.precision = .bfloat16
+        layer.usesBFloat16Kernels = bfloat16Kernels
         let images = Tensor<Float>.random(shape: [c.items, c.inChannels, c.height, c.width], random: RandomSource(seed: 6))
         let input = layout == .channelsLast ? channelsLast(images) : images
         let output = layer.forward(input, mode: .training)
+        expectPath(of: layer, bfloat16Kernels: bfloat16Kernels)
         let roundedWeight = rounded(layer.weightSource.weight())
         let naive = naiveConvolution(rounded(images), weight: roundedWeight, bias: layer.bias?.value, stride: c.stride, padding: c.padding)
         let expected = layout == .channelsLast ? channelsLast(naive) : naive
@@ -107,14 +133,26 @@ struct BFloat16PrecisionTests {
 
     @Test("bf16 inference rounds the kernel with the batch norm folded in, and the images")
     func foldedInference() {
+        checkFoldedInference(bfloat16Kernels: false)
+    }
+
+    @Test("bf16 inference on oneDNN's bf16 kernels folds the batch norm in before rounding the kernel",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
+    func foldedInferenceOnBFloat16Kernels() {
+        checkFoldedInference(bfloat16Kernels: true)
+    }
+
+    private func checkFoldedInference(bfloat16Kernels: Bool) {
         let c = ChannelsLastConvolutionTests.cases.last!
         let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 8)
         layer.precision = .bfloat16
+        layer.usesBFloat16Kernels = bfloat16Kernels
         let random = RandomSource(seed: 9)
         let scale = Tensor<Float>.random(shape: [c.outChannels], random: random)
         let shift = Tensor<Float>.random(shape: [c.outChannels], random: random)
         let images = Tensor<Float>.random(shape: [c.items, c.inChannels, c.height, c.width], random: random)
         let output = layer.forwardFolded(channelsLast(images), (scale, shift), rectified: true)
+        expectPath(of: layer, bfloat16Kernels: bfloat16Kernels)
         let weight = layer.weightSource.weight(), perChannel = weight.count / c.outChannels
         let folded = Tensor<Float>(shape: weight.shape)
         let bias = Tensor<Float>(shape: [c.outChannels])
@@ -130,6 +168,16 @@ struct BFloat16PrecisionTests {
 
     @Test("a bf16 network gives the same bits on 1 and 2 threads", arguments: [ImageLayout.channelsFirst, .channelsLast])
     func threadIndependence(layout: ImageLayout) {
+        checkThreadIndependence(layout: layout, bfloat16Kernels: false)
+    }
+
+    @Test("a bf16 network on oneDNN's bf16 kernels gives the same bits on 1 and 2 threads",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
+    func threadIndependenceOnBFloat16Kernels() {
+        checkThreadIndependence(layout: .channelsLast, bfloat16Kernels: true)
+    }
+
+    private func checkThreadIndependence(layout: ImageLayout, bfloat16Kernels: Bool) {
         func pass() -> [[UInt32]] {
             let random = RandomSource(seed: 12)
             let network = Sequential<Float>(name: "net", [
@@ -140,13 +188,24 @@ struct BFloat16PrecisionTests {
                 Linear(name: "fc", inFeatures: 4 * 3 * 3, outFeatures: 5, random: random),
             ])
             network.setPrecision(.bfloat16)
+            let convolutions = network.sublayers.compactMap { $0 as? Conv2D<Float> }
+            for convolution in convolutions { convolution.usesBFloat16Kernels = bfloat16Kernels }
             let input = Tensor<Float>.random(shape: layout.shape(items: 21, channels: 3, height: 6, width: 6), random: random)
             let output = network.forward(input, mode: .training)
+            for convolution in convolutions { expectPath(of: convolution, bfloat16Kernels: bfloat16Kernels) }
             _ = network.backward(Tensor<Float>.random(shape: output.shape, random: random))
             return [output.scalars.map(\.bitPattern)] + network.parameters.map { $0.gradient.scalars.map(\.bitPattern) }
         }
         let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
         #expect(one == two)
+    }
+
+    /// Expects `layer`'s oneDNN kernels (a channels-last layer's) to read bf16 operands where
+    /// `bfloat16Kernels` asked for oneDNN's bf16 kernels, and Float ones otherwise.
+    private func expectPath(of layer: Conv2D<Float>, bfloat16Kernels: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+        let expected: ComputePrecision = bfloat16Kernels ? .bfloat16 : .float32
+        #expect(layer.blockConvolutions.values.allSatisfy { $0.operands == expected }, sourceLocation: sourceLocation)
+        #expect(layer.layout == .channelsFirst || !layer.blockConvolutions.isEmpty, sourceLocation: sourceLocation)
     }
 
     /// The weight gradient against `reference`'s, which multiplied the rounded operands; the bias
