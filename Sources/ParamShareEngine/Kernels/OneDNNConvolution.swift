@@ -38,12 +38,12 @@ final class OneDNNConvolution: @unchecked Sendable {
     /// What the kernels read: bfloat16 bit patterns (`UInt16`) where oneDNN made bf16 kernels,
     /// `Float` otherwise, whatever ``precision`` asked for.
     let operands: ComputePrecision
-    private let forward: Primitive
-    private let backwardData: Primitive
-    private let backwardWeights: Primitive
-    private let toForwardWeights: Primitive
-    private let toBackwardDataWeights: Primitive
-    private let fromDiffWeights: Primitive
+    private let forward: OneDNNPrimitive
+    private let backwardData: OneDNNPrimitive
+    private let backwardWeights: OneDNNPrimitive
+    private let toForwardWeights: OneDNNPrimitive
+    private let toBackwardDataWeights: OneDNNPrimitive
+    private let fromDiffWeights: OneDNNPrimitive
     /// The images and output gradients the passes read, in the operands' type.
     private let operandImage: dnnl_memory_desc_t
     private let operandOutput: dnnl_memory_desc_t
@@ -58,20 +58,12 @@ final class OneDNNConvolution: @unchecked Sendable {
     private let forwardWeights: UnsafeMutableRawPointer
     private let backwardDataWeights: UnsafeMutableRawPointer
     private let diffWeights: [UnsafeMutableRawPointer]
-    private let streams: [OpaquePointer]
-    private var scratchpads: [UnsafeMutableRawPointer]
-    private var scratchpadBytes: Int
+    private let streams: OneDNNStreams
     /// The inference forward with batch norm folded in, made on first use.
     private var folded: FoldedForward?
 
     /// How many threads may call at once.
     var threadSlots: Int { streams.count }
-
-    nonisolated(unsafe) static let engine: OpaquePointer = {
-        var engine: OpaquePointer?
-        check(dnnl_engine_create(&engine, dnnl_cpu, 0), "creating the CPU engine")
-        return engine!
-    }()
 
     /// Creates the primitives for `shape` with `precision`'s operands where oneDNN has them, with
     /// scratch space for `threads` concurrent callers.
@@ -84,7 +76,6 @@ final class OneDNNConvolution: @unchecked Sendable {
         }
         if precision == .bfloat16 { Self.announce(passes, bfloat16: bfloat16 != nil) }
         operands = bfloat16 == nil ? .float32 : .bfloat16
-        let engine = Self.engine
         forward = passes.forward
         backwardData = passes.backwardData
         backwardWeights = passes.backwardWeights
@@ -96,31 +87,24 @@ final class OneDNNConvolution: @unchecked Sendable {
         blockedForwardWeights = forward.memoryDescriptor(dnnl_query_weights_md)
         blockedBackwardDataWeights = backwardData.memoryDescriptor(dnnl_query_weights_md)
         blockedDiffWeights = backwardWeights.memoryDescriptor(dnnl_query_diff_weights_md)
-        toForwardWeights = Primitive(reorderFrom: plainWeights, to: blockedForwardWeights, engine: engine, threads: threads)
-        toBackwardDataWeights = Primitive(reorderFrom: plainWeights, to: blockedBackwardDataWeights, engine: engine,
-                                          threads: threads)
-        fromDiffWeights = Primitive(reorderFrom: blockedDiffWeights, to: plainWeights, engine: engine, threads: threads)
+        toForwardWeights = OneDNNPrimitive(reorderFrom: plainWeights, to: blockedForwardWeights, threads: threads)
+        toBackwardDataWeights = OneDNNPrimitive(reorderFrom: plainWeights, to: blockedBackwardDataWeights, threads: threads)
+        fromDiffWeights = OneDNNPrimitive(reorderFrom: blockedDiffWeights, to: plainWeights, threads: threads)
 
-        forwardWeights = Self.allocate(byteCount(of: blockedForwardWeights))
-        backwardDataWeights = Self.allocate(byteCount(of: blockedBackwardDataWeights))
+        forwardWeights = allocateForOneDNN(byteCount(of: blockedForwardWeights))
+        backwardDataWeights = allocateForOneDNN(byteCount(of: blockedBackwardDataWeights))
         let diffSize = byteCount(of: blockedDiffWeights)
-        diffWeights = (0..<threads).map { _ in Self.allocate(diffSize) }
-        let scratch = [forward, backwardData, backwardWeights, toForwardWeights, toBackwardDataWeights, fromDiffWeights]
-            .map { byteCount(of: $0.scratchpad) }.max() ?? 0
-        scratchpadBytes = scratch
-        scratchpads = (0..<threads).map { _ in Self.allocate(scratch) }
-        streams = (0..<threads).map { _ in
-            var stream: OpaquePointer?
-            check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "creating a stream")
-            return stream!
-        }
+        diffWeights = (0..<threads).map { _ in allocateForOneDNN(diffSize) }
+        streams = OneDNNStreams(threads: threads)
+        streams.reserveScratchpads(for: [forward, backwardData, backwardWeights, toForwardWeights, toBackwardDataWeights,
+                                         fromDiffWeights])
     }
 
     /// The three training passes of one convolution with operands of one type.
     private struct Passes {
-        let forward: Primitive
-        let backwardData: Primitive
-        let backwardWeights: Primitive
+        let forward: OneDNNPrimitive
+        let backwardData: OneDNNPrimitive
+        let backwardWeights: OneDNNPrimitive
         /// What forward and backward weights read as images, and backward data and weights as
         /// output gradients: NHWC, in the operands' type.
         let image: dnnl_memory_desc_t
@@ -141,10 +125,9 @@ final class OneDNNConvolution: @unchecked Sendable {
                                                     &diffWeights, &output, &outputGradient, Int64(shape.kernelSize),
                                                     Int64(shape.stride), Int64(shape.padding)),
                   "describing the convolution \(shape)")
-            let engine = OneDNNConvolution.engine
-            guard let forward = Primitive(&forwardDesc, hint: nil, engine: engine, threads: threads),
-                  let backwardData = Primitive(&dataDesc, hint: forward.descriptor, engine: engine, threads: threads),
-                  let backwardWeights = Primitive(&weightsDesc, hint: forward.descriptor, engine: engine, threads: threads)
+            guard let forward = OneDNNPrimitive(&forwardDesc, threads: threads),
+                  let backwardData = OneDNNPrimitive(&dataDesc, hint: forward.descriptor, threads: threads),
+                  let backwardWeights = OneDNNPrimitive(&weightsDesc, hint: forward.descriptor, threads: threads)
             else { return nil }
             self.forward = forward
             self.backwardData = backwardData
@@ -177,8 +160,8 @@ final class OneDNNConvolution: @unchecked Sendable {
     /// and a ReLU, in the same pass.
     private struct FoldedForward {
         let epilogue: FoldedEpilogue
-        let primitive: Primitive
-        let fromPlainWeights: Primitive
+        let primitive: OneDNNPrimitive
+        let fromPlainWeights: OneDNNPrimitive
         let blockedWeights: dnnl_memory_desc_t
         let bias: dnnl_memory_desc_t
         let weightBuffer: UnsafeMutableRawPointer
@@ -215,7 +198,7 @@ final class OneDNNConvolution: @unchecked Sendable {
         var anyWeights = describe([shape.outChannels, shape.inChannels, shape.kernelSize, shape.kernelSize],
                                   operands == .bfloat16 ? dnnl_bf16 : dnnl_f32, dnnl_format_tag_any)
         check(paramshare_dnnl_desc_1d(&bias, Int64(shape.outChannels)), "describing the bias")
-        let attributes = Primitive.userScratchpad()
+        let attributes = OneDNNPrimitive.userScratchpad()
         defer { dnnl_primitive_attr_destroy(attributes) }
         var descriptor = dnnl_convolution_desc_t()
         check(paramshare_dnnl_folded_convolution_desc(&descriptor, attributes, &image, &anyWeights, &bias, &output,
@@ -223,27 +206,20 @@ final class OneDNNConvolution: @unchecked Sendable {
                                                       Int64(shape.padding), epilogue.accumulated ? 1 : 0,
                                                       epilogue.rectified ? 1 : 0),
               "describing the folded convolution \(shape)")
-        guard let primitive = Primitive(&descriptor, attributes: attributes, hint: nil, engine: Self.engine,
-                                        threads: threadSlots)
+        guard let primitive = OneDNNPrimitive(&descriptor, attributes: attributes, threads: threadSlots)
         else { preconditionFailure("oneDNN has no folded convolution for \(shape) with \(operands) operands") }
-        let scratch = byteCount(of: primitive.scratchpad)
-        if scratch > scratchpadBytes {
-            for buffer in scratchpads { buffer.deallocate() }
-            scratchpads = scratchpads.map { _ in Self.allocate(scratch) }
-            scratchpadBytes = scratch
-        }
         let blocked = primitive.memoryDescriptor(dnnl_query_weights_md)
+        let fromPlainWeights = OneDNNPrimitive(reorderFrom: plainWeights, to: blocked, threads: threadSlots)
+        streams.reserveScratchpads(for: [primitive, fromPlainWeights])
         return FoldedForward(
-            epilogue: epilogue, primitive: primitive,
-            fromPlainWeights: Primitive(reorderFrom: plainWeights, to: blocked, engine: Self.engine, threads: threadSlots),
-            blockedWeights: blocked, bias: bias, weightBuffer: Self.allocate(byteCount(of: blocked)),
-            biasBuffer: Self.allocate(shape.outChannels * MemoryLayout<Float>.stride))
+            epilogue: epilogue, primitive: primitive, fromPlainWeights: fromPlainWeights,
+            blockedWeights: blocked, bias: bias, weightBuffer: allocateForOneDNN(byteCount(of: blocked)),
+            biasBuffer: allocateForOneDNN(shape.outChannels * MemoryLayout<Float>.stride))
     }
 
     deinit {
         folded.map { $0.weightBuffer.deallocate(); $0.biasBuffer.deallocate() }
-        for stream in streams { dnnl_stream_destroy(stream) }
-        for buffer in diffWeights + scratchpads + [forwardWeights, backwardDataWeights] { buffer.deallocate() }
+        for buffer in diffWeights + [forwardWeights, backwardDataWeights] { buffer.deallocate() }
     }
 
     /// Converts an OIHW kernel into the orders (and the operand type) the forward and
@@ -290,17 +266,9 @@ final class OneDNNConvolution: @unchecked Sendable {
         ])
     }
 
-    private func execute(_ primitive: Primitive, thread: Int,
+    private func execute(_ primitive: OneDNNPrimitive, thread: Int,
                          _ arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
-        paramshare_dnnl_stay_on_calling_thread()
-        let bound = primitive.bind(arguments + [(DNNL_ARG_SCRATCHPAD, primitive.scratchpad, scratchpads[thread])],
-                                   thread: thread)
-        check(dnnl_primitive_execute(primitive.primitive, streams[thread], Int32(bound.count), bound),
-              "running a convolution of \(shape)")
-    }
-
-    private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+        streams.execute(primitive, thread: thread, arguments, "running a convolution of \(shape)")
     }
 }
 
@@ -311,106 +279,6 @@ struct FoldedEpilogue: Hashable, Sendable {
     var rectified: Bool
 }
 
-/// A oneDNN primitive with its descriptor, set to take its scratchpad from the caller.
-///
-/// Each thread slot keeps the memory objects of its last call and points them at the next
-/// call's buffers, so a call creates none.
-private final class Primitive {
-    let descriptor: OpaquePointer
-    let primitive: OpaquePointer
-    let scratchpad: dnnl_memory_desc_t
-    private let bindings: [Bindings]
-
-    /// One thread slot's arguments, made on its first call; only that thread touches it.
-    private final class Bindings {
-        var arguments: [dnnl_exec_arg_t] = []
-    }
-
-    /// `nil` where oneDNN has no kernel for `operation` (`dnnl_unimplemented`).
-    convenience init?(_ operation: inout dnnl_convolution_desc_t, hint: OpaquePointer?, engine: OpaquePointer, threads: Int) {
-        let attributes = Self.userScratchpad()
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        self.init(&operation, attributes: attributes, hint: hint, engine: engine, threads: threads)
-    }
-
-    /// `nil` where oneDNN has no kernel for `operation` (`dnnl_unimplemented`).
-    convenience init?(_ operation: inout dnnl_convolution_desc_t, attributes: OpaquePointer, hint: OpaquePointer?,
-                      engine: OpaquePointer, threads: Int) {
-        // oneDNN plans a kernel's work split over OpenMP's thread count when it chooses it, and a
-        // kernel planned for several threads starts a team even when called from a thread set to one.
-        paramshare_dnnl_stay_on_calling_thread()
-        var descriptor: OpaquePointer?
-        let status = dnnl_primitive_desc_create(&descriptor, &operation, attributes, engine, hint)
-        if status == dnnl_unimplemented { return nil }
-        check(status, "choosing a convolution kernel")
-        self.init(descriptor: descriptor!, threads: threads)
-    }
-
-    convenience init(reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t, engine: OpaquePointer,
-                     threads: Int) {
-        let attributes = Self.userScratchpad()
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        paramshare_dnnl_stay_on_calling_thread()
-        var source = source, destination = destination
-        var descriptor: OpaquePointer?
-        check(dnnl_reorder_primitive_desc_create(&descriptor, &source, engine, &destination, engine, attributes),
-              "choosing a kernel reorder")
-        self.init(descriptor: descriptor!, threads: threads)
-    }
-
-    private init(descriptor: OpaquePointer, threads: Int) {
-        self.descriptor = descriptor
-        bindings = (0..<threads).map { _ in Bindings() }
-        var primitive: OpaquePointer?
-        check(dnnl_primitive_create(&primitive, descriptor), "creating a primitive")
-        self.primitive = primitive!
-        scratchpad = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0).pointee
-    }
-
-    deinit {
-        for argument in bindings.flatMap(\.arguments) { dnnl_memory_destroy(argument.memory) }
-        dnnl_primitive_destroy(primitive)
-        dnnl_primitive_desc_destroy(descriptor)
-    }
-
-    /// The execution arguments for `thread`, over `arguments`' buffers. A call passes the same
-    /// arguments with the same descriptors every time; only the buffers change.
-    func bind(_ arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)], thread: Int) -> [dnnl_exec_arg_t] {
-        let slot = bindings[thread]
-        if slot.arguments.isEmpty {
-            slot.arguments = arguments.map { argument, descriptor, pointer in
-                var descriptor = descriptor
-                var memory: OpaquePointer?
-                check(dnnl_memory_create(&memory, &descriptor, OneDNNConvolution.engine, pointer), "wrapping a buffer")
-                return dnnl_exec_arg_t(arg: argument, memory: memory)
-            }
-        } else {
-            for (bound, (_, _, pointer)) in zip(slot.arguments, arguments) {
-                check(dnnl_memory_set_data_handle(bound.memory, pointer), "pointing at a buffer")
-            }
-        }
-        return slot.arguments
-    }
-
-    /// oneDNN's name for the kernel it chose, as `ONEDNN_VERBOSE` prints it (`brgconv:avx512_core_bf16`).
-    var implementation: String {
-        var name: UnsafePointer<CChar>?
-        check(dnnl_primitive_desc_query(descriptor, dnnl_query_impl_info_str, 0, &name), "naming a kernel")
-        return name.map { String(cString: $0) } ?? "unnamed"
-    }
-
-    func memoryDescriptor(_ query: dnnl_query_t) -> dnnl_memory_desc_t {
-        dnnl_primitive_desc_query_md(descriptor, query, 0).pointee
-    }
-
-    static func userScratchpad() -> OpaquePointer {
-        var attributes: OpaquePointer?
-        check(dnnl_primitive_attr_create(&attributes), "creating primitive attributes")
-        check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "setting the scratchpad mode")
-        return attributes!
-    }
-}
-
 /// A plain 4-d memory descriptor: `dimensions` in oneDNN's logical order (NCHW, OIHW), stored
 /// in `tag`'s order.
 private func describe(_ dimensions: [Int], _ type: dnnl_data_type_t, _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
@@ -418,13 +286,4 @@ private func describe(_ dimensions: [Int], _ type: dnnl_data_type_t, _ tag: dnnl
     let d = dimensions.map(Int64.init)
     check(paramshare_dnnl_desc_4d(&descriptor, d[0], d[1], d[2], d[3], type, tag), "describing a tensor of \(dimensions)")
     return descriptor
-}
-
-private func byteCount(of descriptor: dnnl_memory_desc_t) -> Int {
-    withUnsafePointer(to: descriptor) { dnnl_memory_desc_get_size($0) }
-}
-
-/// Stops with oneDNN's status: every failure here is a bug or a broken installation, not bad input.
-private func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
-    precondition(status == dnnl_success, "oneDNN failed \(what()): status \(status.rawValue)")
 }
