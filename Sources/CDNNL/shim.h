@@ -84,6 +84,16 @@ static inline dnnl_status_t paramshare_dnnl_folded_convolution_desc(
         forward, dnnl_forward_inference, dnnl_convolution_direct, src, weights, bias, dst, strides, left, right);
 }
 
+// A 2-d memory descriptor of `type` for a `[rows, columns]` matrix whose elements lie
+// `row_stride` and `column_stride` elements apart: a transposed operand is a view, not a copy.
+static inline dnnl_status_t paramshare_dnnl_desc_2d(
+    dnnl_memory_desc_t *desc, int64_t rows, int64_t columns, int64_t row_stride, int64_t column_stride,
+    dnnl_data_type_t type) {
+    dnnl_dims_t dims = {rows, columns};
+    dnnl_dims_t strides = {row_stride, column_stride};
+    return dnnl_memory_desc_init_by_strides(desc, 2, dims, type, strides);
+}
+
 // A 1-d f32 memory descriptor of `count` values.
 static inline dnnl_status_t paramshare_dnnl_desc_1d(dnnl_memory_desc_t *desc, int64_t count) {
     dnnl_dims_t dims = {count};

@@ -18,6 +18,14 @@ struct BFloat16PrecisionTests {
         oneDNN has no bf16 convolution for this CPU (oneDNN 2.6 makes them on AVX-512 only): \
         bf16 runs the emulation here, which the other tests check
         """
+    /// Whether oneDNN makes bf16 matrix products on this CPU.
+    static let hasBFloat16Products = BFloat16Matmul(
+        shape: MatmulShape(m: 8, k: 8, n: 8, aRowStride: 8, aColumnStride: 1, bRowStride: 8, bColumnStride: 1), threads: 1
+    ) != nil
+    static let noBFloat16Products: Comment = """
+        oneDNN has no bf16 matrix product for this CPU (oneDNN 2.6 makes them on AVX-512 only): \
+        bf16 linear layers run the emulation here, which the other tests check
+        """
 
     @Test("rounding goes to the nearest bfloat16, ties to even, overflow to infinity, NaN stays NaN")
     func roundingEdgeCases() {
@@ -114,15 +122,47 @@ struct BFloat16PrecisionTests {
 
     @Test("a linear layer with bf16 operands multiplies the rounded operands", arguments: [(5, 7, 3), (130, 33, 70)])
     func linear(items: Int, inFeatures: Int, outFeatures: Int) {
+        checkLinear(items: items, inFeatures: inFeatures, outFeatures: outFeatures, bfloat16Kernels: false)
+    }
+
+    // 130 rows and 70 outputs end in partial blocks of 2 and 6 rows.
+    @Test("a linear layer on oneDNN's bf16 matrix products multiplies the rounded operands",
+          .enabled(if: hasBFloat16Products, noBFloat16Products), arguments: [(5, 7, 3), (130, 33, 70)])
+    func linearOnBFloat16Kernels(items: Int, inFeatures: Int, outFeatures: Int) {
+        checkLinear(items: items, inFeatures: inFeatures, outFeatures: outFeatures, bfloat16Kernels: true)
+    }
+
+    @Test("a linear layer on oneDNN's bf16 matrix products gives the same bits on 1 and 2 threads over several blocks",
+          .enabled(if: hasBFloat16Products, noBFloat16Products))
+    func linearThreadIndependenceOnBFloat16Kernels() {
+        func pass() -> [[UInt32]] {
+            let random = RandomSource(seed: 13)
+            let layer = Linear<Float>(name: "fc", inFeatures: 33, outFeatures: 130, random: random)
+            layer.precision = .bfloat16
+            let output = layer.forward(Tensor<Float>.random(shape: [200, 33], random: random), mode: .training)
+            let inputGradient = layer.backward(Tensor<Float>.random(shape: output.shape, random: random))
+            #expect(layer.forwardProducts != nil, "the path taken")
+            return [output, inputGradient, layer.parameters[0].gradient, layer.parameters[1].gradient].map { $0.scalars.map(\.bitPattern) }
+        }
+        let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
+        #expect(one == two)
+    }
+
+    /// Checks a bf16 linear layer's forward and backward against the Double layer on rounded
+    /// operands, with the convolutions' tolerance and for the same reason (sums of at most 130
+    /// exact products here), and that it differs from fp32.
+    private func checkLinear(items: Int, inFeatures: Int, outFeatures: Int, bfloat16Kernels: Bool) {
         let layer = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
         let plain = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
         let reference = Linear<Double>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
         layer.precision = .bfloat16
+        layer.usesBFloat16Kernels = bfloat16Kernels
         let input = Tensor<Float>.random(shape: [items, inFeatures], random: RandomSource(seed: 4))
         let outputGradient = Tensor<Float>.random(shape: [items, outFeatures], random: RandomSource(seed: 5))
         copy(rounded(layer.weightSource.weight()), into: reference.weightSource.weight())
         copy(layer.bias!.value, into: reference.bias!.value)
         let output = layer.forward(input, mode: .training)
+        #expect((layer.forwardProducts != nil) == bfloat16Kernels, "the path taken")
         #expect(double(output).maxAbsoluteDifference(reference.forward(double(rounded(input)), mode: .training)) < 5e-5)
         #expect(output.maxAbsoluteDifference(plain.forward(input, mode: .training)) > 1e-3, "bf16 changed nothing")
         let inputGradient = layer.backward(outputGradient)
@@ -171,8 +211,8 @@ struct BFloat16PrecisionTests {
         checkThreadIndependence(layout: layout, bfloat16Kernels: false)
     }
 
-    @Test("a bf16 network on oneDNN's bf16 kernels gives the same bits on 1 and 2 threads",
-          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
+    @Test("a bf16 network on oneDNN's bf16 kernels and matrix products gives the same bits on 1 and 2 threads",
+          .enabled(if: hasBFloat16Kernels && hasBFloat16Products, noBFloat16Kernels))
     func threadIndependenceOnBFloat16Kernels() {
         checkThreadIndependence(layout: .channelsLast, bfloat16Kernels: true)
     }
@@ -189,10 +229,13 @@ struct BFloat16PrecisionTests {
             ])
             network.setPrecision(.bfloat16)
             let convolutions = network.sublayers.compactMap { $0 as? Conv2D<Float> }
+            let linear = network.sublayers.compactMap { $0 as? Linear<Float> }
             for convolution in convolutions { convolution.usesBFloat16Kernels = bfloat16Kernels }
+            for layer in linear { layer.usesBFloat16Kernels = bfloat16Kernels }
             let input = Tensor<Float>.random(shape: layout.shape(items: 21, channels: 3, height: 6, width: 6), random: random)
             let output = network.forward(input, mode: .training)
             for convolution in convolutions { expectPath(of: convolution, bfloat16Kernels: bfloat16Kernels) }
+            #expect(linear.allSatisfy { ($0.forwardProducts != nil) == bfloat16Kernels })
             _ = network.backward(Tensor<Float>.random(shape: output.shape, random: random))
             return [output.scalars.map(\.bitPattern)] + network.parameters.map { $0.gradient.scalars.map(\.bitPattern) }
         }

@@ -83,3 +83,24 @@ extension Tensor {
         return rounded
     }
 }
+
+/// Values rounded to bfloat16, as bit patterns, for oneDNN's bf16 kernels: a layer's buffer,
+/// reused while it is large enough.
+final class BFloat16Buffer: @unchecked Sendable {
+    private(set) var data = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
+    private var capacity = 1
+
+    deinit {
+        data.deallocate()
+    }
+
+    /// Writes `count` values of `source` rounded to bfloat16 into this buffer.
+    func convert(_ source: UnsafePointer<Float>, count: Int) {
+        if count > capacity {
+            data.deallocate()
+            data = .allocate(capacity: count)
+            capacity = count
+        }
+        convertToBFloat16(source, count: count, into: data)
+    }
+}

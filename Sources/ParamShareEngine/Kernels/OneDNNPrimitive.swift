@@ -152,6 +152,12 @@ final class OneDNNStreams {
     }
 }
 
+/// The same memory seen as `Float`, which it is wherever oneDNN is used (``ComputePrecision/bfloat16``
+/// needs `Float`, and only `Float` layers call oneDNN).
+func float<Scalar>(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+}
+
 /// Memory for oneDNN, aligned for its vector loads.
 func allocateForOneDNN(_ bytes: Int) -> UnsafeMutableRawPointer {
     UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)

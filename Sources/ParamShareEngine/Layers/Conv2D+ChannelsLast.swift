@@ -191,8 +191,3 @@ private func operand<Scalar>(_ values: UnsafeMutablePointer<Scalar>, count: Int,
     if kernel.operands == .bfloat16 { return UnsafeRawPointer(operands.converted(float(values), count: count, slot: slot)) }
     return UnsafeRawPointer(operands.rounded(values, count: count, slot: slot))
 }
-
-/// The same memory seen as `Float`, which it is wherever oneDNN is used.
-private func float<Scalar>(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
-}
