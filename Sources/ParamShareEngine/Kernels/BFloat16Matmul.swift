@@ -51,9 +51,6 @@ final class BFloat16Matmul: @unchecked Sendable {
         streams.reserveScratchpads(for: [primitive])
     }
 
-    /// How many threads may call at once.
-    var threadSlots: Int { streams.count }
-
     /// `c = a · b`, overwriting `c`; `a` and `b` hold bfloat16 bit patterns.
     func multiply(_ a: UnsafePointer<UInt16>, _ b: UnsafePointer<UInt16>, into c: UnsafeMutablePointer<Float>, thread: Int) {
         streams.execute(primitive, thread: thread, [

@@ -73,7 +73,8 @@ struct LinearBFloat16Products: @unchecked Sendable {
     let inputGradient: [Int: BFloat16Matmul]
     let weightGradient: [Int: BFloat16Matmul]
 
-    /// `nil` where oneDNN lacks one of them; the first one made, or its absence, is announced.
+    /// `nil` where oneDNN lacks one of them; the forward product of the largest block, or the
+    /// products' absence, is announced.
     init?(items: Int, inFeatures: Int, outFeatures: Int, rowsPerBlock: Int, threads: Int) {
         func blocks(of count: Int) -> [Int] { Array(Set([min(count, rowsPerBlock), count % rowsPerBlock]).subtracting([0])) }
         func products(_ shape: (Int) -> MatmulShape, over count: Int) -> [Int: BFloat16Matmul]? {
@@ -95,7 +96,7 @@ struct LinearBFloat16Products: @unchecked Sendable {
             BFloat16Matmul.announce(nil)
             return nil
         }
-        BFloat16Matmul.announce(forward.values.first)
+        BFloat16Matmul.announce(forward.max { $0.key < $1.key }?.value)
         self.forward = forward
         self.inputGradient = inputGradient
         self.weightGradient = weightGradient
