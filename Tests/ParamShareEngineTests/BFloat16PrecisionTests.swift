@@ -148,6 +148,26 @@ struct BFloat16PrecisionTests {
         #expect(one == two)
     }
 
+    @Test("a thread count raised between forward and backward leaves the bf16 kernels' gradients unchanged",
+          .enabled(if: hasBFloat16Kernels && hasBFloat16Products, noBFloat16Kernels))
+    func threadCountChangedBeforeBackwardOnBFloat16Kernels() {
+        func gradients(backwardThreads: Int) -> [[Float]] {
+            let random = RandomSource(seed: 14)
+            let network = Sequential<Float>(name: "net", [
+                Conv2D(name: "conv", inChannels: 3, outChannels: 8, kernelSize: 3, padding: 1, layout: .channelsLast, random: random),
+                Flatten(name: "flatten", layout: .channelsLast),
+                Linear(name: "fc", inFeatures: 8 * 6 * 6, outFeatures: 5, random: random),
+            ])
+            network.setPrecision(.bfloat16)
+            let input = Tensor<Float>.random(shape: [21, 6, 6, 3], random: random)
+            let output = ThreadCountOverride.run(threads: 1) { network.forward(input, mode: .training) }
+            let outputGradient = Tensor<Float>.random(shape: output.shape, random: random)
+            let inputGradient = ThreadCountOverride.run(threads: backwardThreads) { network.backward(outputGradient) }
+            return [inputGradient.scalars] + network.parameters.map(\.gradient.scalars)
+        }
+        #expect(gradients(backwardThreads: 3) == gradients(backwardThreads: 1))
+    }
+
     /// Checks a bf16 linear layer's forward and backward against the Double layer on rounded
     /// operands, with the convolutions' tolerance and for the same reason (sums of at most 130
     /// exact products here), and that it differs from fp32.
