@@ -20,21 +20,26 @@ static inline void paramshare_dnnl_stay_on_calling_thread(void) {
     }
 }
 
-// A 4-d f32 memory descriptor in `tag`'s order, for an image batch `[items, channels, height, width]`
-// or a kernel `[out, in, height, width]`. (Swift sees dnnl_dims_t as a 12-tuple.)
+// A 4-d memory descriptor of `type` (f32, or bf16 for bf16 operands) in `tag`'s order, for an image
+// batch `[items, channels, height, width]` or a kernel `[out, in, height, width]`. (Swift sees
+// dnnl_dims_t as a 12-tuple.)
 static inline dnnl_status_t paramshare_dnnl_desc_4d(
-    dnnl_memory_desc_t *desc, int64_t d0, int64_t d1, int64_t d2, int64_t d3, dnnl_format_tag_t tag) {
+    dnnl_memory_desc_t *desc, int64_t d0, int64_t d1, int64_t d2, int64_t d3, dnnl_data_type_t type,
+    dnnl_format_tag_t tag) {
     dnnl_dims_t dims = {d0, d1, d2, d3};
-    return dnnl_memory_desc_init_by_tag(desc, 4, dims, dnnl_f32, tag);
+    return dnnl_memory_desc_init_by_tag(desc, 4, dims, type, tag);
 }
 
 // The three operation descriptors of one direct convolution with a square kernel, equal strides
 // and top/left padding `padding`; oneDNN takes the bottom/right padding that gives `dst`'s size.
+// What a pass multiplies (`src`, `weights`, `diff_dst`) may be bf16 while what it writes (`dst`,
+// `diff_src`, `diff_weights`) stays f32: a bf16 convolution with f32 accumulation and output.
 static inline dnnl_status_t paramshare_dnnl_convolution_descs(
     dnnl_convolution_desc_t *forward, dnnl_convolution_desc_t *backward_data,
     dnnl_convolution_desc_t *backward_weights, const dnnl_memory_desc_t *src,
-    const dnnl_memory_desc_t *weights, const dnnl_memory_desc_t *dst, int64_t kernel_size,
-    int64_t stride, int64_t padding) {
+    const dnnl_memory_desc_t *diff_src, const dnnl_memory_desc_t *weights,
+    const dnnl_memory_desc_t *diff_weights, const dnnl_memory_desc_t *dst,
+    const dnnl_memory_desc_t *diff_dst, int64_t kernel_size, int64_t stride, int64_t padding) {
     dnnl_dims_t strides = {stride, stride};
     dnnl_dims_t left = {padding, padding};
     dnnl_dims_t right = {
@@ -45,10 +50,10 @@ static inline dnnl_status_t paramshare_dnnl_convolution_descs(
         forward, dnnl_forward_training, dnnl_convolution_direct, src, weights, NULL, dst, strides, left, right);
     if (status != dnnl_success) return status;
     status = dnnl_convolution_backward_data_desc_init(
-        backward_data, dnnl_convolution_direct, src, weights, dst, strides, left, right);
+        backward_data, dnnl_convolution_direct, diff_src, weights, diff_dst, strides, left, right);
     if (status != dnnl_success) return status;
     return dnnl_convolution_backward_weights_desc_init(
-        backward_weights, dnnl_convolution_direct, src, weights, NULL, dst, strides, left, right);
+        backward_weights, dnnl_convolution_direct, src, diff_weights, NULL, diff_dst, strides, left, right);
 }
 
 // The forward-inference descriptor of the same convolution with a per-output-channel bias, and
@@ -77,6 +82,16 @@ static inline dnnl_status_t paramshare_dnnl_folded_convolution_desc(
     }
     return dnnl_convolution_forward_desc_init(
         forward, dnnl_forward_inference, dnnl_convolution_direct, src, weights, bias, dst, strides, left, right);
+}
+
+// A 2-d memory descriptor of `type` for a `[rows, columns]` matrix whose elements lie
+// `row_stride` and `column_stride` elements apart: a transposed operand is a view, not a copy.
+static inline dnnl_status_t paramshare_dnnl_desc_2d(
+    dnnl_memory_desc_t *desc, int64_t rows, int64_t columns, int64_t row_stride, int64_t column_stride,
+    dnnl_data_type_t type) {
+    dnnl_dims_t dims = {rows, columns};
+    dnnl_dims_t strides = {row_stride, column_stride};
+    return dnnl_memory_desc_init_by_strides(desc, 2, dims, type, strides);
 }
 
 // A 1-d f32 memory descriptor of `count` values.

@@ -3,9 +3,30 @@ import Testing
 import TestSupport
 
 /// bf16 operands: the rounding itself, and every layer that rounds against the fp32 computation
-/// on operands rounded beforehand (Double for backward, the naive convolution for forward).
+/// on operands rounded beforehand (Double for backward, the naive convolution for forward), on
+/// both paths of a channels-last convolution: the emulation, which rounds in `Float` for oneDNN's
+/// Float kernels, and oneDNN's bf16 kernels where this CPU has them.
 @Suite("bf16 operands")
 struct BFloat16PrecisionTests {
+    /// Whether oneDNN makes bf16 convolutions on this CPU (a CIFAR ResNet's 16-channel 3×3 layer).
+    static let hasBFloat16Kernels = OneDNNConvolution(
+        shape: ConvolutionShape(items: 8, inChannels: 16, height: 8, width: 8, outChannels: 16, outputHeight: 8,
+                                outputWidth: 8, kernelSize: 3, stride: 1, padding: 1),
+        threads: 1, precision: .bfloat16
+    ).operands == .bfloat16
+    static let noBFloat16Kernels: Comment = """
+        oneDNN has no bf16 convolution for this CPU (oneDNN 2.6 makes them on AVX-512 only): \
+        bf16 runs the emulation here, which the other tests check
+        """
+    /// Whether oneDNN makes bf16 matrix products on this CPU.
+    static let hasBFloat16Products = BFloat16Matmul(
+        shape: MatmulShape(m: 8, k: 8, n: 8, aRowStride: 8, aColumnStride: 1, bRowStride: 8, bColumnStride: 1), threads: 1
+    ) != nil
+    static let noBFloat16Products: Comment = """
+        oneDNN has no bf16 matrix product for this CPU (oneDNN 2.6 makes them on AVX-512 only): \
+        bf16 linear layers run the emulation here, which the other tests check
+        """
+
     @Test("rounding goes to the nearest bfloat16, ties to even, overflow to infinity, NaN stays NaN")
     func roundingEdgeCases() {
         let cases: [(UInt32, UInt32)] = [
@@ -52,6 +73,12 @@ struct BFloat16PrecisionTests {
         checkConvolution(c, layout: .channelsLast)
     }
 
+    @Test("a channels-last convolution on oneDNN's bf16 kernels is the convolution of the rounded operands",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: ChannelsLastConvolutionTests.cases)
+    func channelsLastConvolutionOnBFloat16Kernels(_ c: ConvolutionCase) {
+        checkConvolution(c, layout: .channelsLast, bfloat16Kernels: true)
+    }
+
     @Test("a channels-first convolution with bf16 operands is the convolution of the rounded operands",
           arguments: ConvolutionCase.all)
     func channelsFirstConvolution(_ c: ConvolutionCase) {
@@ -60,16 +87,23 @@ struct BFloat16PrecisionTests {
 
     /// Checks a bf16 convolution's forward against the naive convolution of the rounded operands
     /// and its backward against the Double layer on rounded operands, and that it differs from fp32.
-    private func checkConvolution(_ c: ConvolutionCase, layout: ImageLayout) {
+    /// `bfloat16Kernels` runs it on oneDNN's bf16 kernels, else on the emulation.
+    ///
+    /// One tolerance serves both paths: a product of two bfloat16 values is exact in `Float`, so
+    /// either path differs from the reference only in the order of its `Float` sums (at most 144
+    /// products of unit-scale values here), as oneDNN's Float kernels do in their own tests.
+    private func checkConvolution(_ c: ConvolutionCase, layout: ImageLayout, bfloat16Kernels: Bool = false) {
         func make<Scalar: EngineScalar>() -> Conv2D<Scalar> {
             Conv2D(name: "conv", inChannels: c.inChannels, outChannels: c.outChannels, kernelSize: c.kernelSize, stride: c.stride,
                    padding: c.padding, layout: layout, hasBias: c.hasBias, random: RandomSource(seed: 3))
         }
         let layer: Conv2D<Float> = make(), plain: Conv2D<Float> = make(), reference: Conv2D<Double> = make()
         layer.precision = .bfloat16
+        layer.usesBFloat16Kernels = bfloat16Kernels
         let images = Tensor<Float>.random(shape: [c.items, c.inChannels, c.height, c.width], random: RandomSource(seed: 6))
         let input = layout == .channelsLast ? channelsLast(images) : images
         let output = layer.forward(input, mode: .training)
+        expectPath(of: layer, bfloat16Kernels: bfloat16Kernels)
         let roundedWeight = rounded(layer.weightSource.weight())
         let naive = naiveConvolution(rounded(images), weight: roundedWeight, bias: layer.bias?.value, stride: c.stride, padding: c.padding)
         let expected = layout == .channelsLast ? channelsLast(naive) : naive
@@ -88,15 +122,67 @@ struct BFloat16PrecisionTests {
 
     @Test("a linear layer with bf16 operands multiplies the rounded operands", arguments: [(5, 7, 3), (130, 33, 70)])
     func linear(items: Int, inFeatures: Int, outFeatures: Int) {
+        checkLinear(items: items, inFeatures: inFeatures, outFeatures: outFeatures, bfloat16Kernels: false)
+    }
+
+    // 130 rows and 70 outputs end in partial blocks of 2 and 6 rows.
+    @Test("a linear layer on oneDNN's bf16 matrix products multiplies the rounded operands",
+          .enabled(if: hasBFloat16Products, noBFloat16Products), arguments: [(5, 7, 3), (130, 33, 70)])
+    func linearOnBFloat16Kernels(items: Int, inFeatures: Int, outFeatures: Int) {
+        checkLinear(items: items, inFeatures: inFeatures, outFeatures: outFeatures, bfloat16Kernels: true)
+    }
+
+    @Test("a linear layer on oneDNN's bf16 matrix products gives the same bits on 1 and 2 threads over several blocks",
+          .enabled(if: hasBFloat16Products, noBFloat16Products))
+    func linearThreadIndependenceOnBFloat16Kernels() {
+        func pass() -> [[UInt32]] {
+            let random = RandomSource(seed: 13)
+            let layer = Linear<Float>(name: "fc", inFeatures: 33, outFeatures: 130, random: random)
+            layer.precision = .bfloat16
+            let output = layer.forward(Tensor<Float>.random(shape: [200, 33], random: random), mode: .training)
+            let inputGradient = layer.backward(Tensor<Float>.random(shape: output.shape, random: random))
+            #expect(layer.forwardProducts != nil, "the path taken")
+            return [output, inputGradient, layer.parameters[0].gradient, layer.parameters[1].gradient].map { $0.scalars.map(\.bitPattern) }
+        }
+        let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
+        #expect(one == two)
+    }
+
+    @Test("a thread count raised between forward and backward leaves the bf16 kernels' gradients unchanged",
+          .enabled(if: hasBFloat16Kernels && hasBFloat16Products, noBFloat16Kernels))
+    func threadCountChangedBeforeBackwardOnBFloat16Kernels() {
+        func gradients(backwardThreads: Int) -> [[Float]] {
+            let random = RandomSource(seed: 14)
+            let network = Sequential<Float>(name: "net", [
+                Conv2D(name: "conv", inChannels: 3, outChannels: 8, kernelSize: 3, padding: 1, layout: .channelsLast, random: random),
+                Flatten(name: "flatten", layout: .channelsLast),
+                Linear(name: "fc", inFeatures: 8 * 6 * 6, outFeatures: 5, random: random),
+            ])
+            network.setPrecision(.bfloat16)
+            let input = Tensor<Float>.random(shape: [21, 6, 6, 3], random: random)
+            let output = ThreadCountOverride.run(threads: 1) { network.forward(input, mode: .training) }
+            let outputGradient = Tensor<Float>.random(shape: output.shape, random: random)
+            let inputGradient = ThreadCountOverride.run(threads: backwardThreads) { network.backward(outputGradient) }
+            return [inputGradient.scalars] + network.parameters.map(\.gradient.scalars)
+        }
+        #expect(gradients(backwardThreads: 3) == gradients(backwardThreads: 1))
+    }
+
+    /// Checks a bf16 linear layer's forward and backward against the Double layer on rounded
+    /// operands, with the convolutions' tolerance and for the same reason (sums of at most 130
+    /// exact products here), and that it differs from fp32.
+    private func checkLinear(items: Int, inFeatures: Int, outFeatures: Int, bfloat16Kernels: Bool) {
         let layer = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
         let plain = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
         let reference = Linear<Double>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
         layer.precision = .bfloat16
+        layer.usesBFloat16Kernels = bfloat16Kernels
         let input = Tensor<Float>.random(shape: [items, inFeatures], random: RandomSource(seed: 4))
         let outputGradient = Tensor<Float>.random(shape: [items, outFeatures], random: RandomSource(seed: 5))
         copy(rounded(layer.weightSource.weight()), into: reference.weightSource.weight())
         copy(layer.bias!.value, into: reference.bias!.value)
         let output = layer.forward(input, mode: .training)
+        #expect((layer.forwardProducts != nil) == bfloat16Kernels, "the path taken")
         #expect(double(output).maxAbsoluteDifference(reference.forward(double(rounded(input)), mode: .training)) < 5e-5)
         #expect(output.maxAbsoluteDifference(plain.forward(input, mode: .training)) > 1e-3, "bf16 changed nothing")
         let inputGradient = layer.backward(outputGradient)
@@ -107,14 +193,26 @@ struct BFloat16PrecisionTests {
 
     @Test("bf16 inference rounds the kernel with the batch norm folded in, and the images")
     func foldedInference() {
+        checkFoldedInference(bfloat16Kernels: false)
+    }
+
+    @Test("bf16 inference on oneDNN's bf16 kernels folds the batch norm in before rounding the kernel",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
+    func foldedInferenceOnBFloat16Kernels() {
+        checkFoldedInference(bfloat16Kernels: true)
+    }
+
+    private func checkFoldedInference(bfloat16Kernels: Bool) {
         let c = ChannelsLastConvolutionTests.cases.last!
         let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 8)
         layer.precision = .bfloat16
+        layer.usesBFloat16Kernels = bfloat16Kernels
         let random = RandomSource(seed: 9)
         let scale = Tensor<Float>.random(shape: [c.outChannels], random: random)
         let shift = Tensor<Float>.random(shape: [c.outChannels], random: random)
         let images = Tensor<Float>.random(shape: [c.items, c.inChannels, c.height, c.width], random: random)
         let output = layer.forwardFolded(channelsLast(images), (scale, shift), rectified: true)
+        expectPath(of: layer, bfloat16Kernels: bfloat16Kernels)
         let weight = layer.weightSource.weight(), perChannel = weight.count / c.outChannels
         let folded = Tensor<Float>(shape: weight.shape)
         let bias = Tensor<Float>(shape: [c.outChannels])
@@ -130,6 +228,16 @@ struct BFloat16PrecisionTests {
 
     @Test("a bf16 network gives the same bits on 1 and 2 threads", arguments: [ImageLayout.channelsFirst, .channelsLast])
     func threadIndependence(layout: ImageLayout) {
+        checkThreadIndependence(layout: layout, bfloat16Kernels: false)
+    }
+
+    @Test("a bf16 network on oneDNN's bf16 kernels and matrix products gives the same bits on 1 and 2 threads",
+          .enabled(if: hasBFloat16Kernels && hasBFloat16Products, noBFloat16Kernels))
+    func threadIndependenceOnBFloat16Kernels() {
+        checkThreadIndependence(layout: .channelsLast, bfloat16Kernels: true)
+    }
+
+    private func checkThreadIndependence(layout: ImageLayout, bfloat16Kernels: Bool) {
         func pass() -> [[UInt32]] {
             let random = RandomSource(seed: 12)
             let network = Sequential<Float>(name: "net", [
@@ -140,13 +248,27 @@ struct BFloat16PrecisionTests {
                 Linear(name: "fc", inFeatures: 4 * 3 * 3, outFeatures: 5, random: random),
             ])
             network.setPrecision(.bfloat16)
+            let convolutions = network.sublayers.compactMap { $0 as? Conv2D<Float> }
+            let linear = network.sublayers.compactMap { $0 as? Linear<Float> }
+            for convolution in convolutions { convolution.usesBFloat16Kernels = bfloat16Kernels }
+            for layer in linear { layer.usesBFloat16Kernels = bfloat16Kernels }
             let input = Tensor<Float>.random(shape: layout.shape(items: 21, channels: 3, height: 6, width: 6), random: random)
             let output = network.forward(input, mode: .training)
+            for convolution in convolutions { expectPath(of: convolution, bfloat16Kernels: bfloat16Kernels) }
+            #expect(linear.allSatisfy { ($0.forwardProducts != nil) == bfloat16Kernels })
             _ = network.backward(Tensor<Float>.random(shape: output.shape, random: random))
             return [output.scalars.map(\.bitPattern)] + network.parameters.map { $0.gradient.scalars.map(\.bitPattern) }
         }
         let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
         #expect(one == two)
+    }
+
+    /// Expects `layer`'s oneDNN kernels (a channels-last layer's) to read bf16 operands where
+    /// `bfloat16Kernels` asked for oneDNN's bf16 kernels, and Float ones otherwise.
+    private func expectPath(of layer: Conv2D<Float>, bfloat16Kernels: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+        let expected: ComputePrecision = bfloat16Kernels ? .bfloat16 : .float32
+        #expect(layer.blockConvolutions.values.allSatisfy { $0.operands == expected }, sourceLocation: sourceLocation)
+        #expect(layer.layout == .channelsFirst || !layer.blockConvolutions.isEmpty, sourceLocation: sourceLocation)
     }
 
     /// The weight gradient against `reference`'s, which multiplied the rounded operands; the bias

@@ -8,12 +8,25 @@
 func roundToBFloat16(_ source: UnsafePointer<Float>, count: Int, into destination: UnsafeMutablePointer<Float>) {
     let input = UnsafeRawPointer(source).assumingMemoryBound(to: UInt32.self)
     let output = UnsafeMutableRawPointer(destination).assumingMemoryBound(to: UInt32.self)
-    for i in 0..<count {
-        let bits = input[i]
-        let rounded = (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000
-        let quietNaN = (bits | 0x0040_0000) & 0xFFFF_0000
-        output[i] = bits & 0x7FFF_FFFF > 0x7F80_0000 ? quietNaN : rounded
-    }
+    for i in 0..<count { output[i] = roundedToBFloat16(input[i]) }
+}
+
+/// Writes `source` rounded to the nearest bfloat16 as bfloat16 bit patterns, the operands of
+/// oneDNN's bf16 kernels: the high halves of what `roundToBFloat16` writes.
+///
+/// The engine rounds rather than leaving it to a oneDNN reorder so that both bf16 paths, the
+/// emulation and oneDNN's bf16 kernels, multiply bit for bit the same operands.
+func convertToBFloat16(_ source: UnsafePointer<Float>, count: Int, into destination: UnsafeMutablePointer<UInt16>) {
+    let input = UnsafeRawPointer(source).assumingMemoryBound(to: UInt32.self)
+    for i in 0..<count { destination[i] = UInt16(truncatingIfNeeded: roundedToBFloat16(input[i]) >> 16) }
+}
+
+/// The bit pattern of the bfloat16 nearest the `Float` whose bits are `bits`, as a `Float`'s.
+@inline(__always)
+private func roundedToBFloat16(_ bits: UInt32) -> UInt32 {
+    let rounded = (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000
+    let quietNaN = (bits | 0x0040_0000) & 0xFFFF_0000
+    return bits & 0x7FFF_FFFF > 0x7F80_0000 ? quietNaN : rounded
 }
 
 /// Scratch buffers for operands rounded to bfloat16, one per slot, made for one pass and freed
@@ -21,29 +34,42 @@ func roundToBFloat16(_ source: UnsafePointer<Float>, count: Int, into destinatio
 ///
 /// A pass takes one slot per thread and operand (`2 · thread + operand`, say), so threads never
 /// share a buffer. Per-pass buffers, rather than per layer, keep a bf16 model's peak memory that
-/// of its fp32 twin plus a few blocks.
+/// of its fp32 twin plus a few blocks. A slot holds either rounded `Float` values (the
+/// emulation) or bfloat16 bit patterns (oneDNN's bf16 kernels).
 final class BFloat16Operands: @unchecked Sendable {
-    private let buffers: [UnsafeMutablePointer<Float>]
+    private let buffers: [UnsafeMutableRawPointer]
     private let capacities: [Int]
 
     /// Makes one buffer for each element of `capacities`, holding that many values.
     init(capacities: [Int]) {
         self.capacities = capacities
-        buffers = capacities.map { UnsafeMutablePointer<Float>.allocate(capacity: max($0, 1)) }
+        buffers = capacities.map {
+            UnsafeMutableRawPointer.allocate(byteCount: max($0, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        }
     }
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
     }
 
-    /// `count` values of `source` rounded to bfloat16 in the buffer of `slot`, which holds them
-    /// until the slot's next use.
+    /// `count` values of `source` rounded to bfloat16, as `Scalar`, in the buffer of `slot`,
+    /// which holds them until the slot's next use.
     ///
     /// Only `Float` rounds: ``ComputePrecision/bfloat16`` is refused for any other scalar when set.
     func rounded<Scalar>(_ source: UnsafePointer<Scalar>, count: Int, slot: Int) -> UnsafeMutablePointer<Scalar> {
         precondition(Scalar.self == Float.self && count <= capacities[slot], "bf16 operand of \(count) values in slot \(slot)")
-        roundToBFloat16(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), count: count, into: buffers[slot])
-        return UnsafeMutableRawPointer(buffers[slot]).assumingMemoryBound(to: Scalar.self)
+        let buffer = buffers[slot].bindMemory(to: Float.self, capacity: count)
+        roundToBFloat16(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), count: count, into: buffer)
+        return UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Scalar.self)
+    }
+
+    /// `count` values of `source` rounded to bfloat16, as bit patterns, in the buffer of `slot`,
+    /// which holds them until the slot's next use.
+    func converted(_ source: UnsafePointer<Float>, count: Int, slot: Int) -> UnsafeMutablePointer<UInt16> {
+        precondition(count <= capacities[slot], "bf16 operand of \(count) values in slot \(slot)")
+        let buffer = buffers[slot].bindMemory(to: UInt16.self, capacity: count)
+        convertToBFloat16(source, count: count, into: buffer)
+        return buffer
     }
 }
 
@@ -55,5 +81,26 @@ extension Tensor {
         roundToBFloat16(UnsafeRawPointer(data).assumingMemoryBound(to: Float.self), count: count,
                         into: UnsafeMutableRawPointer(rounded.data).assumingMemoryBound(to: Float.self))
         return rounded
+    }
+}
+
+/// Values rounded to bfloat16, as bit patterns, for oneDNN's bf16 kernels: a layer's buffer,
+/// reused while it is large enough.
+final class BFloat16Buffer: @unchecked Sendable {
+    private(set) var data = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
+    private var capacity = 1
+
+    deinit {
+        data.deallocate()
+    }
+
+    /// Writes `count` values of `source` rounded to bfloat16 into this buffer.
+    func convert(_ source: UnsafePointer<Float>, count: Int) {
+        if count > capacity {
+            data.deallocate()
+            data = .allocate(capacity: count)
+            capacity = count
+        }
+        convertToBFloat16(source, count: count, into: data)
     }
 }

@@ -1,4 +1,6 @@
 import CDNNL
+import Foundation
+import Synchronization
 
 /// The sizes of one channels-last convolution call: a block of `items` images.
 struct ConvolutionShape: Hashable, Sendable {
@@ -11,22 +13,41 @@ struct ConvolutionShape: Hashable, Sendable {
     var weightCount: Int { outChannels * inChannels * kernelSize * kernelSize }
 }
 
-/// oneDNN's direct convolution in Float for one block shape: forward, backward data and
-/// backward weights on `[items, H, W, C]` (NHWC) images and `[out, in, k, k]` (OIHW) kernels.
+/// oneDNN's direct convolution for one block shape: forward, backward data and backward weights
+/// on `[items, H, W, C]` (NHWC) images and `[out, in, k, k]` (OIHW) kernels, with `Float` or
+/// bfloat16 operands and `Float` sums and results.
 ///
 /// oneDNN runs these layouts with its JIT kernels (AVX2 or AVX-512, chosen at run time from the
 /// CPU), 3–4× the speed of im2col with OpenBLAS on a CIFAR ResNet's thin layers. Every call runs
 /// on the thread that makes it, with its own stream and scratchpad: the engine spreads blocks of
 /// images over its threads, so results do not depend on the thread count. Kernels are kept in
-/// oneDNN's preferred blocked order, converted from and to OIHW by exact reorders.
+/// oneDNN's preferred blocked order, converted from and to OIHW by exact reorders (a kernel for
+/// bf16 operands arrives rounded to bfloat16).
+///
+/// Asked for bf16 operands, it makes oneDNN's bf16 kernels where oneDNN has them for this CPU
+/// (`vdpbf16ps` on AVX512_BF16, emulated by oneDNN on other AVX-512 CPUs): images, kernel and output
+/// gradient in bf16; output, input gradient and kernel gradient in `Float`. Where oneDNN has
+/// none (creation returns `dnnl_unimplemented`, as on AVX2) it makes the Float kernels instead,
+/// and the caller rounds the operands in `Float` (``operands`` says which). Both multiply the
+/// same rounded operands, whose products are exact in `Float`, so the two paths differ only in
+/// the order of the sums. The first kernel of each path prints, once per process, which runs.
 final class OneDNNConvolution: @unchecked Sendable {
     let shape: ConvolutionShape
-    private let forward: Primitive
-    private let backwardData: Primitive
-    private let backwardWeights: Primitive
-    private let toForwardWeights: Primitive
-    private let toBackwardDataWeights: Primitive
-    private let fromDiffWeights: Primitive
+    /// The operand precision asked for.
+    let precision: ComputePrecision
+    /// What the kernels read: bfloat16 bit patterns (`UInt16`) where oneDNN made bf16 kernels,
+    /// `Float` otherwise, whatever ``precision`` asked for.
+    let operands: ComputePrecision
+    private let forward: OneDNNPrimitive
+    private let backwardData: OneDNNPrimitive
+    private let backwardWeights: OneDNNPrimitive
+    private let toForwardWeights: OneDNNPrimitive
+    private let toBackwardDataWeights: OneDNNPrimitive
+    private let fromDiffWeights: OneDNNPrimitive
+    /// The images and output gradients the passes read, in the operands' type.
+    private let operandImage: dnnl_memory_desc_t
+    private let operandOutput: dnnl_memory_desc_t
+    /// The output and input gradient they write, in `Float`.
     private let plainImage: dnnl_memory_desc_t
     private let plainOutput: dnnl_memory_desc_t
     private let plainWeights: dnnl_memory_desc_t
@@ -37,75 +58,110 @@ final class OneDNNConvolution: @unchecked Sendable {
     private let forwardWeights: UnsafeMutableRawPointer
     private let backwardDataWeights: UnsafeMutableRawPointer
     private let diffWeights: [UnsafeMutableRawPointer]
-    private let streams: [OpaquePointer]
-    private var scratchpads: [UnsafeMutableRawPointer]
-    private var scratchpadBytes: Int
+    private let streams: OneDNNStreams
     /// The inference forward with batch norm folded in, made on first use.
     private var folded: FoldedForward?
 
     /// How many threads may call at once.
     var threadSlots: Int { streams.count }
 
-    nonisolated(unsafe) static let engine: OpaquePointer = {
-        var engine: OpaquePointer?
-        check(dnnl_engine_create(&engine, dnnl_cpu, 0), "creating the CPU engine")
-        return engine!
-    }()
-
-    /// Creates the primitives for `shape`, with scratch space for `threads` concurrent callers.
-    init(shape: ConvolutionShape, threads: Int) {
+    /// Creates the primitives for `shape` with `precision`'s operands where oneDNN has them, with
+    /// scratch space for `threads` concurrent callers.
+    init(shape: ConvolutionShape, threads: Int, precision: ComputePrecision = .float32) {
         self.shape = shape
-        let engine = Self.engine
-        var image = dnnl_memory_desc_t(), output = dnnl_memory_desc_t(), weights = dnnl_memory_desc_t()
-        var anyWeights = dnnl_memory_desc_t()
-        check(paramshare_dnnl_desc_4d(&image, Int64(shape.items), Int64(shape.inChannels), Int64(shape.height),
-                                      Int64(shape.width), dnnl_nhwc), "describing the input")
-        check(paramshare_dnnl_desc_4d(&output, Int64(shape.items), Int64(shape.outChannels), Int64(shape.outputHeight),
-                                      Int64(shape.outputWidth), dnnl_nhwc), "describing the output")
-        let kernel = [shape.outChannels, shape.inChannels, shape.kernelSize, shape.kernelSize].map(Int64.init)
-        check(paramshare_dnnl_desc_4d(&weights, kernel[0], kernel[1], kernel[2], kernel[3], dnnl_oihw), "describing the kernel")
-        check(paramshare_dnnl_desc_4d(&anyWeights, kernel[0], kernel[1], kernel[2], kernel[3], dnnl_format_tag_any),
-              "describing the kernel")
-        var forwardDesc = dnnl_convolution_desc_t(), dataDesc = dnnl_convolution_desc_t()
-        var weightsDesc = dnnl_convolution_desc_t()
-        check(paramshare_dnnl_convolution_descs(&forwardDesc, &dataDesc, &weightsDesc, &image, &anyWeights, &output,
-                                                Int64(shape.kernelSize), Int64(shape.stride), Int64(shape.padding)),
-              "describing the convolution \(shape)")
-        forward = Primitive(&forwardDesc, hint: nil, engine: engine, threads: threads)
-        backwardData = Primitive(&dataDesc, hint: forward.descriptor, engine: engine, threads: threads)
-        backwardWeights = Primitive(&weightsDesc, hint: forward.descriptor, engine: engine, threads: threads)
-        plainImage = image
-        plainOutput = output
-        plainWeights = weights
+        self.precision = precision
+        let bfloat16 = precision == .bfloat16 ? Passes(shape, operands: dnnl_bf16, threads: threads) : nil
+        guard let passes = bfloat16 ?? Passes(shape, operands: dnnl_f32, threads: threads) else {
+            preconditionFailure("oneDNN has no Float convolution for \(shape)")
+        }
+        if precision == .bfloat16 { Self.announce(passes, bfloat16: bfloat16 != nil) }
+        operands = bfloat16 == nil ? .float32 : .bfloat16
+        forward = passes.forward
+        backwardData = passes.backwardData
+        backwardWeights = passes.backwardWeights
+        operandImage = passes.image
+        operandOutput = passes.outputGradient
+        plainImage = describe([shape.items, shape.inChannels, shape.height, shape.width], dnnl_f32, dnnl_nhwc)
+        plainOutput = describe([shape.items, shape.outChannels, shape.outputHeight, shape.outputWidth], dnnl_f32, dnnl_nhwc)
+        plainWeights = describe([shape.outChannels, shape.inChannels, shape.kernelSize, shape.kernelSize], dnnl_f32, dnnl_oihw)
         blockedForwardWeights = forward.memoryDescriptor(dnnl_query_weights_md)
         blockedBackwardDataWeights = backwardData.memoryDescriptor(dnnl_query_weights_md)
         blockedDiffWeights = backwardWeights.memoryDescriptor(dnnl_query_diff_weights_md)
-        toForwardWeights = Primitive(reorderFrom: plainWeights, to: blockedForwardWeights, engine: engine, threads: threads)
-        toBackwardDataWeights = Primitive(reorderFrom: plainWeights, to: blockedBackwardDataWeights, engine: engine,
-                                          threads: threads)
-        fromDiffWeights = Primitive(reorderFrom: blockedDiffWeights, to: plainWeights, engine: engine, threads: threads)
+        toForwardWeights = OneDNNPrimitive(reorderFrom: plainWeights, to: blockedForwardWeights, threads: threads)
+        toBackwardDataWeights = OneDNNPrimitive(reorderFrom: plainWeights, to: blockedBackwardDataWeights, threads: threads)
+        fromDiffWeights = OneDNNPrimitive(reorderFrom: blockedDiffWeights, to: plainWeights, threads: threads)
 
-        forwardWeights = Self.allocate(byteCount(of: blockedForwardWeights))
-        backwardDataWeights = Self.allocate(byteCount(of: blockedBackwardDataWeights))
+        forwardWeights = allocateForOneDNN(byteCount(of: blockedForwardWeights))
+        backwardDataWeights = allocateForOneDNN(byteCount(of: blockedBackwardDataWeights))
         let diffSize = byteCount(of: blockedDiffWeights)
-        diffWeights = (0..<threads).map { _ in Self.allocate(diffSize) }
-        let scratch = [forward, backwardData, backwardWeights, toForwardWeights, toBackwardDataWeights, fromDiffWeights]
-            .map { byteCount(of: $0.scratchpad) }.max() ?? 0
-        scratchpadBytes = scratch
-        scratchpads = (0..<threads).map { _ in Self.allocate(scratch) }
-        streams = (0..<threads).map { _ in
-            var stream: OpaquePointer?
-            check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "creating a stream")
-            return stream!
+        diffWeights = (0..<threads).map { _ in allocateForOneDNN(diffSize) }
+        streams = OneDNNStreams(threads: threads)
+        streams.reserveScratchpads(for: [forward, backwardData, backwardWeights, toForwardWeights, toBackwardDataWeights,
+                                         fromDiffWeights])
+    }
+
+    /// The three training passes of one convolution with operands of one type.
+    private struct Passes {
+        let forward: OneDNNPrimitive
+        let backwardData: OneDNNPrimitive
+        let backwardWeights: OneDNNPrimitive
+        /// What forward and backward weights read as images, and backward data and weights as
+        /// output gradients: NHWC, in the operands' type.
+        let image: dnnl_memory_desc_t
+        let outputGradient: dnnl_memory_desc_t
+
+        /// `nil` where oneDNN has no kernel for one of the passes with `type` operands.
+        init?(_ shape: ConvolutionShape, operands type: dnnl_data_type_t, threads: Int) {
+            let imageDimensions = [shape.items, shape.inChannels, shape.height, shape.width]
+            let outputDimensions = [shape.items, shape.outChannels, shape.outputHeight, shape.outputWidth]
+            let kernel = [shape.outChannels, shape.inChannels, shape.kernelSize, shape.kernelSize]
+            var image = describe(imageDimensions, type, dnnl_nhwc), plainImage = describe(imageDimensions, dnnl_f32, dnnl_nhwc)
+            var output = describe(outputDimensions, dnnl_f32, dnnl_nhwc)
+            var outputGradient = describe(outputDimensions, type, dnnl_nhwc)
+            var weights = describe(kernel, type, dnnl_format_tag_any), diffWeights = describe(kernel, dnnl_f32, dnnl_format_tag_any)
+            var forwardDesc = dnnl_convolution_desc_t(), dataDesc = dnnl_convolution_desc_t()
+            var weightsDesc = dnnl_convolution_desc_t()
+            check(paramshare_dnnl_convolution_descs(&forwardDesc, &dataDesc, &weightsDesc, &image, &plainImage, &weights,
+                                                    &diffWeights, &output, &outputGradient, Int64(shape.kernelSize),
+                                                    Int64(shape.stride), Int64(shape.padding)),
+                  "describing the convolution \(shape)")
+            guard let forward = OneDNNPrimitive(&forwardDesc, threads: threads),
+                  let backwardData = OneDNNPrimitive(&dataDesc, hint: forward.descriptor, threads: threads),
+                  let backwardWeights = OneDNNPrimitive(&weightsDesc, hint: forward.descriptor, threads: threads)
+            else { return nil }
+            self.forward = forward
+            self.backwardData = backwardData
+            self.backwardWeights = backwardWeights
+            self.image = image
+            self.outputGradient = outputGradient
         }
+    }
+
+    /// Which bf16 paths have been announced: oneDNN's bf16 kernels (`true`), the emulation (`false`).
+    private static let announced = Mutex<Set<Bool>>([])
+
+    /// Prints, the first time a process takes a path, which computation bf16 operands get:
+    /// oneDNN's bf16 kernels, or the emulation's rounding before its Float kernels, naming the
+    /// kernels of the first convolution that takes it (other shapes may get others, such as the
+    /// 1×1 kernels). A study of bf16 training must know which it measured; standard error keeps
+    /// `--json` output on standard output clean.
+    private static func announce(_ passes: Passes, bfloat16: Bool) {
+        guard announced.withLock({ $0.insert(bfloat16).inserted }) else { return }
+        let kernels = "forward \(passes.forward.implementation), backward data \(passes.backwardData.implementation), "
+            + "backward weights \(passes.backwardWeights.implementation)"
+        let line = bfloat16
+            ? "bf16 convolutions run on oneDNN's bf16 kernels, with Float sums and outputs (first: \(kernels))"
+            : "bf16 convolutions are emulated: oneDNN has no bf16 convolution for this CPU, so operands are rounded to bf16 "
+                + "and multiplied by its Float kernels (first: \(kernels))"
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
     /// The forward pass with a per-channel bias and, if asked, the sum with what the output held
     /// and a ReLU, in the same pass.
     private struct FoldedForward {
         let epilogue: FoldedEpilogue
-        let primitive: Primitive
-        let fromPlainWeights: Primitive
+        let primitive: OneDNNPrimitive
+        let fromPlainWeights: OneDNNPrimitive
         let blockedWeights: dnnl_memory_desc_t
         let bias: dnnl_memory_desc_t
         let weightBuffer: UnsafeMutableRawPointer
@@ -126,11 +182,11 @@ final class OneDNNConvolution: @unchecked Sendable {
     }
 
     /// `output = input ⋆ kernel + bias` (plus `output`'s old value, then rectified, if loaded so)
-    /// for one block, from the kernel `loadFoldedWeights` loaded.
-    func forwardFolded(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, thread: Int) {
+    /// for one block, from the kernel `loadFoldedWeights` loaded; `input` holds ``operands``.
+    func forwardFolded(_ input: UnsafeRawPointer, into output: UnsafeMutablePointer<Float>, thread: Int) {
         guard let folded else { preconditionFailure("forwardFolded before loadFoldedWeights") }
         execute(folded.primitive, thread: thread, [
-            (DNNL_ARG_SRC, plainImage, UnsafeMutableRawPointer(mutating: input)),
+            (DNNL_ARG_SRC, operandImage, UnsafeMutableRawPointer(mutating: input)),
             (DNNL_ARG_WEIGHTS, folded.blockedWeights, folded.weightBuffer),
             (DNNL_ARG_BIAS, folded.bias, folded.biasBuffer),
             (DNNL_ARG_DST, plainOutput, UnsafeMutableRawPointer(output)),
@@ -138,12 +194,11 @@ final class OneDNNConvolution: @unchecked Sendable {
     }
 
     private func makeFoldedForward(_ epilogue: FoldedEpilogue) -> FoldedForward {
-        var image = plainImage, output = plainOutput, bias = dnnl_memory_desc_t(), anyWeights = dnnl_memory_desc_t()
+        var image = operandImage, output = plainOutput, bias = dnnl_memory_desc_t()
+        var anyWeights = describe([shape.outChannels, shape.inChannels, shape.kernelSize, shape.kernelSize],
+                                  operands == .bfloat16 ? dnnl_bf16 : dnnl_f32, dnnl_format_tag_any)
         check(paramshare_dnnl_desc_1d(&bias, Int64(shape.outChannels)), "describing the bias")
-        check(paramshare_dnnl_desc_4d(&anyWeights, Int64(shape.outChannels), Int64(shape.inChannels),
-                                      Int64(shape.kernelSize), Int64(shape.kernelSize), dnnl_format_tag_any),
-              "describing the kernel")
-        let attributes = Primitive.userScratchpad()
+        let attributes = OneDNNPrimitive.userScratchpad()
         defer { dnnl_primitive_attr_destroy(attributes) }
         var descriptor = dnnl_convolution_desc_t()
         check(paramshare_dnnl_folded_convolution_desc(&descriptor, attributes, &image, &anyWeights, &bias, &output,
@@ -151,29 +206,26 @@ final class OneDNNConvolution: @unchecked Sendable {
                                                       Int64(shape.padding), epilogue.accumulated ? 1 : 0,
                                                       epilogue.rectified ? 1 : 0),
               "describing the folded convolution \(shape)")
-        let primitive = Primitive(&descriptor, attributes: attributes, hint: nil, engine: Self.engine, threads: threadSlots)
-        let scratch = byteCount(of: primitive.scratchpad)
-        if scratch > scratchpadBytes {
-            for buffer in scratchpads { buffer.deallocate() }
-            scratchpads = scratchpads.map { _ in Self.allocate(scratch) }
-            scratchpadBytes = scratch
-        }
+        guard let primitive = OneDNNPrimitive(&descriptor, attributes: attributes, threads: threadSlots)
+        else { preconditionFailure("oneDNN has no folded convolution for \(shape) with \(operands) operands") }
         let blocked = primitive.memoryDescriptor(dnnl_query_weights_md)
+        let fromPlainWeights = OneDNNPrimitive(reorderFrom: plainWeights, to: blocked, threads: threadSlots)
+        streams.reserveScratchpads(for: [primitive, fromPlainWeights])
         return FoldedForward(
-            epilogue: epilogue, primitive: primitive,
-            fromPlainWeights: Primitive(reorderFrom: plainWeights, to: blocked, engine: Self.engine, threads: threadSlots),
-            blockedWeights: blocked, bias: bias, weightBuffer: Self.allocate(byteCount(of: blocked)),
-            biasBuffer: Self.allocate(shape.outChannels * MemoryLayout<Float>.stride))
+            epilogue: epilogue, primitive: primitive, fromPlainWeights: fromPlainWeights,
+            blockedWeights: blocked, bias: bias, weightBuffer: allocateForOneDNN(byteCount(of: blocked)),
+            biasBuffer: allocateForOneDNN(shape.outChannels * MemoryLayout<Float>.stride))
     }
 
     deinit {
         folded.map { $0.weightBuffer.deallocate(); $0.biasBuffer.deallocate() }
-        for stream in streams { dnnl_stream_destroy(stream) }
-        for buffer in diffWeights + scratchpads + [forwardWeights, backwardDataWeights] { buffer.deallocate() }
+        for buffer in diffWeights + [forwardWeights, backwardDataWeights] { buffer.deallocate() }
     }
 
-    /// Converts an OIHW kernel into the orders the forward and backward-data passes read.
-    /// Call once per pass over the batch, before `forward` or `backwardData`.
+    /// Converts an OIHW kernel into the orders (and the operand type) the forward and
+    /// backward-data passes read. Call once per pass over the batch, before `forward` or
+    /// `backwardData`. With bf16 operands, pass the kernel rounded to bfloat16: oneDNN's
+    /// conversion then only drops zero bits.
     func loadWeights(_ plain: UnsafePointer<Float>) {
         let source = UnsafeMutableRawPointer(mutating: plain)
         execute(toForwardWeights, thread: 0, [(DNNL_ARG_FROM, plainWeights, source), (DNNL_ARG_TO, blockedForwardWeights, forwardWeights)])
@@ -181,30 +233,31 @@ final class OneDNNConvolution: @unchecked Sendable {
                 [(DNNL_ARG_FROM, plainWeights, source), (DNNL_ARG_TO, blockedBackwardDataWeights, backwardDataWeights)])
     }
 
-    /// `output = input ⋆ kernel` for one block, NHWC to NHWC.
-    func forward(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, thread: Int) {
+    /// `output = input ⋆ kernel` for one block, NHWC to NHWC; `input` holds ``operands``.
+    func forward(_ input: UnsafeRawPointer, into output: UnsafeMutablePointer<Float>, thread: Int) {
         execute(forward, thread: thread, [
-            (DNNL_ARG_SRC, plainImage, UnsafeMutableRawPointer(mutating: input)),
+            (DNNL_ARG_SRC, operandImage, UnsafeMutableRawPointer(mutating: input)),
             (DNNL_ARG_WEIGHTS, blockedForwardWeights, forwardWeights),
             (DNNL_ARG_DST, plainOutput, UnsafeMutableRawPointer(output)),
         ])
     }
 
-    /// The input gradient of one block, overwriting `inputGradient`.
-    func backwardData(_ outputGradient: UnsafePointer<Float>, into inputGradient: UnsafeMutablePointer<Float>, thread: Int) {
+    /// The input gradient of one block, overwriting `inputGradient`; `outputGradient` holds ``operands``.
+    func backwardData(_ outputGradient: UnsafeRawPointer, into inputGradient: UnsafeMutablePointer<Float>, thread: Int) {
         execute(backwardData, thread: thread, [
-            (DNNL_ARG_DIFF_DST, plainOutput, UnsafeMutableRawPointer(mutating: outputGradient)),
+            (DNNL_ARG_DIFF_DST, operandOutput, UnsafeMutableRawPointer(mutating: outputGradient)),
             (DNNL_ARG_WEIGHTS, blockedBackwardDataWeights, backwardDataWeights),
             (DNNL_ARG_DIFF_SRC, plainImage, UnsafeMutableRawPointer(inputGradient)),
         ])
     }
 
-    /// The kernel gradient of one block, in OIHW order, overwriting `weightGradient`.
-    func backwardWeights(_ input: UnsafePointer<Float>, _ outputGradient: UnsafePointer<Float>,
+    /// The kernel gradient of one block, in OIHW order, overwriting `weightGradient`; `input` and
+    /// `outputGradient` hold ``operands``.
+    func backwardWeights(_ input: UnsafeRawPointer, _ outputGradient: UnsafeRawPointer,
                          into weightGradient: UnsafeMutablePointer<Float>, thread: Int) {
         execute(backwardWeights, thread: thread, [
-            (DNNL_ARG_SRC, plainImage, UnsafeMutableRawPointer(mutating: input)),
-            (DNNL_ARG_DIFF_DST, plainOutput, UnsafeMutableRawPointer(mutating: outputGradient)),
+            (DNNL_ARG_SRC, operandImage, UnsafeMutableRawPointer(mutating: input)),
+            (DNNL_ARG_DIFF_DST, operandOutput, UnsafeMutableRawPointer(mutating: outputGradient)),
             (DNNL_ARG_DIFF_WEIGHTS, blockedDiffWeights, diffWeights[thread]),
         ])
         execute(fromDiffWeights, thread: thread, [
@@ -213,17 +266,9 @@ final class OneDNNConvolution: @unchecked Sendable {
         ])
     }
 
-    private func execute(_ primitive: Primitive, thread: Int,
+    private func execute(_ primitive: OneDNNPrimitive, thread: Int,
                          _ arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)]) {
-        paramshare_dnnl_stay_on_calling_thread()
-        let bound = primitive.bind(arguments + [(DNNL_ARG_SCRATCHPAD, primitive.scratchpad, scratchpads[thread])],
-                                   thread: thread)
-        check(dnnl_primitive_execute(primitive.primitive, streams[thread], Int32(bound.count), bound),
-              "running a convolution of \(shape)")
-    }
-
-    private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+        streams.execute(primitive, thread: thread, arguments, "running a convolution of \(shape)")
     }
 }
 
@@ -234,100 +279,11 @@ struct FoldedEpilogue: Hashable, Sendable {
     var rectified: Bool
 }
 
-/// A oneDNN primitive with its descriptor, set to take its scratchpad from the caller.
-///
-/// Each thread slot keeps the memory objects of its last call and points them at the next
-/// call's buffers, so a call creates none.
-private final class Primitive {
-    let descriptor: OpaquePointer
-    let primitive: OpaquePointer
-    let scratchpad: dnnl_memory_desc_t
-    private let bindings: [Bindings]
-
-    /// One thread slot's arguments, made on its first call; only that thread touches it.
-    private final class Bindings {
-        var arguments: [dnnl_exec_arg_t] = []
-    }
-
-    convenience init(_ operation: inout dnnl_convolution_desc_t, hint: OpaquePointer?, engine: OpaquePointer, threads: Int) {
-        let attributes = Self.userScratchpad()
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        self.init(&operation, attributes: attributes, hint: hint, engine: engine, threads: threads)
-    }
-
-    convenience init(_ operation: inout dnnl_convolution_desc_t, attributes: OpaquePointer, hint: OpaquePointer?,
-                     engine: OpaquePointer, threads: Int) {
-        // oneDNN plans a kernel's work split over OpenMP's thread count when it chooses it, and a
-        // kernel planned for several threads starts a team even when called from a thread set to one.
-        paramshare_dnnl_stay_on_calling_thread()
-        var descriptor: OpaquePointer?
-        check(dnnl_primitive_desc_create(&descriptor, &operation, attributes, engine, hint), "choosing a convolution kernel")
-        self.init(descriptor: descriptor!, threads: threads)
-    }
-
-    convenience init(reorderFrom source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t, engine: OpaquePointer,
-                     threads: Int) {
-        let attributes = Self.userScratchpad()
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        paramshare_dnnl_stay_on_calling_thread()
-        var source = source, destination = destination
-        var descriptor: OpaquePointer?
-        check(dnnl_reorder_primitive_desc_create(&descriptor, &source, engine, &destination, engine, attributes),
-              "choosing a kernel reorder")
-        self.init(descriptor: descriptor!, threads: threads)
-    }
-
-    private init(descriptor: OpaquePointer, threads: Int) {
-        self.descriptor = descriptor
-        bindings = (0..<threads).map { _ in Bindings() }
-        var primitive: OpaquePointer?
-        check(dnnl_primitive_create(&primitive, descriptor), "creating a primitive")
-        self.primitive = primitive!
-        scratchpad = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0).pointee
-    }
-
-    deinit {
-        for argument in bindings.flatMap(\.arguments) { dnnl_memory_destroy(argument.memory) }
-        dnnl_primitive_destroy(primitive)
-        dnnl_primitive_desc_destroy(descriptor)
-    }
-
-    /// The execution arguments for `thread`, over `arguments`' buffers. A call passes the same
-    /// arguments with the same descriptors every time; only the buffers change.
-    func bind(_ arguments: [(Int32, dnnl_memory_desc_t, UnsafeMutableRawPointer)], thread: Int) -> [dnnl_exec_arg_t] {
-        let slot = bindings[thread]
-        if slot.arguments.isEmpty {
-            slot.arguments = arguments.map { argument, descriptor, pointer in
-                var descriptor = descriptor
-                var memory: OpaquePointer?
-                check(dnnl_memory_create(&memory, &descriptor, OneDNNConvolution.engine, pointer), "wrapping a buffer")
-                return dnnl_exec_arg_t(arg: argument, memory: memory)
-            }
-        } else {
-            for (bound, (_, _, pointer)) in zip(slot.arguments, arguments) {
-                check(dnnl_memory_set_data_handle(bound.memory, pointer), "pointing at a buffer")
-            }
-        }
-        return slot.arguments
-    }
-
-    func memoryDescriptor(_ query: dnnl_query_t) -> dnnl_memory_desc_t {
-        dnnl_primitive_desc_query_md(descriptor, query, 0).pointee
-    }
-
-    static func userScratchpad() -> OpaquePointer {
-        var attributes: OpaquePointer?
-        check(dnnl_primitive_attr_create(&attributes), "creating primitive attributes")
-        check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "setting the scratchpad mode")
-        return attributes!
-    }
-}
-
-private func byteCount(of descriptor: dnnl_memory_desc_t) -> Int {
-    withUnsafePointer(to: descriptor) { dnnl_memory_desc_get_size($0) }
-}
-
-/// Stops with oneDNN's status: every failure here is a bug or a broken installation, not bad input.
-private func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
-    precondition(status == dnnl_success, "oneDNN failed \(what()): status \(status.rawValue)")
+/// A plain 4-d memory descriptor: `dimensions` in oneDNN's logical order (NCHW, OIHW), stored
+/// in `tag`'s order.
+private func describe(_ dimensions: [Int], _ type: dnnl_data_type_t, _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+    var descriptor = dnnl_memory_desc_t()
+    let d = dimensions.map(Int64.init)
+    check(paramshare_dnnl_desc_4d(&descriptor, d[0], d[1], d[2], d[3], type, tag), "describing a tensor of \(dimensions)")
+    return descriptor
 }

@@ -5,6 +5,10 @@
 /// reference loops in `Double`. A block's result depends only on its images, and the blocks'
 /// weight gradients are summed in block order, so a seed gives bit-identical results on any
 /// number of threads.
+///
+/// With bf16 operands, each block's images and output gradients are converted for oneDNN's bf16
+/// kernels where it has them, or rounded in `Float` for its Float kernels where it has not (see
+/// `OneDNNConvolution`), into per-pass scratch; activations stay `Float` between layers.
 extension Conv2D {
     func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
         let items = input.shape[0], threads = EngineThreads.count
@@ -19,9 +23,10 @@ extension Conv2D {
             for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
             let operands = bfloat16Operands(slots: threads, count: blockSize * inItem)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
-                var image = input.data + range.lowerBound * inItem
-                if let operands { image = operands.rounded(image, count: range.count * inItem, slot: thread) }
-                kernels[range.count]!.forward(float(image), into: float(output.data + range.lowerBound * outItem), thread: thread)
+                let kernel = kernels[range.count]!
+                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                                    operands, slot: thread)
+                kernel.forward(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
             }
         } else {
             let shapes = blockShapes(items: items, g)
@@ -52,15 +57,13 @@ extension Conv2D {
             let operands = bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, group, range in
                 let kernel = kernels[range.count]!
-                var image = input.data + range.lowerBound * inItem
-                var gradient = outputGradient.data + range.lowerBound * outItem
-                if let operands {
-                    image = operands.rounded(image, count: range.count * inItem, slot: 2 * thread)
-                    gradient = operands.rounded(gradient, count: range.count * outItem, slot: 2 * thread + 1)
-                }
-                kernel.backwardWeights(float(image), float(gradient), into: float(partials[group].data), thread: thread)
+                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                                    operands, slot: 2 * thread)
+                let gradient = operand(outputGradient.data + range.lowerBound * outItem, count: range.count * outItem,
+                                       for: kernel, operands, slot: 2 * thread + 1)
+                kernel.backwardWeights(image, gradient, into: float(partials[group].data), thread: thread)
                 if computesInputGradient {
-                    kernel.backwardData(float(gradient), into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
+                    kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
                 }
             }
         } else {
@@ -122,9 +125,10 @@ extension Conv2D {
             }
             let operands = bfloat16Operands(slots: threads, count: blockSize * inItem)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
-                var image = input.data + range.lowerBound * inItem
-                if let operands { image = operands.rounded(image, count: range.count * inItem, slot: thread) }
-                kernels[range.count]!.forwardFolded(float(image), into: float(output.data + range.lowerBound * outItem), thread: thread)
+                let kernel = kernels[range.count]!
+                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                                    operands, slot: thread)
+                kernel.forwardFolded(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
             }
             return output
         }
@@ -162,12 +166,14 @@ extension Conv2D {
     /// that many threads.
     private func oneDNNKernels(items: Int, _ g: WindowGeometry, threads: Int) -> [Int: OneDNNConvolution]? {
         guard Scalar.self == Float.self else { return nil }
+        let precision = usesBFloat16Kernels ? self.precision : .float32
         var kernels: [Int: OneDNNConvolution] = [:]
         for (size, shape) in blockShapes(items: items, g) {
-            if let kernel = blockConvolutions[size], kernel.shape == shape, kernel.threadSlots >= threads {
+            if let kernel = blockConvolutions[size], kernel.shape == shape, kernel.threadSlots >= threads,
+               kernel.precision == precision {
                 kernels[size] = kernel
             } else {
-                let kernel = OneDNNConvolution(shape: shape, threads: threads)
+                let kernel = OneDNNConvolution(shape: shape, threads: threads, precision: precision)
                 blockConvolutions[size] = kernel
                 kernels[size] = kernel
             }
@@ -176,7 +182,12 @@ extension Conv2D {
     }
 }
 
-/// The same memory seen as `Float`, which it is wherever oneDNN is used.
-private func float<Scalar>(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+/// `count` values at `values` as `kernel` reads them, in `operands`' `slot` when they need
+/// changing: as they are with Float operands, else rounded to bfloat16, in `Float` for its
+/// Float kernels (the emulation) or as bit patterns for its bf16 kernels.
+private func operand<Scalar>(_ values: UnsafeMutablePointer<Scalar>, count: Int, for kernel: OneDNNConvolution,
+                             _ operands: BFloat16Operands?, slot: Int) -> UnsafeRawPointer {
+    guard let operands else { return UnsafeRawPointer(values) }
+    if kernel.operands == .bfloat16 { return UnsafeRawPointer(operands.converted(float(values), count: count, slot: slot)) }
+    return UnsafeRawPointer(operands.rounded(values, count: count, slot: slot))
 }

@@ -22,7 +22,8 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     /// Set to `false` on a first layer, whose input gradient nobody reads, to skip computing it.
     public var computesInputGradient = true
     /// The precision of the convolution's operands: images, kernel and output gradients
-    /// (``ComputePrecision``). `bfloat16` needs `Float`.
+    /// (``ComputePrecision``). `bfloat16` needs `Float`; channels-last, it runs on oneDNN's bf16
+    /// kernels where the CPU has them.
     public var precision = ComputePrecision.float32 {
         willSet { precondition(newValue == .float32 || Scalar.self == Float.self, "\(name): bf16 operands need Float") }
     }
@@ -44,6 +45,10 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     var foldedBias: Tensor<Scalar>?
     // The kernel rounded to bfloat16, with bf16 operands.
     var roundedWeight: Tensor<Scalar>?
+    /// Whether bf16 operands run on oneDNN's bf16 kernels where it has them (channels-last only).
+    /// `false` keeps the emulation, rounding in `Float`, on every CPU: its tests set it, so that
+    /// the emulation stays tested on the CPUs where the bf16 kernels would take over.
+    var usesBFloat16Kernels = true
 
     /// Images whose weight gradients one partial sum accumulates, in order.
     ///

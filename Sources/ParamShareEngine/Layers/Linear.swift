@@ -10,20 +10,32 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     /// Set to `false` on a first layer, whose input gradient nobody reads, to skip computing it.
     public var computesInputGradient = true
     /// The precision of the products' operands: inputs, weight and output gradients
-    /// (``ComputePrecision``). `bfloat16` needs `Float`.
+    /// (``ComputePrecision``). `bfloat16` needs `Float`, and runs on oneDNN's bf16 matrix
+    /// products where the CPU has them.
     public var precision = ComputePrecision.float32 {
         willSet { precondition(newValue == .float32 || Scalar.self == Float.self, "\(name): bf16 operands need Float") }
     }
 
-    private var input: Tensor<Scalar>?
-    private var weight: Tensor<Scalar>?
-    private var output: Tensor<Scalar>?
-    private var inputGradient: Tensor<Scalar>?
-    private var weightGradient: Tensor<Scalar>?
+    var input: Tensor<Scalar>?
+    var weight: Tensor<Scalar>?
+    var output: Tensor<Scalar>?
+    var inputGradient: Tensor<Scalar>?
+    var weightGradient: Tensor<Scalar>?
     // The operands rounded to bfloat16, with bf16 operands.
     private var roundedWeight: Tensor<Scalar>?
     private var roundedInput: Tensor<Scalar>?
     private var roundedGradient: Tensor<Scalar>?
+    /// Whether bf16 operands run on oneDNN's bf16 matrix products where it has them. `false`
+    /// keeps the emulation, rounding for OpenBLAS, on every CPU: its tests set it, so that the
+    /// emulation stays tested on the CPUs where the bf16 products would take over.
+    var usesBFloat16Kernels = true
+    // oneDNN's bf16 products for the last batch size and thread count they were made for, `nil`
+    // products where oneDNN has none; those the last forward pass ran on and its thread count,
+    // which backward keeps, `nil` for the emulation.
+    var madeBFloat16Products: (items: Int, threads: Int, products: LinearBFloat16Products?)?
+    var forwardProducts: (products: LinearBFloat16Products, threads: Int)?
+    // The operands as bfloat16 bit patterns, for oneDNN's products.
+    let inputBits = BFloat16Buffer(), weightBits = BFloat16Buffer(), gradientBits = BFloat16Buffer()
 
     /// Creates a linear layer whose weight comes from `weightSource`.
     public init(name: String, inFeatures: Int, outFeatures: Int, weightSource: any WeightSource<Scalar>,
@@ -58,7 +70,11 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     // x [N, in] → y [N, out]; blocks of batch rows are split over the threads.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         checkShape(input.shape.count == 2 && input.shape[1] == inFeatures, name, "expected [N, \(inFeatures)], got \(input.shape)")
-        let items = input.shape[0]
+        let items = input.shape[0], threads = EngineThreads.count
+        if precision == .bfloat16 && usesBFloat16Kernels, let products = bfloat16Products(items: items, threads: threads) {
+            return forwardOnBFloat16Kernels(input, products, threads: threads)
+        }
+        forwardProducts = nil
         let output = self.output.reuse(shape: [items, outFeatures])
         let bfloat16 = precision == .bfloat16, source = weightSource.weight()
         let weight = bfloat16 ? source.roundedToBFloat16(reusing: &roundedWeight) : source
@@ -86,6 +102,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         let items = input.shape[0]
         checkShape(gradient.shape == [items, outFeatures], name,
                    "output gradient \(gradient.shape) does not match the last output")
+        if let (products, threads) = forwardProducts { return backwardOnBFloat16Kernels(gradient, products, threads: threads) }
         // The bias gradient is a sum, not a product: it reads the gradient as it is.
         let outputGradient = precision == .bfloat16 ? gradient.roundedToBFloat16(reusing: &roundedGradient) : gradient
         let inputGradient = self.inputGradient.reuse(shape: input.shape)

@@ -7,10 +7,13 @@
 /// numerics of a bf16 GEMM on hardware with `vdpbf16ps`. Unlike PyTorch's bf16 autocast, which
 /// also stores each layer's output in bf16, activations stay `Float` between layers.
 ///
-/// The rounding is computed, not delegated to bf16 instructions: a product of two bfloat16
-/// values is exact in `Float`, so rounding the operands and multiplying in `Float` gives what a
-/// bf16 kernel gives, up to the order of accumulation. It is the same on every CPU, and no
-/// faster than ``float32``: it exists to study what bf16 training does to a result.
+/// Channels-last convolutions and linear layers run on oneDNN's bf16 convolutions and matrix
+/// products where oneDNN makes them for the CPU (AVX-512; `vdpbf16ps` with AVX512_BF16, where
+/// issue #30 measured its convolutions at about twice the speed of its Float ones), and the first
+/// of each prints which path runs. Everywhere else (other CPUs, channels-first convolutions) the
+/// rounding is computed and the products run in `Float`, no faster than ``float32``. The two paths multiply the same rounded operands,
+/// and a product of two bfloat16 values is exact in `Float`, so they differ only in the order of
+/// the sums (and in subnormal operands, which `vdpbf16ps` reads as zero).
 public enum ComputePrecision: String, CaseIterable, Sendable {
     /// Operands as they are (the default).
     case float32 = "fp32"

@@ -1,0 +1,75 @@
+import CDNNL
+import Foundation
+import Synchronization
+
+/// The sizes of one matrix product `C[m, n] = A[m, k] · B[k, n]`, with the elements of `A` and
+/// `B` lying their row and column strides apart, so that a transposed operand is a view.
+struct MatmulShape: Hashable, Sendable {
+    var m: Int, k: Int, n: Int
+    var aRowStride: Int, aColumnStride: Int
+    var bRowStride: Int, bColumnStride: Int
+}
+
+/// oneDNN's bf16 matrix product for one shape: bfloat16 operands, `Float` sums, and a row-major
+/// `Float` result.
+///
+/// A linear layer with bf16 operands multiplies through it where oneDNN makes it for the CPU
+/// (AVX-512; `vdpbf16ps` with AVX512_BF16), and rounds its operands for OpenBLAS's `sgemm`
+/// elsewhere; both multiply the same rounded operands, whose products are exact in `Float`, so
+/// they differ only in the order of the sums. Every call runs on the thread that makes it, with
+/// its own stream and scratchpad, so results do not depend on the thread count.
+final class BFloat16Matmul: @unchecked Sendable {
+    let shape: MatmulShape
+    private let primitive: OneDNNPrimitive
+    private let a: dnnl_memory_desc_t
+    private let b: dnnl_memory_desc_t
+    private let c: dnnl_memory_desc_t
+    private let streams: OneDNNStreams
+
+    /// oneDNN's name for the kernel it chose (`brg:avx512_core_bf16`).
+    var implementation: String { primitive.implementation }
+
+    /// The product for `shape`, with scratch space for `threads` concurrent callers; `nil` where
+    /// oneDNN has no bf16 matrix product for it on this CPU (as on AVX2).
+    init?(shape: MatmulShape, threads: Int) {
+        var a = dnnl_memory_desc_t(), b = dnnl_memory_desc_t(), c = dnnl_memory_desc_t()
+        check(paramshare_dnnl_desc_2d(&a, Int64(shape.m), Int64(shape.k), Int64(shape.aRowStride),
+                                      Int64(shape.aColumnStride), dnnl_bf16), "describing A of \(shape)")
+        check(paramshare_dnnl_desc_2d(&b, Int64(shape.k), Int64(shape.n), Int64(shape.bRowStride),
+                                      Int64(shape.bColumnStride), dnnl_bf16), "describing B of \(shape)")
+        check(paramshare_dnnl_desc_2d(&c, Int64(shape.m), Int64(shape.n), Int64(shape.n), 1, dnnl_f32),
+              "describing C of \(shape)")
+        var operation = dnnl_matmul_desc_t()
+        check(dnnl_matmul_desc_init(&operation, &a, &b, nil, &c), "describing the matrix product \(shape)")
+        guard let primitive = OneDNNPrimitive(&operation, threads: threads) else { return nil }
+        self.shape = shape
+        self.primitive = primitive
+        self.a = a
+        self.b = b
+        self.c = c
+        streams = OneDNNStreams(threads: threads)
+        streams.reserveScratchpads(for: [primitive])
+    }
+
+    /// `c = a · b`, overwriting `c`; `a` and `b` hold bfloat16 bit patterns.
+    func multiply(_ a: UnsafePointer<UInt16>, _ b: UnsafePointer<UInt16>, into c: UnsafeMutablePointer<Float>, thread: Int) {
+        streams.execute(primitive, thread: thread, [
+            (DNNL_ARG_SRC, self.a, UnsafeMutableRawPointer(mutating: a)),
+            (DNNL_ARG_WEIGHTS, self.b, UnsafeMutableRawPointer(mutating: b)),
+            (DNNL_ARG_DST, self.c, UnsafeMutableRawPointer(c)),
+        ], "multiplying \(shape)")
+    }
+
+    /// Which paths bf16 linear layers have announced: oneDNN's bf16 products (`true`), the
+    /// emulation (`false`).
+    private static let announced = Mutex<Set<Bool>>([])
+
+    /// Prints, the first time a process takes a path, which computation a bf16 linear layer
+    /// gets: oneDNN's bf16 products (naming the first one's kernel), or the emulation.
+    static func announce(_ product: BFloat16Matmul?) {
+        guard announced.withLock({ $0.insert(product != nil).inserted }) else { return }
+        let line = product.map { "bf16 linear layers run on oneDNN's bf16 matrix products, with Float sums and outputs (first: \($0.implementation))" }
+            ?? "bf16 linear layers are emulated: oneDNN has no bf16 matrix product for this CPU, so operands are rounded to bf16 and multiplied by OpenBLAS in Float"
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
