@@ -169,16 +169,15 @@ func digits(trains: Bool, findings: inout Findings) throws {
     }
     let finalCells = feasible(try grid(seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
     let tunedCells = try TunedSettings(contentsOfFile: study + "/trials.selection.csv", registry: registry).applying(to: finalCells)
+    let declared = try DeclaredStudy(selectionPlan(claim: "Selection, digits", statement: "settings chosen on validation data beat the shared default, and RPG leads at them",
+                                                   tuned: tunedCells, shared: finalCells), name: name + "/digits")
+    let table = study + "/runs.csv"
     if trains {
-        try train(tunedCells, on: data, into: study + "/tuned.csv")
-        try train(finalCells, on: data, into: study + "/default.csv")
+        try train(tunedCells + finalCells, on: data, into: table)
     } else {
-        guard try holdsEvery(tunedCells, tableAt: study + "/tuned.csv"), try holdsEvery(finalCells, tableAt: study + "/default.csv") else {
-            return say("    the digits study's runs have not finished: run --part 1")
-        }
+        guard try holdsEvery(tunedCells + finalCells, tableAt: table) else { return say("    the digits study's runs have not finished: run --part 1") }
     }
-    let tuned = try RunAnalysis(contentsOfFile: study + "/tuned.csv", reference: "rpg")
-    let shared = try RunAnalysis(contentsOfFile: study + "/default.csv", reference: "rpg")
+    let (tuned, shared) = try analyses(ofTableAt: table)
     findings.paragraph("""
         ## Digits: LeNet-5 and the 128-64 MLP, every method at 1 % and 10 %
 
@@ -193,6 +192,18 @@ func digits(trains: Bool, findings: inout Findings) throws {
     findings.block(searchCost(search))
     findings.block(comparison(tuned: tuned, default: shared, selections: selections))
     findings.block(failures(in: [tuned, shared]))
+    try declared.recordVerdicts(in: &findings)
+}
+
+/// The runs at the selections and those at the shared default in the runs table at `path`,
+/// analysed apart.
+func analyses(ofTableAt path: String) throws -> (tuned: RunAnalysis, shared: RunAnalysis) {
+    let table = try RunTable(contentsOfFile: path)
+    func analysis(tuned: Bool) throws -> RunAnalysis {
+        let runs = table.runs.filter { ($0.setting.recipe["lr"]?.hasPrefix("tuned:") ?? false) == tuned }
+        return try RunAnalysis(table: RunTable(source: table.source, optionColumns: table.optionColumns, runs: runs), reference: "rpg")
+    }
+    return (try analysis(tuned: true), try analysis(tuned: false))
 }
 
 /// The epochs a search spent, and as full runs, per cell and in all.
@@ -265,8 +276,12 @@ func resnetRuns(trains: Bool, findings: inout Findings) throws {
     for budget in budgets {
         let search = try resnetSearch(of: resnetMethods, at: budget, on: searchData, refusals: &refusals)
         let finished = try search.progress(given: TuningSearch.outcomes(inTablesAt: [resnetTrials(at: budget)])).selections
+        // The plan is declared once, with every method: a part that ran before the last search
+        // ended would declare a plan the later methods would have to change.
+        guard finished.count == search.groups.count else {
+            return say("    the ResNet-20 search at \(budget) has not finished: run parts 2 to 4 first")
+        }
         let methods = finished.map(\.cell.generatorName)
-        guard !methods.isEmpty else { continue }
         let cells = feasible(try resnetCells(of: methods, at: budget, seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
         let settings = try TunedSettings(contentsOfFile: TuningSearch.selectionPath(forTrialsAt: resnetTrials(at: budget)), registry: registry)
         tuned += try settings.applying(to: cells)
@@ -277,23 +292,27 @@ func resnetRuns(trains: Bool, findings: inout Findings) throws {
         say("    no ResNet-20 search has finished yet: run parts 2 to 4 first")
         return
     }
+    let declared = try DeclaredStudy(selectionPlan(claim: "Selection, ResNet-20", statement: "settings chosen on validation data beat the shared default, and RPG leads at them",
+                                                   tuned: tuned, shared: shared), name: name + "/resnet20")
     let pool = RunPool(data: data)
+    // The shared default's runs of the methods whose maths the faithfulness issue changed
+    // (projection, pruned) have new identities, so they train here beside the selections.
     if trains {
-        try pool.train(tuned)
-    } else if try !holdsEvery(tuned, tableAt: pool.runsPath) {
+        try pool.train(tuned + shared)
+    } else if try !holdsEvery(tuned + shared, tableAt: pool.runsPath) {
         return say("    the ResNet-20 runs at the selections have not finished: run --part 5")
     }
-    let tunedAnalysis = try RunAnalysis(contentsOfFile: pool.extract(tuned, into: folder + "/resnet20-tuned"), reference: "rpg")
-    let sharedAnalysis = try RunAnalysis(contentsOfFile: pool.extract(shared, into: folder + "/resnet20-default"), reference: "rpg")
+    let (tunedAnalysis, sharedAnalysis) = try analyses(ofTableAt: pool.extract(tuned + shared, into: folder + "/resnet20"))
     findings.paragraph("""
         ## ResNet-20 on CIFAR-10: every method at its selection against the shared default
 
-        Recipe: \(CIFARRecipe.summary). Seeds 0, 1 and 2 at each selection (`resnet20-tuned/`) and
-        at the shared default (`resnet20-default/`, the C2 notebook's runs).
+        Recipe: \(CIFARRecipe.summary). Seeds 0, 1 and 2 at each selection and at the shared
+        default (the C2 notebook's runs; projection and pruned anew), all in `resnet20/runs.csv`.
         """)
     findings.block(refusals.joined(separator: "\n"))
     findings.block(comparison(tuned: tunedAnalysis, default: sharedAnalysis, selections: selections))
     findings.block(failures(in: [tunedAnalysis, sharedAnalysis]))
+    try declared.recordVerdicts(in: &findings)
 }
 
 // Every part resumes: a finished part trains nothing when it runs again. The findings report the
@@ -304,13 +323,13 @@ runNotebook {
     var findings = Findings(title: "Each method at its best: settings chosen on validation data")
     let parts = try NotebookArguments.parts(of: 5)
     let manager = FileManager.default
-    if parts.contains(1) || manager.fileExists(atPath: folder + "/digits/default.csv") {
+    if parts.contains(1) || manager.fileExists(atPath: folder + "/digits/runs.csv") {
         try digits(trains: parts.contains(1), findings: &findings)
     }
     for search in resnetSearchParts where parts.contains(search.part) {
         try resnetSearches(of: search.methods, at: search.budgets, findings: &findings)
     }
-    if parts.contains(5) || manager.fileExists(atPath: folder + "/resnet20-tuned/runs.csv") {
+    if parts.contains(5) || manager.fileExists(atPath: folder + "/resnet20/runs.csv") {
         try resnetRuns(trains: parts.contains(5), findings: &findings)
     }
     try findings.write(into: folder, command: command)

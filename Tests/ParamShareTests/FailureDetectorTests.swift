@@ -12,14 +12,26 @@ struct FailureDetectorTests {
         }
     }
 
-    @Test("a loss curve that explodes or stops being finite diverges at that batch; a noisy descent does not", arguments: [
-        ([2.31, 2.2, 1.9, 7.0], 3), ([2.31, 2.0, 2e10], 2), ([2.3, 1.5, .nan], 2), ([2.3, 1.2, -.infinity], 2),
+    @Test("within an epoch only a loss that stops being finite diverges, at that batch; a spike does not", arguments: [
+        ([2.31, 2.2, 1.9, 7.0], nil), ([2.31, 2.0, 2e10], nil), ([2.3, 1.5, .nan], 2), ([2.3, 1.2, -.infinity], 2), (([Double.nan]), 0),
         ([2.31, 2.5, 2.9, 1.8, 0.9, 6.9, 0.4], nil),
     ] as [([Double], Int?)])
-    func divergence(batchLosses: [Double], divergingBatch: Int?) {
+    func batchDivergence(batchLosses: [Double], divergingBatch: Int?) {
         var detector = FailureDetector(classes: 10)
         let verdicts = batchLosses.map { detector.divergence(atBatchLoss: $0) }
         #expect(verdicts.firstIndex { $0 != nil } == divergingBatch, "\(verdicts)")
+    }
+
+    @Test("an epoch whose mean loss is above three times the first batch's diverges; one at or below it does not")
+    func epochDivergence() throws {
+        var detector = FailureDetector(classes: 10)
+        #expect(detector.divergence(atEpochMeanLoss: 1e9) == nil, "no first batch seen yet: no scale to judge by")
+        _ = detector.divergence(atBatchLoss: 2.0)
+        _ = detector.divergence(atBatchLoss: 9.0)
+        #expect(detector.divergence(atEpochMeanLoss: 6.0) == nil)
+        #expect(detector.divergence(atEpochMeanLoss: 1.2) == nil)
+        let reason = try #require(detector.divergence(atEpochMeanLoss: 6.01))
+        #expect(reason.contains("6.01") && reason.contains("first batch's 2"), "\(reason)")
     }
 
     @Test("a run that ends at chance with ln(classes) loss collapsed, from the epoch the loss went flat")

@@ -20,8 +20,9 @@ public struct Trainer {
     /// Trains `model` on `data.train`, evaluating on `data.test` (unless it is empty) and on
     /// `data.validation` (if there is one) after every epoch.
     ///
-    /// A batch loss that is not finite or leaves ``FailureDetector``'s bound ends the run with
-    /// status `diverged` instead of training on garbage; the epochs finished before it are kept.
+    /// A batch loss that is not finite, or an epoch's mean loss past ``FailureDetector``'s bound,
+    /// ends the run with status `diverged` instead of training on garbage; the epochs finished
+    /// before it are kept.
     /// A run that ends at chance with a uniform prediction's loss is `collapsed`.
     ///
     /// Sets the model's operand precision to the configuration's, for training and evaluation.
@@ -65,7 +66,7 @@ public struct Trainer {
                                            elapsedSeconds: elapsed(since: start)))
                 return true
             }
-            if let divergence {
+            if let divergence = divergence ?? detector.divergence(atEpochMeanLoss: lossSum / Double(seen)) {
                 return TrainingResult(status: .diverged, statusEpoch: epoch + 1, failureReason: divergence, epochs: records,
                                       wallSeconds: elapsed(since: start))
             }
