@@ -26,47 +26,21 @@ extension Checkpoint {
             guard let value = parse(text) else { throw fail("has '\(text)' in its metadata field '\(name)'") }
             return value
         }
-        let architecture = try parsed("model", Architecture.init(name:))
-        let generatorName = try field("generator")
-        var sharing: SharingSetting?
-        if generatorName != GeneratorRegistry.denseName {
-            guard let descriptor = registry.descriptor(named: generatorName) else {
-                throw fail("names generator '\(generatorName)', which is not registered (registered: \(registry.names.joined(separator: ", ")))",
-                           fix: "read it with the executable that registers '\(generatorName)'")
-            }
-            let version = try parsed("generator_version", Int.init)
-            guard version == descriptor.semanticsVersion else {
-                throw fail("was written by \(generatorName) semantics version \(version); this ParamShare has version \(descriptor.semanticsVersion), whose maths differ",
+        let cell: SweepCell
+        do { cell = try SweepCell(reading: metadata, registry: registry) } catch {
+            switch error {
+            case let .missing(name): throw fail("lacks the metadata field '\(name)'")
+            case let .unreadable(name, text): throw fail("has '\(text)' in its metadata field '\(name)'")
+            case let .unregistered(name):
+                throw fail("names generator '\(name)', which is not registered (registered: \(registry.names.joined(separator: ", ")))",
+                           fix: "read it with the executable that registers '\(name)'")
+            case let .versionSkew(name, written, current):
+                throw fail("was written by \(name) semantics version \(written); this ParamShare has version \(current), whose maths differ",
                            fix: "read it with the ParamShare version that wrote it (\(metadata["library_version"] ?? "unknown")), or train it again")
+            case let .refusedOptions(refusal): throw fail("has generator options this version refuses: \(refusal)")
             }
-            var options: [String: String] = [:]
-            for option in descriptor.options { options[option.name] = try field(descriptor.column(ofOption: option.name)) }
-            let setting: GeneratorSetting
-            do { setting = try GeneratorSetting(descriptor, options: options) } catch {
-                throw fail("has generator options this version refuses: \(error)")
-            }
-            sharing = SharingSetting(
-                generator: setting, budget: try parsed("budget") { try? BudgetSpecification(parsing: $0) },
-                scope: try parsed("scope", SharingScope.init(rawValue:)),
-                generatesStem: try parsed("generate_stem", Bool.init), generatesClassifier: try parsed("generate_classifier", Bool.init),
-                trainsBank: try field("bank") != "frozen", stepScaling: try parsed("bank_step", BankStepScaling.init(rawValue:)))
         }
-        let configuration = TrainingConfiguration(
-            epochs: try parsed("epochs", Int.init), batchSize: try parsed("batch_size", Int.init),
-            optimizer: try parsed("optimizer", TrainingConfiguration.OptimizerChoice.init(rawValue:)),
-            learningRate: try parsed("lr", Double.init), schedule: try parsed("schedule", TrainingConfiguration.ScheduleChoice.init(rawValue:)),
-            weightDecay: try parsed("weight_decay", Double.init), labelSmoothing: try parsed("label_smoothing", Double.init),
-            augmentation: Augmentation(cropPadding: try parsed("crop_padding", Int.init), horizontalFlip: try parsed("horizontal_flip", Bool.init)),
-            seed: try parsed("seed", UInt64.init),
-            // Checkpoints written before bf16 existed have no precision: they trained in fp32.
-            precision: metadata["precision"] == nil ? .float32 : try parsed("precision", ComputePrecision.init(rawValue:)))
-        // A run that held out no validation images, or whose settings no search chose, names neither.
-        let data = DataSubset(dataset: try field("dataset"), trainImages: try parsed("train_images", Int.init),
-                              testImages: try parsed("test_images", Int.init),
-                              validationImages: metadata["validation_images"] == nil ? 0 : try parsed("validation_images", Int.init))
-        let cell = SweepCell(architecture: architecture, sharing: sharing, data: data, configuration: configuration,
-                             tuning: metadata["tuning"])
-        guard cell.identifier == metadata["cell_id"] else {
+        guard cell.identifier == metadata[RunSchema.cellIdentifier.name] else {
             throw fail("has settings whose identity \(cell.identifier) differs from its recorded cell_id \(metadata["cell_id"] ?? "(none)"): "
                        + "it was written by another version, or edited")
         }

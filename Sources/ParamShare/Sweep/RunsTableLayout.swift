@@ -12,35 +12,20 @@ import ParamShareEngine
 /// them (existing rows get `none`), and columns of generators not registered this time stay.
 public struct RunsTableLayout: Sendable, Equatable {
     /// The value written where a setting does not apply to a row.
-    public static let notApplicable = "none"
+    public static let notApplicable = RunSchema.notApplicable
 
-    /// The columns before the option block.
-    public static let leadingColumns = [
-        "cell_id", "model", "dataset", "train_images", "test_images", "validation_images", "generator", "generator_version",
-    ]
+    /// The columns before the option block, as ``RunSchema`` declares them.
+    public static let leadingColumns = RunSchema.leadingColumns.filter(\.isTabulated).map(\.name)
 
-    /// The columns after the option block, documented in the README.
-    public static let trailingColumns = [
-        "scope", "generate_stem", "generate_classifier", "bank", "bank_step", "budget", "budget_count", "budget_fraction", "dof",
-        "mean_training_dof", "bank_size",
-        "fixed_weights", "generated_weights",
-        "non_generated_weights", "bn_parameters", "biases", "total_trainable", "dense_parameters",
-        "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing", "precision",
-        "tuning", "final_train_loss", "test_accuracy", "best_test_accuracy", "validation_accuracy", "best_validation_accuracy",
-        "validation_loss", "wall_seconds", "status", "status_epoch", "failure_reason",
-        "version",
-    ]
+    /// The columns after the option block, as ``RunSchema`` declares them and the README documents them.
+    public static let trailingColumns = RunSchema.trailingColumns.filter(\.isTabulated).map(\.name)
 
     /// The fixed columns added since tables were first written, with the value they hold in the
-    /// rows written before them: a table without some of them is still a runs table, and appending
-    /// to it adds them (`precision` is `fp32` in a table written before bf16 existed, as it was; a
-    /// table from before validation splits held none out and tuned nothing; `mean_training_dof`
-    /// is empty, unknown, in rows written before it: those of `pruned` trained with more than
-    /// their `dof`, the others with exactly it).
-    public static let addedColumns = [
-        "precision": ComputePrecision.float32.rawValue, "validation_images": "0", "tuning": notApplicable,
-        "validation_accuracy": "", "best_validation_accuracy": "", "validation_loss": "", "mean_training_dof": "",
-    ]
+    /// rows written before them (``RunColumn/Addition``): a table without some of them is still a
+    /// runs table, and appending to it adds them.
+    public static let addedColumns = Dictionary(uniqueKeysWithValues: RunSchema.columns.compactMap { column in
+        column.added.map { (column.name, $0.olderRows) }
+    })
 
     /// The value a row that lacks `column` holds in it: what ``addedColumns`` says, else `none`.
     public static func value(ofMissing column: String) -> String {

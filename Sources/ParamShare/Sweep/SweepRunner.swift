@@ -68,7 +68,7 @@ public struct SweepRunner {
         let existing = try CSVTable.readExisting(at: runsPath, accepting: { RunsTableLayout(header: $0) != nil },
                                                  expected: "a runs table's", explaining: RunsTableLayout.differences)
         let recorded = existing.flatMap { table in
-            table.document.header.firstIndex(of: "cell_id").map { column in Set(table.document.rows.map { $0[column] }) }
+            table.document.header.firstIndex(of: RunSchema.cellIdentifier.name).map { column in Set(table.document.rows.map { $0[column] }) }
         }
         if let existing, let recorded, unique.allSatisfy({ recorded.contains($0.identifier) }) {
             if let repair = existing.repair { events(.repaired(repair)) }
@@ -84,8 +84,9 @@ public struct SweepRunner {
         if let checkpointDirectory { try OutputLocation.prepareFolder(of: (checkpointDirectory as NSString).appendingPathComponent("model.safetensors")) }
         let (epochs, epochsRepair) = try Self.openEpochsTable(path: epochsPath)
         for report in [repair, epochsRepair].compactMap({ $0 }) { events(.repaired(report)) }
-        let finished = try Set(runs.column("cell_id"))
-        try epochs.removeRows { row in !finished.contains(row[0]) }
+        let finished = try Set(runs.column(RunSchema.cellIdentifier.name))
+        let epochCell = RunRecord.epochColumns.firstIndex(of: RunSchema.cellIdentifier.name)!  // the per-epoch table's first column
+        try epochs.removeRows { row in !finished.contains(row[epochCell]) }
         let data = data, checkpointDirectory = checkpointDirectory
         if unique.count < cells.count { events(.duplicates(cells.count - unique.count)) }
         let pending = unique.filter { !finished.contains($0.identifier) }

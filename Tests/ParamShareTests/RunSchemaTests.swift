@@ -1,0 +1,120 @@
+import Foundation
+@testable import ParamShare
+import ParamShareEngine
+import Testing
+
+/// The one schema of a run: every committed table and cell identifier reads as it was written.
+@Suite("Run schema")
+struct RunSchemaTests {
+    /// Every runs table under `results/` (trials tables are runs tables too), with its text, or
+    /// `nil` with the reason printed when the folder is absent (a source archive without results).
+    private static func committedTables() throws -> [(path: String, text: String, document: CSVDocument)]? {
+        let results = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("results").path
+        guard FileManager.default.fileExists(atPath: results) else {
+            print("RunSchemaTests: skipped, \(results) is absent, so there are no committed tables to read")
+            return nil
+        }
+        return try FileManager.default.subpathsOfDirectory(atPath: results).sorted().filter { $0.hasSuffix(".csv") }.compactMap { path in
+            let document = try CSVReader.read(contentsOfFile: results + "/" + path)
+            guard RunsTableLayout(header: document.header) != nil else { return nil }
+            return (path, try String(contentsOfFile: results + "/" + path, encoding: .utf8), document)
+        }
+    }
+
+    @Test("every committed runs table re-writes through the schema's layout byte for byte")
+    func committedTablesRewrite() throws {
+        guard let tables = try Self.committedTables() else { return }
+        #expect(tables.count >= 15)
+        var rows = 0
+        for table in tables {
+            let layout = try #require(RunsTableLayout(header: table.document.header))
+            // A table keeps the added columns it lacks absent until a sweep appends to it.
+            let header = layout.columns.filter { RunsTableLayout.addedColumns[$0] == nil || table.document.header.contains($0) }
+            let position = Dictionary(uniqueKeysWithValues: table.document.header.enumerated().map { ($1, $0) })
+            let rewritten = ([header] + table.document.rows.map { row in header.map { row[position[$0]!] } }).map(CSVTable.line).joined()
+            #expect(rewritten == table.text, "\(table.path)")
+            rows += table.document.rows.count
+        }
+        print("RunSchemaTests: \(tables.count) committed runs tables, \(rows) rows, re-written byte for byte")
+    }
+
+    @Test("every committed row's cell identifier and settings recompute from its columns through the schema")
+    func committedIdentities() throws {
+        guard let tables = try Self.committedTables() else { return }
+        var recomputed = 0, olderMaths = 0
+        for table in tables {
+            for (row, line) in zip(table.document.rows, table.document.lineNumbers) {
+                var fields = Dictionary(uniqueKeysWithValues: zip(table.document.header, row))
+                // The table does not repeat the augmentation: every sweep took the data set's.
+                let dataset = try #require(DatasetName(rawValue: fields["dataset"] ?? ""), "\(table.path):\(line)")
+                let augmentation = TrainingConfiguration.defaults(for: dataset).augmentation
+                fields["crop_padding"] = String(augmentation.cropPadding)
+                fields["horizontal_flip"] = String(augmentation.horizontalFlip)
+                let cell: SweepCell
+                do { cell = try SweepCell(reading: fields, registry: .builtIn) } catch {
+                    // Rows of a generator's earlier maths (the projection's version 2, `pruned`
+                    // before its `threshold` option) make no cell of today's: their identifiers
+                    // were computed without the options it has now.
+                    let generator = fields["generator"] ?? ""
+                    let olderOptions = fields.contains { $0.key.hasPrefix(generator + ".") && $0.value == RunSchema.notApplicable }
+                    switch error {
+                    case .versionSkew: olderMaths += 1
+                    case let .missing(field) where RunsTableLayout.isOptionColumn(field): olderMaths += 1
+                    case .refusedOptions where olderOptions: olderMaths += 1
+                    default: Issue.record("\(table.path):\(line): \(error)")
+                    }
+                    continue
+                }
+                #expect(cell.identifier == fields["cell_id"], "\(table.path):\(line): \(cell.settings)")
+                for column in RunSchema.columns where column.isTabulated {
+                    guard case let .sharing(_, dense) = column.source, cell.sharing == nil else {
+                        if let value = column.setting(of: cell), let written = fields[column.name] {
+                            #expect(value == written, "\(table.path):\(line) \(column.name)")
+                        }
+                        continue
+                    }
+                    #expect(fields[column.name] == dense, "\(table.path):\(line) \(column.name)")
+                }
+                recomputed += 1
+            }
+        }
+        #expect(recomputed > 2000)
+        print("RunSchemaTests: \(recomputed) committed rows recompute their cell_id; \(olderMaths) rows of a generator's earlier maths skipped")
+    }
+
+    /// Cells built by the grid as the studies built them, with the identifiers their committed
+    /// rows carry (`results/`, pinned here so that the check needs no results folder).
+    @Test("cells built by the grid keep the identifiers of their committed rows")
+    func pinnedIdentifiers() throws {
+        let rpg = try GeneratorSetting(RPGGenerator.descriptor)
+        func cell(_ model: String, _ generator: GeneratorSetting?, budget: String? = nil, _ dataset: DatasetName, train: Int, test: Int,
+                  seed: UInt64 = 0, lr: Double? = nil, scope: SharingScope? = nil, trainsBank: Bool = true,
+                  step: BankStepScaling = .none, precision: ComputePrecision = .float32, tuning: String? = nil) throws -> SweepCell {
+            var recipe = TrainingConfiguration.defaults(for: dataset, seed: seed)
+            recipe.learningRate = lr ?? recipe.learningRate
+            recipe.precision = precision
+            let grid = SweepGrid(architectures: [try #require(Architecture(name: model))], generators: generator.map { [$0] } ?? [],
+                                 includesDense: generator == nil, budgets: try budget.map { [try BudgetSpecification(parsing: $0)] } ?? [], scope: scope,
+                                 bankTrainings: [trainsBank], stepScalings: [step], seeds: [seed], recipe: recipe)
+            var cell = try #require(grid.cells(on: DataSubset(dataset: dataset.rawValue, trainImages: train, testImages: test)).first)
+            cell.tuning = tuning
+            return cell
+        }
+        let cells = [
+            // results/defaults-from-selection/digits/runs.csv: tuned, a scaled step, and dense at its tuned rate.
+            try cell("lenet5", rpg, budget: "1%", .digits, train: 1346, test: 451, lr: 0.16, step: .sqrt, tuning: "3c1e85398d964e94"),
+            try cell("lenet5", nil, .digits, train: 1346, test: 451, lr: 0.04, tuning: "3c1e85398d964e94"),
+            // results/bf16-parity/runs.csv: bf16 operands.
+            try cell("resnet20", nil, .cifar10, train: 10000, test: 10000, seed: 1, precision: .bfloat16),
+            // results/b1-sharing-aware-steps/runs.csv: a per-layer step.
+            try cell("resnet20", rpg, budget: "100%", .cifar10, train: 10000, test: 10000, step: .layer),
+            // results/c2-sharing-at-equal-dof/runs.csv: the frozen control.
+            try cell("resnet20", rpg, budget: "10%", .cifar10, train: 10000, test: 10000, trainsBank: false),
+            // results/c5-ring-scope/runs.csv: one bank per layer.
+            try cell("resnet20", rpg, budget: "10%", .cifar10, train: 10000, test: 10000, scope: .layer),
+        ]
+        #expect(cells.map(\.identifier) == ["56dfb0b6e8e4023e", "03c2bdc51b70f16f", "f2df67273d7fb600", "a5b22d22616bbf41",
+                                            "cf2e254e4c7804ac", "8e2c8ce8e0f3e5cf"])
+    }
+}
