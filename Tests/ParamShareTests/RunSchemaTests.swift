@@ -117,4 +117,28 @@ struct RunSchemaTests {
         #expect(cells.map(\.identifier) == ["56dfb0b6e8e4023e", "03c2bdc51b70f16f", "f2df67273d7fb600", "a5b22d22616bbf41",
                                             "cf2e254e4c7804ac", "8e2c8ce8e0f3e5cf"])
     }
+
+    @Test("a checkpoint names the settings its cell's identity names, and metadata as older versions wrote it reads as the same cell")
+    func checkpointMetadata() throws {
+        let sharing = SharingSetting(generator: try GeneratorSetting(RPGGenerator.descriptor), budget: .percentage(10))
+        let cell = SweepCell(architecture: .mlp(hiddenWidths: [8]), sharing: sharing,
+                             data: DataSubset(dataset: "digits", trainImages: 1346, testImages: 451),
+                             configuration: TrainingConfiguration.defaults(for: .digits))
+        let model = try CellModel(building: cell, inputShape: [1, 8, 8], classes: 10)
+        var metadata = Checkpoint(cell: cell, network: model.network, inputShape: [1, 8, 8], classes: 10,
+                                  normalization: ChannelNormalization(mean: [0], standardDeviation: [1]), testAccuracy: nil).metadata
+        #expect(metadata["cell_id"] == cell.identifier && metadata["budget"] == "10%" && metadata["crop_padding"] == "0")
+        // A plain step, fp32, no validation images and no search are left out, as in the identity.
+        #expect(["bank_step", "precision", "validation_images", "tuning"].allSatisfy { metadata[$0] == nil })
+        #expect(try SweepCell(reading: metadata, registry: .builtIn) == cell)
+        // Versions before the schema named the step and the precision always.
+        metadata["bank_step"] = "none"
+        metadata["precision"] = "fp32"
+        #expect(try SweepCell(reading: metadata, registry: .builtIn) == cell)
+        metadata["bank_step"] = "sideways"
+        #expect { try SweepCell(reading: metadata, registry: .builtIn) } throws: { error in
+            guard case let .unreadable(field, text) = error as? SweepCell.ReadingError else { return false }
+            return field == "bank_step" && text == "sideways"
+        }
+    }
 }
