@@ -128,9 +128,8 @@ extension SweepRunner {
     public static func train(_ cell: SweepCell, on data: DatasetSplit, checkpointDirectory: String? = nil,
                              progress: ((TrainingProgress) -> Void)? = nil) throws -> RunRecord {
         let model = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-        var configuration = cell.configuration
-        configuration.trainsBanks = cell.sharing?.trainsBank ?? true
-        let result = Trainer(configuration: configuration, progress: progress, intervention: model.intervention)
+        let result = Trainer(configuration: cell.configuration, trainsBanks: cell.sharing?.trainsBank ?? true, progress: progress,
+                             intervention: model.intervention)
             .train(model.network, on: data)
         if let checkpointDirectory, result.status != .diverged {
             let checkpoint = Checkpoint(cell: cell, network: model.network, inputShape: data.train.imageShape, classes: data.train.classes,

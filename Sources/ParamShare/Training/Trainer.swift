@@ -9,10 +9,14 @@ public struct Trainer {
     public var progress: ((TrainingProgress) -> Void)?
     /// Called after every optimiser step, such as a pruning baseline's masks; `nil` for none.
     public var intervention: (any TrainingIntervention)?
+    /// Whether shared banks train; off, they keep their initial values while batch norm, the
+    /// stem and the classifier train (the frozen control, ``SharingSetting/trainsBank``).
+    public var trainsBanks: Bool
 
-    public init(configuration: TrainingConfiguration, progress: ((TrainingProgress) -> Void)? = nil,
+    public init(configuration: TrainingConfiguration, trainsBanks: Bool = true, progress: ((TrainingProgress) -> Void)? = nil,
                 intervention: (any TrainingIntervention)? = nil) {
         self.configuration = configuration
+        self.trainsBanks = trainsBanks
         self.progress = progress
         self.intervention = intervention
     }
@@ -39,7 +43,7 @@ public struct Trainer {
         let validation = data.validation.map {
             BatchIterator(dataset: $0, batchSize: config.batchSize, normalization: normalization, shuffles: false, seed: config.seed)
         }
-        let optimizer = config.makeOptimizer(for: model.parameters)
+        let optimizer = config.makeOptimizer(for: model.parameters, trainsBanks: trainsBanks)
         let schedule = config.learningRateSchedule
         let trainingStep = TrainingStep(model: model, loss: SoftmaxCrossEntropy<Float>(labelSmoothing: config.labelSmoothing),
                                         optimizer: optimizer)

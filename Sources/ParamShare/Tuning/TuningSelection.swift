@@ -45,7 +45,7 @@ public struct TuningSelection: Sendable, Hashable {
         let none = RunsTableLayout.notApplicable
         func number(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         return [search, "\(cell.architecture)", cell.data.dataset, cell.generatorName, cell.budgetText,
-                cell.sharing?.scope.rawValue ?? none, cell.sharing?.bankTraining ?? none]
+                cell.sharing?.scope.rawValue ?? none, (cell.sharing?.bankTraining).tableText]
             + space.names.map { values[$0] ?? none }
             + [number(score?.validationAccuracy), number(score?.validationLoss), String(seeds), String(configurations),
                schedule.rungs.map { String($0.configurations) }.joined(separator: ","),
