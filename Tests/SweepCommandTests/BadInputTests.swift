@@ -21,6 +21,11 @@ struct BadInputTests {
             case "dof", "mean_training_dof": "100"
             case "total_trainable": "1000"
             case "status": "ok"
+            // The sharing settings are typed where a table is read; a word they do not know is a case of its own.
+            case "scope": "global"
+            case "generate_stem", "generate_classifier": "false"
+            case "bank": "trained"
+            case "bank_step": "none"
             default: "x"
             }
         }
@@ -34,6 +39,7 @@ struct BadInputTests {
             "negative.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "dof" ? "-5" : $0.element }]).utf8),
             "word.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "test_accuracy" ? "high" : $0.element }]).utf8),
             "diverged.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "status" ? "diverged" : $0.element }]).utf8),
+            "scope.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "scope" ? "x" : $0.element }]).utf8),
             "empty.csv": Data(),
             "twice.csv": Data(csv([header + ["rpg.signs"], row + ["on"]]).utf8),
             "runs.csv": Data(csv([header, row]).utf8),
@@ -142,6 +148,7 @@ struct BadInputTests {
         (["analyze", "negative.csv"], "degrees of freedom are a count of 0 or more"),
         (["analyze", "word.csv"], "which is not a number"),
         (["analyze", "diverged.csv"], "none of its 1 runs has status ok"),
+        (["analyze", "scope.csv"], "column 'scope' holds 'x'"),
         (["analyze", "twice.csv"], "the header names column 'rpg.signs' twice"),
         (["merge", "twice.csv", "--out", "merged.csv"], "names column 'rpg.signs' twice"),
         // Benchmarks.

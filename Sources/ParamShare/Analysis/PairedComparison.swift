@@ -212,8 +212,9 @@ public struct PairedComparison: Sendable, Equatable {
     public func values(optionColumns: [String]) -> [String] {
         let s = setting, r = reference, none = RunsTableLayout.notApplicable
         return [s.model, s.dataset] + RunSetting.recipeColumns.map { s.recipe[$0] ?? none }
-            + [s.generateStem, s.generateClassifier, budget, s.generator, s.scope, s.bank, s.bankStep]
-            + optionColumns.map { s.options[$0] ?? none } + [r.generator, r.scope, r.bank, r.bankStep] + optionColumns.map { r.options[$0] ?? none }
+            + [String(s.generateStem), String(s.generateClassifier), budget, s.generator, s.scope.tableText, s.bank.tableText, s.bankStep.rawValue]
+            + optionColumns.map { s.options[$0] ?? none } + [r.generator, r.scope.tableText, r.bank.tableText, r.bankStep.rawValue]
+            + optionColumns.map { r.options[$0] ?? none }
             + [String(pairs), meanDegreesOfFreedom.plainDecimal, referenceMeanDegreesOfFreedom.plainDecimal, String(degreesOfFreedomMismatch),
                meanTrainingDegreesOfFreedom?.plainDecimal ?? "", referenceMeanTrainingDegreesOfFreedom?.plainDecimal ?? "",
                meanTotalTrainable?.plainDecimal ?? "", referenceMeanTotalTrainable?.plainDecimal ?? "", meanTestAccuracy.plainDecimal,
@@ -237,7 +238,7 @@ public struct PairedComparison: Sendable, Equatable {
 
 /// What two runs must share to be paired, apart from the seed.
 private struct PairingKey: Hashable {
-    var model: String, dataset: String, generateStem: String, generateClassifier: String, budget: String
+    var model: String, dataset: String, generateStem: Bool, generateClassifier: Bool, budget: String
     var recipe: [String: String]
 
     init(setting: RunSetting, budget: String) {

@@ -126,13 +126,35 @@ public struct RunTable: Sendable {
                 }
                 return value.isFinite ? value : nil
             }
-            let fraction = 0.0...1.0, count = 0.0...Double.greatestFiniteMagnitude
+            // A sharing setting is typed here, once: `none` where it does not apply is `nil`, and
+            // any other word it does not know is a damaged or foreign table.
+            func setting<Value>(_ name: String, _ parse: (String) -> Value?, meaning: String) throws -> Value {
+                let text = field(name)
+                guard let value = parse(text) else {
+                    throw AnalysisError(source: document.source, line: line, detail: "column '\(name)' holds '\(text)', but \(meaning)",
+                                        fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
+                }
+                return value
+            }
+            func optional<Value: RawRepresentable>(_ name: String, meaning: String) throws -> Value? where Value.RawValue == String {
+                try setting(name, { text -> Value?? in
+                    text == RunsTableLayout.notApplicable ? .some(nil) : Value(rawValue: text).map { .some($0) }
+                }, meaning: meaning)
+            }
+            let flag = "it is true or false"
+            let words = { (values: [String]) in "it is one of " + (values + [RunsTableLayout.notApplicable]).joined(separator: ", ") }
             let setting = RunSetting(
                 model: field("model"), dataset: field("dataset"), generator: field("generator"),
-                options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }), scope: field("scope"),
-                generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"),
-                bank: position["bank"].map { fields[$0] }, bankStep: position["bank_step"].map { fields[$0] },
+                options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }),
+                scope: try optional("scope", meaning: words(SharingScope.allCases.map(\.rawValue))),
+                generateStem: try setting("generate_stem", Bool.init, meaning: flag),
+                generateClassifier: try setting("generate_classifier", Bool.init, meaning: flag),
+                // Tables from before the frozen control trained every bank, and before step scaling, scaled none.
+                bank: position["bank"] == nil ? .trained : try optional("bank", meaning: words(BankTraining.allCases.map(\.rawValue))),
+                bankStep: position["bank_step"] == nil ? .none
+                    : try setting("bank_step", BankStepScaling.init(rawValue:), meaning: words(BankStepScaling.allCases.map(\.rawValue))),
                 recipe: Self.recipe(of: fields, at: position))
+            let fraction = 0.0...1.0, count = 0.0...Double.greatestFiniteMagnitude
             return try Run(setting: setting, budget: field("budget"),
                            degreesOfFreedom: number("dof", in: count, meaning: "degrees of freedom are a count of 0 or more"),
                            totalTrainable: number("total_trainable", in: count, meaning: "a parameter count is 0 or more"),

@@ -25,13 +25,13 @@ public struct SettingLabels: Sendable {
             }
         }
         // Scope and the stem and classifier choices apply to every shared setting alike.
-        let shared = settings.filter { $0.scope != RunsTableLayout.notApplicable }
-        for (name, value) in [("scope", \RunSetting.scope), ("generated stem", \.generateStem), ("generated classifier", \.generateClassifier),
-                              ("bank", \.bank), ("bank step", \.bankStep)] {
-            let values = Set(shared.map { $0[keyPath: value] })
+        // They are compared as the table spells them, as the labels and captions name them.
+        let shared = settings.filter { $0.scope != nil }
+        for (index, name) in ["scope", "generated stem", "generated classifier", "bank", "bank step"].enumerated() {
+            let values = Set(shared.map { $0.sharingTexts[index] })
             if values.count > 1 {
-                for setting in shared { labels[setting]! += " \(name)=\(setting[keyPath: value])" }
-            } else if let only = values.first, name == "scope" || only == "true" || only == "frozen"
+                for setting in shared { labels[setting]! += " \(name)=\(setting.sharingTexts[index])" }
+            } else if let only = values.first, name == "scope" || only == String(true) || only == BankTraining.frozen.rawValue
                         || (name == "bank step" && only != BankStepScaling.none.rawValue) {
                 clauses.append(name == "generated stem" || name == "generated classifier" ? name : "\(name)=\(only)")
             }
