@@ -22,7 +22,7 @@ struct RunSchemaTests {
         }
     }
 
-    @Test("every committed runs table re-writes through the schema's layout byte for byte")
+    @Test("every committed runs table re-writes through the schema's layout byte for byte, each value of its column's type")
     func committedTablesRewrite() throws {
         guard let tables = try Self.committedTables() else { return }
         #expect(tables.count >= 15)
@@ -35,8 +35,22 @@ struct RunSchemaTests {
             let rewritten = ([header] + table.document.rows.map { row in header.map { row[position[$0]!] } }).map(CSVTable.line).joined()
             #expect(rewritten == table.text, "\(table.path)")
             rows += table.document.rows.count
+            // Every value is of its column's declared type; a number or count may be missing (empty).
+            for column in RunSchema.columns {
+                guard let index = position[column.name] else { continue }
+                for (row, line) in zip(table.document.rows, table.document.lineNumbers) {
+                    let text = row[index]
+                    let conforms = switch column.type {
+                    case .text: !text.isEmpty
+                    case .integer: text.isEmpty || Int(text) != nil
+                    case .number: text.isEmpty || Double(text) != nil
+                    case .flag: Bool(text) != nil
+                    }
+                    #expect(conforms, "\(table.path):\(line) \(column.name) = '\(text)' is not \(column.type.rawValue)")
+                }
+            }
         }
-        print("RunSchemaTests: \(tables.count) committed runs tables, \(rows) rows, re-written byte for byte")
+        print("RunSchemaTests: \(tables.count) committed runs tables, \(rows) rows, re-written byte for byte, every value of its column's type")
     }
 
     @Test("every committed row's cell identifier and settings recompute from its columns through the schema")
