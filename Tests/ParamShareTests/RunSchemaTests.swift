@@ -155,4 +155,11 @@ struct RunSchemaTests {
             return field == "bank_step" && text == "sideways"
         }
     }
+
+    @Test("every column the analysis requires or groups settings by is a column of the schema")
+    func analysisNames() {
+        let names = Set(RunsTableLayout(optionColumns: []).columns)
+        let read = RunTable.requiredColumns + RunSetting.columns(optionColumns: [])
+        #expect(read.filter { !names.contains($0) } == [])
+    }
 }
