@@ -41,7 +41,7 @@ extension Checkpoint {
             }
         }
         guard cell.identifier == metadata[RunSchema.cellIdentifier.name] else {
-            throw fail("has settings whose identity \(cell.identifier) differs from its recorded cell_id \(metadata["cell_id"] ?? "(none)"): "
+            throw fail("has settings whose identity \(cell.identifier) differs from its recorded cell_id \(metadata[RunSchema.cellIdentifier.name] ?? "(none)"): "
                        + "it was written by another version, or edited")
         }
         let numbers: (String) -> [Double]? = { text in
