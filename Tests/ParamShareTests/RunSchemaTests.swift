@@ -132,7 +132,7 @@ struct RunSchemaTests {
                                             "cf2e254e4c7804ac", "8e2c8ce8e0f3e5cf"])
     }
 
-    @Test("a checkpoint names the settings its cell's identity names, and metadata as older versions wrote it reads as the same cell")
+    @Test("a checkpoint names every setting of its cell as the table spells it, and metadata from before the newer settings reads as the same cell")
     func checkpointMetadata() throws {
         let sharing = SharingSetting(generator: try GeneratorSetting(RPGGenerator.descriptor), budget: .percentage(10))
         let cell = SweepCell(architecture: .mlp(hiddenWidths: [8]), sharing: sharing,
@@ -142,18 +142,24 @@ struct RunSchemaTests {
         var metadata = Checkpoint(cell: cell, network: model.network, inputShape: [1, 8, 8], classes: 10,
                                   normalization: ChannelNormalization(mean: [0], standardDeviation: [1]), testAccuracy: nil).metadata
         #expect(metadata["cell_id"] == cell.identifier && metadata["budget"] == "10%" && metadata["crop_padding"] == "0")
-        // A plain step, fp32, no validation images and no search are left out, as in the identity.
-        #expect(["bank_step", "precision", "validation_images", "tuning"].allSatisfy { metadata[$0] == nil })
+        #expect(metadata["bank_step"] == "none" && metadata["precision"] == "fp32" && metadata["validation_images"] == "0"
+            && metadata["tuning"] == "none" && metadata["bank"] == "trained")
         #expect(try SweepCell(reading: metadata, registry: .builtIn) == cell)
-        // Versions before the schema named the step and the precision always.
-        metadata["bank_step"] = "none"
-        metadata["precision"] = "fp32"
+        // Checkpoints written before precision, validation splits and tuning lack them.
+        for added in ["precision", "validation_images", "tuning"] { metadata[added] = nil }
         #expect(try SweepCell(reading: metadata, registry: .builtIn) == cell)
         metadata["bank_step"] = "sideways"
         #expect { try SweepCell(reading: metadata, registry: .builtIn) } throws: { error in
             guard case let .unreadable(field, text) = error as? SweepCell.ReadingError else { return false }
             return field == "bank_step" && text == "sideways"
         }
+        // A dense cell has no sharing settings to name.
+        let dense = SweepCell(architecture: .mlp(hiddenWidths: [8]), sharing: nil, data: cell.data, configuration: cell.configuration)
+        let denseModel = try CellModel(building: dense, inputShape: [1, 8, 8], classes: 10)
+        let denseMetadata = Checkpoint(cell: dense, network: denseModel.network, inputShape: [1, 8, 8], classes: 10,
+                                       normalization: ChannelNormalization(mean: [0], standardDeviation: [1]), testAccuracy: nil).metadata
+        #expect(["generator_version", "budget", "scope", "bank", "bank_step"].allSatisfy { denseMetadata[$0] == nil })
+        #expect(try SweepCell(reading: denseMetadata, registry: .builtIn) == dense)
     }
 
     @Test("every column the analysis requires or groups settings by is a column of the schema")

@@ -54,9 +54,9 @@ public struct Checkpoint {
             + normalizations.flatMap { [("\($0.name).running_mean", $0.runningMean), ("\($0.name).running_var", $0.runningVariance)] }
     }
 
-    /// The metadata block: the cell's identifier and every setting its identity names
-    /// (``RunSchema``), by the runs table's column names and spelt as the table spells them,
-    /// with what rebuilding and evaluating the model needs besides.
+    /// The metadata block: the cell's identifier and every setting of the cell that applies to it
+    /// (``RunSchema``; a dense cell has no sharing settings), by the runs table's column names
+    /// and spelt as the table spells them, with what rebuilding and evaluating the model needs besides.
     var metadata: [String: String] {
         var fields: [String: String] = [
             "format": Self.format, "library_version": ParamShareVersion.current, RunSchema.cellIdentifier.name: cell.identifier,
@@ -65,7 +65,7 @@ public struct Checkpoint {
             "normalization_std": normalization.standardDeviation.map { "\($0)" }.joined(separator: ","),
         ]
         if let testAccuracy { fields["test_accuracy"] = "\(testAccuracy)" }
-        for column in RunSchema.columns where column.identityField(of: cell) != nil { fields[column.name] = column.setting(of: cell) }
+        for column in RunSchema.columns where column.identity != nil { fields[column.name] = column.setting(of: cell) }
         if let sharing = cell.sharing {
             for (name, value) in sharing.generator.options.sortedPairs { fields[sharing.generator.descriptor.column(ofOption: name)] = value }
         }

@@ -18,7 +18,8 @@ extension SweepCell {
     /// (``RunSchema``), with its generator found in `registry`.
     ///
     /// A setting the identity leaves out at its usual value (a plain step, fp32, no validation
-    /// images or search) may be absent and is then read so, as its identity was computed.
+    /// images or search) may be absent, as in checkpoints written before it existed, and is then
+    /// read as that value.
     ///
     /// - Throws: ``ReadingError``.
     init(reading fields: [String: String], registry: GeneratorRegistry) throws(ReadingError) {
