@@ -97,6 +97,40 @@ struct RunSchemaTests {
         print("RunSchemaTests: \(recomputed) committed rows recompute their cell_id; \(olderMaths) rows of a generator's earlier maths skipped")
     }
 
+    @Test("every committed trial and tuned run has the tuning key its committed selection table names")
+    func committedTuningKeys() throws {
+        guard let tables = try Self.committedTables() else { return }
+        let results = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("results").path
+        var checked = 0
+        for selectionPath in try FileManager.default.subpathsOfDirectory(atPath: results).sorted() where selectionPath.hasSuffix("trials.selection.csv") {
+            let selection = try TunedSettings(contentsOfFile: results + "/" + selectionPath, registry: .builtIn)
+            let keys = Set(selection.entries.map(\.tuningKey))
+            let folder = (selectionPath as NSString).deletingLastPathComponent
+            var matched = Set<String>()
+            for table in tables where (table.path as NSString).deletingLastPathComponent == folder {
+                for (row, line) in zip(table.document.rows, table.document.lineNumbers) {
+                    var fields = Dictionary(uniqueKeysWithValues: zip(table.document.header, row))
+                    // A trial of the search, or a run at its selections.
+                    guard [RunSchema.notApplicable, selection.search].contains(fields["tuning"]) else { continue }
+                    let augmentation = TrainingConfiguration.defaults(for: try #require(DatasetName(rawValue: fields["dataset"] ?? ""))).augmentation
+                    fields["crop_padding"] = String(augmentation.cropPadding)
+                    fields["horizontal_flip"] = String(augmentation.horizontalFlip)
+                    guard let cell = try? SweepCell(reading: fields, registry: .builtIn), fields["generator"] != GeneratorRegistry.denseName
+                            || fields["tuning"] == selection.search else { continue }
+                    let key = selection.space.tuningKey(of: cell)
+                    #expect(keys.contains(key), "\(table.path):\(line): \(key)")
+                    matched.insert(key)
+                    checked += 1
+                }
+            }
+            // Selections for cells of a generator's earlier maths (which make no cell today) match no row.
+            #expect(!matched.isEmpty, "\(selectionPath)")
+        }
+        #expect(checked > 1000)
+        print("RunSchemaTests: \(checked) committed trials and tuned runs have their selection table's tuning key")
+    }
+
     /// Cells built by the grid as the studies built them, with the identifiers their committed
     /// rows carry (`results/`, pinned here so that the check needs no results folder).
     @Test("cells built by the grid keep the identifiers of their committed rows")
