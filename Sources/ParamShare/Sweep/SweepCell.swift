@@ -46,7 +46,10 @@ public struct SweepCell: Sendable, Hashable {
     /// (defaults included), and nothing of any other generator, so registering a plug-in never
     /// changes the identity of a built-in's cells. Every other field is a ``RunSchema`` column
     /// with an identity key, in the schema's order.
-    public var settings: String {
+    public var settings: String { identityFields.map(\.field).joined(separator: ";") }
+
+    /// The fields of ``settings``, each with the column it comes from (an option's `generator.option`).
+    var identityFields: [(column: String, field: String)] {
         func fields(of columns: [RunColumn]) -> [(column: String, field: String)] {
             columns.compactMap { column in column.identityField(of: self).map { (column.name, "\($0.key)=\($0.value)") } }
         }
@@ -62,7 +65,7 @@ public struct SweepCell: Sendable, Hashable {
             let moved = ordered.remove(at: from)
             ordered.insert(moved, at: ordered.firstIndex { $0.column == target } ?? from)
         }
-        return ordered.map(\.field).joined(separator: ";")
+        return ordered
     }
 
     /// A short stable name for this cell: 16 hex digits of the FNV-1a hash of its ``settings``.

@@ -47,9 +47,7 @@ public struct TuningSpace: Sendable, Hashable, CustomStringConvertible {
     ///
     /// A selection made for one key applies to every cell with that key.
     public func tuningKey(of cell: SweepCell) -> String {
-        let left = Set(["seed", "epochs", "train_images", "test_images", "validation_images", "tuned"] + names)
-        return cell.settings.split(separator: ";").filter { field in
-            !left.contains(String(field.prefix { $0 != "=" }))
-        }.joined(separator: ";")
+        let left = Set(["seed", "epochs", "train_images", "test_images", "validation_images", "tuning"] + names)
+        return cell.identityFields.filter { !left.contains($0.column) }.map(\.field).joined(separator: ";")
     }
 }
