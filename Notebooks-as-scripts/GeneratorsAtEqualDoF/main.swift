@@ -44,7 +44,7 @@ let generators = try GeneratorRegistry.builtIn.descriptors.map { try GeneratorSe
 
 /// The two baselines as this study first ran them, to measure what making them faithful
 /// changed: HashedNets with one bank over the whole model, and the projection with a sparse P
-/// of 4 nonzeros a row and rows of norm s_l.
+/// of 4 nonzeros a row and rows of norm s_l, with the plain steps it then took.
 let formerHashing = try GeneratorSetting(HashingGenerator.descriptor)
 let formerProjection = try GeneratorSetting(ProjectionGenerator.descriptor,
                                             options: ["projection": "sparse", "normalization": "rows", "nonzeros": "4"])
@@ -54,7 +54,7 @@ func grid(_ architecture: Architecture, budgets: String, seeds: [UInt64], recipe
     let budgets = try BudgetSpecification.list(parsing: budgets)
     let faithful = SweepGrid(architectures: [architecture], generators: generators, budgets: budgets, seeds: seeds, recipe: recipe)
     let former = SweepGrid(architectures: [architecture], generators: [formerHashing, formerProjection], includesDense: false,
-                           budgets: budgets, scope: .global, seeds: seeds, recipe: recipe)
+                           budgets: budgets, scope: .global, stepScalings: [.none], seeds: seeds, recipe: recipe)
     return faithful.cells(on: DataSubset(data)) + former.cells(on: DataSubset(data))
 }
 
