@@ -17,8 +17,10 @@ public struct InterventionState: Equatable, Sendable {
 
     /// Why a saved state does not fit the intervention asked to take it up.
     public struct Mismatch: Error, CustomStringConvertible {
+        /// What does not fit, in words.
         public var description: String
 
+        /// A mismatch described by `description`.
         public init(_ description: String) {
             self.description = description
         }
