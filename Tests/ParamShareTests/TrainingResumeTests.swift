@@ -36,6 +36,16 @@ struct TrainingResumeTests {
         }
     }
 
+    @Test("every registered generator and baseline, and dense, resumes bit for bit: none keeps state outside the snapshot")
+    func everyGeneratorResumes() throws {
+        let names = [nil] + GeneratorRegistry.builtIn.descriptors.map(\.name)
+        for name in names {
+            let cell = try ResumeFixture.cell("mlp-16", name, optimizer: .adamw)
+            #expect(try ResumeFixture.resumed(cell, from: ResumeFixture.snapshot(of: cell, afterEpoch: 2)) == ResumeFixture.straight(cell),
+                    "\(cell.label)")
+        }
+    }
+
     @Test("gradual pruning resumed inside its schedule takes up its partial masks")
     func resumedInsidePruningSchedule() throws {
         let cell = try ResumeFixture.cell("mlp-16", "pruned", options: ["schedule": "gradual"], optimizer: .adamw)
