@@ -36,6 +36,9 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     var forwardProducts: (products: LinearBFloat16Products, threads: Int)?
     // The operands as bfloat16 bit patterns, for oneDNN's products.
     let inputBits = BFloat16Buffer(), weightBits = BFloat16Buffer(), gradientBits = BFloat16Buffer()
+    // The dense weight whose rounding `weightBits` (kernels) or `roundedWeight` (emulation) holds
+    // from an inference pass, for the next inference pass to reuse (see `roundedWeightIsCurrent`).
+    var roundedWeightOf: (weight: ObjectIdentifier, onKernels: Bool)?
 
     /// Creates a linear layer whose weight comes from `weightSource`.
     public init(name: String, inFeatures: Int, outFeatures: Int, weightSource: any WeightSource<Scalar>,
@@ -73,12 +76,16 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         checkShape(input.shape.count == 2 && input.shape[1] == inFeatures, name, "expected [N, \(inFeatures)], got \(input.shape)")
         let items = input.shape[0], threads = EngineThreads.count
         if precision == .bfloat16 && usesBFloat16Kernels, let products = bfloat16Products(items: items, threads: threads) {
-            return forwardOnBFloat16Kernels(input, products, threads: threads)
+            return forwardOnBFloat16Kernels(input, products, threads: threads, mode: mode)
         }
         forwardProducts = nil
         let output = self.output.reuse(shape: [items, outFeatures])
         let bfloat16 = precision == .bfloat16, source = weightSource.weight()
-        let weight = bfloat16 ? source.roundedToBFloat16(reusing: &roundedWeight) : source
+        // An fp32 pass (training, say) between two bf16 inference passes must not leave the rounding current.
+        if !bfloat16 { roundedWeightOf = nil }
+        let weight = !bfloat16 ? source
+            : roundedWeightIsCurrent(source, mode: mode, onKernels: false) ? roundedWeight!
+            : source.roundedToBFloat16(reusing: &roundedWeight)
         let operand = bfloat16 ? input.roundedToBFloat16(reusing: &roundedInput) : input
         // Backward multiplies the operands forward multiplied.
         self.input = operand
