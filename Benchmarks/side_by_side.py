@@ -11,6 +11,11 @@ also reports ParamShare bf16's step time over its fp32's). With --generator, eve
 dense, and the generator's overhead is the median over pairs of its training step time over
 dense's (issue 11's target for RPG at 10 %: at most 1.03).
 
+Every run first prints the CPU's model and its relevant flags (AVX2, AVX-512, AVX512_BF16, AMX),
+and, per model, which oneDNN kernel each program's layers got for each shape, read from one short
+untimed run of each with ONEDNN_VERBOSE=1 (Benchmarks/machine_report.py; --no-kernels skips it),
+so that every ratio says which CPU and which kernels it came from.
+
 Run from the repository root, after `swift build -c release`:
     python3 Benchmarks/side_by_side.py --models resnet20 --pairs 3
     python3 Benchmarks/side_by_side.py --models mlp,lenet5,resnet8,resnet20,resnet56 --pairs 3 --json
@@ -24,6 +29,8 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+
+from machine_report import cpu_report, onednn_kernels, summarise_kernels
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = {"nchw": [], "channels_last": ["--channels-last"], "bf16": ["--bf16"]}
@@ -55,6 +62,18 @@ def measure(args, model):
             samples[mode].append(run_json(reference + MODES[mode]))
         print(f"{model}: pair {pair + 1} of {args.pairs} done", file=sys.stderr, flush=True)
     return samples
+
+
+def kernels(args, model):
+    """The oneDNN kernels of every program and mode the pairs time, from one untimed step each."""
+    common = ["--models", model, "--batch-size", str(args.batch_size), "--steps", "1", "--warmup-steps", "0", "--json"]
+    ours = [str(ROOT / args.sweep), "bench", "--threads", str(args.threads)] + common
+    reference = [sys.executable, str(ROOT / "Benchmarks" / "pytorch_reference.py"), "--threads", str(args.threads)] + common
+    commands = {"paramshare": ours, "channels_last": reference + MODES["channels_last"]}
+    if args.bf16:
+        commands["paramshare_bf16"] = ours + ["--precision", "bf16"]
+        commands["bf16"] = reference + MODES["bf16"]
+    return {name: onednn_kernels(command, ROOT) for name, command in commands.items()}
 
 
 def summarise(model, samples):
@@ -100,12 +119,19 @@ def main():
     parser.add_argument("--bf16", action="store_true", help="also run PyTorch's bf16 autocast mode")
     parser.add_argument("--sweep", default=".build/release/sweep", help="the sweep binary, from the root")
     parser.add_argument("--json", action="store_true", help="one JSON object per model")
+    parser.add_argument("--no-kernels", action="store_true", help="skip the untimed ONEDNN_VERBOSE run of each program")
     args = parser.parse_args()
     if args.pairs < 1:
         sys.exit("error: --pairs must be at least 1")
+    cpu = cpu_report()
+    if not args.json:
+        print(f"CPU: {cpu['model']}, {cpu['cores']} cores, flags: {' '.join(cpu['flags'])}", flush=True)
     for model in [m.strip() for m in args.models.split(",") if m.strip()]:
         row = summarise(model, measure(args, model))
+        row["cpu"] = cpu
+        used = {} if args.no_kernels else kernels(args, model)
         if args.json:
+            row["onednn_kernels"] = used
             print(json.dumps(row), flush=True)
             continue
         print(f"{model}: median of {row['pairs']} pairs, {args.threads} threads, batch {args.batch_size}")
@@ -123,6 +149,11 @@ def main():
             print(f"  {args.generator} at {args.budget}: training step time over ParamShare dense's "
                   f"{row['generator_overhead']:.3f} (median pair ratio; dense {row['paramshare_dense_train']:.1f} img/s)",
                   flush=True)
+        for name, label in [("paramshare", "ParamShare fp32"), ("channels_last", "PyTorch channels_last fp32"),
+                            ("paramshare_bf16", "ParamShare bf16"), ("bf16", "PyTorch bf16 autocast")]:
+            if name in used:
+                print(f"  oneDNN kernels, {label}:\n" + "\n".join(f"    {line}" for line in summarise_kernels(used[name])),
+                      flush=True)
 
 
 if __name__ == "__main__":

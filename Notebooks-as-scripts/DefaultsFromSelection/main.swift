@@ -37,6 +37,11 @@ let budgets = ["1%", "10%"]
 let settings = try EqualDoFArms.settings()
 let registry = GeneratorRegistry.builtIn
 
+/// The shared default this study compares the selections with: the papers' plain steps for
+/// every method, as when it was declared (the projection's own default step has since become
+/// `layer`, on these selections).
+let sharedDefaultSteps: [BankStepScaling] = [.none]
+
 /// The settings a search varies, parsed as `sweep tune --search` parses them.
 func space(learningRates: String) throws -> TuningSpace {
     try TuningSpace([learningRates, "bank_step=none,sqrt,layer", "rpg.scaling=rms,authors"].map {
@@ -150,7 +155,7 @@ func digits(trains: Bool, findings: inout Findings) throws {
     let architectures = [Architecture.lenet5, Architecture.mlp(hiddenWidths: [128, 64])]
     func grid(seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
         SweepGrid(architectures: architectures, generators: settings, budgets: try budgets.map(BudgetSpecification.init(parsing:)),
-                  seeds: seeds, recipe: recipe).cells(on: DataSubset(data))
+                  stepScalings: sharedDefaultSteps, seeds: seeds, recipe: recipe).cells(on: DataSubset(data))
     }
     var refusals = [String]()
     // Three seeds: a rate near the edge of stability can pass on two and diverge on a third.
@@ -226,7 +231,8 @@ func failures(in analyses: [RunAnalysis]) -> String {
 func resnetCells(of methods: [String], at budget: String, seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
     CIFARRecipe.cells(SweepGrid(architectures: [CIFARRecipe.architecture], generators: settings.filter { methods.contains($0.name) },
                                 includesDense: budget == "10%" && methods.contains(GeneratorRegistry.denseName),
-                                budgets: [try BudgetSpecification(parsing: budget)], seeds: seeds, recipe: CIFARRecipe.configuration),
+                                budgets: [try BudgetSpecification(parsing: budget)], stepScalings: sharedDefaultSteps, seeds: seeds,
+                                recipe: CIFARRecipe.configuration),
                       on: data)
 }
 

@@ -44,7 +44,7 @@ let generators = try GeneratorRegistry.builtIn.descriptors.map { try GeneratorSe
 
 /// The two baselines as this study first ran them, to measure what making them faithful
 /// changed: HashedNets with one bank over the whole model, and the projection with a sparse P
-/// of 4 nonzeros a row and rows of norm s_l.
+/// of 4 nonzeros a row and rows of norm s_l, with the plain steps it then took.
 let formerHashing = try GeneratorSetting(HashingGenerator.descriptor)
 let formerProjection = try GeneratorSetting(ProjectionGenerator.descriptor,
                                             options: ["projection": "sparse", "normalization": "rows", "nonzeros": "4"])
@@ -54,12 +54,43 @@ func grid(_ architecture: Architecture, budgets: String, seeds: [UInt64], recipe
     let budgets = try BudgetSpecification.list(parsing: budgets)
     let faithful = SweepGrid(architectures: [architecture], generators: generators, budgets: budgets, seeds: seeds, recipe: recipe)
     let former = SweepGrid(architectures: [architecture], generators: [formerHashing, formerProjection], includesDense: false,
-                           budgets: budgets, scope: .global, seeds: seeds, recipe: recipe)
+                           budgets: budgets, scope: .global, stepScalings: [.none], seeds: seeds, recipe: recipe)
     return faithful.cells(on: DataSubset(data)) + former.cells(on: DataSubset(data))
 }
 
-/// Runs the cells not yet in `name`'s tables, then analyses them into `output/name/`.
-func study(_ name: String, cells: [SweepCell], data: DatasetSplit) throws -> RunAnalysis {
+/// The plan of `name`'s study, declared before its runs: at each budget, RPG minus each faithful
+/// rival (HashedNets per layer, Li et al.'s Fastfood projection, low rank, one-shot and gradual
+/// pruning, the narrow network) predicted > 0, the paper's claim; one Holm family per budget,
+/// Welch's test (the arms at one seed share only the data order). The former baselines and
+/// dense are measured, not predicted.
+func plan(_ name: String, model: String, claim: String) -> StudyPlan {
+    let budgets = ["2k", "8k", "32k"]
+    let rivals: [(label: String, rows: [String: String])] = [
+        ("hashing", ["generator": "hashing", "scope": "layer"]), ("projection", ["generator": "projection", "projection.projection": "fastfood"]),
+        ("lowrank", ["generator": "lowrank"]), ("pruned one-shot", ["generator": "pruned", "pruned.schedule": "oneshot"]),
+        ("pruned gradual", ["generator": "pruned", "pruned.schedule": "gradual"]), ("width", ["generator": "width"]),
+        ("former hashing", ["generator": "hashing", "scope": "global"]),
+        ("former projection", ["generator": "projection", "projection.projection": "sparse"]),
+    ]
+    let arms = budgets.flatMap { budget in
+        [StudyPlan.Arm("rpg \(budget)", rows: ["model": model, "generator": RPGGenerator.descriptor.name, "budget": budget])]
+            + rivals.map { StudyPlan.Arm("\($0.label) \(budget)", rows: $0.rows.merging(["model": model, "budget": budget]) { $1 }) }
+    } + [StudyPlan.Arm("dense", rows: ["model": model, "generator": GeneratorRegistry.denseName])]
+    let comparisons = budgets.flatMap { budget in
+        rivals.prefix(6).map {
+            StudyPlan.Comparison("rpg \(budget)", minus: "\($0.label) \(budget)", .init(.greater, margin: StudyPlan.accuracyMargin),
+                                 family: "\(claim) at \(budget)", test: .welch, part: budget)
+        }
+    }
+    return StudyPlan(claim: claim, statement: "at equal DoF, RPG beats the other generators and the dense baselines", table: "../\(name)-runs.csv",
+                     measure: "test_accuracy", unit: "points", unitScale: 100, arms: arms, budgets: budgets, seeds: [0, 1, 2],
+                     comparisons: comparisons, marginReason: StudyPlan.accuracyMarginReason
+                        + " This study's earlier runs (commit 2b8af19's maths) had been seen; this plan was declared before its rerun.")
+}
+
+/// Runs the cells not yet in `name`'s tables, then analyses them into `output/name/`, with the
+/// verdicts of `declared` there too.
+func study(_ name: String, cells: [SweepCell], data: DatasetSplit, declared: DeclaredStudy) throws -> RunAnalysis {
     let runs = "\(output)/\(name)-runs.csv"
     let runner = SweepRunner(cells: cells, data: data, runsPath: runs, epochsPath: SweepRunner.epochsPath(forRunsAt: runs), jobs: jobs)
     let started = Date()
@@ -73,6 +104,9 @@ func study(_ name: String, cells: [SweepCell], data: DatasetSplit) throws -> Run
                  Date().timeIntervalSince(started) / 60, cells.count - records.count, runs))
     let analysis = try RunAnalysis(contentsOfFile: runs, reference: RPGGenerator.descriptor.name)
     for path in try analysis.write(to: "\(output)/\(name)") { say("    wrote \(path)") }
+    var findings = Findings(title: "Generators at equal DoF, \(name): verdicts by the declared plan")
+    try declared.recordVerdicts(in: &findings)
+    try findings.write(into: "\(output)/\(name)", command: "swift run -c release GeneratorsAtEqualDoF")
     return analysis
 }
 
@@ -100,10 +134,11 @@ func digitsStudy() throws {
         classifier stays dense. The recipe was sweep's default for digits when this study ran: 30 epochs of SGD with Nesterov
         momentum, batch 32, one-cycle learning rate peaking at 0.05, label smoothing 0.1.
         """)
+    let declared = try DeclaredStudy(plan("digits-mlp", model: "mlp", claim: "Equal DoF, digits MLP"), name: "generators-at-equal-dof/digits-mlp")
     let digits = try DigitsLoader.load()
     let cells = try grid(.defaultMLP, budgets: "2k,8k,32k", seeds: [0, 1, 2],
                          recipe: TrainingConfiguration(epochs: 30, batchSize: 32, learningRate: 0.05, labelSmoothing: 0.1), data: digits)
-    report(try study("digits-mlp", cells: cells, data: digits))
+    report(try study("digits-mlp", cells: cells, data: digits, declared: declared))
 }
 
 // ## Part 2: CIFAR-10, ResNet-8
@@ -124,6 +159,8 @@ func cifarStudy() throws {
         and flip) and tests on every second test image (5,000, 500 per class). Accuracies are
         therefore far below a full training's; what is compared is the generators at equal DoF.
         """)
+    let declared = try DeclaredStudy(plan("cifar10-resnet8", model: "resnet8", claim: "Equal DoF, CIFAR-10 ResNet-8"),
+                                     name: "generators-at-equal-dof/cifar10-resnet8")
     var cifar = try CIFARLoader.loadCIFAR10(directory: cifarDirectory)
     cifar.train = cifar.train.prefix(8000)
     // The test batch is ordered by class, so every second image keeps the classes balanced.
@@ -131,7 +168,7 @@ func cifarStudy() throws {
     let cells = try grid(.resnet(depth: 8, widthMultiplier: 1), budgets: "2k,8k,32k", seeds: [0, 1, 2],
                          recipe: TrainingConfiguration(epochs: 4, batchSize: 128, learningRate: 0.1, augmentation: .cifar),
                          data: cifar)
-    report(try study("cifar10-resnet8", cells: cells, data: cifar))
+    report(try study("cifar10-resnet8", cells: cells, data: cifar, declared: declared))
 }
 
 // ## Running it

@@ -44,6 +44,8 @@ final class ProgressPrinter: Sendable {
                 emit("skipping \(finished) finished runs already in the table")
             case let .started(_, label):
                 state.running[label] = "starting"
+            case let .resumed(label, path, epochsFinished):
+                emit("\(label)  resuming after epoch \(epochsFinished) from \(path)")
             case let .progress(label, progress):
                 state.running[label] = String(format: "epoch %d/%d step %d/%d loss %.4f %.0f img/s ETA %@", progress.epoch,
                                               progress.epochs, progress.step, progress.totalSteps, progress.loss,

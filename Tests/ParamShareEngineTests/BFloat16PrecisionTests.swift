@@ -42,16 +42,22 @@ struct BFloat16PrecisionTests {
             (0x0000_8000, 0x0000_0000),  // a subnormal tie, to even
             (0x0001_8000, 0x0002_0000),
         ]
-        let input = cases.map { Float(bitPattern: $0.0) }
-        var output = [Float](repeating: 0, count: input.count)
-        roundToBFloat16(input, count: input.count, into: &output)
-        for ((source, expected), result) in zip(cases, output) {
-            #expect(result.bitPattern == expected, "\(String(source, radix: 16)) → \(String(result.bitPattern, radix: 16))")
+        // With two NaNs after the cases, repeated 3 times.
+        let nan: [UInt32] = [0x7F80_0001, (-Float.nan).bitPattern]
+        let laidOut = Array(repeating: cases.map(\.0) + nan, count: 3).joined().map { Float(bitPattern: $0) }
+        var output = [Float](repeating: 0, count: laidOut.count)
+        roundToBFloat16(laidOut, count: laidOut.count, into: &output)
+        var bits = [UInt16](repeating: 0, count: laidOut.count)
+        convertToBFloat16(laidOut, count: laidOut.count, into: &bits)
+        for (index, (source, result)) in zip(laidOut, output).enumerated() {
+            let expected = cases.first { $0.0 == source.bitPattern }?.1
+            if let expected {
+                #expect(result.bitPattern == expected, "\(String(source.bitPattern, radix: 16)) → \(String(result.bitPattern, radix: 16))")
+            } else {
+                #expect(result.isNaN, "NaN stays NaN")
+            }
+            #expect(bits[index] == UInt16(result.bitPattern >> 16), "bit patterns are the rounded values' high halves")
         }
-        let nan: [Float] = [Float(bitPattern: 0x7F80_0001), -Float.nan]
-        var roundedNaN: [Float] = [0, 0]
-        roundToBFloat16(nan, count: 2, into: &roundedNaN)
-        #expect(roundedNaN.allSatisfy { $0.isNaN })
     }
 
     @Test("every rounded value is the nearer of the two bfloat16 around it")
@@ -60,6 +66,9 @@ struct BFloat16PrecisionTests {
         let input = (0..<20_000).map { _ in Float(random.gaussian() * 100) }
         var output = [Float](repeating: 0, count: input.count)
         roundToBFloat16(input, count: input.count, into: &output)
+        var bits = [UInt16](repeating: 0, count: input.count)
+        convertToBFloat16(input, count: input.count, into: &bits)
+        #expect(zip(bits, output).allSatisfy { $0 == UInt16($1.bitPattern >> 16) }, "bit patterns are the rounded values' high halves")
         for (x, y) in zip(input, output) {
             let below = Float(bitPattern: x.bitPattern & 0xFFFF_0000), above = Float(bitPattern: (x.bitPattern & 0xFFFF_0000) + 0x1_0000)
             #expect(y.bitPattern & 0xFFFF == 0 && (y == below || y == above))
@@ -166,6 +175,37 @@ struct BFloat16PrecisionTests {
             return [inputGradient.scalars] + network.parameters.map(\.gradient.scalars)
         }
         #expect(gradients(backwardThreads: 3) == gradients(backwardThreads: 1))
+    }
+
+    @Test("bf16 inference reuses a linear layer's rounded weight until a training pass, then rounds the new weight")
+    func inferenceReusesRoundedWeight() {
+        checkInferenceReusesRoundedWeight(bfloat16Kernels: false)
+    }
+
+    @Test("bf16 inference on oneDNN's bf16 matrix products reuses the rounded weight until a training pass",
+          .enabled(if: hasBFloat16Products, noBFloat16Products))
+    func inferenceReusesRoundedWeightOnBFloat16Kernels() {
+        checkInferenceReusesRoundedWeight(bfloat16Kernels: true)
+    }
+
+    /// Inference passes give the bits of an evaluation pass, which never reuses a rounding, both
+    /// when they reuse one and after a training pass and a change of the weight, as an optimiser
+    /// step makes it.
+    private func checkInferenceReusesRoundedWeight(bfloat16Kernels: Bool) {
+        let layer = Linear<Float>(name: "fc", inFeatures: 33, outFeatures: 20, random: RandomSource(seed: 15))
+        layer.precision = .bfloat16
+        layer.usesBFloat16Kernels = bfloat16Kernels
+        let input = Tensor<Float>.random(shape: [70, 33], random: RandomSource(seed: 16))
+        func bits(_ mode: ForwardMode) -> [UInt32] { layer.forward(input, mode: mode).scalars.map(\.bitPattern) }
+        let evaluated = bits(.evaluation)
+        #expect(bits(.inference) == evaluated)
+        #expect(layer.roundedWeightOf != nil, "the rounding is kept")
+        #expect(bits(.inference) == evaluated, "the kept rounding")
+        _ = layer.forward(input, mode: .training)
+        layer.weightSource.weight()[0] += 1
+        let changed = bits(.inference)
+        #expect(changed != evaluated, "the new weight was not rounded")
+        #expect(changed == bits(.evaluation))
     }
 
     /// Checks a bf16 linear layer's forward and backward against the Double layer on rounded

@@ -10,6 +10,26 @@ struct BankStepScalingTests {
         GeneratedLayer(name: "b", shape: [10, 16], fans: Fans(fanIn: 16, fanOut: 10), role: .hidden, initialStandardDeviation: 0.35),
     ]
 
+    @Test("a grid that names no step gives each generator its own (layer for the projection, none for the rest and for a frozen bank); a named list overrides it")
+    func defaultSteps() throws {
+        let settings = try [RPGGenerator.descriptor, HashingGenerator.descriptor, ProjectionGenerator.descriptor, MagnitudePruning.descriptor]
+            .map { try GeneratorSetting($0) }
+        func steps(_ stepScalings: [BankStepScaling]?) -> [String: [String]] {
+            let grid = SweepGrid(architectures: [.lenet5], generators: settings, includesDense: false, budgets: [.percentage(10)],
+                                 bankTrainings: [true, false], stepScalings: stepScalings, seeds: [0],
+                                 recipe: TrainingConfiguration(epochs: 1, batchSize: 8, learningRate: 0.1))
+            let cells = grid.cells(on: DataSubset(dataset: "digits", trainImages: 10, testImages: 10))
+            return Dictionary(grouping: cells, by: \.generatorName).mapValues { cells in
+                cells.map { "\($0.sharing!.trainsBank ? "trained" : "frozen") \($0.sharing!.stepScaling.rawValue)" }
+            }
+        }
+        let own = steps(nil)
+        #expect(own["projection"] == ["trained layer", "frozen none"])
+        #expect(own["rpg"] == ["trained none", "frozen none"] && own["hashing"] == ["trained none", "frozen none"])
+        #expect(own["pruned"] == ["trained none"])
+        #expect(steps([.sqrt])["projection"] == ["trained sqrt", "frozen sqrt"])
+    }
+
     @Test("SGD scales each element's whole step by its step scale, and a scale of 1 changes no bit", arguments: [0.0, 0.9])
     func sgdStepScale(momentum: Double) {
         func step(scale: [Float]?) -> [Float] {

@@ -37,6 +37,9 @@ struct BaselineTests {
             }
             zeroPositions.append(zeros)
         }
+
+        func savedState() -> InterventionState { inner.savedState() }
+        func restore(_ state: InterventionState) throws { try inner.restore(state) }
     }
 
     /// Trains `pruned` LeNet-5 on digits for `epochs`, recording the generated weights after every step.

@@ -138,13 +138,13 @@ struct RunSchemaTests {
         let rpg = try GeneratorSetting(RPGGenerator.descriptor)
         func cell(_ model: String, _ generator: GeneratorSetting?, budget: String? = nil, _ dataset: DatasetName, train: Int, test: Int,
                   seed: UInt64 = 0, lr: Double? = nil, scope: SharingScope? = nil, trainsBank: Bool = true,
-                  step: BankStepScaling = .none, precision: ComputePrecision = .float32, tuning: String? = nil) throws -> SweepCell {
+                  step: BankStepScaling? = BankStepScaling.none, precision: ComputePrecision = .float32, tuning: String? = nil) throws -> SweepCell {
             var recipe = TrainingConfiguration.defaults(for: dataset, seed: seed)
             recipe.learningRate = lr ?? recipe.learningRate
             recipe.precision = precision
             let grid = SweepGrid(architectures: [try #require(Architecture(name: model))], generators: generator.map { [$0] } ?? [],
                                  includesDense: generator == nil, budgets: try budget.map { [try BudgetSpecification(parsing: $0)] } ?? [], scope: scope,
-                                 bankTrainings: [trainsBank], stepScalings: [step], seeds: [seed], recipe: recipe)
+                                 bankTrainings: [trainsBank], stepScalings: step.map { [$0] }, seeds: [seed], recipe: recipe)
             var cell = try #require(grid.cells(on: DataSubset(dataset: dataset.rawValue, trainImages: train, testImages: test)).first)
             cell.tuning = tuning
             return cell
@@ -161,9 +161,12 @@ struct RunSchemaTests {
             try cell("resnet20", rpg, budget: "10%", .cifar10, train: 10000, test: 10000, trainsBank: false),
             // results/c5-ring-scope/runs.csv: one bank per layer.
             try cell("resnet20", rpg, budget: "10%", .cifar10, train: 10000, test: 10000, scope: .layer),
+            // results/generators-at-equal-dof/digits-mlp-runs.csv: the projection at its own default step, `layer`.
+            try cell("mlp", try GeneratorSetting(ProjectionGenerator.descriptor), budget: "2k", .digits, train: 1346, test: 451, lr: 0.05,
+                     step: nil),
         ]
         #expect(cells.map(\.identifier) == ["56dfb0b6e8e4023e", "03c2bdc51b70f16f", "f2df67273d7fb600", "a5b22d22616bbf41",
-                                            "cf2e254e4c7804ac", "8e2c8ce8e0f3e5cf"])
+                                            "cf2e254e4c7804ac", "8e2c8ce8e0f3e5cf", "a9c689c2a926f8ad"])
     }
 
     @Test("a checkpoint names every setting of its cell as the table spells it, and metadata from before the newer settings reads as the same cell")

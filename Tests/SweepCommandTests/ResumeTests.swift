@@ -78,6 +78,49 @@ struct ResumeTests {
         #expect(epochs.rows.count == epochCount * cells)
         #expect(Set(epochs.rows.map { $0[0] + "/" + $0[7] }).count == epochCount * cells)
         #expect(Set(epochs.rows.map { $0[0] }) == Set(ids))
+        // Runs resumed from their snapshots, some perhaps from one before a kill mid-write, give
+        // the rows of a sweep never killed.
+        let straight = directory + "/straight"
+        try FileManager.default.createDirectory(atPath: straight, withIntermediateDirectories: true)
+        #expect(try ExecutableProduct.run("sweep", grid + ["--no-analysis"], in: straight).status == 0)
+        #expect(try Self.sortedRows(directory + "/runs.csv", without: "wall_seconds") == Self.sortedRows(straight + "/runs.csv", without: "wall_seconds"))
+        #expect(try Self.sortedRows(directory + "/runs.epochs.csv", without: "seconds") == Self.sortedRows(straight + "/runs.epochs.csv", without: "seconds"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/runs.snapshots"))
+    }
+
+    /// The rows of the table at `path` without the column `timing`, sorted: runs finish in any order.
+    private static func sortedRows(_ path: String, without timing: String) throws -> [[String]] {
+        let document = try CSVReader.read(contentsOfFile: path)
+        let column = try #require(document.header.firstIndex(of: timing))
+        return document.rows.map { row in row.enumerated().filter { $0.offset != column }.map(\.element) }.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    @Test("a sweep killed after a run's first snapshot resumes that run from it, says so, and writes the rows of a sweep never killed")
+    func killAfterSnapshot() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-snapshot-\(UUID().uuidString)").path
+        let straight = directory + "/straight"
+        try FileManager.default.createDirectory(atPath: straight, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let grid = ["--models", "resnet8", "--generators", "rpg", "--budgets", "10%", "--epochs", "3", "--seeds", "0",
+                    "--threads", "1", "--no-analysis", "--out", "runs.csv"]
+        let process = try ExecutableProduct.start("sweep", grid, in: directory)
+        let snapshots = directory + "/runs.snapshots"
+        let deadline = Date().addingTimeInterval(300)
+        func snapshotWritten() -> Bool {
+            ((try? FileManager.default.contentsOfDirectory(atPath: snapshots)) ?? []).contains { $0.hasSuffix(".safetensors") }
+        }
+        while !snapshotWritten() && process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try CSVReader.read(contentsOfFile: directory + "/runs.csv").rows.isEmpty, "the run finished before it was killed")
+
+        let rerun = try ExecutableProduct.run("sweep", grid, in: directory)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect((rerun.stdout + rerun.stderr).contains("resuming after epoch 1 from runs.snapshots/"), "\(rerun.stdout)\(rerun.stderr)")
+        #expect(try ExecutableProduct.run("sweep", grid, in: straight).status == 0)
+        #expect(try Self.sortedRows(directory + "/runs.csv", without: "wall_seconds") == Self.sortedRows(straight + "/runs.csv", without: "wall_seconds"))
+        #expect(try Self.sortedRows(directory + "/runs.epochs.csv", without: "seconds") == Self.sortedRows(straight + "/runs.epochs.csv", without: "seconds"))
+        #expect(!FileManager.default.fileExists(atPath: snapshots))
     }
 
     @Test("a changed setting is a different run, never mixed up with an old one")

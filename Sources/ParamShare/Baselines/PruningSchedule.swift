@@ -46,6 +46,42 @@ final class PruningSchedule: TrainingIntervention {
         stepsTaken > 0 ? trainedWeightSum / Double(stepsTaken) : nil
     }
 
+    /// The masks, as one tensor per weight of 1 where a weight is pruned (`pruned.NAME`), and
+    /// the step accounting of ``meanTrainedDegreesOfFreedom``.
+    func savedState() -> InterventionState {
+        var tensors: [String: SafetensorsFile.Entry] = [:]
+        for (group, positions) in zip(groups, pruned) {
+            for (weight, positions) in zip(group.weights, positions) {
+                var mask = [Float](repeating: 0, count: weight.value.count)
+                for position in positions { mask[position] = 1 }
+                tensors["pruned.\(weight.name)"] = SafetensorsFile.Entry(shape: weight.value.shape, values: mask)
+            }
+        }
+        return InterventionState(tensors: tensors, numbers: ["trained_weight_sum": trainedWeightSum, "steps_taken": Double(stepsTaken)])
+    }
+
+    func restore(_ state: InterventionState) throws {
+        guard let sum = state.numbers["trained_weight_sum"], let steps = state.numbers["steps_taken"], steps >= 0, steps == steps.rounded() else {
+            throw InterventionState.Mismatch("the pruning schedule's step accounting (trained_weight_sum, steps_taken) is missing or malformed")
+        }
+        let names = Set(groups.flatMap { $0.weights.map { "pruned.\($0.name)" } })
+        if let stranger = Set(state.tensors.keys).subtracting(names).sorted().first {
+            throw InterventionState.Mismatch("the pruning state holds mask '\(stranger)', which this model's pruning does not have")
+        }
+        let restored = try groups.map { group in
+            try group.weights.map { weight -> [Int] in
+                guard let mask = state.tensors["pruned.\(weight.name)"], mask.shape == weight.value.shape,
+                      mask.values.allSatisfy({ $0 == 0 || $0 == 1 }) else {
+                    throw InterventionState.Mismatch("the mask 'pruned.\(weight.name)' is missing, not of shape \(weight.value.shape), or not of 0s and 1s")
+                }
+                return mask.values.indices.filter { mask.values[$0] == 1 }
+            }
+        }
+        pruned = restored
+        trainedWeightSum = sum
+        stepsTaken = Int(steps)
+    }
+
     /// The share of the final pruning to reach at `step`, or `nil` when no pruning happens then.
     ///
     /// One-shot pruning happens once, when `fineTuningShare` of the steps are left. Gradual

@@ -62,17 +62,37 @@ public struct SafetensorsFile: Equatable, Sendable {
         return bytes
     }
 
-    /// Writes the file at `path` whole or not at all: into a temporary file beside it, then renamed over it.
+    /// Writes the file at `path` whole or not at all: into a temporary file beside it, flushed
+    /// to disk, then renamed over it in one step, so that a kill or a power loss at any moment
+    /// leaves either the former file or the new one under `path`, never a part or none.
     public func write(to path: String) throws {
-        let temporary = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        let temporary = Self.temporaryPrefix(of: path) + "\(ProcessInfo.processInfo.processIdentifier)"
         do {
             try encoded().write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            defer { try? handle.close() }
+            try handle.synchronize()
+            guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)  // our own temporary file, never the user's
             throw CheckpointError(path: path, detail: "could not be written: \(error.localizedDescription)",
                                   fix: "check that its folder exists and is writable, and that the disk has room")
+        }
+    }
+
+    /// What the temporary files of ``write(to:)`` for `path` are called, up to the writer's process id.
+    static func temporaryPrefix(of path: String) -> String {
+        path + ".partial-"
+    }
+
+    /// Deletes the temporary files a writer of `path` left when it was killed mid-write.
+    ///
+    /// Only for a file no other process writes at the same time, whose temporaries are then stale.
+    static func removeTemporaries(of path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent, prefix = (temporaryPrefix(of: path) as NSString).lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
         }
     }
 

@@ -178,6 +178,10 @@ public struct ProjectionGenerator: ParameterGenerator {
     public static let descriptor = GeneratorDescriptor(
         name: "projection", summary: "intrinsic dimension (Li et al.): w = w0 + P·θ with a fixed random projection P, θ starting at 0",
         semanticsVersion: 3,
+        // Plain steps move w = w0 + P·θ about d/T as far as a dense network's weights at one rate
+        // (P's columns have unit norm over all T weights); `layer` gives them a dense step, which
+        // is what the selections on validation data chose instead of 8–16 times the rate.
+        defaultStepScaling: .layer,
         options: [
             .choice("projection", [ProjectionKind.fastfood, .sparse, .dense].map(\.rawValue), default: ProjectionKind.fastfood.rawValue,
                     help: "fastfood (Li et al.'s for large models, the fastest), sparse (hashed, stores nothing) or dense (a stored Gaussian P, small models only)"),

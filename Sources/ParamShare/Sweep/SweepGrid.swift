@@ -15,15 +15,16 @@ public struct SweepGrid: Sendable {
     public var generatesClassifier: Bool
     /// Whether the banks train, per cell: `[true]` normally, `[true, false]` to add the frozen control.
     public var bankTrainings: [Bool]
-    /// The banks' step scalings, per cell: `[.none]` normally.
-    public var stepScalings: [BankStepScaling]
+    /// The banks' step scalings, per cell; `nil` gives each generator its descriptor's
+    /// ``GeneratorDescriptor/defaultStepScaling`` (a frozen bank takes no steps: `none`).
+    public var stepScalings: [BankStepScaling]?
     public var seeds: [UInt64]
     /// The recipe of every cell; each cell replaces its seed.
     public var recipe: TrainingConfiguration
 
     public init(architectures: [Architecture], generators: [GeneratorSetting], includesDense: Bool = true,
                 budgets: [BudgetSpecification], scope: SharingScope? = nil, generatesStem: Bool = false,
-                generatesClassifier: Bool = false, bankTrainings: [Bool] = [true], stepScalings: [BankStepScaling] = [.none],
+                generatesClassifier: Bool = false, bankTrainings: [Bool] = [true], stepScalings: [BankStepScaling]? = nil,
                 seeds: [UInt64], recipe: TrainingConfiguration) {
         self.stepScalings = stepScalings
         self.architectures = architectures
@@ -48,7 +49,8 @@ public struct SweepGrid: Sendable {
             let sharings: [SharingSetting?] = generators.flatMap { generator in
                 let isBaseline = generator.descriptor.isBaseline
                 return (isBaseline ? [true] : bankTrainings).flatMap { trainsBank in
-                    (isBaseline ? [.none] : stepScalings).flatMap { stepScaling in
+                    let ownStep = trainsBank ? generator.descriptor.defaultStepScaling : .none
+                    return (isBaseline ? [.none] : stepScalings ?? [ownStep]).flatMap { stepScaling in
                         budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope ?? generator.descriptor.defaultScope,
                                                      generatesStem: generatesStem, generatesClassifier: generatesClassifier,
                                                      trainsBank: trainsBank, stepScaling: stepScaling) }

@@ -10,6 +10,11 @@ import Synchronization
 /// first, in one `write`, then the row, in another. A crash between the two leaves epoch rows
 /// of an unfinished cell; the next run removes them before it reruns the cell, so the
 /// per-epoch table never holds a cell twice.
+///
+/// A run resumes at its last finished epoch: at the end of every epoch but the last, its
+/// ``TrainingSnapshot`` replaces the previous one in the folder beside the runs table
+/// (``snapshotDirectory(forRunsAt:)``), as `CELL_ID.safetensors`; a rerun finds it and trains
+/// on from there, to the same bits; the row's writing deletes it.
 public struct SweepRunner {
     /// What happens, for progress displays. Delivered from worker threads, one at a time.
     public enum Event {
@@ -19,6 +24,8 @@ public struct SweepRunner {
         case duplicates(Int)
         case skipped(finished: Int)
         case started(cell: SweepCell, label: String)
+        /// A run takes up its snapshot at `path` and goes on after epoch `epochsFinished`.
+        case resumed(label: String, path: String, epochsFinished: Int)
         case progress(label: String, TrainingProgress)
         case finished(label: String, RunRecord)
     }
@@ -56,7 +63,22 @@ public struct SweepRunner {
         (runsPath.hasSuffix(".csv") ? String(runsPath.dropLast(4)) : runsPath) + ".epochs.csv"
     }
 
-    /// Trains every cell the tables do not hold yet and returns the records of those it trained.
+    /// The folder of the runs table at `runsPath`'s snapshots: `runs.csv` → `runs.snapshots`.
+    public static func snapshotDirectory(forRunsAt runsPath: String) -> String {
+        (runsPath.hasSuffix(".csv") ? String(runsPath.dropLast(4)) : runsPath) + ".snapshots"
+    }
+
+    /// Where `cell`'s snapshot is kept while it trains for the runs table at `runsPath`:
+    /// `runs.snapshots/CELL_ID.safetensors`.
+    public static func snapshotPath(of cell: SweepCell, forRunsAt runsPath: String) -> String {
+        (snapshotDirectory(forRunsAt: runsPath) as NSString).appendingPathComponent("\(cell.identifier).safetensors")
+    }
+
+    /// Trains every cell the tables do not hold yet, each from its snapshot if it has one, and
+    /// returns the records of those it trained.
+    ///
+    /// - Throws: ``CheckpointError`` for a snapshot that cannot be resumed (cut short, of
+    ///   another cell or another version), naming the file; deleting it restarts that run.
     public func run(events: @escaping @Sendable (Event) -> Void = { _ in }) throws -> [RunRecord] {
         let subset = DataSubset(data)
         if let stranger = cells.first(where: { $0.data != subset }) {
@@ -70,7 +92,11 @@ public struct SweepRunner {
         let recorded = existing.flatMap { table in
             table.document.header.firstIndex(of: RunSchema.cellIdentifier.name).map { column in Set(table.document.rows.map { $0[column] }) }
         }
+        let snapshots = Self.snapshotDirectory(forRunsAt: runsPath)
+        let snapshotPath = { @Sendable [runsPath] (cell: SweepCell) in Self.snapshotPath(of: cell, forRunsAt: runsPath) }
         if let existing, let recorded, unique.allSatisfy({ recorded.contains($0.identifier) }) {
+            // A kill between a row and its snapshot's deletion leaves the snapshot of a finished run.
+            try Self.discardSnapshots(of: unique.map(snapshotPath))
             if let repair = existing.repair { events(.repaired(repair)) }
             if unique.count < cells.count { events(.duplicates(cells.count - unique.count)) }
             events(.skipped(finished: unique.count))
@@ -90,6 +116,8 @@ public struct SweepRunner {
         let data = data, checkpointDirectory = checkpointDirectory
         if unique.count < cells.count { events(.duplicates(cells.count - unique.count)) }
         let pending = unique.filter { !finished.contains($0.identifier) }
+        try Self.discardSnapshots(of: unique.filter { finished.contains($0.identifier) }.map(snapshotPath))
+        if let first = pending.first { try OutputLocation.prepareFolder(of: snapshotPath(first)) }
         if pending.count < unique.count { events(.skipped(finished: unique.count - pending.count)) }
 
         let state = Mutex(RunState())
@@ -99,13 +127,20 @@ public struct SweepRunner {
                 let cell = pending[index], label = cell.label
                 events(.started(cell: cell, label: label))
                 do {
-                    let record = try Self.train(cell, on: data, checkpointDirectory: checkpointDirectory) {
+                    let path = snapshotPath(cell)
+                    // Ours alone, from a process killed mid-write: no other process trains this cell of this table.
+                    try SafetensorsFile.removeTemporaries(of: path)
+                    let snapshot = FileManager.default.fileExists(atPath: path) ? try TrainingSnapshot(contentsOf: path) : nil
+                    if let snapshot { events(.resumed(label: label, path: path, epochsFinished: snapshot.epochsFinished)) }
+                    let record = try Self.train(cell, on: data, checkpointDirectory: checkpointDirectory, snapshotPath: path,
+                                                resumingFrom: snapshot) {
                         events(.progress(label: label, $0))
                     }
                     try state.withLock { _ in
                         try epochs.append(rows: record.epochValues)
                         try runs.append(record.values(in: layout))
                     }
+                    try Self.discardSnapshots(of: [path])
                     state.withLock { $0.records.append(record) }
                     events(.finished(label: label, record))
                 } catch {
@@ -113,6 +148,8 @@ public struct SweepRunner {
                 }
             }
         }
+        // Every run that finished took its snapshot with it; an empty folder is no news.
+        if (try? FileManager.default.contentsOfDirectory(atPath: snapshots))?.isEmpty == true { try? FileManager.default.removeItem(atPath: snapshots) }
         return try state.withLock { state in
             if let error = state.error { throw error }
             return state.records
@@ -124,13 +161,20 @@ extension SweepRunner {
     /// Builds `cell`'s model, trains it on `data` and returns its row, saving the trained model
     /// into `checkpointDirectory` as `CELL_ID.safetensors` if one is given.
     ///
+    /// The run starts from `snapshot` if one is given, and writes its snapshot at `snapshotPath`
+    /// after every epoch but the last, if that is given; the caller deletes it once the row is kept.
+    ///
     /// A diverged run saves nothing: its weights are past the point its row records.
+    ///
+    /// - Throws: ``CheckpointError`` for a snapshot of another cell or a model that differs, or
+    ///   a snapshot or checkpoint that cannot be written.
     public static func train(_ cell: SweepCell, on data: DatasetSplit, checkpointDirectory: String? = nil,
+                             snapshotPath: String? = nil, resumingFrom snapshot: TrainingSnapshot? = nil,
                              progress: ((TrainingProgress) -> Void)? = nil) throws -> RunRecord {
         let model = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-        let result = Trainer(configuration: cell.configuration, trainsBanks: cell.sharing?.trainsBank ?? true, progress: progress,
-                             intervention: model.intervention)
-            .train(model.network, on: data)
+        let result = try Trainer(configuration: cell.configuration, trainsBanks: cell.sharing?.trainsBank ?? true, progress: progress,
+                                 intervention: model.intervention)
+            .train(model.network, on: data, run: cell.identifier, resumingFrom: snapshot) { try snapshotPath.map($0.write) }
         if let checkpointDirectory, result.status != .diverged {
             let checkpoint = Checkpoint(cell: cell, network: model.network, inputShape: data.train.imageShape, classes: data.train.classes,
                                         normalization: ChannelNormalization(statisticsOf: data.train), testAccuracy: result.testAccuracy)
@@ -139,6 +183,15 @@ extension SweepRunner {
         var degreesOfFreedom = model.degreesOfFreedom
         degreesOfFreedom.meanDuringTraining = model.intervention?.meanTrainedDegreesOfFreedom
         return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: degreesOfFreedom, result: result)
+    }
+
+    /// Deletes the snapshots at `paths`, of runs whose rows are in the table, and the temporary
+    /// files of their writers.
+    static func discardSnapshots(of paths: [String]) throws {
+        for path in paths {
+            try SafetensorsFile.removeTemporaries(of: path)
+            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        }
     }
 
     /// The first cell of each identity, in grid order: `--seeds 0,0` or `--budgets 2k,2000` name one experiment twice.

@@ -23,8 +23,8 @@ public struct FailureDetector: Sendable {
     public var chanceMargin = 1.5
     /// Relative distance from ln(classes).
     public var collapseTolerance = 0.02
-    /// The first batch's loss, once seen.
-    public private(set) var initialLoss: Double?
+    /// The first batch's loss, once seen; set otherwise only by a resumed run (``TrainingSnapshot``).
+    public internal(set) var initialLoss: Double?
 
     public init(classes: Int) {
         self.classes = classes

@@ -31,6 +31,38 @@ public struct Trainer {
     ///
     /// Sets the model's operand precision to the configuration's, for training and evaluation.
     public func train(_ model: Sequential<Float>, on data: DatasetSplit) -> TrainingResult {
+        train(model, on: data, restoring: { _, _, _ in }, epochFinished: { _, _ in })
+    }
+
+    /// Trains as ``train(_:on:)`` a run called `run` (a sweep's `cell_id`), first taking up
+    /// `snapshot` if one is given, and hands `keep` a ``TrainingSnapshot`` at the end of every
+    /// epoch but the last, before that epoch's progress is reported.
+    ///
+    /// `model` and the intervention must be built as for a run from the start; the snapshot
+    /// then overwrites what training changed. The run continues with the epoch after the
+    /// snapshot's and ends bit for bit as the run trained straight through would, its wall-clock
+    /// seconds aside (they add the earlier parts' to this one's). The last epoch gets no
+    /// snapshot: the run's result is what follows it.
+    ///
+    /// - Throws: ``CheckpointError`` when `snapshot` is not of this run (see
+    ///   ``TrainingSnapshot``), before any training; whatever `keep` throws, which ends the run.
+    public func train(_ model: Sequential<Float>, on data: DatasetSplit, run: String, resumingFrom snapshot: TrainingSnapshot? = nil,
+                      keep: (TrainingSnapshot) throws -> Void) throws -> TrainingResult {
+        let (epochs, intervention) = (configuration.epochs, intervention)
+        return try train(model, on: data, restoring: { position, optimizer, stepsPerEpoch in
+            try snapshot?.restore(run: run, model: model, optimizer: optimizer, intervention: intervention,
+                                  stepsPerEpoch: stepsPerEpoch, epochs: epochs, into: &position)
+        }, epochFinished: { position, optimizer in
+            guard position.records.count < epochs else { return }
+            try keep(TrainingSnapshot(run: run, model: model, optimizer: optimizer, intervention: intervention, position: position))
+        })
+    }
+
+    /// The loop itself: `restoring` may move the run's start from its first epoch, and
+    /// `epochFinished` sees the state after every finished epoch (its seconds those of all parts).
+    private func train(_ model: Sequential<Float>, on data: DatasetSplit,
+                       restoring: (inout TrainingPosition, any Optimizer<Float>, _ stepsPerEpoch: Int) throws -> Void,
+                       epochFinished: (TrainingPosition, any Optimizer<Float>) throws -> Void) rethrows -> TrainingResult {
         model.setPrecision(configuration.precision)
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -48,47 +80,51 @@ public struct Trainer {
         let trainingStep = TrainingStep(model: model, loss: SoftmaxCrossEntropy<Float>(labelSmoothing: config.labelSmoothing),
                                         optimizer: optimizer)
         let totalSteps = config.epochs * training.batchesPerEpoch
-        var records = [EpochRecord]()
-        var step = 0
-        var detector = FailureDetector(classes: data.train.classes)
-        for epoch in 0..<config.epochs {
+        var position = TrainingPosition(detector: FailureDetector(classes: data.train.classes))
+        try restoring(&position, optimizer, training.batchesPerEpoch)
+        // Seconds of this part and the earlier ones: a resumed run's wall time is all of its parts'.
+        let seconds = { [earlier = position.earlierSeconds] in earlier + elapsed(since: start) }
+        for epoch in position.records.count..<config.epochs {
             let epochStart = DispatchTime.now().uptimeNanoseconds
             var lossSum = 0.0, correct = 0, seen = 0
             var divergence: String?
             training.forEachBatch(epoch: epoch) { batch in
-                optimizer.learningRate = schedule.learningRate(atStep: step, totalSteps: totalSteps)
+                optimizer.learningRate = schedule.learningRate(atStep: position.step, totalSteps: totalSteps)
                 let result = trainingStep(images: batch.images, labels: batch.labels)
-                divergence = detector.divergence(atBatchLoss: result.loss)
+                divergence = position.detector.divergence(atBatchLoss: result.loss)
                 guard divergence == nil else { return false }
-                step += 1
-                intervention?.stepFinished(step, of: totalSteps)
+                position.step += 1
+                intervention?.stepFinished(position.step, of: totalSteps)
                 lossSum += result.loss * Double(batch.labels.count)
                 correct += result.correct
                 seen += batch.labels.count
-                progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: step, totalSteps: totalSteps,
+                progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: position.step, totalSteps: totalSteps,
                                            loss: result.loss, imagesPerSecond: Double(seen) / elapsed(since: epochStart),
-                                           elapsedSeconds: elapsed(since: start)))
+                                           elapsedSeconds: seconds()))
                 return true
             }
-            if let divergence = divergence ?? detector.divergence(atEpochMeanLoss: lossSum / Double(seen)) {
-                return TrainingResult(status: .diverged, statusEpoch: epoch + 1, failureReason: divergence, epochs: records,
-                                      wallSeconds: elapsed(since: start))
+            if let divergence = divergence ?? position.detector.divergence(atEpochMeanLoss: lossSum / Double(seen)) {
+                return TrainingResult(status: .diverged, statusEpoch: epoch + 1, failureReason: divergence, epochs: position.records,
+                                      wallSeconds: seconds())
             }
             let validated = validation.map { ModelEvaluation(of: model, on: $0) }
-            records.append(EpochRecord(
+            position.records.append(EpochRecord(
                 epoch: epoch + 1, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
                 testAccuracy: data.test.count == 0 ? .nan : ModelEvaluation(of: model, on: evaluation).accuracy,
                 validationAccuracy: validated?.accuracy ?? .nan, validationLoss: validated?.loss ?? .nan,
                 learningRate: optimizer.learningRate, seconds: elapsed(since: epochStart)))
-            progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: step, totalSteps: totalSteps,
-                                       loss: records.last!.trainLoss, imagesPerSecond: Double(seen) / elapsed(since: epochStart),
-                                       elapsedSeconds: elapsed(since: start), finishedEpoch: records.last))
+            var finished = position
+            finished.earlierSeconds = seconds()
+            try epochFinished(finished, optimizer)
+            progress?(TrainingProgress(epoch: epoch + 1, epochs: config.epochs, step: position.step, totalSteps: totalSteps,
+                                       loss: position.records.last!.trainLoss, imagesPerSecond: Double(seen) / elapsed(since: epochStart),
+                                       elapsedSeconds: seconds(), finishedEpoch: position.records.last))
         }
-        if let collapse = detector.collapse(of: records) {
-            return TrainingResult(status: .collapsed, statusEpoch: collapse.epoch, failureReason: collapse.reason, epochs: records,
-                                  wallSeconds: elapsed(since: start))
+        if let collapse = position.detector.collapse(of: position.records) {
+            return TrainingResult(status: .collapsed, statusEpoch: collapse.epoch, failureReason: collapse.reason, epochs: position.records,
+                                  wallSeconds: seconds())
         }
-        return TrainingResult(status: .ok, epochs: records, wallSeconds: elapsed(since: start))
+        return TrainingResult(status: .ok, epochs: position.records, wallSeconds: seconds())
     }
 
     /// Top-1 accuracy of `model` in evaluation mode over every batch of `data`.

@@ -11,6 +11,20 @@ public protocol TrainingIntervention: AnyObject {
     /// for an intervention that changes them (pruning trains every weight until it prunes);
     /// `nil` for one that does not, or before any step.
     var meanTrainedDegreesOfFreedom: Double? { get }
+
+    /// Everything the intervention's later steps and ``meanTrainedDegreesOfFreedom`` depend on,
+    /// for a ``TrainingSnapshot`` at the end of an epoch.
+    ///
+    /// No default: an intervention that kept state and did not say so would resume wrongly
+    /// without a sign. One without state returns an empty ``InterventionState``.
+    func savedState() -> InterventionState
+
+    /// Takes up `state`, saved by ``savedState()`` of an intervention built the same way, as if
+    /// the steps before it had just been taken.
+    ///
+    /// - Throws: ``InterventionState/Mismatch`` when `state` lacks something or does not fit
+    ///   this intervention's tensors; the intervention is then left as it was.
+    func restore(_ state: InterventionState) throws
 }
 
 extension TrainingIntervention {

@@ -38,8 +38,8 @@ struct GridOptions: ParsableArguments {
     @Option(help: "Whether the generators' banks train: trained, frozen (the control: only batch norm, the stem and the classifier train), or trained,frozen for both. The baselines pruned and width have no bank and run once.")
     var bank: String = "trained"
 
-    @Option(help: "How the banks' steps are scaled for sharing, comma-separated to sweep: none (the paper), sqrt (each entry's step times 1/√k, k the weights reading it), inverse (times 1/k), layer (each layer's gradient scaled so its weights step like their dense twins'). Not for the baselines pruned and width, which run once.")
-    var bankStep: String = "none"
+    @Option(help: "How the banks' steps are scaled for sharing, comma-separated to sweep: none (the papers' plain steps), sqrt (each entry's step times 1/√k, k the weights reading it), inverse (times 1/k), layer (each layer's gradient scaled so its weights step like their dense twins'). Default: each generator's own, none for all but projection, which takes layer. Not for the baselines pruned and width, which run once.")
+    var bankStep: String?
 
     @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist.")
     var dataset: DatasetName = .digits
@@ -166,7 +166,8 @@ struct GridOptions: ParsableArguments {
         }
     }
 
-    private func stepScalings() throws -> [BankStepScaling] {
+    private func stepScalings() throws -> [BankStepScaling]? {
+        guard let bankStep else { return nil }
         var seen = Set<BankStepScaling>()
         return try bankStep.split(separator: ",", omittingEmptySubsequences: false).map { text in
             guard let scaling = BankStepScaling(rawValue: text.trimmingCharacters(in: .whitespaces)) else {
@@ -232,7 +233,7 @@ struct GridOptions: ParsableArguments {
     func checkNoConflict(with space: TuningSpace, flag: String) throws {
         let setByFlags: [String: String] = [
             "lr": lr == nil ? "" : "--lr", "weight_decay": weightDecay == nil ? "" : "--weight-decay",
-            "bank_step": bankStep == BankStepScaling.none.rawValue ? "" : "--bank-step",
+            "bank_step": bankStep == nil ? "" : "--bank-step",
         ]
         let sweeps: [GeneratorOptionSweep]
         do { sweeps = try generatorOption.map(GeneratorOptionSweep.init(parsing:)) } catch { throw ValidationError("--generator-option: \(error)") }

@@ -4,8 +4,27 @@
 /// rounding (the emulation's, so both paths multiply the same operands), once per pass, and
 /// multiplied in the emulation's blocks of rows with `Float` sums: results do not depend on the
 /// thread count. The weight is made in `Float` by its source and converted once per forward
-/// pass; the bf16 input is kept for the weight gradient.
+/// pass (a dense weight once per run of inference passes); the bf16 input is kept for the weight
+/// gradient.
 extension Linear {
+    /// Whether the rounded weight from the last pass is that of `weight` as it is now, so that this
+    /// pass may skip rounding it again; records `weight` as the one the caller now rounds.
+    ///
+    /// Rounding the MLP's 1.7 M weights cost as much as its bf16 products in an inference pass of
+    /// 128 images. Only inference passes keep a rounding, and only of a dense weight: any other
+    /// pass (training, or evaluation, which a backward pass may follow and a gradient check
+    /// perturbs the weights around) forgets it, so no optimiser step can leave a stale rounding
+    /// behind; a generated weight is made anew in a reused buffer every pass.
+    func roundedWeightIsCurrent(_ weight: Tensor<Scalar>, mode: ForwardMode, onKernels: Bool) -> Bool {
+        guard mode == .inference, weightSource is DenseWeightSource<Scalar> else {
+            roundedWeightOf = nil
+            return false
+        }
+        let key = (ObjectIdentifier(weight), onKernels)
+        defer { roundedWeightOf = key }
+        return roundedWeightOf.map { $0 == key } ?? false
+    }
+
     /// oneDNN's bf16 products for a batch of `items` rows on `threads` threads, made on first
     /// use; `nil` where oneDNN lacks one of them, and the emulation runs.
     func bfloat16Products(items: Int, threads: Int) -> LinearBFloat16Products? {
@@ -17,14 +36,17 @@ extension Linear {
     }
 
     // x [N, in] → y [N, out] = x·Wᵀ, per block of batch rows.
-    func forwardOnBFloat16Kernels(_ input: Tensor<Scalar>, _ products: LinearBFloat16Products, threads: Int) -> Tensor<Scalar> {
+    func forwardOnBFloat16Kernels(_ input: Tensor<Scalar>, _ products: LinearBFloat16Products, threads: Int,
+                                  mode: ForwardMode) -> Tensor<Scalar> {
         let items = input.shape[0], inFeatures = self.inFeatures, outFeatures = self.outFeatures
         let output = self.output.reuse(shape: [items, outFeatures])
         let weight = weightSource.weight()
         self.input = input
         self.weight = weight
         forwardProducts = (products, threads)
-        weightBits.convert(float(weight.data), count: weight.count)
+        if !roundedWeightIsCurrent(weight, mode: mode, onKernels: true) {
+            weightBits.convert(float(weight.data), count: weight.count)
+        }
         inputBits.convert(float(input.data), count: input.count)
         let x = inputBits, w = weightBits
         EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock, threads: threads) { thread, _, rows in

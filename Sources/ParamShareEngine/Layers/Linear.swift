@@ -36,6 +36,9 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     var forwardProducts: (products: LinearBFloat16Products, threads: Int)?
     // The operands as bfloat16 bit patterns, for oneDNN's products.
     let inputBits = BFloat16Buffer(), weightBits = BFloat16Buffer(), gradientBits = BFloat16Buffer()
+    // The dense weight whose rounding `weightBits` (kernels) or `roundedWeight` (emulation) holds
+    // from an inference pass, for the next inference pass to reuse (see `roundedWeightIsCurrent`).
+    var roundedWeightOf: (weight: ObjectIdentifier, onKernels: Bool)?
 
     /// Creates a linear layer whose weight comes from `weightSource`.
     public init(name: String, inFeatures: Int, outFeatures: Int, weightSource: any WeightSource<Scalar>,
@@ -67,27 +70,43 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     /// (ratios 1.04 train, 1.00 inference), but leave a batch of 128 only two blocks to share.
     static var rowsPerBlock: Int { 64 }
 
-    // x [N, in] → y [N, out]; blocks of batch rows are split over the threads.
+    // x [N, in] → y [N, out]; blocks of batch rows, or of output columns where oneDNN takes them
+    // (`OneDNNGEMM`), are split over the threads.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         checkShape(input.shape.count == 2 && input.shape[1] == inFeatures, name, "expected [N, \(inFeatures)], got \(input.shape)")
         let items = input.shape[0], threads = EngineThreads.count
         if precision == .bfloat16 && usesBFloat16Kernels, let products = bfloat16Products(items: items, threads: threads) {
-            return forwardOnBFloat16Kernels(input, products, threads: threads)
+            return forwardOnBFloat16Kernels(input, products, threads: threads, mode: mode)
         }
         forwardProducts = nil
         let output = self.output.reuse(shape: [items, outFeatures])
         let bfloat16 = precision == .bfloat16, source = weightSource.weight()
-        let weight = bfloat16 ? source.roundedToBFloat16(reusing: &roundedWeight) : source
+        // An fp32 pass (training, say) between two bf16 inference passes must not leave the rounding current.
+        if !bfloat16 { roundedWeightOf = nil }
+        let weight = !bfloat16 ? source
+            : roundedWeightIsCurrent(source, mode: mode, onKernels: false) ? roundedWeight!
+            : source.roundedToBFloat16(reusing: &roundedWeight)
         let operand = bfloat16 ? input.roundedToBFloat16(reusing: &roundedInput) : input
         // Backward multiplies the operands forward multiplied.
         self.input = operand
         self.weight = weight
         let inFeatures = self.inFeatures, outFeatures = self.outFeatures
-        EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
-            Scalar.gemm(transposeA: false, transposeB: true, m: rows.count, n: outFeatures, k: inFeatures,
-                        alpha: 1, a: operand.data + rows.lowerBound * inFeatures, lda: inFeatures,
-                        b: weight.data, ldb: inFeatures,
-                        beta: 0, c: output.data + rows.lowerBound * outFeatures, ldc: outFeatures)
+        if Scalar.self == Float.self,
+           OneDNNGEMM.forwardTakesColumnBlocks(items: items, inFeatures: inFeatures, outFeatures: outFeatures) {
+            // A partial last block of columns is not of the shape oneDNN was chosen for, and runs on OpenBLAS.
+            EngineThreads.forEachBlock(of: outFeatures, blockSize: OneDNNGEMM.forwardColumns) { _, _, columns in
+                linearGEMM(transposeA: false, transposeB: true, m: items, n: columns.count, k: inFeatures,
+                           a: operand.data, lda: inFeatures,
+                           b: weight.data + columns.lowerBound * inFeatures, ldb: inFeatures,
+                           c: output.data + columns.lowerBound, ldc: outFeatures)
+            }
+        } else {
+            EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
+                linearGEMM(transposeA: false, transposeB: true, m: rows.count, n: outFeatures, k: inFeatures,
+                           a: operand.data + rows.lowerBound * inFeatures, lda: inFeatures,
+                           b: weight.data, ldb: inFeatures,
+                           c: output.data + rows.lowerBound * outFeatures, ldc: outFeatures)
+            }
         }
         if let bias {
             addRowBias(bias.value.data, to: output.data, rows: items, columns: outFeatures)
@@ -109,17 +128,17 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
         let inFeatures = self.inFeatures, outFeatures = self.outFeatures
         EngineThreads.forEachBlock(of: outFeatures, blockSize: Self.rowsPerBlock) { _, _, rows in
-            Scalar.gemm(transposeA: true, transposeB: false, m: rows.count, n: inFeatures, k: items,
-                        alpha: 1, a: outputGradient.data + rows.lowerBound, lda: outFeatures,
-                        b: input.data, ldb: inFeatures,
-                        beta: 0, c: weightGradient.data + rows.lowerBound * inFeatures, ldc: inFeatures)
+            linearGEMM(transposeA: true, transposeB: false, m: rows.count, n: inFeatures, k: items,
+                       a: outputGradient.data + rows.lowerBound, lda: outFeatures,
+                       b: input.data, ldb: inFeatures,
+                       c: weightGradient.data + rows.lowerBound * inFeatures, ldc: inFeatures)
         }
         if computesInputGradient {
             EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
-                Scalar.gemm(transposeA: false, transposeB: false, m: rows.count, n: inFeatures, k: outFeatures,
-                            alpha: 1, a: outputGradient.data + rows.lowerBound * outFeatures, lda: outFeatures,
-                            b: weight.data, ldb: inFeatures,
-                            beta: 0, c: inputGradient.data + rows.lowerBound * inFeatures, ldc: inFeatures)
+                linearGEMM(transposeA: false, transposeB: false, m: rows.count, n: inFeatures, k: outFeatures,
+                           a: outputGradient.data + rows.lowerBound * outFeatures, lda: outFeatures,
+                           b: weight.data, ldb: inFeatures,
+                           c: inputGradient.data + rows.lowerBound * inFeatures, ldc: inFeatures)
             }
         }
         weightSource.accumulateGradient(weightGradient)

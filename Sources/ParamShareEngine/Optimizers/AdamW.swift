@@ -9,7 +9,7 @@ public final class AdamW<Scalar: EngineScalar>: Optimizer {
     public let groups: [ParameterGroup<Scalar>]
     private let firstMoments: [[Tensor<Scalar>]]
     private let secondMoments: [[Tensor<Scalar>]]
-    private var stepsTaken = 0
+    public var stepsTaken = 0
 
     /// PyTorch's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8.
     public init(groups: [ParameterGroup<Scalar>], learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999,
@@ -34,6 +34,14 @@ public final class AdamW<Scalar: EngineScalar>: Optimizer {
                           beta2: Scalar(beta2), epsilon: Scalar(epsilon), weightDecay: Scalar(group.weightDecay),
                           biasCorrection1: Scalar(correction1), biasCorrection2: Scalar(correction2),
                           stepScale: parameter.stepScale.map { UnsafePointer($0.data) })
+            }
+        }
+    }
+
+    public var stateTensors: [(name: String, tensor: Tensor<Scalar>)] {
+        zip(groups.indices, groups).flatMap { g, group in
+            group.parameters.enumerated().flatMap { p, parameter in
+                [("first_moment.\(parameter.name)", firstMoments[g][p]), ("second_moment.\(parameter.name)", secondMoments[g][p])]
             }
         }
     }

@@ -33,6 +33,14 @@ public protocol Optimizer<Scalar>: AnyObject {
     var groups: [ParameterGroup<Scalar>] { get }
     /// Applies one update to every parameter of every group.
     func step()
+    /// The updates applied so far. Part of the state: SGD's first step starts its momentum
+    /// from the gradient, and AdamW's bias corrections depend on it. Set it only to resume a
+    /// run, together with ``stateTensors``.
+    var stepsTaken: Int { get set }
+    /// The per-parameter state the next updates read (momentum, moments), as the live tensors,
+    /// each named `KIND.PARAMETER` (`momentum.stem.conv.weight`): what a run saves to resume
+    /// exactly, and overwrites to resume.
+    var stateTensors: [(name: String, tensor: Tensor<Scalar>)] { get }
 }
 
 extension Optimizer {

@@ -7,7 +7,7 @@ public final class SGD<Scalar: EngineScalar>: Optimizer {
     public let nesterov: Bool
     public let groups: [ParameterGroup<Scalar>]
     private let momentumBuffers: [[Tensor<Scalar>]]
-    private var stepsTaken = 0
+    public var stepsTaken = 0
 
     public init(groups: [ParameterGroup<Scalar>], learningRate: Double, momentum: Double = 0,
                 dampening: Double = 0, nesterov: Bool = false) {
@@ -38,5 +38,11 @@ public final class SGD<Scalar: EngineScalar>: Optimizer {
             }
         }
         stepsTaken += 1
+    }
+
+    public var stateTensors: [(name: String, tensor: Tensor<Scalar>)] {
+        zip(groups, momentumBuffers).flatMap { group, buffers in
+            zip(group.parameters, buffers).map { ("momentum.\($0.name)", $1) }
+        }
     }
 }

@@ -29,6 +29,11 @@ public struct GeneratorDescriptor: Sendable {
     /// Which layers share a bank when a sweep does not say (`--scope`): `global` for RPG, as in
     /// its paper; `layer` for HashedNets, whose paper hashes every layer into buckets of its own.
     public var defaultScope: SharingScope
+    /// How its banks' steps are scaled when a sweep does not say (`--bank-step`): `none`, the
+    /// papers' plain steps, for every built-in but the projection, whose every bank entry reaches
+    /// every weight it projects, so that plain steps move its weights far less than a dense
+    /// network's at the same rate; it takes `layer` (``BankStepScaling``).
+    public var defaultStepScaling: BankStepScaling
     /// How a cell of this descriptor gets its network.
     public var construction: Construction
 
@@ -43,10 +48,10 @@ public struct GeneratorDescriptor: Sendable {
 
     /// A generator's descriptor; `makeGenerator` makes the generator for a setting of the options.
     public init(name: String, summary: String, semanticsVersion: Int = 1, defaultScope: SharingScope = .global,
-                options: [GeneratorOption] = [],
+                defaultStepScaling: BankStepScaling = .none, options: [GeneratorOption] = [],
                 makeGenerator: @escaping @Sendable (GeneratorOptionValues) throws -> any ParameterGenerator) {
         self.init(name: name, summary: summary, semanticsVersion: semanticsVersion, defaultScope: defaultScope,
-                  options: options, construction: .generator(makeGenerator))
+                  defaultStepScaling: defaultStepScaling, options: options, construction: .generator(makeGenerator))
     }
 
     /// A baseline's descriptor; `makeBaseline` makes the baseline for a setting of the options.
@@ -54,15 +59,16 @@ public struct GeneratorDescriptor: Sendable {
                 options: [GeneratorOption] = [],
                 makeBaseline: @escaping @Sendable (GeneratorOptionValues) throws -> any BudgetedBaseline) {
         self.init(name: name, summary: summary, semanticsVersion: semanticsVersion, defaultScope: defaultScope,
-                  options: options, construction: .baseline(makeBaseline))
+                  defaultStepScaling: .none, options: options, construction: .baseline(makeBaseline))
     }
 
     private init(name: String, summary: String, semanticsVersion: Int, defaultScope: SharingScope,
-                 options: [GeneratorOption], construction: Construction) {
+                 defaultStepScaling: BankStepScaling, options: [GeneratorOption], construction: Construction) {
         self.name = name
         self.summary = summary
         self.semanticsVersion = semanticsVersion
         self.defaultScope = defaultScope
+        self.defaultStepScaling = defaultStepScaling
         self.options = options
         self.construction = construction
     }

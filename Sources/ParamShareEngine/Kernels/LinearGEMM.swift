@@ -1,0 +1,75 @@
+import CDNNL
+
+/// The matrix product of one block of a linear layer: OpenBLAS's `sgemm`, or oneDNN's
+/// `dnnl_sgemm` for the shapes where it is the faster of the two on this CPU.
+///
+/// On an AVX512_BF16 EPYC (one thread, 64-row blocks, as `Linear` calls them; GFLOP/s of
+/// OpenBLAS 0.3.21's Cooperlake kernels against oneDNN 2.6's AVX-512 ones), oneDNN won the
+/// backward products with a wide result: the weight gradient `dYᵀ·X` (64×3072×128: 91 against
+/// 104; 64×512×128: 96 against 113) and the input gradient `dY·W` (64×512×256: 97 against 114;
+/// 64×3072×512: 88 against 107). It lost where the result or the sum is narrow (64×10×256: 103
+/// against 40; 64×256×10: 99 against 82) and tied on the forward `X·Wᵀ` of 64-row blocks
+/// (64×512×3072: 71 against 74, 64×256×512: 92 against 86). The forward gains instead from
+/// blocks of output columns (``Linear`` takes them where this says oneDNN is faster): on two
+/// threads at once, 128×512×3072 ran at 136 (OpenBLAS) and 138 (oneDNN) GFLOP/s cut into two
+/// 64-row halves, each reading the whole 6 MiB weight, and at 164 and 174 cut into two column
+/// halves, each reading half of it; 128×256×512 at 169 and 169 against 179 and 185. Where oneDNN
+/// runs no AVX-512 kernel (AVX2 CPUs, or `DNNL_MAX_CPU_ISA=AVX2`), OpenBLAS takes every shape in
+/// row blocks, as it did when the MLP beat PyTorch on AVX2.
+///
+/// The choice depends only on the shape and on the CPU's instruction set, never on a timing:
+/// a timing made in each process could choose differently from one run to the next, and the
+/// two libraries round differently, so a seed would no longer give the same bits. Each call
+/// runs on the calling thread, so results stay independent of the thread count.
+@inline(__always)
+func linearGEMM<Scalar: EngineScalar>(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    a: UnsafePointer<Scalar>, lda: Int, b: UnsafePointer<Scalar>, ldb: Int,
+    c: UnsafeMutablePointer<Scalar>, ldc: Int
+) {
+    guard Scalar.self == Float.self, OneDNNGEMM.isFaster(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k) else {
+        Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1, a: a, lda: lda,
+                    b: b, ldb: ldb, beta: 0, c: c, ldc: ldc)
+        return
+    }
+    paramshare_dnnl_stay_on_calling_thread()
+    let status = dnnl_sgemm(OneDNNGEMM.flag(transposeA), OneDNNGEMM.flag(transposeB), Int64(m), Int64(n), Int64(k), 1,
+                            UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), Int64(lda),
+                            UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), Int64(ldb), 0,
+                            UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int64(ldc))
+    check(status, "multiplying \(m)×\(n)×\(k)")
+}
+
+/// Where oneDNN's `sgemm` runs for a linear layer (see `linearGEMM`).
+enum OneDNNGEMM {
+    /// Whether oneDNN runs AVX-512 kernels on this CPU, which its `sgemm` needs to win.
+    static let hasAVX512: Bool = {
+        let isa = dnnl_get_effective_cpu_isa().rawValue, avx512 = dnnl_cpu_isa_avx512_core.rawValue
+        return isa & avx512 == avx512
+    }()
+
+    /// Whether oneDNN's `sgemm` is the faster for a product of this kind: a backward one (`Aᵀ·B`
+    /// or `A·B`) whose result has at least 512 columns and whose sums at least 128 terms, or a
+    /// forward one (`A·Bᵀ`) on a block of ``forwardColumns`` output columns of at least 128 rows
+    /// with sums of at least 256 terms.
+    static func isFaster(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int) -> Bool {
+        guard hasAVX512 else { return false }
+        return transposeB ? m >= 128 && n == forwardColumns && k >= 256 : n >= 512 && k >= 128
+    }
+
+    /// The output columns of one forward block where the forward runs in column blocks.
+    static let forwardColumns = 128
+
+    /// Whether a linear layer's forward over `items` rows runs in blocks of ``forwardColumns``
+    /// output columns on oneDNN (each thread reading its share of the weight), rather than in
+    /// blocks of rows on OpenBLAS: where oneDNN is faster for those blocks, and there are at
+    /// least two of them to share.
+    static func forwardTakesColumnBlocks(items: Int, inFeatures: Int, outFeatures: Int) -> Bool {
+        outFeatures >= 2 * forwardColumns
+            && isFaster(transposeA: false, transposeB: true, m: items, n: forwardColumns, k: inFeatures)
+    }
+
+    static func flag(_ transposed: Bool) -> CChar {
+        CChar(UInt8(ascii: transposed ? "T" : "N"))
+    }
+}
