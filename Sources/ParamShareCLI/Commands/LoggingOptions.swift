@@ -23,6 +23,9 @@ struct LoggingOptions: ParsableArguments {
 }
 
 /// Writes a message as it is, one line, to standard output; warnings and errors to standard error.
+///
+/// Each line is flushed at once: piped into a log file, standard output is otherwise buffered by
+/// the block, and a sweep's few lines would show up minutes late.
 struct PlainLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
@@ -37,6 +40,7 @@ struct PlainLogHandler: LogHandler {
             FileHandle.standardError.write(Data("\(event.level): \(event.message)\n".utf8))
         } else {
             print(event.message)
+            fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
         }
     }
 }

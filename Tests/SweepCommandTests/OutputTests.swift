@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+@testable import ParamShare
+@testable import ParamShareCLI
+import Synchronization
+import Testing
+import TestSupport
+
+/// What a user sees: a sweep's output piped into a log.
+@Suite("What a user sees")
+struct OutputTests {
+    private static let cores = ProcessInfo.processInfo.activeProcessorCount
+    private static let quick = ["--models", "mlp-8", "--generators", "rpg,dense", "--budgets", "100", "--epochs", "2", "--seeds", "0",
+                                "--no-analysis", "--out", "runs.csv"]
+
+    @Test("piped, a sweep writes a line per finished run and none per epoch; --verbose adds one per epoch")
+    func pipedLines() throws {
+        let directory = try ScratchDirectory.make("sweep-output")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let plain = try ExecutableProduct.run("sweep", Self.quick, in: directory)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let lines = plain.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("[1/2] ") || $0.hasPrefix("[2/2] ") }.count == 2, "\(plain.stdout)")
+        #expect(!lines.contains { $0.contains("  epoch ") }, "\(plain.stdout)")
+        #expect(!plain.stdout.contains("\u{1B}[2K"), "a redrawn line written into a pipe")
+        let verbose = try ExecutableProduct.run("sweep", Self.quick + ["--out", "verbose.csv", "--verbose"], in: directory)
+        #expect(verbose.status == 0, "\(verbose.stderr)")
+        #expect(verbose.stdout.split(separator: "\n").filter { $0.contains("  epoch ") }.count == 2 * 2, "\(verbose.stdout)")
+    }
+
+    @Test("piped, the progress line comes at most every 30 seconds, and --quiet leaves it out")
+    func progressLineInterval() {
+        for level in [Logger.Level.info, .warning] {
+            let clock = Shared(0.0), lines = Shared([String]())
+            var logger = Logger(label: "test") { _ in LineCollector(lines: lines) }
+            logger.logLevel = level
+            let printer = ProgressPrinter(logger: logger, cells: 2, isTerminal: false, clock: { clock.value.withLock { $0 } })
+            // A progress event every second for 100 seconds.
+            for step in 1...100 {
+                clock.value.withLock { $0 += 1 }
+                printer.handle(.progress(label: "mlp-8 rpg", TrainingProgress(
+                    epoch: 1, epochs: 2, step: step, totalSteps: 200, loss: 1, imagesPerSecond: 100, elapsedSeconds: Double(step))))
+            }
+            let progress = lines.value.withLock { $0 }.filter { $0.hasPrefix("[0/2 done") }
+            #expect(progress.count == (level == .info ? 3 : 0), "\(progress)")
+        }
+    }
+}
+
+/// A value the test and the code under test share across threads.
+private final class Shared<Value: Sendable>: Sendable {
+    let value: Mutex<Value>
+
+    init(_ value: Value) { self.value = Mutex(value) }
+}
+
+/// Keeps every logged message, for a test to read.
+private struct LineCollector: LogHandler {
+    let lines: Shared<[String]>
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.value.withLock { $0.append("\(event.message)") }
+    }
+}
