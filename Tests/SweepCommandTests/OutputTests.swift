@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// What a user sees: a sweep's output piped into a log.
+/// What a user sees: a sweep's output piped into a log, and the threads and jobs it picks.
 @Suite("What a user sees")
 struct OutputTests {
     private static let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -43,6 +43,22 @@ struct OutputTests {
             }
             let progress = lines.value.withLock { $0 }.filter { $0.hasPrefix("[0/2 done") }
             #expect(progress.count == (level == .info ? 3 : 0), "\(progress)")
+        }
+    }
+
+    @Test("--threads T alone trains cores/T runs at once, and jobs × threads never passes the cores")
+    func threadsSetJobs() throws {
+        let directory = try ScratchDirectory.make("sweep-threads")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for threads in Set([1, Self.cores]).sorted() {
+            let result = try ExecutableProduct.run("sweep", Self.quick + ["--out", "threads-\(threads).csv", "--threads", "\(threads)"],
+                                                   in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("\(Self.cores / threads) at a time on \(threads) threads each"), "\(result.stdout)")
+        }
+        if Self.cores > 1 {
+            let refused = try ExecutableProduct.run("sweep", Self.quick + ["--threads", "\(Self.cores)", "--jobs", "2"], in: directory)
+            #expect(refused.status != 0 && refused.stderr.contains("exceeds the \(Self.cores) cores"), "\(refused)")
         }
     }
 }

@@ -80,10 +80,10 @@ struct GridOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Comma-separated seeds; one run per model, generator setting, budget and seed. Default: 0,1,2 on digits, 0 otherwise.")
     var seeds: String?
 
-    @Option(parsing: .unconditional, help: "Engine threads per run (default: the cores divided by --jobs).")
+    @Option(parsing: .unconditional, help: "Engine threads per run. Default: the cores divided by --jobs.")
     var threads: Int?
 
-    @Option(parsing: .unconditional, help: "Runs trained at once. Each gets cores/jobs engine threads; jobs × threads may not exceed the cores. Default: 2 on digits (as many as fit), 1 otherwise.")
+    @Option(parsing: .unconditional, help: "Runs trained at once; jobs × threads may not exceed the cores. Default: the cores divided by --threads if it is given, else 2 on digits (as many as fit) and 1 otherwise.")
     var jobs: Int?
 
     @Option(help: "Run only shard K of N (0 ≤ K < N) of the grid, as in --shard $SLURM_ARRAY_TASK_ID/16; combine the shards' tables with `sweep merge`.")
@@ -92,9 +92,18 @@ struct GridOptions: ParsableArguments {
     /// Bounds that no real run comes near, and below which no count overflows.
     static let largestEpochs = 100_000, largestBatch = 1 << 20
 
-    /// Runs trained at once: --jobs, or as many as fit.
+    /// Runs trained at once: --jobs, or as many runs of --threads threads as the cores hold, or
+    /// the data set's default.
     var jobCount: Int {
-        jobs ?? (dataset.isEmbedded ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if let jobs { return jobs }
+        if let threads { return max(1, cores / threads) }
+        return dataset.isEmbedded ? min(2, cores) : 1
+    }
+
+    /// Engine threads per run: --threads, or the cores shared among the runs trained at once.
+    var threadCount: Int {
+        threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobCount)
     }
 
     mutating func validate() throws {

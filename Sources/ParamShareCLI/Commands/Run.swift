@@ -46,8 +46,7 @@ struct Run: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        EngineThreads.count = grid.threads ?? max(1, cores / grid.jobCount)
+        EngineThreads.count = grid.threadCount
         let logger = logging.makeLogger(label: "sweep")
         let data = try grid.loadData()
         var cells = try grid.grid().cells(on: DataSubset(data))

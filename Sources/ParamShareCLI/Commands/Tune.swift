@@ -80,8 +80,7 @@ struct Tune: ParsableCommand {
     }
 
     func run() throws {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        EngineThreads.count = grid.threads ?? max(1, cores / grid.jobCount)
+        EngineThreads.count = grid.threadCount
         let logger = logging.makeLogger(label: "sweep")
         let loaded = try grid.loadData()
         // Trials are scored on validation images and must not see the test set: they get none.
