@@ -6,7 +6,8 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// What a user sees: a sweep's output piped into a log, and the threads and jobs it picks.
+/// What a user sees: a sweep's output piped into a log, the threads and jobs it picks, and the
+/// help text.
 @Suite("What a user sees")
 struct OutputTests {
     private static let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -59,6 +60,28 @@ struct OutputTests {
         if Self.cores > 1 {
             let refused = try ExecutableProduct.run("sweep", Self.quick + ["--threads", "\(Self.cores)", "--jobs", "2"], in: directory)
             #expect(refused.status != 0 && refused.stderr.contains("exceeds the \(Self.cores) cores"), "\(refused)")
+        }
+    }
+
+    @Test("every command's help is wrapped once, by argument-parser: prose unbroken at any width, examples whole at 80 columns",
+          arguments: ["run", "tune", "bench", "merge", "analyze", "eval", "export", "compress"])
+    func helpWrappedOnce(command: String) throws {
+        let directory = try ScratchDirectory.make("sweep-help")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func overview(columns: Int) throws -> [Substring] {
+            let help = try ExecutableProduct.run("sweep", [command, "--help"], in: directory, environment: ["COLUMNS": "\(columns)"])
+            #expect(help.status == 0, "\(help.stderr)")
+            return help.stdout.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.hasPrefix("USAGE:") }.dropLast().map { $0 }
+        }
+        // Wide enough for any paragraph on one line: two prose lines in a row were broken by hand.
+        let wide = try overview(columns: 10_000)
+        for (line, next) in zip(wide, wide.dropFirst()) where !line.isEmpty && !line.hasPrefix(" ") {
+            #expect(next.isEmpty || next.hasPrefix(" "), "\(command): '\(line)' is followed by '\(next)'")
+        }
+        // An example or code line wrapped by argument-parser would continue unindented.
+        let narrow = try overview(columns: 80)
+        for (line, next) in zip(narrow, narrow.dropFirst()) where line.hasPrefix(" ") {
+            #expect(next.isEmpty || next.hasPrefix(" "), "\(command): '\(line)' is followed by '\(next)'")
         }
     }
 }

@@ -8,14 +8,16 @@ struct Bench: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         abstract: "Measure training and inference throughput on random CIFAR-shaped input.",
         discussion: """
-            Runs the same protocol as Benchmarks/pytorch_reference.py, which takes the same flags.
-            Compare the two as a ratio (ours / PyTorch) measured on the same machine, one at a time
-            (Benchmarks/side_by_side.py alternates them). First measures the machine's GEMM ceiling,
-            and reports each model's arithmetic rate as a share of it.
+            Runs the same protocol as Benchmarks/pytorch_reference.py, which takes the same flags. \
+            Compare the two as a ratio (ours / PyTorch) measured on the same machine, one at a time \
+            (Benchmarks/side_by_side.py alternates them). First measures the machine's GEMM \
+            ceiling, and reports each model's arithmetic rate as a share of it.
 
             Example:
-              swift run -c release sweep bench --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
-              swift run -c release sweep bench --models resnet20 --generator rpg --budget 10% --json
+              swift run -c release sweep bench \\
+                  --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
+              swift run -c release sweep bench --models resnet20 --generator rpg \\
+                  --budget 10% --json
             """
     ) }
 

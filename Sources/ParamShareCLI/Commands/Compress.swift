@@ -7,15 +7,18 @@ struct Compress: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Quantise (int8, int4) and prune (50 %, 90 % of the non-zeros) checkpoints' degrees of freedom, and evaluate each variant.",
         discussion: """
-            Acts on what the budget counts: a generated model's banks, or the weights of the
-            layers a generator would replace in a dense, pruned or width-scaled model, so all get
-            the same treatment. Quantisation is symmetric, one Float scale per block of 64 values;
-            pruning zeroes exactly that share of the non-zero values, smallest magnitude first,
-            over all of them at once (a pruned baseline loses that share of the weights it kept). Appends one row per checkpoint and method to --out (methods already
-            in the table for a checkpoint are skipped): cell_id, model, generator, budget, seed,
-            method (fp32 is the checkpoint as saved), values, bytes, test_accuracy, and its change from fp32. Bytes count the values at 32, 8 or 4 bits
-            (plus a 4-byte scale per block when quantised), or, where smaller, only the non-zero
-            ones plus a one-bit mask, so already-sparse models are counted as sparse storage.
+            Acts on what the budget counts: a generated model's banks, or the weights of the \
+            layers a generator would replace in a dense, pruned or width-scaled model, so all get \
+            the same treatment. Quantisation is symmetric, one Float scale per block of 64 values; \
+            pruning zeroes exactly that share of the non-zero values, smallest magnitude first, \
+            over all of them at once (a pruned baseline loses that share of the weights it kept).
+
+            Appends one row per checkpoint and method to --out (methods already in the table for a \
+            checkpoint are skipped): cell_id, model, generator, budget, seed, method (fp32 is the \
+            checkpoint as saved), values, bytes, test_accuracy, and its change from fp32. Bytes \
+            count the values at 32, 8 or 4 bits (plus a 4-byte scale per block when quantised), \
+            or, where smaller, only the non-zero ones plus a one-bit mask, so already-sparse \
+            models are counted as sparse storage.
             """
     )
 

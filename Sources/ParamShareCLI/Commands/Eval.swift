@@ -8,14 +8,14 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a checkpoint written by `sweep run --save-models` on its test set.",
         discussion: """
-            Rebuilds the model from the checkpoint's settings (every generated weight regenerated
-            from its seed and the stored bank), loads the stored values, and evaluates the test
-            set the run used, with the normalisation it trained with. Prints the accuracy and
+            Rebuilds the model from the checkpoint's settings (every generated weight regenerated \
+            from its seed and the stored bank), loads the stored values, and evaluates the test \
+            set the run used, with the normalisation it trained with. Prints the accuracy and \
             whether it equals the one the run recorded.
 
             Example:
-              swift run -c release sweep --models lenet5 --generators rpg --budgets 10% --seeds 0 \\
-                  --save-models models --out runs.csv
+              swift run -c release sweep --models lenet5 --generators rpg \\
+                  --budgets 10% --seeds 0 --save-models models --out runs.csv
               swift run -c release sweep eval models/CELL_ID.safetensors
             """
     )

@@ -7,8 +7,8 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a checkpoint's every layer weight, generated ones materialised, as a safetensors file PyTorch loads.",
         discussion: """
-            The tensors are named and laid out as the models of Benchmarks/pytorch_reference.py:
-            OIHW convolutions, [out, in] linear weights, batch norms as weight, bias, running_mean
+            The tensors are named and laid out as the models of Benchmarks/pytorch_reference.py: \
+            OIHW convolutions, [out, in] linear weights, batch norms as weight, bias, running_mean \
             and running_var. The checkpoint's metadata is copied over. In Python:
 
               from safetensors.torch import load_file

@@ -7,11 +7,11 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Combine runs tables (or per-epoch tables) written by the shards of one sweep.",
         discussion: """
-            Every input must have the same columns (runs tables may differ in their generator
-            option columns: the merged table has them all, with none where a row has no value).
-            A run present in several inputs is kept once, as first seen, if its rows agree in
-            everything but timings (wall_seconds, seconds); if they disagree the merge stops,
-            since the tables are not from one sweep. Merge the runs tables and the .epochs.csv
+            Every input must have the same columns (runs tables may differ in their generator \
+            option columns: the merged table has them all, with none where a row has no value). \
+            A run present in several inputs is kept once, as first seen, if its rows agree in \
+            everything but timings (wall_seconds, seconds); if they disagree the merge stops, \
+            since the tables are not from one sweep. Merge the runs tables and the .epochs.csv \
             tables separately.
 
             Example:

@@ -10,21 +10,23 @@ struct Run: ParsableCommand {
         CommandConfiguration(
             abstract: "Train every model × generator × budget × seed of a grid, write one CSV row per run and analyse the table (the default command).",
             discussion: """
-                With no options it runs the main job: on the embedded digits set (8×8 images, a fixed
-                stratified 75/25 split), LeNet-5 and an MLP with hidden widths 128 and 64, each with
-                \(GridOptions.mainJobGenerators.replacingOccurrences(of: ",", with: ", ")) at the budgets
-                \(GridOptions.mainJobBudgets.replacingOccurrences(of: ",", with: ", ")) over seeds 0, 1 and 2 (about a minute on 2 cores), then prints
-                an accuracy-by-DoF table and writes sweep-results/runs.csv and its analysis
-                (summary.csv, loglinear.csv, paired.csv, accuracy_vs_dof.svg).
+                With no options it runs the main job: on the embedded digits set (8×8 images, a fixed \
+                stratified 75/25 split), LeNet-5 and an MLP with hidden widths 128 and 64, each with \
+                \(GridOptions.mainJobGenerators.replacingOccurrences(of: ",", with: ", ")) at the budgets \
+                \(GridOptions.mainJobBudgets.replacingOccurrences(of: ",", with: ", ")) over seeds 0, 1 and 2 \
+                (about a minute on 2 cores), then prints an accuracy-by-DoF table and writes \
+                sweep-results/runs.csv and its analysis (summary.csv, loglinear.csv, paired.csv, \
+                accuracy_vs_dof.svg).
 
                 Generators and their options: \(CommandLineRegistry.generatorHelp).
 
                 Examples:
                   swift run -c release sweep
-                  swift run -c release sweep --models mlp --generators rpg,dense --budgets 1%,10% \\
-                      --generator-option rpg.signs=on,off
-                  swift run -c release sweep --dataset cifar10 --data-dir ~/data/cifar-10-batches-bin \\
-                      --models resnet20 --epochs 10 --batch-size 128 --lr 0.1 --seeds 0,1
+                  swift run -c release sweep --models mlp --generators rpg,dense \\
+                      --budgets 1%,10% --generator-option rpg.signs=on,off
+                  swift run -c release sweep --dataset cifar10 \\
+                      --data-dir ~/data/cifar-10-batches-bin --models resnet20 \\
+                      --epochs 10 --batch-size 128 --lr 0.1 --seeds 0,1
                 """
         )
     }

@@ -32,10 +32,10 @@ struct Tune: ParsableCommand {
             --earlier-trials to every task for the next rung.
 
             Example:
-              sweep tune --models lenet5 --generators rpg,dense --budgets 1%,10% --validation 20% \\
-                  --search lr=log:0.005:0.2:9 --out tune/trials.csv
-              sweep run --models lenet5 --generators rpg,dense --budgets 1%,10% --seeds 0,1,2 \\
-                  --tuned tune/trials.selection.csv --out tuned/runs.csv
+              sweep tune --models lenet5 --generators rpg,dense --budgets 1%,10% \\
+                  --validation 20% --search lr=log:0.005:0.2:9 --out tune/trials.csv
+              sweep run --models lenet5 --generators rpg,dense --budgets 1%,10% \\
+                  --seeds 0,1,2 --tuned tune/trials.selection.csv --out tuned/runs.csv
             """
     )
 
