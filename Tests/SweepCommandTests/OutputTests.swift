@@ -33,7 +33,7 @@ struct OutputTests {
     func progressLineInterval() {
         for level in [Logger.Level.info, .warning] {
             let clock = Shared(0.0), lines = Shared([String]())
-            var logger = Logger(label: "test") { _ in LineCollector(lines: lines) }
+            var logger = Logger(label: "test") { _ in PlainLogHandler(output: { line in lines.value.withLock { $0.append(line) } }) }
             logger.logLevel = level
             let printer = ProgressPrinter(logger: logger, cells: 2, isTerminal: false, clock: { clock.value.withLock { $0 } })
             // A progress event every second for 100 seconds.
@@ -91,20 +91,4 @@ private final class Shared<Value: Sendable>: Sendable {
     let value: Mutex<Value>
 
     init(_ value: Value) { self.value = Mutex(value) }
-}
-
-/// Keeps every logged message, for a test to read.
-private struct LineCollector: LogHandler {
-    let lines: Shared<[String]>
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lines.value.withLock { $0.append("\(event.message)") }
-    }
 }

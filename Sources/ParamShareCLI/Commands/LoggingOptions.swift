@@ -29,6 +29,11 @@ struct LoggingOptions: ParsableArguments {
 struct PlainLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
+    /// Where a line below a warning goes: standard output, or a test's collector.
+    var output: @Sendable (String) -> Void = { line in
+        print(line)
+        fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -39,8 +44,7 @@ struct PlainLogHandler: LogHandler {
         if event.level >= .warning {
             FileHandle.standardError.write(Data("\(event.level): \(event.message)\n".utf8))
         } else {
-            print(event.message)
-            fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
+            output("\(event.message)")
         }
     }
 }
