@@ -124,7 +124,7 @@ struct CheckpointTests {
     }
 
     @Test("a mismatched checkpoint is refused with the reason", arguments: [
-        ("unknown generator", "is not registered"), ("version skew", "semantics version 99"), ("other model", "differs from its recorded cell_id"),
+        ("unknown generator", "is not registered"), ("version skew", "semantics version 99"), ("other model", "not its recorded cell_id"),
         ("missing tensor", "lacks tensor"), ("not a checkpoint", "is not a paramshare-checkpoint-1 file"),
     ])
     func mismatches(damage: String, message: String) throws {

@@ -24,7 +24,7 @@ struct StudyPlanTests {
 
         var changed = Self.plan
         changed.comparisons[0].test = .paired
-        let error = #expect(throws: AnalysisError.self) { try changed.commit(toFile: path, runsExist: true) }
+        let error = #expect(throws: FileError.self) { try changed.commit(toFile: path, runsExist: true) }
         #expect(error?.description.contains(path) == true && error?.description.contains("Restore the plan") == true)
         #expect(try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == Self.plan)
 
@@ -43,7 +43,7 @@ struct StudyPlanTests {
         try explored.commit(toFile: path, runsExist: true)
         var widened = explored
         widened.seeds = [0, 1, 2, 3, 4]
-        #expect(throws: AnalysisError.self) { try widened.commit(toFile: path, runsExist: true) }
+        #expect(throws: FileError.self) { try widened.commit(toFile: path, runsExist: true) }
     }
 
     @Test("the JSON is key-sorted and round-trips")
@@ -58,7 +58,7 @@ struct StudyPlanTests {
         let text = "generator,seed,test_accuracy\na,0,0.5\na,1,\nb,0,0.4\nb,1,0.45\n"
         let samples = try Self.plan.samples(from: CSVReader.parse(text, source: "t.csv"))
         #expect(samples["a"] == [0: 0.5] && samples["b"] == [0: 0.4, 1: 0.45])
-        #expect(throws: AnalysisError.self) { try Self.plan.samples(from: CSVReader.parse(text + "b,1,0.46\n", source: "t.csv")) }
-        #expect(throws: AnalysisError.self) { try Self.plan.samples(from: CSVReader.parse("model,seed,test_accuracy\n", source: "t.csv")) }
+        #expect(throws: FileError.self) { try Self.plan.samples(from: CSVReader.parse(text + "b,1,0.46\n", source: "t.csv")) }
+        #expect(throws: FileError.self) { try Self.plan.samples(from: CSVReader.parse("model,seed,test_accuracy\n", source: "t.csv")) }
     }
 }

@@ -72,8 +72,8 @@ struct SweepResumeTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         for snapshot in [bytes, bytes.prefix(bytes.count / 2)] {
             try snapshot.write(to: URL(fileURLWithPath: path))
-            let error = try #require(throws: CheckpointError.self) { _ = try runner.run() }
-            #expect(error.path == path && error.description.contains("delete it to restart the run"))
+            let error = try #require(throws: FileError.self) { _ = try runner.run() }
+            #expect(error.path == path && error.description.contains("Delete it to restart the run"))
             #expect(try CSVReader.read(contentsOfFile: runner.runsPath).rows.isEmpty)
             #expect(FileManager.default.fileExists(atPath: path), "a refused snapshot is the user's to delete")
         }

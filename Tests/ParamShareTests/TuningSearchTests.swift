@@ -118,7 +118,7 @@ struct TuningSearchTests {
 
         // Another space may not append to this table.
         let other = try TuningSearch(cells: cells(on: data, seeds: [0, 1]), space: space("lr=0.01,0.1"))
-        #expect(throws: TuningError.self) {
+        #expect(throws: FileError.self) {
             try other.run(on: data, trialsPath: trials, shard: try SweepShard(index: 0, count: 1), jobs: 1, layout: layout)
         }
 
@@ -130,10 +130,10 @@ struct TuningSearchTests {
         #expect(tuned.allSatisfy { $0.tuning == search.identifier })
         #expect(tuned.map(\.configuration.learningRate) != grid.map(\.configuration.learningRate))
         #expect(Set(tuned.map(\.identifier)).isDisjoint(with: grid.map(\.identifier)))
-        #expect(throws: TuningError.self) { try settings.applying(to: grid.filter { $0.sharing != nil }) }
+        #expect(throws: FileError.self) { try settings.applying(to: grid.filter { $0.sharing != nil }) }
         var stranger = grid[0]
         stranger.configuration.batchSize = 64
-        #expect(throws: TuningError.self) { try settings.applying(to: grid + [stranger]) }
+        #expect(throws: FileError.self) { try settings.applying(to: grid + [stranger]) }
     }
 
     @Test("a trials table grows by cells under one protocol; one cell under another recipe, or another protocol, is refused")
@@ -156,8 +156,8 @@ struct TuningSearchTests {
         #expect(try search(all).identifier == search(all.filter { $0.sharing == nil }).identifier)
         var longer = all
         for index in longer.indices { longer[index].configuration.epochs = 4 }
-        #expect(throws: TuningError.self) { try run(search(longer)) }
-        #expect(throws: TuningError.self) { try run(search(all, "lr=0.01,0.2")) }
+        #expect(throws: FileError.self) { try run(search(longer)) }
+        #expect(throws: FileError.self) { try run(search(all, "lr=0.01,0.2")) }
         #expect(try CSVReader.read(contentsOfFile: trials).rows.count == 4)
     }
 

@@ -76,7 +76,7 @@ struct ValidationRecordingTests {
         let row = Dictionary(uniqueKeysWithValues: zip(after.header, after.rows[0]))
         #expect(row["validation_accuracy"] == "" && row["validation_loss"] == "" && row["test_accuracy"] == "7")
         try "a,b\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: CSVTableError.self) { try SweepRunner.openEpochsTable(path: path) }
+        #expect(throws: FileError.self) { try SweepRunner.openEpochsTable(path: path) }
     }
 
     @Test("the analysis reads a tuned run's learning rate and weight decay as its method's, so one search's methods compare")

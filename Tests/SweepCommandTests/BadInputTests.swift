@@ -33,6 +33,8 @@ struct BadInputTests {
         var files: [String: Data] = [
             "plain.txt": Data("not a folder\n".utf8),
             "foreign.csv": Data("a,b\n1,2\n".utf8),
+            // Beside runs.csv, where a sweep appending to it keeps its per-epoch rows.
+            "runs.epochs.csv": Data("a,b\n1,2\n".utf8),
             "binary.csv": Data((0..<600).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) } + [10]),
             "narrow.csv": Data(csv([header, row, Array(row.dropLast())]).utf8),
             "huge.csv": Data(csv([header, row.enumerated().map { header[$0.offset] == "test_accuracy" ? "1e308" : $0.element }]).utf8),
@@ -124,24 +126,26 @@ struct BadInputTests {
         (["--generator-option", "signs=off"], "is not GENERATOR.OPTION=VALUE"),
         // Data.
         (["--dataset", "cifar10"], "needs --data-dir"),
-        (["--dataset", "cifar10", "--data-dir", "nonexistent"], "nonexistent"),
+        (["--dataset", "cifar10", "--data-dir", "nonexistent"], "--data-dir nonexistent: is not a folder"),
         (["--dataset", "mnist", "--data-dir", "plain.txt"], "--data-dir plain.txt is a file"),
         (["--data-dir", "idx3x3"], "--data-dir does not apply to the embedded digits set"),
         (["--dataset", "mnist", "--data-dir", "idx3x3", "--models", "lenet5", "--generators", "dense"], "needs images of at least 4×4"),
         // Results tables given as --out.
-        (quick + ["--out", "folder.csv"], "it is a folder, not a table file"),
-        (quick + ["--out", "plain.txt/runs.csv"], "plain.txt is a file"),
-        (quick + ["--out", "foreign.csv"], "its header is not a runs table's"),
+        // A file error names the flag that supplied the file, and the fix says nothing of flags.
+        (quick + ["--out", "folder.csv"], "--out folder.csv: it is a folder, not a table file"),
+        (quick + ["--out", "plain.txt/runs.csv"], "--out plain.txt/runs.csv: plain.txt is a file"),
+        (quick + ["--out", "foreign.csv"], "--out foreign.csv: its header is not a runs table's"),
+        (quick + ["--out", "runs.csv"], "--out runs.csv: runs.epochs.csv: its header is not a per-epoch table's"),
         (quick + ["--out", "binary.csv"], "is not UTF-8 text"),
         (quick + ["--out", "latin1.csv"], "line 3 is not UTF-8 text"),
         (quick + ["--out", "narrow.csv"], "the row has"),
         // Merge.
-        (["merge", "missing.csv", "--out", "merged.csv"], "the file does not exist"),
+        (["merge", "missing.csv", "--out", "merged.csv"], "table missing.csv: the file does not exist"),
         (["merge", "runs.csv", "foreign.csv", "--out", "merged.csv"], "has other columns"),
         (["merge", "runs.csv", "other.csv", "--out", "merged.csv"], "disagree on run x"),
         (["merge", "runs.csv", "--out", "foreign.csv"], "already exists"),
         // Analysis.
-        (["analyze", "missing.csv"], "does not exist"),
+        (["analyze", "missing.csv"], "runs table missing.csv: the file does not exist"),
         (["analyze", "empty.csv"], "it is empty"),
         (["analyze", "foreign.csv"], "lacks the required columns"),
         (["analyze", "huge.csv"], "an accuracy is a fraction from 0 to 1"),
@@ -156,14 +160,14 @@ struct BadInputTests {
         (["bench", "--models", "lenet5x"], "unknown model 'lenet5x'"),
         (["bench", "--generator", "magic"], "unknown generator 'magic'"),
         // Checkpoints.
-        (["--save-models", "plain.txt/models"], "plain.txt is a file"),
-        (["eval", "missing.safetensors"], "checkpoint missing.safetensors does not exist"),
+        (["--save-models", "plain.txt/models"], "--save-models plain.txt/models: plain.txt/models/model.safetensors: plain.txt is a file"),
+        (["eval", "missing.safetensors"], "checkpoint missing.safetensors: the file does not exist"),
         (["eval", "plain.txt"], "not safetensors"),
         (["eval", "runs.csv", "--data-dir", "idx3x3"], "not safetensors"),
         (["export", "missing.safetensors", "--dense", "dense.safetensors"], "does not exist"),
         (["export", "plain.txt", "--dense", "runs.csv"], "--dense runs.csv exists"),
         (["compress", "missing.safetensors", "--out", "compressed.csv"], "does not exist"),
-        (["compress", "empty.csv", "--out", "compressed.csv"], "shorter than the 8-byte header length"),
+        (["compress", "empty.csv", "--out", "compressed.csv"], "checkpoint empty.csv: it is 0 bytes long, shorter than the 8-byte header length"),
     ]
 
     @Test("every bad input fails with a message naming it, and changes no file", arguments: cases)

@@ -159,7 +159,7 @@ public struct PairedComparison: Sendable, Equatable {
         guard runs.contains(where: { $0.setting.generator == reference }) else {
             let present = Set(runs.map(\.setting.generator)).sorted().joined(separator: ", ")
             return ([], [SkippedAnalysis(table: tableName, subject: "every setting",
-                                         reason: "the file has no runs of the reference generator '\(reference)' (it has \(present)); pick one with --reference")])
+                                         reason: "the file has no runs of the reference generator '\(reference)' (it has \(present)); pick a reference generator it has")])
         }
         let finished = runs.filter { $0.isOK && $0.testAccuracy != nil }
         var referenceSettings = [PairingKey: Set<RunSetting>]()

@@ -94,15 +94,15 @@ public struct RunTable: Sendable {
         for (index, name) in document.header.enumerated() where position[name] == nil { position[name] = index }
         // Two columns of one name would make a row's value ambiguous (found by fuzzing the reader).
         if let repeated = document.repeatedColumn {
-            throw AnalysisError(source: document.source, line: 1, detail: "the header names column '\(repeated)' twice",
-                                fix: "Analyse a runs table written by `sweep run`, whose columns are all distinct.")
+            throw FileError(path: document.source, line: 1, problem: "the header names column '\(repeated)' twice",
+                            fix: "Analyse a runs table written by a sweep, whose columns are all distinct.")
         }
         let missing = Self.requiredColumns.filter { position[$0] == nil }
         guard missing.isEmpty else {
             let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-            throw AnalysisError(source: document.source, line: 1,
-                                detail: "the header lacks the required column\(missing.count == 1 ? "" : "s") \(names)",
-                                fix: "Analyse a runs table written by `sweep run` (its header names model, dataset, generator, …, status).")
+            throw FileError(path: document.source, line: 1,
+                            problem: "the header lacks the required column\(missing.count == 1 ? "" : "s") \(names)",
+                            fix: "Analyse a runs table written by a sweep (its header names model, dataset, generator, …, status).")
         }
         source = document.source
         let optionColumns = document.header.filter(RunsTableLayout.isOptionColumn)
@@ -116,13 +116,13 @@ public struct RunTable: Sendable {
                 let text = field(name).trimmingCharacters(in: .whitespaces)
                 guard !text.isEmpty else { return nil }
                 guard let value = Double(text) else {
-                    throw AnalysisError(source: document.source, line: line, detail: "column '\(name)' holds '\(text)', which is not a number",
-                                        fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
+                    throw FileError(path: document.source, line: line, problem: "column '\(name)' holds '\(text)', which is not a number",
+                                    fix: "Repair or delete that row; the file must be a runs table written by a sweep.")
                 }
                 guard value.isNaN || range.contains(value) else {
-                    throw AnalysisError(source: document.source, line: line,
-                                        detail: "column '\(name)' holds \(text), but \(meaning)",
-                                        fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
+                    throw FileError(path: document.source, line: line,
+                                    problem: "column '\(name)' holds \(text), but \(meaning)",
+                                    fix: "Repair or delete that row; the file must be a runs table written by a sweep.")
                 }
                 return value.isFinite ? value : nil
             }
@@ -131,8 +131,8 @@ public struct RunTable: Sendable {
             func setting<Value>(_ name: String, _ parse: (String) -> Value?, meaning: String) throws -> Value {
                 let text = field(name)
                 guard let value = parse(text) else {
-                    throw AnalysisError(source: document.source, line: line, detail: "column '\(name)' holds '\(text)', but \(meaning)",
-                                        fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
+                    throw FileError(path: document.source, line: line, problem: "column '\(name)' holds '\(text)', but \(meaning)",
+                                    fix: "Repair or delete that row; the file must be a runs table written by a sweep.")
                 }
                 return value
             }

@@ -21,8 +21,8 @@ extension StudyPlan {
             let declared = try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
             guard declared != self else { return }
             guard !runsExist || onlyAddsExploratorySeeds(to: declared) else {
-                throw AnalysisError(
-                    source: path, detail: "the study's plan differs from the one declared there, and runs of the study exist",
+                throw FileError(
+                    path: path, problem: "the study's plan differs from the one declared there, and runs of the study exist",
                     fix: "Restore the plan in the notebook to match \(path) (git diff shows what changed), or declare the change as new work: "
                         + "seeds added after looking as an exploratory seed set (which only adds to `exploratory`), other changes as a new study in its own folder.")
             }

@@ -4,44 +4,44 @@ import ParamShareEngine
 extension Checkpoint {
     /// Reads the checkpoint at `path`, finding its generator in `registry`.
     ///
-    /// - Throws: ``CheckpointError`` for a file that is not a ParamShare checkpoint, names a
+    /// - Throws: ``FileError`` for a file that is not a ParamShare checkpoint, names a
     ///   generator the registry lacks, or was written under other maths (its `cell_id` no longer
     ///   matches its settings, as after a generator's semantics version changed).
     public init(contentsOf path: String, registry: GeneratorRegistry = .builtIn) throws {
         let file = try SafetensorsFile(contentsOf: path)
         let metadata = file.metadata
-        func fail(_ detail: String, fix: String = "write the checkpoint again with this version of ParamShare") -> CheckpointError {
-            CheckpointError(path: path, detail: detail, fix: fix)
+        func fail(_ problem: String, fix: String = "Write the checkpoint again with this version of ParamShare.") -> FileError {
+            FileError(path: path, problem: problem, fix: fix)
         }
         guard metadata["format"] == Self.format else {
-            throw fail("is not a \(Self.format) file (its format is \(metadata["format"].map { "'\($0)'" } ?? "not given"))",
-                       fix: "give a checkpoint written by `sweep run --save-models`")
+            throw fail("it is not a \(Self.format) file (its format is \(metadata["format"].map { "'\($0)'" } ?? "not given"))",
+                       fix: "Give a checkpoint a sweep saved of a trained model.")
         }
         func field(_ name: String) throws -> String {
-            guard let value = metadata[name] else { throw fail("lacks the metadata field '\(name)'") }
+            guard let value = metadata[name] else { throw fail("it lacks the metadata field '\(name)'") }
             return value
         }
         func parsed<Value>(_ name: String, _ parse: (String) -> Value?) throws -> Value {
             let text = try field(name)
-            guard let value = parse(text) else { throw fail("has '\(text)' in its metadata field '\(name)'") }
+            guard let value = parse(text) else { throw fail("it has '\(text)' in its metadata field '\(name)'") }
             return value
         }
         let cell: SweepCell
         do { cell = try SweepCell(reading: metadata, registry: registry) } catch {
             switch error {
-            case let .missing(name): throw fail("lacks the metadata field '\(name)'")
-            case let .unreadable(name, text): throw fail("has '\(text)' in its metadata field '\(name)'")
+            case let .missing(name): throw fail("it lacks the metadata field '\(name)'")
+            case let .unreadable(name, text): throw fail("it has '\(text)' in its metadata field '\(name)'")
             case let .unregistered(name):
-                throw fail("names generator '\(name)', which is not registered (registered: \(registry.names.joined(separator: ", ")))",
-                           fix: "read it with the executable that registers '\(name)'")
+                throw fail("it names generator '\(name)', which is not registered (registered: \(registry.names.joined(separator: ", ")))",
+                           fix: "Read it with a registry that has '\(name)', such as the executable that trained it.")
             case let .versionSkew(name, written, current):
-                throw fail("was written by \(name) semantics version \(written); this ParamShare has version \(current), whose maths differ",
-                           fix: "read it with the ParamShare version that wrote it (\(metadata["library_version"] ?? "unknown")), or train it again")
-            case let .refusedOptions(refusal): throw fail("has generator options this version refuses: \(refusal)")
+                throw fail("it was written by \(name) semantics version \(written); this ParamShare has version \(current), whose maths differ",
+                           fix: "Read it with the ParamShare version that wrote it (\(metadata["library_version"] ?? "unknown")), or train it again.")
+            case let .refusedOptions(refusal): throw fail("it has generator options this version refuses: \(refusal)")
             }
         }
         guard cell.identifier == metadata[RunSchema.cellIdentifier.name] else {
-            throw fail("has settings whose identity \(cell.identifier) differs from its recorded cell_id \(metadata[RunSchema.cellIdentifier.name] ?? "(none)"): "
+            throw fail("its settings have the identity \(cell.identifier), not its recorded cell_id \(metadata[RunSchema.cellIdentifier.name] ?? "(none)"): "
                        + "it was written by another version, or edited")
         }
         let numbers: (String) -> [Double]? = { text in
@@ -49,7 +49,7 @@ extension Checkpoint {
             return values.contains(nil) || values.isEmpty ? nil : values.compactMap { $0 }
         }
         let mean = try parsed("normalization_mean", numbers), std = try parsed("normalization_std", numbers)
-        guard mean.count == std.count, std.allSatisfy({ $0 > 0 }) else { throw fail("has a malformed data normalisation") }
+        guard mean.count == std.count, std.allSatisfy({ $0 > 0 }) else { throw fail("its data normalisation is malformed") }
         let inputShape = try parsed("input_shape") { text -> [Int]? in
             let values = text.split(separator: ",").compactMap { Int($0) }
             return values.count == 3 && values.allSatisfy { $0 > 0 } ? values : nil
@@ -73,32 +73,35 @@ extension Checkpoint {
     /// The trained model: the cell's model rebuilt from its seed, every generated weight
     /// regenerated from the stored banks, and the stored values in every parameter and batch norm.
     ///
-    /// - Throws: ``CheckpointError`` when the stored tensors are not exactly the model's: one
+    /// - Throws: ``FileError`` when the stored tensors are not exactly the model's: one
     ///   missing, one too many, or a shape that differs.
     public func restoredModel() throws -> CellModel {
         let location = path ?? "(in memory)"
         let model: CellModel
         do { model = try CellModel(building: cell, inputShape: inputShape, classes: classes) } catch {
-            throw CheckpointError(path: location, detail: "describes a model this version cannot build: \(error)",
-                                  fix: "read it with the ParamShare version that wrote it")
+            throw FileError(path: location, problem: "it describes a model this version cannot build: \(error)",
+                            fix: "Read it with the ParamShare version that wrote it.")
         }
         let state = Self.state(of: model.network)
         let stored = Dictionary(tensors.map { ($0.name, $0.entry) }, uniquingKeysWith: { first, _ in first })
         for (name, tensor) in state {
             guard let entry = stored[name] else {
-                throw CheckpointError(path: location, detail: "lacks tensor '\(name)' of the \(cell.architecture) it describes",
-                                      fix: "it was not written for this model; write it again")
+                throw FileError(path: location, problem: "it lacks tensor '\(name)' of the \(cell.architecture) it describes",
+                                fix: Self.notOfThisModel)
             }
             guard entry.shape == tensor.shape else {
-                throw CheckpointError(path: location, detail: "stores '\(name)' as \(entry.shape), but the model's is \(tensor.shape)",
-                                      fix: "it was not written for this model; write it again")
+                throw FileError(path: location, problem: "it stores '\(name)' as \(entry.shape), but the model's is \(tensor.shape)",
+                                fix: Self.notOfThisModel)
             }
             for index in 0..<entry.values.count { tensor[index] = entry.values[index] }
         }
         if let stranger = Set(stored.keys).subtracting(state.map(\.name)).sorted().first {
-            throw CheckpointError(path: location, detail: "holds tensor '\(stranger)', which the \(cell.architecture) it describes does not have",
-                                  fix: "it was not written for this model; write it again")
+            throw FileError(path: location, problem: "it holds tensor '\(stranger)', which the \(cell.architecture) it describes does not have",
+                            fix: Self.notOfThisModel)
         }
         return model
     }
+
+    /// The fix for tensors that are not those of the model the metadata describes.
+    private static let notOfThisModel = "It was not written for this model; write it again."
 }

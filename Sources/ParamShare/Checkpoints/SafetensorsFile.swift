@@ -75,8 +75,8 @@ public struct SafetensorsFile: Equatable, Sendable {
             guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)  // our own temporary file, never the user's
-            throw CheckpointError(path: path, detail: "could not be written: \(error.localizedDescription)",
-                                  fix: "check that its folder exists and is writable, and that the disk has room")
+            throw FileError(path: path, problem: "it could not be written (\(error.localizedDescription))",
+                            fix: "Check that its folder exists and is writable, and that the disk has room.")
         }
     }
 
@@ -98,39 +98,39 @@ public struct SafetensorsFile: Equatable, Sendable {
 
     /// Reads the safetensors file at `path`.
     ///
-    /// - Throws: ``CheckpointError`` naming the file and what is wrong: missing, truncated, a
+    /// - Throws: ``FileError`` naming the file and what is wrong: missing, truncated, a
     ///   header that is not the format's JSON, a dtype other than F32, or byte ranges that do
     ///   not match their shapes or the file.
     public init(contentsOf path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CheckpointError(path: path, detail: "does not exist", fix: "give the path of a .safetensors checkpoint")
+            throw FileError(path: path, problem: "the file does not exist", fix: "Check the path.")
         }
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CheckpointError(path: path, detail: "cannot be read: \(error.localizedDescription)", fix: "check its permissions")
+            throw FileError(path: path, problem: "it cannot be read (\(error.localizedDescription))", fix: "Check that you may read it.")
         }
         try self.init(bytes: bytes, path: path)
     }
 
     /// Decodes `bytes`, read from `path` (for messages).
     public init(bytes: Data, path: String) throws {
-        func corrupt(_ detail: String) -> CheckpointError {
-            CheckpointError(path: path, detail: detail, fix: "write it again; a safetensors file cannot be repaired")
+        func corrupt(_ problem: String) -> FileError {
+            FileError(path: path, problem: problem, fix: "Write it again; a safetensors file cannot be repaired.")
         }
-        guard bytes.count >= 8 else { throw corrupt("is \(bytes.count) bytes long, shorter than the 8-byte header length") }
+        guard bytes.count >= 8 else { throw corrupt("it is \(bytes.count) bytes long, shorter than the 8-byte header length") }
         let headerLength = bytes.prefix(8).reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(bytes.count - 8) else {
-            throw corrupt("announces a \(headerLength)-byte header but holds \(bytes.count - 8) bytes after the length: truncated, or not safetensors")
+            throw corrupt("it announces a \(headerLength)-byte header but holds \(bytes.count - 8) bytes after the length: truncated, or not safetensors")
         }
         let dataStart = 8 + Int(headerLength)
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<dataStart)) } catch {
-            throw corrupt("has a header that is not JSON (\(error.localizedDescription)): not a safetensors file")
+            throw corrupt("its header is not JSON (\(error.localizedDescription)): not a safetensors file")
         }
-        guard let header = parsed as? [String: Any] else { throw corrupt("has a header that is not a JSON object: not a safetensors file") }
+        guard let header = parsed as? [String: Any] else { throw corrupt("its header is not a JSON object: not a safetensors file") }
         var metadata: [String: String] = [:]
         if let block = header["__metadata__"] {
-            guard let strings = block as? [String: String] else { throw corrupt("has a __metadata__ block that is not a map of strings") }
+            guard let strings = block as? [String: String] else { throw corrupt("its __metadata__ block is not a map of strings") }
             metadata = strings
         }
         let dataLength = bytes.count - dataStart
@@ -138,15 +138,15 @@ public struct SafetensorsFile: Equatable, Sendable {
         for (name, value) in header where name != "__metadata__" {
             guard let fields = value as? [String: Any], let dtype = fields["dtype"] as? String,
                   let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int], offsets.count == 2 else {
-                throw corrupt("describes tensor '\(name)' without a dtype, a shape and two data offsets")
+                throw corrupt("it describes tensor '\(name)' without a dtype, a shape and two data offsets")
             }
             guard dtype == "F32" else {
-                throw CheckpointError(path: path, detail: "holds tensor '\(name)' as \(dtype); ParamShare reads F32 only",
-                                      fix: "convert it to float32 (in Python: tensor.float()) and save again")
+                throw FileError(path: path, problem: "it holds tensor '\(name)' as \(dtype); ParamShare reads F32 only",
+                                fix: "Convert it to float32 (in Python: tensor.float()) and save it again.")
             }
             let count = shape.reduce(1) { $0 * max($1, 0) }
             guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == 4 * count, offsets[1] <= dataLength else {
-                throw corrupt("gives tensor '\(name)' of shape \(shape) the bytes \(offsets[0])..<\(offsets[1]) of \(dataLength): "
+                throw corrupt("it gives tensor '\(name)' of shape \(shape) the bytes \(offsets[0])..<\(offsets[1]) of \(dataLength): "
                               + "they do not hold 4 bytes per value within the file")
             }
             ranges.append((name, shape, offsets[0], offsets[1]))
@@ -154,10 +154,10 @@ public struct SafetensorsFile: Equatable, Sendable {
         ranges.sort { $0.start < $1.start }
         var expected = 0
         for range in ranges {
-            guard range.start == expected else { throw corrupt("leaves a gap or an overlap before tensor '\(range.name)'") }
+            guard range.start == expected else { throw corrupt("it leaves a gap or an overlap before tensor '\(range.name)'") }
             expected = range.end
         }
-        guard expected == dataLength else { throw corrupt("has \(dataLength - expected) bytes after its last tensor") }
+        guard expected == dataLength else { throw corrupt("it has \(dataLength - expected) bytes after its last tensor") }
         tensors = ranges.map { range in
             let values = bytes.withUnsafeBytes { raw in
                 (0..<(range.end - range.start) / 4).map { index in

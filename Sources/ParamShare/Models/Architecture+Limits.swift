@@ -51,7 +51,7 @@ extension Architecture {
         let available = Double(ProcessInfo.processInfo.physicalMemory)
         guard bytes <= 0.8 * available else {
             throw GridError(String(format: "%@ at batch %d%@ needs about %.1f GiB of memory, more than 80%% of this machine's %.1f GiB; "
-                                   + "use a smaller model, --batch-size or --jobs", "\(self)", batchSize,
+                                   + "use a smaller model or batch, or fewer runs at once", "\(self)", batchSize,
                                    jobs > 1 ? " with \(jobs) runs at once" : "", bytes / Double(1 << 30), available / Double(1 << 30)))
         }
     }

@@ -17,7 +17,7 @@ public struct CSVTable: Sendable {
 
     /// Opens `path` for appending rows with `columns`, creating it (and its folder) with a header if needed.
     ///
-    /// - Throws: ``CSVTableError`` naming the file (and the line) when it cannot be created,
+    /// - Throws: ``FileError`` naming the file (and the line) when it cannot be created,
     ///   read or appended to, or is not a table with exactly these columns; the file is then
     ///   left as it was.
     public init(path: String, columns: [String]) throws {
@@ -32,8 +32,8 @@ public struct CSVTable: Sendable {
             do {
                 try expectedLine.write(toFile: path, atomically: true, encoding: .utf8)
             } catch {
-                throw CSVTableError(path: path, detail: "it cannot be created (\(Self.reason(of: error)))",
-                                    fix: "Pass an --out in a folder you can write to.")
+                throw FileError(path: path, problem: "it cannot be created (\(Self.reason(of: error)))",
+                                fix: "Choose a path in a folder you can write to.")
             }
         }
     }
@@ -54,18 +54,18 @@ public struct CSVTable: Sendable {
         let bytes = Array(rows.map(Self.line).joined().utf8)
         let descriptor = open(path, O_WRONLY | O_APPEND)
         guard descriptor >= 0 else {
-            throw CSVTableError(path: path, detail: "it cannot be opened for appending (\(String(cString: strerror(errno))))",
-                                fix: "Check the folder exists and is writable.")
+            throw FileError(path: path, problem: "it cannot be opened for appending (\(String(cString: strerror(errno))))",
+                            fix: "Check the folder exists and is writable.")
         }
         defer { close(descriptor) }
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == bytes.count else {
-            throw CSVTableError(path: path, detail: "only \(written) of \(bytes.count) bytes were written (\(String(cString: strerror(errno))))",
-                                fix: "Check the disk has room; the next run repairs the table's cut-off last line.")
+            throw FileError(path: path, problem: "only \(written) of \(bytes.count) bytes were written (\(String(cString: strerror(errno))))",
+                            fix: "Check the disk has room; the next run repairs the table's cut-off last line.")
         }
         guard fsync(descriptor) == 0 else {
-            throw CSVTableError(path: path, detail: "the rows could not be flushed to the disk (\(String(cString: strerror(errno))))",
-                                fix: "Check the disk; the next run repairs a cut-off last line.")
+            throw FileError(path: path, problem: "the rows could not be flushed to the disk (\(String(cString: strerror(errno))))",
+                            fix: "Check the disk; the next run repairs a cut-off last line.")
         }
     }
 
@@ -73,7 +73,7 @@ public struct CSVTable: Sendable {
     public func column(_ name: String) throws -> [String] {
         let document = try CSVReader.read(contentsOfFile: path)
         guard let index = document.header.firstIndex(of: name) else {
-            throw CSVTableError(path: path, detail: "it has no column '\(name)'", fix: "Use a table written by this version of sweep.")
+            throw FileError(path: path, problem: "it has no column '\(name)'", fix: "Use a table written by this version of ParamShare.")
         }
         return document.rows.map { $0[index] }
     }
@@ -92,8 +92,8 @@ public struct CSVTable: Sendable {
         let document = try CSVReader.read(contentsOfFile: path)
         let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         if let lost = document.header.first(where: { !columns.contains($0) }) {
-            throw CSVTableError(path: path, detail: "widening it would drop its column '\(lost)'",
-                                fix: "Write to a new file with --out, or move the old one away.")
+            throw FileError(path: path, problem: "widening it would drop its column '\(lost)'",
+                            fix: "Write to a new file, or move the old one away.")
         }
         let rows = document.rows.map { row in columns.map { position[$0].map { row[$0] } ?? fill($0) } }
         try replace(path: path, columns: columns, rows: rows)
@@ -105,8 +105,8 @@ public struct CSVTable: Sendable {
         let temporary = path + ".rewrite"
         try ([line(columns)] + rows.map(line)).joined().write(toFile: temporary, atomically: false, encoding: .utf8)
         guard rename(temporary, path) == 0 else {
-            throw CSVTableError(path: path, detail: "it could not be replaced (\(String(cString: strerror(errno))))",
-                                fix: "Check the folder is writable.")
+            throw FileError(path: path, problem: "it could not be replaced (\(String(cString: strerror(errno))))",
+                            fix: "Check the folder is writable.")
         }
     }
 
@@ -118,12 +118,4 @@ public struct CSVTable: Sendable {
                 ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
         }.joined(separator: ",") + "\n"
     }
-}
-
-/// A results file that cannot be written as asked.
-public struct CSVTableError: Error, CustomStringConvertible {
-    public var path: String
-    public var detail: String
-    public var fix: String
-    public var description: String { "\(path): \(detail). \(fix)" }
 }

@@ -4,7 +4,7 @@ import Foundation
 public enum OutputLocation {
     /// Creates the folder of `path` if it is missing, and checks that it is a folder ParamShare may write in.
     ///
-    /// - Throws: ``CSVTableError`` when a component of the folder path is a file, the folder
+    /// - Throws: ``FileError`` when a component of the folder path is a file, the folder
     ///   cannot be created, or it is not writable.
     public static func prepareFolder(of path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
@@ -17,21 +17,21 @@ public enum OutputLocation {
                 existing = (existing as NSString).deletingLastPathComponent
             }
             if !existing.isEmpty, existing != "/", !isFolder.boolValue {
-                throw CSVTableError(path: path, detail: "\(existing) is a file, so no folder can be made inside it",
-                                    fix: "Pass an --out whose folders are folders.")
+                throw FileError(path: path, problem: "\(existing) is a file, so no folder can be made inside it",
+                                fix: "Choose a path whose folders are folders.")
             }
             do {
                 try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw CSVTableError(path: path, detail: "its folder \(folder) cannot be created (\(CSVTable.reason(of: error)))",
-                                    fix: "Pass an --out in a folder you can write to.")
+                throw FileError(path: path, problem: "its folder \(folder) cannot be created (\(CSVTable.reason(of: error)))",
+                                fix: "Choose a path in a folder you can write to.")
             }
         } else if !folder.isEmpty, !isFolder.boolValue {
-            throw CSVTableError(path: path, detail: "\(folder) is a file, not a folder", fix: "Pass an --out whose folders are folders.")
+            throw FileError(path: path, problem: "\(folder) is a file, not a folder", fix: "Choose a path whose folders are folders.")
         }
         let target = folder.isEmpty ? "." : folder
         guard access(target, W_OK) == 0 else {
-            throw CSVTableError(path: path, detail: "its folder \(target) is not writable", fix: "Pass an --out in a folder you can write to.")
+            throw FileError(path: path, problem: "its folder \(target) is not writable", fix: "Choose a path in a folder you can write to.")
         }
     }
 }

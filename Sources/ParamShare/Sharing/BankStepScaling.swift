@@ -54,7 +54,7 @@ public struct BankStepScalingError: Error, CustomStringConvertible {
     public var generator: String
 
     public var description: String {
-        "--bank-step \(scaling.rawValue) needs each bank entry's use count, which the \(generator) plan does not report "
-            + "(it implements no entryUseCounts()); use --bank-step none or layer with it"
+        "the bank step \(scaling.rawValue) needs each bank entry's use count, which the \(generator) plan does not report "
+            + "(it implements no entryUseCounts()); use the step none or layer with it"
     }
 }

@@ -77,7 +77,7 @@ public struct SweepRunner {
     /// Trains every cell the tables do not hold yet, each from its snapshot if it has one, and
     /// returns the records of those it trained.
     ///
-    /// - Throws: ``CheckpointError`` for a snapshot that cannot be resumed (cut short, of
+    /// - Throws: ``FileError`` for a snapshot that cannot be resumed (cut short, of
     ///   another cell or another version), naming the file; deleting it restarts that run.
     public func run(events: @escaping @Sendable (Event) -> Void = { _ in }) throws -> [RunRecord] {
         let subset = DataSubset(data)
@@ -166,7 +166,7 @@ extension SweepRunner {
     ///
     /// A diverged run saves nothing: its weights are past the point its row records.
     ///
-    /// - Throws: ``CheckpointError`` for a snapshot of another cell or a model that differs, or
+    /// - Throws: ``FileError`` for a snapshot of another cell or a model that differs, or
     ///   a snapshot or checkpoint that cannot be written.
     public static func train(_ cell: SweepCell, on data: DatasetSplit, checkpointDirectory: String? = nil,
                              snapshotPath: String? = nil, resumingFrom snapshot: TrainingSnapshot? = nil,
@@ -204,7 +204,7 @@ extension SweepRunner {
     /// existing table to the option columns of both; also returns what had to be repaired at
     /// its end, if anything.
     ///
-    /// - Throws: ``CSVTableError`` or ``CSVReadError`` naming the file and line when the file
+    /// - Throws: ``FileError`` or ``FileError`` naming the file and line when the file
     ///   exists but is not a runs table, or cannot be read; it is then left unchanged.
     public static func openRunsTable(path: String, layout: RunsTableLayout) throws
         -> (table: CSVTable, layout: RunsTableLayout, repair: String?) {

@@ -44,7 +44,7 @@ public struct Trainer {
     /// seconds aside (they add the earlier parts' to this one's). The last epoch gets no
     /// snapshot: the run's result is what follows it.
     ///
-    /// - Throws: ``CheckpointError`` when `snapshot` is not of this run (see
+    /// - Throws: ``FileError`` when `snapshot` is not of this run (see
     ///   ``TrainingSnapshot``), before any training; whatever `keep` throws, which ends the run.
     public func train(_ model: Sequential<Float>, on data: DatasetSplit, run: String, resumingFrom snapshot: TrainingSnapshot? = nil,
                       keep: (TrainingSnapshot) throws -> Void) throws -> TrainingResult {

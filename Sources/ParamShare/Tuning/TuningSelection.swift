@@ -65,7 +65,8 @@ public struct TuningSelection: Sendable, Hashable {
         if keepingOthers, FileManager.default.fileExists(atPath: path) {
             let existing = try CSVReader.read(contentsOfFile: path)
             guard existing.header == columns, let key = columns.firstIndex(of: "tuning_key") else {
-                throw TuningError("\(path) holds selections of another search; move it away or give the search a new trials table")
+                throw FileError(path: path, problem: "it holds selections of another search",
+                                fix: "Move it away, or give the search a new trials table.")
             }
             let mine = Set(selections.map(\.tuningKey))
             kept = existing.rows.filter { !mine.contains($0[key]) }
@@ -74,7 +75,8 @@ public struct TuningSelection: Sendable, Hashable {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw TuningError("\(path): the selections cannot be written (\(error.localizedDescription)); check the folder is writable")
+            throw FileError(path: path, problem: "the selections cannot be written (\(error.localizedDescription))",
+                            fix: "Check that its folder is writable.")
         }
     }
 }

@@ -47,6 +47,10 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
+        try SuppliedPaths([("runs table", results), ("--out-dir", outDir)]).naming(analyze)
+    }
+
+    private func analyze() throws {
         let analysis = try RunAnalysis(contentsOfFile: results, reference: reference)
         let directory = outDir ?? (results as NSString).deletingLastPathComponent
         let paths = try analysis.write(to: directory.isEmpty ? "." : directory)

@@ -32,6 +32,10 @@ struct Compress: ParsableCommand {
     var out: String = "sweep-results/compress.csv"
 
     func run() throws {
+        try SuppliedPaths(checkpoints.map { ("checkpoint", $0) } + [("--data-dir", dataDir), ("--out", out)]).naming(compress)
+    }
+
+    private func compress() throws {
         // Every checkpoint is read before the table is touched, so a bad one writes nothing.
         let checkpoints = try checkpoints.map { ($0, try Checkpoint(contentsOf: $0, registry: CommandLineRegistry.current)) }
         let table = try CSVTable(path: out, columns: Checkpoint.compressionColumns)

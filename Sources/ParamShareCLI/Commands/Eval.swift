@@ -33,6 +33,10 @@ struct Eval: ParsableCommand {
     var precision: ComputePrecision?
 
     func run() throws {
+        try SuppliedPaths([("checkpoint", checkpoint), ("--data-dir", dataDir), ("--dump-logits", dumpLogits)]).naming(evaluate)
+    }
+
+    private func evaluate() throws {
         let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
         let trained = saved.cell.configuration.precision, evaluated = precision ?? trained

@@ -25,6 +25,10 @@ struct Export: ParsableCommand {
     var dense: String
 
     func run() throws {
+        try SuppliedPaths([("checkpoint", checkpoint), ("--dense", dense)]).naming(export)
+    }
+
+    private func export() throws {
         if FileManager.default.fileExists(atPath: dense) {
             throw ValidationError("--dense \(dense) exists; remove it or name another file")
         }

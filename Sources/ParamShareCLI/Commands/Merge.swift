@@ -36,6 +36,10 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
+        try SuppliedPaths(inputs.map { ("table", $0) } + [("--out", out)]).naming(merge)
+    }
+
+    private func merge() throws {
         let documents = try inputs.map(CSVReader.read(contentsOfFile:))
         for document in documents {
             if let repeated = document.repeatedColumn {

@@ -48,6 +48,11 @@ struct Run: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
+        try SuppliedPaths([("--out", out), ("--save-models", saveModels), ("--tuned", tuned), ("--data-dir", grid.dataDir)])
+            .naming(trainGrid)
+    }
+
+    private func trainGrid() throws {
         EngineThreads.count = grid.threadCount
         let logger = logging.makeLogger(label: "sweep")
         let data = try grid.loadData()
@@ -69,11 +74,7 @@ struct Run: ParsableCommand {
             logger.notice("left out \(selected.count - unique.count) run\(selected.count - unique.count == 1 ? "" : "s") that repeat an earlier one of the grid (the same settings, such as --seeds 0,0 or --budgets 2k,2000)")
         }
         try grid.preflight(unique, on: data)
-        if let saveModels {
-            do { try OutputLocation.prepareFolder(of: (saveModels as NSString).appendingPathComponent("model.safetensors")) } catch {
-                throw ValidationError("--save-models \(saveModels): \(error)")
-            }
-        }
+        if let saveModels { try OutputLocation.prepareFolder(of: (saveModels as NSString).appendingPathComponent("model.safetensors")) }
         let runner = SweepRunner(cells: unique, data: data, runsPath: out, epochsPath: SweepRunner.epochsPath(forRunsAt: out),
                                  jobs: grid.jobCount, layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns),
                                  checkpointDirectory: saveModels)

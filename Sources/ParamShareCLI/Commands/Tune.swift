@@ -80,6 +80,11 @@ struct Tune: ParsableCommand {
     }
 
     func run() throws {
+        try SuppliedPaths([("--out", out), ("--data-dir", grid.dataDir)] + earlierTrials.map { ("--earlier-trials", $0) })
+            .naming(search)
+    }
+
+    private func search() throws {
         EngineThreads.count = grid.threadCount
         let logger = logging.makeLogger(label: "sweep")
         let loaded = try grid.loadData()
