@@ -56,16 +56,12 @@ func withoutTest(_ data: DatasetSplit) -> DatasetSplit {
 
 /// The cells of `cells` whose budget their method can meet; `refusals` says which it cannot and why.
 func feasible(_ cells: [SweepCell], on data: DatasetSplit, refusals: inout [String]) -> [SweepCell] {
-    cells.filter { cell in
-        do {
-            _ = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-            return true
-        } catch {
-            let line = "\(cell.architecture) \(cell.generatorName) at \(cell.budgetText): not run, \(error)"
-            if !refusals.contains(line) { refusals.append(line) }
-            return false
-        }
+    let preflight = SweepPreflight(cells: cells, inputShape: data.train.imageShape, classes: data.train.classes)
+    for refusal in preflight.refusals {
+        let line = "\(refusal.cell.architecture) \(refusal.cell.generatorName) at \(refusal.cell.budgetText): not run, \(refusal.reason)"
+        if !refusals.contains(line) { refusals.append(line) }
     }
+    return preflight.feasible
 }
 
 /// Runs `search` to its end into `trials`, printing each finished trial, and returns its selections.

@@ -69,25 +69,18 @@ public struct RunPool {
     /// copies the rows of every part's cells into `results/<name>/` and analyses them there,
     /// with `reference` the generator the others are paired with.
     ///
-    /// A cell whose budget its generator cannot meet (low rank below rank 1 in every layer) is
-    /// left out, and `findings` says which and why.
+    /// A cell that cannot be trained (``SweepPreflight``: low rank below rank 1 in every layer,
+    /// say) is left out, and `findings` says which and why.
     public func study(_ name: String, parts: [[SweepCell]], reference: String = RPGGenerator.descriptor.name,
                       findings: inout Findings) throws -> RunAnalysis {
         var refusals = [String]()
         let parts = parts.map { cells in
-            cells.filter { cell in
-                do {
-                    _ = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-                    return true
-                } catch let error as BudgetError {
-                    if !refusals.contains(where: { $0.hasPrefix("\(cell.generatorName) at \(cell.budgetText):") }) {
-                        refusals.append("\(cell.generatorName) at \(cell.budgetText): not trained, \(error)")
-                    }
-                    return false
-                } catch {
-                    return true  // training reports it
-                }
+            let preflight = SweepPreflight(cells: cells, inputShape: data.train.imageShape, classes: data.train.classes, jobs: jobs)
+            for refusal in preflight.refusals {
+                let setting = "\(refusal.cell.generatorName) at \(refusal.cell.budgetText):"
+                if !refusals.contains(where: { $0.hasPrefix(setting) }) { refusals.append("\(setting) not trained, \(refusal.reason)") }
             }
+            return preflight.feasible
         }
         for part in try NotebookArguments.parts(of: parts.count) {
             if parts.count > 1 { say("\n    part \(part) of \(parts.count): \(parts[part - 1].count) runs") }

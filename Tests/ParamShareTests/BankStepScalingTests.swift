@@ -145,7 +145,7 @@ struct BankStepScalingTests {
 }
 
 /// RPG's plan behind a plan type that does not forward `entryUseCounts`.
-private struct NoCountsGenerator: ParameterGenerator {
+struct NoCountsGenerator: ParameterGenerator {
     func plan<Scalar: EngineScalar>(layers: [GeneratedLayer], budget: Int, random: RandomSource,
                                     as scalar: Scalar.Type) throws -> any GeneratorPlan<Scalar> {
         NoCountsPlan(inner: try RPGGenerator().plan(layers: layers, budget: budget, random: random, as: scalar))

@@ -45,6 +45,10 @@ public struct MagnitudePruning: BudgetedBaseline {
         self.threshold = threshold
     }
 
+    /// Accepts every budget: pruning keeps any number of the generated weights, and a budget
+    /// above them is refused where it is resolved (``BudgetSpecification/resolve(in:generated:)``).
+    public func checkBudget(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope) {}
+
     public func build(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope,
                       random: RandomSource) throws -> BaselineNetwork {
         let generatedNames = Set(generatedLayers.map(\.name))

@@ -25,6 +25,11 @@ public struct WidthScaling: BudgetedBaseline {
         return BaselineNetwork(network: narrow.build(random: random, as: Float.self), degreesOfFreedom: degreesOfFreedom)
     }
 
+    /// Checks the budget by narrowing the description alone: the network is not built.
+    public func checkBudget(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope) throws {
+        _ = try Self.narrowed(description, generatedLayers: generatedLayers, budget: budget)
+    }
+
     /// `description` narrowed so that the layers named in `generatedLayers` hold nearest `budget`
     /// weights, and that number.
     ///

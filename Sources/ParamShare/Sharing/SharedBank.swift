@@ -39,18 +39,11 @@ public final class SharedBank<Scalar: EngineScalar> {
         generatedWeightDecay = decaysWeights && weightDecay != 0 ? Scalar(weightDecay) : nil
         plan.initializeBank(bank.value, random: random)
         entriesRead = Self.countEntriesRead(plan: plan, layers: layers, at: bank.value)
-        switch stepScaling {
-        case .none:
-            layerGradientScales = nil
-        case .sqrt, .inverse:
-            guard let uses = plan.entryUseCounts() else {
-                throw BankStepScalingError(scaling: stepScaling, generator: "\(type(of: generator))")
-            }
+        if let uses = try stepScaling.useCounts(of: plan, generator: generator) {
             bank.stepScale = Tensor(shape: [plan.bankSize], scalars: stepScaling.entryScales(uses: uses).map { Scalar($0) })
-            layerGradientScales = nil
-        case .layer:
-            layerGradientScales = BankStepScaling.layerGradientScales(plan: plan, layers: layers, at: bank.value).map { Scalar($0) }
         }
+        layerGradientScales = stepScaling == .layer
+            ? BankStepScaling.layerGradientScales(plan: plan, layers: layers, at: bank.value).map { Scalar($0) } : nil
     }
 
     /// The entries whose gradient is not zero after a vector–Jacobian product of random weight

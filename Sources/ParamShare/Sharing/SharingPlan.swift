@@ -42,16 +42,12 @@ public struct SharingPlan: Sendable {
     public func build<Scalar: EngineScalar>(_ description: ModelDescription, budget: Int, seed: UInt64, random: RandomSource,
                                             as scalar: Scalar.Type = Float.self) throws -> SharedModel<Scalar> {
         let generated = generatedLayers(of: description)
-        guard !generated.isEmpty else {
-            throw BudgetError(budget: "\(budget)", detail: "\(description.name) has no layer with the roles "
-                              + generatedRoles.map(\.rawValue).sorted().joined(separator: ", ") + " to generate")
-        }
         var banks: [SharedBank<Scalar>] = []
         var sources: [String: GeneratedWeightSource<Scalar>] = [:]
-        for (index, group) in scope.groups(of: generated, budget: budget).enumerated() {
+        for (index, group) in try groups(of: description, budget: budget).enumerated() {
             let bank = try SharedBank<Scalar>(name: "bank.\(group.key)", generator: generator,
                                       layers: group.layers.map(GeneratedLayer.init), budget: group.budget,
-                                      random: RandomSource(seed: seed, stream: UInt64(1000 + index)), stepScaling: stepScaling,
+                                      random: Self.bankRandom(seed: seed, group: index), stepScaling: stepScaling,
                                       weightDecay: weightDecay)
             banks.append(bank)
             for (position, layer) in group.layers.enumerated() { sources[layer.name] = bank.weightSource(forLayer: position) }
@@ -64,5 +60,36 @@ public struct SharingPlan: Sendable {
                            degreesOfFreedom: DegreesOfFreedom(description: description, generated: generated, bankSize: bankSize,
                                                               entriesRead: entriesRead, requestedBudget: budget,
                                                               fixedWeights: fixedWeights))
+    }
+
+    /// Checks that ``build(_:budget:seed:random:as:)`` can lay out `description`'s banks at
+    /// `budget`, without building them or the network: it plans the generator over each bank's
+    /// layers (its tables only) and checks that the step scaling can scale the plan.
+    ///
+    /// - Throws: what `build` would: ``BudgetError`` or ``BankStepScalingError``.
+    public func checkBanks(of description: ModelDescription, budget: Int, seed: UInt64) throws {
+        for (index, group) in try groups(of: description, budget: budget).enumerated() {
+            let plan = try generator.plan(layers: group.layers.map(GeneratedLayer.init), budget: group.budget,
+                                          random: Self.bankRandom(seed: seed, group: index), as: Float.self)
+            _ = try stepScaling.useCounts(of: plan, generator: generator)
+        }
+    }
+
+    /// The groups of `description`'s generated layers that get a bank each, with their shares of `budget`.
+    ///
+    /// - Throws: ``BudgetError`` when the model has no layer of the plan's roles.
+    private func groups(of description: ModelDescription, budget: Int) throws -> [(key: String, layers: [WeightedLayer], budget: Int)] {
+        let generated = generatedLayers(of: description)
+        guard !generated.isEmpty else {
+            throw BudgetError(budget: "\(budget)", detail: "\(description.name) has no layer with the roles "
+                              + generatedRoles.map(\.rawValue).sorted().joined(separator: ", ") + " to generate")
+        }
+        return scope.groups(of: generated, budget: budget)
+    }
+
+    /// The random stream of group `index`'s bank: its own, so that tables do not depend on the
+    /// order groups are built in.
+    private static func bankRandom(seed: UInt64, group index: Int) -> RandomSource {
+        RandomSource(seed: seed, stream: UInt64(1000 + index))
     }
 }

@@ -140,7 +140,6 @@ struct GridOptions: ParsableArguments {
         if let dataDir, FileManager.default.fileExists(atPath: dataDir, isDirectory: &isFolder), !isFolder.boolValue {
             throw ValidationError("--data-dir \(dataDir) is a file; name the folder that holds the \(dataset.rawValue) files")
         }
-        _ = try grid()
     }
 
     /// The grid the flags describe, with the recipe's seed left to each cell.
@@ -219,22 +218,16 @@ struct GridOptions: ParsableArguments {
     }
 
     /// Stops before any training, and before any file is written, when a model cannot take the
-    /// images or fit in memory, or a budget is impossible, rather than halfway through the grid.
+    /// images or fit in memory, or a cell's budget, options, banks or step scaling do not work,
+    /// rather than halfway through the grid (``SweepPreflight``; no network is built).
     func preflight(_ cells: [SweepCell], on data: DatasetSplit) throws {
-        for architecture in Set(cells.map(\.architecture)).sorted(by: { "\($0)" < "\($1)" }) {
-            do {
-                try architecture.checkFits(inputShape: data.train.imageShape, classes: data.train.classes,
-                                           batchSize: cells[0].configuration.batchSize, jobs: jobCount)
-            } catch {
-                throw ValidationError("\(error)")
-            }
-        }
-        for cell in cells {
-            do {
-                _ = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-            } catch let error as BudgetError {
-                throw ValidationError("\(cell.architecture) with \(cell.sharing.map { "\($0.generator)" } ?? "dense"): \(error)")
-            }
+        let preflight = SweepPreflight(cells: cells, inputShape: data.train.imageShape, classes: data.train.classes, jobs: jobCount)
+        guard let refusal = preflight.refusals.first else { return }
+        let cell = refusal.cell
+        switch refusal.reason {
+        case let error as BankStepScalingError: throw ValidationError("--bank-step \(error.scaling.rawValue): \(error)")
+        case let error as GridError: throw ValidationError("\(error)")
+        default: throw ValidationError("\(cell.architecture) with \(cell.sharing.map { "\($0.generator)" } ?? "dense"): \(refusal.reason)")
         }
     }
 

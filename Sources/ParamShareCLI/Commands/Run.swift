@@ -55,8 +55,10 @@ struct Run: ParsableCommand {
     private func trainGrid() throws {
         EngineThreads.count = grid.threadCount
         let logger = logging.makeLogger(label: "sweep")
+        // The flags first: a mistyped list should not wait for a data set to load.
+        let sweepGrid = try grid.grid()
         let data = try grid.loadData()
-        var cells = try grid.grid().cells(on: DataSubset(data))
+        var cells = sweepGrid.cells(on: DataSubset(data))
         if let tuned {
             do {
                 let settings = try TunedSettings(contentsOfFile: tuned, registry: CommandLineRegistry.current)

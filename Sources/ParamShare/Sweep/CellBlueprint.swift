@@ -1,0 +1,62 @@
+import ParamShareEngine
+
+/// What a cell's model comes to before anything is built: its description, the layers the
+/// budget counts, the budget in parameters, and the generator's plan or the baseline, every
+/// setting resolved and checked.
+///
+/// ``CellModel`` builds from it, and ``SweepPreflight`` checks it without building, so that the
+/// two cannot disagree on which settings work.
+struct CellBlueprint {
+    enum Construction {
+        case dense
+        case baseline(any BudgetedBaseline, budget: Int, scope: SharingScope)
+        case shared(SharingPlan, budget: Int)
+    }
+
+    let cell: SweepCell
+    let description: ModelDescription
+    /// The layers a generator replaces: the sharing's roles, or the default ones for dense.
+    let generated: [WeightedLayer]
+    let construction: Construction
+
+    /// Resolves `cell` for inputs of `inputShape` and `classes` classes.
+    ///
+    /// - Throws: ``BudgetError`` when the budget does not fit the model, what the generator's or
+    ///   baseline's factory throws for its options, or ``GeneratorRegistryError/notAGenerator(_:)``
+    ///   for a baseline asked to freeze or scale a bank it does not have.
+    init(_ cell: SweepCell, inputShape: [Int], classes: Int) throws {
+        self.cell = cell
+        description = cell.architecture.describe(inputShape: inputShape, classes: classes)
+        guard let sharing = cell.sharing else {
+            generated = description.weightedLayers(withRoles: SharingPlan.defaultRoles)
+            construction = .dense
+            return
+        }
+        generated = description.weightedLayers(withRoles: sharing.generatedRoles)
+        if sharing.generator.descriptor.isBaseline {
+            // A baseline has no bank to freeze or to scale the steps of.
+            guard sharing.trainsBank, sharing.stepScaling == .none else { throw GeneratorRegistryError.notAGenerator(sharing.generator.name) }
+            let baseline = try sharing.generator.makeBaseline()
+            construction = .baseline(baseline, budget: try sharing.budget.resolve(in: description, generated: generated), scope: sharing.scope)
+            return
+        }
+        let plan = SharingPlan(generator: try sharing.generator.makeGenerator(), scope: sharing.scope,
+                               generatedRoles: sharing.generatedRoles, stepScaling: sharing.stepScaling,
+                               weightDecay: cell.configuration.weightDecay)
+        construction = .shared(plan, budget: try sharing.budget.resolve(in: description, generated: generated))
+    }
+
+    /// Checks that the model can be built, without building it: a generator's plan over each
+    /// bank's layers and its step scaling, or the baseline's budget.
+    ///
+    /// - Throws: what ``CellModel/init(building:inputShape:classes:)`` would.
+    func check() throws {
+        switch construction {
+        case .dense: break
+        case let .baseline(baseline, budget, scope):
+            try baseline.checkBudget(description, generatedLayers: generated, budget: budget, scope: scope)
+        case let .shared(plan, budget):
+            try plan.checkBanks(of: description, budget: budget, seed: cell.configuration.seed)
+        }
+    }
+}
