@@ -70,7 +70,7 @@ let package = Package(
         // Notebooks as scripts: runnable, narrated studies that write into results/.
         .target(
             name: "NotebookSupport",
-            dependencies: ["ParamShare", "ParamShareEngine"],
+            dependencies: ["ParamShare", "ParamShareEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Notebooks-as-scripts/NotebookSupport"
         ),
         .executableTarget(
@@ -144,7 +144,7 @@ let package = Package(
         // The notebooks' helpers: paired seeds, rankings with ties, per-epoch curves.
         .testTarget(
             name: "NotebookSupportTests",
-            dependencies: ["NotebookSupport", "ParamShare", "TestSupport"]
+            dependencies: ["NotebookSupport", "ParamShare", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Proves the plug-in path: a generator written against the public API only.
         .testTarget(

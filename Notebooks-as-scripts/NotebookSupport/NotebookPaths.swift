@@ -11,9 +11,8 @@ public enum NotebookPaths {
         ? FileManager.default.temporaryDirectory.appendingPathComponent("paramshare-notebook-smoke").path
         : root + "/results"
 
-    /// The official CIFAR-10 binary batches: the first argument that is not an option, or the
-    /// workplace's shared copy.
+    /// The official CIFAR-10 binary batches: the notebook's argument, or the workplace's shared copy.
     public static var cifar10: String {
-        NotebookArguments.positional.first ?? root + "/../shared/datasets/cifar10/cifar-10-batches-bin"
+        NotebookArguments.current.cifar10 ?? root + "/../shared/datasets/cifar10/cifar-10-batches-bin"
     }
 }

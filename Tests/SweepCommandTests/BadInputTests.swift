@@ -101,8 +101,8 @@ struct BadInputTests {
         (["--shard", "0//2"], "'0//2' is not a shard"),
         (["--shard", "2/2"], "0 ≤ K < N"),
         (["--shard", "a/b"], "'a/b' is not a shard"),
-        (["--seeds", "-1"], "--seeds takes non-negative integers"),
-        (["--seeds", "0,,1"], "--seeds takes non-negative integers"),
+        (["--seeds", "-1"], "'-1' is not a non-negative integer"),
+        (["--seeds", "0,,1"], "invalid for '--seeds <seeds>': '' is not a non-negative integer"),
         (["--budgets", "-5%"], "a percentage must be above 0"),
         // Models, generators and budgets.
         (["--models", ""], "no model named"),
@@ -121,7 +121,7 @@ struct BadInputTests {
         (["--models", "mlp", "--generators", "rpg", "--budgets", "layer:nope"], "has no layer 'nope'"),
         (["--models", "mlp", "--generators", "lowrank", "--budgets", "10"], "a low-rank bank needs at least 1344 entries"),
         (["--generator-option", "rpg.sign=off"], "rpg has no option 'sign'; its options are variant, permutation, signs, scaling"),
-        (["--bank", "thawed"], "--bank takes trained, frozen or trained,frozen, got 'thawed'"),
+        (["--bank", "thawed"], "'thawed' is not one of trained, frozen"),
         (["--generator-option", "rpg.signs=maybe"], "rpg.signs takes on|off, not 'maybe'"),
         (["--generator-option", "signs=off"], "is not GENERATOR.OPTION=VALUE"),
         // Data.

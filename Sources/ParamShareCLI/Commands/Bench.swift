@@ -21,17 +21,17 @@ struct Bench: ParsableCommand {
             """
     ) }
 
-    @Option(help: "Comma-separated models: \(Architecture.namesAccepted).")
-    var models: String = "mlp,lenet5,resnet8,resnet20,resnet56"
+    @Option(help: "Comma-separated models: \(Architecture.namesAccepted).", transform: CommaList.init(parsing:))
+    var models: CommaList<Architecture> = try! CommaList(parsing: "mlp,lenet5,resnet8,resnet20,resnet56")
 
     @Option(help: "Generator of the shared layers: \(CommandLineRegistry.current.names.joined(separator: ", ")).")
     var generator: String = GeneratorRegistry.denseName
 
-    @Option(help: "Set a generator option, as GENERATOR.OPTION=VALUE (repeatable).")
-    var generatorOption: [String] = []
+    @Option(help: "Set a generator option, as GENERATOR.OPTION=VALUE (repeatable).", transform: GeneratorOptionSweep.init(parsing:))
+    var generatorOption: [GeneratorOptionSweep] = []
 
-    @Option(help: "Budget of the generator: a count (2k), a share (10%) or layer:NAME.")
-    var budget: String = "10%"
+    @Option(help: "Budget of the generator: a count (2k), a share (10%) or layer:NAME.", transform: BudgetSpecification.init(parsing:))
+    var budget: BudgetSpecification = .percentage(10)
 
     @Option(parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
@@ -65,7 +65,7 @@ struct Bench: ParsableCommand {
         if let threads, !(1...cores).contains(threads) {
             throw ValidationError("--threads must be from 1 to the \(cores) cores, got \(threads)")
         }
-        for architecture in try architectures() {
+        for architecture in models.elements {
             do {
                 try architecture.checkFits(inputShape: [3, 32, 32], classes: 10, batchSize: batchSize, jobs: 1)
             } catch {
@@ -75,21 +75,16 @@ struct Bench: ParsableCommand {
         _ = try sharing()
     }
 
-    private func architectures() throws -> [Architecture] {
-        do { return try Architecture.list(parsing: models) } catch { throw ValidationError("--models: \(error)") }
-    }
-
     /// The sharing the flags ask for; `nil` for dense.
     private func sharing() throws -> SharingSetting? {
         do {
             let (descriptors, _) = try CommandLineRegistry.generators(named: generator)
-            let sweeps = try generatorOption.map(GeneratorOptionSweep.init(parsing:))
             guard let descriptor = descriptors.first else { return nil }
-            let settings = try GeneratorSetting.grid(descriptor, sweeping: sweeps)
+            let settings = try GeneratorSetting.grid(descriptor, sweeping: generatorOption)
             guard settings.count == 1, let setting = settings.first else {
                 throw GridError("bench measures one setting; give each --generator-option one value")
             }
-            return SharingSetting(generator: setting, budget: try BudgetSpecification(parsing: budget))
+            return SharingSetting(generator: setting, budget: budget)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -110,7 +105,7 @@ struct Bench: ParsableCommand {
                          ceiling.gigaflopsPerSecond, ceiling.threads, ceiling.size, ceiling.size, ceiling.size))
             print("model       batch  threads  train img/s  inference img/s  parameters  train GFLOP/s  of ceiling  inference GFLOP/s  of ceiling")
         }
-        for architecture in try architectures() {
+        for architecture in models.elements {
             var result = try ThroughputBenchmark(architecture: architecture, sharing: sharing(), batchSize: batchSize, precision: precision,
                                                  warmupSteps: warmupSteps, measuredSteps: steps).run()
             result.compare(with: ceiling)

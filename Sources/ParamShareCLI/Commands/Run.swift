@@ -12,8 +12,8 @@ struct Run: ParsableCommand {
             discussion: """
                 With no options it runs the main job: on the embedded digits set (8×8 images, a fixed \
                 stratified 75/25 split), LeNet-5 and an MLP with hidden widths 128 and 64, each with \
-                \(GridOptions.mainJobGenerators.replacingOccurrences(of: ",", with: ", ")) at the budgets \
-                \(GridOptions.mainJobBudgets.replacingOccurrences(of: ",", with: ", ")) over seeds 0, 1 and 2 \
+                \(GridDefaults.embedded.generators.description.replacingOccurrences(of: ",", with: ", ")) at the budgets \
+                \(GridDefaults.embedded.budgets.description.replacingOccurrences(of: ",", with: ", ")) over seeds 0, 1 and 2 \
                 (about a minute on 2 cores), then prints an accuracy-by-DoF table and writes \
                 sweep-results/runs.csv and its analysis (summary.csv, loglinear.csv, paired.csv, \
                 accuracy_vs_dof.svg).
@@ -69,7 +69,7 @@ struct Run: ParsableCommand {
                 throw ValidationError("--tuned \(tuned): \(error)")
             }
         }
-        let shard = try SweepShard(parsing: grid.shard)
+        let shard = grid.shard
         let selected = shard.select(cells)
         let unique = SweepRunner.uniqueCells(selected)
         if unique.count < selected.count {

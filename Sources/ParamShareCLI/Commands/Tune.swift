@@ -43,8 +43,8 @@ struct Tune: ParsableCommand {
 
     @Option(name: .customLong("search"), help: ArgumentHelp(
         "A setting to vary and its values (repeatable): lr, weight_decay, bank_step or a generator option, as NAME=V1,V2,… or, for numbers, NAME=log:LOW:HIGH:COUNT (lr=log:0.01:1:5).",
-        valueName: "NAME=VALUES"))
-    var searches: [String] = []
+        valueName: "NAME=VALUES"), transform: TuningDimension.init(parsing:))
+    var searches: [TuningDimension] = []
 
     @Option(parsing: .unconditional, help: "η: each rung promotes the best 1/η of its configurations to η times the epochs.")
     var eta: Int = 3
@@ -73,7 +73,7 @@ struct Tune: ParsableCommand {
 
     private func makeSpace() throws -> TuningSpace {
         do {
-            return try TuningSpace(searches.map { try TuningDimension(parsing: $0, registry: CommandLineRegistry.current) })
+            return try TuningSpace(searches)
         } catch {
             throw ValidationError("--search: \(error)")
         }
@@ -100,7 +100,7 @@ struct Tune: ParsableCommand {
         } catch let error as TuningError {
             throw ValidationError("\(error)")
         }
-        let shard = try SweepShard(parsing: grid.shard)
+        let shard = grid.shard
         logger.info("data: \(data.train.name), \(data.train.count) training and \(loaded.validation!.count) validation images; the test set is not used")
         logger.info("search \(search.identifier): \(search.space); η = \(eta)")
         let fullRuns = search.groups.reduce(0.0) { $0 + $1.schedule.multipleOfFullRun * Double($1.cells.count) }
