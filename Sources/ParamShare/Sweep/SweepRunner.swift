@@ -204,7 +204,7 @@ extension SweepRunner {
     /// existing table to the option columns of both; also returns what had to be repaired at
     /// its end, if anything.
     ///
-    /// - Throws: ``FileError`` or ``FileError`` naming the file and line when the file
+    /// - Throws: ``FileError`` naming the file and line when the file
     ///   exists but is not a runs table, or cannot be read; it is then left unchanged.
     public static func openRunsTable(path: String, layout: RunsTableLayout) throws
         -> (table: CSVTable, layout: RunsTableLayout, repair: String?) {
