@@ -2,13 +2,13 @@ import Foundation
 import ParamShare
 
 /// A line chart of mean test accuracy by epoch, one line per curve, with a dotted target line.
-public struct EpochCurvePlot {
-    public var title: String
-    public var curves: [EpochCurves.Curve]
+package struct EpochCurvePlot {
+    package var title: String
+    package var curves: [EpochCurves.Curve]
     /// A horizontal reference line and its legend text, such as dense's epoch-5 accuracy.
-    public var target: (accuracy: Double, label: String)?
+    package var target: (accuracy: Double, label: String)?
 
-    public init(title: String, curves: [EpochCurves.Curve], target: (accuracy: Double, label: String)? = nil) {
+    package init(title: String, curves: [EpochCurves.Curve], target: (accuracy: Double, label: String)? = nil) {
         self.title = title
         self.curves = curves
         self.target = target
@@ -17,7 +17,7 @@ public struct EpochCurvePlot {
     /// Distinct colours, in curve order (Okabe and Ito's palette, readable by colour-blind readers).
     private static let palette = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
 
-    public func svg() -> String {
+    package func svg() -> String {
         let series = curves.map { ($0.label, $0.means.map { (Double($0.epoch), $0.estimate.mean * 100) }) }
         let points = series.flatMap(\.1) + (target.map { [(1.0, $0.accuracy * 100)] } ?? [])
         guard let lastEpoch = points.map(\.0).max(), let low = points.map(\.1).min(), let high = points.map(\.1).max() else {

@@ -10,31 +10,31 @@ import Foundation
 ///
 /// Parsed by argument-parser, so that a mistyped flag (`--smok`) or a second folder is refused
 /// with the usage rather than taken for the data's path.
-public struct NotebookArguments: ParsableArguments, Sendable {
+package struct NotebookArguments: ParsableArguments, Sendable {
     @Option(help: "Run only part K of a study that comes in parts (1-based); without it, every part in order.")
-    public var part: Int?
+    package var part: Int?
 
     @Flag(help: "Run the whole notebook in a minute or two on a tiny recipe, into a scratch folder instead of results/.")
-    public var smoke = false
+    package var smoke = false
 
     @Argument(help: ArgumentHelp("The official CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin); by default the workplace's shared copy.",
                                  valueName: "cifar-10-batches-bin"))
-    public var cifar10: String?
+    package var cifar10: String?
 
-    public init() {}
+    package init() {}
 
-    public func validate() throws {
+    package func validate() throws {
         if let part, part < 1 { throw ValidationError("--part takes a number from 1, got \(part)") }
     }
 
     /// This process's command line, parsed on first use; a bad one ends the process with the usage.
-    public static let current = parseOrExit()
+    package static let current = parseOrExit()
 
     /// Whether `--smoke` was given.
-    public static var isSmokeTest: Bool { current.smoke }
+    package static var isSmokeTest: Bool { current.smoke }
 
     /// The parts to run, of `count`: all of them, or the one `--part K` names (1-based).
-    public func parts(of count: Int) throws -> [Int] {
+    package func parts(of count: Int) throws -> [Int] {
         guard let part else { return Array(1...count) }
         guard part <= count else {
             throw NotebookError("--part takes a number from 1 to \(count); run without it to run every part in order")
@@ -43,7 +43,7 @@ public struct NotebookArguments: ParsableArguments, Sendable {
     }
 
     /// The parts of this process's command line to run, of `count` (``parts(of:)``).
-    public static func parts(of count: Int) throws -> [Int] {
+    package static func parts(of count: Int) throws -> [Int] {
         try current.parts(of: count)
     }
 }

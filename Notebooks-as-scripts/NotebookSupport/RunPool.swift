@@ -11,23 +11,23 @@ import ParamShareEngine
 /// its own cells into `results/<claim>/runs.csv` and analyses that copy.
 ///
 /// Run one notebook at a time: each already trains two cells at once, one per core.
-public struct RunPool {
-    public let data: DatasetSplit
-    public let runsPath = NotebookPaths.results + "/recipe-runs/runs.csv"
-    public var epochsPath: String { SweepRunner.epochsPath(forRunsAt: runsPath) }
+package struct RunPool {
+    package let data: DatasetSplit
+    package let runsPath = NotebookPaths.results + "/recipe-runs/runs.csv"
+    package var epochsPath: String { SweepRunner.epochsPath(forRunsAt: runsPath) }
     /// Every trained model, for the compression notebook; large, so kept out of git.
-    public let checkpoints = NotebookPaths.results + "/recipe-runs/checkpoints"
+    package let checkpoints = NotebookPaths.results + "/recipe-runs/checkpoints"
     /// Two runs at once, one engine thread each: on 2 cores that trains about 1.3 times the
     /// runs per hour of one run on both threads.
-    public let jobs = 2
+    package let jobs = 2
 
-    public init(data: DatasetSplit) {
+    package init(data: DatasetSplit) {
         self.data = data
         EngineThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
     }
 
     /// Trains the cells the pool does not hold yet, printing each as it finishes.
-    public func train(_ cells: [SweepCell]) throws {
+    package func train(_ cells: [SweepCell]) throws {
         // Every built-in generator's option columns, so that the pool's header is the same
         // whichever notebook creates it.
         let layout = RunsTableLayout(optionColumns: GeneratorRegistry.builtIn.descriptors.flatMap(\.optionColumns))
@@ -50,7 +50,7 @@ public struct RunPool {
 
     /// Copies the pool's rows of `cells`, runs and epochs, into `folder/runs.csv` and
     /// `folder/runs.epochs.csv`, and returns the runs table's path.
-    public func extract(_ cells: [SweepCell], into folder: String) throws -> String {
+    package func extract(_ cells: [SweepCell], into folder: String) throws -> String {
         let wanted = Set(cells.map(\.identifier))
         let runs = folder + "/runs.csv"
         for (source, destination) in [(runsPath, runs), (epochsPath, SweepRunner.epochsPath(forRunsAt: runs))] {
@@ -71,7 +71,7 @@ public struct RunPool {
     ///
     /// A cell that cannot be trained (``SweepPreflight``: low rank below rank 1 in every layer,
     /// say) is left out, and `findings` says which and why.
-    public func study(_ name: String, parts: [[SweepCell]], reference: String = RPGGenerator.descriptor.name,
+    package func study(_ name: String, parts: [[SweepCell]], reference: String = RPGGenerator.descriptor.name,
                       findings: inout Findings) throws -> RunAnalysis {
         var refusals = [String]()
         let parts = parts.map { cells in

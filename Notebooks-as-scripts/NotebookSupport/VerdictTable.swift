@@ -6,13 +6,13 @@ import ParamShare
 ///
 /// It replaces what lies between ``begin`` and ``end`` and leaves the rest of the page, the
 /// prose that explains each verdict, as it is.
-public enum VerdictTable {
-    public static let begin = "<!-- verdicts:begin -->"
-    public static let end = "<!-- verdicts:end -->"
+package enum VerdictTable {
+    package static let begin = "<!-- verdicts:begin -->"
+    package static let end = "<!-- verdicts:end -->"
 
     /// Rewrites the table in `resultsFolder/README.md` from `resultsFolder/*/verdicts.csv`; does
     /// nothing where there is no README with both markers (a smoke test's scratch folder).
-    public static func regenerate(in resultsFolder: String = NotebookPaths.results) throws {
+    package static func regenerate(in resultsFolder: String = NotebookPaths.results) throws {
         let readme = resultsFolder + "/README.md"
         guard let page = try? String(contentsOfFile: readme, encoding: .utf8),
               let start = page.range(of: begin), let stop = page.range(of: end), start.upperBound <= stop.lowerBound else { return }
@@ -22,7 +22,7 @@ public enum VerdictTable {
     }
 
     /// The table, one row per study folder of `resultsFolder` that holds a plan and its verdicts.
-    public static func markdown(resultsFolder: String) throws -> String {
+    package static func markdown(resultsFolder: String) throws -> String {
         let folders = try FileManager.default.contentsOfDirectory(atPath: resultsFolder).filter {
             FileManager.default.fileExists(atPath: "\(resultsFolder)/\($0)/verdicts.csv") && FileManager.default.fileExists(atPath: "\(resultsFolder)/\($0)/plan.json")
         }

@@ -1,5 +1,5 @@
 import CNumerics
-@_spi(Testing) import ParamShare
+import ParamShare
 import ParamShareEngine
 import Testing
 import TestSupport

@@ -1,4 +1,4 @@
-@_spi(Testing) import ParamShare
+import ParamShare
 import ParamShareEngine
 import Testing
 import TestSupport

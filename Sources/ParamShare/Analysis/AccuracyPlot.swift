@@ -5,9 +5,9 @@ import Foundation
 ///
 /// The DoF axis is logarithmic because budgets are swept geometrically and the log-linear law
 /// makes each setting close to a straight line there, so generators compare by height and slope
-/// at a glance. Each generator has its own colour and marker (``GeneratorStyle``), keyed by
+/// at a glance. Each generator has its own colour and marker (`GeneratorStyle`), keyed by
 /// name; settings of one generator (ablations) share them and differ in dash. Legend labels are
-/// short (``SettingLabels``), with the shared options in a caption, and the caption gives the
+/// short (`SettingLabels`), with the shared options in a caption, and the caption gives the
 /// runs per point. The y axis is fitted to the means, not to the intervals, whose width with
 /// two or three seeds would squeeze generators 1 point apart into one line; bars that reach
 /// past the axis are cut at it. The file uses no external font, script or style sheet, so it

@@ -15,7 +15,7 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     /// The recipe's columns: runs that differ in any of them are different experiments, never
     /// pooled or paired (appending 1-epoch runs to a table of 5-epoch ones once flipped a paired
     /// difference's sign). A table without one of them reads it as `none`, or `precision` as `fp32`
-    /// (``RunsTableLayout/value(ofMissing:)``). ``RunSchema`` says which columns they are.
+    /// (`RunsTableLayout.value(ofMissing:)`). `RunSchema` says which columns they are.
     public static let recipeColumns = RunSchema.columns.filter { $0.isRecipe && $0.isTabulated }.map(\.name)
 
     /// The setting's columns for a table with `optionColumns`, in the order of ``values(optionColumns:)``:

@@ -24,7 +24,7 @@ public struct RunTable: Sendable {
         public var testAccuracy: Double?
         /// The best test accuracy after any epoch, a fraction; `nil` when empty.
         public var bestTestAccuracy: Double?
-        /// `ok`, `diverged` or `collapsed` (see ``FailureDetector``).
+        /// `ok`, `diverged` or `collapsed` (see `FailureDetector`).
         public var status: String
         /// The epoch a failed run diverged in or collapsed from, where the table says.
         public var statusEpoch: Int?

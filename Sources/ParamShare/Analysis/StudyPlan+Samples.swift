@@ -4,7 +4,7 @@ extension StudyPlan {
     /// A row whose measure is empty (a target never reached) gives that seed no value. Two rows
     /// of one arm and seed are an error, not averaged: either the arm's `rows` do not single out
     /// one setting, or the table holds a run twice, and both need a person to look.
-    public func samples(from document: CSVDocument) throws -> [String: [Int: Double]] {
+    package func samples(from document: CSVDocument) throws -> [String: [Int: Double]] {
         var position = [String: Int]()
         for (index, name) in document.header.enumerated() where position[name] == nil { position[name] = index }
         let named = Set(arms.flatMap(\.rows.keys) + [measure, "seed"])

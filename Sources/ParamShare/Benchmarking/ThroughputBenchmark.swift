@@ -8,19 +8,19 @@ import ParamShareEngine
 /// the gradients. Inference is an inference-mode forward pass (batch norms folded into the
 /// convolutions where the model runs channels-last). The same protocol runs in
 /// `Benchmarks/pytorch_reference.py`, so the two can be compared as a ratio on one machine.
-public struct ThroughputBenchmark: Sendable {
-    public var architecture: Architecture
+package struct ThroughputBenchmark: Sendable {
+    package var architecture: Architecture
     /// The generator of the shared layers and its budget; `nil` for dense.
-    public var sharing: SharingSetting?
-    public var batchSize: Int
+    package var sharing: SharingSetting?
+    package var batchSize: Int
     /// The operands' precision (`ComputePrecision`).
-    public var precision: ComputePrecision
-    public var inputShape: [Int]
-    public var classes: Int
-    public var warmupSteps: Int
-    public var measuredSteps: Int
+    package var precision: ComputePrecision
+    package var inputShape: [Int]
+    package var classes: Int
+    package var warmupSteps: Int
+    package var measuredSteps: Int
 
-    public init(architecture: Architecture, sharing: SharingSetting? = nil, batchSize: Int, precision: ComputePrecision = .float32,
+    package init(architecture: Architecture, sharing: SharingSetting? = nil, batchSize: Int, precision: ComputePrecision = .float32,
                 inputShape: [Int] = [3, 32, 32], classes: Int = 10, warmupSteps: Int = 3, measuredSteps: Int = 20) {
         self.architecture = architecture
         self.sharing = sharing
@@ -33,35 +33,35 @@ public struct ThroughputBenchmark: Sendable {
     }
 
     /// One measurement.
-    public struct Result: Sendable, Codable, Equatable {
-        public var model: String
-        public var generator: String
-        public var budget: String
-        public var batchSize: Int
+    package struct Result: Sendable, Codable, Equatable {
+        package var model: String
+        package var generator: String
+        package var budget: String
+        package var batchSize: Int
         /// `fp32` or `bf16` (`ComputePrecision`).
-        public var precision: String
-        public var threads: Int
-        public var trainImagesPerSecond: Double
-        public var inferenceImagesPerSecond: Double
-        public var parameters: Int
+        package var precision: String
+        package var threads: Int
+        package var trainImagesPerSecond: Double
+        package var inferenceImagesPerSecond: Double
+        package var parameters: Int
         /// The process's peak resident memory so far (VmHWM), in MiB.
-        public var peakResidentMebibytes: Double
+        package var peakResidentMebibytes: Double
         /// The forward multiply-adds of one image (of the architecture at full width).
-        public var multiplyAddsPerImage: Int
+        package var multiplyAddsPerImage: Int
         /// The arithmetic rate of training, counting 6 operations per forward multiply-add
         /// (forward, input gradient and weight gradient), in billions per second.
-        public var trainGigaflopsPerSecond: Double
+        package var trainGigaflopsPerSecond: Double
         /// The arithmetic rate of inference, 2 operations per multiply-add, in billions per second.
-        public var inferenceGigaflopsPerSecond: Double
+        package var inferenceGigaflopsPerSecond: Double
         /// The machine's GEMM ceiling, when measured.
-        public var gemmCeiling: GEMMCeiling?
+        package var gemmCeiling: GEMMCeiling?
         /// The share of the ceiling that training's arithmetic rate reaches, when measured.
-        public var trainCeilingFraction: Double?
+        package var trainCeilingFraction: Double?
         /// The share of the ceiling that inference's arithmetic rate reaches, when measured.
-        public var inferenceCeilingFraction: Double?
+        package var inferenceCeilingFraction: Double?
 
         /// Sets the shares of `ceiling` that training and inference reach.
-        public mutating func compare(with ceiling: GEMMCeiling) {
+        package mutating func compare(with ceiling: GEMMCeiling) {
             gemmCeiling = ceiling
             trainCeilingFraction = trainGigaflopsPerSecond / ceiling.gigaflopsPerSecond
             inferenceCeilingFraction = inferenceGigaflopsPerSecond / ceiling.gigaflopsPerSecond
@@ -85,7 +85,7 @@ public struct ThroughputBenchmark: Sendable {
     /// Builds the model, runs the warm-up and measured steps, and reports images per second.
     ///
     /// - Throws: ``BudgetError`` when the budget is impossible for the model or generator.
-    public func run() throws -> Result {
+    package func run() throws -> Result {
         let configuration = TrainingConfiguration(epochs: 1, batchSize: batchSize, learningRate: 0.1, precision: precision)
         let cell = SweepCell(architecture: architecture, sharing: sharing,
                              data: DataSubset(dataset: "random", trainImages: batchSize, testImages: batchSize),

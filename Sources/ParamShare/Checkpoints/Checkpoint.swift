@@ -55,7 +55,7 @@ public struct Checkpoint {
     }
 
     /// The metadata block: the cell's identifier and every setting of the cell that applies to it
-    /// (``RunSchema``; a dense cell has no sharing settings), by the runs table's column names
+    /// (`RunSchema`; a dense cell has no sharing settings), by the runs table's column names
     /// and spelt as the table spells them, with what rebuilding and evaluating the model needs besides.
     var metadata: [String: String] {
         var fields: [String: String] = [

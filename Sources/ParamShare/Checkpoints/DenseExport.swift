@@ -10,9 +10,9 @@ import ParamShareEngine
 ///   all stages), `fc`;
 /// - LeNet-5: `0`, `3`, `7`, `9`, `11` (its `nn.Sequential` indices);
 /// - MLPs: `1`, `3`, `5`, … (an `nn.Sequential` of Flatten, then Linear and ReLU in turn).
-public enum DenseExport {
+package enum DenseExport {
     /// The dense tensors of `network`, an instance of `architecture`, by PyTorch name.
-    public static func tensors(of network: Sequential<Float>, architecture: Architecture) -> [(name: String, entry: SafetensorsFile.Entry)] {
+    package static func tensors(of network: Sequential<Float>, architecture: Architecture) -> [(name: String, entry: SafetensorsFile.Entry)] {
         var tensors: [(name: String, entry: SafetensorsFile.Entry)] = []
         func add(_ module: String, _ field: String, _ tensor: Tensor<Float>) {
             tensors.append(("\(module).\(field)", SafetensorsFile.Entry(shape: tensor.shape, values: tensor.scalars)))

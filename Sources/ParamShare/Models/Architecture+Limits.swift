@@ -27,7 +27,7 @@ extension Architecture {
     /// The smallest image side the architecture takes: LeNet-5's two 5×5 convolutions and
     /// pools leave nothing of an image under 4×4, even with their padding; the MLP and the
     /// CIFAR ResNets take any size.
-    public var smallestImageSide: Int {
+    package var smallestImageSide: Int {
         switch self {
         case .lenet5: 4
         case .mlp, .resnet: 1
@@ -38,7 +38,7 @@ extension Architecture {
     /// and that a training run at `batchSize`, with `jobs` runs at once, fits in this machine's memory.
     ///
     /// - Throws: ``GridError`` naming the model, the figure and what would fit.
-    public func checkFits(inputShape: [Int], classes: Int, batchSize: Int, jobs: Int) throws {
+    package func checkFits(inputShape: [Int], classes: Int, batchSize: Int, jobs: Int) throws {
         guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
             throw GridError("\(self) needs images of [channels, height, width], got \(inputShape)")
         }

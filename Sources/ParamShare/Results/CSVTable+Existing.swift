@@ -2,11 +2,11 @@ import Foundation
 
 extension CSVTable {
     /// An existing table as read from disk, before anything is appended to it.
-    public struct Existing: Sendable {
+    package struct Existing: Sendable {
         /// The complete lines: the header and every whole row.
-        public var document: CSVDocument
+        package var document: CSVDocument
         /// What had to be repaired at the end of the file, in words for the user; `nil` when nothing did.
-        public var repair: String?
+        package var repair: String?
     }
 
     /// Reads the table at `path`, or returns `nil` when there is no file or it is empty.
@@ -21,7 +21,7 @@ extension CSVTable {
     /// header) throws an error naming the file and the line, and leaves the file untouched.
     /// `explaining` may add why a header that is not acceptable differs, such as the columns an
     /// older version did not write.
-    public static func readExisting(at path: String, accepting isAcceptable: ([String]) -> Bool,
+    package static func readExisting(at path: String, accepting isAcceptable: ([String]) -> Bool,
                                     expected: String, explaining explain: ([String]) -> String? = { _ in nil }) throws -> Existing? {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }

@@ -8,19 +8,19 @@ import Foundation
 /// flushed to the disk with `fsync` before `append` returns: after a power loss, every row the
 /// program had reported written is there, and a row cut off mid-write is repaired on the next
 /// open (see ``readExisting(at:accepting:expected:explaining:)``).
-public struct CSVTable: Sendable {
-    public let path: String
-    public let columns: [String]
+package struct CSVTable: Sendable {
+    package let path: String
+    package let columns: [String]
 
     /// What opening the table repaired at its end, for the caller to report (see ``readExisting(at:accepting:expected:explaining:)``).
-    public let repair: String?
+    package let repair: String?
 
     /// Opens `path` for appending rows with `columns`, creating it (and its folder) with a header if needed.
     ///
     /// - Throws: ``FileError`` naming the file (and the line) when it cannot be created,
     ///   read or appended to, or is not a table with exactly these columns; the file is then
     ///   left as it was.
-    public init(path: String, columns: [String]) throws {
+    package init(path: String, columns: [String]) throws {
         self.path = path
         self.columns = columns
         try OutputLocation.prepareFolder(of: path)
@@ -39,7 +39,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Appends one row; `values` must match the columns one for one.
-    public func append(_ values: [String]) throws {
+    package func append(_ values: [String]) throws {
         try append(rows: [values])
     }
 
@@ -48,7 +48,7 @@ public struct CSVTable: Sendable {
     /// One system call per batch means a program killed at any moment leaves either all of
     /// the batch or none of it, never half a line, and the kernel places each batch at the
     /// current end even if another process appends too.
-    public func append(rows: [[String]]) throws {
+    package func append(rows: [[String]]) throws {
         guard !rows.isEmpty else { return }
         precondition(rows.allSatisfy { $0.count == columns.count }, "a row does not have \(columns.count) values")
         let bytes = Array(rows.map(Self.line).joined().utf8)
@@ -70,7 +70,7 @@ public struct CSVTable: Sendable {
     }
 
     /// The values of column `name` in every row, in file order.
-    public func column(_ name: String) throws -> [String] {
+    package func column(_ name: String) throws -> [String] {
         let document = try CSVReader.read(contentsOfFile: path)
         guard let index = document.header.firstIndex(of: name) else {
             throw FileError(path: path, problem: "it has no column '\(name)'", fix: "Use a table written by this version of ParamShare.")
@@ -79,7 +79,7 @@ public struct CSVTable: Sendable {
     }
 
     /// Rewrites the table without the rows for which `isRemoved` is true.
-    public func removeRows(where isRemoved: ([String]) -> Bool) throws {
+    package func removeRows(where isRemoved: ([String]) -> Bool) throws {
         let document = try CSVReader.read(contentsOfFile: path)
         let kept = document.rows.filter { !isRemoved($0) }
         guard kept.count < document.rows.count else { return }
@@ -88,7 +88,7 @@ public struct CSVTable: Sendable {
 
     /// Rewrites the table at `path` with `columns`, which must include all of its own: each row
     /// keeps its values under their column names and gets `fill(column)` in each new column.
-    public static func widen(path: String, to columns: [String], fill: (String) -> String) throws {
+    package static func widen(path: String, to columns: [String], fill: (String) -> String) throws {
         let document = try CSVReader.read(contentsOfFile: path)
         let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         if let lost = document.header.first(where: { !columns.contains($0) }) {
@@ -111,7 +111,7 @@ public struct CSVTable: Sendable {
     }
 
     /// One CSV line (RFC 4180): fields with commas, quotes or line breaks are quoted, quotes doubled.
-    public static func line(_ fields: [String]) -> String {
+    package static func line(_ fields: [String]) -> String {
         fields.map { field in
             // Scalars, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
             field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }

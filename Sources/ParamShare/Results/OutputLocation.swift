@@ -1,12 +1,12 @@
 import Foundation
 
 /// Checks and creates the folder an output file goes into, with errors in the project's words.
-public enum OutputLocation {
+package enum OutputLocation {
     /// Creates the folder of `path` if it is missing, and checks that it is a folder ParamShare may write in.
     ///
     /// - Throws: ``FileError`` when a component of the folder path is a file, the folder
     ///   cannot be created, or it is not writable.
-    public static func prepareFolder(of path: String) throws {
+    package static func prepareFolder(of path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let manager = FileManager.default
         var isFolder: ObjCBool = false

@@ -2,24 +2,24 @@ import ParamShareEngine
 
 /// Which layers of a model are generated, how they are grouped into banks, by which generator,
 /// and at what budget.
-public struct SharingPlan: Sendable {
+package struct SharingPlan: Sendable {
     /// The generator every bank is planned with.
-    public var generator: any ParameterGenerator
-    public var scope: SharingScope
+    package var generator: any ParameterGenerator
+    package var scope: SharingScope
     /// The layer roles whose weights are generated. By default all but the stem and the
     /// classifier, as in the RPG authors' code.
-    public var generatedRoles: Set<WeightedLayer.Role>
+    package var generatedRoles: Set<WeightedLayer.Role>
     /// How the banks' steps are scaled for sharing; plain steps (the paper's) by default.
-    public var stepScaling: BankStepScaling
+    package var stepScaling: BankStepScaling
     /// The recipe's weight decay λ, which a generator that decays its generated weights
     /// (``WeightDecayTarget/weights``, the projection's default) applies itself, its bank being
     /// left undecayed by the optimiser; give the λ the model will train with. Other generators'
     /// banks are decayed by the optimiser and ignore it.
-    public var weightDecay: Double
+    package var weightDecay: Double
 
-    public static var defaultRoles: Set<WeightedLayer.Role> { [.body, .shortcut, .hidden] }
+    package static var defaultRoles: Set<WeightedLayer.Role> { [.body, .shortcut, .hidden] }
 
-    public init(generator: any ParameterGenerator, scope: SharingScope = .global,
+    package init(generator: any ParameterGenerator, scope: SharingScope = .global,
                 generatedRoles: Set<WeightedLayer.Role> = defaultRoles, stepScaling: BankStepScaling = .none,
                 weightDecay: Double = 0) {
         self.generator = generator
@@ -30,7 +30,7 @@ public struct SharingPlan: Sendable {
     }
 
     /// The weighted layers of `description` this plan generates, in forward order.
-    public func generatedLayers(of description: ModelDescription) -> [WeightedLayer] {
+    package func generatedLayers(of description: ModelDescription) -> [WeightedLayer] {
         description.weightedLayers(withRoles: generatedRoles)
     }
 
@@ -39,7 +39,7 @@ public struct SharingPlan: Sendable {
     /// Each group of the scope gets a share of the budget proportional to its weight count, and
     /// its generator is planned with its own random stream of `seed`, so tables do not depend
     /// on the order groups are built in. Layers outside the plan get dense weights from `random`.
-    public func build<Scalar: EngineScalar>(_ description: ModelDescription, budget: Int, seed: UInt64, random: RandomSource,
+    package func build<Scalar: EngineScalar>(_ description: ModelDescription, budget: Int, seed: UInt64, random: RandomSource,
                                             as scalar: Scalar.Type = Float.self) throws -> SharedModel<Scalar> {
         let generated = generatedLayers(of: description)
         var banks: [SharedBank<Scalar>] = []
@@ -67,7 +67,7 @@ public struct SharingPlan: Sendable {
     /// layers (its tables only) and checks that the step scaling can scale the plan.
     ///
     /// - Throws: what `build` would: ``BudgetError`` or ``BankStepScalingError``.
-    public func checkBanks(of description: ModelDescription, budget: Int, seed: UInt64) throws {
+    package func checkBanks(of description: ModelDescription, budget: Int, seed: UInt64) throws {
         for (index, group) in try groups(of: description, budget: budget).enumerated() {
             let plan = try generator.plan(layers: group.layers.map(GeneratedLayer.init), budget: group.budget,
                                           random: Self.bankRandom(seed: seed, group: index), as: Float.self)

@@ -1,12 +1,12 @@
-/// One column of a run's schema (``RunSchema``): its name, what it holds, how a run gives its
+/// One column of a run's schema (`RunSchema`): its name, what it holds, how a run gives its
 /// value, and whether and how it enters the cell's identity and checkpoint.
 ///
 /// The runs table's header and rows, ``SweepCell/settings``, a ``Checkpoint``'s metadata and
 /// the analysis's recipe are all derived from these entries, so a column is declared once
 /// instead of being kept in step by hand in each of them.
-public struct RunColumn: Sendable {
+package struct RunColumn: Sendable {
     /// What a column's text holds, for readers in other languages and for documentation.
-    public enum ValueType: String, Sendable {
+    package enum ValueType: String, Sendable {
         /// Free text or one of a fixed set of words (`rpg`, `global`, `ok`).
         case text
         /// A whole number.
@@ -29,16 +29,16 @@ public struct RunColumn: Sendable {
     }
 
     /// How a setting enters the cell's identity string.
-    public struct IdentityKey: Sendable {
+    package struct IdentityKey: Sendable {
         /// The key, as identities have always spelt it (`batch`, `crop`, `stem`, `tuned`, …):
         /// changing it would change every cell identifier.
-        public let key: String
+        package let key: String
         /// The value at which the setting is left out of the identity and the checkpoint, so that
         /// cells from before the setting existed keep their identifiers; `nil` to name it always.
-        public let omittedAt: String?
+        package let omittedAt: String?
         /// The column whose identity field this one comes just before, where identifiers from
         /// before the schema put it out of the table's order (`budget`); `nil` for table order.
-        public let precedes: String?
+        package let precedes: String?
         /// The identity's spelling of the value where it differs from the table's (the budget's
         /// canonical amount, so that `2k` and `2000` are one cell); `nil` for the table's.
         let value: (@Sendable (SharingSetting) -> String)?
@@ -54,11 +54,11 @@ public struct RunColumn: Sendable {
 
     /// When a column joined the runs table, and what rows written before it read as; a table
     /// without the column is still a runs table, and gains it when a sweep next appends to it.
-    public struct Addition: Sendable {
+    package struct Addition: Sendable {
         /// The commit that added the column (ParamShare's version string did not change with it).
-        public let commit: String
+        package let commit: String
         /// The value of the rows written before it.
-        public let olderRows: String
+        package let olderRows: String
     }
 
     /// Sets a cell's setting from its text, as a checkpoint's metadata holds it; `false` for
@@ -66,19 +66,19 @@ public struct RunColumn: Sendable {
     typealias Reader = @Sendable (inout SweepCell, String) -> Bool
 
     /// The column's name in the runs table's header and in a checkpoint's metadata.
-    public let name: String
-    public let type: ValueType
+    package let name: String
+    package let type: ValueType
     let source: Source
     /// How the column enters the cell's identity, or `nil` when it does not (measurements).
-    public let identity: IdentityKey?
+    package let identity: IdentityKey?
     /// When the column was added, for columns older tables may lack; `nil` for the others.
-    public let added: Addition?
+    package let added: Addition?
     /// Whether the runs table has the column: `false` for settings only the identity and a
     /// checkpoint name (the augmentation, which the data set decides).
-    public let isTabulated: Bool
+    package let isTabulated: Bool
     /// Whether the column is part of the training recipe, which the analysis never pools or
     /// pairs across (``RunSetting/recipeColumns``).
-    public let isRecipe: Bool
+    package let isRecipe: Bool
     /// How a checkpoint reader sets the setting; `nil` for columns the reader resolves itself
     /// (the generator and its version, which need the registry) and for measurements.
     let read: Reader?

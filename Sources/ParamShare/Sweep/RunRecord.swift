@@ -16,7 +16,7 @@ public struct RunRecord: Sendable {
         self.result = result
     }
 
-    /// The row's values in the order of `layout`'s columns, as ``RunSchema`` gives them; option
+    /// The row's values in the order of `layout`'s columns, as `RunSchema` gives them; option
     /// columns of other generators hold `none`.
     public func values(in layout: RunsTableLayout) -> [String] {
         var options = [String: String]()

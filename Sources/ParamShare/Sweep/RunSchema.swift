@@ -7,28 +7,28 @@ import ParamShareEngine
 ///
 /// Adding a column is one entry here. A new setting that should leave older cells' identifiers
 /// as they were gives its identity key an `omittedAt` of the value older cells had, and an
-/// ``RunColumn/Addition`` with that value, so that older tables stay runs tables.
+/// `RunColumn/Addition` with that value, so that older tables stay runs tables.
 ///
 /// The table's order is the list's: the leading columns, one column per generator option
 /// (``RunsTableLayout/optionColumns``), the trailing columns. The identity follows the same
 /// order, with the generator's own options after `generator_version`, except where an
 /// identity key says it `precedes` another: identifiers from before the schema put `budget`
 /// before `scope`, and they must not change.
-public enum RunSchema {
+package enum RunSchema {
     /// The run's identity: a hash of every setting that can change its result.
-    public static let cellIdentifier = RunColumn("cell_id", .text, .cell { $0.identifier })
+    package static let cellIdentifier = RunColumn("cell_id", .text, .cell { $0.identifier })
 
     /// The generator's name, or `dense`; a reader resolves it, with its version and options, in a registry.
-    public static let generator = RunColumn("generator", .text, .cell { $0.generatorName }, identity: .init("generator"))
+    package static let generator = RunColumn("generator", .text, .cell { $0.generatorName }, identity: .init("generator"))
 
     /// The generator's semantics version, bumped when its maths changes.
-    public static let generatorVersion = RunColumn(
+    package static let generatorVersion = RunColumn(
         "generator_version", .integer,
         .sharing({ String($0.generator.descriptor.semanticsVersion) }, dense: String(GeneratorRegistry.denseSemanticsVersion)),
         identity: .init("generator_version"))
 
     /// The columns before the option block.
-    public static let leadingColumns: [RunColumn] = [
+    package static let leadingColumns: [RunColumn] = [
         cellIdentifier,
         RunColumn("model", .text, .cell { "\($0.architecture)" }, identity: .init("model"),
                   read: reading(Architecture.init(name:), into: \.architecture)),
@@ -47,7 +47,7 @@ public enum RunSchema {
     ]
 
     /// The columns after the option block.
-    public static let trailingColumns: [RunColumn] = [
+    package static let trailingColumns: [RunColumn] = [
         RunColumn("scope", .text, .sharing({ $0.scope.rawValue }, dense: notApplicable), identity: .init("scope"),
                   read: sharingReading(SharingScope.init(rawValue:), into: \.scope)),
         RunColumn("generate_stem", .flag, .sharing({ String($0.generatesStem) }, dense: "false"), identity: .init("stem"),
@@ -128,11 +128,11 @@ public enum RunSchema {
     ]
 
     /// The value written where a setting does not apply to a row.
-    public static let notApplicable = "none"
+    package static let notApplicable = "none"
 
     /// Every column, leading then trailing (the option block, which depends on the registered
     /// generators, is not among them).
-    public static let columns = leadingColumns + trailingColumns
+    package static let columns = leadingColumns + trailingColumns
 
     /// A checkpoint reader's setter of the cell's value at `path`, parsed by `parse`.
     private static func reading<Value>(_ parse: @escaping @Sendable (String) -> Value?,

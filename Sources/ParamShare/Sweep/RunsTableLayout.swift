@@ -14,21 +14,21 @@ public struct RunsTableLayout: Sendable, Equatable {
     /// The value written where a setting does not apply to a row.
     public static let notApplicable = RunSchema.notApplicable
 
-    /// The columns before the option block, as ``RunSchema`` declares them.
-    public static let leadingColumns = RunSchema.leadingColumns.filter(\.isTabulated).map(\.name)
+    /// The columns before the option block, as `RunSchema` declares them.
+    package static let leadingColumns = RunSchema.leadingColumns.filter(\.isTabulated).map(\.name)
 
-    /// The columns after the option block, as ``RunSchema`` declares them and the README documents them.
-    public static let trailingColumns = RunSchema.trailingColumns.filter(\.isTabulated).map(\.name)
+    /// The columns after the option block, as `RunSchema` declares them and the README documents them.
+    package static let trailingColumns = RunSchema.trailingColumns.filter(\.isTabulated).map(\.name)
 
     /// The fixed columns added since tables were first written, with the value they hold in the
-    /// rows written before them (``RunColumn/Addition``): a table without some of them is still a
+    /// rows written before them (`RunColumn/Addition`): a table without some of them is still a
     /// runs table, and appending to it adds them.
-    public static let addedColumns = Dictionary(uniqueKeysWithValues: RunSchema.columns.compactMap { column in
+    package static let addedColumns = Dictionary(uniqueKeysWithValues: RunSchema.columns.compactMap { column in
         column.added.map { (column.name, $0.olderRows) }
     })
 
     /// The value a row that lacks `column` holds in it: what ``addedColumns`` says, else `none`.
-    public static func value(ofMissing column: String) -> String {
+    package static func value(ofMissing column: String) -> String {
         addedColumns[column] ?? notApplicable
     }
 
@@ -43,11 +43,11 @@ public struct RunsTableLayout: Sendable, Equatable {
     public var columns: [String] { Self.leadingColumns + optionColumns + Self.trailingColumns }
 
     /// Whether `column` names a generator option: option columns, and only they, hold a dot.
-    public static func isOptionColumn(_ column: String) -> Bool { column.contains(".") }
+    package static func isOptionColumn(_ column: String) -> Bool { column.contains(".") }
 
     /// The layout of a runs table whose header is `header`, or `nil` when it is not one; a header
     /// without some of the ``addedColumns`` is one, whose layout has them.
-    public init?(header: [String]) {
+    package init?(header: [String]) {
         let options = header.filter(Self.isOptionColumn)
         self.init(optionColumns: options)
         guard header == columns.filter({ Self.addedColumns[$0] == nil || header.contains($0) }) else { return nil }
@@ -55,7 +55,7 @@ public struct RunsTableLayout: Sendable, Equatable {
 
     /// Why `header`, which starts like a runs table, is not one of this version's: the columns it
     /// lacks or has in excess, or `nil` when it does not start with `cell_id`.
-    public static func differences(of header: [String]) -> String? {
+    package static func differences(of header: [String]) -> String? {
         guard header.first == leadingColumns.first else { return nil }
         let fixed = leadingColumns + trailingColumns
         let missing = fixed.filter { !header.contains($0) }
@@ -68,7 +68,7 @@ public struct RunsTableLayout: Sendable, Equatable {
     }
 
     /// This layout with the option columns of `other` added.
-    public func widened(with other: RunsTableLayout) -> RunsTableLayout {
+    package func widened(with other: RunsTableLayout) -> RunsTableLayout {
         RunsTableLayout(optionColumns: optionColumns + other.optionColumns)
     }
 }

@@ -15,7 +15,7 @@ extension SweepCell {
     }
 
     /// The cell whose settings `fields` holds by the runs table's column names and spellings
-    /// (``RunSchema``), with its generator found in `registry`.
+    /// (`RunSchema`), with its generator found in `registry`.
     ///
     /// A setting the identity leaves out at its usual value (a plain step, fp32, no validation
     /// images or search) may be absent, as in checkpoints written before it existed, and is then

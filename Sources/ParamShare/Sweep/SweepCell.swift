@@ -9,7 +9,7 @@ public struct SweepCell: Sendable, Hashable {
     public var data: DataSubset
     public var configuration: TrainingConfiguration
     /// The identifier of the tuning search whose selection set this cell's tuned settings
-    /// (``TuningSelection``); `nil` for settings given by hand.
+    /// (`TuningSelection`); `nil` for settings given by hand.
     public var tuning: String?
 
     public init(architecture: Architecture, sharing: SharingSetting?, data: DataSubset, configuration: TrainingConfiguration,
@@ -44,7 +44,7 @@ public struct SweepCell: Sendable, Hashable {
     ///
     /// The generator contributes its name, semantics version and every option of its own
     /// (defaults included), and nothing of any other generator, so registering a plug-in never
-    /// changes the identity of a built-in's cells. Every other field is a ``RunSchema`` column
+    /// changes the identity of a built-in's cells. Every other field is a `RunSchema` column
     /// with an identity key, in the schema's order.
     public var settings: String { identityFields.map(\.field).joined(separator: ";") }
 

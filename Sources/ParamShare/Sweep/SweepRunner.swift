@@ -18,7 +18,7 @@ import Synchronization
 public struct SweepRunner {
     /// What happens, for progress displays. Delivered from worker threads, one at a time.
     public enum Event {
-        /// A table's cut-off last line was set aside (see ``CSVTable/readExisting(at:accepting:expected:explaining:)``).
+        /// A table's cut-off last line was set aside (see `CSVTable/readExisting(at:accepting:expected:explaining:)`).
         case repaired(String)
         /// Cells of the grid that are the same experiment as an earlier cell, left out.
         case duplicates(Int)
@@ -195,7 +195,7 @@ extension SweepRunner {
     }
 
     /// The first cell of each identity, in grid order: `--seeds 0,0` or `--budgets 2k,2000` name one experiment twice.
-    public static func uniqueCells(_ cells: [SweepCell]) -> [SweepCell] {
+    package static func uniqueCells(_ cells: [SweepCell]) -> [SweepCell] {
         var seen = Set<String>()
         return cells.filter { seen.insert($0.identifier).inserted }
     }
@@ -206,7 +206,7 @@ extension SweepRunner {
     ///
     /// - Throws: ``FileError`` naming the file and line when the file
     ///   exists but is not a runs table, or cannot be read; it is then left unchanged.
-    public static func openRunsTable(path: String, layout: RunsTableLayout) throws
+    package static func openRunsTable(path: String, layout: RunsTableLayout) throws
         -> (table: CSVTable, layout: RunsTableLayout, repair: String?) {
         try OutputLocation.prepareFolder(of: path)
         guard let existing = try CSVTable.readExisting(at: path, accepting: { RunsTableLayout(header: $0) != nil },

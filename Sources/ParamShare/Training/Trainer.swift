@@ -24,7 +24,7 @@ public struct Trainer {
     /// Trains `model` on `data.train`, evaluating on `data.test` (unless it is empty) and on
     /// `data.validation` (if there is one) after every epoch.
     ///
-    /// A batch loss that is not finite, or an epoch's mean loss past ``FailureDetector``'s bound,
+    /// A batch loss that is not finite, or an epoch's mean loss past `FailureDetector`'s bound,
     /// ends the run with status `diverged` instead of training on garbage; the epochs finished
     /// before it are kept.
     /// A run that ends at chance with a uniform prediction's loss is `collapsed`.

@@ -1,6 +1,6 @@
 /// A selection table read back: the settings a search chose for each group of cells, applied
 /// to the cells of a grid.
-public struct TunedSettings: Sendable {
+package struct TunedSettings: Sendable {
     /// One selection as read: the cells it is for and the values to give them.
     struct Entry: Sendable {
         var tuningKey: String
@@ -8,15 +8,15 @@ public struct TunedSettings: Sendable {
         var line: Int
     }
 
-    public let path: String
-    public let search: String
-    public let space: TuningSpace
+    package let path: String
+    package let search: String
+    package let space: TuningSpace
     let entries: [Entry]
 
     /// Reads the selection table at `path`, checking its values against `registry`.
     ///
     /// - Throws: ``FileError`` naming the file (and line) when it is not a selection table of one search.
-    public init(contentsOfFile path: String, registry: GeneratorRegistry) throws {
+    package init(contentsOfFile path: String, registry: GeneratorRegistry) throws {
         let document = try CSVReader.read(contentsOfFile: path)
         func fail(_ problem: String, line: Int? = nil) -> FileError {
             FileError(path: path, line: line, problem: problem, fix: "Give the selection table a search wrote (TRIALS.selection.csv).")
@@ -61,7 +61,7 @@ public struct TunedSettings: Sendable {
     ///
     /// - Throws: ``FileError`` for a cell no selection is for, or a selection for no cell of
     ///   the grid (the grid and the search would then disagree on what was tuned).
-    public func applying(to cells: [SweepCell]) throws -> [SweepCell] {
+    package func applying(to cells: [SweepCell]) throws -> [SweepCell] {
         let byKey = Dictionary(entries.map { ($0.tuningKey, $0) }, uniquingKeysWith: { first, _ in first })
         var used = Set<String>()
         let tuned = try cells.map { cell in

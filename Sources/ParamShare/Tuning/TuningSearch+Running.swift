@@ -2,7 +2,7 @@ import Foundation
 
 extension TuningSearch {
     /// How a call to ``run(on:trialsPath:earlierTrials:shard:jobs:layout:announce:events:)`` ended.
-    public enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         /// Every group has its selection, also written to ``selectionPath(forTrialsAt:)``.
         case finished([TuningSelection])
         /// This shard has trained its part of the current rungs; `remaining` trials of other
@@ -11,10 +11,10 @@ extension TuningSearch {
     }
 
     /// The file beside a trials table that records which search it belongs to: `trials.csv` → `trials.search.txt`.
-    public static func recordPath(forTrialsAt path: String) -> String { stem(of: path) + ".search.txt" }
+    package static func recordPath(forTrialsAt path: String) -> String { stem(of: path) + ".search.txt" }
 
     /// The selection table a finished search writes beside its trials: `trials.csv` → `trials.selection.csv`.
-    public static func selectionPath(forTrialsAt path: String) -> String { stem(of: path) + ".selection.csv" }
+    package static func selectionPath(forTrialsAt path: String) -> String { stem(of: path) + ".selection.csv" }
 
     private static func stem(of path: String) -> String { path.hasSuffix(".csv") ? String(path.dropLast(4)) : path }
 
@@ -32,7 +32,7 @@ extension TuningSearch {
     /// - Throws: ``FileError`` when `trialsPath` belongs to another search (its record file
     ///   names another protocol, or one of these cells under another recipe, or the table holds
     ///   rows that are not trials of the cells it records), before anything trains.
-    public func run(on data: DatasetSplit, trialsPath: String, earlierTrials: [String] = [], shard: SweepShard,
+    package func run(on data: DatasetSplit, trialsPath: String, earlierTrials: [String] = [], shard: SweepShard,
                     jobs: Int, layout: RunsTableLayout, announce: (_ trials: Int, _ message: String) -> Void = { _, _ in },
                     events: @escaping @Sendable (SweepRunner.Event) -> Void = { _ in }) throws -> Outcome {
         precondition(data.validation != nil && data.test.count == 0, "a search trains on a split with validation images and no test images")
@@ -93,7 +93,7 @@ extension TuningSearch {
     }
 
     /// The outcome of every run in the runs tables at `paths` by cell identifier; a path with no file holds none.
-    public static func outcomes(inTablesAt paths: [String]) throws -> [String: TrialOutcome] {
+    package static func outcomes(inTablesAt paths: [String]) throws -> [String: TrialOutcome] {
         var outcomes = [String: TrialOutcome]()
         for path in paths where FileManager.default.fileExists(atPath: path) {
             let document = try CSVReader.read(contentsOfFile: path)
