@@ -123,6 +123,11 @@ let package = Package(
             dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
             path: "Notebooks-as-scripts/DefaultsFromSelection"
         ),
+        .executableTarget(
+            name: "PaperRegime",
+            dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
+            path: "Notebooks-as-scripts/PaperRegime"
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["ParamShareEngine", "ParamShare", "ParamShareTesting"],
