@@ -34,6 +34,11 @@ let depthMargin = 0.01
 let shallowNetwork = Architecture.resnet(depth: 20, widthMultiplier: 1)
 let deepNetwork = Architecture.resnet(depth: 56, widthMultiplier: 1)
 
+/// The architecture the calibration's `kind` of network is.
+func network(_ kind: EpochCalibration.Network) -> Architecture {
+    kind == .shallow ? shallowNetwork : deepNetwork
+}
+
 /// The recipe at `epochs`: one-cycle SGD with Nesterov momentum to 0.1, weight decay 5e-4, batch
 /// 128, crop and flip, bf16 operands with Float sums and master weights.
 func recipe(epochs: Int) -> TrainingConfiguration {
@@ -61,7 +66,7 @@ func denseCell(_ architecture: Architecture, epochs: Int, on data: DatasetSplit)
         .cells(on: DataSubset(data))[0]
 }
 
-/// What a calibration run recorded: its test accuracy (nil if it failed) and its machine time.
+/// What a calibration run recorded: its test accuracy (nil if it failed), status and machine time.
 struct CalibrationRun {
     var testAccuracy: Double?
     var status: String
@@ -83,40 +88,6 @@ func recordedRuns(inTableAt path: String) throws -> [String: CalibrationRun] {
     return runs
 }
 
-/// The calibration rule over what is known so far: the epochs it settles on, if it can yet,
-/// and the runs it needs next, in the order it needs them.
-struct Calibration {
-    var resnet20: [Int: CalibrationRun]
-    var resnet56: [Int: CalibrationRun]
-
-    /// Whether E fails the rule (`true`), passes it (`false`), or is not known yet (`nil`).
-    func fails(_ epochs: Int) -> Bool? {
-        guard let shallow = resnet20[epochs] else { return nil }
-        guard let shallowAccuracy = shallow.testAccuracy, shallowAccuracy >= trainedAccuracy else { return true }
-        guard let deep = resnet56[epochs] else { return nil }
-        return (deep.testAccuracy ?? 0) - shallowAccuracy < depthMargin
-    }
-
-    /// The shortest E that passes with every shorter one failing; 30 when all fail.
-    var settled: Int? {
-        for epochs in calibrationEpochs {
-            guard let failed = fails(epochs) else { return nil }
-            if !failed { return epochs }
-        }
-        return calibrationEpochs.last
-    }
-
-    /// The runs the rule needs, in order, supposing each unknown E fails in turn: the first is
-    /// needed now, the next only if that E fails.
-    var needed: [(architecture: Architecture, epochs: Int)] {
-        var runs = [(architecture: Architecture, epochs: Int)]()
-        for epochs in calibrationEpochs where fails(epochs) == nil {
-            runs.append((resnet20[epochs] == nil ? shallowNetwork : deepNetwork, epochs))
-        }
-        return runs
-    }
-}
-
 /// The CPU this process runs on, as /proc/cpuinfo names it, with its vector extensions.
 func machine() -> String {
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -128,16 +99,20 @@ func machine() -> String {
 }
 
 /// Part 1: calibration.
-func calibrate(on data: DatasetSplit, findings: inout Findings) throws -> Int? {
+func calibrate(on data: DatasetSplit, findings: inout Findings) throws -> Int {
     let pool = RunPool(data: data, runsPath: folder + "/runs.csv", checkpoints: folder + "/checkpoints")
-    func state() throws -> Calibration {
+    func state() throws -> EpochCalibration {
         let runs = try recordedRuns(inTableAt: pool.runsPath)
-        func recorded(_ architecture: Architecture) -> [Int: CalibrationRun] {
-            Dictionary(uniqueKeysWithValues: calibrationEpochs.compactMap { epochs in
-                runs[denseCell(architecture, epochs: epochs, on: data).identifier].map { (epochs, $0) }
-            })
+        var rule = EpochCalibration(epochs: calibrationEpochs, accuracy: trainedAccuracy, margin: depthMargin)
+        // A run that diverged or collapsed reached no accuracy, whatever its last epoch scored.
+        func accuracy(_ network: Architecture, _ epochs: Int) -> Double?? {
+            runs[denseCell(network, epochs: epochs, on: data).identifier].map { $0.status == "ok" ? $0.testAccuracy : nil }
         }
-        return Calibration(resnet20: recorded(shallowNetwork), resnet56: recorded(deepNetwork))
+        for epochs in calibrationEpochs {
+            rule.shallow[epochs] = accuracy(shallowNetwork, epochs)
+            rule.deep[epochs] = accuracy(deepNetwork, epochs)
+        }
+        return rule
     }
     findings.paragraph("""
         ## Part 1: calibration
@@ -149,30 +124,28 @@ func calibrate(on data: DatasetSplit, findings: inout Findings) throws -> Int? {
         \(Int(trainedAccuracy * 100)) % and ResNet-56 beats it by \(Int(depthMargin * 100)) point or more;
         the last if none does. Machine: \(machine()).
         """)
-    var calibration = try state()
-    while calibration.settled == nil {
-        let next = calibration.needed.prefix(2).map { denseCell($0.architecture, epochs: $0.epochs, on: data) }
-        try pool.train(next)
-        calibration = try state()
+    var rule = try state()
+    while rule.chosen == nil {
+        try pool.train(rule.needed.prefix(2).map { denseCell(network($0.network), epochs: $0.epochs, on: data) })
+        rule = try state()
     }
+    let runs = try recordedRuns(inTableAt: pool.runsPath)
     var lines = ["model".padded(toWidth: 10) + "epochs".padded(toWidth: 8) + "test accuracy".padded(toWidth: 15)
                  + "status".padded(toWidth: 8) + "machine time  per epoch"]
     for epochs in calibrationEpochs {
-        for (label, runs) in [("resnet20", calibration.resnet20), ("resnet56", calibration.resnet56)] {
-            guard let run = runs[epochs] else { continue }
+        for kind in [EpochCalibration.Network.shallow, .deep] {
+            guard let run = runs[denseCell(network(kind), epochs: epochs, on: data).identifier] else { continue }
             let accuracy = run.testAccuracy.map { String(format: "%.2f %%", $0 * 100) } ?? "none"
-            lines.append(label.padded(toWidth: 10) + String(epochs).padded(toWidth: 8) + accuracy.padded(toWidth: 15)
+            lines.append("\(network(kind))".padded(toWidth: 10) + String(epochs).padded(toWidth: 8) + accuracy.padded(toWidth: 15)
                          + run.status.padded(toWidth: 8) + String(format: "%6.2f h      %5.1f min", run.seconds / 3600,
                                                                       run.seconds / 60 / Double(epochs)))
         }
     }
-    let settled = calibration.settled!
-    let verdict = calibration.fails(settled) == false
-        ? "E = \(settled): the shortest at which both hold."
-        : "No E up to \(settled) meets both; the study uses \(settled), as the rule says."
+    let chosen = rule.chosen!
     findings.block(lines.joined(separator: "\n"))
-    findings.paragraph(verdict)
-    return settled
+    findings.paragraph(rule.isMet ? "E = \(chosen): the shortest at which both hold."
+                                  : "No E up to \(chosen) meets both; the study uses \(chosen), as the rule says.")
+    return chosen
 }
 
 runNotebook {
