@@ -84,7 +84,8 @@ enum StudyArms {
         func plan(_ claim: String, _ statement: String, arms: [StudyPlan.Arm], budgets: [String], comparisons: [StudyPlan.Comparison],
                   reason: String = marginReason) -> StudyPlan {
             StudyPlan(claim: claim, statement: statement, table: "runs.csv", measure: "test_accuracy", unit: "points", unitScale: 100,
-                      arms: arms, budgets: budgets, seeds: [0, 1, 2], comparisons: comparisons, marginReason: reason)
+                      arms: arms, budgets: budgets, seeds: [0, 1, 2], comparisons: comparisons, marginReason: reason,
+                      descriptiveAnalyses: claim == "C1" ? LogLinearReport.declaration : nil)
         }
         switch study {
         case .c3:

@@ -45,6 +45,7 @@ enum StudyPart {
         let analysis = try RunAnalysis(contentsOfFile: pool.extract(cells, into: folder), reference: RPGGenerator.descriptor.name)
         for path in try analysis.write(to: folder) { say("    wrote \(path)") }
         findings.record(analysis)
+        if study == .c1 { findings.block(LogLinearReport.text(of: analysis.table)) }
         try declared.recordVerdicts(in: &findings)
     }
 }
