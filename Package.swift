@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParamShareTests",
-            dependencies: ["ParamShare", "TestSupport", "CZlib", "CPNG"]
+            dependencies: ["ParamShare", "TestSupport", "CZlib", "CPNG", "CJPEG"]
         ),
         // Runs the real `sweep` executable.
         .testTarget(

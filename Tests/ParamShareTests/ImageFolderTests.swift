@@ -44,6 +44,29 @@ struct ImageFolderTests {
         #expect(image.pixels == expected)
     }
 
+    /// Smooth images at quality 100, so JPEG's loss stays within a few levels.
+    @Test("grayscale JPEG is repeated over the channels; Adobe CMYK becomes RGB as Pillow converts it")
+    func jpegColourSpaces() throws {
+        let (width, height) = (16, 12)
+        let gray = (0..<width * height).map { UInt8(8 * ($0 % width) + 4 * ($0 / width)) }
+        let fromGray = try ImageDecoding.decode(JPEGFixture.encode(width: width, height: height, components: 1, samples: gray), path: "gray.jpg")
+        #expect(fromGray.width == width && fromGray.height == height)
+        for (pixel, value) in gray.enumerated() {
+            let rgb = fromGray.pixels[3 * pixel..<3 * pixel + 3]
+            #expect(Set(rgb).count == 1 && abs(Int(rgb.first!) - Int(value)) <= 3, "pixel \(pixel): \(Array(rgb)) for \(value)")
+        }
+        // Inverted inks: R = C·K/255, G = M·K/255, B = Y·K/255.
+        let inks = (0..<width * height).flatMap { [UInt8(10 * ($0 % width)), UInt8(5 * ($0 / width) + 100), 180, 200] as [UInt8] }
+        let fromCMYK = try ImageDecoding.decode(JPEGFixture.encode(width: width, height: height, components: 4, samples: inks), path: "cmyk.jpg")
+        for pixel in 0..<width * height {
+            let ink = inks[4 * pixel..<4 * pixel + 4].map(Int.init)
+            for channel in 0..<3 {
+                let expected = ink[channel] * ink[3] / 255, got = Int(fromCMYK.pixels[3 * pixel + channel])
+                #expect(abs(got - expected) <= 4, "pixel \(pixel) channel \(channel): \(got) for \(expected)")
+            }
+        }
+    }
+
     @Test("scaling a box the size of the output copies it; scaling a flat image keeps it flat")
     func resampling() {
         let pixels = (0..<5 * 4 * 3).map { UInt8(($0 * 37) % 256) }
