@@ -56,7 +56,8 @@ extension Checkpoint {
             optimizer: try parsed("optimizer", TrainingConfiguration.OptimizerChoice.init(rawValue:)),
             learningRate: try parsed("lr", Double.init), schedule: try parsed("schedule", TrainingConfiguration.ScheduleChoice.init(rawValue:)),
             weightDecay: try parsed("weight_decay", Double.init), labelSmoothing: try parsed("label_smoothing", Double.init),
-            augmentation: Augmentation(cropPadding: try parsed("crop_padding", Int.init), horizontalFlip: try parsed("horizontal_flip", Bool.init)),
+            augmentation: Augmentation(cropPadding: try parsed("crop_padding", Int.init), horizontalFlip: try parsed("horizontal_flip", Bool.init),
+                                       randomResizedCrop: metadata["random_resized_crop"] == nil ? false : try parsed("random_resized_crop", Bool.init)),
             seed: try parsed("seed", UInt64.init),
             // Checkpoints written before bf16 existed have no precision: they trained in fp32.
             precision: metadata["precision"] == nil ? .float32 : try parsed("precision", ComputePrecision.init(rawValue:)))

@@ -73,6 +73,7 @@ public struct Checkpoint {
         // Named only where they are part of the cell's identity, as in ``SweepCell/settings``.
         if cell.data.validationImages > 0 { fields["validation_images"] = String(cell.data.validationImages) }
         if let tuning = cell.tuning { fields["tuning"] = tuning }
+        if c.augmentation.randomResizedCrop { fields["random_resized_crop"] = "true" }
         if let sharing = cell.sharing {
             fields["generator_version"] = String(sharing.generator.descriptor.semanticsVersion)
             for (name, value) in sharing.generator.options.sortedPairs { fields[sharing.generator.descriptor.column(ofOption: name)] = value }

@@ -66,6 +66,8 @@ public struct SweepCell: Sendable, Hashable {
             "lr=\(c.learningRate)", "schedule=\(c.schedule.rawValue)", "weight_decay=\(c.weightDecay)",
             "label_smoothing=\(c.labelSmoothing)", "crop=\(c.augmentation.cropPadding)", "flip=\(c.augmentation.horizontalFlip)",
         ]
+        // As with the step: only a random resized crop is named, so that other cells keep their ids.
+        if c.augmentation.randomResizedCrop { fields.append("resized_crop=true") }
         // As with the step: only bf16 is named, so that fp32 cells keep the ids they had before the option.
         if c.precision != .float32 { fields.append("precision=\(c.precision.rawValue)") }
         // Two runs with the same settings train alike however the settings were found, but a row
