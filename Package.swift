@@ -36,6 +36,15 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libjpeg-turbo and libpng, to read image folders (JPEG and PNG files of any size).
+        .systemLibrary(
+            name: "CJPEG",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            providers: [.apt(["libpng-dev"])]
+        ),
         .target(
             name: "ParamShareEngine",
             dependencies: [
@@ -46,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "ParamShare",
-            dependencies: ["ParamShareEngine", "CZlib"],
+            dependencies: ["ParamShareEngine", "CZlib", "CJPEG", "CPNG"],
             // The UCI optical digits test set (CC BY 4.0): the default data set, so the main
             // job runs with no download.
             resources: [.copy("Resources/digits.csv.gz")]
@@ -123,6 +132,11 @@ let package = Package(
             dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
             path: "Notebooks-as-scripts/DefaultsFromSelection"
         ),
+        .executableTarget(
+            name: "PaperRegime",
+            dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
+            path: "Notebooks-as-scripts/PaperRegime"
+        ),
         .target(
             name: "TestSupport",
             dependencies: ["ParamShareEngine", "ParamShare", "ParamShareTesting"],
@@ -134,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ParamShareTests",
-            dependencies: ["ParamShare", "TestSupport", "CZlib"]
+            dependencies: ["ParamShare", "TestSupport", "CZlib", "CPNG", "CJPEG"]
         ),
         // Runs the real `sweep` executable.
         .testTarget(

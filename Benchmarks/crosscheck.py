@@ -65,9 +65,8 @@ def reference_logits(tensors, metadata, data_dir, bf16=False):
     """The reference model's logits on the test set, with the checkpoint's normalisation, under
     bf16 autocast if asked."""
     name = metadata["model"]
-    if name not in ("mlp", "lenet5") and name not in reference.RESNET_BLOCKS_PER_STAGE:
-        fail(f"the reference has no model {name!r}; it builds mlp, lenet5 and "
-             + ", ".join(reference.RESNET_BLOCKS_PER_STAGE))
+    if name not in reference.EXPECTED_PARAMETERS:
+        fail(f"the reference has no model {name!r}; it builds " + ", ".join(reference.EXPECTED_PARAMETERS))
     if metadata.get("dataset") != "cifar10":
         fail(f"the export was trained on {metadata.get('dataset')!r}; the reference reads CIFAR-10 only")
     model = reference.build_model(name)

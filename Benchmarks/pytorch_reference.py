@@ -74,9 +74,16 @@ EXPECTED_PARAMETERS = {
     "resnet8": 75_290,  # 78,042 would be option-B (1x1 conv + BN) shortcuts
     "resnet20": 269_722,
     "resnet56": 853_018,
+    # torchvision's resnet18/resnet34 with 10 classes and, for 32x32 input, the CIFAR stem;
+    # 11,689,512 and 21,797,672 at 1,000 classes with the ImageNet stem.
+    "resnet18": 11_173_962,
+    "resnet34": 21_282_122,
 }
 RESNET_BLOCKS_PER_STAGE = {"resnet8": 1, "resnet20": 3, "resnet56": 9}
+IMAGENET_RESNET_BLOCKS = {"resnet18": [2, 2, 2, 2], "resnet34": [3, 4, 6, 3]}
 VALID_MODELS = list(EXPECTED_PARAMETERS)
+# What the benchmark runs without --models: the models it has always compared.
+DEFAULT_MODELS = ["mlp", "lenet5", "resnet8", "resnet20", "resnet56"]
 
 
 def make_mlp():
@@ -142,11 +149,64 @@ class CifarResNet(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(out, 1), 1))
 
 
-def build_model(name):
+class TorchvisionBasicBlock(nn.Module):
+    """torchvision's BasicBlock, with its module names: the option-B shortcut is `downsample`."""
+
+    def __init__(self, in_planes, planes, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride=1, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or in_planes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride=stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return F.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+
+class TorchvisionResNet(nn.Module):
+    """torchvision's ResNet-18/34 (its state-dict names), with ParamShare's choice of stem: the
+    CIFAR stem (3x3 stride 1, no max pool) for images of side 32 or less, the ImageNet stem
+    (7x7 stride 2, 3x3 stride-2 max pool) above."""
+
+    def __init__(self, blocks, image_size=32, classes=NUM_CLASSES):
+        super().__init__()
+        if image_size <= 32:
+            self.conv1 = nn.Conv2d(3, 64, 3, stride=1, padding=1, bias=False)
+            self.maxpool = nn.Identity()
+        else:
+            self.conv1 = nn.Conv2d(3, 64, 7, stride=2, padding=3, bias=False)
+            self.maxpool = nn.MaxPool2d(3, stride=2, padding=1)
+        self.bn1 = nn.BatchNorm2d(64)
+        in_planes = 64
+        for index, (planes, count) in enumerate(zip((64, 128, 256, 512), blocks)):
+            stage = []
+            for i in range(count):
+                stage.append(TorchvisionBasicBlock(in_planes, planes, 2 if index > 0 and i == 0 else 1))
+                in_planes = planes
+            setattr(self, f"layer{index + 1}", nn.Sequential(*stage))
+        self.fc = nn.Linear(512, classes)
+        for module in self.modules():
+            if isinstance(module, nn.Conv2d):
+                nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+
+    def forward(self, x):
+        out = self.maxpool(F.relu(self.bn1(self.conv1(x))))
+        out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(out, 1), 1))
+
+
+def build_model(name, image_size=32):
     if name == "mlp":
         return make_mlp()
     if name == "lenet5":
         return make_lenet5()
+    if name in IMAGENET_RESNET_BLOCKS:
+        return TorchvisionResNet(IMAGENET_RESNET_BLOCKS[name], image_size=image_size)
     return CifarResNet(RESNET_BLOCKS_PER_STAGE[name])
 
 
@@ -519,7 +579,7 @@ def parse_args(argv):
         epilog="example: python3 Benchmarks/pytorch_reference.py "
                "--models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--models", default=",".join(VALID_MODELS),
+    parser.add_argument("--models", default=",".join(DEFAULT_MODELS),
                         help="comma-separated list of: " + ", ".join(VALID_MODELS))
     parser.add_argument("--batch-size", type=int, default=128, help="images per step")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads")

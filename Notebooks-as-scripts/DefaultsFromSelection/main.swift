@@ -49,44 +49,6 @@ func space(learningRates: String) throws -> TuningSpace {
     })
 }
 
-/// `data` with no test images: a trial is scored on validation images only.
-func withoutTest(_ data: DatasetSplit) -> DatasetSplit {
-    DatasetSplit(train: data.train, test: data.test.subset([]), validation: data.validation)
-}
-
-/// The cells of `cells` whose budget their method can meet; `refusals` says which it cannot and why.
-func feasible(_ cells: [SweepCell], on data: DatasetSplit, refusals: inout [String]) -> [SweepCell] {
-    let preflight = SweepPreflight(cells: cells, inputShape: data.train.imageShape, classes: data.train.classes)
-    for refusal in preflight.refusals {
-        let line = "\(refusal.cell.architecture) \(refusal.cell.generatorName) at \(refusal.cell.budgetText): not run, \(refusal.reason)"
-        if !refusals.contains(line) { refusals.append(line) }
-    }
-    return preflight.feasible
-}
-
-/// Runs `search` to its end into `trials`, printing each finished trial, and returns its selections.
-func tune(_ search: TuningSearch, on data: DatasetSplit, trials: String, jobs: Int) throws -> [TuningSelection] {
-    let layout = RunsTableLayout(optionColumns: registry.descriptors.flatMap(\.optionColumns))
-    say("    search \(search.identifier): \(search.space); η = \(search.eta)")
-    for group in search.groups {
-        say("      \(group.cells[0].label): \(group.configurations.count) configurations, rungs "
-            + group.schedule.rungs.map { "\($0.configurations) × \($0.epochs)" }.joined(separator: ", ")
-            + String(format: ", %.2f full runs per seed", group.schedule.multipleOfFullRun))
-    }
-    let started = Date()
-    let outcome = try search.run(on: data, trialsPath: trials, shard: try SweepShard(index: 0, count: 1), jobs: jobs, layout: layout,
-                                 announce: { say("    " + $1) }) { event in
-        if case let .finished(label, record) = event {
-            say(String(format: "      %@ lr %g: validation accuracy %.4f, %.0f s", label, record.cell.configuration.learningRate,
-                       record.result.validationAccuracy, record.result.wallSeconds))
-        }
-    }
-    guard case let .finished(selections) = outcome else { throw NotebookError("an unsharded search stopped before its end") }
-    say(String(format: "    search done in %.1f minutes; selections in %@", Date().timeIntervalSince(started) / 60,
-               TuningSearch.selectionPath(forTrialsAt: trials)))
-    return selections
-}
-
 /// Trains `cells` into the runs table at `path`, two at a time.
 func train(_ cells: [SweepCell], on data: DatasetSplit, into path: String) throws {
     let layout = RunsTableLayout(optionColumns: registry.descriptors.flatMap(\.optionColumns))
@@ -146,7 +108,7 @@ func holdsEvery(_ cells: [SweepCell], tableAt path: String) throws -> Bool {
 func digits(trains: Bool, findings: inout Findings) throws {
     let study = folder + "/digits"
     let data = try DigitsLoader.load()
-    let held = withoutTest(try data.holdingOut(.fraction(0.2), trainLimit: nil))
+    let held = try data.holdingOut(.fraction(0.2), trainLimit: nil).withoutTestImages
     let recipe = TrainingConfiguration.defaults(for: .digits)
     let architectures = [Architecture.lenet5, Architecture.mlp(hiddenWidths: [128, 64])]
     func grid(seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
@@ -155,20 +117,20 @@ func digits(trains: Bool, findings: inout Findings) throws {
     }
     var refusals = [String]()
     // Three seeds: a rate near the edge of stability can pass on two and diverge on a third.
-    let trialCells = feasible(try grid(seeds: [0, 1, 2], on: held), on: held, refusals: &refusals)
+    let trialCells = feasibleCells(try grid(seeds: [0, 1, 2], on: held), on: held, refusals: &refusals)
     // A first rung of one epoch in 30 judges rates by how fast they start, which favours large
     // ones; digits is cheap enough for a first rung of three.
     let search = try TuningSearch(cells: trialCells, space: space(learningRates: "lr=log:0.005:0.32:7"), minimumEpochs: 3)
     let selections: [TuningSelection]
     if trains {
         EngineThreads.count = 1
-        selections = try tune(search, on: held, trials: study + "/trials.csv", jobs: 2)
+        selections = try search.runNarrated(on: held, trials: study + "/trials.csv", jobs: 2)
     } else {
         let progress = try search.progress(given: TuningSearch.outcomes(inTablesAt: [study + "/trials.csv"]))
         guard progress.pendingTrials.isEmpty else { return say("    the digits study has not finished: run --part 1") }
         selections = progress.selections
     }
-    let finalCells = feasible(try grid(seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
+    let finalCells = feasibleCells(try grid(seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
     let tunedCells = try TunedSettings(contentsOfFile: study + "/trials.selection.csv", registry: registry).applying(to: finalCells)
     let declared = try DeclaredStudy(selectionPlan(claim: "Selection, digits", statement: "settings chosen on validation data beat the shared default, and RPG leads at them",
                                                    tuned: tunedCells, shared: finalCells), name: name + "/digits")
@@ -243,12 +205,12 @@ let resnetMethods = ["rpg", "hashing", "projection", "lowrank", "pruned", "width
 /// The CIFAR-10 data of a ResNet-20 search: the recipe's first 10,000 training images and 5,000 of
 /// the rest as validation, no test images.
 func resnetSearchData() throws -> DatasetSplit {
-    withoutTest(try CIFARLoader.loadCIFAR10(directory: NotebookPaths.cifar10).holdingOut(.count(5000), trainLimit: CIFARRecipe.trainImages))
+    try CIFARLoader.loadCIFAR10(directory: NotebookPaths.cifar10).holdingOut(.count(5000), trainLimit: CIFARRecipe.trainImages).withoutTestImages
 }
 
 /// The search of `methods` at `budget`: one protocol for every method of a budget.
 func resnetSearch(of methods: [String], at budget: String, on data: DatasetSplit, refusals: inout [String]) throws -> TuningSearch {
-    try TuningSearch(cells: feasible(try resnetCells(of: methods, at: budget, seeds: [0], on: data), on: data, refusals: &refusals),
+    try TuningSearch(cells: feasibleCells(try resnetCells(of: methods, at: budget, seeds: [0], on: data), on: data, refusals: &refusals),
                      space: space(learningRates: "lr=log:0.025:0.4:5"))
 }
 
@@ -262,7 +224,7 @@ func resnetSearches(of methods: [String], at budgets: [String], findings: inout 
     for budget in budgets {
         var refusals = [String]()
         let search = try resnetSearch(of: methods, at: budget, on: data, refusals: &refusals)
-        _ = try tune(search, on: data, trials: resnetTrials(at: budget), jobs: 2)
+        _ = try search.runNarrated(on: data, trials: resnetTrials(at: budget), jobs: 2)
         findings.paragraph("ResNet-20 at \(budget), \(methods.joined(separator: ", ")): search \(search.identifier) (\(search.space), η = 3, seed 0, 5,000 validation images).")
         findings.block(refusals.joined(separator: "\n"))
         findings.block(searchCost(search))
@@ -284,7 +246,7 @@ func resnetRuns(trains: Bool, findings: inout Findings) throws {
             return say("    the ResNet-20 search at \(budget) has not finished: run parts 2 to 4 first")
         }
         let methods = finished.map(\.cell.generatorName)
-        let cells = feasible(try resnetCells(of: methods, at: budget, seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
+        let cells = feasibleCells(try resnetCells(of: methods, at: budget, seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
         let settings = try TunedSettings(contentsOfFile: TuningSearch.selectionPath(forTrialsAt: resnetTrials(at: budget)), registry: registry)
         tuned += try settings.applying(to: cells)
         shared += cells

@@ -13,16 +13,23 @@ import ParamShareEngine
 /// Run one notebook at a time: each already trains two cells at once, one per core.
 package struct RunPool {
     package let data: DatasetSplit
-    package let runsPath = NotebookPaths.results + "/recipe-runs/runs.csv"
+    /// The claim notebooks' pool, `results/recipe-runs/runs.csv`, unless a study of another
+    /// recipe keeps its own.
+    package let runsPath: String
     package var epochsPath: String { SweepRunner.epochsPath(forRunsAt: runsPath) }
-    /// Every trained model, for the compression notebook; large, so kept out of git.
-    package let checkpoints = NotebookPaths.results + "/recipe-runs/checkpoints"
+    /// Where every trained model is saved: large, so kept out of git.
+    package let checkpoints: String
     /// Two runs at once, one engine thread each: on 2 cores that trains about 1.3 times the
     /// runs per hour of one run on both threads.
     package let jobs = 2
 
-    package init(data: DatasetSplit) {
+    /// The pool at `runsPath`, saving models into `checkpoints`: by default the claim notebooks'
+    /// pool, whose models the compression notebook reads.
+    package init(data: DatasetSplit, runsPath: String = NotebookPaths.results + "/recipe-runs/runs.csv",
+                checkpoints: String = NotebookPaths.results + "/recipe-runs/checkpoints") {
         self.data = data
+        self.runsPath = runsPath
+        self.checkpoints = checkpoints
         EngineThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
     }
 

@@ -7,23 +7,45 @@ import ParamShare
 /// It replaces what lies between ``begin`` and ``end`` and leaves the rest of the page, the
 /// prose that explains each verdict, as it is.
 package enum VerdictTable {
-    package static let begin = "<!-- verdicts:begin -->"
-    package static let end = "<!-- verdicts:end -->"
+    /// Which regime's table: the claim notebooks' short recipe (the studies in `results/*/`) or
+    /// the paper regime's (`results/paper-regime/*/`), each between markers of its own.
+    package enum Regime: String, CaseIterable, Sendable {
+        case shortRecipe = "verdicts"
+        case paperRegime = "verdicts-paper-regime"
 
-    /// Rewrites the table in `resultsFolder/README.md` from `resultsFolder/*/verdicts.csv`; does
-    /// nothing where there is no README with both markers (a smoke test's scratch folder).
+        /// The folder under `results/` holding the regime's studies.
+        var studies: String { self == .shortRecipe ? "" : "paper-regime/" }
+        package var begin: String { "<!-- \(rawValue):begin -->" }
+        package var end: String { "<!-- \(rawValue):end -->" }
+    }
+
+    /// The short recipe's markers.
+    package static let begin = Regime.shortRecipe.begin
+    package static let end = Regime.shortRecipe.end
+
+    /// Rewrites each regime's table in `resultsFolder/README.md` from its studies'
+    /// `verdicts.csv`; leaves alone a table whose markers the README lacks (and does nothing
+    /// without a README: a smoke test's scratch folder).
     package static func regenerate(in resultsFolder: String = NotebookPaths.results) throws {
         let readme = resultsFolder + "/README.md"
-        guard let page = try? String(contentsOfFile: readme, encoding: .utf8),
-              let start = page.range(of: begin), let stop = page.range(of: end), start.upperBound <= stop.lowerBound else { return }
-        let table = try markdown(resultsFolder: resultsFolder)
-        try (page[..<start.upperBound] + "\n" + table + page[stop.lowerBound...]).write(toFile: readme, atomically: true, encoding: .utf8)
+        guard var page = try? String(contentsOfFile: readme, encoding: .utf8) else { return }
+        var replaced = false
+        for regime in Regime.allCases {
+            guard let start = page.range(of: regime.begin), let stop = page.range(of: regime.end), start.upperBound <= stop.lowerBound else { continue }
+            let table = try markdown(resultsFolder: resultsFolder, regime: regime)
+            page = page[..<start.upperBound] + "\n" + table + page[stop.lowerBound...]
+            replaced = true
+        }
+        guard replaced else { return }
+        try page.write(toFile: readme, atomically: true, encoding: .utf8)
         say("    regenerated the verdict table in \(readme)")
     }
 
-    /// The table, one row per study folder of `resultsFolder` that holds a plan and its verdicts.
-    package static func markdown(resultsFolder: String) throws -> String {
-        let folders = try FileManager.default.contentsOfDirectory(atPath: resultsFolder).filter {
+    /// The table, one row per study folder of the regime that holds a plan and its verdicts.
+    package static func markdown(resultsFolder: String, regime: Regime = .shortRecipe) throws -> String {
+        let parent = resultsFolder + "/" + regime.studies
+        let names = FileManager.default.fileExists(atPath: parent) ? try FileManager.default.contentsOfDirectory(atPath: parent) : []
+        let folders = names.map { regime.studies + $0 }.filter {
             FileManager.default.fileExists(atPath: "\(resultsFolder)/\($0)/verdicts.csv") && FileManager.default.fileExists(atPath: "\(resultsFolder)/\($0)/plan.json")
         }
         var rows = [(order: String, line: String)]()

@@ -14,6 +14,7 @@
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_multifit.h>
 
 // OpenBLAS's own controls, from its cblas.h, which cannot be included beside GSL's.
 void openblas_set_num_threads(int num_threads);

@@ -18,11 +18,11 @@ struct CheckpointTestSets {
     ///   from the run's (another image count or shape).
     mutating func batches(for checkpoint: Checkpoint, at path: String) throws -> BatchIterator {
         let name = checkpoint.cell.data.dataset
-        guard let dataset = DatasetName(rawValue: name) else {
+        guard let (dataset, imageSize) = DatasetName.parsing(recorded: name) else {
             throw ValidationError("\(path) was trained on '\(name)', which this version cannot load")
         }
         if !dataset.isEmbedded, dataDirectory == nil { throw ValidationError("\(path) was trained on \(name): pass --data-dir") }
-        let test = try loaded[name] ?? dataset.load(directory: dataset.isEmbedded ? nil : dataDirectory).test
+        let test = try loaded[name] ?? dataset.load(directory: dataset.isEmbedded ? nil : dataDirectory, imageSize: imageSize).test
         loaded[name] = test
         guard test.count == checkpoint.cell.data.testImages, test.imageShape == checkpoint.inputShape else {
             throw ValidationError("the \(name) test set here has \(test.count) images of \(test.imageShape); the run used "

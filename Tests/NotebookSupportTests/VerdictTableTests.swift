@@ -35,5 +35,19 @@ struct VerdictTableTests {
         let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(cells[1] == "undecided")
         #expect(cells[2].hasSuffix("**undecided**") && cells[3] == "seeds 3 and 4, seeds 0–4: holds" && cells[4] == "`c9-study/`")
+
+        // The paper regime's studies fill a table of their own, under its own markers.
+        try FileManager.default.createDirectory(atPath: results + "/paper-regime/c9", withIntermediateDirectories: true)
+        for file in ["plan.json", "verdicts.csv"] {
+            try FileManager.default.copyItem(atPath: results + "/c9-study/" + file, toPath: results + "/paper-regime/c9/" + file)
+        }
+        let regime = VerdictTable.Regime.paperRegime
+        try (page + "\n\(regime.begin)\n\(regime.end)\n").write(toFile: results + "/README.md", atomically: true, encoding: .utf8)
+        try VerdictTable.regenerate(in: results)
+        let both = try String(contentsOfFile: results + "/README.md", encoding: .utf8)
+        let short = both[both.range(of: VerdictTable.begin)!.upperBound..<both.range(of: VerdictTable.end)!.lowerBound]
+        let paper = both[both.range(of: regime.begin)!.upperBound..<both.range(of: regime.end)!.lowerBound]
+        #expect(short.contains("`c9-study/`") && !short.contains("paper-regime"))
+        #expect(paper.contains("| C9: a beats b | undecided |") && paper.contains("`paper-regime/c9/`") && !paper.contains("`c9-study/`"))
     }
 }

@@ -10,6 +10,26 @@ struct PoolingTests {
         #expect(report.worst < 1e-6, "\(report)")
     }
 
+    /// ResNet-18's stem pool: 3×3 windows at stride 2 over a padding of 1, which no window picks.
+    @Test("a strided, padded max pool's backward matches central differences", arguments: [ImageLayout.channelsFirst, .channelsLast])
+    func paddedMaxPoolGradients(layout: ImageLayout) {
+        let layer = MaxPool2D<Double>(name: "pool", kernelSize: 3, stride: 2, padding: 1, layout: layout)
+        let report = GradientCheck().run(layer, inputShape: layout == .channelsFirst ? [2, 3, 7, 6] : [2, 7, 6, 3])
+        #expect(report.worst < 1e-6, "\(report)")
+    }
+
+    @Test("a padded max pool ignores its padding, even where every value is negative", arguments: [ImageLayout.channelsFirst, .channelsLast])
+    func paddedMaxPoolValues(layout: ImageLayout) {
+        // One channel, so both layouts hold the same 3×4 plane.
+        let input = Tensor<Float>(shape: layout == .channelsFirst ? [1, 1, 3, 4] : [1, 3, 4, 1],
+                                  scalars: [-1, -5, -2, -9,
+                                            -7, -3, -8, -4,
+                                            -6, -2, -9, -1])
+        let output = MaxPool2D<Float>(name: "pool", kernelSize: 3, stride: 2, padding: 1, layout: layout).forward(input, mode: .training)
+        #expect(output.shape == (layout == .channelsFirst ? [1, 1, 2, 2] : [1, 2, 2, 1]))
+        #expect(output.scalars == [-1, -2, -2, -1])
+    }
+
     @Test("max pool picks each window's maximum")
     func maxPoolValues() {
         let input = Tensor<Float>(shape: [1, 1, 2, 4], scalars: [1, 5, -1, -3, 2, 0, -2, -4])

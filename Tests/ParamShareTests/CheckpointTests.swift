@@ -171,4 +171,30 @@ struct CheckpointTests {
         #expect(DenseExport.tensors(of: mlp, architecture: .defaultMLP).map(\.name)
             == ["1.weight", "1.bias", "3.weight", "3.bias", "5.weight", "5.bias"])
     }
+
+    /// torchvision's `resnet18().state_dict()` keys in its order, but for `num_batches_tracked`,
+    /// which `load_state_dict` fills in.
+    @Test("the dense export of ResNet-18 carries torchvision's names, in its order")
+    func torchvisionExportNames() throws {
+        let architecture = Architecture.imageNetResNet(depth: 18, widthMultiplier: 1)
+        let network = architecture.describe(inputShape: [3, 64, 64], classes: 10).scalingWidths { $0 / 16 }
+            .build(random: RandomSource(seed: 1), as: Float.self)
+        let batchNorm = ["weight", "bias", "running_mean", "running_var"]
+        var expected = ["conv1.weight"] + batchNorm.map { "bn1.\($0)" }
+        for stage in 1...4 {
+            for block in 0..<2 {
+                let module = "layer\(stage).\(block)"
+                expected += ["\(module).conv1.weight"] + batchNorm.map { "\(module).bn1.\($0)" }
+                expected += ["\(module).conv2.weight"] + batchNorm.map { "\(module).bn2.\($0)" }
+                if stage > 1 && block == 0 {
+                    expected += ["\(module).downsample.0.weight"] + batchNorm.map { "\(module).downsample.1.\($0)" }
+                }
+            }
+        }
+        expected += ["fc.weight", "fc.bias"]
+        let exported = DenseExport.tensors(of: network, architecture: architecture)
+        #expect(exported.map(\.name) == expected)
+        #expect(exported.first { $0.name == "layer2.0.downsample.0.weight" }?.entry.shape == [8, 4, 1, 1])
+        #expect(exported.first { $0.name == "conv1.weight" }?.entry.shape == [4, 3, 7, 7])
+    }
 }

@@ -129,6 +129,10 @@ struct BadInputTests {
         (["--dataset", "cifar10", "--data-dir", "nonexistent"], "--data-dir nonexistent: is not a folder"),
         (["--dataset", "mnist", "--data-dir", "plain.txt"], "--data-dir plain.txt is a file"),
         (["--data-dir", "idx3x3"], "--data-dir does not apply to the embedded digits set"),
+        (["--dataset", "folder", "--data-dir", "idx3x3"], "needs --image-size S"),
+        (["--image-size", "8"], "--image-size applies to --dataset folder only"),
+        (["--dataset", "folder", "--data-dir", "idx3x3", "--image-size", "0"], "--image-size must be in 1...4096"),
+        (["--dataset", "folder", "--data-dir", "idx3x3", "--image-size", "8"], "idx3x3/train: there is no training folder"),
         (["--dataset", "mnist", "--data-dir", "idx3x3", "--models", "lenet5", "--generators", "dense"], "needs images of at least 4×4"),
         // Results tables given as --out.
         // A file error names the flag that supplied the file, and the fix says nothing of flags.

@@ -75,4 +75,35 @@ package enum Statistics {
         return LinearFit(intercept: a, slope: b, interceptStandardError: covAA.squareRoot(),
                          slopeStandardError: covBB.squareRoot(), rSquared: rSquared, points: x.count)
     }
+
+    /// The ordinary least-squares parabola y = a + b·x + c·x² through `points`, by GSL's
+    /// multiple linear regression, with c's standard error.
+    ///
+    /// `nil` with fewer than four points (three fit exactly, leaving no residual), with fewer
+    /// than three distinct x (the curvature is undefined), or when GSL fails.
+    package static func quadraticFit(x: [Double], y: [Double]) -> QuadraticFit? {
+        precondition(x.count == y.count, "\(x.count) x values for \(y.count) y values")
+        guard x.count >= 4, Set(x).count >= 3 else { return nil }
+        GSLErrors.disableAbortingHandler()
+        let n = x.count
+        guard let design = gsl_matrix_alloc(n, 3), let observed = gsl_vector_alloc(n), let coefficients = gsl_vector_alloc(3),
+              let covariance = gsl_matrix_alloc(3, 3), let workspace = gsl_multifit_linear_alloc(n, 3) else { return nil }
+        defer {
+            gsl_matrix_free(design); gsl_vector_free(observed); gsl_vector_free(coefficients)
+            gsl_matrix_free(covariance); gsl_multifit_linear_free(workspace)
+        }
+        for (row, (xi, yi)) in zip(x, y).enumerated() {
+            gsl_matrix_set(design, row, 0, 1)
+            gsl_matrix_set(design, row, 1, xi)
+            gsl_matrix_set(design, row, 2, xi * xi)
+            gsl_vector_set(observed, row, yi)
+        }
+        var residualSumOfSquares = 0.0
+        guard gsl_multifit_linear(design, observed, coefficients, covariance, &residualSumOfSquares, workspace) == GSL_SUCCESS else { return nil }
+        // GSL's covariance is (XᵀX)⁻¹ scaled by SS_res/(n − p), as gsl_fit_linear's is.
+        let fit = QuadraticFit(intercept: gsl_vector_get(coefficients, 0), slope: gsl_vector_get(coefficients, 1),
+                               curvature: gsl_vector_get(coefficients, 2), curvatureStandardError: gsl_matrix_get(covariance, 2, 2).squareRoot(),
+                               points: n)
+        return [fit.intercept, fit.slope, fit.curvature, fit.curvatureStandardError].allSatisfy(\.isFinite) ? fit : nil
+    }
 }

@@ -37,10 +37,13 @@ package struct StudyPlan: Codable, Equatable, Sendable {
     package var alpha: Double
     /// Why the margins are what they are.
     package var marginReason: String
+    /// What the study reports beside its verdicts, declared with them (a fit, a test of shape),
+    /// or `nil`; plans written before the field existed read as `nil`.
+    package var descriptiveAnalyses: String?
 
     package init(claim: String, statement: String, table: String, measure: String, unit: String, unitScale: Double, arms: [Arm],
                 budgets: [String], seeds: [Int], exploratory: [SeedSet] = [], comparisons: [Comparison], alpha: Double = 0.05,
-                marginReason: String) {
+                marginReason: String, descriptiveAnalyses: String? = nil) {
         self.claim = claim
         self.statement = statement
         self.table = table
@@ -54,6 +57,7 @@ package struct StudyPlan: Codable, Equatable, Sendable {
         self.comparisons = comparisons
         self.alpha = alpha
         self.marginReason = marginReason
+        self.descriptiveAnalyses = descriptiveAnalyses
     }
 
     /// One arm: a label, and the rows of the study's table that are its runs.

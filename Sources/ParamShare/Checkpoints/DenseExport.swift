@@ -8,6 +8,8 @@ import ParamShareEngine
 /// `running_var`. The module names are:
 /// - CIFAR ResNets: `conv`, `bn`, `stages.I.conv1`, `stages.I.bn1`, … (I counting blocks over
 ///   all stages), `fc`;
+/// - ResNet-18 and ResNet-34: torchvision's, `conv1`, `bn1`, `layerS.B.conv1`, `layerS.B.bn1`,
+///   …, `layerS.0.downsample.0` and `.1` (the option-B shortcut's convolution and batch norm), `fc`;
 /// - LeNet-5: `0`, `3`, `7`, `9`, `11` (its `nn.Sequential` indices);
 /// - MLPs: `1`, `3`, `5`, … (an `nn.Sequential` of Flatten, then Linear and ReLU in turn).
 package enum DenseExport {
@@ -53,6 +55,20 @@ package enum DenseExport {
                 guard parts.count == 3, let stage = Int(parts[0].dropFirst("stage".count)),
                       let block = Int(parts[1].dropFirst("block".count)) else { return name }
                 return "stages.\((stage - 1) * ((depth - 2) / 6) + block).\(parts[2])"
+            }
+        case .imageNetResNet:
+            switch name {
+            case "stem.conv": return "conv1"
+            case "stem.bn": return "bn1"
+            case "classifier": return "fc"
+            default:
+                // stageS.blockB.NAME → layerS.B.NAME, and the shortcut's conv and bn → downsample.0 and .1
+                let parts = name.split(separator: ".")
+                guard parts.count >= 3, let stage = Int(parts[0].dropFirst("stage".count)),
+                      let block = Int(parts[1].dropFirst("block".count)) else { return name }
+                let module = parts[2...].joined(separator: ".")
+                let torchvisionModule = ["shortcut.conv": "downsample.0", "shortcut.bn": "downsample.1"][module] ?? module
+                return "layer\(stage).\(block).\(torchvisionModule)"
             }
         case .lenet5:
             return ["conv1": "0", "conv2": "3", "fc1": "7", "fc2": "9", "classifier": "11"][name] ?? name

@@ -6,19 +6,27 @@ public struct Augmentation: Sendable, Hashable {
     public var cropPadding: Int
     /// Whether to flip each image left–right with probability 1/2.
     public var horizontalFlip: Bool
+    /// Whether each image is a random part of its original, scaled to the input size
+    /// (torchvision's `RandomResizedCrop` at its defaults, ``RandomResizedCrop``): for data sets
+    /// that keep their originals, the image folders.
+    public var randomResizedCrop: Bool
 
-    public init(cropPadding: Int = 0, horizontalFlip: Bool = false) {
+    public init(cropPadding: Int = 0, horizontalFlip: Bool = false, randomResizedCrop: Bool = false) {
         precondition(cropPadding >= 0, "crop padding cannot be negative")
+        precondition(!(randomResizedCrop && cropPadding > 0), "a random resized crop replaces the padded crop; choose one")
         self.cropPadding = cropPadding
         self.horizontalFlip = horizontalFlip
+        self.randomResizedCrop = randomResizedCrop
     }
 
     /// No augmentation.
     public static let none = Augmentation()
     /// The standard CIFAR recipe: 4-pixel zero padding, random 32×32 crop, random horizontal flip.
     public static let cifar = Augmentation(cropPadding: 4, horizontalFlip: true)
+    /// The standard ImageNet recipe: a random resized crop, then a random horizontal flip.
+    public static let imageNet = Augmentation(horizontalFlip: true, randomResizedCrop: true)
 
-    public var isIdentity: Bool { cropPadding == 0 && !horizontalFlip }
+    public var isIdentity: Bool { cropPadding == 0 && !horizontalFlip && !randomResizedCrop }
 }
 
 /// Where one image's crop starts and whether it is flipped.

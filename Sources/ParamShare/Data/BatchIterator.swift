@@ -21,11 +21,15 @@ public final class BatchIterator {
     private let tables: [[Float]]
     // One full-size buffer; a smaller last batch is a view of it, not a new allocation.
     private let images: Tensor<Float>
+    // One image's random resized crop, before the flip and the normalisation.
+    private var crop: [UInt8]
 
     public init(dataset: ImageDataset, batchSize: Int, normalization: ChannelNormalization,
                 augmentation: Augmentation = .none, shuffles: Bool, seed: UInt64) {
         precondition(batchSize > 0, "batch size must be positive")
         precondition(normalization.mean.count == dataset.imageShape[0], "normalisation has the wrong number of channels")
+        precondition(!augmentation.randomResizedCrop || dataset.originals != nil,
+                     "a random resized crop needs the original images, which \(dataset.name) does not keep")
         self.dataset = dataset
         self.batchSize = batchSize
         self.normalization = normalization
@@ -34,6 +38,7 @@ public final class BatchIterator {
         self.seed = seed
         tables = normalization.lookupTables(pixelScale: dataset.pixelScale)
         images = Tensor(shape: [batchSize] + dataset.imageShape)
+        crop = [UInt8](repeating: 0, count: augmentation.randomResizedCrop ? dataset.imageSize : 0)
     }
 
     /// Batches per epoch, counting a smaller last one.
@@ -49,11 +54,20 @@ public final class BatchIterator {
             let indices = order[start..<min(start + batchSize, dataset.count)]
             let batchImages = images.batch(0..<indices.count)
             dataset.pixels.withUnsafeBufferPointer { pixels in
-                for (slot, index) in indices.enumerated() {
-                    let transform = augmentation.isIdentity ? ImageTransform.identity : ImageTransform(drawing: augmentation, from: random)
-                    transform.apply(to: pixels.baseAddress! + index * imageSize, shape: dataset.imageShape,
-                                    padding: augmentation.cropPadding, tables: tables,
-                                    into: batchImages.data + slot * imageSize)
+                crop.withUnsafeMutableBufferPointer { crop in
+                    for (slot, index) in indices.enumerated() {
+                        var image = pixels.baseAddress! + index * imageSize
+                        // torchvision's order: the crop's box is drawn first, then the flip.
+                        if augmentation.randomResizedCrop, let original = dataset.originals?[index] {
+                            let box = RandomResizedCrop().box(in: original, random: random)
+                            ImageResampling.resample(original, box: box, width: dataset.imageShape[2], height: dataset.imageShape[1],
+                                                     into: crop.baseAddress!)
+                            image = UnsafePointer(crop.baseAddress!)
+                        }
+                        let transform = augmentation.isIdentity ? ImageTransform.identity : ImageTransform(drawing: augmentation, from: random)
+                        transform.apply(to: image, shape: dataset.imageShape, padding: augmentation.cropPadding, tables: tables,
+                                        into: batchImages.data + slot * imageSize)
+                    }
                 }
             }
             guard try body(Batch(images: batchImages, labels: indices.map { dataset.labels[$0] })) else { return }

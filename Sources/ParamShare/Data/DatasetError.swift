@@ -10,6 +10,10 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable {
         case badLabel
         case inconsistent
         case corruptCompression
+        /// An image file whose decoder failed or had to fill in damaged data.
+        case undecodable
+        /// A folder that should hold images or class folders and holds none.
+        case emptyFolder
     }
 
     public var kind: Kind

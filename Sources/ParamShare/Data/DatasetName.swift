@@ -5,6 +5,8 @@ public enum DatasetName: String, Sendable, CaseIterable {
     case cifar10, cifar100, mnist
     case fashionMNIST = "fashion-mnist"
     case kmnist
+    /// Image files in class folders (``ImageFolderLoader``), at a size the user chooses.
+    case folder
 
     /// Whether the set is CIFAR (32×32 colour), which trains with crop and flip.
     public var isCIFAR: Bool { self == .cifar10 || self == .cifar100 }
@@ -12,14 +14,29 @@ public enum DatasetName: String, Sendable, CaseIterable {
     /// Whether the set ships inside the package rather than in a folder of official files.
     public var isEmbedded: Bool { self == .digits }
 
+    /// Whether the set's images come in many sizes and are brought to `--image-size`.
+    public var needsImageSize: Bool { self == .folder }
+
     /// Loads the training and test splits: from the package for digits, from `directory` (the
-    /// folder of the official files) otherwise.
-    public func load(directory: String?) throws -> DatasetSplit {
+    /// folder of the official files) otherwise; an image folder at `imageSize × imageSize`.
+    public func load(directory: String?, imageSize: Int? = nil) throws -> DatasetSplit {
         switch self {
-        case .digits: try DigitsLoader.load()
-        case .cifar10: try CIFARLoader.loadCIFAR10(directory: directory ?? ".")
-        case .cifar100: try CIFARLoader.loadCIFAR100(directory: directory ?? ".")
-        case .mnist, .fashionMNIST, .kmnist: try IDXLoader.loadMNISTFamily(directory: directory ?? ".", name: rawValue)
+        case .folder:
+            guard let imageSize else { preconditionFailure("an image folder is loaded at an image size") }
+            return try ImageFolderLoader.load(directory: directory ?? ".", imageSize: imageSize)
+        case .digits: return try DigitsLoader.load()
+        case .cifar10: return try CIFARLoader.loadCIFAR10(directory: directory ?? ".")
+        case .cifar100: return try CIFARLoader.loadCIFAR100(directory: directory ?? ".")
+        case .mnist, .fashionMNIST, .kmnist: return try IDXLoader.loadMNISTFamily(directory: directory ?? ".", name: rawValue)
         }
+    }
+
+    /// The data set and image size of a name as runs record it (``ImageDataset/name``): `cifar10`,
+    /// or `folder-64` for an image folder read at 64×64; `nil` for a name this version does not know.
+    public static func parsing(recorded name: String) -> (DatasetName, imageSize: Int?)? {
+        if let dataset = DatasetName(rawValue: name), !dataset.needsImageSize { return (dataset, nil) }
+        let prefix = "\(DatasetName.folder.rawValue)-"
+        guard name.hasPrefix(prefix), let size = Int(name.dropFirst(prefix.count)), size > 0 else { return nil }
+        return (.folder, size)
     }
 }

@@ -15,18 +15,25 @@ public struct ImageDataset: Sendable {
     public var labels: [Int32]
     /// The value a pixel byte stands for is `byte × pixelScale` (1/255 for CIFAR and MNIST, 1/16 for digits).
     public var pixelScale: Float
+    /// Each image as decoded, before it was brought to `imageShape`, for a training
+    /// augmentation that crops from the whole image (``Augmentation/randomResizedCrop``);
+    /// `nil` for data sets whose files hold images of one size.
+    public var originals: [DecodedImage]?
 
-    public init(name: String, imageShape: [Int], classes: Int, pixels: [UInt8], labels: [Int32], pixelScale: Float) {
+    public init(name: String, imageShape: [Int], classes: Int, pixels: [UInt8], labels: [Int32], pixelScale: Float,
+                originals: [DecodedImage]? = nil) {
         precondition(imageShape.count == 3, "image shape must be [channels, height, width], got \(imageShape)")
         precondition(pixels.count == labels.count * imageShape.reduce(1, *),
                      "\(pixels.count) pixel bytes do not hold \(labels.count) images of \(imageShape)")
         precondition(labels.allSatisfy { $0 >= 0 && Int($0) < classes }, "a label is outside 0..<\(classes)")
+        precondition(originals.map { $0.count == labels.count } ?? true, "\(originals?.count ?? 0) originals for \(labels.count) images")
         self.name = name
         self.imageShape = imageShape
         self.classes = classes
         self.pixels = pixels
         self.labels = labels
         self.pixelScale = pixelScale
+        self.originals = originals
     }
 
     /// The number of images.
@@ -41,7 +48,7 @@ public struct ImageDataset: Sendable {
         pixels.reserveCapacity(indices.count * imageSize)
         for index in indices { pixels += self.pixels[index * imageSize..<(index + 1) * imageSize] }
         return ImageDataset(name: name, imageShape: imageShape, classes: classes, pixels: pixels,
-                            labels: indices.map { labels[$0] }, pixelScale: pixelScale)
+                            labels: indices.map { labels[$0] }, pixelScale: pixelScale, originals: originals.map { all in indices.map { all[$0] } })
     }
 
     /// The first `count` images (all of them if there are fewer).

@@ -15,6 +15,10 @@ extension Architecture {
             }
         case .lenet5:
             break
+        case let .imageNetResNet(_, widthMultiplier):
+            if widthMultiplier > Self.largestWidthMultiplier {
+                return "a width multiplier of \(widthMultiplier) is above the largest accepted, \(Self.largestWidthMultiplier)"
+            }
         case let .resnet(depth, widthMultiplier):
             if depth > Self.largestDepth { return "a depth of \(depth) is above the largest accepted, \(Self.largestDepth)" }
             if widthMultiplier > Self.largestWidthMultiplier {
@@ -26,11 +30,11 @@ extension Architecture {
 
     /// The smallest image side the architecture takes: LeNet-5's two 5×5 convolutions and
     /// pools leave nothing of an image under 4×4, even with their padding; the MLP and the
-    /// CIFAR ResNets take any size.
+    /// ResNets take any size (every convolution and pool is padded so it leaves at least 1×1).
     package var smallestImageSide: Int {
         switch self {
         case .lenet5: 4
-        case .mlp, .resnet: 1
+        case .mlp, .resnet, .imageNetResNet: 1
         }
     }
 

@@ -3,7 +3,7 @@ import Foundation
 extension Architecture {
     /// What `--models` accepts, for messages.
     public static let namesAccepted = "mlp (or mlp-W1-W2-… for other hidden widths), lenet5, resnetD with D = 6n+2 "
-        + "(resnet8, resnet20, resnet56), resnetDxK for K× width"
+        + "(resnet8, resnet20, resnet56), resnet18, resnet34, resnetDxK for K× width"
 
     /// Parses a comma-separated list of model names, such as `mlp,lenet5,resnet20`.
     ///

@@ -23,8 +23,8 @@ func describeLeNet5(inputShape: [Int], classes: Int) -> ModelDescription {
         .weighted(WeightedLayer(name: name, role: role, kind: .linear, inputs: inputs, outputs: outputs, hasBias: true))
     }
     let layers: [LayerDescription] = [
-        conv("conv1", role: .stem, channels, 6, padding: firstPadding), .relu(name: "conv1.relu"), .maxPool(name: "pool1", kernelSize: 2),
-        conv("conv2", role: .body, 6, 16, padding: secondPadding), .relu(name: "conv2.relu"), .maxPool(name: "pool2", kernelSize: 2),
+        conv("conv1", role: .stem, channels, 6, padding: firstPadding), .relu(name: "conv1.relu"), .maxPool(name: "pool1", kernelSize: 2, stride: 2, padding: 0),
+        conv("conv2", role: .body, 6, 16, padding: secondPadding), .relu(name: "conv2.relu"), .maxPool(name: "pool2", kernelSize: 2, stride: 2, padding: 0),
         .flatten(name: "flatten"),
         linear("fc1", role: .hidden, 16 * spatial.0 * spatial.1, 120), .relu(name: "fc1.relu"),
         linear("fc2", role: .hidden, 120, 84), .relu(name: "fc2.relu"),

@@ -41,6 +41,7 @@ extension LayerDescription {
         switch self {
         case let .weighted(layer): if case .convolution = layer.kind { true } else { false }
         case let .residual(_, body, shortcut): body.contains(where: \.hasConvolution) || (shortcut?.hasConvolution ?? false)
+        case let .sequence(_, layers): layers.contains(where: \.hasConvolution)
         default: false
         }
     }
@@ -83,7 +84,8 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
         case let .weighted(layer): buildWeighted(layer)
         case let .batchNorm(name, channels): BatchNorm(name: name, channels: channels, layout: layout)
         case let .relu(name): ReLU(name: name)
-        case let .maxPool(name, kernelSize): MaxPool2D(name: name, kernelSize: kernelSize, layout: layout)
+        case let .maxPool(name, kernelSize, stride, padding):
+            MaxPool2D(name: name, kernelSize: kernelSize, stride: stride, padding: padding, layout: layout)
         case let .flatten(name): Flatten(name: name, layout: layout)
         case let .globalAveragePool(name): GlobalAveragePool(name: name, layout: layout)
         case let .residual(name, body, shortcut):
@@ -91,6 +93,8 @@ private struct NetworkBuilder<Scalar: EngineScalar> {
                           sumsInPlace: body.last.map(Self.ignoresOwnOutputInBackward) ?? false)
         case let .subsampleShortcut(name, inChannels, outChannels, stride):
             SubsampleShortcut(name: name, inChannels: inChannels, outChannels: outChannels, stride: stride, layout: layout)
+        case let .sequence(name, layers):
+            Sequential(name: name, build(layers))
         }
     }
 

@@ -41,8 +41,8 @@ extension ModelDescription {
                     multiplyAdds += shape.reduce(1, *) * weighted.outputs
                     shape = [weighted.outputs]
                 }
-            case let .maxPool(_, kernelSize) where shape.count == 3:
-                shape = [shape[0], shape[1] / kernelSize, shape[2] / kernelSize]
+            case let .maxPool(_, kernelSize, stride, padding) where shape.count == 3:
+                shape = [shape[0], (shape[1] + 2 * padding - kernelSize) / stride + 1, (shape[2] + 2 * padding - kernelSize) / stride + 1]
             case .flatten:
                 shape = [shape.reduce(1, *)]
             case .globalAveragePool:
@@ -56,6 +56,12 @@ extension ModelDescription {
                 shape = bodyShape
             case let .subsampleShortcut(_, _, outChannels, stride) where shape.count == 3:
                 shape = [outChannels, (shape[1] + stride - 1) / stride, (shape[2] + stride - 1) / stride]
+            case let .sequence(_, inner):
+                // Its output is its last layer's, already counted among the inner layers' outputs.
+                let viaInner = footprint(of: inner, shape: &shape)
+                total += viaInner.activations
+                multiplyAdds += viaInner.multiplyAdds
+                continue
             default:
                 break
             }

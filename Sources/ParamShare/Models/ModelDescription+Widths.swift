@@ -44,6 +44,8 @@ private struct WidthResizer {
                                                              outChannels: widths[outChannels]!, stride: stride)
             channels = (outChannels, widths[outChannels]!)
             return resized
+        case let .sequence(name, layers):
+            return .sequence(name: name, layers: layers.map { resize($0) })
         case .relu, .maxPool, .flatten, .globalAveragePool:
             return description
         }

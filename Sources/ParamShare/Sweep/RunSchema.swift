@@ -101,6 +101,10 @@ package enum RunSchema {
                   isTabulated: false, read: reading(Int.init, into: \.configuration.augmentation.cropPadding)),
         RunColumn("horizontal_flip", .flag, .cell { String($0.configuration.augmentation.horizontalFlip) }, identity: .init("flip"),
                   isTabulated: false, read: reading(Bool.init, into: \.configuration.augmentation.horizontalFlip)),
+        // Image folders' random resized crops; named only where taken, so that other cells keep their ids.
+        RunColumn("random_resized_crop", .flag, .cell { String($0.configuration.augmentation.randomResizedCrop) },
+                  identity: .init("resized_crop", omittedAt: "false"), added: .init(commit: "fd4c0cc", olderRows: "false"),
+                  isTabulated: false, read: reading(Bool.init, into: \.configuration.augmentation.randomResizedCrop)),
         // Tables from before bf16 existed trained in fp32.
         RunColumn("precision", .text, .cell { $0.configuration.precision.rawValue },
                   identity: .init("precision", omittedAt: ComputePrecision.float32.rawValue),

@@ -40,11 +40,14 @@ struct GridOptions: ParsableArguments {
             transform: CommaList.init(parsing:))
     var bankStep: CommaList<BankStepScaling>?
 
-    @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist.")
+    @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist, or folder (JPEG and PNG files in DIR/train/<class>/… and DIR/val/<class>/… or DIR/test/<class>/…).")
     var dataset: DatasetName = .digits
 
-    @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz).")
+    @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz), or the image folder.")
     var dataDir: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --dataset folder: the side S of the square images the network sees. Training takes a random resized crop of each image (scale 0.08–1, aspect 3/4–4/3) and a random flip; evaluation scales the shorter side to S·8/7 and takes the centre S×S. ResNet-18 and -34 take the CIFAR stem for S ≤ 32 and the ImageNet stem above.", valueName: "S"))
+    var imageSize: Int?
 
     @Option(parsing: .unconditional, help: "Train on only the first N training images (for example 10000 of CIFAR-10).")
     var trainLimit: Int?
@@ -136,6 +139,13 @@ struct GridOptions: ParsableArguments {
         if !dataset.isEmbedded, dataDir == nil {
             throw ValidationError("--dataset \(dataset.rawValue) needs --data-dir pointing at its official files")
         }
+        if dataset.needsImageSize, imageSize == nil {
+            throw ValidationError("--dataset \(dataset.rawValue) needs --image-size S, the side of the images the network sees (224 for ImageNet's recipe; 32 or 64 on a small machine)")
+        }
+        if !dataset.needsImageSize, imageSize != nil {
+            throw ValidationError("--image-size applies to --dataset folder only; \(dataset.rawValue)'s images have one size already")
+        }
+        if let imageSize, !(1...4096).contains(imageSize) { throw ValidationError("--image-size must be in 1...4096, got \(imageSize)") }
         var isFolder: ObjCBool = false
         if let dataDir, FileManager.default.fileExists(atPath: dataDir, isDirectory: &isFolder), !isFolder.boolValue {
             throw ValidationError("--data-dir \(dataDir) is a file; name the folder that holds the \(dataset.rawValue) files")
@@ -175,7 +185,7 @@ struct GridOptions: ParsableArguments {
 
     /// The data set with --train-limit and --validation applied.
     func loadData() throws -> DatasetSplit {
-        let data = try dataset.load(directory: dataDir)
+        let data = try dataset.load(directory: dataDir, imageSize: imageSize)
         do {
             return try data.holdingOut(validation, trainLimit: trainLimit)
         } catch let error as ValidationSplitError {

@@ -1,7 +1,8 @@
-/// Max pooling over square windows of 4-d image batches, without padding.
+/// Max pooling over square windows of 4-d image batches, with optional padding that no window
+/// picks (ResNet-18's stem pools 3×3 windows at stride 2 with a padding of 1).
 public final class MaxPool2D<Scalar: EngineScalar>: Layer {
     public let name: String
-    /// The square window and its stride.
+    /// The square window, its stride and padding.
     public let window: PoolingWindow
     /// The order the images come in.
     public let layout: ImageLayout
@@ -13,17 +14,18 @@ public final class MaxPool2D<Scalar: EngineScalar>: Layer {
     // its image channels-last.
     private var argmax: [Int32] = []
 
-    /// Creates a max pool; the stride defaults to the kernel size, as in PyTorch.
-    public init(name: String, kernelSize: Int, stride: Int? = nil, layout: ImageLayout = .channelsFirst) {
+    /// Creates a max pool; the stride defaults to the kernel size and the padding to none, as in
+    /// PyTorch, whose bound applies: a padding of at most half the kernel.
+    public init(name: String, kernelSize: Int, stride: Int? = nil, padding: Int = 0, layout: ImageLayout = .channelsFirst) {
         self.name = name
         self.layout = layout
-        window = PoolingWindow(layer: name, kernelSize: kernelSize, stride: stride)
+        window = PoolingWindow(layer: name, kernelSize: kernelSize, stride: stride, padding: padding)
     }
 
     private func geometry(for shape: [Int]) -> WindowGeometry { window.geometry(for: shape, layout: layout, layer: name) }
 
     // x [N, C, H, W] → y [N, C, Ho, Wo], planes (item, channel) split over the threads; or
-    // x [N, H, W, C] → y [N, Ho, Wo, C], items split over the threads.
+    // x [N, H, W, C] → y [N, Ho, Wo, C], items split over the threads; Ho = (H + 2·padding − k) / stride + 1.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         let g = geometry(for: input.shape)
         let items = input.shape[0]

@@ -1,0 +1,51 @@
+import Foundation
+import NotebookSupport
+import ParamShare
+
+/// Parts 3 to 5: one study of the paper regime, declared, then trained and judged.
+enum StudyPart {
+    /// Runs `study`: declares its plan; if the plan is new, stops so that it can be committed
+    /// before any run (a smoke test goes on); else trains the arms at their selections if
+    /// `trains`, and records the verdicts once every run is in the table.
+    static func run(_ study: StudyArms.Study, trains: Bool, epochs: Int, search: String, on data: DatasetSplit,
+                    findings: inout Findings) throws {
+        let name = PaperRecipe.name + "/" + study.rawValue, folder = NotebookPaths.results + "/" + name
+        let calibration = try Calibration.state(on: data)
+        guard let denseAccuracy = calibration.shallow[epochs] ?? nil else {
+            throw NotebookError("the calibration has no dense ResNet-20 accuracy at \(epochs) epochs: run --part 1")
+        }
+        let cells = try Tuning.selected(StudyArms.tableCells(of: study, epochs: epochs, seeds: [0, 1, 2], on: data), epochs: epochs, on: data)
+        let minutes = try cells.reduce(0.0) { total, cell in
+            total + Double(epochs) * (try Calibration.minutesPerEpoch(of: cell.architecture, epochs: epochs, on: data))
+        }
+        findings.paragraph("""
+            ## Part \(study.part): \(study.rawValue.uppercased())
+
+            \(cells.count) runs (seeds 0, 1 and 2 of each arm at its selection, \(epochs) epochs), estimated
+            \(String(format: "%.1f", minutes / 60)) hours of machine time at the calibration's minutes per epoch,
+            about half that in wall time, two runs at a time; runs another study shares are trained once.
+            """)
+        let isNew = !FileManager.default.fileExists(atPath: folder + "/plan.json")
+        let declared = try DeclaredStudy(StudyArms.plan(of: study, search: search, denseAccuracy: denseAccuracy), name: name)
+        if isNew && !NotebookArguments.isSmokeTest {
+            findings.paragraph("""
+                Declared \(folder)/plan.json. Commit it, so that the history shows it before any run, then run
+                --part \(study.part) again to train.
+                """)
+            return
+        }
+        let pool = PaperRecipe.pool(on: data)
+        let recorded = try RecordedRun.all(inTableAt: pool.runsPath)
+        if trains {
+            try pool.train(cells)
+        } else if !cells.allSatisfy({ recorded[$0.identifier] != nil }) {
+            findings.paragraph("\(study.rawValue.uppercased())'s runs have not finished: run --part \(study.part).")
+            return
+        }
+        let analysis = try RunAnalysis(contentsOfFile: pool.extract(cells, into: folder), reference: RPGGenerator.descriptor.name)
+        for path in try analysis.write(to: folder) { say("    wrote \(path)") }
+        findings.record(analysis)
+        if study == .c1 { findings.block(LogLinearReport.text(of: analysis.table)) }
+        try declared.recordVerdicts(in: &findings)
+    }
+}
