@@ -24,6 +24,9 @@ struct CheckpointTests {
     @Test("a damaged file is refused with what is wrong", arguments: [
         ("short", "shorter than the 8-byte header length"), ("long header", "truncated"), ("not json", "not JSON"),
         ("f16", "ParamShare reads F32 only"), ("bad offsets", "do not hold 4 bytes per value"), ("trailing", "after its last tensor"),
+        // Integers no Int product or difference holds, refused rather than trapping.
+        ("overflowing shape", "do not hold 4 bytes per value"), ("overflowing zero shape", "do not hold 4 bytes per value"),
+        ("overflowing offsets", "do not hold 4 bytes per value"),
     ])
     func damagedFiles(damage: String, message: String) throws {
         var bytes = try Self.sample.encoded()
@@ -40,6 +43,13 @@ struct CheckpointTests {
         case "not json": bytes = withHeader("{\"a\": [1, 2")
         case "f16": header = header.replacingOccurrences(of: "\"F32\"", with: "\"F16\""); bytes = withHeader(header)
         case "bad offsets": header = header.replacingOccurrences(of: "[0,24]", with: "[0,20]"); bytes = withHeader(header)
+        case "overflowing shape":
+            header = header.replacingOccurrences(of: "[2,3]", with: "[4294967296,4294967296,4]"); bytes = withHeader(header)
+        case "overflowing zero shape":
+            header = header.replacingOccurrences(of: "[2,3]", with: "[4294967296,4294967296,4,0]"); bytes = withHeader(header)
+        case "overflowing offsets":
+            header = header.replacingOccurrences(of: "[0,24]", with: "[9223372036854775807,-9223372036854775808]")
+            bytes = withHeader(header)
         default: bytes.append(contentsOf: [0, 0, 0, 0])
         }
         #expect { try SafetensorsFile(bytes: bytes, path: "damaged.safetensors") } throws: { error in

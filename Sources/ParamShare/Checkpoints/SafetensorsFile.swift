@@ -13,9 +13,23 @@ public struct SafetensorsFile: Equatable, Sendable {
         public var values: [Float]
 
         public init(shape: [Int], values: [Float]) {
-            precondition(shape.reduce(1, *) == values.count, "a tensor of shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
+            precondition(Self.valueCount(ofShape: shape) == values.count, "a tensor of shape \(shape) cannot hold \(values.count) values")
             self.shape = shape
             self.values = values
+        }
+
+        /// The values a tensor of `shape` holds; `nil` for a negative dimension or a count no
+        /// `Int` holds. Checked, since a file's header can name any dimensions.
+        static func valueCount(ofShape shape: [Int]) -> Int? {
+            guard shape.allSatisfy({ $0 >= 0 }) else { return nil }
+            guard !shape.contains(0) else { return 0 }
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow else { return nil }
+                count = product
+            }
+            return count
         }
     }
 
@@ -112,6 +126,14 @@ public struct SafetensorsFile: Equatable, Sendable {
         try self.init(bytes: bytes, path: path)
     }
 
+    /// The bytes of an F32 tensor of `shape`: 4 per value; `nil` for a negative dimension or a
+    /// size no `Int` holds.
+    static func byteCount(ofShape shape: [Int]) -> Int? {
+        guard let values = Entry.valueCount(ofShape: shape) else { return nil }
+        let (bytes, overflow) = values.multipliedReportingOverflow(by: 4)
+        return overflow ? nil : bytes
+    }
+
     /// Decodes `bytes`, read from `path` (for messages).
     public init(bytes: Data, path: String) throws {
         func corrupt(_ detail: String) -> CheckpointError {
@@ -144,8 +166,10 @@ public struct SafetensorsFile: Equatable, Sendable {
                 throw CheckpointError(path: path, detail: "holds tensor '\(name)' as \(dtype); ParamShare reads F32 only",
                                       fix: "convert it to float32 (in Python: tensor.float()) and save again")
             }
-            let count = shape.reduce(1) { $0 * max($1, 0) }
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == 4 * count, offsets[1] <= dataLength else {
+            // A crafted header can name any integers: every product and difference is checked,
+            // so that one too large for an Int is refused rather than trapping.
+            guard let bytesNeeded = Self.byteCount(ofShape: shape), offsets[0] >= 0, offsets[0] <= offsets[1],
+                  offsets[1] <= dataLength, offsets[1] - offsets[0] == bytesNeeded else {
                 throw corrupt("gives tensor '\(name)' of shape \(shape) the bytes \(offsets[0])..<\(offsets[1]) of \(dataLength): "
                               + "they do not hold 4 bytes per value within the file")
             }
