@@ -31,8 +31,14 @@ public enum ExecutableProduct {
 
     /// Runs the product with `arguments` in `directory` and returns its exit status and output.
     public static func run(_ name: String, _ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        try run(executableAt: path(named: name), arguments, in: directory)
+    }
+
+    /// Runs the executable at `path` (a shell that sets limits for a product, say) with
+    /// `arguments` in `directory` and returns its exit status and output.
+    public static func run(executableAt path: String, _ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path(named: name))
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe(), err = Pipe()
