@@ -21,6 +21,20 @@ struct CheckpointTests {
         #expect(decoded["a"]!.values.map(\.bitPattern) == Self.sample["a"]!.values.map(\.bitPattern))
     }
 
+    @Test("writing a file removes the temporaries of writers that have ended, and keeps a live process's")
+    func endedWritersTemporaries() throws {
+        let folder = try ScratchDirectory.make("safetensors-temporaries")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/model.safetensors"
+        // Above Linux's largest process id (2^22), so no process has it; process 1 always runs.
+        let ended = path + ".partial-\(1 << 23)", live = path + ".partial-1", other = folder + "/other.safetensors.partial-\(1 << 23)"
+        for temporary in [ended, live, other] { try Data("partial".utf8).write(to: URL(fileURLWithPath: temporary)) }
+        try Self.sample.write(to: path)
+        #expect(try SafetensorsFile(contentsOf: path) == Self.sample)
+        #expect(!FileManager.default.fileExists(atPath: ended))
+        #expect(FileManager.default.fileExists(atPath: live) && FileManager.default.fileExists(atPath: other))
+    }
+
     @Test("a damaged file is refused with what is wrong", arguments: [
         ("short", "shorter than the 8-byte header length"), ("long header", "truncated"), ("not json", "not JSON"),
         ("f16", "ParamShare reads F32 only"), ("bad offsets", "do not hold 4 bytes per value"), ("trailing", "after its last tensor"),

@@ -92,6 +92,9 @@ public struct SafetensorsFile: Equatable, Sendable {
             throw CheckpointError(path: path, detail: "could not be written: \(error.localizedDescription)",
                                   fix: "check that its folder exists and is writable, and that the disk has room")
         }
+        // Earlier writers' temporaries are ours too, never the user's, and the file is written:
+        // one that cannot be removed now is left for the next write.
+        try? Self.removeTemporariesOfEndedWriters(of: path)
     }
 
     /// What the temporary files of ``write(to:)`` for `path` are called, up to the writer's process id.
@@ -99,13 +102,22 @@ public struct SafetensorsFile: Equatable, Sendable {
         path + ".partial-"
     }
 
-    /// Deletes the temporary files a writer of `path` left when it was killed mid-write.
+    /// Deletes the temporary files of `path` whose writers have ended (killed mid-write; their
+    /// process ids name no process now), so that a later write of a file cleans up after an
+    /// earlier one. A temporary of a live process may be another writer's, and stays.
+    static func removeTemporariesOfEndedWriters(of path: String) throws {
+        try removeTemporaries(of: path) { writer in writer.map { kill($0, 0) != 0 && errno == ESRCH } ?? false }
+    }
+
+    /// Deletes the temporary files a writer of `path` left when it was killed mid-write: every
+    /// one, or those whose writer's process id (`nil` if the name holds none) `isStale` picks.
     ///
-    /// Only for a file no other process writes at the same time, whose temporaries are then stale.
-    static func removeTemporaries(of path: String) throws {
+    /// Without `isStale`, only for a file no other process writes at the same time, whose
+    /// temporaries are then stale.
+    static func removeTemporaries(of path: String, where isStale: (Int32?) -> Bool = { _ in true }) throws {
         let folder = (path as NSString).deletingLastPathComponent, prefix = (temporaryPrefix(of: path) as NSString).lastPathComponent
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
-        for name in names where name.hasPrefix(prefix) {
+        for name in names where name.hasPrefix(prefix) && isStale(Int32(name.dropFirst(prefix.count))) {
             try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
         }
     }
