@@ -35,6 +35,15 @@ struct CheckpointTests {
         #expect(FileManager.default.fileExists(atPath: live) && FileManager.default.fileExists(atPath: other))
     }
 
+    @Test("a folder given as a checkpoint is named as a folder")
+    func folderAsCheckpoint() throws {
+        let folder = try ScratchDirectory.make("safetensors-folder")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect { try SafetensorsFile(contentsOf: folder) } throws: { error in
+            "\(error)".contains(folder) && "\(error)".contains("is a folder, not a file")
+        }
+    }
+
     @Test("a damaged file is refused with what is wrong", arguments: [
         ("short", "shorter than the 8-byte header length"), ("long header", "truncated"), ("not json", "not JSON"),
         ("f16", "ParamShare reads F32 only"), ("bad offsets", "do not hold 4 bytes per value"), ("trailing", "after its last tensor"),

@@ -128,8 +128,12 @@ public struct SafetensorsFile: Equatable, Sendable {
     ///   header that is not the format's JSON, a dtype other than F32, or byte ranges that do
     ///   not match their shapes or the file.
     public init(contentsOf path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw CheckpointError(path: path, detail: "does not exist", fix: "give the path of a .safetensors checkpoint")
+        }
+        guard !isFolder.boolValue else {
+            throw CheckpointError(path: path, detail: "is a folder, not a file", fix: "give the path of a .safetensors checkpoint in it")
         }
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
