@@ -46,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "ParamShare",
-            dependencies: ["ParamShareEngine", "CZlib"],
+            dependencies: ["ParamShareEngine", "CNumerics", "CZlib"],
             // The UCI optical digits test set (CC BY 4.0): the default data set, so the main
             // job runs with no download.
             resources: [.copy("Resources/digits.csv.gz")]
