@@ -41,7 +41,10 @@ public struct CellModel {
         let generated = description.weightedLayers(withRoles: sharing.generatedRoles)
         if sharing.generator.descriptor.isBaseline {
             // A baseline has no bank to freeze or to scale the steps of.
-            guard sharing.trainsBank, sharing.stepScaling == .none else { throw GeneratorRegistryError.notAGenerator(sharing.generator.name) }
+            guard sharing.trainsBank else { throw GeneratorRegistryError.baselineWithoutBank(sharing.generator.name, asked: "a frozen bank") }
+            guard sharing.stepScaling == .none else {
+                throw GeneratorRegistryError.baselineWithoutBank(sharing.generator.name, asked: "the bank step '\(sharing.stepScaling.rawValue)'")
+            }
             let count = try sharing.budget.resolve(in: description, generated: generated)
             let baseline = try sharing.generator.makeBaseline().build(description, generatedLayers: generated, budget: count,
                                                                       scope: sharing.scope, random: random)
