@@ -159,6 +159,11 @@ struct CheckpointTests {
     @Test("a mismatched checkpoint is refused with the reason", arguments: [
         ("unknown generator", "is not registered"), ("version skew", "semantics version 99"), ("other model", "differs from its recorded cell_id"),
         ("missing tensor", "lacks tensor"), ("not a checkpoint", "is not a paramshare-checkpoint-1 file"),
+        // Numbers outside the cell identity that size the model or its input, read as a flag's would be.
+        ("no classes", "in its metadata field 'classes'"), ("a million million classes", "in its metadata field 'classes'"),
+        ("huge input", "in its metadata field 'input_shape'"), ("input of 2 channels", "for each of the 2 channels"),
+        ("infinite deviation", "malformed data normalisation"), ("huge model", "above the largest accepted"),
+        ("model beyond memory", "GiB of memory for one image"),
     ])
     func mismatches(damage: String, message: String) throws {
         let folder = try ScratchDirectory.make("checkpoint-mismatch")
@@ -171,6 +176,13 @@ struct CheckpointTests {
         case "version skew": file.metadata["generator_version"] = "99"
         case "other model": file.metadata["model"] = "mlp"
         case "missing tensor": file.tensors.removeFirst()
+        case "no classes": file.metadata["classes"] = "0"
+        case "a million million classes": file.metadata["classes"] = "1000000000000"
+        case "huge input": file.metadata["input_shape"] = "1,4294967296,4294967296"
+        case "input of 2 channels": file.metadata["input_shape"] = "2,8,8"
+        case "infinite deviation": file.metadata["normalization_std"] = "inf"
+        case "huge model": file.metadata["model"] = "mlp-100000000"
+        case "model beyond memory": file.metadata["model"] = "mlp-1000000-1000000"
         default: file.metadata["format"] = nil
         }
         let damaged = "\(folder)/damaged.safetensors"
