@@ -115,7 +115,7 @@ public struct SafetensorsFile: Equatable, Sendable {
     /// Without `isStale`, only for a file no other process writes at the same time, whose
     /// temporaries are then stale.
     static func removeTemporaries(of path: String, where isStale: (Int32?) -> Bool = { _ in true }) throws {
-        let folder = (path as NSString).deletingLastPathComponent, prefix = (temporaryPrefix(of: path) as NSString).lastPathComponent
+        let folder = path.parentFolder, prefix = (temporaryPrefix(of: path) as NSString).lastPathComponent
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
         for name in names where name.hasPrefix(prefix) && isStale(Int32(name.dropFirst(prefix.count))) {
             try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
