@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "ParamShare",
-            dependencies: ["ParamShareEngine", "CZlib", "CJPEG", "CPNG"],
+            dependencies: ["ParamShareEngine", "CNumerics", "CZlib", "CJPEG", "CPNG"],
             // The UCI optical digits test set (CC BY 4.0): the default data set, so the main
             // job runs with no download.
             resources: [.copy("Resources/digits.csv.gz")]

@@ -258,8 +258,13 @@ struct BaselineTests {
         #expect(throws: GeneratorRegistryError.notAGenerator("pruned")) { try GeneratorSetting(MagnitudePruning.descriptor).makeGenerator() }
         var frozen = pruned
         frozen.sharing?.trainsBank = false
-        #expect(throws: GeneratorRegistryError.notAGenerator("pruned")) {
+        #expect(throws: GeneratorRegistryError.baselineWithoutBank("pruned", asked: "a frozen bank")) {
             try CellModel(building: frozen, inputShape: [1, 8, 8], classes: 10)
+        }
+        var scaled = pruned
+        scaled.sharing?.stepScaling = .sqrt
+        #expect(throws: GeneratorRegistryError.baselineWithoutBank("pruned", asked: "the bank step 'sqrt'")) {
+            try CellModel(building: scaled, inputShape: [1, 8, 8], classes: 10)
         }
         var gradual = pruned
         gradual.sharing?.generator = try GeneratorSetting(MagnitudePruning.descriptor, options: ["schedule": "gradual"])

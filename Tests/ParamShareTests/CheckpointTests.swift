@@ -21,9 +21,35 @@ struct CheckpointTests {
         #expect(decoded["a"]!.values.map(\.bitPattern) == Self.sample["a"]!.values.map(\.bitPattern))
     }
 
+    @Test("writing a file removes the temporaries of writers that have ended, and keeps a live process's")
+    func endedWritersTemporaries() throws {
+        let folder = try ScratchDirectory.make("safetensors-temporaries")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/model.safetensors"
+        // Above Linux's largest process id (2^22), so no process has it; process 1 always runs.
+        let ended = path + ".partial-\(1 << 23)", live = path + ".partial-1", other = folder + "/other.safetensors.partial-\(1 << 23)"
+        for temporary in [ended, live, other] { try Data("partial".utf8).write(to: URL(fileURLWithPath: temporary)) }
+        try Self.sample.write(to: path)
+        #expect(try SafetensorsFile(contentsOf: path) == Self.sample)
+        #expect(!FileManager.default.fileExists(atPath: ended))
+        #expect(FileManager.default.fileExists(atPath: live) && FileManager.default.fileExists(atPath: other))
+    }
+
+    @Test("a folder given as a checkpoint is named as a folder")
+    func folderAsCheckpoint() throws {
+        let folder = try ScratchDirectory.make("safetensors-folder")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect { try SafetensorsFile(contentsOf: folder) } throws: { error in
+            "\(error)".contains(folder) && "\(error)".contains("is a folder, not a file")
+        }
+    }
+
     @Test("a damaged file is refused with what is wrong", arguments: [
         ("short", "shorter than the 8-byte header length"), ("long header", "truncated"), ("not json", "not JSON"),
         ("f16", "ParamShare reads F32 only"), ("bad offsets", "do not hold 4 bytes per value"), ("trailing", "after its last tensor"),
+        // Integers no Int product or difference holds, refused rather than trapping.
+        ("overflowing shape", "do not hold 4 bytes per value"), ("overflowing zero shape", "do not hold 4 bytes per value"),
+        ("overflowing offsets", "do not hold 4 bytes per value"),
     ])
     func damagedFiles(damage: String, message: String) throws {
         var bytes = try Self.sample.encoded()
@@ -40,6 +66,13 @@ struct CheckpointTests {
         case "not json": bytes = withHeader("{\"a\": [1, 2")
         case "f16": header = header.replacingOccurrences(of: "\"F32\"", with: "\"F16\""); bytes = withHeader(header)
         case "bad offsets": header = header.replacingOccurrences(of: "[0,24]", with: "[0,20]"); bytes = withHeader(header)
+        case "overflowing shape":
+            header = header.replacingOccurrences(of: "[2,3]", with: "[4294967296,4294967296,4]"); bytes = withHeader(header)
+        case "overflowing zero shape":
+            header = header.replacingOccurrences(of: "[2,3]", with: "[4294967296,4294967296,4,0]"); bytes = withHeader(header)
+        case "overflowing offsets":
+            header = header.replacingOccurrences(of: "[0,24]", with: "[9223372036854775807,-9223372036854775808]")
+            bytes = withHeader(header)
         default: bytes.append(contentsOf: [0, 0, 0, 0])
         }
         #expect { try SafetensorsFile(bytes: bytes, path: "damaged.safetensors") } throws: { error in
@@ -126,6 +159,11 @@ struct CheckpointTests {
     @Test("a mismatched checkpoint is refused with the reason", arguments: [
         ("unknown generator", "is not registered"), ("version skew", "semantics version 99"), ("other model", "not its recorded cell_id"),
         ("missing tensor", "lacks tensor"), ("not a checkpoint", "is not a paramshare-checkpoint-1 file"),
+        // Numbers outside the cell identity that size the model or its input, read as a flag's would be.
+        ("no classes", "in its metadata field 'classes'"), ("a million million classes", "in its metadata field 'classes'"),
+        ("huge input", "in its metadata field 'input_shape'"), ("input of 2 channels", "for each of the 2 channels"),
+        ("infinite deviation", "malformed data normalisation"), ("huge model", "above the largest accepted"),
+        ("model beyond memory", "GiB of memory for one image"),
     ])
     func mismatches(damage: String, message: String) throws {
         let folder = try ScratchDirectory.make("checkpoint-mismatch")
@@ -138,6 +176,13 @@ struct CheckpointTests {
         case "version skew": file.metadata["generator_version"] = "99"
         case "other model": file.metadata["model"] = "mlp"
         case "missing tensor": file.tensors.removeFirst()
+        case "no classes": file.metadata["classes"] = "0"
+        case "a million million classes": file.metadata["classes"] = "1000000000000"
+        case "huge input": file.metadata["input_shape"] = "1,4294967296,4294967296"
+        case "input of 2 channels": file.metadata["input_shape"] = "2,8,8"
+        case "infinite deviation": file.metadata["normalization_std"] = "inf"
+        case "huge model": file.metadata["model"] = "mlp-100000000"
+        case "model beyond memory": file.metadata["model"] = "mlp-1000000-1000000"
         default: file.metadata["format"] = nil
         }
         let damaged = "\(folder)/damaged.safetensors"

@@ -187,6 +187,21 @@ struct BadInputTests {
         #expect(try Self.snapshot(directory) == before, "\(arguments) changed or wrote files")
     }
 
+    @Test("a model the process's address-space limit (ulimit -v) cannot hold is refused before training, naming the limit")
+    func addressSpaceLimit() throws {
+        let directory = try Self.fixtures()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let before = try Self.snapshot(directory)
+        // About 6 GiB to train: within this machine's memory, but not 3 GiB of address space.
+        let sweep = try ExecutableProduct.path(named: "sweep")
+        let result = try ExecutableProduct.run(executableAt: "/bin/sh", ["-c", "ulimit -v 3145728 && exec \"$0\" \"$@\"", sweep, "--models", "mlp-20000-20000",
+                                                           "--generators", "dense", "--epochs", "1", "--seeds", "0", "--out", "new/runs.csv"],
+                                               in: directory)
+        #expect(result.status != 0, "the run started:\n\(result.stdout)")
+        #expect(result.stderr.contains("the process's address-space limit leaves it (ulimit -v)"), "\(result.stderr)")
+        #expect(try Self.snapshot(directory) == before, "the refusal changed or wrote files")
+    }
+
     @Test("an --out folder that cannot be written is named, and nothing is written")
     func readOnlyFolder() throws {
         let directory = try Self.fixtures()

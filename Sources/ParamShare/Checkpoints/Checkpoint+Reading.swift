@@ -40,24 +40,48 @@ extension Checkpoint {
             case let .refusedOptions(refusal): throw fail("it has generator options this version refuses: \(refusal)")
             }
         }
-        guard cell.identifier == metadata[RunSchema.cellIdentifier.name] else {
-            throw fail("its settings have the identity \(cell.identifier), not its recorded cell_id \(metadata[RunSchema.cellIdentifier.name] ?? "(none)"): "
-                       + "it was written by another version, or edited")
-        }
         let numbers: (String) -> [Double]? = { text in
             let values = text.split(separator: ",").map { Double($0) }
             return values.contains(nil) || values.isEmpty ? nil : values.compactMap { $0 }
         }
-        let mean = try parsed("normalization_mean", numbers), std = try parsed("normalization_std", numbers)
-        guard mean.count == std.count, std.allSatisfy({ $0 > 0 }) else { throw fail("its data normalisation is malformed") }
+        // Every number below sizes a model or a buffer: each is checked as the same number given
+        // on the command line would be, so that no file can make the reader trap or exhaust memory.
         let inputShape = try parsed("input_shape") { text -> [Int]? in
-            let values = text.split(separator: ",").compactMap { Int($0) }
-            return values.count == 3 && values.allSatisfy { $0 > 0 } ? values : nil
+            let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+            guard values.count == 3, let channels = values[0], let height = values[1], let width = values[2],
+                  (1...Self.largestChannels).contains(channels), (1...Self.largestImageSide).contains(height),
+                  (1...Self.largestImageSide).contains(width), channels * height * width <= Self.largestImageValues else { return nil }
+            return [channels, height, width]
         }
-        self.init(cell: cell, inputShape: inputShape, classes: try parsed("classes", Int.init),
+        let classes = try parsed("classes") { Int($0).flatMap { (2...Self.largestClassCount).contains($0) ? $0 : nil } }
+        let mean = try parsed("normalization_mean", numbers), std = try parsed("normalization_std", numbers)
+        guard mean.count == inputShape[0], std.count == inputShape[0], mean.allSatisfy(\.isFinite),
+              std.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw fail("it has a malformed data normalisation: it needs a finite mean and a finite, positive deviation for each of the "
+                       + "\(inputShape[0]) channels of its input shape, and has \(metadata["normalization_mean"] ?? "") and "
+                       + "\(metadata["normalization_std"] ?? "")")
+        }
+        let architecture = cell.architecture
+        if let problem = architecture.sizeProblem { throw fail("it names model '\(architecture)': \(problem)") }
+        let bytes = architecture.describe(inputShape: inputShape, classes: classes).trainingBytes(batchSize: 1), limit = MemoryLimit.current()
+        guard bytes <= 0.8 * limit.bytes else {
+            throw fail(String(format: "it describes a model that needs about %.1f GiB of memory for one image, more than 80%% of %@",
+                              bytes / Double(1 << 30), limit.source), fix: "Read it on a machine with more memory.")
+        }
+        guard cell.identifier == metadata[RunSchema.cellIdentifier.name] else {
+            throw fail("its settings have the identity \(cell.identifier), not its recorded cell_id \(metadata[RunSchema.cellIdentifier.name] ?? "(none)"): "
+                       + "it was written by another version, or edited")
+        }
+        self.init(cell: cell, inputShape: inputShape, classes: classes,
                   normalization: ChannelNormalization(mean: mean, standardDeviation: std),
                   testAccuracy: metadata["test_accuracy"].flatMap(Double.init), tensors: file.tensors, path: path)
     }
+
+    /// The largest input a checkpoint may describe: far beyond any data set ParamShare reads
+    /// (ImageNet's 3×224×224 is 150,528 values), and far below where a model's size overflows.
+    static let largestChannels = 4096, largestImageSide = 1 << 16, largestImageValues = 1 << 28
+    /// The most classes a checkpoint may describe.
+    static let largestClassCount = 1 << 20
 
     private init(cell: SweepCell, inputShape: [Int], classes: Int, normalization: ChannelNormalization, testAccuracy: Double?,
                  tensors: [(name: String, entry: SafetensorsFile.Entry)], path: String) {

@@ -13,9 +13,23 @@ public struct SafetensorsFile: Equatable, Sendable {
         public var values: [Float]
 
         public init(shape: [Int], values: [Float]) {
-            precondition(shape.reduce(1, *) == values.count, "a tensor of shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")
+            precondition(Self.valueCount(ofShape: shape) == values.count, "a tensor of shape \(shape) cannot hold \(values.count) values")
             self.shape = shape
             self.values = values
+        }
+
+        /// The values a tensor of `shape` holds; `nil` for a negative dimension or a count no
+        /// `Int` holds. Checked, since a file's header can name any dimensions.
+        static func valueCount(ofShape shape: [Int]) -> Int? {
+            guard shape.allSatisfy({ $0 >= 0 }) else { return nil }
+            guard !shape.contains(0) else { return 0 }
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow else { return nil }
+                count = product
+            }
+            return count
         }
     }
 
@@ -78,6 +92,9 @@ public struct SafetensorsFile: Equatable, Sendable {
             throw FileError(path: path, problem: "it could not be written (\(error.localizedDescription))",
                             fix: "Check that its folder exists and is writable, and that the disk has room.")
         }
+        // Earlier writers' temporaries are ours too, never the user's, and the file is written:
+        // one that cannot be removed now is left for the next write.
+        try? Self.removeTemporariesOfEndedWriters(of: path)
     }
 
     /// What the temporary files of ``write(to:)`` for `path` are called, up to the writer's process id.
@@ -85,13 +102,22 @@ public struct SafetensorsFile: Equatable, Sendable {
         path + ".partial-"
     }
 
-    /// Deletes the temporary files a writer of `path` left when it was killed mid-write.
+    /// Deletes the temporary files of `path` whose writers have ended (killed mid-write; their
+    /// process ids name no process now), so that a later write of a file cleans up after an
+    /// earlier one. A temporary of a live process may be another writer's, and stays.
+    static func removeTemporariesOfEndedWriters(of path: String) throws {
+        try removeTemporaries(of: path) { writer in writer.map { kill($0, 0) != 0 && errno == ESRCH } ?? false }
+    }
+
+    /// Deletes the temporary files a writer of `path` left when it was killed mid-write: every
+    /// one, or those whose writer's process id (`nil` if the name holds none) `isStale` picks.
     ///
-    /// Only for a file no other process writes at the same time, whose temporaries are then stale.
-    static func removeTemporaries(of path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent, prefix = (temporaryPrefix(of: path) as NSString).lastPathComponent
+    /// Without `isStale`, only for a file no other process writes at the same time, whose
+    /// temporaries are then stale.
+    static func removeTemporaries(of path: String, where isStale: (Int32?) -> Bool = { _ in true }) throws {
+        let folder = path.parentFolder, prefix = (temporaryPrefix(of: path) as NSString).lastPathComponent
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
-        for name in names where name.hasPrefix(prefix) {
+        for name in names where name.hasPrefix(prefix) && isStale(Int32(name.dropFirst(prefix.count))) {
             try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
         }
     }
@@ -102,14 +128,26 @@ public struct SafetensorsFile: Equatable, Sendable {
     ///   header that is not the format's JSON, a dtype other than F32, or byte ranges that do
     ///   not match their shapes or the file.
     public init(contentsOf path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw FileError(path: path, problem: "the file does not exist", fix: "Check the path.")
+        }
+        guard !isFolder.boolValue else {
+            throw FileError(path: path, problem: "it is a folder, not a file", fix: "Give the path of a .safetensors file in it.")
         }
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw FileError(path: path, problem: "it cannot be read (\(error.localizedDescription))", fix: "Check that you may read it.")
         }
         try self.init(bytes: bytes, path: path)
+    }
+
+    /// The bytes of an F32 tensor of `shape`: 4 per value; `nil` for a negative dimension or a
+    /// size no `Int` holds.
+    static func byteCount(ofShape shape: [Int]) -> Int? {
+        guard let values = Entry.valueCount(ofShape: shape) else { return nil }
+        let (bytes, overflow) = values.multipliedReportingOverflow(by: 4)
+        return overflow ? nil : bytes
     }
 
     /// Decodes `bytes`, read from `path` (for messages).
@@ -144,8 +182,10 @@ public struct SafetensorsFile: Equatable, Sendable {
                 throw FileError(path: path, problem: "it holds tensor '\(name)' as \(dtype); ParamShare reads F32 only",
                                 fix: "Convert it to float32 (in Python: tensor.float()) and save it again.")
             }
-            let count = shape.reduce(1) { $0 * max($1, 0) }
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == 4 * count, offsets[1] <= dataLength else {
+            // A crafted header can name any integers: every product and difference is checked,
+            // so that one too large for an Int is refused rather than trapping.
+            guard let bytesNeeded = Self.byteCount(ofShape: shape), offsets[0] >= 0, offsets[0] <= offsets[1],
+                  offsets[1] <= dataLength, offsets[1] - offsets[0] == bytesNeeded else {
                 throw corrupt("it gives tensor '\(name)' of shape \(shape) the bytes \(offsets[0])..<\(offsets[1]) of \(dataLength): "
                               + "they do not hold 4 bytes per value within the file")
             }

@@ -39,7 +39,8 @@ extension Architecture {
     }
 
     /// Checks that images of `inputShape` (`[channels, height, width]`) fit this architecture
-    /// and that a training run at `batchSize`, with `jobs` runs at once, fits in this machine's memory.
+    /// and that a training run at `batchSize`, with `jobs` runs at once, fits in the memory the
+    /// process may use (``MemoryLimit``).
     ///
     /// - Throws: ``GridError`` naming the model, the figure and what would fit.
     package func checkFits(inputShape: [Int], classes: Int, batchSize: Int, jobs: Int) throws {
@@ -52,11 +53,11 @@ extension Architecture {
                             + "use mlp or a resnet, which take any size (lenet5 takes 4×4 and up)")
         }
         let bytes = describe(inputShape: inputShape, classes: classes).trainingBytes(batchSize: batchSize) * Double(jobs)
-        let available = Double(ProcessInfo.processInfo.physicalMemory)
-        guard bytes <= 0.8 * available else {
-            throw GridError(String(format: "%@ at batch %d%@ needs about %.1f GiB of memory, more than 80%% of this machine's %.1f GiB; "
+        let limit = MemoryLimit.current()
+        guard bytes <= 0.8 * limit.bytes else {
+            throw GridError(String(format: "%@ at batch %d%@ needs about %.1f GiB of memory, more than 80%% of %@; "
                                    + "use a smaller model or batch, or fewer runs at once", "\(self)", batchSize,
-                                   jobs > 1 ? " with \(jobs) runs at once" : "", bytes / Double(1 << 30), available / Double(1 << 30)))
+                                   jobs > 1 ? " with \(jobs) runs at once" : "", bytes / Double(1 << 30), limit.source))
         }
     }
 }

@@ -7,14 +7,14 @@ package enum OutputLocation {
     /// - Throws: ``FileError`` when a component of the folder path is a file, the folder
     ///   cannot be created, or it is not writable.
     package static func prepareFolder(of path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.parentFolder
         let manager = FileManager.default
         var isFolder: ObjCBool = false
         if !folder.isEmpty, !manager.fileExists(atPath: folder, isDirectory: &isFolder) {
             // Find the deepest existing component: it must be a folder for the rest to be made.
             var existing = folder
             while !existing.isEmpty, existing != "/", !manager.fileExists(atPath: existing, isDirectory: &isFolder) {
-                existing = (existing as NSString).deletingLastPathComponent
+                existing = existing.parentFolder
             }
             if !existing.isEmpty, existing != "/", !isFolder.boolValue {
                 throw FileError(path: path, problem: "\(existing) is a file, so no folder can be made inside it",

@@ -22,7 +22,7 @@ struct CellBlueprint {
     /// Resolves `cell` for inputs of `inputShape` and `classes` classes.
     ///
     /// - Throws: ``BudgetError`` when the budget does not fit the model, what the generator's or
-    ///   baseline's factory throws for its options, or ``GeneratorRegistryError/notAGenerator(_:)``
+    ///   baseline's factory throws for its options, or ``GeneratorRegistryError/baselineWithoutBank(_:asked:)``
     ///   for a baseline asked to freeze or scale a bank it does not have.
     init(_ cell: SweepCell, inputShape: [Int], classes: Int) throws {
         self.cell = cell
@@ -35,7 +35,10 @@ struct CellBlueprint {
         generated = description.weightedLayers(withRoles: sharing.generatedRoles)
         if sharing.generator.descriptor.isBaseline {
             // A baseline has no bank to freeze or to scale the steps of.
-            guard sharing.trainsBank, sharing.stepScaling == .none else { throw GeneratorRegistryError.notAGenerator(sharing.generator.name) }
+            guard sharing.trainsBank else { throw GeneratorRegistryError.baselineWithoutBank(sharing.generator.name, asked: "a frozen bank") }
+            guard sharing.stepScaling == .none else {
+                throw GeneratorRegistryError.baselineWithoutBank(sharing.generator.name, asked: "the bank step '\(sharing.stepScaling.rawValue)'")
+            }
             let baseline = try sharing.generator.makeBaseline()
             construction = .baseline(baseline, budget: try sharing.budget.resolve(in: description, generated: generated), scope: sharing.scope)
             return

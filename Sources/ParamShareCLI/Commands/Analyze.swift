@@ -52,7 +52,7 @@ struct Analyze: ParsableCommand {
 
     private func analyze() throws {
         let analysis = try RunAnalysis(contentsOfFile: results, reference: reference)
-        let directory = outDir ?? (results as NSString).deletingLastPathComponent
+        let directory = outDir ?? results.parentFolder
         let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
         print("\(analysis.table.runs.count) runs: \(analysis.summaries.count) settings × budgets, \(analysis.fits.count) log-linear fits, "
               + "\(analysis.comparisons.count) paired comparisons with \(analysis.reference)")

@@ -88,7 +88,7 @@ struct Run: ParsableCommand {
         logger.info("done: \(records.count) runs appended to \(out)")
         guard !noAnalysis, shard.count == 1 else { return }
         let analysis = try RunAnalysis(contentsOfFile: out)
-        let directory = (out as NSString).deletingLastPathComponent
+        let directory = out.parentFolder
         let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
         print("\n" + analysis.accuracyTable())
         for path in paths { logger.info("wrote \(path)") }
