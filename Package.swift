@@ -153,7 +153,7 @@ let package = Package(
         // Runs the real `sweep` executable.
         .testTarget(
             name: "SweepCommandTests",
-            dependencies: ["sweep", "ParamShare", "ParamShareCLI", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["sweep", "ParamShare", "ParamShareEngine", "ParamShareCLI", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         // The notebooks' helpers: paired seeds, rankings with ties, per-epoch curves.
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import ParamShare
+import ParamShareEngine
 import Testing
 import TestSupport
 
@@ -17,7 +18,7 @@ struct RunCommandTests {
         let lines = try String(contentsOfFile: directory + "/out/runs.csv", encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 1 + 4)  // header, then rpg and dense for two seeds
         #expect(lines[0].hasPrefix("cell_id,model,dataset,train_images,test_images,validation_images,generator,generator_version,"))
-        #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current)") })
+        #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current),\(InstructionSet.current)") })
     }
 
     @Test("--precision bf16 is recorded in its column, and eval restores it or, asked, evaluates at fp32")

@@ -129,6 +129,8 @@ package enum RunSchema {
         RunColumn("status_epoch", .integer, .run { $0.result.statusEpoch.map { String($0) } ?? "" }),
         RunColumn("failure_reason", .text, .run { $0.result.failureReason ?? notApplicable }),
         RunColumn("version", .text, .run { _ in ParamShareVersion.current }),
+        // Bits reproduce within one instruction set only; tables from before the column say nothing of it.
+        RunColumn("cpu_isa", .text, .run { _ in InstructionSet.current }, added: .init(commit: "after f368b95", olderRows: "")),
     ]
 
     /// The value written where a setting does not apply to a row.
