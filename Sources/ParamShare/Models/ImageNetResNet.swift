@@ -38,34 +38,13 @@ func describeImageNetResNet(inputShape: [Int], blocksPerStage: [Int], widthMulti
             .maxPool(name: "stem.pool", kernelSize: 3, stride: 2, padding: 1),
         ]
     }
-    var channels = widths[0]
-    for (index, (width, blocks)) in zip(widths, blocksPerStage).enumerated() {
-        let stage = index + 1
-        for block in 0..<blocks {
-            let name = "stage\(stage).block\(block)"
-            let stride = stage > 1 && block == 0 ? 2 : 1
-            let body: [LayerDescription] = [
-                conv("\(name).conv1", role: .body, stage: stage, block: block, channels, width, stride: stride),
-                .batchNorm(name: "\(name).bn1", channels: width), .relu(name: "\(name).relu1"),
-                conv("\(name).conv2", role: .body, stage: stage, block: block, width, width),
-                .batchNorm(name: "\(name).bn2", channels: width),
-            ]
-            let shortcut: LayerDescription? = stride != 1 || channels != width
-                ? .sequence(name: "\(name).shortcut", layers: [
-                    conv("\(name).shortcut.conv", role: .shortcut, stage: stage, block: block, channels, width,
-                         kernelSize: 1, stride: stride),
-                    .batchNorm(name: "\(name).shortcut.bn", channels: width),
-                ])
-                : nil
-            layers += [.residual(name: name, body: body, shortcut: shortcut), .relu(name: "\(name).relu")]
-            channels = width
-        }
+    layers += basicBlockStagesAndClassifier(widths: widths, blocksPerStage: blocksPerStage, inputs: widths[0], classes: classes) {
+        name, stage, block, inputs, outputs, stride in
+        .sequence(name: name, layers: [
+            conv("\(name).conv", role: .shortcut, stage: stage, block: block, inputs, outputs, kernelSize: 1, stride: stride),
+            .batchNorm(name: "\(name).bn", channels: outputs),
+        ])
     }
-    layers += [
-        .globalAveragePool(name: "pool"),
-        .weighted(WeightedLayer(name: "classifier", role: .classifier, kind: .linear, inputs: channels, outputs: classes,
-                                hasBias: true)),
-    ]
     let depth = 2 * blocksPerStage.reduce(0, +) + 2
     return ModelDescription(name: widthMultiplier == 1 ? "resnet\(depth)" : "resnet\(depth)x\(widthMultiplier)",
                             inputShape: inputShape, classes: classes, layers: layers)
