@@ -164,6 +164,9 @@ struct CheckpointTests {
         ("huge input", "in its metadata field 'input_shape'"), ("input of 2 channels", "for each of the 2 channels"),
         ("infinite deviation", "malformed data normalisation"), ("huge model", "above the largest accepted"),
         ("model beyond memory", "GiB of memory for one image"),
+        ("zero deviation", "malformed data normalisation"), ("NaN deviation", "malformed data normalisation"),
+        // A dense export carries the checkpoint's metadata, but no bank: it is named as what it is.
+        ("dense export", "it is a dense export of a checkpoint"),
     ])
     func mismatches(damage: String, message: String) throws {
         let folder = try ScratchDirectory.make("checkpoint-mismatch")
@@ -181,6 +184,9 @@ struct CheckpointTests {
         case "huge input": file.metadata["input_shape"] = "1,4294967296,4294967296"
         case "input of 2 channels": file.metadata["input_shape"] = "2,8,8"
         case "infinite deviation": file.metadata["normalization_std"] = "inf"
+        case "zero deviation": file.metadata["normalization_std"] = "0"
+        case "NaN deviation": file.metadata["normalization_std"] = "nan"
+        case "dense export": file.metadata[DenseExport.layoutKey] = DenseExport.layout
         case "huge model": file.metadata["model"] = "mlp-100000000"
         case "model beyond memory": file.metadata["model"] = "mlp-1000000-1000000"
         default: file.metadata["format"] = nil
@@ -190,6 +196,12 @@ struct CheckpointTests {
         #expect { try Checkpoint(contentsOf: damaged, registry: registry).restoredModel() } throws: { error in
             "\(error)".contains("damaged.safetensors") && "\(error)".contains(message)
         }
+    }
+
+    @Test("a normalisation is refused, as a checkpoint's is, unless each channel has a finite mean and a finite, positive deviation",
+          arguments: [([0.0], [Double.infinity]), ([0], [0]), ([0], [-1]), ([0], [.nan]), ([Double.infinity], [1]), ([0, 0], [1]), ([], [])])
+    func normalizationRange(mean: [Double], deviation: [Double]) {
+        #expect(throws: ChannelNormalization.InvalidStatistics.self) { try ChannelNormalization(mean: mean, standardDeviation: deviation) }
     }
 
     @Test("the dense export names every tensor as PyTorch's reference models do, with generated weights materialised")

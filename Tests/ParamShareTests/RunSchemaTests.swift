@@ -177,7 +177,7 @@ struct RunSchemaTests {
                              configuration: TrainingConfiguration.defaults(for: .digits))
         let model = try CellModel(building: cell, inputShape: [1, 8, 8], classes: 10)
         var metadata = Checkpoint(cell: cell, network: model.network, inputShape: [1, 8, 8], classes: 10,
-                                  normalization: ChannelNormalization(mean: [0], standardDeviation: [1]), testAccuracy: nil).metadata
+                                  normalization: try ChannelNormalization(mean: [0], standardDeviation: [1]), testAccuracy: nil).metadata
         #expect(metadata["cell_id"] == cell.identifier && metadata["budget"] == "10%" && metadata["crop_padding"] == "0")
         #expect(metadata["bank_step"] == "none" && metadata["precision"] == "fp32" && metadata["validation_images"] == "0"
             && metadata["tuning"] == "none" && metadata["bank"] == "trained")
@@ -194,7 +194,7 @@ struct RunSchemaTests {
         let dense = SweepCell(architecture: .mlp(hiddenWidths: [8]), sharing: nil, data: cell.data, configuration: cell.configuration)
         let denseModel = try CellModel(building: dense, inputShape: [1, 8, 8], classes: 10)
         let denseMetadata = Checkpoint(cell: dense, network: denseModel.network, inputShape: [1, 8, 8], classes: 10,
-                                       normalization: ChannelNormalization(mean: [0], standardDeviation: [1]), testAccuracy: nil).metadata
+                                       normalization: try ChannelNormalization(mean: [0], standardDeviation: [1]), testAccuracy: nil).metadata
         #expect(["generator_version", "budget", "scope", "bank", "bank_step"].allSatisfy { denseMetadata[$0] == nil })
         #expect(try SweepCell(reading: denseMetadata, registry: .builtIn) == dense)
     }

@@ -17,6 +17,10 @@ extension Checkpoint {
             throw fail("it is not a \(Self.format) file (its format is \(metadata["format"].map { "'\($0)'" } ?? "not given"))",
                        fix: "Give a checkpoint a sweep saved of a trained model.")
         }
+        if metadata[DenseExport.layoutKey] == DenseExport.layout {
+            throw fail("it is a dense export of a checkpoint (every weight materialised and named as PyTorch names them), not a checkpoint",
+                       fix: "Evaluate or compress the checkpoint it was exported from; load this file in PyTorch.")
+        }
         func field(_ name: String) throws -> String {
             guard let value = metadata[name] else { throw fail("it lacks the metadata field '\(name)'") }
             return value
@@ -54,12 +58,16 @@ extension Checkpoint {
             return [channels, height, width]
         }
         let classes = try parsed("classes") { Int($0).flatMap { (2...Self.largestClassCount).contains($0) ? $0 : nil } }
-        let mean = try parsed("normalization_mean", numbers), std = try parsed("normalization_std", numbers)
-        guard mean.count == inputShape[0], std.count == inputShape[0], mean.allSatisfy(\.isFinite),
-              std.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-            throw fail("it has a malformed data normalisation: it needs a finite mean and a finite, positive deviation for each of the "
-                       + "\(inputShape[0]) channels of its input shape, and has \(metadata["normalization_mean"] ?? "") and "
-                       + "\(metadata["normalization_std"] ?? "")")
+        let normalization: ChannelNormalization
+        do {
+            normalization = try ChannelNormalization(mean: try parsed("normalization_mean", numbers),
+                                                     standardDeviation: try parsed("normalization_std", numbers))
+        } catch let error as ChannelNormalization.InvalidStatistics {
+            throw fail("it has a malformed data normalisation: \(error)")
+        }
+        guard normalization.mean.count == inputShape[0] else {
+            throw fail("it has a malformed data normalisation: it needs a mean and a deviation for each of the \(inputShape[0]) "
+                       + "channels of its input shape, and has \(normalization.mean.count)")
         }
         let architecture = cell.architecture
         if let problem = architecture.sizeProblem { throw fail("it names model '\(architecture)': \(problem)") }
@@ -73,7 +81,7 @@ extension Checkpoint {
                        + "it was written by another version, or edited")
         }
         self.init(cell: cell, inputShape: inputShape, classes: classes,
-                  normalization: ChannelNormalization(mean: mean, standardDeviation: std),
+                  normalization: normalization,
                   testAccuracy: metadata["test_accuracy"].flatMap(Double.init), tensors: file.tensors, path: path)
     }
 

@@ -22,13 +22,13 @@ struct Compress: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Checkpoints written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"))
+    @Argument(help: ArgumentHelp("Checkpoints written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
     var checkpoints: [String]
 
-    @Option(help: "Folder holding the official files of the checkpoints' data set (not for the embedded digits).")
+    @Option(help: "Folder holding the official files of the checkpoints' data set (not for the embedded digits).", transform: GivenPath.checked)
     var dataDir: String?
 
-    @Option(help: "The CSV file to append rows to.")
+    @Option(help: "The CSV file to append rows to.", transform: GivenPath.checked)
     var out: String = "sweep-results/compress.csv"
 
     func run() throws {
@@ -41,7 +41,14 @@ struct Compress: ParsableCommand {
         let table = try CSVTable(path: out, columns: Checkpoint.compressionColumns)
         let done = Set(zip(try table.column("cell_id"), try table.column("method")).map { "\($0) \($1)" })
         var testSets = CheckpointTestSets(dataDirectory: dataDir)
+        // One cell's rows once, though it be named twice (or under two paths: a link, ./x and x).
+        var firstPath: [String: String] = [:]
         for (path, saved) in checkpoints {
+            if let earlier = firstPath[saved.cell.identifier] {
+                print("skipped \(path): it holds cell \(saved.cell.identifier), as \(earlier) does")
+                continue
+            }
+            firstPath[saved.cell.identifier] = path
             let batches = try testSets.batches(for: saved, at: path)
             let reference = try saved.evaluate(nil, on: batches)
             for compression in [nil] + BankCompression.allCases.map(Optional.some) {

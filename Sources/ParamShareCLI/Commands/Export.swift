@@ -18,10 +18,10 @@ struct Export: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"))
+    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
     var checkpoint: String
 
-    @Option(help: ArgumentHelp("Where to write the dense weights.", valueName: "out.safetensors"))
+    @Option(help: ArgumentHelp("Where to write the dense weights.", valueName: "out.safetensors"), transform: GivenPath.checked)
     var dense: String
 
     func run() throws {
@@ -35,7 +35,7 @@ struct Export: ParsableCommand {
         let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
         var metadata = saved.file.metadata
-        metadata["layout"] = "pytorch-dense"
+        metadata[DenseExport.layoutKey] = DenseExport.layout
         let export = SafetensorsFile(tensors: DenseExport.tensors(of: model.network, architecture: saved.cell.architecture), metadata: metadata)
         try OutputLocation.prepareFolder(of: dense)
         try export.write(to: dense)
