@@ -63,6 +63,8 @@ public struct WidthScaling: BudgetedBaseline {
 
     /// `width` in sweeps. It has no options: the widths follow from the budget.
     public static let descriptor = GeneratorDescriptor(
-        name: "width", summary: "a dense network whose widths are scaled so that its generated layers hold the budget"
+        name: "width", summary: "a dense network whose widths are scaled so that its generated layers hold the budget",
+        // One width factor for all the generated layers, whichever of them would share a bank.
+        usesScope: false
     ) { _ in WidthScaling() }
 }

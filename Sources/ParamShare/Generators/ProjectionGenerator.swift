@@ -201,9 +201,15 @@ public struct ProjectionGenerator: ParameterGenerator {
             throw GeneratorRegistryError.invalidValue(generator: "projection", option: "normalization", value: normalization.rawValue,
                                                       accepted: "columns with projection=fastfood, whose columns have unit norm by construction")
         }
-        let nonzeros = options.integer("nonzeros")
+        let nonzeros = options.integer("nonzeros"), values = options.choice("values", as: SparseProjectionValues.self)
+        // Only a sparse P has rows of nonzeros: elsewhere both options would name cells of their own with equal results.
+        if kind != .sparse, nonzeros != 0 || values != .unitRows {
+            throw GeneratorRegistryError.settingWithoutEffect(
+                "projection", setting: nonzeros != 0 ? "projection.nonzeros=\(nonzeros)" : "projection.values=\(values.rawValue)",
+                because: "only a sparse projection has rows of nonzeros, and this one is \(kind.rawValue)")
+        }
         return ProjectionGenerator(kind: kind, normalization: normalization, nonzerosPerRow: nonzeros == 0 ? nil : nonzeros,
-                                   sparseValues: options.choice("values", as: SparseProjectionValues.self),
+                                   sparseValues: values,
                                    decayTarget: options.choice("decay", as: WeightDecayTarget.self))
     }
 

@@ -22,8 +22,10 @@ struct CellBlueprint {
     /// Resolves `cell` for inputs of `inputShape` and `classes` classes.
     ///
     /// - Throws: ``BudgetError`` when the budget does not fit the model, what the generator's or
-    ///   baseline's factory throws for its options, or ``GeneratorRegistryError/baselineWithoutBank(_:asked:)``
-    ///   for a baseline asked to freeze or scale a bank it does not have.
+    ///   baseline's factory throws for its options, ``GeneratorRegistryError/baselineWithoutBank(_:asked:)``
+    ///   for a baseline asked to freeze or scale a bank it does not have, or
+    ///   ``GeneratorRegistryError/settingWithoutEffect(_:setting:because:)`` for a scope or a
+    ///   step the cell would not use.
     init(_ cell: SweepCell, inputShape: [Int], classes: Int) throws {
         self.cell = cell
         description = cell.architecture.describe(inputShape: inputShape, classes: classes)
@@ -33,7 +35,17 @@ struct CellBlueprint {
             return
         }
         generated = description.weightedLayers(withRoles: sharing.generatedRoles)
-        if sharing.generator.descriptor.isBaseline {
+        let descriptor = sharing.generator.descriptor
+        // A setting that changes nothing would make a cell of its own with another cell's results.
+        if !descriptor.usesScope, sharing.scope != descriptor.defaultScope {
+            throw GeneratorRegistryError.settingWithoutEffect(descriptor.name, setting: "the scope '\(sharing.scope.rawValue)'",
+                                                              because: "it does not read the scope")
+        }
+        if !descriptor.isBaseline, !sharing.trainsBank, sharing.stepScaling != .none {
+            throw GeneratorRegistryError.settingWithoutEffect(descriptor.name, setting: "the bank step '\(sharing.stepScaling.rawValue)'",
+                                                              because: "its bank is frozen and takes no steps")
+        }
+        if descriptor.isBaseline {
             // A baseline has no bank to freeze or to scale the steps of.
             guard sharing.trainsBank else { throw GeneratorRegistryError.baselineWithoutBank(sharing.generator.name, asked: "a frozen bank") }
             guard sharing.stepScaling == .none else {

@@ -92,6 +92,9 @@ public enum GeneratorRegistryError: Error, Equatable, CustomStringConvertible {
     /// A baseline was asked to freeze its bank or to scale its bank's steps (`asked` says which),
     /// though it trains a dense network and has no bank.
     case baselineWithoutBank(String, asked: String)
+    /// A setting was asked of a cell of generator or baseline `String` on which it has no effect
+    /// (`because` says why): it would be a cell of its own with the results of the cell without it.
+    case settingWithoutEffect(String, setting: String, because: String)
 
     public var description: String {
         switch self {
@@ -115,6 +118,8 @@ public enum GeneratorRegistryError: Error, Equatable, CustomStringConvertible {
         case let .baselineWithoutBank(name, asked):
             "\(name) is a baseline that trains a dense network and has no bank, so \(asked) does not apply to it; "
                 + "give it a trained bank and plain steps (the defaults), or run it in a grid of its own"
+        case let .settingWithoutEffect(name, setting, reason):
+            "\(setting) has no effect on \(name) (\(reason)), so its cells would repeat those without it; leave it out"
         }
     }
 }
