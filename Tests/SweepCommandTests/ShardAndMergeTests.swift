@@ -48,6 +48,31 @@ struct ShardAndMergeTests {
         #expect(epochs.status == 0, "\(epochs.stderr)")
     }
 
+    @Test("merge gives a row's own generator option that its older table lacks the option's older-table value, so the analysis reads one setting")
+    func mergeOlderTable() throws {
+        let directory = try ScratchDirectory.make("sweep-merge-older")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let grid = ["--models", "mlp-8", "--generators", "rpg", "--budgets", "100", "--epochs", "1", "--no-analysis"]
+        for seed in ["0", "1"] {
+            let result = try ExecutableProduct.run("sweep", grid + ["--seeds", seed, "--out", "seed\(seed).csv"], in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        // Seed 0's table as a version before rpg.scaling wrote it: without the column.
+        let document = try CSVReader.read(contentsOfFile: directory + "/seed0.csv")
+        let scaling = try #require(document.header.firstIndex(of: "rpg.scaling"))
+        let older = ([document.header] + document.rows).map { fields in
+            fields.enumerated().filter { $0.offset != scaling }.map(\.element).joined(separator: ",") + "\n"
+        }.joined()
+        try older.write(toFile: directory + "/older.csv", atomically: true, encoding: .utf8)
+        let merged = try ExecutableProduct.run("sweep", ["merge", "older.csv", "seed1.csv", "--out", "all.csv"], in: directory)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let table = try CSVReader.read(contentsOfFile: directory + "/all.csv")
+        let column = try #require(table.header.firstIndex(of: "rpg.scaling"))
+        #expect(table.rows.map { $0[column] } == ["rms", "rms"])
+        let analysis = try RunAnalysis(contentsOfFile: directory + "/all.csv")
+        #expect(analysis.summaries.count == 1 && analysis.summaries.first?.testAccuracy.count == 2)
+    }
+
     @Test("merge refuses tables of different kinds and conflicting runs")
     func mergeRefuses() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-refuse-\(UUID().uuidString)").path

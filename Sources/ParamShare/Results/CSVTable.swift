@@ -87,15 +87,18 @@ package struct CSVTable: Sendable {
     }
 
     /// Rewrites the table at `path` with `columns`, which must include all of its own: each row
-    /// keeps its values under their column names and gets `fill(column)` in each new column.
-    package static func widen(path: String, to columns: [String], fill: (String) -> String) throws {
+    /// keeps its values under their column names and gets `fill(column, value)` in each new
+    /// column, `value` giving the row's value in a column it has.
+    package static func widen(path: String, to columns: [String], fill: (_ column: String, _ value: (String) -> String?) -> String) throws {
         let document = try CSVReader.read(contentsOfFile: path)
         let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         if let lost = document.header.first(where: { !columns.contains($0) }) {
             throw FileError(path: path, problem: "widening it would drop its column '\(lost)'",
                             fix: "Write to a new file, or move the old one away.")
         }
-        let rows = document.rows.map { row in columns.map { position[$0].map { row[$0] } ?? fill($0) } }
+        let rows = document.rows.map { row in
+            columns.map { position[$0].map { row[$0] } ?? fill($0) { column in position[column].map { row[$0] } } }
+        }
         try replace(path: path, columns: columns, rows: rows)
     }
 

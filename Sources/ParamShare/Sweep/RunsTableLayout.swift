@@ -32,6 +32,18 @@ public struct RunsTableLayout: Sendable, Equatable {
         addedColumns[column] ?? notApplicable
     }
 
+    /// The value a row of `generator` that lacks `column` holds in it: where the column is an
+    /// option of that generator among `descriptors`, what the option says rows written before it
+    /// read as (``GeneratorOption/valueInOlderTables``, else its default), so that old and new
+    /// rows of one setting stay one setting; else ``value(ofMissing:)``.
+    package static func value(ofMissing column: String, inRowOf generator: String, descriptors: [GeneratorDescriptor]) -> String {
+        guard let descriptor = descriptors.first(where: { $0.name == generator }),
+              let option = descriptor.options.first(where: { descriptor.column(ofOption: $0.name) == column }) else {
+            return value(ofMissing: column)
+        }
+        return option.valueInOlderTables ?? option.defaultValue
+    }
+
     /// The option columns, sorted.
     public private(set) var optionColumns: [String]
 

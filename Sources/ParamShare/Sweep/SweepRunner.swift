@@ -103,7 +103,8 @@ public struct SweepRunner {
             return []
         }
         // Reading it above set aside a cut-off last line, if it had one; opening it finds none.
-        let (runs, layout, laterRepair) = try Self.openRunsTable(path: runsPath, layout: layout)
+        let (runs, layout, laterRepair) = try Self.openRunsTable(path: runsPath, layout: layout,
+                                                                      descriptors: cells.compactMap { $0.sharing?.generator.descriptor })
         let repair = existing?.repair ?? laterRepair
         // Made before any training: a folder that cannot be made would otherwise lose each run
         // at its end, when its checkpoint is written.
@@ -202,11 +203,12 @@ extension SweepRunner {
 
     /// Opens the runs table at `path` for appending, creating it with `layout`, or widening an
     /// existing table to the option columns of both; also returns what had to be repaired at
-    /// its end, if anything.
+    /// its end, if anything. A row of one of `descriptors` that lacks a column of its own
+    /// generator's options gets what the option says older rows read as.
     ///
     /// - Throws: ``FileError`` naming the file and line when the file
     ///   exists but is not a runs table, or cannot be read; it is then left unchanged.
-    package static func openRunsTable(path: String, layout: RunsTableLayout) throws
+    package static func openRunsTable(path: String, layout: RunsTableLayout, descriptors: [GeneratorDescriptor] = []) throws
         -> (table: CSVTable, layout: RunsTableLayout, repair: String?) {
         try OutputLocation.prepareFolder(of: path)
         guard let existing = try CSVTable.readExisting(at: path, accepting: { RunsTableLayout(header: $0) != nil },
@@ -216,7 +218,9 @@ extension SweepRunner {
         let current = RunsTableLayout(header: existing.document.header)!  // accepted above
         let widened = current.widened(with: layout)
         if widened.columns != existing.document.header {
-            try CSVTable.widen(path: path, to: widened.columns, fill: RunsTableLayout.value(ofMissing:))
+            try CSVTable.widen(path: path, to: widened.columns) { column, value in
+                RunsTableLayout.value(ofMissing: column, inRowOf: value("generator") ?? "", descriptors: descriptors)
+            }
         }
         return (try CSVTable(path: path, columns: widened.columns), widened, existing.repair)
     }
@@ -230,7 +234,7 @@ extension SweepRunner {
         let existing = try CSVTable.readExisting(
             at: path, accepting: { header in header == columns.filter { !RunRecord.addedEpochColumns.contains($0) || header.contains($0) } },
             expected: "a per-epoch table's")
-        if let existing, existing.document.header != columns { try CSVTable.widen(path: path, to: columns, fill: { _ in "" }) }
+        if let existing, existing.document.header != columns { try CSVTable.widen(path: path, to: columns, fill: { _, _ in "" }) }
         let table = try CSVTable(path: path, columns: columns)
         return (table, existing?.repair ?? table.repair)
     }
