@@ -167,5 +167,22 @@ public struct RunTable: Sendable {
                            failureReason: ["", RunsTableLayout.notApplicable].contains(field("failure_reason")) ? nil : field("failure_reason"),
                            line: line)
         }
+        // A run counted twice would narrow its interval and weigh its seed double: the same
+        // setting, budget and seed on two lines is a table concatenated or resumed by hand.
+        var firstLine: [RunKey: Int] = [:]
+        for run in runs {
+            if let earlier = firstLine.updateValue(run.line, forKey: RunKey(run)) {
+                throw FileError(path: document.source, line: run.line,
+                                problem: "the row repeats the run on line \(earlier) (\(run.setting.generator) on \(run.setting.model) at budget "
+                                    + "\(run.budget), seed \(run.seed), the same settings): a run is one row",
+                                fix: "Delete one of the two rows; merging the tables of a sweep keeps each run once.")
+            }
+        }
+    }
+
+    /// What names one run: its setting, budget and seed.
+    private struct RunKey: Hashable {
+        var setting: RunSetting, budget: String, seed: String
+        init(_ run: Run) { (setting, budget, seed) = (run.setting, run.budget, run.seed) }
     }
 }

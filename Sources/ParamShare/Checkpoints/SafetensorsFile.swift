@@ -128,17 +128,7 @@ public struct SafetensorsFile: Equatable, Sendable {
     ///   header that is not the format's JSON, a dtype other than F32, or byte ranges that do
     ///   not match their shapes or the file.
     public init(contentsOf path: String) throws {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw FileError(path: path, problem: "the file does not exist", fix: "Check the path.")
-        }
-        guard !isFolder.boolValue else {
-            throw FileError(path: path, problem: "it is a folder, not a file", fix: "Give the path of a .safetensors file in it.")
-        }
-        let bytes: Data
-        do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FileError(path: path, problem: "it cannot be read (\(error.localizedDescription))", fix: "Check that you may read it.")
-        }
+        let bytes = try FileContents.readExisting(path, kind: "file", folderFix: "Give the path of a .safetensors file in it.")
         try self.init(bytes: bytes, path: path)
     }
 

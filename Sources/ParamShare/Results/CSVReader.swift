@@ -36,20 +36,7 @@ public struct CSVDocument: Sendable, Equatable {
 public enum CSVReader {
     /// Reads the CSV file at `path`.
     public static func read(contentsOfFile path: String) throws -> CSVDocument {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw FileError(path: path, problem: "the file does not exist", fix: "Check the path.")
-        }
-        guard !isFolder.boolValue else {
-            throw FileError(path: path, problem: "it is a folder, not a CSV file", fix: "Name the CSV file inside it.")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw FileError(path: path, problem: "it cannot be read (\(error.localizedDescription))",
-                            fix: "Check that you may read it.")
-        }
+        let data = try FileContents.readExisting(path, kind: "CSV file", folderFix: "Name the CSV file inside it.")
         guard let text = String(data: data, encoding: .utf8) else {
             throw FileError(path: path, problem: "it is not UTF-8 text", fix: "Save it as UTF-8 CSV.")
         }
@@ -79,6 +66,13 @@ public enum CSVReader {
         // which never occurs inside a multi-byte UTF-8 sequence.
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // Excel's byte-order mark
+        // No table holds a NUL: a field with one (a damaged or crafted row) would name a cell no
+        // sweep wrote, so that its run would train again and count twice.
+        if let nul = bytes.firstIndex(of: 0) {
+            throw FileError(path: source, line: 1 + bytes[..<nul].reduce(0) { $0 + ($1 == lf ? 1 : 0) },
+                            problem: "the line holds a NUL byte, which no field of a table holds",
+                            fix: "Repair or delete that row; the file was left unchanged.")
+        }
 
         var records = [(fields: [String], line: Int)]()
         var fields = [String](), field = [UInt8]()

@@ -23,19 +23,8 @@ extension CSVTable {
     /// older version did not write.
     package static func readExisting(at path: String, accepting isAcceptable: ([String]) -> Bool,
                                     expected: String, explaining explain: ([String]) -> String? = { _ in nil }) throws -> Existing? {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
-        guard !isFolder.boolValue else {
-            throw FileError(path: path, problem: "it is a folder, not a table file",
-                            fix: "Name a CSV file, such as \((path as NSString).appendingPathComponent("runs.csv")).")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw FileError(path: path, problem: "it cannot be read (\(Self.reason(of: error)))",
-                            fix: "Check that you may read it, or write to a new file.")
-        }
+        guard let data = try FileContents.read(path, kind: "table file", folderFix: "Name a CSV file, such as \((path as NSString).appendingPathComponent("runs.csv")).",
+                                               readFix: "Check that you may read it, or write to a new file.") else { return nil }
         guard !data.isEmpty else { return nil }
         let end = (data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? data.startIndex
         let body = data[data.startIndex..<end], tail = data[end...]
