@@ -7,7 +7,15 @@ package enum OutputLocation {
     /// - Throws: ``FileError`` when a component of the folder path is a file, the folder
     ///   cannot be created, or it is not writable.
     package static func prepareFolder(of path: String) throws {
-        let folder = path.parentFolder
+        try prepare(folder: path.parentFolder, for: path)
+    }
+
+    /// Creates `folder` if it is missing, and checks that it is a folder ParamShare may write in;
+    /// errors name `path`, the file to be written there, or the folder itself.
+    ///
+    /// - Throws: what ``prepareFolder(of:)`` throws.
+    package static func prepare(folder: String, for path: String? = nil) throws {
+        let path = path ?? folder
         let manager = FileManager.default
         var isFolder: ObjCBool = false
         if !folder.isEmpty, !manager.fileExists(atPath: folder, isDirectory: &isFolder) {

@@ -33,10 +33,10 @@ struct Analyze: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The runs CSV written by `sweep run`.", valueName: "results.csv"))
+    @Argument(help: ArgumentHelp("The runs CSV written by `sweep run`.", valueName: "results.csv"), transform: GivenPath.checked)
     var results: String
 
-    @Option(help: "Folder for the outputs (default: the folder of <results.csv>).")
+    @Option(help: "Folder for the outputs (default: the folder of <results.csv>).", transform: GivenPath.checked)
     var outDir: String?
 
     @Option(help: "Generator the others are compared with, seed by seed (default: the first generator in the table other than dense).")

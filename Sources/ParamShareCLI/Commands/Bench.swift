@@ -79,9 +79,13 @@ struct Bench: ParsableCommand {
     private func sharing() throws -> SharingSetting? {
         do {
             let (descriptors, _) = try CommandLineRegistry.generators(named: generator)
-            guard let descriptor = descriptors.first else { return nil }
-            let settings = try GeneratorSetting.grid(descriptor, sweeping: generatorOption)
-            guard settings.count == 1, let setting = settings.first else {
+            guard !generator.contains(",") else {
+                throw GridError("bench measures one generator, and '\(generator)' names several; run it once for each")
+            }
+            // Options of other generators are refused here, not dropped unchecked.
+            let settings = try GeneratorSetting.grid(descriptors, sweeping: generatorOption)
+            guard let setting = settings.first else { return nil }
+            guard settings.count == 1 else {
                 throw GridError("bench measures one setting; give each --generator-option one value")
             }
             return SharingSetting(generator: setting, budget: budget)

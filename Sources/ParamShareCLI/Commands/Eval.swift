@@ -20,13 +20,13 @@ struct Eval: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"))
+    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
     var checkpoint: String
 
-    @Option(help: "Folder holding the official files of the checkpoint's data set (not for the embedded digits).")
+    @Option(help: "Folder holding the official files of the checkpoint's data set (not for the embedded digits).", transform: GivenPath.checked)
     var dataDir: String?
 
-    @Option(help: ArgumentHelp("Write every test image's logits to this CSV (image, label, logit_0, …).", valueName: "logits.csv"))
+    @Option(help: ArgumentHelp("Write every test image's logits to this CSV (image, label, logit_0, …).", valueName: "logits.csv"), transform: GivenPath.checked)
     var dumpLogits: String?
 
     @Option(help: "Evaluate with this operand precision, fp32 or bf16, rather than the one the run trained with.")

@@ -43,7 +43,7 @@ struct GridOptions: ParsableArguments {
     @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist, or folder (JPEG and PNG files in DIR/train/<class>/… and DIR/val/<class>/… or DIR/test/<class>/…).")
     var dataset: DatasetName = .digits
 
-    @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz), or the image folder.")
+    @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz), or the image folder.", transform: GivenPath.checked)
     var dataDir: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("With --dataset folder: the side S of the square images the network sees. Training takes a random resized crop of each image (scale 0.08–1, aspect 3/4–4/3) and a random flip; evaluation scales the shorter side to S·8/7 and takes the centre S×S. ResNet-18 and -34 take the CIFAR stem for S ≤ 32 and the ImageNet stem above.", valueName: "S"))
@@ -89,7 +89,8 @@ struct GridOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Runs trained at once; jobs × threads may not exceed the cores. Default: the cores divided by --threads if it is given, else \(GridDefaults.embedded.jobs) on digits (as many as fit) and \(GridDefaults.downloaded.jobs) otherwise.")
     var jobs: Int?
 
-    @Option(help: "Run only shard K of N (0 ≤ K < N) of the grid, as in --shard $SLURM_ARRAY_TASK_ID/16; combine the shards' tables with `sweep merge`.",
+    // Unconditional, as for the numeric flags: '-1/2' is then a shard to refuse by its range, not a flag.
+    @Option(parsing: .unconditional, help: "Run only shard K of N (0 ≤ K < N) of the grid, as in --shard $SLURM_ARRAY_TASK_ID/16; combine the shards' tables with `sweep merge`.",
             transform: SweepShard.init(parsing:))
     var shard: SweepShard = try! SweepShard(index: 0, count: 1)
 
@@ -159,9 +160,6 @@ struct GridOptions: ParsableArguments {
     func grid() throws -> SweepGrid {
         let defaults = defaults
         let generators = generators ?? defaults.generators
-        if let stray = generatorOption.first(where: { sweep in !generators.descriptors.contains { $0.name == sweep.generator } }) {
-            throw ValidationError("--generator-option \(stray.generator).\(stray.option): \(stray.generator) is not among --generators")
-        }
         var recipe = defaults.recipe
         recipe.epochs = epochs ?? recipe.epochs
         recipe.batchSize = batchSize ?? recipe.batchSize
@@ -172,15 +170,18 @@ struct GridOptions: ParsableArguments {
         recipe.weightDecay = weightDecay ?? recipe.weightDecay
         recipe.precision = precision
         let settings: [GeneratorSetting]
-        do { settings = try generators.descriptors.flatMap { try GeneratorSetting.grid($0, sweeping: generatorOption) } } catch {
+        do { settings = try GeneratorSetting.grid(generators.descriptors, sweeping: generatorOption) } catch {
             throw ValidationError("--generator-option: \(error)")
         }
-        return SweepGrid(
+        let grid = SweepGrid(
             architectures: (models ?? defaults.models).elements, generators: settings, includesDense: generators.includesDense,
             budgets: generators.descriptors.isEmpty ? [] : (budgets ?? defaults.budgets).elements,
             scope: scope, generatesStem: generateStem, generatesClassifier: generateClassifier,
             bankTrainings: bank.distinct.map { $0 == .trained }, stepScalings: bankStep?.distinct,
             seeds: (seeds ?? defaults.seeds).elements, recipe: recipe)
+        // Its message names the scope or the bank step, as --scope and --bank-step gave them.
+        do { try grid.checkSettingsTakeEffect() } catch { throw ValidationError("\(error)") }
+        return grid
     }
 
     /// The data set with --train-limit and --validation applied.

@@ -33,13 +33,13 @@ struct Run: ParsableCommand {
 
     @OptionGroup var grid: GridOptions
 
-    @Option(help: ArgumentHelp("Train each cell at the settings a search selected for it: the selection table `sweep tune` wrote (TRIALS.selection.csv). Every cell of the grid needs a selection and every selection a cell; the runs record the search in the tuning column.", valueName: "selection.csv"))
+    @Option(help: ArgumentHelp("Train each cell at the settings a search selected for it: the selection table `sweep tune` wrote (TRIALS.selection.csv). Every cell of the grid needs a selection and every selection a cell; the runs record the search in the tuning column.", valueName: "selection.csv"), transform: GivenPath.checked)
     var tuned: String?
 
-    @Option(help: "The CSV file to append rows to.")
+    @Option(help: "The CSV file to append rows to.", transform: GivenPath.checked)
     var out: String = "sweep-results/runs.csv"
 
-    @Option(help: ArgumentHelp("Save each trained model into this folder as CELL_ID.safetensors (bank, ordinary weights, batch norm and the settings that regenerate the rest; `sweep eval` reads it). Diverged runs save none.", valueName: "folder"))
+    @Option(help: ArgumentHelp("Save each trained model into this folder as CELL_ID.safetensors (bank, ordinary weights, batch norm and the settings that regenerate the rest; `sweep eval` reads it). Diverged runs save none.", valueName: "folder"), transform: GivenPath.checked)
     var saveModels: String?
 
     @Flag(help: "Do not analyse the table after the runs (a sharded run never does: analyse the merged table).")
@@ -76,7 +76,7 @@ struct Run: ParsableCommand {
             logger.notice("left out \(selected.count - unique.count) run\(selected.count - unique.count == 1 ? "" : "s") that repeat an earlier one of the grid (the same settings, such as --seeds 0,0 or --budgets 2k,2000)")
         }
         try grid.preflight(unique, on: data)
-        if let saveModels { try OutputLocation.prepareFolder(of: (saveModels as NSString).appendingPathComponent("model.safetensors")) }
+        if let saveModels { try OutputLocation.prepare(folder: saveModels) }
         let runner = SweepRunner(cells: unique, data: data, runsPath: out, epochsPath: SweepRunner.epochsPath(forRunsAt: out),
                                  jobs: grid.jobCount, layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns),
                                  checkpointDirectory: saveModels)

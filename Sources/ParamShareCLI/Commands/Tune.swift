@@ -52,10 +52,10 @@ struct Tune: ParsableCommand {
     @Option(parsing: .unconditional, help: "The fewest epochs a trial of the first rung trains.")
     var minEpochs: Int = 1
 
-    @Option(help: "The trials table to append to (a runs table).")
+    @Option(help: "The trials table to append to (a runs table).", transform: GivenPath.checked)
     var out: String = "sweep-results/tune.csv"
 
-    @Option(help: ArgumentHelp("A merged trials table of a sharded search's earlier rungs (repeatable).", valueName: "table"))
+    @Option(help: ArgumentHelp("A merged trials table of a sharded search's earlier rungs (repeatable).", valueName: "table"), transform: GivenPath.checked)
     var earlierTrials: [String] = []
 
     @OptionGroup var logging: LoggingOptions
