@@ -10,14 +10,6 @@ package struct QuadraticFit: Sendable, Equatable {
     /// The number of points fitted.
     package var points: Int
 
-    package init(intercept: Double, slope: Double, curvature: Double, curvatureStandardError: Double, points: Int) {
-        self.intercept = intercept
-        self.slope = slope
-        self.curvature = curvature
-        self.curvatureStandardError = curvatureStandardError
-        self.points = points
-    }
-
     /// The residual degrees of freedom, n − 3.
     package var degreesOfFreedom: Double { Double(points - 3) }
 

@@ -49,27 +49,36 @@ func maxPoolBackward<Scalar: EngineScalar>(
     }
 }
 
+/// Calls `body(output, row)` for every output of `planes` and every row of its window (no
+/// padding): the output's flat index, and the flat input index where that window row starts.
+/// Average pooling's forward and backward walk the same windows, one reading, one spreading.
+@inline(__always)
+private func forEachAverageWindowRow(planes: Range<Int>, _ g: WindowGeometry, _ body: (Int, Int) -> Void) {
+    let inPlane = g.height * g.width
+    for p in planes {
+        for oh in 0..<g.outputHeight {
+            for ow in 0..<g.outputWidth {
+                for ki in 0..<g.kernelHeight {
+                    body(p * g.outputPlane + oh * g.outputWidth + ow, p * inPlane + (oh * g.stride + ki) * g.width + ow * g.stride)
+                }
+            }
+        }
+    }
+}
+
 /// Average pooling without padding: each output is the mean of its kernel window.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func averagePoolForward<Scalar: EngineScalar>(
     _ x: UnsafePointer<Scalar>, planes: Range<Int>, _ g: WindowGeometry, into y: UnsafeMutablePointer<Scalar>
 ) {
-    let inPlane = g.height * g.width, outPlane = g.outputPlane
-    let scale = 1 / Scalar(g.kernelHeight * g.kernelWidth)
-    for p in planes {
-        let input = x + p * inPlane
-        for oh in 0..<g.outputHeight {
-            for ow in 0..<g.outputWidth {
-                var sum: Scalar = 0
-                for ki in 0..<g.kernelHeight {
-                    let row = input + (oh * g.stride + ki) * g.width + ow * g.stride
-                    for kj in 0..<g.kernelWidth { sum += row[kj] }
-                }
-                y[p * outPlane + oh * g.outputWidth + ow] = sum * scale
-            }
-        }
+    let outputs = (planes.lowerBound * g.outputPlane)..<(planes.upperBound * g.outputPlane)
+    (y + outputs.lowerBound).update(repeating: 0, count: outputs.count)
+    forEachAverageWindowRow(planes: planes, g) { output, row in
+        for kj in 0..<g.kernelWidth { y[output] += x[row + kj] }
     }
+    let scale = 1 / Scalar(g.kernelHeight * g.kernelWidth)
+    for output in outputs { y[output] *= scale }
 }
 
 /// Spreads each output gradient evenly over its window; `dx` is overwritten.
@@ -78,20 +87,12 @@ func averagePoolForward<Scalar: EngineScalar>(
 func averagePoolBackward<Scalar: EngineScalar>(
     _ dy: UnsafePointer<Scalar>, planes: Range<Int>, _ g: WindowGeometry, into dx: UnsafeMutablePointer<Scalar>
 ) {
-    let inPlane = g.height * g.width, outPlane = g.outputPlane
+    let inPlane = g.height * g.width
+    (dx + planes.lowerBound * inPlane).update(repeating: 0, count: planes.count * inPlane)
     let scale = 1 / Scalar(g.kernelHeight * g.kernelWidth)
-    for p in planes {
-        let grad = dx + p * inPlane
-        grad.update(repeating: 0, count: inPlane)
-        for oh in 0..<g.outputHeight {
-            for ow in 0..<g.outputWidth {
-                let share = dy[p * outPlane + oh * g.outputWidth + ow] * scale
-                for ki in 0..<g.kernelHeight {
-                    let row = grad + (oh * g.stride + ki) * g.width + ow * g.stride
-                    for kj in 0..<g.kernelWidth { row[kj] += share }
-                }
-            }
-        }
+    forEachAverageWindowRow(planes: planes, g) { output, row in
+        let share = dy[output] * scale
+        for kj in 0..<g.kernelWidth { dx[row + kj] += share }
     }
 }
 

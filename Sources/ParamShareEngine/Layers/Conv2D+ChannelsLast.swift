@@ -31,9 +31,8 @@ extension Conv2D {
         } else {
             let shapes = blockShapes(items: items, g)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
-                channelsLastConvolutionForward(input.data + range.lowerBound * inItem, weight: weight.data,
-                                               shapes[range.count]!,
-                                               into: output.data + range.lowerBound * outItem)
+                channelsLastConvolution(.output, input.data + range.lowerBound * inItem, weight.data, shapes[range.count]!,
+                                        into: output.data + range.lowerBound * outItem)
             }
         }
         if let bias {
@@ -72,10 +71,9 @@ extension Conv2D {
                 let shape = shapes[range.count]!
                 let image = input.data + range.lowerBound * inItem
                 let gradient = outputGradient.data + range.lowerBound * outItem
-                channelsLastConvolutionBackwardWeights(image, gradient, shape, into: partials[group].data)
+                channelsLastConvolution(.kernelGradient, image, gradient, shape, into: partials[group].data)
                 if computesInputGradient {
-                    channelsLastConvolutionBackwardData(gradient, weight: weight.data, shape,
-                                                        into: inputGradient.data + range.lowerBound * inItem)
+                    channelsLastConvolution(.inputGradient, gradient, weight.data, shape, into: inputGradient.data + range.lowerBound * inItem)
                 }
             }
         }
@@ -134,8 +132,8 @@ extension Conv2D {
         }
         let convolution = self.output.reuse(shape: outputShape), shapes = blockShapes(items: items, g)
         EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
-            channelsLastConvolutionForward(input.data + range.lowerBound * inItem, weight: foldedWeight.data,
-                                           shapes[range.count]!, into: convolution.data + range.lowerBound * outItem)
+            channelsLastConvolution(.output, input.data + range.lowerBound * inItem, foldedWeight.data, shapes[range.count]!,
+                                    into: convolution.data + range.lowerBound * outItem)
         }
         for row in 0..<(items * g.outputPlane) {
             let values = convolution.data + row * outChannels, out = output.data + row * outChannels
