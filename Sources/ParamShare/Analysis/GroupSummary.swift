@@ -32,17 +32,6 @@ public struct GroupSummary: Sendable, Equatable {
     /// The mean best-epoch test accuracy of the finished runs.
     public var meanBestTestAccuracy: Double
 
-    public init(setting: RunSetting, budget: String, diverged: Int, collapsed: Int = 0, meanDegreesOfFreedom: Double,
-                testAccuracy: MeanEstimate, meanBestTestAccuracy: Double) {
-        self.setting = setting
-        self.budget = budget
-        self.diverged = diverged
-        self.collapsed = collapsed
-        self.meanDegreesOfFreedom = meanDegreesOfFreedom
-        self.testAccuracy = testAccuracy
-        self.meanBestTestAccuracy = meanBestTestAccuracy
-    }
-
     /// One summary per (setting, budget) present in `runs`, ordered by setting, then degrees of freedom.
     public static func summarize(_ runs: [RunTable.Run]) -> [GroupSummary] {
         let groups = Dictionary(grouping: runs) { GroupKey(setting: $0.setting, budget: $0.budget) }

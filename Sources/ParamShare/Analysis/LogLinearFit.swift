@@ -44,16 +44,6 @@ public struct LogLinearFit: Sendable, Equatable {
     public var minimumDegreesOfFreedom: Double
     public var maximumDegreesOfFreedom: Double
 
-    public init(setting: RunSetting, measure: Measure = .bank, fit: LinearFit, budgets: Int, minimumDegreesOfFreedom: Double,
-                maximumDegreesOfFreedom: Double) {
-        self.setting = setting
-        self.measure = measure
-        self.fit = fit
-        self.budgets = budgets
-        self.minimumDegreesOfFreedom = minimumDegreesOfFreedom
-        self.maximumDegreesOfFreedom = maximumDegreesOfFreedom
-    }
-
     /// Fits every setting in `runs` that has at least three finished runs at two or more distinct DoF.
     ///
     /// The points are the finished runs with a test accuracy and a positive DoF. Settings with too

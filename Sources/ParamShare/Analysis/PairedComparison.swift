@@ -62,25 +62,6 @@ public struct PairedComparison: Sendable, Equatable {
     /// The differences setting − reference of test accuracy, one per seed.
     public var difference: MeanEstimate
 
-    public init(setting: RunSetting, reference: RunSetting, budget: String, meanDegreesOfFreedom: Double,
-                referenceMeanDegreesOfFreedom: Double = .nan, meanTrainingDegreesOfFreedom: Double? = nil,
-                referenceMeanTrainingDegreesOfFreedom: Double? = nil, meanTotalTrainable: Double? = nil,
-                referenceMeanTotalTrainable: Double? = nil, meanTestAccuracy: Double, referenceMeanTestAccuracy: Double,
-                difference: MeanEstimate) {
-        self.setting = setting
-        self.reference = reference
-        self.budget = budget
-        self.meanDegreesOfFreedom = meanDegreesOfFreedom
-        self.referenceMeanDegreesOfFreedom = referenceMeanDegreesOfFreedom
-        self.meanTrainingDegreesOfFreedom = meanTrainingDegreesOfFreedom
-        self.referenceMeanTrainingDegreesOfFreedom = referenceMeanTrainingDegreesOfFreedom
-        self.meanTotalTrainable = meanTotalTrainable
-        self.referenceMeanTotalTrainable = referenceMeanTotalTrainable
-        self.meanTestAccuracy = meanTestAccuracy
-        self.referenceMeanTestAccuracy = referenceMeanTestAccuracy
-        self.difference = difference
-    }
-
     /// The number of seeds both sides ran.
     public var pairs: Int { difference.count }
 

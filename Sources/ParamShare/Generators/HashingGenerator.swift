@@ -76,14 +76,14 @@ package final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     package func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
-        hashedGather(bank.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
-                     scale: Scalar(scaling.layerScales[layer]), into: weight.data, count: weight.count)
+        hashedMap(bank.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
+                  scale: Scalar(scaling.layerScales[layer]), transposed: false, into: weight.data, count: weight.count)
     }
 
     package func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
                                        into bankGradient: Tensor<Scalar>) {
-        hashedScatterAdd(weightGradient.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
-                         scale: Scalar(scaling.layerScales[layer]), into: bankGradient.data, count: weightGradient.count)
+        hashedMap(weightGradient.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
+                  scale: Scalar(scaling.layerScales[layer]), transposed: true, into: bankGradient.data, count: weightGradient.count)
     }
 
     /// Multinomial: each entry's count of the weights hashed to it.

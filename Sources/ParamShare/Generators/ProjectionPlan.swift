@@ -55,8 +55,8 @@ package final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
         switch map {
         case let .sparse(seed, nonzeros, rowValues, columnScales):
             withColumnScales(columnScales) { scales in
-                addSparseProjection(bank.data, dimension: dimension, seed: seed, firstIndex: offsets[layer], nonzeros: nonzeros[layer],
-                                    value: rowValues[layer], columnScales: scales, into: weight.data, count: weight.count)
+                sparseProjection(bank.data, dimension: dimension, seed: seed, firstIndex: offsets[layer], nonzeros: nonzeros[layer],
+                                 value: rowValues[layer], columnScales: scales, transposed: false, into: weight.data, count: weight.count)
             }
         case let .dense(rows):
             Scalar.gemm(transposeA: false, transposeB: false, m: weight.count, n: 1, k: dimension,
@@ -75,9 +75,9 @@ package final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
         switch map {
         case let .sparse(seed, nonzeros, rowValues, columnScales):
             withColumnScales(columnScales) { scales in
-                accumulateSparseProjectionTranspose(weightGradient.data, dimension: dimension, seed: seed, firstIndex: offsets[layer],
-                                                    nonzeros: nonzeros[layer], value: rowValues[layer], columnScales: scales,
-                                                    into: bankGradient.data, count: weightGradient.count)
+                sparseProjection(weightGradient.data, dimension: dimension, seed: seed, firstIndex: offsets[layer],
+                                 nonzeros: nonzeros[layer], value: rowValues[layer], columnScales: scales, transposed: true,
+                                 into: bankGradient.data, count: weightGradient.count)
             }
         case let .dense(rows):
             Scalar.gemm(transposeA: true, transposeB: false, m: dimension, n: 1, k: weightGradient.count,

@@ -110,8 +110,8 @@ struct Bench: ParsableCommand {
             print("model       batch  threads  train img/s  inference img/s  parameters  train GFLOP/s  of ceiling  inference GFLOP/s  of ceiling")
         }
         for architecture in models.elements {
-            var result = try ThroughputBenchmark(architecture: architecture, sharing: sharing(), batchSize: batchSize, precision: precision,
-                                                 warmupSteps: warmupSteps, measuredSteps: steps).run()
+            var result = try ThroughputBenchmark.measure(architecture, sharing: sharing(), batchSize: batchSize, precision: precision,
+                                                         warmupSteps: warmupSteps, measuredSteps: steps)
             result.compare(with: ceiling)
             if json {
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
