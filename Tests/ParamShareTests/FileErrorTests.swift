@@ -1,6 +1,7 @@
 import Foundation
 @testable import ParamShare
 import Testing
+import TestSupport
 
 /// One error for every file ParamShare cannot read, write or use, in the library's terms.
 @Suite("File errors")
@@ -15,18 +16,17 @@ struct FileErrorTests {
 
     @Test("tables, checkpoints and snapshots all fail with a file error")
     func everyReaderThrowsIt() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("file-error-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let text = folder + "/text.csv"
-        try "a,b\n1\n".write(toFile: text, atomically: true, encoding: .utf8)
-        let ragged = try #require(throws: FileError.self) { try CSVReader.read(contentsOfFile: text) }
-        #expect(ragged.path == text && ragged.line == 2)
-        #expect(throws: FileError.self) { try RunAnalysis(contentsOfFile: text) }
-        #expect(throws: FileError.self) { try Checkpoint(contentsOf: text) }
-        #expect(throws: FileError.self) { try TrainingSnapshot(contentsOf: text) }
-        #expect(throws: FileError.self) { try CSVTable(path: text, columns: ["a", "c"]) }
-        #expect(throws: FileError.self) { try OutputLocation.prepareFolder(of: text + "/runs.csv") }
+        try ScratchDirectory.with("file-error") { folder in
+            let text = folder + "/text.csv"
+            try "a,b\n1\n".write(toFile: text, atomically: true, encoding: .utf8)
+            let ragged = try #require(throws: FileError.self) { try CSVReader.read(contentsOfFile: text) }
+            #expect(ragged.path == text && ragged.line == 2)
+            #expect(throws: FileError.self) { try RunAnalysis(contentsOfFile: text) }
+            #expect(throws: FileError.self) { try Checkpoint(contentsOf: text) }
+            #expect(throws: FileError.self) { try TrainingSnapshot(contentsOf: text) }
+            #expect(throws: FileError.self) { try CSVTable(path: text, columns: ["a", "c"]) }
+            #expect(throws: FileError.self) { try OutputLocation.prepareFolder(of: text + "/runs.csv") }
+        }
     }
 
     /// Every line of ParamShare's sources that is not a comment, with its file and number.
