@@ -67,6 +67,26 @@ public enum GeneratorCheck {
         return error
     }
 
+    /// Each of `layers`' generated weights' root mean square over its layer's initial standard
+    /// deviation, for a bank of `generator` at `budget` just initialised: about 1 for a generator
+    /// that starts every layer at its He deviation, as ``GeneratedLayer/initialStandardDeviation`` asks.
+    public static func initialDeviationRatios(
+        _ generator: any ParameterGenerator, layers: [GeneratedLayer] = wideLayers, budget: Int, seed: UInt64 = 4
+    ) throws -> [Double] {
+        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: budget, random: RandomSource(seed: seed))
+        return layers.indices.map { l in
+            let weight = bank.weightSource(forLayer: l).weight().scalars
+            return (weight.reduce(0) { $0 + $1 * $1 } / Double(weight.count)).squareRoot() / layers[l].initialStandardDeviation
+        }
+    }
+
+    /// Two 3×3 convolutions large enough that a sample deviation is within a few per cent of the
+    /// deviation it estimates, with distinct scales.
+    public static let wideLayers = [
+        GeneratedLayer(name: "a", shape: [64, 64, 3, 3], fans: Fans(fanIn: 576, fanOut: 576), role: .body, initialStandardDeviation: 0.05),
+        GeneratedLayer(name: "b", shape: [16, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 144), role: .body, initialStandardDeviation: 0.2),
+    ]
+
     /// Small layers of a convolutional and a linear shape, with distinct scales.
     public static let sampleLayers = [
         GeneratedLayer(name: "conv", shape: [4, 3, 3, 3], fans: Fans(fanIn: 27, fanOut: 36), role: .body, initialStandardDeviation: 0.2),

@@ -184,6 +184,14 @@ struct GridOptions: ParsableArguments {
         return grid
     }
 
+    /// Sets the engine's threads per run, then builds the grid and loads the data set: the flags
+    /// first, since a mistyped list should not wait for a data set to load.
+    func prepare() throws -> (grid: SweepGrid, data: DatasetSplit) {
+        EngineThreads.count = threadCount
+        let grid = try grid()
+        return (grid, try loadData())
+    }
+
     /// The data set with --train-limit and --validation applied.
     func loadData() throws -> DatasetSplit {
         let data = try dataset.load(directory: dataDir, imageSize: imageSize)

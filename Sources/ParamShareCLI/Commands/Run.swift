@@ -53,11 +53,8 @@ struct Run: ParsableCommand {
     }
 
     private func trainGrid() throws {
-        EngineThreads.count = grid.threadCount
+        let (sweepGrid, data) = try grid.prepare()
         let logger = logging.makeLogger(label: "sweep")
-        // The flags first: a mistyped list should not wait for a data set to load.
-        let sweepGrid = try grid.grid()
-        let data = try grid.loadData()
         var cells = sweepGrid.cells(on: DataSubset(data))
         if let tuned {
             do {

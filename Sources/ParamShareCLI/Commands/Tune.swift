@@ -85,11 +85,8 @@ struct Tune: ParsableCommand {
     }
 
     private func search() throws {
-        EngineThreads.count = grid.threadCount
+        let (sweepGrid, loaded) = try grid.prepare()
         let logger = logging.makeLogger(label: "sweep")
-        // The flags first: a mistyped list should not wait for a data set to load.
-        let sweepGrid = try grid.grid()
-        let loaded = try grid.loadData()
         // Trials are scored on validation images and must not see the test set: they get none.
         let data = DatasetSplit(train: loaded.train, test: loaded.test.subset([]), validation: loaded.validation)
         let cells = SweepRunner.uniqueCells(sweepGrid.cells(on: DataSubset(data)))
