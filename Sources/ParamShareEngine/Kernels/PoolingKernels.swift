@@ -96,62 +96,43 @@ func averagePoolBackward<Scalar: EngineScalar>(
     }
 }
 
-/// `y[p] = mean(x[p, :])` for each plane `p`.
+/// Global average pooling of `items` images of `channels` planes of `planeSize` pixels in
+/// `layout`, and its backward: forward, `y[n, c]` = the mean of channel c of image n; backward,
+/// every pixel of channel c of image n gets `dy[n, c] / planeSize`. `target` is overwritten.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-func planeMeans<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, planes: Int, planeSize: Int, into y: UnsafeMutablePointer<Scalar>
+func globalAveragePool<Scalar: EngineScalar>(
+    _ source: UnsafePointer<Scalar>, items: Int, channels: Int, planeSize: Int, layout: ImageLayout, backward: Bool,
+    into target: UnsafeMutablePointer<Scalar>
 ) {
     let scale = 1 / Scalar(planeSize)
-    for p in 0..<planes {
-        let row = x + p * planeSize
-        var sum: Scalar = 0
-        for i in 0..<planeSize { sum = Relaxed.sum(sum, row[i]) }
-        y[p] = sum * scale
-    }
-}
-
-/// `dx[p, :] = dy[p] / planeSize`: the backward of `planeMeans`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func broadcastPlaneMeansGradient<Scalar: EngineScalar>(
-    _ dy: UnsafePointer<Scalar>, planes: Int, planeSize: Int, into dx: UnsafeMutablePointer<Scalar>
-) {
-    let scale = 1 / Scalar(planeSize)
-    for p in 0..<planes {
-        (dx + p * planeSize).update(repeating: dy[p] * scale, count: planeSize)
-    }
-}
-
-/// `y[n, c] = mean over pixels of x[n, :, :, c]` for channels-last `x` `[items, planeSize, channels]`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func pixelMeans<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, items: Int, planeSize: Int, channels: Int, into y: UnsafeMutablePointer<Scalar>
-) {
-    let scale = 1 / Scalar(planeSize)
-    for item in 0..<items {
-        let out = y + item * channels
-        out.update(repeating: 0, count: channels)
-        for pixel in 0..<planeSize {
-            let values = x + (item * planeSize + pixel) * channels
-            for c in 0..<channels { out[c] = Relaxed.sum(out[c], values[c]) }
+    switch (layout, backward) {
+    case (.channelsFirst, false):
+        for p in 0..<(items * channels) {
+            let plane = source + p * planeSize
+            var sum: Scalar = 0
+            for i in 0..<planeSize { sum = Relaxed.sum(sum, plane[i]) }
+            target[p] = sum * scale
         }
-        for c in 0..<channels { out[c] *= scale }
-    }
-}
-
-/// `dx[n, p, c] = dy[n, c] / planeSize`: the backward of `pixelMeans`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func broadcastPixelMeansGradient<Scalar: EngineScalar>(
-    _ dy: UnsafePointer<Scalar>, items: Int, planeSize: Int, channels: Int, into dx: UnsafeMutablePointer<Scalar>
-) {
-    let scale = 1 / Scalar(planeSize)
-    for item in 0..<items {
-        for pixel in 0..<planeSize {
-            let out = dx + (item * planeSize + pixel) * channels, incoming = dy + item * channels
-            for c in 0..<channels { out[c] = incoming[c] * scale }
+    case (.channelsFirst, true):
+        for p in 0..<(items * channels) { (target + p * planeSize).update(repeating: source[p] * scale, count: planeSize) }
+    case (.channelsLast, false):
+        for item in 0..<items {
+            let means = target + item * channels
+            means.update(repeating: 0, count: channels)
+            for pixel in 0..<planeSize {
+                let values = source + (item * planeSize + pixel) * channels
+                for c in 0..<channels { means[c] = Relaxed.sum(means[c], values[c]) }
+            }
+            for c in 0..<channels { means[c] *= scale }
+        }
+    case (.channelsLast, true):
+        for item in 0..<items {
+            let incoming = source + item * channels
+            for pixel in 0..<planeSize {
+                let values = target + (item * planeSize + pixel) * channels
+                for c in 0..<channels { values[c] = incoming[c] * scale }
+            }
         }
     }
 }

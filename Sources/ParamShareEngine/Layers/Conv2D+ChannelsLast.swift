@@ -36,7 +36,7 @@ extension Conv2D {
             }
         }
         if let bias {
-            addRowBias(bias.value.data, to: output.data, rows: items * g.outputPlane, columns: outChannels)
+            addRowBroadcast(bias.value.data, rows: items * g.outputPlane, columns: outChannels, transposed: false, into: output.data)
         }
         return output
     }
@@ -79,8 +79,8 @@ extension Conv2D {
         }
         passOnWeightGradient(partials)
         if let bias {
-            accumulateColumnSums(outputGradient.data, rows: items * g.outputPlane, columns: outChannels,
-                                 into: bias.gradient.data)
+            addRowBroadcast(outputGradient.data, rows: items * g.outputPlane, columns: outChannels, transposed: true,
+                            into: bias.gradient.data)
         }
         return inputGradient
     }

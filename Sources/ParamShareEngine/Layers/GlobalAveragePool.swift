@@ -15,12 +15,8 @@ public final class GlobalAveragePool<Scalar: EngineScalar>: Layer {
         checkShape(input.shape.count == 4, name, "expected a 4-d image batch, got \(input.shape)")
         let items = input.shape[0], channels = layout.channels(of: input.shape), (height, width) = layout.plane(of: input.shape)
         let output = buffers.output(for: input, shape: [items, channels])
-        switch layout {
-        case .channelsFirst:
-            planeMeans(input.data, planes: output.count, planeSize: height * width, into: output.data)
-        case .channelsLast:
-            pixelMeans(input.data, items: items, planeSize: height * width, channels: channels, into: output.data)
-        }
+        globalAveragePool(input.data, items: items, channels: channels, planeSize: height * width, layout: layout, backward: false,
+                          into: output.data)
         return output
     }
 
@@ -28,14 +24,8 @@ public final class GlobalAveragePool<Scalar: EngineScalar>: Layer {
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         let inputGradient = buffers.inputGradient(for: outputGradient, layer: name), inputShape = buffers.inputShape
         let items = inputShape[0], channels = layout.channels(of: inputShape), (height, width) = layout.plane(of: inputShape)
-        switch layout {
-        case .channelsFirst:
-            broadcastPlaneMeansGradient(outputGradient.data, planes: outputGradient.count, planeSize: height * width,
-                                        into: inputGradient.data)
-        case .channelsLast:
-            broadcastPixelMeansGradient(outputGradient.data, items: items, planeSize: height * width, channels: channels,
-                                        into: inputGradient.data)
-        }
+        globalAveragePool(outputGradient.data, items: items, channels: channels, planeSize: height * width, layout: layout,
+                          backward: true, into: inputGradient.data)
         return inputGradient
     }
 }
