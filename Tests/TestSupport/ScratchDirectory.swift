@@ -10,6 +10,7 @@ public enum ScratchDirectory {
     }
 
     /// Runs `body` in a new scratch folder (its path), and removes the folder afterwards.
+    @discardableResult
     public static func with<Result>(_ prefix: String, _ body: (String) throws -> Result) throws -> Result {
         let path = try make(prefix)
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -50,7 +50,7 @@ public struct HashingGenerator: ParameterGenerator {
 }
 
 /// A ``HashingGenerator`` laid out over its layers: the hash seeds, where each layer starts, and the layer scales.
-package final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
+package final class HashingPlan<Scalar: EngineScalar>: ScaledBankPlan {
     package let bankSize: Int
     /// The 64-bit key of the bucket hash h.
     package let seed: UInt64
@@ -69,10 +69,6 @@ package final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
         self.offsets = offsets
         self.counts = counts
         self.scaling = scaling
-    }
-
-    package func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
-        BankKernels.fillGaussian(bank.data, count: bank.count, standardDeviation: scaling.bankStandardDeviation, random: random)
     }
 
     package func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {

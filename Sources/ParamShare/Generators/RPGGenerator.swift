@@ -111,7 +111,7 @@ public struct RPGGenerator: ParameterGenerator {
 }
 
 /// An ``RPGGenerator`` laid out over its layers: each weight's packed index and sign, and each layer's scale.
-package final class RPGPlan<Scalar: EngineScalar>: GeneratorPlan {
+package final class RPGPlan<Scalar: EngineScalar>: ScaledBankPlan {
     package let bankSize: Int
     /// The ``SignedBankEntry`` of every weight, layer by layer.
     package let entries: [[UInt32]]
@@ -121,10 +121,6 @@ package final class RPGPlan<Scalar: EngineScalar>: GeneratorPlan {
         self.bankSize = bankSize
         self.entries = entries
         self.scaling = scaling
-    }
-
-    package func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
-        BankKernels.fillGaussian(bank.data, count: bank.count, standardDeviation: scaling.bankStandardDeviation, random: random)
     }
 
     package func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {

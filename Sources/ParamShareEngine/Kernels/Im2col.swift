@@ -22,6 +22,22 @@ struct WindowGeometry: Equatable, Sendable {
         let hi = width - 1 - offset < 0 ? 0 : min(outputWidth, (width - 1 - offset) / stride + 1)
         return lo..<max(lo, hi)
     }
+
+    /// Calls `body` with the in-plane index `ih·width + iw` of every input pixel the window of
+    /// output (`outputRow`, `outputColumn`) reads, row by row; taps on the padding are left out.
+    /// Max pooling's two layouts scan in this one order, so that both pick the same winner.
+    @inline(__always)
+    func forEachTap(outputRow: Int, outputColumn: Int, _ body: (Int) -> Void) {
+        for ki in 0..<kernelHeight {
+            let ih = outputRow * stride - padding + ki
+            guard ih >= 0 && ih < height else { continue }
+            for kj in 0..<kernelWidth {
+                let iw = outputColumn * stride - padding + kj
+                guard iw >= 0 && iw < width else { continue }
+                body(ih * width + iw)
+            }
+        }
+    }
 }
 
 /// Unfolds one image `[channels, height, width]` into its column matrix

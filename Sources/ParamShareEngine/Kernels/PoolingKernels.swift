@@ -14,16 +14,10 @@ func maxPoolForward<Scalar: EngineScalar>(
         for oh in 0..<g.outputHeight {
             for ow in 0..<g.outputWidth {
                 var best = -Scalar.infinity, bestIndex = -1
-                for ki in 0..<g.kernelHeight {
-                    let ih = oh * g.stride - g.padding + ki
-                    guard ih >= 0 && ih < g.height else { continue }
-                    for kj in 0..<g.kernelWidth {
-                        let iw = ow * g.stride - g.padding + kj
-                        guard iw >= 0 && iw < g.width else { continue }
-                        let v = input[ih * g.width + iw]
-                        // PyTorch's rule: a NaN wins and no number beats it, so it propagates.
-                        if bestIndex < 0 || v > best || v.isNaN { best = v; bestIndex = ih * g.width + iw }
-                    }
+                g.forEachTap(outputRow: oh, outputColumn: ow) { pixel in
+                    let v = input[pixel]
+                    // PyTorch's rule: a NaN wins and no number beats it, so it propagates.
+                    if bestIndex < 0 || v > best || v.isNaN { best = v; bestIndex = pixel }
                 }
                 y[p * outPlane + oh * g.outputWidth + ow] = best
                 argmax[p * outPlane + oh * g.outputWidth + ow] = Int32(bestIndex)
@@ -182,17 +176,11 @@ private func channelsLastExactMaxPool<Scalar: EngineScalar>(
         for ow in 0..<g.outputWidth {
             let out = (oh * g.outputWidth + ow) * channels
             for c in 0..<channels { argmax[out + c] = -1 }
-            for ki in 0..<g.kernelHeight {
-                let ih = oh * g.stride - g.padding + ki
-                guard ih >= 0 && ih < g.height else { continue }
-                for kj in 0..<g.kernelWidth {
-                    let iw = ow * g.stride - g.padding + kj
-                    guard iw >= 0 && iw < g.width else { continue }
-                    let pixel = (ih * g.width + iw) * channels
-                    for c in 0..<channels {
-                        let v = input[pixel + c]
-                        if argmax[out + c] < 0 || v > y[out + c] || v.isNaN { y[out + c] = v; argmax[out + c] = Int32(pixel + c) }
-                    }
+            g.forEachTap(outputRow: oh, outputColumn: ow) { tap in
+                let pixel = tap * channels
+                for c in 0..<channels {
+                    let v = input[pixel + c]
+                    if argmax[out + c] < 0 || v > y[out + c] || v.isNaN { y[out + c] = v; argmax[out + c] = Int32(pixel + c) }
                 }
             }
         }
