@@ -8,21 +8,21 @@
 /// plug-in generator's options need no code here.
 public struct RunSetting: Hashable, Comparable, Sendable {
     /// The setting's columns before the option block.
-    public static let leadingColumns = ["model", "dataset", "generator"]
+    package static let leadingColumns = ["model", "dataset", "generator"]
     /// The setting's columns after the option block.
-    public static let trailingColumns = ["scope", "generate_stem", "generate_classifier"]
+    package static let trailingColumns = ["scope", "generate_stem", "generate_classifier"]
 
     /// The recipe's columns: runs that differ in any of them are different experiments, never
     /// pooled or paired (appending 1-epoch runs to a table of 5-epoch ones once flipped a paired
     /// difference's sign). A table without one of them reads it as `none`, or `precision` as `fp32`
     /// (`RunsTableLayout.value(ofMissing:)`). `RunSchema` says which columns they are.
-    public static let recipeColumns = RunSchema.columns.filter { $0.isRecipe && $0.isTabulated }.map(\.name)
+    package static let recipeColumns = RunSchema.columns.filter { $0.isRecipe && $0.isTabulated }.map(\.name)
 
     /// The setting's columns for a table with `optionColumns`, in the order of ``values(optionColumns:)``:
     /// the leading ones, the options, the trailing ones, `bank` (read as `trained` from tables
     /// written before the frozen control existed), `bank_step` (read as `none` from tables
     /// written before step scaling existed) and the recipe.
-    public static func columns(optionColumns: [String]) -> [String] {
+    package static func columns(optionColumns: [String]) -> [String] {
         leadingColumns + optionColumns + trailingColumns + ["bank", "bank_step"] + recipeColumns
     }
 
@@ -40,7 +40,7 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     public var bank: BankTraining?
     /// How the banks' steps were scaled; `none`, the plain step, for dense too.
     public var bankStep: BankStepScaling
-    /// Recipe column → value, for every column of ``recipeColumns``.
+    /// Recipe column → value, for every column of `recipeColumns`.
     public var recipe: [String: String]
 
     /// A setting; `bank` is `nil` for dense whatever is given, as dense has no bank.
@@ -65,7 +65,7 @@ public struct RunSetting: Hashable, Comparable, Sendable {
         [scope.tableText, String(generateStem), String(generateClassifier), bank.tableText, bankStep.rawValue]
     }
 
-    /// The setting's fields in the order of ``columns(optionColumns:)``, as the table spells them.
+    /// The setting's fields in the order of `columns(optionColumns:)`, as the table spells them.
     public func values(optionColumns: [String]) -> [String] {
         [model, dataset, generator] + optionColumns.map { options[$0] ?? RunsTableLayout.notApplicable }
             + sharingTexts + Self.recipeColumns.map { recipe[$0] ?? RunsTableLayout.notApplicable }

@@ -37,7 +37,7 @@ public struct WidthScaling: BudgetedBaseline {
     /// candidate's widths are computed exactly, in integers.
     ///
     /// - Throws: ``BudgetError`` when `budget` is below the count at width 1 everywhere.
-    public static func narrowed(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int) throws
+    package static func narrowed(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int) throws
         -> (description: ModelDescription, generatedWeights: Int) {
         let names = Set(generatedLayers.map(\.name))
         let widths = Set(description.weightedLayers.filter { $0.role != .classifier }.map(\.outputs)).sorted()

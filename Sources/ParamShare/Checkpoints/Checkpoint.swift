@@ -76,7 +76,7 @@ public struct Checkpoint {
     public var file: SafetensorsFile { SafetensorsFile(tensors: tensors, metadata: metadata) }
 
     /// Writes the checkpoint at `path` atomically.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         try file.write(to: path)
     }
 }

@@ -77,7 +77,7 @@ package struct RunColumn: Sendable {
     /// checkpoint name (the augmentation, which the data set decides).
     package let isTabulated: Bool
     /// Whether the column is part of the training recipe, which the analysis never pools or
-    /// pairs across (``RunSetting/recipeColumns``).
+    /// pairs across (`RunSetting.recipeColumns`).
     package let isRecipe: Bool
     /// How a checkpoint reader sets the setting; `nil` for columns the reader resolves itself
     /// (the generator and its version, which need the registry) and for measurements.

@@ -9,7 +9,7 @@ public struct RunRecord: Sendable {
     public var degreesOfFreedom: DegreesOfFreedom
     public var result: TrainingResult
 
-    public init(cell: SweepCell, modelName: String, degreesOfFreedom: DegreesOfFreedom, result: TrainingResult) {
+    package init(cell: SweepCell, modelName: String, degreesOfFreedom: DegreesOfFreedom, result: TrainingResult) {
         self.cell = cell
         self.modelName = modelName
         self.degreesOfFreedom = degreesOfFreedom
@@ -18,7 +18,7 @@ public struct RunRecord: Sendable {
 
     /// The row's values in the order of `layout`'s columns, as `RunSchema` gives them; option
     /// columns of other generators hold `none`.
-    public func values(in layout: RunsTableLayout) -> [String] {
+    package func values(in layout: RunsTableLayout) -> [String] {
         var options = [String: String]()
         if let generator = cell.sharing?.generator {
             for (name, value) in generator.options.sortedPairs { options[generator.descriptor.column(ofOption: name)] = value }
@@ -29,16 +29,16 @@ public struct RunRecord: Sendable {
     }
 
     /// The columns of the per-epoch table: one row per (cell, epoch), for convergence plots.
-    public static let epochColumns = [
+    package static let epochColumns = [
         RunSchema.cellIdentifier.name, "model", "dataset", "generator", "budget", "scope", "seed", "epoch", "train_loss", "train_accuracy",
         "test_accuracy", "validation_accuracy", "validation_loss", "lr", "seconds",
     ]
 
     /// The per-epoch columns added since tables were first written, each empty (missing) in older rows.
-    public static let addedEpochColumns: Set = ["validation_accuracy", "validation_loss"]
+    package static let addedEpochColumns: Set = ["validation_accuracy", "validation_loss"]
 
     /// The per-epoch rows of this run, in the order of `epochColumns`.
-    public var epochValues: [[String]] {
+    package var epochValues: [[String]] {
         result.epochs.map { epoch in
             [cell.identifier, modelName, cell.data.dataset, cell.generatorName, cell.budgetText,
              cell.sharing?.scope.rawValue ?? RunsTableLayout.notApplicable, String(cell.configuration.seed), String(epoch.epoch),

@@ -3,7 +3,7 @@ import ParamShareEngine
 
 /// Every column of a run, in one table: the runs table's header and rows, the cell identity
 /// (``SweepCell/settings``), a ``Checkpoint``'s metadata and its reader, and the analysis's
-/// recipe (``RunSetting/recipeColumns``) are all derived from it.
+/// recipe (`RunSetting.recipeColumns`) are all derived from it.
 ///
 /// Adding a column is one entry here. A new setting that should leave older cells' identifiers
 /// as they were gives its identity key an `omittedAt` of the value older cells had, and an

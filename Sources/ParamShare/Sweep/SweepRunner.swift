@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// A run resumes at its last finished epoch: at the end of every epoch but the last, its
 /// ``TrainingSnapshot`` replaces the previous one in the folder beside the runs table
-/// (``snapshotDirectory(forRunsAt:)``), as `CELL_ID.safetensors`; a rerun finds it and trains
+/// (`snapshotDirectory(forRunsAt:)`), as `CELL_ID.safetensors`; a rerun finds it and trains
 /// on from there, to the same bits; the row's writing deletes it.
 public struct SweepRunner {
     /// What happens, for progress displays. Delivered from worker threads, one at a time.
@@ -64,13 +64,13 @@ public struct SweepRunner {
     }
 
     /// The folder of the runs table at `runsPath`'s snapshots: `runs.csv` → `runs.snapshots`.
-    public static func snapshotDirectory(forRunsAt runsPath: String) -> String {
+    package static func snapshotDirectory(forRunsAt runsPath: String) -> String {
         (runsPath.hasSuffix(".csv") ? String(runsPath.dropLast(4)) : runsPath) + ".snapshots"
     }
 
     /// Where `cell`'s snapshot is kept while it trains for the runs table at `runsPath`:
     /// `runs.snapshots/CELL_ID.safetensors`.
-    public static func snapshotPath(of cell: SweepCell, forRunsAt runsPath: String) -> String {
+    package static func snapshotPath(of cell: SweepCell, forRunsAt runsPath: String) -> String {
         (snapshotDirectory(forRunsAt: runsPath) as NSString).appendingPathComponent("\(cell.identifier).safetensors")
     }
 
@@ -226,7 +226,7 @@ extension SweepRunner {
     }
 
     /// Opens the per-epoch table at `path` for appending, creating it, or widening one written
-    /// before ``RunRecord/addedEpochColumns`` (their old rows hold nothing there); also returns
+    /// before `RunRecord.addedEpochColumns` (their old rows hold nothing there); also returns
     /// what had to be repaired at its end, if anything.
     static func openEpochsTable(path: String) throws -> (table: CSVTable, repair: String?) {
         let columns = RunRecord.epochColumns

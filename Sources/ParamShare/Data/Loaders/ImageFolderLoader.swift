@@ -17,10 +17,10 @@ import Foundation
 /// originals for the random resized crops of training. All of it is held in memory.
 public enum ImageFolderLoader {
     /// The folders that may hold the evaluation images, in the order they are looked for.
-    public static let evaluationFolders = ["val", "test"]
+    package static let evaluationFolders = ["val", "test"]
 
     /// The shorter side evaluation scales an image to before its centre crop of `imageSize`.
-    public static func evaluationShorterSide(imageSize: Int) -> Int { imageSize * 8 / 7 }
+    package static func evaluationShorterSide(imageSize: Int) -> Int { imageSize * 8 / 7 }
 
     /// Loads `directory`'s training and evaluation images at `imageSize × imageSize`.
     ///
