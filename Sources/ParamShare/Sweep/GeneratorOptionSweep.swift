@@ -2,7 +2,7 @@
 public struct GeneratorOptionSweep: Sendable, Hashable {
     public var generator: String
     public var option: String
-    /// The values as typed; ``GeneratorSetting/grid(_:sweeping:)`` checks them.
+    /// The values as typed; `GeneratorSetting.grid(_:sweeping:)` checks them.
     public var values: [String]
 
     public init(generator: String, option: String, values: [String]) {
@@ -51,10 +51,10 @@ extension GeneratorSetting {
         return settings
     }
 
-    /// Every setting of each of `descriptors`, as ``grid(_:sweeping:)`` gives them.
+    /// Every setting of each of `descriptors`, as `grid(_:sweeping:)` gives them for one.
     ///
     /// - Throws: ``GridError`` for a sweep of a generator not among `descriptors`, which would
-    ///   otherwise be dropped unchecked, and what ``grid(_:sweeping:)`` throws.
+    ///   otherwise be dropped unchecked, and what `grid(_:sweeping:)` throws for one descriptor.
     public static func grid(_ descriptors: [GeneratorDescriptor], sweeping sweeps: [GeneratorOptionSweep]) throws -> [GeneratorSetting] {
         if let stray = sweeps.first(where: { sweep in !descriptors.contains { $0.name == sweep.generator } }) {
             let swept = descriptors.isEmpty ? "no generator is swept" : "only " + descriptors.map(\.name).joined(separator: ", ")
