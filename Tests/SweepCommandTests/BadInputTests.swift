@@ -192,6 +192,8 @@ struct BadInputTests {
         (["analyze", "scope.csv"], "column 'scope' holds 'x'"),
         (["analyze", "twice.csv"], "the header names column 'rpg.signs' twice"),
         (["analyze", "nul.csv"], "runs table nul.csv, line 2: the line holds a NUL byte"),
+        // An output folder on a file's path was a raw NSCocoaErrorDomain error.
+        (["analyze", "runs.csv", "--out-dir", "plain.txt/analysis"], "--out-dir plain.txt/analysis: plain.txt is a file, so no folder can be made inside it"),
         (["analyze", "twice-run.csv"], "twice-run.csv, line 3: the row repeats the run on line 2"),
         (["merge", "twice.csv", "--out", "merged.csv"], "names column 'rpg.signs' twice"),
         // Benchmarks.

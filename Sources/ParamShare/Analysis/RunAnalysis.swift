@@ -65,7 +65,6 @@ public struct RunAnalysis: Sendable {
     /// Outputs are replaced rather than appended to, unlike the runs table: they are derived, and
     /// re-running the analysis on a grown runs table must not mix old rows with new.
     public func write(to directory: String) throws -> [String] {
-        let manager = FileManager.default
         let input = URL(fileURLWithPath: table.source).standardizedFileURL.path
         let outputs = (tables + [("accuracy_vs_dof.svg", AccuracyPlot(summaries: summaries).svg())]).map { file in
             (path: (directory as NSString).appendingPathComponent(file.fileName), text: file.text)
@@ -74,11 +73,12 @@ public struct RunAnalysis: Sendable {
             throw FileError(path: table.source, problem: "the analysis would overwrite it with \(clash.path)",
                             fix: "Rename the runs table, or write the analysis into another folder.")
         }
+        // The folder is checked as every output's is: a file on its path is named as such.
+        try OutputLocation.prepare(folder: directory)
         do {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for output in outputs { try output.text.write(toFile: output.path, atomically: true, encoding: .utf8) }
         } catch {
-            throw FileError(path: directory, problem: "the outputs cannot be written (\(error.localizedDescription))",
+            throw FileError(path: directory, problem: "the outputs cannot be written (\(CSVTable.reason(of: error)))",
                             fix: "Write the analysis into a folder you can write to.")
         }
         return outputs.map(\.path)

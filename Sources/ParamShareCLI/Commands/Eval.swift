@@ -37,6 +37,13 @@ struct Eval: ParsableCommand {
     }
 
     private func evaluate() throws {
+        // The output first: a path that cannot be written should not wait for a model and its data.
+        if let dumpLogits {
+            if FileManager.default.fileExists(atPath: dumpLogits) {
+                throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
+            }
+            try OutputLocation.prepareFolder(of: dumpLogits)
+        }
         let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
         let trained = saved.cell.configuration.precision, evaluated = precision ?? trained
@@ -47,9 +54,6 @@ struct Eval: ParsableCommand {
         var testSets = CheckpointTestSets(dataDirectory: dataDir)
         // The trainer's own evaluation, so that the accuracy is computed as the run's was.
         let batches = try testSets.batches(for: saved, at: checkpoint)
-        if let dumpLogits, FileManager.default.fileExists(atPath: dumpLogits) {
-            throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
-        }
         let accuracy = Trainer.accuracy(of: model.network, on: batches)
         print("\(saved.cell.label): test accuracy \(accuracy) on \(batches.dataset.count) images"
               + (evaluated == trained ? "" : " with \(evaluated.rawValue) operands"))
