@@ -11,13 +11,14 @@ import TestSupport
 @Suite("What a user sees")
 struct OutputTests {
     private static let cores = ProcessInfo.processInfo.activeProcessorCount
+    // Each run names its --out: a flag given twice is refused.
     private static let quick = ["--models", "mlp-8", "--generators", "rpg,dense", "--budgets", "100", "--epochs", "2", "--seeds", "0",
-                                "--no-analysis", "--out", "runs.csv"]
+                                "--no-analysis"]
 
     @Test("piped, a sweep writes a line per finished run and none per epoch; --verbose adds one per epoch")
     func pipedLines() throws {
         try ScratchDirectory.with("sweep-output") { directory in
-            let plain = try ExecutableProduct.run("sweep", Self.quick, in: directory)
+            let plain = try ExecutableProduct.run("sweep", Self.quick + ["--out", "runs.csv"], in: directory)
             #expect(plain.status == 0, "\(plain.stderr)")
             let lines = plain.stdout.split(separator: "\n")
             #expect(lines.filter { $0.hasPrefix("[1/2] ") || $0.hasPrefix("[2/2] ") }.count == 2, "\(plain.stdout)")
