@@ -41,7 +41,8 @@ public enum VerdictTable {
         say("    regenerated the verdict table in \(readme)")
     }
 
-    /// The table, one row per study folder of the regime that holds a plan and its verdicts.
+    /// The table, one row per study folder of the regime that holds a plan and its verdicts, or a
+    /// sentence saying there are none yet.
     public static func markdown(resultsFolder: String, regime: Regime = .shortRecipe) throws -> String {
         let parent = resultsFolder + "/" + regime.studies
         let names = FileManager.default.fileExists(atPath: parent) ? try FileManager.default.contentsOfDirectory(atPath: parent) : []
@@ -92,6 +93,8 @@ public enum VerdictTable {
             // The paper's claims (C…) in order, then the project's own (B…).
             rows.append(((plan.claim.hasPrefix("C") ? "0" : "1") + plan.claim, line))
         }
+        // A regime with no verdicts yet says so, rather than showing a table with no rows.
+        guard !rows.isEmpty else { return "No study of this regime has verdicts yet.\n" }
         let header = """
             | claim | verdict (confirmatory seeds 0–2, by the declared plan) | each confirmatory comparison, its prediction: difference [interval at its Holm level] (primary test, level): verdict | exploratory seeds, analysed apart: verdict | folder |
             | --- | --- | --- | --- | --- |

@@ -36,13 +36,17 @@ struct VerdictTableTests {
         #expect(cells[1] == "undecided")
         #expect(cells[2].hasSuffix("**undecided**") && cells[3] == "seeds 3 and 4, seeds 0–4: holds" && cells[4] == "`c9-study/`")
 
-        // The paper regime's studies fill a table of their own, under its own markers.
+        // The paper regime's table says it has no verdicts while it has none; then its studies
+        // fill a table of their own, under its own markers.
+        let regime = VerdictTable.Regime.paperRegime
+        try (page + "\n\(regime.begin)\n\(regime.end)\n").write(toFile: results + "/README.md", atomically: true, encoding: .utf8)
+        try VerdictTable.regenerate(in: results)
+        let none = try String(contentsOfFile: results + "/README.md", encoding: .utf8)
+        #expect(none.contains("\(regime.begin)\nNo study of this regime has verdicts yet.\n\(regime.end)"))
         try FileManager.default.createDirectory(atPath: results + "/paper-regime/c9", withIntermediateDirectories: true)
         for file in ["plan.json", "verdicts.csv"] {
             try FileManager.default.copyItem(atPath: results + "/c9-study/" + file, toPath: results + "/paper-regime/c9/" + file)
         }
-        let regime = VerdictTable.Regime.paperRegime
-        try (page + "\n\(regime.begin)\n\(regime.end)\n").write(toFile: results + "/README.md", atomically: true, encoding: .utf8)
         try VerdictTable.regenerate(in: results)
         let both = try String(contentsOfFile: results + "/README.md", encoding: .utf8)
         let short = both[both.range(of: VerdictTable.begin)!.upperBound..<both.range(of: VerdictTable.end)!.lowerBound]
