@@ -356,8 +356,8 @@ def channel_statistics(train_pixels):
 
 
 def normalise(pixels, mean, std):
-    """uint8 n x 3072 -> float32 tensor n x 3 x 32 x 32 of (byte/255 - mean) / std."""
-    planes = pixels.reshape(-1, 3, 32, 32)
+    """uint8 n x 3072 (or n x 3 x S x S) -> float32 tensor n x 3 x 32 x 32 (x S x S) of (byte/255 - mean) / std."""
+    planes = pixels if pixels.ndim == 4 else pixels.reshape(-1, 3, 32, 32)
     out = np.empty(planes.shape, dtype=np.float32)
     for c in range(3):
         out[:, c] = (planes[:, c].astype(np.float64) / 255.0 - mean[c]) / std[c]
