@@ -58,7 +58,7 @@ public struct BankLearningCheck: Sendable {
             var configuration = TrainingConfiguration.defaults(for: .digits, seed: seed)
             configuration.epochs = epochs
             configuration.trainsBanks = banks
-            return Trainer(configuration: configuration).train(model.network, on: data)
+            return try Trainer(configuration: configuration).train(model.network, on: data)
         }
         return Result(trained: try train(banks: true), frozen: try train(banks: false))
     }

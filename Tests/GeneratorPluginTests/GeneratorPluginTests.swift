@@ -284,7 +284,7 @@ struct GeneratorTrainingTests {
         var configuration = TrainingConfiguration.defaults(for: .digits, seed: 1)
         configuration.epochs = 1
         configuration.trainsBanks = false
-        _ = Trainer(configuration: configuration).train(model.network, on: data)
+        _ = try Trainer(configuration: configuration).train(model.network, on: data)
         #expect(model.banks[0].bank.value.scalars.map(\.bitPattern) == before.map(\.bitPattern))
     }
 }

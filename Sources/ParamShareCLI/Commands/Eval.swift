@@ -46,7 +46,7 @@ struct Eval: ParsableCommand {
         if let dumpLogits, FileManager.default.fileExists(atPath: dumpLogits) {
             throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
         }
-        let accuracy = Trainer.accuracy(of: model.network, on: batches)
+        let accuracy = try Trainer.accuracy(of: model.network, on: batches)
         print("\(saved.cell.label): test accuracy \(accuracy) on \(batches.dataset.count) images"
               + (evaluated == trained ? "" : " with \(evaluated.rawValue) operands"))
         if let recorded = saved.testAccuracy {
@@ -55,7 +55,7 @@ struct Eval: ParsableCommand {
         }
         if let dumpLogits {
             var rows: [[String]] = []
-            batches.forEachBatch(epoch: 0) { batch in
+            try batches.forEachBatch(epoch: 0) { batch in
                 let logits = model.network.forward(batch.images, mode: .inference)
                 let classes = logits.shape[1]
                 for (item, label) in batch.labels.enumerated() {
