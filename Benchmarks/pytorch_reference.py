@@ -217,13 +217,14 @@ def images_per_second(step, batch_size, warmup_steps, steps):
     return batch_size * steps / (time.perf_counter() - start)
 
 
-def benchmark(name, batch_size, threads, warmup_steps, steps, channels_last=False, bf16=False):
-    """Images per second; channels_last puts the model and input in NHWC (oneDNN's fast path),
-    bf16 runs forward and backward under CPU autocast to bfloat16 (fp32 master weights)."""
+def benchmark(name, batch_size, threads, warmup_steps, steps, channels_last=False, bf16=False, image_size=32):
+    """Images per second on random image_size x image_size images; channels_last puts the model and
+    input in NHWC (oneDNN's fast path), bf16 runs forward and backward under CPU autocast to
+    bfloat16 (fp32 master weights)."""
     torch.manual_seed(0)
-    images = torch.randn(batch_size, 3, 32, 32, dtype=torch.float32)
+    images = torch.randn(batch_size, 3, image_size, image_size, dtype=torch.float32)
     labels = torch.randint(0, NUM_CLASSES, (batch_size,))
-    model = build_model(name)
+    model = build_model(name, image_size=image_size)
     if channels_last:
         model = model.to(memory_format=torch.channels_last)
         images = images.contiguous(memory_format=torch.channels_last)
@@ -355,8 +356,8 @@ def channel_statistics(train_pixels):
 
 
 def normalise(pixels, mean, std):
-    """uint8 n x 3072 -> float32 tensor n x 3 x 32 x 32 of (byte/255 - mean) / std."""
-    planes = pixels.reshape(-1, 3, 32, 32)
+    """uint8 n x 3072 (or n x 3 x S x S) -> float32 tensor n x 3 x 32 x 32 (x S x S) of (byte/255 - mean) / std."""
+    planes = pixels if pixels.ndim == 4 else pixels.reshape(-1, 3, 32, 32)
     out = np.empty(planes.shape, dtype=np.float32)
     for c in range(3):
         out[:, c] = (planes[:, c].astype(np.float64) / 255.0 - mean[c]) / std[c]
@@ -576,6 +577,8 @@ def parse_args(argv):
     parser.add_argument("--models", default=",".join(DEFAULT_MODELS),
                         help="comma-separated list of: " + ", ".join(VALID_MODELS))
     parser.add_argument("--batch-size", type=int, default=128, help="images per step")
+    parser.add_argument("--image-size", type=int, default=32,
+                        help="side of the square random images (resnet18/34 take the ImageNet stem above 32)")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
     parser.add_argument("--warmup-steps", type=int, default=3, help="untimed steps first")
     parser.add_argument("--steps", type=int, default=20, help="timed steps")
@@ -614,7 +617,7 @@ def main(argv=None):
         print(f"{'model':<10} {'parameters':>12} {'train img/s':>13} {'infer img/s':>13}")
     for name in models:
         r = benchmark(name, args.batch_size, args.threads, args.warmup_steps, args.steps,
-                      channels_last=args.channels_last or args.bf16, bf16=args.bf16)
+                      channels_last=args.channels_last or args.bf16, bf16=args.bf16, image_size=args.image_size)
         if args.json:
             print(json.dumps(r), flush=True)
         else:

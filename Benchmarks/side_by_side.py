@@ -21,6 +21,7 @@ Run from the repository root, after `swift build -c release`:
     python3 Benchmarks/side_by_side.py --models mlp,lenet5,resnet8,resnet20,resnet56 --pairs 3 --json
     python3 Benchmarks/side_by_side.py --models resnet20,resnet56 --generator rpg --budget 10% --pairs 5
     python3 Benchmarks/side_by_side.py --models resnet8,resnet20,resnet56 --bf16 --pairs 3
+    python3 Benchmarks/side_by_side.py --models resnet18 --image-size 64 --pairs 3   # the ImageNet stem
 """
 
 import argparse
@@ -44,8 +45,8 @@ def run_json(command):
 
 
 def measure(args, model):
-    common = ["--models", model, "--batch-size", str(args.batch_size), "--steps", str(args.steps),
-              "--warmup-steps", str(args.warmup_steps), "--json"]
+    common = ["--models", model, "--batch-size", str(args.batch_size), "--image-size", str(args.image_size),
+              "--steps", str(args.steps), "--warmup-steps", str(args.warmup_steps), "--json"]
     dense = [str(ROOT / args.sweep), "bench", "--threads", str(args.threads)] + common
     ours = dense + (["--generator", args.generator, "--budget", args.budget] if args.generator else [])
     reference = [sys.executable, str(ROOT / "Benchmarks" / "pytorch_reference.py"), "--threads", str(args.threads)] + common
@@ -66,7 +67,8 @@ def measure(args, model):
 
 def kernels(args, model):
     """The oneDNN kernels of every program and mode the pairs time, from one untimed step each."""
-    common = ["--models", model, "--batch-size", str(args.batch_size), "--steps", "1", "--warmup-steps", "0", "--json"]
+    common = ["--models", model, "--batch-size", str(args.batch_size), "--image-size", str(args.image_size),
+              "--steps", "1", "--warmup-steps", "0", "--json"]
     ours = [str(ROOT / args.sweep), "bench", "--threads", str(args.threads)] + common
     reference = [sys.executable, str(ROOT / "Benchmarks" / "pytorch_reference.py"), "--threads", str(args.threads)] + common
     commands = {"paramshare": ours, "channels_last": reference + MODES["channels_last"]}
@@ -111,6 +113,7 @@ def main():
     parser.add_argument("--models", default="resnet20")
     parser.add_argument("--pairs", type=int, default=3, help="alternating runs of each (median over them)")
     parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--image-size", type=int, default=32, help="side of the random images, passed to both")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup-steps", type=int, default=3)

@@ -41,12 +41,23 @@ package enum VerdictTable {
         say("    regenerated the verdict table in \(readme)")
     }
 
-    /// The table, one row per study folder of the regime that holds a plan and its verdicts.
+    /// The table, one row per study folder of the regime that holds a plan and its verdicts (a
+    /// study's own folder or one of its subfolders), or a sentence saying there are none yet.
     package static func markdown(resultsFolder: String, regime: Regime = .shortRecipe) throws -> String {
-        let parent = resultsFolder + "/" + regime.studies
-        let names = FileManager.default.fileExists(atPath: parent) ? try FileManager.default.contentsOfDirectory(atPath: parent) : []
-        let folders = names.map { regime.studies + $0 }.filter {
-            FileManager.default.fileExists(atPath: "\(resultsFolder)/\($0)/verdicts.csv") && FileManager.default.fileExists(atPath: "\(resultsFolder)/\($0)/plan.json")
+        let manager = FileManager.default
+        func subfolders(of folder: String) throws -> [String] {
+            let path = resultsFolder + "/" + folder
+            var isFolder: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return [] }
+            return try manager.contentsOfDirectory(atPath: path).sorted().map { folder + $0 }
+        }
+        // A study with one plan per part (the selection study's digits and ResNet-20) keeps each
+        // in a folder of its own, one level down; the paper regime's folder is its own table's.
+        let studies = try subfolders(of: regime.studies)
+        let nested = regime == .shortRecipe
+            ? try studies.filter { $0 + "/" != Regime.paperRegime.studies }.flatMap { try subfolders(of: $0 + "/") } : []
+        let folders = (studies + nested).filter {
+            manager.fileExists(atPath: "\(resultsFolder)/\($0)/verdicts.csv") && manager.fileExists(atPath: "\(resultsFolder)/\($0)/plan.json")
         }
         var rows = [(order: String, line: String)]()
         for folder in folders {
@@ -92,6 +103,8 @@ package enum VerdictTable {
             // The paper's claims (C…) in order, then the project's own (B…).
             rows.append(((plan.claim.hasPrefix("C") ? "0" : "1") + plan.claim, line))
         }
+        // A regime with no verdicts yet says so, rather than showing a table with no rows.
+        guard !rows.isEmpty else { return "No study of this regime has verdicts yet.\n" }
         let header = """
             | claim | verdict (confirmatory seeds 0–2, by the declared plan) | each confirmatory comparison, its prediction: difference [interval at its Holm level] (primary test, level): verdict | exploratory seeds, analysed apart: verdict | folder |
             | --- | --- | --- | --- | --- |

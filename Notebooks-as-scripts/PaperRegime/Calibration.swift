@@ -73,16 +73,16 @@ enum Calibration {
         return chosen
     }
 
-    /// Minutes of machine time per epoch of `architecture`, from the calibration's run of it at
-    /// `epochs`, for the studies' estimates; without one, ResNet-20's times 2.3, the ratio of
-    /// dense ResNet-56 to ResNet-20 in the claim notebooks' pool (fp32, 10,000 images).
-    static func minutesPerEpoch(of architecture: Architecture, epochs: Int, on data: DatasetSplit) throws -> Double {
+    /// Minutes of machine time per epoch of each architecture, from the calibration's runs at
+    /// `epochs` (the table read once), for the studies' estimates; without a run of it,
+    /// ResNet-20's times 2.3, the ratio of dense ResNet-56 to ResNet-20 in the claim notebooks'
+    /// pool (fp32, 10,000 images).
+    static func minutesPerEpoch(epochs: Int, on data: DatasetSplit) throws -> (Architecture) -> Double {
         let runs = try RecordedRun.all(inTableAt: PaperRecipe.pool(on: data).runsPath)
         func measured(_ network: Architecture) -> Double? {
             runs[denseCell(network, epochs: epochs, on: data).identifier].map { $0.seconds / 60 / Double(epochs) }
         }
-        if let direct = measured(architecture) { return direct }
-        let shallow = measured(PaperRecipe.shallowNetwork) ?? 0
-        return architecture == PaperRecipe.deepNetwork ? 2.3 * shallow : shallow
+        let shallow = measured(PaperRecipe.shallowNetwork) ?? 0, deep = measured(PaperRecipe.deepNetwork) ?? 2.3 * shallow
+        return { $0 == PaperRecipe.deepNetwork ? deep : shallow }
     }
 }

@@ -15,9 +15,8 @@ enum StudyPart {
             throw NotebookError("the calibration has no dense ResNet-20 accuracy at \(epochs) epochs: run --part 1")
         }
         let cells = try Tuning.selected(StudyArms.tableCells(of: study, epochs: epochs, seeds: [0, 1, 2], on: data), epochs: epochs, on: data)
-        let minutes = try cells.reduce(0.0) { total, cell in
-            total + Double(epochs) * (try Calibration.minutesPerEpoch(of: cell.architecture, epochs: epochs, on: data))
-        }
+        let perEpoch = try Calibration.minutesPerEpoch(epochs: epochs, on: data)
+        let minutes = cells.reduce(0.0) { $0 + Double(epochs) * perEpoch($1.architecture) }
         findings.paragraph("""
             ## Part \(study.part): \(study.rawValue.uppercased())
 

@@ -25,10 +25,8 @@ enum Tuning {
         var refusals = [String]()
         let search = try search(epochs: epochs, on: data, refusals: &refusals)
         let proxy = proxyEpochs(of: epochs)
-        let minutes = try search.groups.reduce(0.0) { total, group in
-            total + group.schedule.multipleOfFullRun * Double(proxy)
-                * (try Calibration.minutesPerEpoch(of: group.cells[0].architecture, epochs: epochs, on: data))
-        }
+        let perEpoch = try Calibration.minutesPerEpoch(epochs: epochs, on: data)
+        let minutes = search.groups.reduce(0.0) { $0 + $1.schedule.multipleOfFullRun * Double(proxy) * perEpoch($1.cells[0].architecture) }
         findings.paragraph("""
             ## Part 2: tuning
 

@@ -35,19 +35,28 @@ struct VerdictTableTests {
             #expect(cells[1] == "undecided")
             #expect(cells[2].hasSuffix("**undecided**") && cells[3] == "seeds 3 and 4, seeds 0–4: holds" && cells[4] == "`c9-study/`")
 
-            // The paper regime's studies fill a table of their own, under its own markers.
-            try FileManager.default.createDirectory(atPath: results + "/paper-regime/c9", withIntermediateDirectories: true)
-            for file in ["plan.json", "verdicts.csv"] {
-                try FileManager.default.copyItem(atPath: results + "/c9-study/" + file, toPath: results + "/paper-regime/c9/" + file)
-            }
+            // The paper regime's table says it has no verdicts while it has none; then its studies
+            // fill a table of their own, under its own markers.
             let regime = VerdictTable.Regime.paperRegime
             try (page + "\n\(regime.begin)\n\(regime.end)\n").write(toFile: results + "/README.md", atomically: true, encoding: .utf8)
+            try VerdictTable.regenerate(in: results)
+            let none = try String(contentsOfFile: results + "/README.md", encoding: .utf8)
+            #expect(none.contains("\(regime.begin)\nNo study of this regime has verdicts yet.\n\(regime.end)"))
+            // A study with a plan per part keeps each in a subfolder, and each is a row of the short
+            // recipe's table; the paper regime's subfolders are not.
+            for folder in ["/paper-regime/c9", "/c9-parts/part-a"] {
+                try FileManager.default.createDirectory(atPath: results + folder, withIntermediateDirectories: true)
+                for file in ["plan.json", "verdicts.csv"] {
+                    try FileManager.default.copyItem(atPath: results + "/c9-study/" + file, toPath: results + folder + "/" + file)
+                }
+            }
             try VerdictTable.regenerate(in: results)
             let both = try String(contentsOfFile: results + "/README.md", encoding: .utf8)
             let short = both[both.range(of: VerdictTable.begin)!.upperBound..<both.range(of: VerdictTable.end)!.lowerBound]
             let paper = both[both.range(of: regime.begin)!.upperBound..<both.range(of: regime.end)!.lowerBound]
-            #expect(short.contains("`c9-study/`") && !short.contains("paper-regime"))
-            #expect(paper.contains("| C9: a beats b | undecided |") && paper.contains("`paper-regime/c9/`") && !paper.contains("`c9-study/`"))
+            #expect(short.contains("`c9-study/`") && short.contains("`c9-parts/part-a/`") && !short.contains("paper-regime"))
+            #expect(paper.contains("| C9: a beats b | undecided |") && paper.contains("`paper-regime/c9/`") && !paper.contains("`c9-study/`")
+                    && !paper.contains("`c9-parts/"))
         }
     }
 }

@@ -55,7 +55,7 @@ struct BaselineTests {
         let description = Architecture.lenet5.describe(inputShape: data.train.imageShape, classes: 10)
         let recorder = Recorder(try #require(model.intervention), weights: generatedWeights(of: model.network, description: description))
         // Few epochs may leave a tiny budget at chance; the masks are what is tested here.
-        let result = Trainer(configuration: cell.configuration, intervention: recorder).train(model.network, on: data)
+        let result = try Trainer(configuration: cell.configuration, intervention: recorder).train(model.network, on: data)
         #expect(result.epochs.count == epochs)
         return (recorder, model, description, (data.train.count + 63) / 64)
     }

@@ -100,7 +100,7 @@ struct CheckpointTests {
             #expect(checkpoint.cell == record.cell)
             let model = try checkpoint.restoredModel()
             let batches = checkpoint.testBatches(of: data.test)
-            #expect(Trainer.accuracy(of: model.network, on: batches) == record.result.testAccuracy)
+            #expect(try Trainer.accuracy(of: model.network, on: batches) == record.result.testAccuracy)
             let asSaved = try checkpoint.evaluate(nil, on: batches)
             #expect(asSaved.method == "fp32" && asSaved.testAccuracy == record.result.testAccuracy)
             #expect(checkpoint.testAccuracy == record.result.testAccuracy)
@@ -150,7 +150,7 @@ struct CheckpointTests {
             let accuracy = try ThreadCountOverride.run(threads: 2) {
                 let checkpoint = try Checkpoint(contentsOf: path)
                 let batches = BatchIterator(dataset: data.test, batchSize: 32, normalization: checkpoint.normalization, shuffles: false, seed: 0)
-                return Trainer.accuracy(of: try checkpoint.restoredModel().network, on: batches)
+                return try Trainer.accuracy(of: try checkpoint.restoredModel().network, on: batches)
             }
             #expect(accuracy == record.result.testAccuracy)
         }

@@ -55,7 +55,7 @@ struct FailureDetectorTests {
         var configuration = TrainingConfiguration.defaults(for: .digits, seed: 1)
         configuration.epochs = 3
         configuration.learningRate = 1e4
-        let result = Trainer(configuration: configuration).train(model, on: data)
+        let result = try Trainer(configuration: configuration).train(model, on: data)
         #expect(result.status == .diverged)
         #expect(result.statusEpoch == 1)
         #expect(result.failureReason != nil)

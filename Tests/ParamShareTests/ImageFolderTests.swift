@@ -127,21 +127,24 @@ struct ImageFolderTests {
             // A training batch crops from the originals; an evaluation batch reads the centre crops.
             let iterator = BatchIterator(dataset: data.train, batchSize: 4, normalization: ChannelNormalization(statisticsOf: data.train),
                                          augmentation: .imageNet, shuffles: true, seed: 0)
-            iterator.forEachBatch(epoch: 0) { batch in
+            try iterator.forEachBatch(epoch: 0) { batch in
                 #expect(batch.images.shape == [4, 3, 6, 6])
                 return false
             }
         }
     }
 
-    @Test("bad folders and files stop the load with the path and the fix", arguments: BadFolder.allCases)
-    func badInput(_ bad: BadFolder) throws {
+    @Test("bad folders and files stop the load with the path and the fix, held in memory or streamed",
+          arguments: BadFolder.allCases, [ImageFolderReading.Mode.memory, .stream])
+    func badInput(_ bad: BadFolder, loading: ImageFolderReading.Mode) throws {
         try ScratchDirectory.with("bad-folder") { root in
             for split in ["train", "val"] {
                 for name in ["cat", "dog"] { try writeImages(in: "\(root)/\(split)/\(name)", count: 2, seed: 1) }
             }
             let (kind, named) = try bad.make(in: root)
-            let error = #expect(throws: DatasetError.self) { try ImageFolderLoader.load(directory: root, imageSize: 8) }
+            let error = #expect(throws: DatasetError.self) {
+                try ImageFolderLoader.load(directory: root, imageSize: 8, reading: ImageFolderReading(mode: loading))
+            }
             #expect(error?.kind == kind, "\(String(describing: error))")
             #expect(error?.description.contains(named) == true, "\(String(describing: error))")
             #expect(error.map { !$0.fix.isEmpty } == true)

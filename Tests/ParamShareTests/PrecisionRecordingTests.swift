@@ -76,7 +76,7 @@ struct PrecisionRecordingTests {
             let checkpoint = try Checkpoint(contentsOf: path)
             #expect(checkpoint.cell == cell)
             let model = try checkpoint.restoredModel()
-            #expect(Trainer.accuracy(of: model.network, on: checkpoint.testBatches(of: data.test)) == record.result.testAccuracy)
+            #expect(try Trainer.accuracy(of: model.network, on: checkpoint.testBatches(of: data.test)) == record.result.testAccuracy)
 
             let fp32 = try Self.cell(.lenet5, precision: .float32, data: data)
             var file = try SafetensorsFile(contentsOf: path)

@@ -76,7 +76,7 @@ enum ResumeFixture {
     /// `cell` trained straight through, keeping no snapshot.
     static func straight(_ cell: SweepCell) throws -> Outcome {
         let model = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-        return Outcome(model: model, result: trainer(for: cell, model: model).train(model.network, on: data))
+        return Outcome(model: model, result: try trainer(for: cell, model: model).train(model.network, on: data))
     }
 
     /// `cell` trained until its snapshot after epoch `epoch`, which is returned.

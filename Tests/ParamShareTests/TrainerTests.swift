@@ -9,7 +9,7 @@ struct TrainerTests {
         let data = try DigitsLoader.load()
         let description = Architecture.defaultMLP.describe(inputShape: data.train.imageShape, classes: 10)
         let configuration = TrainingConfiguration(epochs: 4, batchSize: 32, learningRate: 0.05, seed: 1)
-        let result = Trainer(configuration: configuration).train(description.build(random: RandomSource(seed: 1), as: Float.self), on: data)
+        let result = try Trainer(configuration: configuration).train(description.build(random: RandomSource(seed: 1), as: Float.self), on: data)
         #expect(result.status == .ok)
         #expect(result.epochs.count == 4)
         #expect(result.epochs.last!.trainLoss < result.epochs.first!.trainLoss)
@@ -22,7 +22,7 @@ struct TrainerTests {
         let data = try DigitsLoader.load()
         let description = Architecture.defaultMLP.describe(inputShape: data.train.imageShape, classes: 10)
         let configuration = TrainingConfiguration(epochs: 3, batchSize: 32, learningRate: 1e6, schedule: .constant, seed: 1)
-        let result = Trainer(configuration: configuration).train(description.build(random: RandomSource(seed: 1), as: Float.self), on: data)
+        let result = try Trainer(configuration: configuration).train(description.build(random: RandomSource(seed: 1), as: Float.self), on: data)
         #expect(result.status == .diverged)
         #expect(result.epochs.count < 3)
     }

@@ -32,6 +32,29 @@ struct ImageFolderCommandTests {
             #expect(evaluated.status == 0 && evaluated.stdout.contains("equal to the accuracy the run recorded"), "\(evaluated)")
         }
     }
+
+    /// An MLP on 64 of the sample's images: held in memory, and streamed by two decoding threads.
+    @Test("a run streamed from the files writes the row of the run held in memory, its wall time aside",
+          .enabled(if: sampleFolderExists(), "no shared JPEG sample at \(sampleFolder)"))
+    func streamedRunMatches() throws {
+        let directory = try ScratchDirectory.make("sweep-folder-stream")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var rows: [[String: String]] = []
+        for loading in ["memory", "stream"] {
+            let result = try ExecutableProduct.run("sweep", [
+                "--dataset", "folder", "--data-dir", sampleFolder, "--image-size", "16", "--models", "mlp-32", "--train-limit", "64",
+                "--batch-size", "16", "--epochs", "2", "--seeds", "0", "--out", "\(loading).csv", "--no-analysis",
+                "--image-loading", loading, "--decode-threads", "2",
+            ], in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let table = try CSVReader.read(contentsOfFile: "\(directory)/\(loading).csv")
+            var row = Dictionary(uniqueKeysWithValues: zip(table.header, try #require(table.rows.first)))
+            row["wall_seconds"] = nil
+            rows.append(row)
+        }
+        #expect(rows[0]["status"] == "ok" && rows[0]["final_train_loss"] != nil)
+        #expect(rows[1] == rows[0])
+    }
 }
 
 private let sampleFolder = SharedDatasets.path("cifar10-jpeg-sample")

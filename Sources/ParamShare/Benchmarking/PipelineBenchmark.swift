@@ -26,9 +26,13 @@ package struct PipelineBenchmark: Sendable {
                                      augmentation: .cifar, shuffles: true, seed: 0)
         var checksum: Float = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        iterator.forEachBatch(epoch: 0) { batch in
-            checksum += batch.images[0]
-            return true
+        do {
+            try iterator.forEachBatch(epoch: 0) { batch in
+                checksum += batch.images[0]
+                return true
+            }
+        } catch {
+            preconditionFailure("batches held in memory cannot fail to be assembled: \(error)")
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         precondition(checksum.isFinite, "the pipeline produced a non-finite value")

@@ -40,6 +40,6 @@ extension Checkpoint {
         let tensors = BankCompression.budgetedTensors(of: model.network, cell: cell, inputShape: inputShape, classes: classes)
         let bytes = compression?.apply(to: tensors) ?? BankCompression.storedBytes(of: tensors, bitsPerValue: 32, scales: 0)
         return CompressionOutcome(method: compression?.description ?? "fp32", values: tensors.reduce(0) { $0 + $1.count }, bytes: bytes,
-                                  testAccuracy: Trainer.accuracy(of: model.network, on: batches))
+                                  testAccuracy: try Trainer.accuracy(of: model.network, on: batches))
     }
 }

@@ -35,22 +35,24 @@ public struct ChannelNormalization: Sendable, Equatable {
         }
     }
 
-    /// The statistics of every pixel value (`byte × pixelScale`) of `dataset`, channel by channel.
+    /// The statistics of every pixel value (`byte × pixelScale`) of `dataset`, channel by channel;
+    /// for a streamed data set, from the sums its files' evaluation views gave when it was loaded.
     public init(statisticsOf dataset: ImageDataset) {
         let channels = dataset.imageShape[0], plane = dataset.imageShape[1] * dataset.imageShape[2]
         var sums = [Double](repeating: 0, count: channels), squares = [Double](repeating: 0, count: channels)
-        dataset.pixels.withUnsafeBufferPointer { pixels in
-            for image in 0..<dataset.count {
-                for c in 0..<channels {
-                    let start = (image * channels + c) * plane
-                    var sum = 0, square = 0
-                    for i in start..<(start + plane) {
-                        let value = Int(pixels[i])
-                        sum += value
-                        square += value * value
-                    }
-                    sums[c] += Double(sum)
-                    squares[c] += Double(square)
+        // Exact integer sums per image, added in image order: the same Doubles whether the pixels are here or were streamed.
+        func add(_ image: [ChannelSum]) {
+            for c in 0..<channels {
+                sums[c] += Double(image[c].sum)
+                squares[c] += Double(image[c].squares)
+            }
+        }
+        if let files = dataset.files {
+            files.channelSums.forEach(add)
+        } else {
+            dataset.pixels.withUnsafeBufferPointer { pixels in
+                for image in 0..<dataset.count {
+                    add(ChannelSum.ofImage(pixels.baseAddress! + image * channels * plane, channels: channels, plane: plane))
                 }
             }
         }

@@ -20,13 +20,14 @@ public enum DatasetName: String, Sendable, CaseIterable {
     public var needsImageSize: Bool { self == .folder }
 
     /// Loads the training and test splits: from the package for digits, from `directory` (the
-    /// folder of the official files) otherwise; an image folder at `imageSize × imageSize`.
-    public func load(directory: String?, imageSize: Int? = nil) throws -> DatasetSplit {
+    /// folder of the official files) otherwise; an image folder at `imageSize × imageSize`, in
+    /// memory or streamed as `folderReading` says.
+    public func load(directory: String?, imageSize: Int? = nil, folderReading: ImageFolderReading = ImageFolderReading()) throws -> DatasetSplit {
         if !isEmbedded { try Self.checkReadable(directory ?? ".") }
         switch self {
         case .folder:
             guard let imageSize else { preconditionFailure("an image folder is loaded at an image size") }
-            return try ImageFolderLoader.load(directory: directory ?? ".", imageSize: imageSize)
+            return try ImageFolderLoader.load(directory: directory ?? ".", imageSize: imageSize, reading: folderReading)
         case .digits: return try DigitsLoader.load()
         case .cifar10: return try CIFARLoader.loadCIFAR10(directory: directory ?? ".")
         case .cifar100: return try CIFARLoader.loadCIFAR100(directory: directory ?? ".")

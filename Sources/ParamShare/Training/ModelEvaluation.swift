@@ -13,9 +13,11 @@ package struct ModelEvaluation: Sendable, Equatable {
     package var loss: Double
 
     /// Evaluates `model` on every batch of `data`.
-    package init(of model: Sequential<Float>, on data: BatchIterator) {
+    ///
+    /// - Throws: the ``DatasetError`` of a streamed file that can no longer be decoded.
+    package init(of model: Sequential<Float>, on data: BatchIterator) throws {
         var correct = 0, lossSum = 0.0
-        data.forEachBatch(epoch: 0) { batch in
+        try data.forEachBatch(epoch: 0) { batch in
             let logits = model.forward(batch.images, mode: .inference)
             let classes = logits.shape[1]
             for (item, label) in batch.labels.enumerated() {

@@ -30,8 +30,11 @@ public struct Trainer {
     /// A run that ends at chance with a uniform prediction's loss is `collapsed`.
     ///
     /// Sets the model's operand precision to the configuration's, for training and evaluation.
-    public func train(_ model: Sequential<Float>, on data: DatasetSplit) -> TrainingResult {
-        train(model, on: data, restoring: { _, _, _ in }, epochFinished: { _, _ in })
+    ///
+    /// - Throws: the ``DatasetError`` of a streamed file (``ImageDataset/files``) that can no
+    ///   longer be decoded; an in-memory data set cannot fail.
+    public func train(_ model: Sequential<Float>, on data: DatasetSplit) throws -> TrainingResult {
+        try train(model, on: data, restoring: { _, _, _ in }, epochFinished: { _, _ in })
     }
 
     /// Trains as ``train(_:on:)`` a run called `run` (a sweep's `cell_id`), first taking up
@@ -45,7 +48,8 @@ public struct Trainer {
     /// snapshot: the run's result is what follows it.
     ///
     /// - Throws: ``FileError`` when `snapshot` is not of this run (see
-    ///   ``TrainingSnapshot``), before any training; whatever `keep` throws, which ends the run.
+    ///   ``TrainingSnapshot``), before any training; whatever `keep` throws, which ends the run;
+    ///   the ``DatasetError`` of a streamed file that can no longer be decoded.
     public func train(_ model: Sequential<Float>, on data: DatasetSplit, run: String, resumingFrom snapshot: TrainingSnapshot? = nil,
                       keep: (TrainingSnapshot) throws -> Void) throws -> TrainingResult {
         let (epochs, intervention) = (configuration.epochs, intervention)
@@ -62,7 +66,7 @@ public struct Trainer {
     /// `epochFinished` sees the state after every finished epoch (its seconds those of all parts).
     private func train(_ model: Sequential<Float>, on data: DatasetSplit,
                        restoring: (inout TrainingPosition, any Optimizer<Float>, _ stepsPerEpoch: Int) throws -> Void,
-                       epochFinished: (TrainingPosition, any Optimizer<Float>) throws -> Void) rethrows -> TrainingResult {
+                       epochFinished: (TrainingPosition, any Optimizer<Float>) throws -> Void) throws -> TrainingResult {
         model.setPrecision(configuration.precision)
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -88,7 +92,7 @@ public struct Trainer {
             let epochStart = DispatchTime.now().uptimeNanoseconds
             var lossSum = 0.0, correct = 0, seen = 0
             var divergence: String?
-            training.forEachBatch(epoch: epoch) { batch in
+            try training.forEachBatch(epoch: epoch) { batch in
                 optimizer.learningRate = schedule.learningRate(atStep: position.step, totalSteps: totalSteps)
                 let result = trainingStep(images: batch.images, labels: batch.labels)
                 divergence = position.detector.divergence(atBatchLoss: result.loss)
@@ -107,10 +111,10 @@ public struct Trainer {
                 return TrainingResult(status: .diverged, statusEpoch: epoch + 1, failureReason: divergence, epochs: position.records,
                                       wallSeconds: seconds())
             }
-            let validated = validation.map { ModelEvaluation(of: model, on: $0) }
+            let validated = try validation.map { try ModelEvaluation(of: model, on: $0) }
             position.records.append(EpochRecord(
                 epoch: epoch + 1, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
-                testAccuracy: data.test.count == 0 ? .nan : ModelEvaluation(of: model, on: evaluation).accuracy,
+                testAccuracy: data.test.count == 0 ? .nan : try ModelEvaluation(of: model, on: evaluation).accuracy,
                 validationAccuracy: validated?.accuracy ?? .nan, validationLoss: validated?.loss ?? .nan,
                 learningRate: optimizer.learningRate, seconds: elapsed(since: epochStart)))
             var finished = position
@@ -128,8 +132,10 @@ public struct Trainer {
     }
 
     /// Top-1 accuracy of `model` in evaluation mode over every batch of `data`.
-    public static func accuracy(of model: Sequential<Float>, on data: BatchIterator) -> Double {
-        ModelEvaluation(of: model, on: data).accuracy
+    ///
+    /// - Throws: the ``DatasetError`` of a streamed file that can no longer be decoded.
+    public static func accuracy(of model: Sequential<Float>, on data: BatchIterator) throws -> Double {
+        try ModelEvaluation(of: model, on: data).accuracy
     }
 }
 

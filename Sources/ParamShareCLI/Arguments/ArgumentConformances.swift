@@ -7,6 +7,7 @@ extension SharingScope: ExpressibleByArgument {}
 extension TrainingConfiguration.ScheduleChoice: ExpressibleByArgument {}
 extension TrainingConfiguration.OptimizerChoice: ExpressibleByArgument {}
 extension ComputePrecision: ExpressibleByArgument {}
+extension ImageFolderReading.Mode: ExpressibleByArgument {}
 extension ValidationSize: ArgumentValue {}
 extension SweepShard: ArgumentValue {}
 extension BudgetSpecification: ArgumentValue {}

@@ -36,6 +36,9 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("The side of the square random images: 32 as CIFAR's, or more (ResNet-18 and -34 take the ImageNet stem above 32, as on an image folder).", valueName: "S"))
+    var imageSize: Int = 32
+
     @Option(help: "Precision of convolution and matrix-product operands: fp32, or bf16 (rounded to bfloat16, Float accumulation).")
     var precision: ComputePrecision = .float32
 
@@ -58,6 +61,7 @@ struct Bench: ParsableCommand {
         guard (1...GridOptions.largestBatch).contains(batchSize) else {
             throw ValidationError("--batch-size must be from 1 to \(GridOptions.largestBatch), got \(batchSize)")
         }
+        guard (1...4096).contains(imageSize) else { throw ValidationError("--image-size must be in 1...4096, got \(imageSize)") }
         guard (1...100_000).contains(steps), (0...100_000).contains(warmupSteps) else {
             throw ValidationError("--steps must be from 1 to 100000 and --warmup-steps from 0 to 100000")
         }
@@ -67,7 +71,7 @@ struct Bench: ParsableCommand {
         }
         for architecture in models.elements {
             do {
-                try architecture.checkFits(inputShape: [3, 32, 32], classes: 10, batchSize: batchSize, jobs: 1)
+                try architecture.checkFits(inputShape: [3, imageSize, imageSize], classes: 10, batchSize: batchSize, jobs: 1)
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -111,7 +115,7 @@ struct Bench: ParsableCommand {
         }
         for architecture in models.elements {
             var result = try ThroughputBenchmark.measure(architecture, sharing: sharing(), batchSize: batchSize, precision: precision,
-                                                         warmupSteps: warmupSteps, measuredSteps: steps)
+                                                         inputShape: [3, imageSize, imageSize], warmupSteps: warmupSteps, measuredSteps: steps)
             result.compare(with: ceiling)
             if json {
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))

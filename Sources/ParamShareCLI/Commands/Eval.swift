@@ -54,7 +54,7 @@ struct Eval: ParsableCommand {
         var testSets = CheckpointTestSets(dataDirectory: dataDir)
         // The trainer's own evaluation, so that the accuracy is computed as the run's was.
         let batches = try testSets.batches(for: saved, at: checkpoint)
-        let accuracy = Trainer.accuracy(of: model.network, on: batches)
+        let accuracy = try Trainer.accuracy(of: model.network, on: batches)
         print("\(saved.cell.label): test accuracy \(accuracy) on \(batches.dataset.count) images"
               + (evaluated == trained ? "" : " with \(evaluated.rawValue) operands"))
         if let recorded = saved.testAccuracy {
@@ -63,7 +63,7 @@ struct Eval: ParsableCommand {
         }
         if let dumpLogits {
             var rows: [[String]] = []
-            batches.forEachBatch(epoch: 0) { batch in
+            try batches.forEachBatch(epoch: 0) { batch in
                 let logits = model.network.forward(batch.images, mode: .inference)
                 let classes = logits.shape[1]
                 for (item, label) in batch.labels.enumerated() {

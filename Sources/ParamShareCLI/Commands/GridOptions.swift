@@ -49,6 +49,12 @@ struct GridOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("With --dataset folder: the side S of the square images the network sees. Training takes a random resized crop of each image (scale 0.08–1, aspect 3/4–4/3) and a random flip; evaluation scales the shorter side to S·8/7 and takes the centre S×S. ResNet-18 and -34 take the CIFAR stem for S ≤ 32 and the ImageNet stem above.", valueName: "S"))
     var imageSize: Int?
 
+    @Option(help: "With --dataset folder: memory decodes every image once and keeps it; stream keeps only the paths and decodes each batch on background threads, a bounded queue of two batches ahead of training; auto streams when the images in memory would take more than half of the memory the process may use (the least of the machine's, the control group's memory.max and what ulimit -v leaves). The runs are the same bit for bit.")
+    var imageLoading: ImageFolderReading.Mode = .automatic
+
+    @Option(parsing: .unconditional, help: "With --dataset folder, streamed: the threads that decode each batch (the one that assembles batches among them).")
+    var decodeThreads: Int = 1
+
     @Option(parsing: .unconditional, help: "Train on only the first N training images (for example 10000 of CIFAR-10).")
     var trainLimit: Int?
 
@@ -146,6 +152,10 @@ struct GridOptions: ParsableArguments {
         if !dataset.needsImageSize, imageSize != nil {
             throw ValidationError("--image-size applies to --dataset folder only; \(dataset.rawValue)'s images have one size already")
         }
+        if !dataset.needsImageSize, imageLoading != .automatic || decodeThreads != 1 {
+            throw ValidationError("--image-loading and --decode-threads apply to --dataset folder only")
+        }
+        if decodeThreads < 1 { throw ValidationError("--decode-threads must be at least 1, got \(decodeThreads)") }
         if let imageSize, !(1...4096).contains(imageSize) { throw ValidationError("--image-size must be in 1...4096, got \(imageSize)") }
         var isFolder: ObjCBool = false
         if let dataDir, FileManager.default.fileExists(atPath: dataDir, isDirectory: &isFolder), !isFolder.boolValue {
@@ -194,7 +204,8 @@ struct GridOptions: ParsableArguments {
 
     /// The data set with --train-limit and --validation applied.
     func loadData() throws -> DatasetSplit {
-        let data = try dataset.load(directory: dataDir, imageSize: imageSize)
+        let data = try dataset.load(directory: dataDir, imageSize: imageSize,
+                                    folderReading: ImageFolderReading(mode: imageLoading, decodeThreads: decodeThreads))
         do {
             return try data.holdingOut(validation, trainLimit: trainLimit)
         } catch let error as ValidationSplitError {

@@ -46,7 +46,7 @@ struct MultiHashTests {
         let checkpoint = try Checkpoint(contentsOf: path, registry: registry)
         let restored = try checkpoint.restoredModel()
         let batches = BatchIterator(dataset: data.test, batchSize: 32, normalization: checkpoint.normalization, shuffles: false, seed: 0)
-        #expect(Trainer.accuracy(of: restored.network, on: batches) == record.result.testAccuracy)
+        #expect(try Trainer.accuracy(of: restored.network, on: batches) == record.result.testAccuracy)
         let again = Checkpoint(cell: checkpoint.cell, network: restored.network, inputShape: checkpoint.inputShape,
                                classes: checkpoint.classes, normalization: checkpoint.normalization, testAccuracy: checkpoint.testAccuracy)
         #expect(try again.file.encoded() == SafetensorsFile(contentsOf: path).encoded())

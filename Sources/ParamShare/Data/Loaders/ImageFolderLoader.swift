@@ -14,7 +14,9 @@ import Foundation
 /// `imageSize × imageSize` once, as evaluation sees them (the shorter side scaled to
 /// `imageSize · 8/7`, torchvision's 256 for 224, then the centre square); the training images
 /// get the same view, for the normalisation's statistics and for validation, and keep their
-/// originals for the random resized crops of training. All of it is held in memory.
+/// originals for the random resized crops of training. All of it is held in memory, unless
+/// ``ImageFolderReading`` streams the images: then the load decodes each file only to check it
+/// and to sum its evaluation view for the statistics, and keeps its path (``ImageFiles``).
 public enum ImageFolderLoader {
     /// The folders that may hold the evaluation images, in the order they are looked for.
     package static let evaluationFolders = ["val", "test"]
@@ -22,13 +24,14 @@ public enum ImageFolderLoader {
     /// The shorter side evaluation scales an image to before its centre crop of `imageSize`.
     package static func evaluationShorterSide(imageSize: Int) -> Int { imageSize * 8 / 7 }
 
-    /// Loads `directory`'s training and evaluation images at `imageSize × imageSize`.
+    /// Loads `directory`'s training and evaluation images at `imageSize × imageSize`, held in
+    /// memory or streamed as `reading` says.
     ///
     /// - Throws: ``DatasetError`` naming the folder or file and the fix: a missing `train` or
     ///   `val`/`test` folder, a file where class folders belong, no class folders, an empty
     ///   class folder, class sets that differ between the splits, and any file that is not an
     ///   intact JPEG or PNG image.
-    public static func load(directory: String, imageSize: Int) throws -> DatasetSplit {
+    public static func load(directory: String, imageSize: Int, reading: ImageFolderReading = ImageFolderReading()) throws -> DatasetSplit {
         precondition(imageSize > 0, "the image size must be positive")
         let root = URL(fileURLWithPath: directory)
         let trainFolder = root.appendingPathComponent("train").path
@@ -54,14 +57,20 @@ public enum ImageFolderLoader {
                                fix: "give both splits the same class folders, so that a label means one class in both")
         }
         let name = "folder-\(imageSize)"
-        let train = try images(in: trainFolder, classes: classes, name: name, imageSize: imageSize, keepingOriginals: true)
-        let test = try images(in: evaluationFolder, classes: classes, name: name, imageSize: imageSize, keepingOriginals: false)
-        return DatasetSplit(train: train, test: test)
+        let trainFiles = try labelledFiles(in: trainFolder, classes: classes)
+        let testFiles = try labelledFiles(in: evaluationFolder, classes: classes)
+        let streams = reading.streams(estimatedBytes: ImageFolderReading.estimatedBytes(
+            trainImages: trainFiles.paths.count, testImages: testFiles.paths.count, meanDecodedBytes: meanDecodedBytes(of: trainFiles.paths),
+            imageSize: imageSize))
+        func dataset(_ files: (paths: [String], labels: [Int32]), keepingOriginals: Bool) throws -> ImageDataset {
+            streams ? try streamed(files, classes: classes.count, name: name, imageSize: imageSize, reading: reading)
+                : try images(files, classes: classes.count, name: name, imageSize: imageSize, keepingOriginals: keepingOriginals)
+        }
+        return DatasetSplit(train: try dataset(trainFiles, keepingOriginals: true), test: try dataset(testFiles, keepingOriginals: false))
     }
 
-    /// The split's images at `imageSize` and their labels, `classes[k]` being label k.
-    private static func images(in folder: String, classes: [String], name: String, imageSize: Int,
-                               keepingOriginals: Bool) throws -> ImageDataset {
+    /// Every file of the split beneath `folder` and its label, `classes[k]` being label k.
+    private static func labelledFiles(in folder: String, classes: [String]) throws -> (paths: [String], labels: [Int32]) {
         var paths: [String] = [], labels: [Int32] = []
         for (label, className) in classes.enumerated() {
             let classFolder = (folder as NSString).appendingPathComponent(className)
@@ -73,7 +82,13 @@ public enum ImageFolderLoader {
             paths += files
             labels += Array(repeating: Int32(label), count: files.count)
         }
-        let decoded = try decodeAll(paths)
+        return (paths, labels)
+    }
+
+    /// The split's images decoded and held at `imageSize` (and, for training, as decoded).
+    private static func images(_ files: (paths: [String], labels: [Int32]), classes: Int, name: String, imageSize: Int,
+                               keepingOriginals: Bool) throws -> ImageDataset {
+        let decoded = try ImageDecoding.decodeEach(files.paths, threads: files.paths.count) { $0 }
         let imageSize3 = 3 * imageSize * imageSize
         var pixels = [UInt8](repeating: 0, count: decoded.count * imageSize3)
         let shorterSide = evaluationShorterSide(imageSize: imageSize)
@@ -83,34 +98,34 @@ public enum ImageFolderLoader {
                 ImageResampling.centreCrop(decoded[index], shorterSide: shorterSide, side: imageSize, into: base + index * imageSize3)
             }
         }
-        return ImageDataset(name: name, imageShape: [3, imageSize, imageSize], classes: classes.count, pixels: pixels,
-                            labels: labels, pixelScale: 1 / 255, originals: keepingOriginals ? decoded : nil)
+        return ImageDataset(name: name, imageShape: [3, imageSize, imageSize], classes: classes, pixels: pixels,
+                            labels: files.labels, pixelScale: 1 / 255, originals: keepingOriginals ? decoded : nil)
     }
 
-    /// Every file's image, decoded on all cores; the first failure in file order, with a count of the others.
-    private static func decodeAll(_ paths: [String]) throws -> [DecodedImage] {
-        let results = UnsafeMutableBufferPointer<Result<DecodedImage, any Error>?>.allocate(capacity: paths.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        nonisolated(unsafe) let slots = results
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            slots[index] = Result { try ImageDecoding.decode(contentsOf: paths[index]) }
-        }
-        var images: [DecodedImage] = [], failures: [DatasetError] = []
-        images.reserveCapacity(paths.count)
-        for result in results {
-            switch result! {
-            case let .success(image): images.append(image)
-            case let .failure(error as DatasetError): failures.append(error)
-            case let .failure(error): throw error
+    /// The split's files, each decoded once to check it and to sum its evaluation view, which is then let go.
+    private static func streamed(_ files: (paths: [String], labels: [Int32]), classes: Int, name: String, imageSize: Int,
+                                 reading: ImageFolderReading) throws -> ImageDataset {
+        let shorterSide = evaluationShorterSide(imageSize: imageSize)
+        let sums = try ImageDecoding.decodeEach(files.paths, threads: files.paths.count) { image in
+            var view = [UInt8](repeating: 0, count: 3 * imageSize * imageSize)
+            return view.withUnsafeMutableBufferPointer { view in
+                ImageResampling.centreCrop(image, shorterSide: shorterSide, side: imageSize, into: view.baseAddress!)
+                return ChannelSum.ofImage(view.baseAddress!, channels: 3, plane: imageSize * imageSize)
             }
         }
-        guard var first = failures.first else { return images }
-        if failures.count > 1 {
-            first.fix += " (\(failures.count - 1) more bad file\(failures.count == 2 ? "" : "s"): "
-                + failures.dropFirst().prefix(5).map(\.path).joined(separator: ", ") + (failures.count > 6 ? ", …" : "") + ")"
-        }
-        throw first
+        return ImageDataset(name: name, imageShape: [3, imageSize, imageSize], classes: classes, labels: files.labels, pixelScale: 1 / 255,
+                            files: ImageFiles(paths: files.paths, channelSums: sums, decodeThreads: reading.decodeThreads,
+                                              batchesAhead: reading.batchesAhead))
+    }
+
+    /// The mean decoded size (width × height × 3 bytes) of up to 16 files spread evenly through
+    /// `paths`: what holding each original costs, for choosing to stream before decoding them all.
+    /// A file that fails here is left to the full decoding, which names it among the others.
+    private static func meanDecodedBytes(of paths: [String]) -> Double {
+        guard !paths.isEmpty else { return 0 }
+        let sample = Set((0..<16).map { $0 * paths.count / 16 }).sorted().map { paths[$0] }
+        let sizes = sample.compactMap { try? ImageDecoding.decode(contentsOf: $0) }.map { Double($0.pixels.count) }
+        return sizes.isEmpty ? 0 : sizes.reduce(0, +) / Double(sizes.count)
     }
 
     /// The class folders in `folder`, sorted as Python sorts strings.
