@@ -1,6 +1,22 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// A notebook as a script: an executable of `Notebooks-as-scripts/NAME`, on the library and the
+/// notebooks' helpers (and the engine, where it builds networks itself).
+func notebook(_ name: String, engine: Bool = false) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: ["ParamShare", "NotebookSupport"] + (engine ? ["ParamShareEngine"] : []),
+        path: "Notebooks-as-scripts/\(name)"
+    )
+}
+
+/// A C library from the system, through the module map and shim header in `Sources/NAME`, and
+/// the Debian packages that provide it.
+func systemLibrary(_ name: String, apt packages: [String]) -> Target {
+    .systemLibrary(name: name, providers: [.apt(packages)])
+}
+
 let package = Package(
     name: "ParamShare",
     products: [
@@ -22,29 +38,14 @@ let package = Package(
     targets: [
         // GSL and OpenBLAS's CBLAS, exposed through one shim header. The module map links
         // OpenBLAS directly so that its cblas_* symbols win over libgslcblas's.
-        .systemLibrary(
-            name: "CNumerics",
-            providers: [.apt(["libgsl-dev", "libopenblas-dev"])]
-        ),
+        systemLibrary("CNumerics", apt: ["libgsl-dev", "libopenblas-dev"]),
         // oneDNN, the convolutions of the channels-last networks (the CIFAR ResNets).
-        .systemLibrary(
-            name: "CDNNL",
-            providers: [.apt(["libdnnl-dev"])]
-        ),
+        systemLibrary("CDNNL", apt: ["libdnnl-dev"]),
         // zlib, to read gzipped data files (MNIST's official .gz files) as they are.
-        .systemLibrary(
-            name: "CZlib",
-            providers: [.apt(["zlib1g-dev"])]
-        ),
+        systemLibrary("CZlib", apt: ["zlib1g-dev"]),
         // libjpeg-turbo and libpng, to read image folders (JPEG and PNG files of any size).
-        .systemLibrary(
-            name: "CJPEG",
-            providers: [.apt(["libjpeg62-turbo-dev"])]
-        ),
-        .systemLibrary(
-            name: "CPNG",
-            providers: [.apt(["libpng-dev"])]
-        ),
+        systemLibrary("CJPEG", apt: ["libjpeg62-turbo-dev"]),
+        systemLibrary("CPNG", apt: ["libpng-dev"]),
         .target(
             name: "ParamShareEngine",
             dependencies: [
@@ -55,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "ParamShare",
-            dependencies: ["ParamShareEngine", "CZlib", "CJPEG", "CPNG"],
+            dependencies: ["ParamShareEngine", "CNumerics", "CZlib", "CJPEG", "CPNG"],
             // The UCI optical digits test set (CC BY 4.0): the default data set, so the main
             // job runs with no download.
             resources: [.copy("Resources/digits.csv.gz")]
@@ -79,64 +80,20 @@ let package = Package(
         // Notebooks as scripts: runnable, narrated studies that write into results/.
         .target(
             name: "NotebookSupport",
-            dependencies: ["ParamShare", "ParamShareEngine"],
+            dependencies: ["ParamShare", "ParamShareEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Notebooks-as-scripts/NotebookSupport"
         ),
-        .executableTarget(
-            name: "GeneratorsAtEqualDoF",
-            dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
-            path: "Notebooks-as-scripts/GeneratorsAtEqualDoF"
-        ),
-        .executableTarget(
-            name: "LogLinearDoF",
-            dependencies: ["ParamShare", "NotebookSupport"],
-            path: "Notebooks-as-scripts/LogLinearDoF"
-        ),
-        .executableTarget(
-            name: "SharingAtEqualDoF",
-            dependencies: ["ParamShare", "NotebookSupport"],
-            path: "Notebooks-as-scripts/SharingAtEqualDoF"
-        ),
-        .executableTarget(
-            name: "OneLayerDoF",
-            dependencies: ["ParamShare", "NotebookSupport"],
-            path: "Notebooks-as-scripts/OneLayerDoF"
-        ),
-        .executableTarget(
-            name: "DestructiveSharing",
-            dependencies: ["ParamShare", "NotebookSupport"],
-            path: "Notebooks-as-scripts/DestructiveSharing"
-        ),
-        .executableTarget(
-            name: "RingScope",
-            dependencies: ["ParamShare", "NotebookSupport"],
-            path: "Notebooks-as-scripts/RingScope"
-        ),
-        .executableTarget(
-            name: "CompressionAfterTraining",
-            dependencies: ["ParamShare", "NotebookSupport"],
-            path: "Notebooks-as-scripts/CompressionAfterTraining"
-        ),
-        .executableTarget(
-            name: "Convergence",
-            dependencies: ["ParamShare", "NotebookSupport"],
-            path: "Notebooks-as-scripts/Convergence"
-        ),
-        .executableTarget(
-            name: "SharingAwareSteps",
-            dependencies: ["ParamShare", "NotebookSupport"],
-            path: "Notebooks-as-scripts/SharingAwareSteps"
-        ),
-        .executableTarget(
-            name: "DefaultsFromSelection",
-            dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
-            path: "Notebooks-as-scripts/DefaultsFromSelection"
-        ),
-        .executableTarget(
-            name: "PaperRegime",
-            dependencies: ["ParamShare", "ParamShareEngine", "NotebookSupport"],
-            path: "Notebooks-as-scripts/PaperRegime"
-        ),
+        notebook("GeneratorsAtEqualDoF", engine: true),
+        notebook("LogLinearDoF"),
+        notebook("SharingAtEqualDoF"),
+        notebook("OneLayerDoF"),
+        notebook("DestructiveSharing"),
+        notebook("RingScope"),
+        notebook("CompressionAfterTraining"),
+        notebook("Convergence"),
+        notebook("SharingAwareSteps"),
+        notebook("DefaultsFromSelection", engine: true),
+        notebook("PaperRegime", engine: true),
         .target(
             name: "TestSupport",
             dependencies: ["ParamShareEngine", "ParamShare", "ParamShareTesting"],
@@ -153,12 +110,12 @@ let package = Package(
         // Runs the real `sweep` executable.
         .testTarget(
             name: "SweepCommandTests",
-            dependencies: ["sweep", "ParamShare", "ParamShareCLI", "TestSupport"]
+            dependencies: ["sweep", "ParamShare", "ParamShareEngine", "ParamShareCLI", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         // The notebooks' helpers: paired seeds, rankings with ties, per-epoch curves.
         .testTarget(
             name: "NotebookSupportTests",
-            dependencies: ["NotebookSupport", "ParamShare", "TestSupport"]
+            dependencies: ["NotebookSupport", "ParamShare", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Proves the plug-in path: a generator written against the public API only.
         .testTarget(

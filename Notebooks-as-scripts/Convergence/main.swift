@@ -46,9 +46,9 @@ func runsTable(of study: String) -> String? {
 
 /// The arm of a run with a trained bank and the plain step: dense, or the generator (bank frozen) at its budget.
 func arm(_ run: RunTable.Run) -> String? {
-    guard run.setting.bankStep == BankStepScaling.none.rawValue else { return nil }
+    guard run.setting.bankStep == BankStepScaling.none else { return nil }
     if run.setting.generator == GeneratorRegistry.denseName { return "dense" }
-    return "\(run.setting.generator)\(run.setting.bank == "frozen" ? " (ring frozen)" : "") \(run.budget)"
+    return "\(run.setting.generator)\(run.setting.bank == .frozen ? " (ring frozen)" : "") \(run.budget)"
 }
 
 func study() throws {

@@ -2,11 +2,11 @@ import Foundation
 import ParamShare
 
 /// The library's analysis of a runs table as plain-text blocks, for narration and findings.
-public enum AnalysisText {
+package enum AnalysisText {
     /// Each paired comparison with the reference: mean difference, its 95 % interval, the paired
     /// t-test's p, and both sides' achieved DoF and trainable parameters (a budget label alone
     /// does not make DoF equal; a gap past 5 % is called out).
-    public static func comparisons(_ analysis: RunAnalysis) -> String {
+    package static func comparisons(_ analysis: RunAnalysis) -> String {
         let comparisons = analysis.comparisons.sorted {
             ($0.setting.generatorLabel, $0.meanDegreesOfFreedom) < ($1.setting.generatorLabel, $1.meanDegreesOfFreedom)
         }
@@ -26,7 +26,7 @@ public enum AnalysisText {
     }
 
     /// Each setting's log-linear law over its budgets and seeds, on `measure`.
-    public static func fits(_ analysis: RunAnalysis, measure: LogLinearFit.Measure = .bank) -> String {
+    package static func fits(_ analysis: RunAnalysis, measure: LogLinearFit.Measure = .bank) -> String {
         let laws = analysis.fits.filter { $0.measure == measure }
         let width = laws.map(\.setting.generatorLabel.count).max() ?? 0
         var lines = ["the log-linear law, accuracy = a + b·ln(DoF), fitted over budgets and seeds (DoF: \(measure.rawValue))"]
@@ -41,7 +41,7 @@ public enum AnalysisText {
     }
 
     /// What could not be fitted or compared, and why.
-    public static func skipped(_ analysis: RunAnalysis) -> String {
+    package static func skipped(_ analysis: RunAnalysis) -> String {
         analysis.skipped.map { "\($0.table): \($0.subject): \($0.reason)" }.joined(separator: "\n")
     }
 }

@@ -10,19 +10,19 @@ import ParamShare
 /// --batch-size 128 --lr 0.1` trains the same cells, with the same identifiers.
 ///
 /// A smoke test (``NotebookArguments/isSmokeTest``) trains 2 epochs on 256 images and tests on 500.
-public enum CIFARRecipe {
-    public static let trainImages = NotebookArguments.isSmokeTest ? 256 : 10_000
-    public static let architecture = Architecture.resnet(depth: 20, widthMultiplier: 1)
-    public static let configuration = TrainingConfiguration(epochs: NotebookArguments.isSmokeTest ? 2 : 10, batchSize: 128,
+package enum CIFARRecipe {
+    package static let trainImages = NotebookArguments.isSmokeTest ? 256 : 10_000
+    package static let architecture = Architecture.resnet(depth: 20, widthMultiplier: 1)
+    package static let configuration = TrainingConfiguration(epochs: NotebookArguments.isSmokeTest ? 2 : 10, batchSize: 128,
                                                             learningRate: 0.1, augmentation: .cifar)
     /// The recipe in one line, for narration and findings.
-    public static let summary = NotebookArguments.isSmokeTest
+    package static let summary = NotebookArguments.isSmokeTest
         ? "a smoke test, not the recipe: ResNet-20 on the first 256 CIFAR-10 training images, 500 test images, 2 epochs"
         : "ResNet-20 on CIFAR-10: the first 10,000 training images, the full 10,000-image test set, "
             + "10 epochs, batch 128, SGD with Nesterov momentum, one-cycle to 0.1, weight decay 5e-4, crop and flip"
 
     /// The recipe's data, or `nil` after saying where CIFAR-10 was looked for.
-    public static func loadData() throws -> DatasetSplit? {
+    package static func loadData() throws -> DatasetSplit? {
         let directory = NotebookPaths.cifar10
         guard FileManager.default.fileExists(atPath: directory + "/test_batch.bin") else {
             narrate("""
@@ -43,14 +43,14 @@ public enum CIFARRecipe {
 
     /// The cells of `grid` on `data`, seed by seed: an interrupted notebook then holds whole seeds,
     /// which pair, rather than every seed of a few settings.
-    public static func cells(_ grid: SweepGrid, on data: DatasetSplit) -> [SweepCell] {
+    package static func cells(_ grid: SweepGrid, on data: DatasetSplit) -> [SweepCell] {
         grid.cells(on: DataSubset(data)).enumerated()
             .sorted { ($0.element.configuration.seed, $0.offset) < ($1.element.configuration.seed, $1.offset) }
             .map(\.element)
     }
 
     /// The cells of dense `architecture` (no sharing) on the recipe, one per seed.
-    public static func denseCells(of architecture: Architecture = architecture, seeds: [UInt64], on data: DatasetSplit) -> [SweepCell] {
+    package static func denseCells(of architecture: Architecture = architecture, seeds: [UInt64], on data: DatasetSplit) -> [SweepCell] {
         cells(SweepGrid(architectures: [architecture], generators: [], budgets: [], seeds: seeds, recipe: configuration), on: data)
     }
 }

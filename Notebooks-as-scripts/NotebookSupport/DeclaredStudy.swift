@@ -8,13 +8,13 @@ import ParamShare
 /// exist (``StudyPlan/commit(toFile:runsExist:)``). After training, ``recordVerdicts(in:)``
 /// computes every verdict from the plan alone: the confirmatory seeds, then each exploratory
 /// seed set apart, never mixed into the confirmatory numbers.
-public struct DeclaredStudy {
-    public let plan: StudyPlan
+package struct DeclaredStudy {
+    package let plan: StudyPlan
     /// `results/<study>`.
-    public let folder: String
+    package let folder: String
 
     /// Declares `plan` for the study in `results/<name>`.
-    public init(_ plan: StudyPlan, name: String) throws {
+    package init(_ plan: StudyPlan, name: String) throws {
         self.plan = plan
         folder = NotebookPaths.results + "/" + name
         let table = folder + "/" + plan.table
@@ -26,7 +26,7 @@ public struct DeclaredStudy {
     /// Evaluates the plan on the confirmatory seeds and on each exploratory seed set, writes
     /// `verdicts.csv`, adds the verdicts to `findings` (Welch beside paired), and regenerates the
     /// verdict table of `results/README.md`.
-    public func recordVerdicts(in findings: inout Findings) throws {
+    package func recordVerdicts(in findings: inout Findings) throws {
         let samples = try plan.samples(from: CSVReader.read(contentsOfFile: folder + "/" + plan.table))
         var seedSets = [(label: "confirmatory", seeds: plan.seeds)]
         for set in plan.exploratory {

@@ -4,21 +4,21 @@
 /// It says which run to train next from what has finished, so that a calibration trains only
 /// what the rule needs: the shallow network at each length in turn, the deep one only where the
 /// shallow one has reached the accuracy.
-public struct EpochCalibration: Sendable {
+package struct EpochCalibration: Sendable {
     /// The lengths to choose from, ascending.
-    public let epochs: [Int]
+    package let epochs: [Int]
     /// The shallow network's accuracy a length must reach.
-    public let accuracy: Double
+    package let accuracy: Double
     /// How far the deep network must beat the shallow one at that length.
-    public let margin: Double
+    package let margin: Double
     /// The test accuracies known so far, by length (`nil` for a run that failed).
-    public var shallow: [Int: Double?] = [:]
-    public var deep: [Int: Double?] = [:]
+    package var shallow: [Int: Double?] = [:]
+    package var deep: [Int: Double?] = [:]
 
     /// Which network a run trains.
-    public enum Network: Sendable, Equatable { case shallow, deep }
+    package enum Network: Sendable, Equatable { case shallow, deep }
 
-    public init(epochs: [Int], accuracy: Double, margin: Double) {
+    package init(epochs: [Int], accuracy: Double, margin: Double) {
         precondition(!epochs.isEmpty && epochs == epochs.sorted(), "the lengths to choose from, ascending")
         self.epochs = epochs
         self.accuracy = accuracy
@@ -26,7 +26,7 @@ public struct EpochCalibration: Sendable {
     }
 
     /// Whether `length` fails the rule (`true`), meets it (`false`), or is not known yet (`nil`).
-    public func fails(_ length: Int) -> Bool? {
+    package func fails(_ length: Int) -> Bool? {
         guard let shallowResult = shallow[length] else { return nil }
         guard let shallowAccuracy = shallowResult, shallowAccuracy >= accuracy else { return true }
         guard let deepResult = deep[length] else { return nil }
@@ -36,7 +36,7 @@ public struct EpochCalibration: Sendable {
 
     /// The chosen length once it is known: the first that meets the rule with every shorter one
     /// failing, or the longest when all fail.
-    public var chosen: Int? {
+    package var chosen: Int? {
         for length in epochs {
             guard let failed = fails(length) else { return nil }
             if !failed { return length }
@@ -45,11 +45,11 @@ public struct EpochCalibration: Sendable {
     }
 
     /// Whether some length met the rule (as against the longest chosen because none did).
-    public var isMet: Bool { chosen.map { fails($0) == false } ?? false }
+    package var isMet: Bool { chosen.map { fails($0) == false } ?? false }
 
     /// The runs the rule needs, in order: the first now, each later one only if the lengths
     /// before it fail.
-    public var needed: [(network: Network, epochs: Int)] {
+    package var needed: [(network: Network, epochs: Int)] {
         epochs.filter { fails($0) == nil }.map { (shallow[$0] == nil ? .shallow : .deep, $0) }
     }
 }

@@ -2,31 +2,31 @@ import ParamShare
 
 /// Test accuracy after every epoch, per arm of a study: the per-epoch table joined, through
 /// `cell_id`, to the settings in its runs table.
-public struct EpochCurves {
+package struct EpochCurves {
     /// One arm's accuracy by seed and epoch.
-    public struct Curve {
-        public var label: String
+    package struct Curve {
+        package var label: String
         /// seed → epoch → test accuracy.
-        public var accuracy: [String: [Int: Double]]
+        package var accuracy: [String: [Int: Double]]
 
         /// The mean over seeds and its 95 % interval, by epoch, for the epochs every seed reached.
-        public var means: [(epoch: Int, estimate: MeanEstimate)] {
+        package var means: [(epoch: Int, estimate: MeanEstimate)] {
             let perSeed = accuracy.values.map { Set($0.keys) }
             let epochs = perSeed.dropFirst().reduce(perSeed.first ?? []) { $0.intersection($1) }
             return epochs.sorted().map { epoch in (epoch, MeanEstimate(accuracy.values.compactMap { $0[epoch] })) }
         }
 
         /// Each seed's first epoch whose test accuracy reaches `target`, or `nil` where none does.
-        public func firstEpochs(reaching target: Double) -> [String: Int?] {
+        package func firstEpochs(reaching target: Double) -> [String: Int?] {
             accuracy.mapValues { byEpoch in byEpoch.keys.sorted().first { byEpoch[$0]! >= target } }
         }
     }
 
-    public var curves: [Curve]
+    package var curves: [Curve]
 
     /// Reads the runs table at `runsPath` and its per-epoch table, and groups finished runs'
     /// epochs by `label` (runs it labels `nil` are left out).
-    public init(runsAt runsPath: String, label: (RunTable.Run) -> String?) throws {
+    package init(runsAt runsPath: String, label: (RunTable.Run) -> String?) throws {
         let runs = try RunTable(contentsOfFile: runsPath), document = try CSVReader.read(contentsOfFile: runsPath)
         let epochs = try CSVReader.read(contentsOfFile: SweepRunner.epochsPath(forRunsAt: runsPath))
         func index(_ name: String, in document: CSVDocument) throws -> Int {
@@ -49,5 +49,5 @@ public struct EpochCurves {
     }
 
     /// The curve labelled `label`, if any run had it.
-    public func curve(_ label: String) -> Curve? { curves.first { $0.label == label } }
+    package func curve(_ label: String) -> Curve? { curves.first { $0.label == label } }
 }

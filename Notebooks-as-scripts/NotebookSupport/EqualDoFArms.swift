@@ -2,7 +2,7 @@ import ParamShare
 
 /// The arms of the equal-DoF comparison (C2), whose trained models the compression claim (C7)
 /// compresses: every generator and baseline at the defaults that follow its own paper.
-public enum EqualDoFArms {
+package enum EqualDoFArms {
     /// rpg, hashing (per layer), projection (Fastfood, unit-norm columns), lowrank, pruned (one-shot), width.
     private static var descriptors: [GeneratorDescriptor] {
         [RPGGenerator.descriptor, HashingGenerator.descriptor, ProjectionGenerator.descriptor, LowRankGenerator.descriptor,
@@ -10,16 +10,16 @@ public enum EqualDoFArms {
     }
 
     /// The arms' generator names, rpg first, as the runs table spells them.
-    public static var names: [String] { descriptors.map(\.name) }
+    package static var names: [String] { descriptors.map(\.name) }
 
     /// The arms at their defaults, in the order of ``names``.
-    public static func settings() throws -> [GeneratorSetting] {
+    package static func settings() throws -> [GeneratorSetting] {
         try descriptors.map { try GeneratorSetting($0) }
     }
 
     /// Every arm at `budget` on the recipe, seeds 0 to 2, with dense if `includesDense`, and RPG
     /// with its ring frozen (the control) if `frozenControl`.
-    public static func cells(at budget: BudgetSpecification, includesDense: Bool, frozenControl: Bool, on data: DatasetSplit) throws -> [SweepCell] {
+    package static func cells(at budget: BudgetSpecification, includesDense: Bool, frozenControl: Bool, on data: DatasetSplit) throws -> [SweepCell] {
         let settings = try settings()
         let trained = SweepGrid(architectures: [CIFARRecipe.architecture], generators: settings, includesDense: includesDense,
                                 budgets: [budget], seeds: [0, 1, 2], recipe: CIFARRecipe.configuration)
@@ -30,7 +30,7 @@ public enum EqualDoFArms {
 
     /// The arms named in `arms` at `budget`, with more `seeds`: for comparisons that three seeds
     /// leave undecided.
-    public static func cells(of arms: [String], at budget: BudgetSpecification, seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
+    package static func cells(of arms: [String], at budget: BudgetSpecification, seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
         let settings = try settings().filter { arms.contains($0.name) }
         let grid = SweepGrid(architectures: [CIFARRecipe.architecture], generators: settings, includesDense: false,
                              budgets: [budget], seeds: seeds, recipe: CIFARRecipe.configuration)

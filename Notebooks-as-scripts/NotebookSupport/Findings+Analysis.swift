@@ -4,7 +4,7 @@ extension Findings {
     /// The blocks every claim reports: accuracy by setting and budget, the paired comparisons
     /// with the reference, every run that did not finish `ok` with its reason, and what could
     /// not be analysed.
-    public mutating func record(_ analysis: RunAnalysis) {
+    package mutating func record(_ analysis: RunAnalysis) {
         block(analysis.accuracyTable())
         block(AnalysisText.comparisons(analysis))
         let failed = analysis.table.runs.filter { !$0.isOK }

@@ -4,22 +4,22 @@ import Foundation
 ///
 /// Every number in it comes from the runs tables; the human reading of it lives in
 /// `results/README.md`, which quotes this file rather than retyping figures.
-public struct Findings {
+package struct Findings {
     private var blocks: [String] = []
-    public let title: String
+    package let title: String
 
-    public init(title: String) {
+    package init(title: String) {
         self.title = title
     }
 
     /// Prose: printed as narration, kept as a paragraph.
-    public mutating func paragraph(_ text: String) {
+    package mutating func paragraph(_ text: String) {
         narrate(text)
         blocks.append(text)
     }
 
     /// A preformatted block (tables of numbers): printed indented, kept verbatim.
-    public mutating func block(_ text: String) {
+    package mutating func block(_ text: String) {
         guard !text.isEmpty else { return }
         say("")
         sayIndented(text)
@@ -27,7 +27,7 @@ public struct Findings {
     }
 
     /// Writes the findings into `folder/findings.md`.
-    public func write(into folder: String, command: String) throws {
+    package func write(into folder: String, command: String) throws {
         let text = (["# " + title, "Written by `\(command)`; do not edit: rerun it."] + blocks).joined(separator: "\n\n") + "\n"
         let path = folder + "/findings.md"
         try text.write(toFile: path, atomically: true, encoding: .utf8)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// A notebook's command line: `[--part K] [--smoke] [path/to/cifar-10-batches-bin]`.
@@ -6,33 +7,43 @@ import Foundation
 /// runs one of them (and then analyses whatever the tables hold), no `--part` runs them all.
 /// `--smoke` runs the whole notebook in a minute or two on a tiny recipe, into a scratch
 /// folder instead of `results/`, to check it end to end before spending hours on it.
-public enum NotebookArguments {
-    /// Whether `--smoke` was given.
-    public static let isSmokeTest = CommandLine.arguments.dropFirst().contains("--smoke")
+///
+/// Parsed by argument-parser, so that a mistyped flag (`--smok`) or a second folder is refused
+/// with the usage rather than taken for the data's path.
+package struct NotebookArguments: ParsableArguments, Sendable {
+    @Option(help: "Run only part K of a study that comes in parts (1-based); without it, every part in order.")
+    package var part: Int?
 
-    /// The arguments that are not options.
-    public static var positional: [String] {
-        var arguments = Array(CommandLine.arguments.dropFirst()), kept = [String]()
-        while !arguments.isEmpty {
-            let argument = arguments.removeFirst()
-            if argument == "--smoke" {
-                continue
-            } else if argument != "--part" {
-                kept.append(argument)
-            } else if !arguments.isEmpty {
-                arguments.removeFirst()  // the part's number
-            }
-        }
-        return kept
+    @Flag(help: "Run the whole notebook in a minute or two on a tiny recipe, into a scratch folder instead of results/.")
+    package var smoke = false
+
+    @Argument(help: ArgumentHelp("The official CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin); by default the workplace's shared copy.",
+                                 valueName: "cifar-10-batches-bin"))
+    package var cifar10: String?
+
+    package init() {}
+
+    package func validate() throws {
+        if let part, part < 1 { throw ValidationError("--part takes a number from 1, got \(part)") }
     }
 
+    /// This process's command line, parsed on first use; a bad one ends the process with the usage.
+    package static let current = parseOrExit()
+
+    /// Whether `--smoke` was given.
+    package static var isSmokeTest: Bool { current.smoke }
+
     /// The parts to run, of `count`: all of them, or the one `--part K` names (1-based).
-    public static func parts(of count: Int) throws -> [Int] {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        guard let flag = arguments.firstIndex(of: "--part") else { return Array(1...count) }
-        guard flag + 1 < arguments.count, let part = Int(arguments[flag + 1]), (1...count).contains(part) else {
+    package func parts(of count: Int) throws -> [Int] {
+        guard let part else { return Array(1...count) }
+        guard part <= count else {
             throw NotebookError("--part takes a number from 1 to \(count); run without it to run every part in order")
         }
         return [part]
+    }
+
+    /// The parts of this process's command line to run, of `count` (``parts(of:)``).
+    package static func parts(of count: Int) throws -> [Int] {
+        try current.parts(of: count)
     }
 }

@@ -1,19 +1,18 @@
 import Foundation
 
 /// Where the notebooks read and write, found from this file's place in the package.
-public enum NotebookPaths {
+package enum NotebookPaths {
     /// The package root: two folders above this file.
-    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    package static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
     /// The `results/` folder, or a scratch folder for a smoke test (``NotebookArguments/isSmokeTest``).
-    public static let results = NotebookArguments.isSmokeTest
+    package static let results = NotebookArguments.isSmokeTest
         ? FileManager.default.temporaryDirectory.appendingPathComponent("paramshare-notebook-smoke").path
         : root + "/results"
 
-    /// The official CIFAR-10 binary batches: the first argument that is not an option, or the
-    /// workplace's shared copy.
-    public static var cifar10: String {
-        NotebookArguments.positional.first ?? root + "/../shared/datasets/cifar10/cifar-10-batches-bin"
+    /// The official CIFAR-10 binary batches: the notebook's argument, or the workplace's shared copy.
+    package static var cifar10: String {
+        NotebookArguments.current.cifar10 ?? root + "/../shared/datasets/cifar10/cifar-10-batches-bin"
     }
 }

@@ -3,30 +3,26 @@ import ParamShare
 
 extension DatasetSplit {
     /// This split with no test images: a tuning trial is scored on validation images only.
-    public var withoutTestImages: DatasetSplit {
+    package var withoutTestImages: DatasetSplit {
         DatasetSplit(train: train, test: test.subset([]), validation: validation)
     }
 }
 
 /// The cells of `cells` whose budget their method can meet on `data`; `refusals` gains a line
 /// for each model, method and budget it cannot meet, saying why.
-public func feasibleCells(_ cells: [SweepCell], on data: DatasetSplit, refusals: inout [String]) -> [SweepCell] {
-    cells.filter { cell in
-        do {
-            _ = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-            return true
-        } catch {
-            let line = "\(cell.architecture) \(cell.generatorName) at \(cell.budgetText): not run, \(error)"
-            if !refusals.contains(line) { refusals.append(line) }
-            return false
-        }
+package func feasibleCells(_ cells: [SweepCell], on data: DatasetSplit, refusals: inout [String]) -> [SweepCell] {
+    let preflight = SweepPreflight(cells: cells, inputShape: data.train.imageShape, classes: data.train.classes)
+    for refusal in preflight.refusals {
+        let line = "\(refusal.cell.architecture) \(refusal.cell.generatorName) at \(refusal.cell.budgetText): not run, \(refusal.reason)"
+        if !refusals.contains(line) { refusals.append(line) }
     }
+    return preflight.feasible
 }
 
 extension TuningSearch {
     /// Runs this search to its end into the trials table at `trials`, `jobs` trials at a time,
     /// narrating its plan and each finished trial, and returns its selections.
-    public func runNarrated(on data: DatasetSplit, trials: String, jobs: Int) throws -> [TuningSelection] {
+    package func runNarrated(on data: DatasetSplit, trials: String, jobs: Int) throws -> [TuningSelection] {
         let layout = RunsTableLayout(optionColumns: GeneratorRegistry.builtIn.descriptors.flatMap(\.optionColumns))
         say("    search \(identifier): \(space); η = \(eta)")
         for group in groups {

@@ -5,24 +5,24 @@ import ParamShare
 ///
 /// A tie here is a rank the data do not separate, not an equivalence: no margin is tested, and
 /// the study's verdicts (``DeclaredStudy``) are what say whether two arms are equivalent.
-public struct Ranking {
+package struct Ranking {
     /// What '=' means in ``text``, for the line above a ranking.
-    public static let legend = "'=' marks an arm the paired 95 % interval does not separate from the one above (a shared rank, not a shown equivalence)"
+    package static let legend = "'=' marks an arm the paired 95 % interval does not separate from the one above (a shared rank, not a shown equivalence)"
 
-    public struct Entry {
-        public var label: String
-        public var meanAccuracy: Double
-        public var runs: Int
+    package struct Entry {
+        package var label: String
+        package var meanAccuracy: Double
+        package var runs: Int
         /// The paired comparison with the entry ranked just above, if any.
-        public var againstAbove: SeedPairs?
+        package var againstAbove: SeedPairs?
         /// Whether this entry cannot be told apart from the one above.
-        public var tiesAbove: Bool
+        package var tiesAbove: Bool
     }
 
-    public var entries: [Entry]
+    package var entries: [Entry]
 
     /// Ranks `groups` (a label and its finished runs each).
-    public init(_ groups: [(label: String, runs: [RunTable.Run])]) {
+    package init(_ groups: [(label: String, runs: [RunTable.Run])]) {
         let ranked = groups.map { group in
             (group.label, group.runs.filter(\.isOK), Statistics.mean(group.runs.filter(\.isOK).compactMap(\.testAccuracy)))
         }.filter { !$0.1.isEmpty }.sorted { $0.2 > $1.2 }
@@ -34,7 +34,7 @@ public struct Ranking {
     }
 
     /// One line per entry: its rank (shared with the entry above when tied), mean and the comparison.
-    public var text: String {
+    package var text: String {
         var rank = 0
         return entries.enumerated().map { index, entry in
             if !entry.tiesAbove || index == 0 { rank = index + 1 }

@@ -11,21 +11,21 @@ import ParamShareEngine
 /// its own cells into `results/<claim>/runs.csv` and analyses that copy.
 ///
 /// Run one notebook at a time: each already trains two cells at once, one per core.
-public struct RunPool {
-    public let data: DatasetSplit
+package struct RunPool {
+    package let data: DatasetSplit
     /// The claim notebooks' pool, `results/recipe-runs/runs.csv`, unless a study of another
     /// recipe keeps its own.
-    public let runsPath: String
-    public var epochsPath: String { SweepRunner.epochsPath(forRunsAt: runsPath) }
+    package let runsPath: String
+    package var epochsPath: String { SweepRunner.epochsPath(forRunsAt: runsPath) }
     /// Where every trained model is saved: large, so kept out of git.
-    public let checkpoints: String
+    package let checkpoints: String
     /// Two runs at once, one engine thread each: on 2 cores that trains about 1.3 times the
     /// runs per hour of one run on both threads.
-    public let jobs = 2
+    package let jobs = 2
 
     /// The pool at `runsPath`, saving models into `checkpoints`: by default the claim notebooks'
     /// pool, whose models the compression notebook reads.
-    public init(data: DatasetSplit, runsPath: String = NotebookPaths.results + "/recipe-runs/runs.csv",
+    package init(data: DatasetSplit, runsPath: String = NotebookPaths.results + "/recipe-runs/runs.csv",
                 checkpoints: String = NotebookPaths.results + "/recipe-runs/checkpoints") {
         self.data = data
         self.runsPath = runsPath
@@ -34,7 +34,7 @@ public struct RunPool {
     }
 
     /// Trains the cells the pool does not hold yet, printing each as it finishes.
-    public func train(_ cells: [SweepCell]) throws {
+    package func train(_ cells: [SweepCell]) throws {
         // Every built-in generator's option columns, so that the pool's header is the same
         // whichever notebook creates it.
         let layout = RunsTableLayout(optionColumns: GeneratorRegistry.builtIn.descriptors.flatMap(\.optionColumns))
@@ -57,7 +57,7 @@ public struct RunPool {
 
     /// Copies the pool's rows of `cells`, runs and epochs, into `folder/runs.csv` and
     /// `folder/runs.epochs.csv`, and returns the runs table's path.
-    public func extract(_ cells: [SweepCell], into folder: String) throws -> String {
+    package func extract(_ cells: [SweepCell], into folder: String) throws -> String {
         let wanted = Set(cells.map(\.identifier))
         let runs = folder + "/runs.csv"
         for (source, destination) in [(runsPath, runs), (epochsPath, SweepRunner.epochsPath(forRunsAt: runs))] {
@@ -76,25 +76,18 @@ public struct RunPool {
     /// copies the rows of every part's cells into `results/<name>/` and analyses them there,
     /// with `reference` the generator the others are paired with.
     ///
-    /// A cell whose budget its generator cannot meet (low rank below rank 1 in every layer) is
-    /// left out, and `findings` says which and why.
-    public func study(_ name: String, parts: [[SweepCell]], reference: String = RPGGenerator.descriptor.name,
+    /// A cell that cannot be trained (``SweepPreflight``: low rank below rank 1 in every layer,
+    /// say) is left out, and `findings` says which and why.
+    package func study(_ name: String, parts: [[SweepCell]], reference: String = RPGGenerator.descriptor.name,
                       findings: inout Findings) throws -> RunAnalysis {
         var refusals = [String]()
         let parts = parts.map { cells in
-            cells.filter { cell in
-                do {
-                    _ = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-                    return true
-                } catch let error as BudgetError {
-                    if !refusals.contains(where: { $0.hasPrefix("\(cell.generatorName) at \(cell.budgetText):") }) {
-                        refusals.append("\(cell.generatorName) at \(cell.budgetText): not trained, \(error)")
-                    }
-                    return false
-                } catch {
-                    return true  // training reports it
-                }
+            let preflight = SweepPreflight(cells: cells, inputShape: data.train.imageShape, classes: data.train.classes, jobs: jobs)
+            for refusal in preflight.refusals {
+                let setting = "\(refusal.cell.generatorName) at \(refusal.cell.budgetText):"
+                if !refusals.contains(where: { $0.hasPrefix(setting) }) { refusals.append("\(setting) not trained, \(refusal.reason)") }
             }
+            return preflight.feasible
         }
         for part in try NotebookArguments.parts(of: parts.count) {
             if parts.count > 1 { say("\n    part \(part) of \(parts.count): \(parts[part - 1].count) runs") }

@@ -4,19 +4,19 @@ import ParamShare
 ///
 /// The library pairs settings within a model and budget; claims also compare across them
 /// (full-DoF RPG against dense, ResNet-56 against ResNet-20), which this does.
-public struct SeedPairs {
+package struct SeedPairs {
     /// The per-seed differences' mean and 95 % interval.
-    public let difference: MeanEstimate
-    public let treatmentMean: Double
-    public let controlMean: Double
+    package let difference: MeanEstimate
+    package let treatmentMean: Double
+    package let controlMean: Double
 
     /// Pairs the finished runs of both groups that share a seed; `nil` when fewer than two do.
-    public init?(_ treatment: [RunTable.Run], minus control: [RunTable.Run]) {
+    package init?(_ treatment: [RunTable.Run], minus control: [RunTable.Run]) {
         self.init(Self.accuracyBySeed(treatment), minus: Self.accuracyBySeed(control))
     }
 
     /// Pairs two measures given by seed; `nil` when fewer than two seeds have both.
-    public init?(_ treatment: [String: Double], minus control: [String: Double]) {
+    package init?(_ treatment: [String: Double], minus control: [String: Double]) {
         let seeds = treatment.keys.filter { control[$0] != nil }.sorted()
         guard seeds.count >= 2 else { return nil }
         let own = seeds.map { treatment[$0]! }, other = seeds.map { control[$0]! }
@@ -26,7 +26,7 @@ public struct SeedPairs {
     }
 
     /// The two-sided paired t-test's p, or NaN when the differences do not vary.
-    public var pValue: Double {
+    package var pValue: Double {
         let d = difference
         guard d.standardDeviation > 1e-12 else { return .nan }
         let t = d.mean / (d.standardDeviation / Double(d.count).squareRoot())
@@ -34,7 +34,7 @@ public struct SeedPairs {
     }
 
     /// `+1.23 points [+0.45, +2.01], p = 0.012, 3 seeds`.
-    public var text: String {
+    package var text: String {
         let d = difference
         let p = pValue.isNaN ? "no spread" : "p = " + String(format: "%.3g", pValue)
         return String(format: "%+.2f points [%+.2f, %+.2f], ", d.mean * 100, d.lowerBound * 100, d.upperBound * 100) + p + ", \(d.count) seeds"
@@ -49,7 +49,7 @@ public struct SeedPairs {
 
 extension RunAnalysis {
     /// The runs of `generator` at `budget` (all budgets when `nil`) passing `filter`.
-    public func runs(of generator: String, budget: String? = nil, where filter: (RunTable.Run) -> Bool = { _ in true }) -> [RunTable.Run] {
+    package func runs(of generator: String, budget: String? = nil, where filter: (RunTable.Run) -> Bool = { _ in true }) -> [RunTable.Run] {
         table.runs.filter { $0.setting.generator == generator && (budget == nil || $0.budget == budget) && filter($0) }
     }
 }

@@ -6,27 +6,27 @@ import ParamShare
 ///
 /// It replaces what lies between ``begin`` and ``end`` and leaves the rest of the page, the
 /// prose that explains each verdict, as it is.
-public enum VerdictTable {
+package enum VerdictTable {
     /// Which regime's table: the claim notebooks' short recipe (the studies in `results/*/`) or
     /// the paper regime's (`results/paper-regime/*/`), each between markers of its own.
-    public enum Regime: String, CaseIterable, Sendable {
+    package enum Regime: String, CaseIterable, Sendable {
         case shortRecipe = "verdicts"
         case paperRegime = "verdicts-paper-regime"
 
         /// The folder under `results/` holding the regime's studies.
         var studies: String { self == .shortRecipe ? "" : "paper-regime/" }
-        public var begin: String { "<!-- \(rawValue):begin -->" }
-        public var end: String { "<!-- \(rawValue):end -->" }
+        package var begin: String { "<!-- \(rawValue):begin -->" }
+        package var end: String { "<!-- \(rawValue):end -->" }
     }
 
     /// The short recipe's markers.
-    public static let begin = Regime.shortRecipe.begin
-    public static let end = Regime.shortRecipe.end
+    package static let begin = Regime.shortRecipe.begin
+    package static let end = Regime.shortRecipe.end
 
     /// Rewrites each regime's table in `resultsFolder/README.md` from its studies'
     /// `verdicts.csv`; leaves alone a table whose markers the README lacks (and does nothing
     /// without a README: a smoke test's scratch folder).
-    public static func regenerate(in resultsFolder: String = NotebookPaths.results) throws {
+    package static func regenerate(in resultsFolder: String = NotebookPaths.results) throws {
         let readme = resultsFolder + "/README.md"
         guard var page = try? String(contentsOfFile: readme, encoding: .utf8) else { return }
         var replaced = false
@@ -43,7 +43,7 @@ public enum VerdictTable {
 
     /// The table, one row per study folder of the regime that holds a plan and its verdicts (a
     /// study's own folder or one of its subfolders), or a sentence saying there are none yet.
-    public static func markdown(resultsFolder: String, regime: Regime = .shortRecipe) throws -> String {
+    package static func markdown(resultsFolder: String, regime: Regime = .shortRecipe) throws -> String {
         let manager = FileManager.default
         func subfolders(of folder: String) throws -> [String] {
             let path = resultsFolder + "/" + folder

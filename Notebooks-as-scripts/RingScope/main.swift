@@ -54,7 +54,7 @@ func study() throws {
     findings.record(analysis)
 
     let runs = analysis.runs(of: RPGGenerator.descriptor.name)
-    let byScope = scopes.map { scope in (label: scope.rawValue, runs: runs.filter { $0.setting.scope == scope.rawValue }) }
+    let byScope = scopes.map { scope in (label: scope.rawValue, runs: runs.filter { $0.setting.scope == scope }) }
     var lines = ["ranked by mean test accuracy; " + Ranking.legend,
                  Ranking(byScope).text, ""]
     for local in byScope.dropFirst() {

@@ -57,7 +57,7 @@ let plan = StudyPlan.recipeAccuracy(
 
 /// A short name for each arm of the comparison.
 func arm(_ run: RunTable.Run) -> String {
-    run.setting.bank == "frozen" ? "\(run.setting.generator), ring frozen" : run.setting.generator
+    run.setting.bank == .frozen ? "\(run.setting.generator), ring frozen" : run.setting.generator
 }
 
 func study() throws {

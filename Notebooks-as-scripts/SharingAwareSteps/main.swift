@@ -90,9 +90,9 @@ func study() throws {
     let dense = analysis.runs(of: GeneratorRegistry.denseName)
     var lines = ["budget  step     mean acc %   diverged   − dense (paired)" + String(repeating: " ", count: 36) + "− plain step (paired)"]
     for budget in budgets {
-        let plain = analysis.runs(of: RPGGenerator.descriptor.name, budget: budget) { $0.setting.bankStep == BankStepScaling.none.rawValue }
+        let plain = analysis.runs(of: RPGGenerator.descriptor.name, budget: budget) { $0.setting.bankStep == BankStepScaling.none }
         for step in steps {
-            let runs = analysis.runs(of: RPGGenerator.descriptor.name, budget: budget) { $0.setting.bankStep == step.rawValue }
+            let runs = analysis.runs(of: RPGGenerator.descriptor.name, budget: budget) { $0.setting.bankStep == step }
             guard !runs.isEmpty else { continue }
             let finished = runs.filter(\.isOK).compactMap(\.testAccuracy)
             let mean = finished.isEmpty ? "–" : String(format: "%.2f", Statistics.mean(finished) * 100)

@@ -5,24 +5,45 @@ import Synchronization
 
 /// Shows a sweep's progress: on a terminal, one live line with the grid's state (runs done and
 /// the time left) and each running run's epoch, step, loss, images per second, time left and
-/// last test accuracy; otherwise, and for finished epochs and runs, plain log lines.
+/// last test accuracy; piped (a Slurm log), that line as a plain log line at most every
+/// ``pipedProgressInterval`` seconds. Either way a line per finished run, and under `--verbose`
+/// a line per finished epoch.
+///
+/// A piped log is read later, whole: a line per epoch would bury the finished runs (4,500 lines
+/// for the main job), and a redrawn line has nothing to redraw.
 final class ProgressPrinter: Sendable {
     private struct State {
         var total = 0
         var done = 0
         var running: [String: String] = [:]
-        var lastRedraw = 0.0
+        /// When the live line was drawn, or the piped progress line written, last.
+        var lastProgress = 0.0
         var secondsPerCell: [Double] = []
     }
 
-    private let logger: Logger
-    private let isTerminal = isatty(STDOUT_FILENO) == 1
-    private let state = Mutex(State())
-    private let start = Date()
+    /// The fewest seconds between two progress lines of a piped sweep.
+    static let pipedProgressInterval = 30.0
+    /// The fewest seconds between two redraws of the live line: often enough to look live.
+    private static let liveRedrawInterval = 0.2
 
-    init(logger: Logger, cells: Int) {
+    private let logger: Logger
+    private let isTerminal: Bool
+    /// Seconds since some fixed moment; a test's own clock in place of the wall clock.
+    private let clock: @Sendable () -> Double
+    private let state = Mutex(State())
+
+    /// A printer for `cells` runs; `isTerminal` and `clock` default to standard output's kind and
+    /// the wall clock.
+    init(logger: Logger, cells: Int, isTerminal: Bool = isatty(STDOUT_FILENO) == 1,
+         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSinceReferenceDate }) {
         self.logger = logger
-        state.withLock { $0.total = cells }
+        self.isTerminal = isTerminal
+        self.clock = clock
+        let start = clock()
+        state.withLock {
+            $0.total = cells
+            $0.lastProgress = start
+        }
     }
 
     /// Adds `cells` runs to the total, for a command that runs several grids in turn (a search's rungs).
@@ -51,7 +72,7 @@ final class ProgressPrinter: Sendable {
                                               progress.epochs, progress.step, progress.totalSteps, progress.loss,
                                               progress.imagesPerSecond, Self.duration(progress.estimatedSecondsLeft))
                     + (progress.finishedEpoch.map { " " + Self.accuracies(test: $0.testAccuracy, validation: $0.validationAccuracy) } ?? "")
-                if let epoch = progress.finishedEpoch, logger.logLevel <= .debug || !isTerminal {
+                if let epoch = progress.finishedEpoch, logger.logLevel <= .debug {
                     emit(String(format: "%@  epoch %d/%d  loss %.4f  train acc %.4f  ", label, epoch.epoch, progress.epochs,
                                 epoch.trainLoss, epoch.trainAccuracy)
                          + Self.accuracies(test: epoch.testAccuracy, validation: epoch.validationAccuracy)
@@ -67,7 +88,7 @@ final class ProgressPrinter: Sendable {
                      + (result.validationAccuracy.isNaN ? "" : String(format: "val acc %.4f  ", result.validationAccuracy))
                      + String(format: "dof %d  %.1f s", record.degreesOfFreedom.entriesRead, result.wallSeconds))
             }
-            redraw(&state)
+            showProgress(&state)
         }
     }
 
@@ -77,16 +98,29 @@ final class ProgressPrinter: Sendable {
         logger.info("\(message)")
     }
 
-    private func redraw(_ state: inout State) {
-        let now = Date().timeIntervalSince(start)
-        guard isTerminal, logger.logLevel <= .info, now - state.lastRedraw >= 0.2 || state.running.isEmpty else { return }
-        state.lastRedraw = now
+    /// Redraws the live line on a terminal, or writes it as a log line when piped and the last
+    /// is ``pipedProgressInterval`` old; never under `--quiet`.
+    private func showProgress(_ state: inout State) {
+        let now = clock()
+        guard logger.logLevel <= .info else { return }
+        if isTerminal {
+            guard now - state.lastProgress >= Self.liveRedrawInterval || state.running.isEmpty else { return }
+            state.lastProgress = now
+            print("\r\u{1B}[2K" + Self.progressLine(state), terminator: "")
+            fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
+        } else if !state.running.isEmpty, now - state.lastProgress >= Self.pipedProgressInterval {
+            state.lastProgress = now
+            logger.info("\(Self.progressLine(state))")
+        }
+    }
+
+    /// `[3/150 done, ETA 2m10s] LABEL: epoch 4/30 step … | LABEL: …`.
+    private static func progressLine(_ state: State) -> String {
         let running = state.running.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: " | ")
         let left = state.total - state.done
         let perCell = state.secondsPerCell.isEmpty ? nil : state.secondsPerCell.reduce(0, +) / Double(state.secondsPerCell.count)
-        let eta = perCell.map { Self.duration($0 * Double(left) / Double(max(state.running.count, 1))) } ?? "--"
-        print("\r\u{1B}[2K[\(state.done)/\(state.total) done, ETA \(eta)] \(running)", terminator: "")
-        fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
+        let eta = perCell.map { duration($0 * Double(left) / Double(max(state.running.count, 1))) } ?? "--"
+        return "[\(state.done)/\(state.total) done, ETA \(eta)] \(running)"
     }
 
     /// `test acc 0.912 val acc 0.905`, leaving out what the run did not evaluate.

@@ -29,13 +29,14 @@ public struct Sweep: ParsableCommand {
     /// runs the command it names, exiting with its status.
     ///
     /// A descriptor whose name is taken, or whose options are malformed, ends the program with a
-    /// message before anything runs.
+    /// message before anything runs, as does a flag given twice that takes one value.
     public static func main(registering descriptors: [GeneratorDescriptor]) {
         do {
             try CommandLineRegistry.register(descriptors)
         } catch {
             exit(withError: ValidationError("cannot register the generators: \(error)"))
         }
+        do { try RepeatedFlag.check(Array(CommandLine.arguments.dropFirst())) } catch { exit(withError: error) }
         main()
     }
 }

@@ -57,8 +57,7 @@ public struct BankLearningCheck: Sendable {
             let model = try SharingPlan(generator: generator).build(description, budget: budget, seed: seed, random: RandomSource(seed: seed))
             var configuration = TrainingConfiguration.defaults(for: .digits, seed: seed)
             configuration.epochs = epochs
-            configuration.trainsBanks = banks
-            return try Trainer(configuration: configuration).train(model.network, on: data)
+            return try Trainer(configuration: configuration, trainsBanks: banks).train(model.network, on: data)
         }
         return Result(trained: try train(banks: true), frozen: try train(banks: false))
     }

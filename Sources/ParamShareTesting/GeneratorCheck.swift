@@ -40,6 +40,53 @@ public enum GeneratorCheck {
         return GradientCheck(step: 1e-4).compare(analytic: analytic, perturbing: bank, loss: loss)
     }
 
+    /// Plans `generator` in Double for `layers` at `budget`, then returns, over the layers, the
+    /// largest error of `accumulateBankGradient` as an accumulation: adding a layer's gradient to a
+    /// bank gradient that already holds values must add exactly what it adds to zeros (a plan that
+    /// overwrites would lose the other layers' gradients of a shared bank). 0 up to rounding.
+    public static func accumulationError(
+        _ generator: any ParameterGenerator, layers: [GeneratedLayer], budget: Int, seed: UInt64 = 1
+    ) throws -> Double {
+        let random = RandomSource(seed: seed)
+        let plan = try generator.plan(layers: layers, budget: budget, random: random, as: Double.self)
+        let size = plan.bankSize
+        let bank = Tensor<Double>.random(shape: [size], random: random)
+        var error = 0.0
+        for (index, layer) in layers.enumerated() {
+            // Generated first, as in training: a plan may keep what generating computed for its gradient.
+            plan.generate(layer: index, from: bank, into: Tensor(shape: layer.shape))
+            let weightGradient = Tensor<Double>.random(shape: layer.shape, random: random)
+            let once = Tensor<Double>(shape: [size])
+            plan.accumulateBankGradient(layer: index, weightGradient: weightGradient, at: bank, into: once)
+            let earlier = Tensor<Double>.random(shape: [size], random: random)
+            let sum = Tensor<Double>(shape: [size])
+            sum.copy(from: earlier)
+            plan.accumulateBankGradient(layer: index, weightGradient: weightGradient, at: bank, into: sum)
+            error = (0..<size).reduce(error) { max($0, abs(sum[$1] - earlier[$1] - once[$1])) }
+        }
+        return error
+    }
+
+    /// Each of `layers`' generated weights' root mean square over its layer's initial standard
+    /// deviation, for a bank of `generator` at `budget` just initialised: about 1 for a generator
+    /// that starts every layer at its He deviation, as ``GeneratedLayer/initialStandardDeviation`` asks.
+    public static func initialDeviationRatios(
+        _ generator: any ParameterGenerator, layers: [GeneratedLayer] = wideLayers, budget: Int, seed: UInt64 = 4
+    ) throws -> [Double] {
+        let bank = try SharedBank<Double>(name: "bank", generator: generator, layers: layers, budget: budget, random: RandomSource(seed: seed))
+        return layers.indices.map { l in
+            let weight = bank.weightSource(forLayer: l).weight().scalars
+            return (weight.reduce(0) { $0 + $1 * $1 } / Double(weight.count)).squareRoot() / layers[l].initialStandardDeviation
+        }
+    }
+
+    /// Two 3×3 convolutions large enough that a sample deviation is within a few per cent of the
+    /// deviation it estimates, with distinct scales.
+    public static let wideLayers = [
+        GeneratedLayer(name: "a", shape: [64, 64, 3, 3], fans: Fans(fanIn: 576, fanOut: 576), role: .body, initialStandardDeviation: 0.05),
+        GeneratedLayer(name: "b", shape: [16, 16, 3, 3], fans: Fans(fanIn: 144, fanOut: 144), role: .body, initialStandardDeviation: 0.2),
+    ]
+
     /// Small layers of a convolutional and a linear shape, with distinct scales.
     public static let sampleLayers = [
         GeneratedLayer(name: "conv", shape: [4, 3, 3, 3], fans: Fans(fanIn: 27, fanOut: 36), role: .body, initialStandardDeviation: 0.2),

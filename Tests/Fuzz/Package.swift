@@ -11,7 +11,7 @@ let paramShare = Context.packageDirectory.split(separator: "/").dropLast(2).last
 let package = Package(
     name: "ParamShareFuzz",
     dependencies: [.package(path: "../..")],
-    targets: [.target(name: "FuzzDriver")] + ["FuzzIDXRaw", "FuzzIDXGzip", "FuzzCIFAR", "FuzzCSV", "FuzzFlags"].map { name in
+    targets: [.target(name: "FuzzDriver")] + ["FuzzIDXRaw", "FuzzIDXGzip", "FuzzCIFAR", "FuzzCSV", "FuzzFlags", "FuzzSafetensors"].map { name in
         .executableTarget(
             name: name,
             dependencies: [

@@ -31,5 +31,7 @@ wait $a || failed=1; wait $b || failed=1
 run FuzzCIFAR cifar & a=$!
 run FuzzCSV csv & b=$!
 wait $a || failed=1; wait $b || failed=1
+run FuzzSafetensors safetensors & a=$!
 run FuzzFlags flags || failed=1
+wait $a || failed=1
 exit $failed

@@ -283,8 +283,7 @@ struct GeneratorTrainingTests {
         let before = model.banks[0].bank.value.scalars
         var configuration = TrainingConfiguration.defaults(for: .digits, seed: 1)
         configuration.epochs = 1
-        configuration.trainsBanks = false
-        _ = try Trainer(configuration: configuration).train(model.network, on: data)
+        _ = try Trainer(configuration: configuration, trainsBanks: false).train(model.network, on: data)
         #expect(model.banks[0].bank.value.scalars.map(\.bitPattern) == before.map(\.bitPattern))
     }
 }

@@ -52,29 +52,29 @@ struct NotebookSupportTests {
 
     @Test("epoch curves join each epoch row to its run's setting, and find the first epoch reaching a target")
     func epochCurves() throws {
-        let folder = try ScratchDirectory.make("curves")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let data = try DigitsLoader.load()
-        let grid = SweepGrid(architectures: [.mlp(hiddenWidths: [16])], generators: [try GeneratorSetting(RPGGenerator.descriptor)],
-                             budgets: [.percentage(50)], seeds: [0, 1], recipe: TrainingConfiguration(epochs: 3, batchSize: 64, learningRate: 0.05))
-        let runs = folder + "/runs.csv"
-        _ = try SweepRunner(cells: grid.cells(on: DataSubset(data)), data: data, runsPath: runs,
-                            epochsPath: SweepRunner.epochsPath(forRunsAt: runs)).run()
-        let curves = try EpochCurves(runsAt: runs) { $0.setting.generator == "rpg" ? "ring" : nil }
-        #expect(curves.curves.map(\.label) == ["ring"])
-        let ring = try #require(curves.curve("ring"))
-        #expect(ring.accuracy.keys.sorted() == ["0", "1"])
-        #expect(ring.means.map(\.epoch) == [1, 2, 3] && ring.means.allSatisfy { $0.estimate.count == 2 })
-        // The epochs table's own numbers, seed by seed.
-        let epochs = try CSVReader.read(contentsOfFile: SweepRunner.epochsPath(forRunsAt: runs))
-        func column(_ name: String) -> Int { epochs.header.firstIndex(of: name)! }
-        let (generator, seed, epoch, accuracy) = (column("generator"), column("seed"), column("epoch"), column("test_accuracy"))
-        for row in epochs.rows where row[generator] == "rpg" {
-            #expect(ring.accuracy[row[seed]]?[Int(row[epoch])!] == Double(row[accuracy]))
+        try ScratchDirectory.with("curves") { folder in
+            let data = try DigitsLoader.load()
+            let grid = SweepGrid(architectures: [.mlp(hiddenWidths: [16])], generators: [try GeneratorSetting(RPGGenerator.descriptor)],
+                                 budgets: [.percentage(50)], seeds: [0, 1], recipe: TrainingConfiguration(epochs: 3, batchSize: 64, learningRate: 0.05))
+            let runs = folder + "/runs.csv"
+            _ = try SweepRunner(cells: grid.cells(on: DataSubset(data)), data: data, runsPath: runs,
+                                epochsPath: SweepRunner.epochsPath(forRunsAt: runs)).run()
+            let curves = try EpochCurves(runsAt: runs) { $0.setting.generator == "rpg" ? "ring" : nil }
+            #expect(curves.curves.map(\.label) == ["ring"])
+            let ring = try #require(curves.curve("ring"))
+            #expect(ring.accuracy.keys.sorted() == ["0", "1"])
+            #expect(ring.means.map(\.epoch) == [1, 2, 3] && ring.means.allSatisfy { $0.estimate.count == 2 })
+            // The epochs table's own numbers, seed by seed.
+            let epochs = try CSVReader.read(contentsOfFile: SweepRunner.epochsPath(forRunsAt: runs))
+            func column(_ name: String) -> Int { epochs.header.firstIndex(of: name)! }
+            let (generator, seed, epoch, accuracy) = (column("generator"), column("seed"), column("epoch"), column("test_accuracy"))
+            for row in epochs.rows where row[generator] == "rpg" {
+                #expect(ring.accuracy[row[seed]]?[Int(row[epoch])!] == Double(row[accuracy]))
+            }
+            let last = ring.accuracy["0"]![3]!
+            #expect(ring.firstEpochs(reaching: 2)["0"]! == nil)
+            #expect(ring.firstEpochs(reaching: 0)["0"]! == 1)
+            #expect(ring.firstEpochs(reaching: last)["0"]! ?? 0 <= 3)
         }
-        let last = ring.accuracy["0"]![3]!
-        #expect(ring.firstEpochs(reaching: 2)["0"]! == nil)
-        #expect(ring.firstEpochs(reaching: 0)["0"]! == 1)
-        #expect(ring.firstEpochs(reaching: last)["0"]! ?? 0 <= 3)
     }
 }

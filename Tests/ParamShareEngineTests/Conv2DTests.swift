@@ -34,10 +34,11 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
 
 @Suite("Conv2D")
 struct Conv2DTests {
-    @Test("backward matches central differences", arguments: ConvolutionCase.all)
-    func gradients(_ c: ConvolutionCase) {
-        let layer: Conv2D<Double> = c.makeLayer(seed: 5)
-        let report = GradientCheck().run(layer, inputShape: [c.items, c.inChannels, c.height, c.width])
+    // Channels-last, through the direct reference convolution that Double takes (oneDNN computes no Double).
+    @Test("backward matches central differences, channels-first and channels-last", arguments: ConvolutionCase.all, [ImageLayout.channelsFirst, .channelsLast])
+    func gradients(_ c: ConvolutionCase, layout: ImageLayout) {
+        let layer: Conv2D<Double> = layout == .channelsFirst ? c.makeLayer(seed: 5) : c.makeChannelsLastLayer(seed: 5)
+        let report = GradientCheck().run(layer, inputShape: layout.shape(items: c.items, channels: c.inChannels, height: c.height, width: c.width))
         #expect(report.errors.count == (c.hasBias ? 3 : 2))
         #expect(report.worst < 1e-6, "\(report)")
     }

@@ -11,7 +11,7 @@ struct AnalysisTests {
     private static let optionColumns = RunsTableLayout(optionColumns: ["rpg.variant", "rpg.permutation", "rpg.signs"]).optionColumns
 
     /// A setting as a runs table row spells it: every option column filled, `none` where it does not apply.
-    private static func setting(_ generator: String, model: String = "mlp", scope: String = "global",
+    private static func setting(_ generator: String, model: String = "mlp", scope: SharingScope? = .global,
                                 _ options: [String: String] = [:]) -> RunSetting {
         RunSetting(model: model, dataset: "digits", generator: generator,
                    options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, options[$0] ?? RunsTableLayout.notApplicable) }),
@@ -21,7 +21,7 @@ struct AnalysisTests {
     private static let rpg = setting("rpg", ["rpg.variant": "global", "rpg.permutation": "on", "rpg.signs": "on"])
     private static let naive = setting("rpg", ["rpg.variant": "naive", "rpg.permutation": "on", "rpg.signs": "on"])
     private static let hashing = setting("hashing")
-    private static let dense = setting("dense", scope: RunsTableLayout.notApplicable)
+    private static let dense = setting("dense", scope: nil)
 
     private static func run(_ setting: RunSetting, _ budget: String, dof: Double?, seed: Int, accuracy: Double?,
                             best: Double? = nil, status: String = "ok") -> RunTable.Run {
@@ -200,7 +200,7 @@ struct AnalysisTests {
                 }
             }
         }
-        let lenet = Self.setting("dense", model: "lenet5", scope: RunsTableLayout.notApplicable)
+        let lenet = Self.setting("dense", model: "lenet5", scope: nil)
         runs += (0..<2).map { Self.run(lenet, "full", dof: 50000, seed: $0, accuracy: 0.95) }
         let svg = AccuracyPlot(summaries: GroupSummary.summarize(runs)).svg()
 
@@ -359,7 +359,7 @@ struct AnalysisTests {
         #expect {
             try RunTable(document: CSVReader.parse(missing, source: "old.csv"))
         } throws: { error in
-            "\(error)".hasPrefix("old.csv, line 1:") && "\(error)".contains("'dof'") && "\(error)".contains("sweep run")
+            "\(error)".hasPrefix("old.csv, line 1:") && "\(error)".contains("'dof'") && "\(error)".contains("a runs table")
         }
         let badNumber = reordered.replacingOccurrences(of: ",2000,", with: ",lots,")
         #expect {
@@ -372,6 +372,33 @@ struct AnalysisTests {
         var diverged = table
         diverged.runs[0].status = "diverged"
         #expect { try RunAnalysis(table: diverged) } throws: { "\($0)".contains("none of its 1 runs has status ok") }
+    }
+
+    @Test("sharing settings are typed where a table is read: `none` where one does not apply is nil, an unknown word is refused")
+    func typedSettings() throws {
+        let header = "model,dataset,generator,rpg.signs,scope,generate_stem,generate_classifier,bank,bank_step,budget,dof,seed,"
+            + "test_accuracy,best_test_accuracy,status\n"
+        let rows = ["mlp,digits,rpg,on,stage,true,false,frozen,sqrt", "mlp,digits,dense,none,none,false,false,none,none",
+                    "lenet5,digits,pruned,none,global,false,true,none,none"]
+        let text = header + rows.map { $0 + ",2k,2000,0,0.5,0.5,ok\n" }.joined()
+        let table = try RunTable(document: CSVReader.parse(text, source: "typed.csv"))
+        let settings = table.runs.map(\.setting)
+        #expect(settings.map(\.scope) == [.stage, nil, .global])
+        #expect(settings.map(\.generateStem) == [true, false, false] && settings.map(\.generateClassifier) == [false, false, true])
+        #expect(settings.map(\.bank) == [.frozen, nil, nil])
+        #expect(settings.map(\.bankStep) == [.sqrt, .none, .none])
+        // Written back, every setting reads as the table spelt it.
+        for (setting, row) in zip(settings, rows) {
+            #expect(Array(setting.values(optionColumns: ["rpg.signs"]).prefix(9)) == row.split(separator: ",").map(String.init))
+        }
+        for (word, column) in [("ring", "scope"), ("yes", "generate_stem"), ("cube", "bank_step"), ("thawed", "bank")] {
+            let damaged = text.replacingOccurrences(of: ["ring": "stage", "yes": "true", "cube": "sqrt", "thawed": "frozen"][word]!, with: word)
+            #expect {
+                try RunTable(document: CSVReader.parse(damaged, source: "damaged.csv"))
+            } throws: { error in
+                "\(error)".hasPrefix("damaged.csv, line 2:") && "\(error)".contains("'\(column)'") && "\(error)".contains("'\(word)'")
+            }
+        }
     }
 
     @Test("analysing a runs CSV with the runs-table layout produces the three tables and the plot")
@@ -456,7 +483,7 @@ struct AnalysisTests {
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<polyline").count - 1 == 4)
 
         // Writing into the runs table's own folder must not overwrite it, and a clash is refused.
-        #expect(throws: AnalysisError.self) {
+        #expect(throws: FileError.self) {
             try RunAnalysis(table: RunTable(source: directory + "/analysis/summary.csv", optionColumns: analysis.table.optionColumns,
                                             runs: analysis.table.runs)).write(to: directory + "/analysis")
         }

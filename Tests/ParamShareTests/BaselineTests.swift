@@ -223,8 +223,7 @@ struct BaselineTests {
         #expect(abs(model.degreesOfFreedom.bankSize - generatedWeights / 5) < generatedWeights / 20)
         #expect(model.degreesOfFreedom.denseParameters == dense.parameterCounts.total)
         #expect(model.degreesOfFreedom.totalTrainable < dense.parameterCounts.total)
-        let logits = model.network.forward(.random(shape: [2] + data.train.imageShape, random: RandomSource(seed: 1)), mode: .evaluation)
-        #expect(logits.shape == [2, 10])
+        #expect(model.network.outputShape(ofRandomBatch: [2] + data.train.imageShape, mode: .evaluation) == [2, 10])
         let record = try SweepRunner.train(cell, on: data)
         #expect(record.result.status == .ok)
     }
@@ -235,6 +234,34 @@ struct BaselineTests {
         let generated = description.weightedLayers(withRoles: SharingPlan.defaultRoles)
         #expect { try WidthScaling.narrowed(description, generatedLayers: generated, budget: 3) } throws: { error in
             "\(error)".contains("at least") && "\(error)".contains("every width 1")
+        }
+    }
+
+    @Test("a scope the width baseline does not read, or a step of a frozen bank, makes no cell of its own, and a cell asked for one is refused")
+    func settingsWithoutEffect() throws {
+        let recipe = TrainingConfiguration(epochs: 1, batchSize: 8, learningRate: 0.1)
+        let grid = SweepGrid(architectures: [.lenet5], generators: [try GeneratorSetting(RPGGenerator.descriptor), try GeneratorSetting(WidthScaling.descriptor)],
+                             includesDense: false, budgets: [.percentage(10)], scope: .layer, bankTrainings: [true, false],
+                             stepScalings: [.sqrt], seeds: [0], recipe: recipe)
+        let cells = grid.cells(on: DataSubset(dataset: "digits", trainImages: 10, testImages: 10))
+        #expect(cells.map { "\($0.generatorName) \($0.sharing!.scope.rawValue) \($0.sharing!.stepScaling.rawValue)" }
+                == ["rpg layer sqrt", "rpg layer none", "width global none"])
+        try grid.checkSettingsTakeEffect()
+        var widthOnly = grid
+        widthOnly.generators = [try GeneratorSetting(WidthScaling.descriptor)]
+        #expect(throws: GridError.self) { try widthOnly.checkSettingsTakeEffect() }
+        var frozenOnly = grid
+        frozenOnly.bankTrainings = [false]
+        #expect(throws: GridError.self) { try frozenOnly.checkSettingsTakeEffect() }
+        var width = try #require(cells.last)
+        width.sharing?.scope = .layer
+        #expect(throws: GeneratorRegistryError.settingWithoutEffect("width", setting: "the scope 'layer'", because: "it does not read the scope")) {
+            try CellModel(building: width, inputShape: [1, 8, 8], classes: 10)
+        }
+        var frozen = cells[1]
+        frozen.sharing?.stepScaling = .sqrt
+        #expect(throws: GeneratorRegistryError.settingWithoutEffect("rpg", setting: "the bank step 'sqrt'", because: "its bank is frozen and takes no steps")) {
+            try CellModel(building: frozen, inputShape: [1, 8, 8], classes: 10)
         }
     }
 
@@ -249,17 +276,23 @@ struct BaselineTests {
                              includesDense: false, budgets: [.percentage(10)], bankTrainings: [true, false],
                              stepScalings: [.none, .sqrt], seeds: [0], recipe: TrainingConfiguration(epochs: 1, batchSize: 8, learningRate: 0.1))
         let cells = grid.cells(on: DataSubset(dataset: "digits", trainImages: 10, testImages: 10))
-        #expect(cells.filter { $0.generatorName == "rpg" }.count == 4)
+        // Trained at both steps, and frozen once: a frozen bank takes no steps to scale.
+        #expect(cells.filter { $0.generatorName == "rpg" }.count == 3)
         #expect(cells.filter { $0.generatorName == "pruned" }.count == 1)
         #expect(cells.filter { $0.generatorName == "width" }.count == 1)
         let pruned = try #require(cells.first { $0.generatorName == "pruned" })
-        #expect(pruned.sharing?.bankTraining == "none")
+        #expect(pruned.sharing != nil && pruned.sharing?.bankTraining == nil)
         #expect(throws: GeneratorRegistryError.notABaseline("rpg")) { try GeneratorSetting(RPGGenerator.descriptor).makeBaseline() }
         #expect(throws: GeneratorRegistryError.notAGenerator("pruned")) { try GeneratorSetting(MagnitudePruning.descriptor).makeGenerator() }
         var frozen = pruned
         frozen.sharing?.trainsBank = false
-        #expect(throws: GeneratorRegistryError.notAGenerator("pruned")) {
+        #expect(throws: GeneratorRegistryError.baselineWithoutBank("pruned", asked: "a frozen bank")) {
             try CellModel(building: frozen, inputShape: [1, 8, 8], classes: 10)
+        }
+        var scaled = pruned
+        scaled.sharing?.stepScaling = .sqrt
+        #expect(throws: GeneratorRegistryError.baselineWithoutBank("pruned", asked: "the bank step 'sqrt'")) {
+            try CellModel(building: scaled, inputShape: [1, 8, 8], classes: 10)
         }
         var gradual = pruned
         gradual.sharing?.generator = try GeneratorSetting(MagnitudePruning.descriptor, options: ["schedule": "gradual"])

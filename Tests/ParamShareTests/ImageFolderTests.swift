@@ -35,13 +35,13 @@ struct ImageFolderTests {
 
     @Test("PNG round trips: every colour type and bit depth reads as Pillow's RGB", arguments: PNGFixture.allKinds)
     func pngRoundTrip(kind: PNGFixture.Kind) throws {
-        let folder = try ScratchDirectory.make("png")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/image.png"
-        let expected = PNGFixture.write(kind, width: 13, height: 7, seed: Int(kind.colorType) * 100 + Int(kind.bitDepth), to: path)
-        let image = try ImageDecoding.decode(contentsOf: path)
-        #expect(image.width == 13 && image.height == 7)
-        #expect(image.pixels == expected)
+        try ScratchDirectory.with("png") { folder in
+            let path = folder + "/image.png"
+            let expected = PNGFixture.write(kind, width: 13, height: 7, seed: Int(kind.colorType) * 100 + Int(kind.bitDepth), to: path)
+            let image = try ImageDecoding.decode(contentsOf: path)
+            #expect(image.width == 13 && image.height == 7)
+            #expect(image.pixels == expected)
+        }
     }
 
     /// Smooth images at quality 100, so JPEG's loss stays within a few levels.
@@ -108,47 +108,47 @@ struct ImageFolderTests {
 
     @Test("a folder loads with torchvision's class order, evaluation's centre crops and the training originals")
     func loads() throws {
-        let root = try ScratchDirectory.make("folder")
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        // Class names whose code-point order ("B" < "a") differs from a case-insensitive one.
-        for split in ["train", "val"] {
-            for (index, name) in ["a", "B", "c"].enumerated() {
-                try writeImages(in: "\(root)/\(split)/\(name)", count: index + 1, seed: index)
+        try ScratchDirectory.with("folder") { root in
+            // Class names whose code-point order ("B" < "a") differs from a case-insensitive one.
+            for split in ["train", "val"] {
+                for (index, name) in ["a", "B", "c"].enumerated() {
+                    try writeImages(in: "\(root)/\(split)/\(name)", count: index + 1, seed: index)
+                }
             }
-        }
-        try writeImages(in: "\(root)/train/a/deeper", count: 1, seed: 9)
-        let data = try ImageFolderLoader.load(directory: root, imageSize: 6)
-        #expect(data.train.name == "folder-6" && data.train.imageShape == [3, 6, 6] && data.train.classes == 3)
-        // B (2 images), then a (1, and 1 in a/deeper in training), then c (3).
-        #expect(data.train.labels == [0, 0, 1, 1, 2, 2, 2] && data.test.labels == [0, 0, 1, 2, 2, 2])
-        #expect(data.train.originals?.count == 7 && data.test.originals == nil)
-        #expect(data.train.originals?[3] == DecodedImage(width: 9, height: 7, pixels: PNGFixture.write(
-            .init(colorType: PNG_COLOR_TYPE_RGB, bitDepth: 8), width: 9, height: 7, seed: 90, to: root + "/again.png")))
-        #expect(DatasetName.parsing(recorded: "folder-6")! == (.folder, 6))
-        // A training batch crops from the originals; an evaluation batch reads the centre crops.
-        let iterator = BatchIterator(dataset: data.train, batchSize: 4, normalization: ChannelNormalization(statisticsOf: data.train),
-                                     augmentation: .imageNet, shuffles: true, seed: 0)
-        try iterator.forEachBatch(epoch: 0) { batch in
-            #expect(batch.images.shape == [4, 3, 6, 6])
-            return false
+            try writeImages(in: "\(root)/train/a/deeper", count: 1, seed: 9)
+            let data = try ImageFolderLoader.load(directory: root, imageSize: 6)
+            #expect(data.train.name == "folder-6" && data.train.imageShape == [3, 6, 6] && data.train.classes == 3)
+            // B (2 images), then a (1, and 1 in a/deeper in training), then c (3).
+            #expect(data.train.labels == [0, 0, 1, 1, 2, 2, 2] && data.test.labels == [0, 0, 1, 2, 2, 2])
+            #expect(data.train.originals?.count == 7 && data.test.originals == nil)
+            #expect(data.train.originals?[3] == DecodedImage(width: 9, height: 7, pixels: PNGFixture.write(
+                .init(colorType: PNG_COLOR_TYPE_RGB, bitDepth: 8), width: 9, height: 7, seed: 90, to: root + "/again.png")))
+            #expect(DatasetName.parsing(recorded: "folder-6")! == (.folder, 6))
+            // A training batch crops from the originals; an evaluation batch reads the centre crops.
+            let iterator = BatchIterator(dataset: data.train, batchSize: 4, normalization: ChannelNormalization(statisticsOf: data.train),
+                                         augmentation: .imageNet, shuffles: true, seed: 0)
+            try iterator.forEachBatch(epoch: 0) { batch in
+                #expect(batch.images.shape == [4, 3, 6, 6])
+                return false
+            }
         }
     }
 
     @Test("bad folders and files stop the load with the path and the fix, held in memory or streamed",
           arguments: BadFolder.allCases, [ImageFolderReading.Mode.memory, .stream])
     func badInput(_ bad: BadFolder, loading: ImageFolderReading.Mode) throws {
-        let root = try ScratchDirectory.make("bad-folder")
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        for split in ["train", "val"] {
-            for name in ["cat", "dog"] { try writeImages(in: "\(root)/\(split)/\(name)", count: 2, seed: 1) }
+        try ScratchDirectory.with("bad-folder") { root in
+            for split in ["train", "val"] {
+                for name in ["cat", "dog"] { try writeImages(in: "\(root)/\(split)/\(name)", count: 2, seed: 1) }
+            }
+            let (kind, named) = try bad.make(in: root)
+            let error = #expect(throws: DatasetError.self) {
+                try ImageFolderLoader.load(directory: root, imageSize: 8, reading: ImageFolderReading(mode: loading))
+            }
+            #expect(error?.kind == kind, "\(String(describing: error))")
+            #expect(error?.description.contains(named) == true, "\(String(describing: error))")
+            #expect(error.map { !$0.fix.isEmpty } == true)
         }
-        let (kind, named) = try bad.make(in: root)
-        let error = #expect(throws: DatasetError.self) {
-            try ImageFolderLoader.load(directory: root, imageSize: 8, reading: ImageFolderReading(mode: loading))
-        }
-        #expect(error?.kind == kind, "\(String(describing: error))")
-        #expect(error?.description.contains(named) == true, "\(String(describing: error))")
-        #expect(error.map { !$0.fix.isEmpty } == true)
     }
 
     /// What can be wrong with an image folder, each made in a good one.
@@ -220,15 +220,9 @@ private func writeImages(in folder: String, count: Int, seed: Int) throws {
     }
 }
 
-/// The shared data sets live beside the package: `<root>/../shared/datasets`.
-private let sharedDatasets = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/datasets").standardized.path
-let sharedSamplePath = sharedDatasets + "/cifar10-jpeg-sample"
-private let sharedCIFAR10TestBatch = sharedDatasets + "/cifar10/cifar-10-batches-bin/test_batch.bin"
+let sharedSamplePath = SharedDatasets.path("cifar10-jpeg-sample")
+private let sharedCIFAR10TestBatch = SharedDatasets.path("cifar10/cifar-10-batches-bin/test_batch.bin")
 
 func sharedSampleExists() -> Bool {
-    let exists = FileManager.default.fileExists(atPath: sharedSamplePath + "/test") && FileManager.default.fileExists(atPath: sharedCIFAR10TestBatch)
-    if !exists { print("skipping the JPEG known-answer test: no sample at \(sharedSamplePath) or no \(sharedCIFAR10TestBatch)") }
-    return exists
+    SharedDatasets.exist([sharedSamplePath + "/test", sharedCIFAR10TestBatch], skipping: "the JPEG known-answer test")
 }

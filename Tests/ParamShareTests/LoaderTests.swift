@@ -2,6 +2,7 @@ import CZlib
 import Foundation
 @testable import ParamShare
 import Testing
+import TestSupport
 
 /// Loaders against small fixture files written per test, plus the shared real CIFAR-10 when present.
 @Suite("Loaders")
@@ -269,23 +270,15 @@ struct LoaderTests {
 private let mnistFiles = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                           "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 
-/// The shared data sets live beside the package: `<root>/../shared/datasets`.
-private let sharedCIFAR10Path = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/datasets/cifar10/cifar-10-batches-bin").standardized.path
+private let sharedCIFAR10Path = SharedDatasets.path("cifar10/cifar-10-batches-bin")
 
 private func sharedCIFAR10Exists() -> Bool {
-    let exists = FileManager.default.fileExists(atPath: sharedCIFAR10Path + "/test_batch.bin")
-    if !exists { print("skipping the real CIFAR-10 test: no data at \(sharedCIFAR10Path)") }
-    return exists
+    SharedDatasets.exist([sharedCIFAR10Path + "/test_batch.bin"], skipping: "the real CIFAR-10 test")
 }
 
 /// Runs `body` with a fresh empty folder and removes the folder afterwards.
 private func withTemporaryFolder(_ body: (String) throws -> Void) throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("LoaderTests-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    try body(folder)
+    try ScratchDirectory.with("LoaderTests", body)
 }
 
 /// Expects `load` to throw a `DatasetError` of `kind` whose message names `file` and contains `phrase`, if given.

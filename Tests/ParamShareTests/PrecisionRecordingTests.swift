@@ -49,60 +49,41 @@ struct PrecisionRecordingTests {
         #expect(fp32["final_train_loss"] != bf16["final_train_loss"], "bf16 changed nothing")
     }
 
-    @Test("a runs table written before the precision column is still one: appending adds it, its rows reading fp32")
-    func olderTables() throws {
-        let folder = try ScratchDirectory.make("precision-table")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/runs.csv"
-        let layout = RunsTableLayout(optionColumns: ["rpg.signs"])
-        let older = layout.columns.filter { $0 != "precision" }
-        #expect(older.count == layout.columns.count - 1)
-        #expect(RunsTableLayout(header: older) == layout)
-        try (CSVTable.line(older) + CSVTable.line(older.map { $0 == "rpg.signs" ? "on" : "x" })).write(toFile: path, atomically: true, encoding: .utf8)
-
-        let (_, opened, _) = try SweepRunner.openRunsTable(path: path, layout: layout)
-        #expect(opened == layout)
-        let after = try CSVReader.read(contentsOfFile: path)
-        #expect(after.header == layout.columns)
-        let row = Dictionary(uniqueKeysWithValues: zip(after.header, after.rows[0]))
-        #expect(row["precision"] == "fp32" && row["rpg.signs"] == "on" && row["seed"] == "x")
-    }
-
     @Test("the analysis reads a table without the precision column as fp32, and keeps bf16 runs apart")
     func analysis() throws {
-        let folder = try ScratchDirectory.make("precision-analysis")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let columns = ["model", "dataset", "generator", "scope", "generate_stem", "generate_classifier", "budget", "dof", "seed",
-                       "test_accuracy", "best_test_accuracy", "status"]
-        let values = ["lenet5", "digits", "rpg", "global", "false", "false", "10%", "100", "0", "0.9", "0.9", "ok"]
-        try (CSVTable.line(columns) + CSVTable.line(values)).write(toFile: folder + "/older.csv", atomically: true, encoding: .utf8)
-        try (CSVTable.line(columns + ["precision"]) + CSVTable.line(values + ["fp32"]) + CSVTable.line(values + ["bf16"]))
-            .write(toFile: folder + "/newer.csv", atomically: true, encoding: .utf8)
-        let older = try RunTable(contentsOfFile: folder + "/older.csv"), newer = try RunTable(contentsOfFile: folder + "/newer.csv")
-        #expect(older.runs[0].setting.recipe["precision"] == "fp32")
-        #expect(older.runs[0].setting == newer.runs[0].setting)
-        #expect(newer.runs[1].setting != newer.runs[0].setting)
+        try ScratchDirectory.with("precision-analysis") { folder in
+            let columns = ["model", "dataset", "generator", "scope", "generate_stem", "generate_classifier", "budget", "dof", "seed",
+                           "test_accuracy", "best_test_accuracy", "status"]
+            let values = ["lenet5", "digits", "rpg", "global", "false", "false", "10%", "100", "0", "0.9", "0.9", "ok"]
+            try (CSVTable.line(columns) + CSVTable.line(values)).write(toFile: folder + "/older.csv", atomically: true, encoding: .utf8)
+            try (CSVTable.line(columns + ["precision"]) + CSVTable.line(values + ["fp32"]) + CSVTable.line(values + ["bf16"]))
+                .write(toFile: folder + "/newer.csv", atomically: true, encoding: .utf8)
+            let older = try RunTable(contentsOfFile: folder + "/older.csv"), newer = try RunTable(contentsOfFile: folder + "/newer.csv")
+            #expect(older.runs[0].setting.recipe["precision"] == "fp32")
+            #expect(older.runs[0].setting == newer.runs[0].setting)
+            #expect(newer.runs[1].setting != newer.runs[0].setting)
+        }
     }
 
     @Test("a bf16 checkpoint restores as bf16 and evaluates to the accuracy its run recorded; one without precision reads fp32")
     func checkpoints() throws {
-        let folder = try ScratchDirectory.make("precision-checkpoint")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        var data = try DigitsLoader.load()
-        data.train = data.train.prefix(512)
-        let cell = try Self.cell(.lenet5, precision: .bfloat16, data: data)
-        let record = try SweepRunner.train(cell, on: data, checkpointDirectory: folder)
-        let path = "\(folder)/\(cell.identifier).safetensors"
-        let checkpoint = try Checkpoint(contentsOf: path)
-        #expect(checkpoint.cell == cell)
-        let model = try checkpoint.restoredModel()
-        #expect(try Trainer.accuracy(of: model.network, on: checkpoint.testBatches(of: data.test)) == record.result.testAccuracy)
+        try ScratchDirectory.with("precision-checkpoint") { folder in
+            var data = try DigitsLoader.load()
+            data.train = data.train.prefix(512)
+            let cell = try Self.cell(.lenet5, precision: .bfloat16, data: data)
+            let record = try SweepRunner.train(cell, on: data, checkpointDirectory: folder)
+            let path = "\(folder)/\(cell.identifier).safetensors"
+            let checkpoint = try Checkpoint(contentsOf: path)
+            #expect(checkpoint.cell == cell)
+            let model = try checkpoint.restoredModel()
+            #expect(try Trainer.accuracy(of: model.network, on: checkpoint.testBatches(of: data.test)) == record.result.testAccuracy)
 
-        let fp32 = try Self.cell(.lenet5, precision: .float32, data: data)
-        var file = try SafetensorsFile(contentsOf: path)
-        file.metadata["precision"] = nil
-        file.metadata["cell_id"] = fp32.identifier
-        try file.write(to: folder + "/older.safetensors")
-        #expect(try Checkpoint(contentsOf: folder + "/older.safetensors").cell == fp32)
+            let fp32 = try Self.cell(.lenet5, precision: .float32, data: data)
+            var file = try SafetensorsFile(contentsOf: path)
+            file.metadata["precision"] = nil
+            file.metadata["cell_id"] = fp32.identifier
+            try file.write(to: folder + "/older.safetensors")
+            #expect(try Checkpoint(contentsOf: folder + "/older.safetensors").cell == fp32)
+        }
     }
 }

@@ -1,4 +1,4 @@
-@_spi(Testing) import ParamShare
+import ParamShare
 import ParamShareEngine
 import Testing
 import TestSupport
@@ -100,21 +100,7 @@ struct ProjectionGeneratorTests {
 
     @Test("the bank gradient is added to, not overwritten", arguments: forms)
     func gradientAccumulates(generator: ProjectionGenerator) throws {
-        let random = RandomSource(seed: 8)
-        let plan = try generator.plan(layers: layers, budget: 30, random: random, as: Double.self)
-        let size = plan.bankSize
-        let bank = Tensor<Double>.random(shape: [size], random: random)
-        for l in layers.indices {
-            let weightGradient = Tensor<Double>.random(shape: layers[l].shape, random: random)
-            let once = Tensor<Double>(shape: [size])
-            plan.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: once)
-            let earlier = Tensor<Double>.random(shape: [size], random: random)
-            let sum = Tensor<Double>(shape: [size])
-            sum.copy(from: earlier)
-            plan.accumulateBankGradient(layer: l, weightGradient: weightGradient, at: bank, into: sum)
-            let error = (0..<size).reduce(0.0) { max($0, abs(sum[$1] - earlier[$1] - once[$1])) }
-            #expect(error < 1e-12, "\(layers[l].name): \(error)")
-        }
+        #expect(try GeneratorCheck.accumulationError(generator, layers: layers, budget: 30, seed: 8) < 1e-12)
     }
 
     @Test("a zero bank gives w0, a Kaiming draw regenerated identically on every call", arguments: forms)

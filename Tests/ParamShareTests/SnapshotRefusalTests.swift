@@ -15,15 +15,15 @@ struct SnapshotRefusalTests {
     }
 
     /// The error of resuming `cell` from `snapshot`, checking that the model was left as built.
-    private static func refusal(resuming cell: SweepCell, from snapshot: TrainingSnapshot) throws -> CheckpointError {
+    private static func refusal(resuming cell: SweepCell, from snapshot: TrainingSnapshot) throws -> FileError {
         let model = try CellModel(building: cell, inputShape: ResumeFixture.data.train.imageShape, classes: 4)
         let built = Checkpoint.state(of: model.network).map(\.tensor.scalars)
-        let error = try #require(throws: CheckpointError.self) {
+        let error = try #require(throws: FileError.self) {
             _ = try ResumeFixture.trainer(for: cell, model: model).train(model.network, on: ResumeFixture.data, run: cell.identifier,
                                                                         resumingFrom: snapshot) { _ in }
         }
         #expect(Checkpoint.state(of: model.network).map(\.tensor.scalars) == built, "a refused snapshot changed the model")
-        #expect(error.fix.contains("delete it"))
+        #expect(error.fix.contains("Delete it"))
         return error
     }
 
@@ -34,9 +34,9 @@ struct SnapshotRefusalTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         for damaged in [bytes.prefix(bytes.count - 100), bytes.prefix(5), Data("not a snapshot at all".utf8)] {
             try damaged.write(to: URL(fileURLWithPath: path))
-            let error = try #require(throws: CheckpointError.self) { try TrainingSnapshot(contentsOf: path) }
+            let error = try #require(throws: FileError.self) { try TrainingSnapshot(contentsOf: path) }
             #expect(error.path == path)
-            #expect(error.description.contains("delete it to restart the run"))
+            #expect(error.description.contains("Delete it to restart the run"))
         }
     }
 
@@ -47,19 +47,19 @@ struct SnapshotRefusalTests {
         var file = try SafetensorsFile(contentsOf: path)
         file.metadata["library_version"] = "0.0.1"
         try file.write(to: path)
-        let version = try #require(throws: CheckpointError.self) { try TrainingSnapshot(contentsOf: path) }
-        #expect(version.detail.contains("0.0.1") && version.fix.contains("delete it"))
+        let version = try #require(throws: FileError.self) { try TrainingSnapshot(contentsOf: path) }
+        #expect(version.problem.contains("0.0.1") && version.fix.contains("Delete it"))
         file.metadata["format"] = Checkpoint.format
         try file.write(to: path)
-        let format = try #require(throws: CheckpointError.self) { try TrainingSnapshot(contentsOf: path) }
-        #expect(format.detail.contains(TrainingSnapshot.format) && format.path == path)
+        let format = try #require(throws: FileError.self) { try TrainingSnapshot(contentsOf: path) }
+        #expect(format.problem.contains(TrainingSnapshot.format) && format.path == path)
     }
 
     @Test("a snapshot of another run is refused, naming both runs")
     func anotherRun() throws {
         let rpg = try ResumeFixture.cell("mlp-16", "rpg"), hashing = try ResumeFixture.cell("mlp-16", "hashing")
         let error = try Self.refusal(resuming: hashing, from: ResumeFixture.snapshot(of: rpg, afterEpoch: 2))
-        #expect(error.detail.contains(rpg.identifier) && error.detail.contains(hashing.identifier))
+        #expect(error.problem.contains(rpg.identifier) && error.problem.contains(hashing.identifier))
     }
 
     @Test("a snapshot whose tensors differ from the run's model, or that lacks or holds an intervention's state, is refused by name")
@@ -67,15 +67,15 @@ struct SnapshotRefusalTests {
         let narrow = try ResumeFixture.cell("mlp-16", "rpg"), wide = try ResumeFixture.cell("mlp-32", "rpg")
         var snapshot = try ResumeFixture.snapshot(of: narrow, afterEpoch: 2)
         snapshot.run = wide.identifier
-        #expect(try Self.refusal(resuming: wide, from: snapshot).detail.contains("model."))
+        #expect(try Self.refusal(resuming: wide, from: snapshot).problem.contains("model."))
 
         let pruned = try ResumeFixture.cell("mlp-16", "pruned"), dense = try ResumeFixture.cell("mlp-16", nil)
         var prunedSnapshot = try ResumeFixture.snapshot(of: pruned, afterEpoch: 2)
         prunedSnapshot.run = dense.identifier
-        #expect(try Self.refusal(resuming: dense, from: prunedSnapshot).detail.contains("intervention"))
+        #expect(try Self.refusal(resuming: dense, from: prunedSnapshot).problem.contains("intervention"))
         var denseSnapshot = try ResumeFixture.snapshot(of: dense, afterEpoch: 2)
         denseSnapshot.run = pruned.identifier
-        #expect(try Self.refusal(resuming: pruned, from: denseSnapshot).detail.contains("intervention"))
+        #expect(try Self.refusal(resuming: pruned, from: denseSnapshot).problem.contains("intervention"))
     }
 
     @Test("a snapshot from a run of other epochs or batches is refused")
@@ -83,6 +83,6 @@ struct SnapshotRefusalTests {
         let cell = try ResumeFixture.cell("mlp-16", "rpg")
         var snapshot = try ResumeFixture.snapshot(of: cell, afterEpoch: 2)
         snapshot.step += 1
-        #expect(try Self.refusal(resuming: cell, from: snapshot).detail.contains("step"))
+        #expect(try Self.refusal(resuming: cell, from: snapshot).problem.contains("step"))
     }
 }

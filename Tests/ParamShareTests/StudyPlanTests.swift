@@ -15,35 +15,35 @@ struct StudyPlanTests {
 
     @Test("a plan changed after runs exist is refused with the file and the fix; before runs it is rewritten")
     func refusal() throws {
-        let folder = try ScratchDirectory.make("study-plan")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/c9/plan.json"
-        try Self.plan.commit(toFile: path, runsExist: false)
-        try Self.plan.commit(toFile: path, runsExist: true)
-        #expect(try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == Self.plan)
+        try ScratchDirectory.with("study-plan") { folder in
+            let path = folder + "/c9/plan.json"
+            try Self.plan.commit(toFile: path, runsExist: false)
+            try Self.plan.commit(toFile: path, runsExist: true)
+            #expect(try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == Self.plan)
 
-        var changed = Self.plan
-        changed.comparisons[0].test = .paired
-        let error = #expect(throws: AnalysisError.self) { try changed.commit(toFile: path, runsExist: true) }
-        #expect(error?.description.contains(path) == true && error?.description.contains("Restore the plan") == true)
-        #expect(try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == Self.plan)
+            var changed = Self.plan
+            changed.comparisons[0].test = .paired
+            let error = #expect(throws: FileError.self) { try changed.commit(toFile: path, runsExist: true) }
+            #expect(error?.description.contains(path) == true && error?.description.contains("Restore the plan") == true)
+            #expect(try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == Self.plan)
 
-        try changed.commit(toFile: path, runsExist: false)
-        #expect(try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == changed)
+            try changed.commit(toFile: path, runsExist: false)
+            #expect(try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path))) == changed)
+        }
     }
 
     @Test("seeds added as an exploratory set are accepted after runs exist; confirmatory seeds added are not")
     func exploratorySeeds() throws {
-        let folder = try ScratchDirectory.make("study-plan")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/plan.json"
-        try Self.plan.commit(toFile: path, runsExist: false)
-        var explored = Self.plan
-        explored.exploratory = [StudyPlan.SeedSet(label: "seeds 3 and 4", seeds: [3, 4], reason: "three seeds left a tie")]
-        try explored.commit(toFile: path, runsExist: true)
-        var widened = explored
-        widened.seeds = [0, 1, 2, 3, 4]
-        #expect(throws: AnalysisError.self) { try widened.commit(toFile: path, runsExist: true) }
+        try ScratchDirectory.with("study-plan") { folder in
+            let path = folder + "/plan.json"
+            try Self.plan.commit(toFile: path, runsExist: false)
+            var explored = Self.plan
+            explored.exploratory = [StudyPlan.SeedSet(label: "seeds 3 and 4", seeds: [3, 4], reason: "three seeds left a tie")]
+            try explored.commit(toFile: path, runsExist: true)
+            var widened = explored
+            widened.seeds = [0, 1, 2, 3, 4]
+            #expect(throws: FileError.self) { try widened.commit(toFile: path, runsExist: true) }
+        }
     }
 
     @Test("the JSON is key-sorted and round-trips")
@@ -58,7 +58,7 @@ struct StudyPlanTests {
         let text = "generator,seed,test_accuracy\na,0,0.5\na,1,\nb,0,0.4\nb,1,0.45\n"
         let samples = try Self.plan.samples(from: CSVReader.parse(text, source: "t.csv"))
         #expect(samples["a"] == [0: 0.5] && samples["b"] == [0: 0.4, 1: 0.45])
-        #expect(throws: AnalysisError.self) { try Self.plan.samples(from: CSVReader.parse(text + "b,1,0.46\n", source: "t.csv")) }
-        #expect(throws: AnalysisError.self) { try Self.plan.samples(from: CSVReader.parse("model,seed,test_accuracy\n", source: "t.csv")) }
+        #expect(throws: FileError.self) { try Self.plan.samples(from: CSVReader.parse(text + "b,1,0.46\n", source: "t.csv")) }
+        #expect(throws: FileError.self) { try Self.plan.samples(from: CSVReader.parse("model,seed,test_accuracy\n", source: "t.csv")) }
     }
 }

@@ -62,44 +62,44 @@ struct SweepResumeTests {
 
     @Test("a snapshot of another cell, or cut short, stops the sweep with the file and the fix, and the cell gets no row until it is deleted")
     func refusedSnapshot() throws {
-        let folder = try ScratchDirectory.make("sweep-refused")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let rpg = try ResumeFixture.cell("mlp-16", "rpg"), hashing = try ResumeFixture.cell("mlp-16", "hashing")
-        let runner = Self.runner([hashing], in: folder)
-        let path = SweepRunner.snapshotPath(of: hashing, forRunsAt: runner.runsPath)
-        try FileManager.default.createDirectory(atPath: SweepRunner.snapshotDirectory(forRunsAt: runner.runsPath), withIntermediateDirectories: true)
-        try ResumeFixture.snapshot(of: rpg, afterEpoch: 1).write(to: path)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        for snapshot in [bytes, bytes.prefix(bytes.count / 2)] {
-            try snapshot.write(to: URL(fileURLWithPath: path))
-            let error = try #require(throws: CheckpointError.self) { _ = try runner.run() }
-            #expect(error.path == path && error.description.contains("delete it to restart the run"))
-            #expect(try CSVReader.read(contentsOfFile: runner.runsPath).rows.isEmpty)
-            #expect(FileManager.default.fileExists(atPath: path), "a refused snapshot is the user's to delete")
+        try ScratchDirectory.with("sweep-refused") { folder in
+            let rpg = try ResumeFixture.cell("mlp-16", "rpg"), hashing = try ResumeFixture.cell("mlp-16", "hashing")
+            let runner = Self.runner([hashing], in: folder)
+            let path = SweepRunner.snapshotPath(of: hashing, forRunsAt: runner.runsPath)
+            try FileManager.default.createDirectory(atPath: SweepRunner.snapshotDirectory(forRunsAt: runner.runsPath), withIntermediateDirectories: true)
+            try ResumeFixture.snapshot(of: rpg, afterEpoch: 1).write(to: path)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            for snapshot in [bytes, bytes.prefix(bytes.count / 2)] {
+                try snapshot.write(to: URL(fileURLWithPath: path))
+                let error = try #require(throws: FileError.self) { _ = try runner.run() }
+                #expect(error.path == path && error.description.contains("Delete it to restart the run"))
+                #expect(try CSVReader.read(contentsOfFile: runner.runsPath).rows.isEmpty)
+                #expect(FileManager.default.fileExists(atPath: path), "a refused snapshot is the user's to delete")
+            }
+            try FileManager.default.removeItem(atPath: path)
+            #expect(try runner.run().count == 1)
         }
-        try FileManager.default.removeItem(atPath: path)
-        #expect(try runner.run().count == 1)
     }
 
     @Test("a temporary file a killed writer left is removed and never read; a snapshot of a finished run is deleted")
     func staleFiles() throws {
-        let folder = try ScratchDirectory.make("sweep-stale")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let cell = try ResumeFixture.cell("mlp-16", "rpg")
-        let runner = Self.runner([cell], in: folder)
-        let path = SweepRunner.snapshotPath(of: cell, forRunsAt: runner.runsPath)
-        try FileManager.default.createDirectory(atPath: SweepRunner.snapshotDirectory(forRunsAt: runner.runsPath), withIntermediateDirectories: true)
-        let stale = path + ".partial-999999"
-        try Data("half a snapshot".utf8).write(to: URL(fileURLWithPath: stale))
-        let resumed = Mutex(false)
-        #expect(try runner.run { if case .resumed = $0 { resumed.withLock { $0 = true } } }.count == 1)
-        #expect(!resumed.withLock { $0 })
-        #expect(!FileManager.default.fileExists(atPath: stale))
+        try ScratchDirectory.with("sweep-stale") { folder in
+            let cell = try ResumeFixture.cell("mlp-16", "rpg")
+            let runner = Self.runner([cell], in: folder)
+            let path = SweepRunner.snapshotPath(of: cell, forRunsAt: runner.runsPath)
+            try FileManager.default.createDirectory(atPath: SweepRunner.snapshotDirectory(forRunsAt: runner.runsPath), withIntermediateDirectories: true)
+            let stale = path + ".partial-999999"
+            try Data("half a snapshot".utf8).write(to: URL(fileURLWithPath: stale))
+            let resumed = Mutex(false)
+            #expect(try runner.run { if case .resumed = $0 { resumed.withLock { $0 = true } } }.count == 1)
+            #expect(!resumed.withLock { $0 })
+            #expect(!FileManager.default.fileExists(atPath: stale))
 
-        // A kill between the row and the snapshot's deletion leaves both.
-        try FileManager.default.createDirectory(atPath: SweepRunner.snapshotDirectory(forRunsAt: runner.runsPath), withIntermediateDirectories: true)
-        try ResumeFixture.snapshot(of: cell, afterEpoch: 1).write(to: path)
-        #expect(try runner.run().isEmpty)
-        #expect(!FileManager.default.fileExists(atPath: path))
+            // A kill between the row and the snapshot's deletion leaves both.
+            try FileManager.default.createDirectory(atPath: SweepRunner.snapshotDirectory(forRunsAt: runner.runsPath), withIntermediateDirectories: true)
+            try ResumeFixture.snapshot(of: cell, afterEpoch: 1).write(to: path)
+            #expect(try runner.run().isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
     }
 }

@@ -9,18 +9,18 @@ struct TrainingResumeTests {
     @Test("a run killed after any epoch and resumed from its snapshot file ends bit for bit as the run trained straight through",
           arguments: [1, 2])
     func resumedEqualsStraight(threads: Int) throws {
-        let folder = try ScratchDirectory.make("resume")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try ThreadCountOverride.run(threads: threads) {
-            for cell in try ResumeFixture.cells() {
-                let straight = try ResumeFixture.straight(cell)
-                #expect(straight.status == .ok, "\(cell.label)")
-                for epoch in 1..<ResumeFixture.epochs {
-                    let path = (folder as NSString).appendingPathComponent("\(cell.identifier)-\(epoch).safetensors")
-                    try ResumeFixture.snapshot(of: cell, afterEpoch: epoch).write(to: path)
-                    let snapshot = try TrainingSnapshot(contentsOf: path)
-                    #expect(snapshot.epochsFinished == epoch)
-                    #expect(try ResumeFixture.resumed(cell, from: snapshot) == straight, "\(cell.label) resumed after epoch \(epoch)")
+        try ScratchDirectory.with("resume") { folder in
+            try ThreadCountOverride.run(threads: threads) {
+                for cell in try ResumeFixture.cells() {
+                    let straight = try ResumeFixture.straight(cell)
+                    #expect(straight.status == .ok, "\(cell.label)")
+                    for epoch in 1..<ResumeFixture.epochs {
+                        let path = (folder as NSString).appendingPathComponent("\(cell.identifier)-\(epoch).safetensors")
+                        try ResumeFixture.snapshot(of: cell, afterEpoch: epoch).write(to: path)
+                        let snapshot = try TrainingSnapshot(contentsOf: path)
+                        #expect(snapshot.epochsFinished == epoch)
+                        #expect(try ResumeFixture.resumed(cell, from: snapshot) == straight, "\(cell.label) resumed after epoch \(epoch)")
+                    }
                 }
             }
         }
@@ -79,17 +79,17 @@ struct TrainingResumeTests {
 
     @Test("a snapshot holds the run's position: its epoch records, global step and the first batch's loss, read back exactly")
     func positionRoundTrips() throws {
-        let folder = try ScratchDirectory.make("resume")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let cell = try ResumeFixture.cell("mlp-16", "hashing", optimizer: .adamw)
-        let taken = try ResumeFixture.snapshot(of: cell, afterEpoch: 3)
-        let path = (folder as NSString).appendingPathComponent("snapshot.safetensors")
-        try taken.write(to: path)
-        let read = try TrainingSnapshot(contentsOf: path)
-        #expect(read.step == 18 && read.optimizerSteps == 18 && read.run == cell.identifier && read.path == path)
-        #expect(read.records.map { TrainingSnapshot.fields(of: $0).map(\.bitPattern) } == taken.records.map { TrainingSnapshot.fields(of: $0).map(\.bitPattern) })
-        #expect(read.firstBatchLoss != nil && read.firstBatchLoss?.bitPattern == taken.firstBatchLoss?.bitPattern)
-        #expect(read.seconds == taken.seconds && read.seconds > 0)
-        #expect(read.tensors.map(\.name) == taken.tensors.map(\.name) && read.tensors.map(\.entry) == taken.tensors.map(\.entry))
+        try ScratchDirectory.with("resume") { folder in
+            let cell = try ResumeFixture.cell("mlp-16", "hashing", optimizer: .adamw)
+            let taken = try ResumeFixture.snapshot(of: cell, afterEpoch: 3)
+            let path = (folder as NSString).appendingPathComponent("snapshot.safetensors")
+            try taken.write(to: path)
+            let read = try TrainingSnapshot(contentsOf: path)
+            #expect(read.step == 18 && read.optimizerSteps == 18 && read.run == cell.identifier && read.path == path)
+            #expect(read.records.map { TrainingSnapshot.fields(of: $0).map(\.bitPattern) } == taken.records.map { TrainingSnapshot.fields(of: $0).map(\.bitPattern) })
+            #expect(read.firstBatchLoss != nil && read.firstBatchLoss?.bitPattern == taken.firstBatchLoss?.bitPattern)
+            #expect(read.seconds == taken.seconds && read.seconds > 0)
+            #expect(read.tensors.map(\.name) == taken.tensors.map(\.name) && read.tensors.map(\.entry) == taken.tensors.map(\.entry))
+        }
     }
 }

@@ -13,24 +13,24 @@ struct ImageFolderCommandTests {
           .enabled(if: sampleFolderExists(), "no shared JPEG sample at \(sampleFolder)"),
           arguments: [("resnet18", 16, true), ("resnet34", 33, false)])
     func twoSteps(model: String, imageSize: Int, generated: Bool) throws {
-        let directory = try ScratchDirectory.make("sweep-folder")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let sharing = generated ? ["--generators", "rpg", "--budgets", "layer:stage4.block0.conv2", "--save-models", "models"] : []
-        let result = try ExecutableProduct.run("sweep", [
-            "--dataset", "folder", "--data-dir", sampleFolder, "--image-size", String(imageSize), "--models", model,
-            "--train-limit", "16", "--batch-size", "8", "--epochs", "1", "--seeds", "0", "--out", "runs.csv", "--no-analysis",
-        ] + sharing, in: directory)
-        #expect(result.status == 0, "\(result.stderr)")
-        let table = try CSVReader.read(contentsOfFile: directory + "/runs.csv")
-        let row = Dictionary(uniqueKeysWithValues: zip(table.header, try #require(table.rows.first)))
-        #expect(row["model"] == model && row["dataset"] == "folder-\(imageSize)")
-        #expect(row["train_images"] == "16" && row["test_images"] == "500" && row["status"] == "ok")
-        #expect(row["generator"] == (generated ? "rpg" : "dense"))
-        guard generated else { return }
-        #expect(row["dof"] == "2359296" && row["budget_count"] == "2359296")
-        let evaluated = try ExecutableProduct.run("sweep", ["eval", "models/\(try #require(row["cell_id"])).safetensors",
-                                                           "--data-dir", sampleFolder], in: directory)
-        #expect(evaluated.status == 0 && evaluated.stdout.contains("equal to the accuracy the run recorded"), "\(evaluated)")
+        try ScratchDirectory.with("sweep-folder") { directory in
+            let sharing = generated ? ["--generators", "rpg", "--budgets", "layer:stage4.block0.conv2", "--save-models", "models"] : []
+            let result = try ExecutableProduct.run("sweep", [
+                "--dataset", "folder", "--data-dir", sampleFolder, "--image-size", String(imageSize), "--models", model,
+                "--train-limit", "16", "--batch-size", "8", "--epochs", "1", "--seeds", "0", "--out", "runs.csv", "--no-analysis",
+            ] + sharing, in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let table = try CSVReader.read(contentsOfFile: directory + "/runs.csv")
+            let row = Dictionary(uniqueKeysWithValues: zip(table.header, try #require(table.rows.first)))
+            #expect(row["model"] == model && row["dataset"] == "folder-\(imageSize)")
+            #expect(row["train_images"] == "16" && row["test_images"] == "500" && row["status"] == "ok")
+            #expect(row["generator"] == (generated ? "rpg" : "dense"))
+            guard generated else { return }
+            #expect(row["dof"] == "2359296" && row["budget_count"] == "2359296")
+            let evaluated = try ExecutableProduct.run("sweep", ["eval", "models/\(try #require(row["cell_id"])).safetensors",
+                                                               "--data-dir", sampleFolder], in: directory)
+            #expect(evaluated.status == 0 && evaluated.stdout.contains("equal to the accuracy the run recorded"), "\(evaluated)")
+        }
     }
 
     /// An MLP on 64 of the sample's images: held in memory, and streamed by two decoding threads.
@@ -57,13 +57,8 @@ struct ImageFolderCommandTests {
     }
 }
 
-/// The shared sample lives beside the package: `<root>/../shared/datasets/cifar10-jpeg-sample`.
-private let sampleFolder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/datasets/cifar10-jpeg-sample").standardized.path
+private let sampleFolder = SharedDatasets.path("cifar10-jpeg-sample")
 
 private func sampleFolderExists() -> Bool {
-    let exists = FileManager.default.fileExists(atPath: sampleFolder + "/train")
-    if !exists { print("skipping the image-folder runs: no sample at \(sampleFolder)") }
-    return exists
+    SharedDatasets.exist([sampleFolder + "/train"], skipping: "the image-folder runs")
 }

@@ -12,20 +12,20 @@ struct TuneCommandTests {
 
     @Test("tune without a validation part, without a space, or setting a searched flag, is refused before anything is written")
     func refusals() throws {
-        let folder = try ScratchDirectory.make("tune-refusals")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let cases: [([String], String)] = [
-            (grid.filter { $0 != "--validation" && $0 != "20%" } + space, "--validation"),
-            (grid, "--search"),
-            (grid + space + ["--lr", "0.1"], "--lr"),
-            (grid + ["--search", "lr=0.1"], "one configuration"),
-            (grid + ["--search", "lr=0.1,fast"], "lr"),
-        ]
-        for (arguments, culprit) in cases {
-            let result = try ExecutableProduct.run("sweep", ["tune"] + arguments + ["--out", "t.csv"], in: folder)
-            #expect(result.status != 0)
-            #expect(result.stderr.contains(culprit), "\(result.stderr)")
-            #expect(!FileManager.default.fileExists(atPath: folder + "/t.csv"))
+        try ScratchDirectory.with("tune-refusals") { folder in
+            let cases: [([String], String)] = [
+                (grid.filter { $0 != "--validation" && $0 != "20%" } + space, "--validation"),
+                (grid, "--search"),
+                (grid + space + ["--lr", "0.1"], "--lr"),
+                (grid + ["--search", "lr=0.1"], "one configuration"),
+                (grid + ["--search", "lr=0.1,fast"], "lr"),
+            ]
+            for (arguments, culprit) in cases {
+                let result = try ExecutableProduct.run("sweep", ["tune"] + arguments + ["--out", "t.csv"], in: folder)
+                #expect(result.status != 0)
+                #expect(result.stderr.contains(culprit), "\(result.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: folder + "/t.csv"))
+            }
         }
     }
 

@@ -29,12 +29,23 @@ public enum ExecutableProduct {
         return process
     }
 
-    /// Runs the product with `arguments` in `directory` and returns its exit status and output.
-    public static func run(_ name: String, _ arguments: [String], in directory: String) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs the product with `arguments` in `directory`, with `environment` added to this
+    /// process's, and returns its exit status and output.
+    public static func run(_ name: String, _ arguments: [String], in directory: String,
+                           environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try run(executableAt: path(named: name), arguments, in: directory, environment: environment)
+    }
+
+    /// Runs the executable at `path` (a shell that sets limits for a product, say) with
+    /// `arguments` in `directory`, with `environment` added to this process's, and returns its
+    /// exit status and output.
+    public static func run(executableAt path: String, _ arguments: [String], in directory: String,
+                           environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path(named: name))
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -8,4 +8,12 @@ public enum ScratchDirectory {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    /// Runs `body` in a new scratch folder (its path), and removes the folder afterwards.
+    @discardableResult
+    public static func with<Result>(_ prefix: String, _ body: (String) throws -> Result) throws -> Result {
+        let path = try make(prefix)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try body(path)
+    }
 }

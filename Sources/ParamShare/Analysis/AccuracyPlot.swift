@@ -5,9 +5,9 @@ import Foundation
 ///
 /// The DoF axis is logarithmic because budgets are swept geometrically and the log-linear law
 /// makes each setting close to a straight line there, so generators compare by height and slope
-/// at a glance. Each generator has its own colour and marker (``GeneratorStyle``), keyed by
+/// at a glance. Each generator has its own colour and marker (`GeneratorStyle`), keyed by
 /// name; settings of one generator (ablations) share them and differ in dash. Legend labels are
-/// short (``SettingLabels``), with the shared options in a caption, and the caption gives the
+/// short (`SettingLabels`), with the shared options in a caption, and the caption gives the
 /// runs per point. The y axis is fitted to the means, not to the intervals, whose width with
 /// two or three seeds would squeeze generators 1 point apart into one line; bars that reach
 /// past the axis are cut at it. The file uses no external font, script or style sheet, so it
@@ -117,11 +117,11 @@ public struct AccuracyPlot: Sendable {
         let f = Self.format
 
         var out = "<text x=\"\(f(plotLeft))\" y=\"24\" font-size=\"16\" font-weight=\"bold\">"
-            + "Test accuracy against degrees of freedom: \(Self.escaped(model)) on \(Self.escaped(dataset))"
+            + "Test accuracy against degrees of freedom: \(model.xmlEscaped) on \(dataset.xmlEscaped)"
             + (zoom == nil ? "" : ", zoomed on the top") + "</text>\n"
         out += "<text x=\"\(f(plotLeft))\" y=\"42\" font-size=\"11\" fill=\"#555555\">"
             + "Points: mean test accuracy over finished runs at each budget; bars: 95% confidence interval (Student's t), cut at the axis.</text>\n"
-        out += "<text x=\"\(f(plotLeft))\" y=\"58\" font-size=\"11\" fill=\"#555555\">\(Self.escaped(caption))</text>\n"
+        out += "<text x=\"\(f(plotLeft))\" y=\"58\" font-size=\"11\" fill=\"#555555\">\(caption.xmlEscaped)</text>\n"
 
         // Grid and ticks: decades labelled as powers of ten, minor ticks at 2…9 times each decade.
         for decade in stride(from: floor(x.low), through: x.high, by: 1) {
@@ -183,7 +183,7 @@ public struct AccuracyPlot: Sendable {
             out += "<line x1=\"\(f(legendLeft))\" y1=\"\(f(rowY))\" x2=\"\(f(legendLeft + 28))\" y2=\"\(f(rowY))\" stroke-width=\"2\"\(dashAttribute)/>\n"
             out += line.style.markerSVG(x: legendLeft + 14, y: rowY) + "\n"
             out += "</g>\n"
-            out += "<text x=\"\(f(legendLeft + 36))\" y=\"\(f(rowY + 4))\" font-size=\"12\">\(Self.escaped(line.label))</text>\n"
+            out += "<text x=\"\(f(legendLeft + 36))\" y=\"\(f(rowY + 4))\" font-size=\"12\">\(line.label.xmlEscaped)</text>\n"
         }
         return out
     }
@@ -225,22 +225,6 @@ public struct AccuracyPlot: Sendable {
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         let decimals = max(0, -Int(floor(log10(step))))
         return (floor(low / step) * step, ceil(high / step) * step, step, decimals)
-    }
-
-    /// `text` with XML's special characters escaped, safe inside elements and attribute values.
-    private static func escaped(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 
     /// A coordinate with two decimals: finer than any screen, and short.

@@ -1,23 +1,23 @@
 /// A claim's verdict composed from its comparisons' verdicts, part by part (`10 %`, `1 %`).
 ///
-/// A part holds when every comparison in it supports its prediction (``Verdict/supports(_:)``),
+/// A part holds when every comparison in it supports its prediction (`Verdict/supports(_:)`),
 /// does not hold when any comparison does not hold, and is undecided otherwise; a claim whose
 /// parts agree gets their word, and otherwise each word with its parts (`holds at 10 %;
 /// undecided at 1 %`). The rule is strict on purpose: a claim of several comparisons is only as good as
 /// its weakest, and the count of supporting comparisons says how far an undecided part got.
-public struct ClaimVerdict: Sendable, Equatable {
+package struct ClaimVerdict: Sendable, Equatable {
     /// One part: its name, word, and how many of its comparisons support the prediction.
-    public struct Part: Sendable, Equatable {
-        public var name: String
-        public var verdict: Verdict
-        public var supporting: Int
-        public var comparisons: Int
+    package struct Part: Sendable, Equatable {
+        package var name: String
+        package var verdict: Verdict
+        package var supporting: Int
+        package var comparisons: Int
     }
 
-    public var parts: [Part]
+    package var parts: [Part]
 
     /// Composes the verdicts of `rows` (one seed set's), keeping the parts in the order they first appear.
-    public init(_ rows: [(part: String, prediction: StudyPlan.Prediction, verdict: Verdict)]) {
+    package init(_ rows: [(part: String, prediction: StudyPlan.Prediction, verdict: Verdict)]) {
         var names = [String]()
         for row in rows where !names.contains(row.part) { names.append(row.part) }
         parts = names.map { name in
@@ -31,7 +31,7 @@ public struct ClaimVerdict: Sendable, Equatable {
 
     /// `holds`, or, when the parts differ, each verdict with the parts that have it, in order:
     /// `holds at 10 % (3 of 3); undecided at 1 %, 3 % (1 of 6)`, counting the comparisons that support the prediction.
-    public var text: String {
+    package var text: String {
         if let first = parts.first, parts.allSatisfy({ $0.verdict == first.verdict }) {
             return first.verdict.rawValue + (parts.count > 1 ? " (" + parts.map { "\($0.name): \($0.supporting) of \($0.comparisons)" }.joined(separator: "; ") + ")" : "")
         }

@@ -1,31 +1,31 @@
 /// One planned comparison evaluated on one set of seeds: paired and Welch estimates side by
 /// side, the primary test's Holm-adjusted p, the interval at the Holm level, the equivalence
 /// test, and the verdict. One row of `verdicts.csv`.
-public struct ComparisonVerdict: Sendable {
+package struct ComparisonVerdict: Sendable {
     /// `confirmatory`, or the label of the exploratory seed set the analysis ran on.
-    public var seedSet: String
-    public var seeds: [Int]
-    public var comparison: StudyPlan.Comparison
-    public var treatmentMean: Double
-    public var controlMean: Double
+    package var seedSet: String
+    package var seeds: [Int]
+    package var comparison: StudyPlan.Comparison
+    package var treatmentMean: Double
+    package var controlMean: Double
     /// Over the seeds both arms have.
-    public var paired: DifferenceEstimate
+    package var paired: DifferenceEstimate
     /// Over every seed of the set each arm has.
-    public var welch: DifferenceEstimate
-    /// The raw p of the prediction's own test (``Verdict/primaryPValue(of:on:)``) on the primary estimate.
-    public var primaryPValue: Double
+    package var welch: DifferenceEstimate
+    /// The raw p of the prediction's own test (`Verdict/primaryPValue(of:on:)`) on the primary estimate.
+    package var primaryPValue: Double
     /// `primaryPValue` after Holm's correction over its family.
-    public var holmPValue: Double
+    package var holmPValue: Double
     /// The two one-sided tests' p on the primary estimate, where the prediction has a margin.
-    public var equivalencePValue: Double
-    public var evidence: Verdict.Evidence
+    package var equivalencePValue: Double
+    package var evidence: Verdict.Evidence
 
     /// The estimate the plan's primary test names.
-    public var primary: DifferenceEstimate { comparison.test == .paired ? paired : welch }
+    package var primary: DifferenceEstimate { comparison.test == .paired ? paired : welch }
 
     /// Evaluates every comparison of `plan` on `seeds` of `samples` (arm → seed → measure),
     /// Holm-correcting within each family; `seedSet` labels the rows.
-    public static func evaluate(_ plan: StudyPlan, samples: [String: [Int: Double]], seeds: [Int], seedSet: String) -> [ComparisonVerdict] {
+    package static func evaluate(_ plan: StudyPlan, samples: [String: [Int: Double]], seeds: [Int], seedSet: String) -> [ComparisonVerdict] {
         let wanted = Set(seeds)
         var rows = plan.comparisons.map { comparison -> ComparisonVerdict in
             let treatment = (samples[comparison.treatment] ?? [:]).filter { wanted.contains($0.key) }
@@ -59,7 +59,7 @@ public struct ComparisonVerdict: Sendable {
     /// The columns of `verdicts.csv`, in the order of ``values(plan:)``. Differences and means
     /// are in the measure's own unit (a fraction, for accuracy); `_lower`/`_upper` columns are
     /// interval ends, `holm_level` the confidence level of the interval the verdict rests on.
-    public static let columns = [
+    package static let columns = [
         "claim", "part", "family", "seed_set", "seeds", "treatment", "control", "prediction", "margin", "primary_test",
         "treatment_mean", "control_mean",
         "paired_n", "paired_difference", "paired_ci95_lower", "paired_ci95_upper", "paired_p",
@@ -68,7 +68,7 @@ public struct ComparisonVerdict: Sendable {
     ]
 
     /// The row of `verdicts.csv`; missing numbers are empty.
-    public func values(plan: StudyPlan) -> [String] {
+    package func values(plan: StudyPlan) -> [String] {
         let (pairedLow, pairedHigh) = paired.interval(level: 0.95), (welchLow, welchHigh) = welch.interval(level: 0.95)
         let (low90, high90) = primary.interval(level: 0.90)
         let prediction = comparison.prediction

@@ -7,7 +7,7 @@ extension DifferenceEstimate {
     /// pairs are uncorrelated or anti-correlated, and pairing them then widens the interval
     /// instead of narrowing it. Welch's test does not assume equal variances, which two
     /// different models need not have; Student's pooled test would.
-    public static func welch(_ treatment: [Double], minus control: [Double]) -> DifferenceEstimate {
+    package static func welch(_ treatment: [Double], minus control: [Double]) -> DifferenceEstimate {
         let n1 = Double(treatment.count), n2 = Double(control.count)
         let v1 = Statistics.variance(treatment) / n1, v2 = Statistics.variance(control) / n2
         let standardError = (v1 + v2).squareRoot()

@@ -5,19 +5,19 @@
 /// two-sided and one-sided p-values, and the equivalence test (TOST) are computed once, here,
 /// whichever test produced them. A study can then report the paired and the Welch estimate of
 /// one comparison side by side and decide on the one its plan names.
-public struct DifferenceEstimate: Sendable, Equatable {
+package struct DifferenceEstimate: Sendable, Equatable {
     /// The estimated difference, treatment − control.
-    public var mean: Double
+    package var mean: Double
     /// The standard error of `mean`; 0 when the values have no spread, `nan` when too few to estimate it.
-    public var standardError: Double
+    package var standardError: Double
     /// The degrees of freedom of the t distribution of (mean − true difference) / standard error.
-    public var degreesOfFreedom: Double
+    package var degreesOfFreedom: Double
     /// How many treatment values entered (pairs, for a paired estimate).
-    public var treatmentCount: Int
+    package var treatmentCount: Int
     /// How many control values entered (pairs, for a paired estimate).
-    public var controlCount: Int
+    package var controlCount: Int
 
-    public init(mean: Double, standardError: Double, degreesOfFreedom: Double, treatmentCount: Int, controlCount: Int) {
+    package init(mean: Double, standardError: Double, degreesOfFreedom: Double, treatmentCount: Int, controlCount: Int) {
         self.mean = mean
         self.standardError = standardError
         self.degreesOfFreedom = degreesOfFreedom
@@ -31,7 +31,7 @@ public struct DifferenceEstimate: Sendable, Equatable {
     /// Right when both sides of a pair share randomness that moves them together (one model
     /// treated two ways, two runs differing in one switch of the same generator); then the
     /// differences vary less than either side.
-    public static func paired(_ treatment: [Double], minus control: [Double]) -> DifferenceEstimate {
+    package static func paired(_ treatment: [Double], minus control: [Double]) -> DifferenceEstimate {
         precondition(treatment.count == control.count, "\(treatment.count) treatment values paired with \(control.count) control values")
         let differences = zip(treatment, control).map { $0 - $1 }
         let n = Double(differences.count)
@@ -43,27 +43,27 @@ public struct DifferenceEstimate: Sendable, Equatable {
     ///
     /// Values that agree up to rounding leave no spread to test against: dividing by it would
     /// report any difference as certain.
-    public var hasSpread: Bool { standardError > 1e-9 * max(1, abs(mean)) }
+    package var hasSpread: Bool { standardError > 1e-9 * max(1, abs(mean)) }
 
     /// The t statistic for a true difference of `hypothesised`; `nan` when there is no spread to test against.
-    public func tStatistic(against hypothesised: Double = 0) -> Double {
+    package func tStatistic(against hypothesised: Double = 0) -> Double {
         guard hasSpread, degreesOfFreedom > 0 else { return .nan }
         return (mean - hypothesised) / standardError
     }
 
     /// The two-sided p-value of "the true difference is 0".
-    public var twoSidedPValue: Double {
+    package var twoSidedPValue: Double {
         let t = tStatistic()
         return t.isNaN ? .nan : Statistics.twoSidedPValue(t, degreesOfFreedom: degreesOfFreedom)
     }
 
     /// The one-sided p-value of "the true difference is at most `bound`", against "it is above".
-    public func pValue(above bound: Double) -> Double {
+    package func pValue(above bound: Double) -> Double {
         Statistics.tUpperTail(tStatistic(against: bound), degreesOfFreedom: degreesOfFreedom)
     }
 
     /// The one-sided p-value of "the true difference is at least `bound`", against "it is below".
-    public func pValue(below bound: Double) -> Double {
+    package func pValue(below bound: Double) -> Double {
         Statistics.tUpperTail(-tStatistic(against: bound), degreesOfFreedom: degreesOfFreedom)
     }
 
@@ -71,7 +71,7 @@ public struct DifferenceEstimate: Sendable, Equatable {
     ///
     /// With no spread the interval is the point itself, which is what the values say; with too
     /// few values to estimate a spread both ends are `nan`.
-    public func interval(level: Double) -> (lower: Double, upper: Double) {
+    package func interval(level: Double) -> (lower: Double, upper: Double) {
         let t = Statistics.tQuantile(probability: 1 - (1 - level) / 2, degreesOfFreedom: degreesOfFreedom)
         let halfWidth = hasSpread || standardError.isNaN ? t * standardError : 0
         return (mean - halfWidth, mean + halfWidth)

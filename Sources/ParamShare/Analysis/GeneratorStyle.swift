@@ -6,14 +6,14 @@ import Foundation
 /// in every panel, every figure and every paper, whichever other generators are plotted beside
 /// it. Built-in generators have fixed styles from Okabe and Ito's colour-blind-safe palette;
 /// any other name gets one of the remaining styles by a stable hash of the name.
-public struct GeneratorStyle: Sendable, Equatable {
+package struct GeneratorStyle: Sendable, Equatable {
     /// A marker shape.
-    public enum Marker: String, Sendable, CaseIterable {
+    package enum Marker: String, Sendable, CaseIterable {
         case circle, square, triangle, diamond, invertedTriangle, cross, star, pentagon
     }
 
-    public var colour: String
-    public var marker: Marker
+    package var colour: String
+    package var marker: Marker
 
     private static let builtIn: [String: GeneratorStyle] = [
         "dense": GeneratorStyle(colour: "#000000", marker: .square),
@@ -31,13 +31,13 @@ public struct GeneratorStyle: Sendable, Equatable {
     ]
 
     /// The style of the generator called `name`.
-    public static func of(_ name: String) -> GeneratorStyle {
+    package static func of(_ name: String) -> GeneratorStyle {
         if let style = builtIn[name] { return style }
         return others[Int(FNV1a.hash(of: name) % UInt64(others.count))]
     }
 
     /// The marker as SVG, centred on (x, y), with radius about `r`.
-    public func markerSVG(x: Double, y: Double, r: Double = 4) -> String {
+    package func markerSVG(x: Double, y: Double, r: Double = 4) -> String {
         func f(_ value: Double) -> String { String(format: "%.2f", value) }
         func polygon(_ points: [(Double, Double)]) -> String {
             "<polygon points=\"" + points.map { "\(f(x + $0.0 * r)),\(f(y + $0.1 * r))" }.joined(separator: " ") + "\"/>"

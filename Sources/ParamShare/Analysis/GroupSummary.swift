@@ -10,7 +10,7 @@ public struct GroupSummary: Sendable, Equatable {
     /// (finished runs with a test accuracy), `n_diverged`, `mean_dof`, the test accuracy's
     /// `mean_test_accuracy`, `sd_test_accuracy`, `ci95_half_width`, `ci95_lower` and `ci95_upper`
     /// (Student's t, empty when n < 2), and `mean_best_test_accuracy`. Accuracies are fractions.
-    public static func columns(optionColumns: [String]) -> [String] {
+    package static func columns(optionColumns: [String]) -> [String] {
         RunSetting.columns(optionColumns: optionColumns) + measureColumns
     }
 
@@ -32,19 +32,8 @@ public struct GroupSummary: Sendable, Equatable {
     /// The mean best-epoch test accuracy of the finished runs.
     public var meanBestTestAccuracy: Double
 
-    public init(setting: RunSetting, budget: String, diverged: Int, collapsed: Int = 0, meanDegreesOfFreedom: Double,
-                testAccuracy: MeanEstimate, meanBestTestAccuracy: Double) {
-        self.setting = setting
-        self.budget = budget
-        self.diverged = diverged
-        self.collapsed = collapsed
-        self.meanDegreesOfFreedom = meanDegreesOfFreedom
-        self.testAccuracy = testAccuracy
-        self.meanBestTestAccuracy = meanBestTestAccuracy
-    }
-
     /// One summary per (setting, budget) present in `runs`, ordered by setting, then degrees of freedom.
-    public static func summarize(_ runs: [RunTable.Run]) -> [GroupSummary] {
+    package static func summarize(_ runs: [RunTable.Run]) -> [GroupSummary] {
         let groups = Dictionary(grouping: runs) { GroupKey(setting: $0.setting, budget: $0.budget) }
         return groups.map { key, members in
             let finished = members.filter(\.isOK)

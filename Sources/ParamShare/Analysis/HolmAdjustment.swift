@@ -8,7 +8,7 @@ extension Statistics {
     /// dependence between the tests, and never rejects less than Bonferroni's m·p does. A `nan`
     /// (a test that could not be made) stays `nan` and does not count towards m: it cannot be
     /// rejected, so it spends no share of α.
-    public static func holmAdjusted(_ pValues: [Double]) -> [Double] {
+    package static func holmAdjusted(_ pValues: [Double]) -> [Double] {
         let tested = pValues.indices.filter { !pValues[$0].isNaN }.sorted { pValues[$0] < pValues[$1] }
         var adjusted = [Double](repeating: .nan, count: pValues.count), running = 0.0
         for (rank, index) in tested.enumerated() {

@@ -13,13 +13,4 @@ public struct LinearFit: Sendable, Equatable {
     /// The number of points fitted.
     public var points: Int
 
-    public init(intercept: Double, slope: Double, interceptStandardError: Double, slopeStandardError: Double,
-                rSquared: Double, points: Int) {
-        self.intercept = intercept
-        self.slope = slope
-        self.interceptStandardError = interceptStandardError
-        self.slopeStandardError = slopeStandardError
-        self.rSquared = rSquared
-        self.points = points
-    }
 }

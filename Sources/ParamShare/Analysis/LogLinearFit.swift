@@ -9,7 +9,7 @@ import Foundation
 /// residual variance, which scales the standard errors, includes the seed-to-seed spread.
 public struct LogLinearFit: Sendable, Equatable {
     /// The name of the output table, for `SkippedAnalysis`.
-    public static let tableName = "loglinear.csv"
+    package static let tableName = "loglinear.csv"
 
     /// The columns of `loglinear.csv` for a runs table with `optionColumns`, in the order of `values(optionColumns:)`.
     ///
@@ -17,7 +17,7 @@ public struct LogLinearFit: Sendable, Equatable {
     /// the natural log of the DoF), their standard errors `se_a` and `se_b`, `r_squared`,
     /// `n_points` (runs fitted), `n_budgets` (distinct budgets among them), and `min_dof` and
     /// `max_dof`, the range the law was fitted over.
-    public static func columns(optionColumns: [String]) -> [String] {
+    package static func columns(optionColumns: [String]) -> [String] {
         RunSetting.columns(optionColumns: optionColumns) + measureColumns
     }
 
@@ -44,21 +44,11 @@ public struct LogLinearFit: Sendable, Equatable {
     public var minimumDegreesOfFreedom: Double
     public var maximumDegreesOfFreedom: Double
 
-    public init(setting: RunSetting, measure: Measure = .bank, fit: LinearFit, budgets: Int, minimumDegreesOfFreedom: Double,
-                maximumDegreesOfFreedom: Double) {
-        self.setting = setting
-        self.measure = measure
-        self.fit = fit
-        self.budgets = budgets
-        self.minimumDegreesOfFreedom = minimumDegreesOfFreedom
-        self.maximumDegreesOfFreedom = maximumDegreesOfFreedom
-    }
-
     /// Fits every setting in `runs` that has at least three finished runs at two or more distinct DoF.
     ///
     /// The points are the finished runs with a test accuracy and a positive DoF. Settings with too
     /// few (dense models, whose DoF never varies, among them) are returned in `skipped`.
-    public static func fitAll(_ runs: [RunTable.Run]) -> (fits: [LogLinearFit], skipped: [SkippedAnalysis]) {
+    package static func fitAll(_ runs: [RunTable.Run]) -> (fits: [LogLinearFit], skipped: [SkippedAnalysis]) {
         var fits = [LogLinearFit](), skipped = [SkippedAnalysis]()
         for (setting, members) in Dictionary(grouping: runs, by: \.setting).sorted(by: { $0.key < $1.key }) {
             for measure in Measure.allCases {

@@ -6,7 +6,7 @@
 /// their own intervals, which is what a handful of seeds needs.
 public struct PairedComparison: Sendable, Equatable {
     /// The name of the output table, for `SkippedAnalysis`.
-    public static let tableName = "paired.csv"
+    package static let tableName = "paired.csv"
 
     /// The columns of `paired.csv` for a runs table with `optionColumns`, in the order of `values(optionColumns:)`.
     ///
@@ -17,7 +17,7 @@ public struct PairedComparison: Sendable, Equatable {
     /// are compared with RPG's global ring. Then `n_pairs` (seeds run by
     /// both), `mean_dof` and `reference_mean_dof` of the two sides' paired runs (the DoF each
     /// achieved, which the budget label only names), `dof_mismatch` (`true` when they differ by
-    /// more than ``degreesOfFreedomTolerance``), `mean_training_dof` and
+    /// more than `degreesOfFreedomTolerance`), `mean_training_dof` and
     /// `reference_mean_training_dof` (the DoF each trained with on average over its steps: more
     /// than its final DoF for a pruned model; empty for tables written before the runs table had
     /// them), `mean_total_trainable` and `reference_mean_total_trainable` (every trainable
@@ -25,7 +25,7 @@ public struct PairedComparison: Sendable, Equatable {
     /// (setting − reference, as a fraction), `sd_difference`, `ci95_half_width`, `ci95_lower`,
     /// `ci95_upper` (Student's t), `t_statistic` and the two-sided `p_value`; the last two are
     /// empty when the differences agree up to rounding, which leaves no spread to test against.
-    public static func columns(optionColumns: [String]) -> [String] {
+    package static func columns(optionColumns: [String]) -> [String] {
         ["model", "dataset"] + RunSetting.recipeColumns + ["generate_stem", "generate_classifier", "budget", "generator", "scope", "bank", "bank_step"]
             + optionColumns
             + ["reference_generator", "reference_scope", "reference_bank", "reference_bank_step"] + optionColumns.map { "reference_" + $0 } + measureColumns
@@ -62,25 +62,6 @@ public struct PairedComparison: Sendable, Equatable {
     /// The differences setting − reference of test accuracy, one per seed.
     public var difference: MeanEstimate
 
-    public init(setting: RunSetting, reference: RunSetting, budget: String, meanDegreesOfFreedom: Double,
-                referenceMeanDegreesOfFreedom: Double = .nan, meanTrainingDegreesOfFreedom: Double? = nil,
-                referenceMeanTrainingDegreesOfFreedom: Double? = nil, meanTotalTrainable: Double? = nil,
-                referenceMeanTotalTrainable: Double? = nil, meanTestAccuracy: Double, referenceMeanTestAccuracy: Double,
-                difference: MeanEstimate) {
-        self.setting = setting
-        self.reference = reference
-        self.budget = budget
-        self.meanDegreesOfFreedom = meanDegreesOfFreedom
-        self.referenceMeanDegreesOfFreedom = referenceMeanDegreesOfFreedom
-        self.meanTrainingDegreesOfFreedom = meanTrainingDegreesOfFreedom
-        self.referenceMeanTrainingDegreesOfFreedom = referenceMeanTrainingDegreesOfFreedom
-        self.meanTotalTrainable = meanTotalTrainable
-        self.referenceMeanTotalTrainable = referenceMeanTotalTrainable
-        self.meanTestAccuracy = meanTestAccuracy
-        self.referenceMeanTestAccuracy = referenceMeanTestAccuracy
-        self.difference = difference
-    }
-
     /// The number of seeds both sides ran.
     public var pairs: Int { difference.count }
 
@@ -91,9 +72,9 @@ public struct PairedComparison: Sendable, Equatable {
     /// rank lands below it by up to a rank a layer, the width baseline within a channel of one
     /// width, a global hashed bank reads only the entries its weights hit. Past a few percent, a
     /// difference in accuracy may be one of DoF.
-    public static let degreesOfFreedomTolerance = 0.05
+    package static let degreesOfFreedomTolerance = 0.05
 
-    /// Whether the two sides' mean achieved DoF differ by more than ``degreesOfFreedomTolerance``
+    /// Whether the two sides' mean achieved DoF differ by more than `degreesOfFreedomTolerance`
     /// of the smaller, whichever side is larger; `false` when either is unknown.
     public var degreesOfFreedomMismatch: Bool {
         let low = min(meanDegreesOfFreedom, referenceMeanDegreesOfFreedom)
@@ -154,12 +135,12 @@ public struct PairedComparison: Sendable, Equatable {
     /// reference to pair with (dense, whose budget is `full`, among them), are returned in `skipped`.
     /// Where several settings of the reference generator qualify (RPG ablations, say), each is
     /// compared with each of the others and with every other setting: the reference columns say which.
-    public static func compareAll(_ runs: [RunTable.Run], reference: String)
+    package static func compareAll(_ runs: [RunTable.Run], reference: String)
         -> (comparisons: [PairedComparison], skipped: [SkippedAnalysis]) {
         guard runs.contains(where: { $0.setting.generator == reference }) else {
             let present = Set(runs.map(\.setting.generator)).sorted().joined(separator: ", ")
             return ([], [SkippedAnalysis(table: tableName, subject: "every setting",
-                                         reason: "the file has no runs of the reference generator '\(reference)' (it has \(present)); pick one with --reference")])
+                                         reason: "the file has no runs of the reference generator '\(reference)' (it has \(present)); pick a reference generator it has")])
         }
         let finished = runs.filter { $0.isOK && $0.testAccuracy != nil }
         var referenceSettings = [PairingKey: Set<RunSetting>]()
@@ -212,8 +193,9 @@ public struct PairedComparison: Sendable, Equatable {
     public func values(optionColumns: [String]) -> [String] {
         let s = setting, r = reference, none = RunsTableLayout.notApplicable
         return [s.model, s.dataset] + RunSetting.recipeColumns.map { s.recipe[$0] ?? none }
-            + [s.generateStem, s.generateClassifier, budget, s.generator, s.scope, s.bank, s.bankStep]
-            + optionColumns.map { s.options[$0] ?? none } + [r.generator, r.scope, r.bank, r.bankStep] + optionColumns.map { r.options[$0] ?? none }
+            + [String(s.generateStem), String(s.generateClassifier), budget, s.generator, s.scope.tableText, s.bank.tableText, s.bankStep.rawValue]
+            + optionColumns.map { s.options[$0] ?? none } + [r.generator, r.scope.tableText, r.bank.tableText, r.bankStep.rawValue]
+            + optionColumns.map { r.options[$0] ?? none }
             + [String(pairs), meanDegreesOfFreedom.plainDecimal, referenceMeanDegreesOfFreedom.plainDecimal, String(degreesOfFreedomMismatch),
                meanTrainingDegreesOfFreedom?.plainDecimal ?? "", referenceMeanTrainingDegreesOfFreedom?.plainDecimal ?? "",
                meanTotalTrainable?.plainDecimal ?? "", referenceMeanTotalTrainable?.plainDecimal ?? "", meanTestAccuracy.plainDecimal,
@@ -237,7 +219,7 @@ public struct PairedComparison: Sendable, Equatable {
 
 /// What two runs must share to be paired, apart from the seed.
 private struct PairingKey: Hashable {
-    var model: String, dataset: String, generateStem: String, generateClassifier: String, budget: String
+    var model: String, dataset: String, generateStem: Bool, generateClassifier: Bool, budget: String
     var recipe: [String: String]
 
     init(setting: RunSetting, budget: String) {

@@ -6,7 +6,7 @@ extension RunAnalysis {
     ///
     /// Rows are settings in the order the plot keys them; columns are budgets, ordered by DoF.
     /// Below the tables, the failed runs, and the paired comparisons whose two sides' achieved
-    /// DoF differ by more than ``PairedComparison/degreesOfFreedomTolerance``, with both sides'
+    /// DoF differ by more than `PairedComparison.degreesOfFreedomTolerance`, with both sides'
     /// DoF and trainable parameters: a budget label alone does not make DoF equal.
     public func accuracyTable() -> String {
         let panels = Dictionary(grouping: summaries) { "\($0.setting.model) on \($0.setting.dataset)" }

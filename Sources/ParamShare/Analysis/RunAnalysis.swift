@@ -27,12 +27,12 @@ public struct RunAnalysis: Sendable {
     /// summarise, and empty outputs would look like a successful analysis.
     public init(table: RunTable, reference: String? = nil) throws {
         guard !table.runs.isEmpty else {
-            throw AnalysisError(source: table.source, detail: "it has a header but no runs",
-                                fix: "Analyse the runs table after `sweep run` has finished at least one run.")
+            throw FileError(path: table.source, problem: "it has a header but no runs",
+                            fix: "Analyse the runs table once a sweep has finished at least one run in it.")
         }
         guard table.runs.contains(where: \.isOK) else {
-            throw AnalysisError(source: table.source, detail: "none of its \(table.runs.count) runs has status ok, so there is nothing to analyse",
-                                fix: "Check why the runs diverged (a lower --lr usually helps) and run the sweep again.")
+            throw FileError(path: table.source, problem: "none of its \(table.runs.count) runs has status ok, so there is nothing to analyse",
+                            fix: "Check why the runs failed (a lower learning rate usually helps) and run the sweep again.")
         }
         self.table = table
         let reference = reference ?? table.runs.first { $0.setting.generator != GeneratorRegistry.denseName }?.setting.generator
@@ -65,21 +65,21 @@ public struct RunAnalysis: Sendable {
     /// Outputs are replaced rather than appended to, unlike the runs table: they are derived, and
     /// re-running the analysis on a grown runs table must not mix old rows with new.
     public func write(to directory: String) throws -> [String] {
-        let manager = FileManager.default
         let input = URL(fileURLWithPath: table.source).standardizedFileURL.path
         let outputs = (tables + [("accuracy_vs_dof.svg", AccuracyPlot(summaries: summaries).svg())]).map { file in
             (path: (directory as NSString).appendingPathComponent(file.fileName), text: file.text)
         }
         if let clash = outputs.first(where: { URL(fileURLWithPath: $0.path).standardizedFileURL.path == input }) {
-            throw AnalysisError(source: table.source, detail: "the analysis would overwrite it with \(clash.path)",
-                                fix: "Rename the runs table, or pass another --out-dir.")
+            throw FileError(path: table.source, problem: "the analysis would overwrite it with \(clash.path)",
+                            fix: "Rename the runs table, or write the analysis into another folder.")
         }
+        // The folder is checked as every output's is: a file on its path is named as such.
+        try OutputLocation.prepare(folder: directory)
         do {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             for output in outputs { try output.text.write(toFile: output.path, atomically: true, encoding: .utf8) }
         } catch {
-            throw AnalysisError(source: directory, detail: "the outputs cannot be written (\(error.localizedDescription))",
-                                fix: "Pass an --out-dir you can write to.")
+            throw FileError(path: directory, problem: "the outputs cannot be written (\(CSVTable.reason(of: error)))",
+                            fix: "Write the analysis into a folder you can write to.")
         }
         return outputs.map(\.path)
     }

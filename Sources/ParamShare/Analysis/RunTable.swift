@@ -24,7 +24,7 @@ public struct RunTable: Sendable {
         public var testAccuracy: Double?
         /// The best test accuracy after any epoch, a fraction; `nil` when empty.
         public var bestTestAccuracy: Double?
-        /// `ok`, `diverged` or `collapsed` (see ``FailureDetector``).
+        /// `ok`, `diverged` or `collapsed` (see `FailureDetector`).
         public var status: String
         /// The epoch a failed run diverged in or collapsed from, where the table says.
         public var statusEpoch: Int?
@@ -94,15 +94,15 @@ public struct RunTable: Sendable {
         for (index, name) in document.header.enumerated() where position[name] == nil { position[name] = index }
         // Two columns of one name would make a row's value ambiguous (found by fuzzing the reader).
         if let repeated = document.repeatedColumn {
-            throw AnalysisError(source: document.source, line: 1, detail: "the header names column '\(repeated)' twice",
-                                fix: "Analyse a runs table written by `sweep run`, whose columns are all distinct.")
+            throw FileError(path: document.source, line: 1, problem: "the header names column '\(repeated)' twice",
+                            fix: "Analyse a runs table written by a sweep, whose columns are all distinct.")
         }
         let missing = Self.requiredColumns.filter { position[$0] == nil }
         guard missing.isEmpty else {
             let names = missing.map { "'\($0)'" }.joined(separator: ", ")
-            throw AnalysisError(source: document.source, line: 1,
-                                detail: "the header lacks the required column\(missing.count == 1 ? "" : "s") \(names)",
-                                fix: "Analyse a runs table written by `sweep run` (its header names model, dataset, generator, …, status).")
+            throw FileError(path: document.source, line: 1,
+                            problem: "the header lacks the required column\(missing.count == 1 ? "" : "s") \(names)",
+                            fix: "Analyse a runs table written by a sweep (its header names model, dataset, generator, …, status).")
         }
         source = document.source
         let optionColumns = document.header.filter(RunsTableLayout.isOptionColumn)
@@ -116,23 +116,45 @@ public struct RunTable: Sendable {
                 let text = field(name).trimmingCharacters(in: .whitespaces)
                 guard !text.isEmpty else { return nil }
                 guard let value = Double(text) else {
-                    throw AnalysisError(source: document.source, line: line, detail: "column '\(name)' holds '\(text)', which is not a number",
-                                        fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
+                    throw FileError(path: document.source, line: line, problem: "column '\(name)' holds '\(text)', which is not a number",
+                                    fix: "Repair or delete that row; the file must be a runs table written by a sweep.")
                 }
                 guard value.isNaN || range.contains(value) else {
-                    throw AnalysisError(source: document.source, line: line,
-                                        detail: "column '\(name)' holds \(text), but \(meaning)",
-                                        fix: "Repair or delete that row; the file must be a runs table written by `sweep run`.")
+                    throw FileError(path: document.source, line: line,
+                                    problem: "column '\(name)' holds \(text), but \(meaning)",
+                                    fix: "Repair or delete that row; the file must be a runs table written by a sweep.")
                 }
                 return value.isFinite ? value : nil
             }
-            let fraction = 0.0...1.0, count = 0.0...Double.greatestFiniteMagnitude
+            // A sharing setting is typed here, once: `none` where it does not apply is `nil`, and
+            // any other word it does not know is a damaged or foreign table.
+            func setting<Value>(_ name: String, _ parse: (String) -> Value?, meaning: String) throws -> Value {
+                let text = field(name)
+                guard let value = parse(text) else {
+                    throw FileError(path: document.source, line: line, problem: "column '\(name)' holds '\(text)', but \(meaning)",
+                                    fix: "Repair or delete that row; the file must be a runs table written by a sweep.")
+                }
+                return value
+            }
+            func optional<Value: RawRepresentable>(_ name: String, meaning: String) throws -> Value? where Value.RawValue == String {
+                try setting(name, { text -> Value?? in
+                    text == RunsTableLayout.notApplicable ? .some(nil) : Value(rawValue: text).map { .some($0) }
+                }, meaning: meaning)
+            }
+            let flag = "it is true or false"
+            let words = { (values: [String]) in "it is one of " + (values + [RunsTableLayout.notApplicable]).joined(separator: ", ") }
             let setting = RunSetting(
                 model: field("model"), dataset: field("dataset"), generator: field("generator"),
-                options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }), scope: field("scope"),
-                generateStem: field("generate_stem"), generateClassifier: field("generate_classifier"),
-                bank: position["bank"].map { fields[$0] }, bankStep: position["bank_step"].map { fields[$0] },
+                options: Dictionary(uniqueKeysWithValues: optionColumns.map { ($0, field($0)) }),
+                scope: try optional("scope", meaning: words(SharingScope.allCases.map(\.rawValue))),
+                generateStem: try setting("generate_stem", Bool.init, meaning: flag),
+                generateClassifier: try setting("generate_classifier", Bool.init, meaning: flag),
+                // Tables from before the frozen control trained every bank, and before step scaling, scaled none.
+                bank: position["bank"] == nil ? .trained : try optional("bank", meaning: words(BankTraining.allCases.map(\.rawValue))),
+                bankStep: position["bank_step"] == nil ? .none
+                    : try setting("bank_step", BankStepScaling.init(rawValue:), meaning: words(BankStepScaling.allCases.map(\.rawValue))),
                 recipe: Self.recipe(of: fields, at: position))
+            let fraction = 0.0...1.0, count = 0.0...Double.greatestFiniteMagnitude
             return try Run(setting: setting, budget: field("budget"),
                            degreesOfFreedom: number("dof", in: count, meaning: "degrees of freedom are a count of 0 or more"),
                            totalTrainable: number("total_trainable", in: count, meaning: "a parameter count is 0 or more"),
@@ -145,5 +167,22 @@ public struct RunTable: Sendable {
                            failureReason: ["", RunsTableLayout.notApplicable].contains(field("failure_reason")) ? nil : field("failure_reason"),
                            line: line)
         }
+        // A run counted twice would narrow its interval and weigh its seed double: the same
+        // setting, budget and seed on two lines is a table concatenated or resumed by hand.
+        var firstLine: [RunKey: Int] = [:]
+        for run in runs {
+            if let earlier = firstLine.updateValue(run.line, forKey: RunKey(run)) {
+                throw FileError(path: document.source, line: run.line,
+                                problem: "the row repeats the run on line \(earlier) (\(run.setting.generator) on \(run.setting.model) at budget "
+                                    + "\(run.budget), seed \(run.seed), the same settings): a run is one row",
+                                fix: "Delete one of the two rows; merging the tables of a sweep keeps each run once.")
+            }
+        }
+    }
+
+    /// What names one run: its setting, budget and seed.
+    private struct RunKey: Hashable {
+        var setting: RunSetting, budget: String, seed: String
+        init(_ run: Run) { (setting, budget, seed) = (run.setting, run.budget, run.seed) }
     }
 }

@@ -4,13 +4,13 @@
 /// every line shares. Here a setting is named by its generator, plus only the options (and
 /// scope, stem and classifier choices) that differ between the settings shown; the shared values
 /// go once into a caption, so that a legend stays short and nothing is hidden.
-public struct SettingLabels: Sendable {
+package struct SettingLabels: Sendable {
     /// The short label of each setting.
-    public var labels: [RunSetting: String]
+    package var labels: [RunSetting: String]
     /// The values the labels leave out, one clause per generator: `rpg: permutation=on, signs=on; scope=global`.
-    public var caption: String
+    package var caption: String
 
-    public init(_ settings: [RunSetting]) {
+    package init(_ settings: [RunSetting]) {
         let settings = Array(Set(settings)).sorted()
         var labels: [RunSetting: String] = [:]
         var clauses: [String] = []
@@ -25,13 +25,13 @@ public struct SettingLabels: Sendable {
             }
         }
         // Scope and the stem and classifier choices apply to every shared setting alike.
-        let shared = settings.filter { $0.scope != RunsTableLayout.notApplicable }
-        for (name, value) in [("scope", \RunSetting.scope), ("generated stem", \.generateStem), ("generated classifier", \.generateClassifier),
-                              ("bank", \.bank), ("bank step", \.bankStep)] {
-            let values = Set(shared.map { $0[keyPath: value] })
+        // They are compared as the table spells them, as the labels and captions name them.
+        let shared = settings.filter { $0.scope != nil }
+        for (index, name) in ["scope", "generated stem", "generated classifier", "bank", "bank step"].enumerated() {
+            let values = Set(shared.map { $0.sharingTexts[index] })
             if values.count > 1 {
-                for setting in shared { labels[setting]! += " \(name)=\(setting[keyPath: value])" }
-            } else if let only = values.first, name == "scope" || only == "true" || only == "frozen"
+                for setting in shared { labels[setting]! += " \(name)=\(setting.sharingTexts[index])" }
+            } else if let only = values.first, name == "scope" || only == String(true) || only == BankTraining.frozen.rawValue
                         || (name == "bank step" && only != BankStepScaling.none.rawValue) {
                 clauses.append(name == "generated stem" || name == "generated classifier" ? name : "\(name)=\(only)")
             }
@@ -47,7 +47,7 @@ public struct SettingLabels: Sendable {
 
 extension RunSetting {
     /// This setting's own options by name without the generator's prefix (`signs` → `on`); `none` values left out.
-    public var ownOptionValues: [String: String] {
+    package var ownOptionValues: [String: String] {
         var values: [String: String] = [:]
         for (column, value) in options where column.hasPrefix(generator + ".") && value != RunsTableLayout.notApplicable {
             values[String(column.dropFirst(generator.count + 1))] = value

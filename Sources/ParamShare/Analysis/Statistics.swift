@@ -7,27 +7,27 @@ import ParamShareEngine
 /// would not be. The wrappers add what GSL leaves to the caller: `nan` for a statistic the sample
 /// cannot define (the mean of nothing, the spread of one value) instead of GSL's arbitrary result,
 /// and no abort on a domain error.
-public enum Statistics {
+package enum Statistics {
     /// The arithmetic mean, or `nan` for no values.
-    public static func mean(_ values: [Double]) -> Double {
+    package static func mean(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return .nan }
         return values.withUnsafeBufferPointer { gsl_stats_mean($0.baseAddress, 1, $0.count) }
     }
 
     /// The sample standard deviation (divisor n − 1), or `nan` for fewer than two values.
-    public static func standardDeviation(_ values: [Double]) -> Double {
+    package static func standardDeviation(_ values: [Double]) -> Double {
         guard values.count >= 2 else { return .nan }
         return values.withUnsafeBufferPointer { gsl_stats_sd($0.baseAddress, 1, $0.count) }
     }
 
     /// The sample variance (divisor n − 1), or `nan` for fewer than two values.
-    public static func variance(_ values: [Double]) -> Double {
+    package static func variance(_ values: [Double]) -> Double {
         guard values.count >= 2 else { return .nan }
         return values.withUnsafeBufferPointer { gsl_stats_variance($0.baseAddress, 1, $0.count) }
     }
 
     /// The total sum of squares Σ(y − ȳ)², or `nan` for no values.
-    public static func totalSumOfSquares(_ values: [Double]) -> Double {
+    package static func totalSumOfSquares(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return .nan }
         return values.withUnsafeBufferPointer { gsl_stats_tss($0.baseAddress, 1, $0.count) }
     }
@@ -35,21 +35,21 @@ public enum Statistics {
     /// The quantile of Student's t distribution: the t with P(T ≤ t) = `probability`.
     ///
     /// `nan` unless `probability` is in (0, 1) and `degreesOfFreedom` is positive.
-    public static func tQuantile(probability: Double, degreesOfFreedom: Double) -> Double {
+    package static func tQuantile(probability: Double, degreesOfFreedom: Double) -> Double {
         guard probability > 0, probability < 1, degreesOfFreedom > 0 else { return .nan }
         GSLErrors.disableAbortingHandler()
         return gsl_cdf_tdist_Pinv(probability, degreesOfFreedom)
     }
 
     /// The upper tail P(T > `t`) of Student's t distribution, or `nan` for a `nan` t or no degrees of freedom.
-    public static func tUpperTail(_ t: Double, degreesOfFreedom: Double) -> Double {
+    package static func tUpperTail(_ t: Double, degreesOfFreedom: Double) -> Double {
         guard !t.isNaN, degreesOfFreedom > 0 else { return .nan }
         GSLErrors.disableAbortingHandler()
         return gsl_cdf_tdist_Q(t, degreesOfFreedom)
     }
 
     /// The two-sided p-value 2·P(T > |t|) of a t statistic.
-    public static func twoSidedPValue(_ t: Double, degreesOfFreedom: Double) -> Double {
+    package static func twoSidedPValue(_ t: Double, degreesOfFreedom: Double) -> Double {
         min(1, 2 * tUpperTail(abs(t), degreesOfFreedom: degreesOfFreedom))
     }
 
@@ -58,7 +58,7 @@ public enum Statistics {
     /// `nil` with fewer than three points (two fit exactly, leaving no residual to estimate
     /// the error from), with fewer than two distinct x (the slope is undefined), or when GSL
     /// reports a failure or a non-finite coefficient.
-    public static func linearFit(x: [Double], y: [Double]) -> LinearFit? {
+    package static func linearFit(x: [Double], y: [Double]) -> LinearFit? {
         precondition(x.count == y.count, "\(x.count) x values for \(y.count) y values")
         guard x.count >= 3, Set(x).count >= 2 else { return nil }
         GSLErrors.disableAbortingHandler()
@@ -81,7 +81,7 @@ public enum Statistics {
     ///
     /// `nil` with fewer than four points (three fit exactly, leaving no residual), with fewer
     /// than three distinct x (the curvature is undefined), or when GSL fails.
-    public static func quadraticFit(x: [Double], y: [Double]) -> QuadraticFit? {
+    package static func quadraticFit(x: [Double], y: [Double]) -> QuadraticFit? {
         precondition(x.count == y.count, "\(x.count) x values for \(y.count) y values")
         guard x.count >= 4, Set(x).count >= 3 else { return nil }
         GSLErrors.disableAbortingHandler()

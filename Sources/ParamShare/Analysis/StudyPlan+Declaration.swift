@@ -2,7 +2,7 @@ import Foundation
 
 extension StudyPlan {
     /// The plan as pretty-printed JSON with sorted keys: stable, so that git shows any change to it.
-    public func json() throws -> Data {
+    package func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self) + Data("\n".utf8)
@@ -16,13 +16,13 @@ extension StudyPlan {
     /// tests or margins after seeing results is how an analysis finds what it hoped for. The fix
     /// is to restore the plan, or to declare the change as new work: an exploratory seed set, or
     /// a new study in its own folder.
-    public func commit(toFile path: String, runsExist: Bool) throws {
+    package func commit(toFile path: String, runsExist: Bool) throws {
         if FileManager.default.fileExists(atPath: path) {
             let declared = try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
             guard declared != self else { return }
             guard !runsExist || onlyAddsExploratorySeeds(to: declared) else {
-                throw AnalysisError(
-                    source: path, detail: "the study's plan differs from the one declared there, and runs of the study exist",
+                throw FileError(
+                    path: path, problem: "the study's plan differs from the one declared there, and runs of the study exist",
                     fix: "Restore the plan in the notebook to match \(path) (git diff shows what changed), or declare the change as new work: "
                         + "seeds added after looking as an exploratory seed set (which only adds to `exploratory`), other changes as a new study in its own folder.")
             }
@@ -32,7 +32,7 @@ extension StudyPlan {
     }
 
     /// Whether this plan is `declared` with seed sets appended to its exploratory ones, and nothing else changed.
-    public func onlyAddsExploratorySeeds(to declared: StudyPlan) -> Bool {
+    package func onlyAddsExploratorySeeds(to declared: StudyPlan) -> Bool {
         var earlier = self
         earlier.exploratory = Array(exploratory.prefix(declared.exploratory.count))
         return earlier == declared

@@ -10,38 +10,38 @@ import Foundation
 /// changed once runs exist is refused (``commit(toFile:runsExist:)``). Seeds added after
 /// looking are declared as an ``exploratory`` seed set: they are analysed apart and labelled,
 /// and never enter the confirmatory verdicts.
-public struct StudyPlan: Codable, Equatable, Sendable {
+package struct StudyPlan: Codable, Equatable, Sendable {
     /// The claim's short name (`C2`), as the verdict table lists it.
-    public var claim: String
+    package var claim: String
     /// What the claim says, in one line.
-    public var statement: String
+    package var statement: String
     /// The table the measure is read from, relative to the study's folder (`runs.csv`).
-    public var table: String
+    package var table: String
     /// The column of `table` compared (`test_accuracy`); one row per arm and seed.
-    public var measure: String
+    package var measure: String
     /// The unit the verdicts print differences in (`points`), and what to multiply the measure
     /// by to get it (100 for an accuracy stored as a fraction). Margins are in the measure's own unit.
-    public var unit: String
-    public var unitScale: Double
+    package var unit: String
+    package var unitScale: Double
     /// The arms, each a set of rows of `table`.
-    public var arms: [Arm]
+    package var arms: [Arm]
     /// The budgets the arms cover, for readers of the plan (each arm's `rows` says its own).
-    public var budgets: [String]
+    package var budgets: [String]
     /// The seeds of the confirmatory analysis, declared before the runs.
-    public var seeds: [Int]
+    package var seeds: [Int]
     /// Seeds added later, each set with why and when: analysed apart, never confirmatory.
-    public var exploratory: [SeedSet]
+    package var exploratory: [SeedSet]
     /// The confirmatory comparisons.
-    public var comparisons: [Comparison]
+    package var comparisons: [Comparison]
     /// The family-wise error rate of each Holm family (0.05).
-    public var alpha: Double
+    package var alpha: Double
     /// Why the margins are what they are.
-    public var marginReason: String
+    package var marginReason: String
     /// What the study reports beside its verdicts, declared with them (a fit, a test of shape),
     /// or `nil`; plans written before the field existed read as `nil`.
-    public var descriptiveAnalyses: String?
+    package var descriptiveAnalyses: String?
 
-    public init(claim: String, statement: String, table: String, measure: String, unit: String, unitScale: Double, arms: [Arm],
+    package init(claim: String, statement: String, table: String, measure: String, unit: String, unitScale: Double, arms: [Arm],
                 budgets: [String], seeds: [Int], exploratory: [SeedSet] = [], comparisons: [Comparison], alpha: Double = 0.05,
                 marginReason: String, descriptiveAnalyses: String? = nil) {
         self.claim = claim
@@ -61,28 +61,28 @@ public struct StudyPlan: Codable, Equatable, Sendable {
     }
 
     /// One arm: a label, and the rows of the study's table that are its runs.
-    public struct Arm: Codable, Equatable, Sendable {
-        public var label: String
+    package struct Arm: Codable, Equatable, Sendable {
+        package var label: String
         /// Column → value; a row belongs to the arm when it has every one of them (`generator`:
         /// `rpg`, `budget`: `10%`, `rpg.signs`: `off`, …). Naming the columns, rather than
         /// relying on code, lets a reader of `plan.json` select the same rows by hand.
-        public var rows: [String: String]
+        package var rows: [String: String]
 
-        public init(_ label: String, rows: [String: String]) {
+        package init(_ label: String, rows: [String: String]) {
             self.label = label
             self.rows = rows
         }
     }
 
     /// Seeds added after a study was declared, with the reason.
-    public struct SeedSet: Codable, Equatable, Sendable {
+    package struct SeedSet: Codable, Equatable, Sendable {
         /// How findings and verdicts name the set (`seeds 3 and 4, added after looking`).
-        public var label: String
-        public var seeds: [Int]
+        package var label: String
+        package var seeds: [Int]
         /// Why and when they were added.
-        public var reason: String
+        package var reason: String
 
-        public init(label: String, seeds: [Int], reason: String) {
+        package init(label: String, seeds: [Int], reason: String) {
             self.label = label
             self.seeds = seeds
             self.reason = reason
@@ -90,7 +90,7 @@ public struct StudyPlan: Codable, Equatable, Sendable {
     }
 
     /// The test a verdict rests on; the other is reported beside it.
-    public enum Test: String, Codable, Sendable {
+    package enum Test: String, Codable, Sendable {
         /// The paired t test on per-seed differences: for arms that share a seed's randomness
         /// beyond the data order (one generator with one switch changed, one model treated two ways).
         case paired
@@ -100,8 +100,8 @@ public struct StudyPlan: Codable, Equatable, Sendable {
     }
 
     /// What a claim predicts of treatment − control.
-    public struct Prediction: Codable, Equatable, Sendable {
-        public enum Kind: String, Codable, Sendable {
+    package struct Prediction: Codable, Equatable, Sendable {
+        package enum Kind: String, Codable, Sendable {
             /// Treatment − control > 0.
             case greater
             /// Treatment − control < 0.
@@ -114,19 +114,19 @@ public struct StudyPlan: Codable, Equatable, Sendable {
             case notAbove
         }
 
-        public var kind: Kind
+        package var kind: Kind
         /// In the measure's unit. Needed by `equivalent`, `notBelow` and `notAbove`; for `greater`
         /// and `less` an optional margin lets equivalence count against the claimed difference.
-        public var margin: Double?
+        package var margin: Double?
 
-        public init(_ kind: Kind, margin: Double? = nil) {
+        package init(_ kind: Kind, margin: Double? = nil) {
             precondition(margin != nil || kind == .greater || kind == .less, "a \(kind.rawValue) prediction needs a margin")
             self.kind = kind
             self.margin = margin
         }
 
         /// `> 0`, `< 0`, `within ±1`, `≥ −1`, `≤ +1`, with the margin in `unit` after scaling by `scale`.
-        public func text(scale: Double, unit: String) -> String {
+        package func text(scale: Double, unit: String) -> String {
             let m = margin.map { String(format: "%g %@", $0 * scale, unit) } ?? ""
             switch kind {
             case .greater: return "> 0"
@@ -139,17 +139,17 @@ public struct StudyPlan: Codable, Equatable, Sendable {
     }
 
     /// One confirmatory comparison: treatment − control, both arms of the plan.
-    public struct Comparison: Codable, Equatable, Sendable {
-        public var treatment: String
-        public var control: String
-        public var prediction: Prediction
+    package struct Comparison: Codable, Equatable, Sendable {
+        package var treatment: String
+        package var control: String
+        package var prediction: Prediction
         /// The Holm family: comparisons that answer one question together share a correction.
-        public var family: String
-        public var test: Test
+        package var family: String
+        package var test: Test
         /// The part of the claim it belongs to (`10 %`, `quantisation`): the claim's verdict is given part by part.
-        public var part: String
+        package var part: String
 
-        public init(_ treatment: String, minus control: String, _ prediction: Prediction, family: String, test: Test, part: String) {
+        package init(_ treatment: String, minus control: String, _ prediction: Prediction, family: String, test: Test, part: String) {
             self.treatment = treatment
             self.control = control
             self.prediction = prediction

@@ -3,7 +3,7 @@
 /// A verdict computed from the numbers cannot be talked into a better one: prose may explain
 /// it, never overrule it. "Not significant" is not "no effect", so a tie must be shown, by the
 /// equivalence test against a declared margin, before it is called one.
-public enum Verdict: String, Codable, Sendable, CaseIterable {
+package enum Verdict: String, Codable, Sendable, CaseIterable {
     /// The interval at the Holm level excludes 0 in the predicted direction; for a prediction
     /// of "at least as good", it lies above −margin (below +margin where lower is better).
     case holds
@@ -18,19 +18,19 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     case undecided
 
     /// The interval a verdict rests on, and its confidence level.
-    public struct Evidence: Sendable, Equatable {
-        public var verdict: Verdict
+    package struct Evidence: Sendable, Equatable {
+        package var verdict: Verdict
         /// The confidence level of the interval (0.983 for 1 − 0.05/3).
-        public var level: Double
+        package var level: Double
         /// The interval's ends, in the measure's own unit.
-        public var lower: Double
-        public var upper: Double
+        package var lower: Double
+        package var upper: Double
     }
 
     /// The p-value of `prediction`'s own test on `estimate`: two-sided against 0 for a
     /// difference, the two one-sided tests for a tie, one-sided against the margin for
     /// non-inferiority. Holm's correction is applied to these, family by family.
-    public static func primaryPValue(of prediction: StudyPlan.Prediction, on estimate: DifferenceEstimate) -> Double {
+    package static func primaryPValue(of prediction: StudyPlan.Prediction, on estimate: DifferenceEstimate) -> Double {
         let margin = prediction.margin ?? 0
         switch prediction.kind {
         case .greater, .less: return estimate.twoSidedPValue
@@ -52,7 +52,7 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     /// test's other tail (equivalence against a predicted difference, a difference beyond the
     /// margin against a predicted tie or non-inferiority) was not ordered by Holm's procedure,
     /// so it is made at Bonferroni's α / familySize, which is never more lenient.
-    public static func decide(_ prediction: StudyPlan.Prediction, estimate: DifferenceEstimate, holmFactor: Double, familySize: Int,
+    package static func decide(_ prediction: StudyPlan.Prediction, estimate: DifferenceEstimate, holmFactor: Double, familySize: Int,
                               alpha: Double) -> Evidence {
         let twoSided = 1 - alpha / holmFactor, oneSidedPair = 1 - 2 * alpha / holmFactor
         let contrary = 1 - 2 * alpha / Double(max(1, familySize))
@@ -92,7 +92,7 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
 
     /// Whether this verdict on a comparison supports `prediction`: `holds` does for a
     /// difference, `equivalent` for a tie, either for non-inferiority.
-    public func supports(_ prediction: StudyPlan.Prediction) -> Bool {
+    package func supports(_ prediction: StudyPlan.Prediction) -> Bool {
         switch prediction.kind {
         case .greater, .less: return self == .holds
         case .equivalent: return self == .equivalent

@@ -20,6 +20,21 @@ public protocol BudgetedBaseline: Sendable {
     /// - Throws: ``BudgetError`` when the baseline cannot meet `budget` in this model.
     func build(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope,
                random: RandomSource) throws -> BaselineNetwork
+
+    /// Checks that ``build(_:generatedLayers:budget:scope:random:)`` can meet `budget`, for a
+    /// sweep's preflight (``SweepPreflight``), ideally without building the network.
+    ///
+    /// The default builds the network and discards it; a baseline that can tell more cheaply
+    /// whether a budget works says so here.
+    ///
+    /// - Throws: what `build` would.
+    func checkBudget(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope) throws
+}
+
+extension BudgetedBaseline {
+    public func checkBudget(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope) throws {
+        _ = try build(description, generatedLayers: generatedLayers, budget: budget, scope: scope, random: RandomSource(seed: 0))
+    }
 }
 
 /// The network a ``BudgetedBaseline`` built, its accounting, and what it needs done as it trains.

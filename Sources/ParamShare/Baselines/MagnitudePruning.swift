@@ -45,6 +45,10 @@ public struct MagnitudePruning: BudgetedBaseline {
         self.threshold = threshold
     }
 
+    /// Accepts every budget: pruning keeps any number of the generated weights, and a budget
+    /// above them is refused where it is resolved (``BudgetSpecification/resolve(in:generated:)``).
+    public func checkBudget(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope) {}
+
     public func build(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope,
                       random: RandomSource) throws -> BaselineNetwork {
         let generatedNames = Set(generatedLayers.map(\.name))
@@ -84,7 +88,9 @@ public struct MagnitudePruning: BudgetedBaseline {
                     help: "oneshot: prune once (Han et al.); gradual: Zhu and Gupta's cubic schedule over the second half of the dense phase"),
             .number("finetune", in: 0...0.9, default: 0.3, help: "share of the steps that fine-tune after the last pruning step"),
             .choice("threshold", Threshold.allCases.map(\.rawValue), default: Threshold.layer.rawValue,
-                    help: "layer: each weight tensor keeps its share of the budget (Han et al.; Zhu and Gupta); global: one threshold over all generated layers"),
+                    help: "layer: each weight tensor keeps its share of the budget (Han et al.; Zhu and Gupta); global: one threshold over all generated layers")
+                // Older rows pruned with one global threshold, computed unlike either value's now.
+                .readInOlderTables(as: RunsTableLayout.notApplicable),
         ]
     ) { options in
         MagnitudePruning(schedule: options.choice("schedule", as: Schedule.self), fineTuningShare: options.number("finetune"),

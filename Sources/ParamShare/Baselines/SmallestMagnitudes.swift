@@ -2,7 +2,7 @@ import ParamShareEngine
 
 /// The positions of the `count` smallest-magnitude values over all of `tensors`, tensor by
 /// tensor: what magnitude pruning removes, whether during training (``MagnitudePruning``) or
-/// after it (``BankCompression``).
+/// after it (`BankCompression`).
 ///
 /// Of equal magnitudes the later value goes first, so the earlier one is kept and the choice
 /// is deterministic.

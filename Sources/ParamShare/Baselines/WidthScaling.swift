@@ -25,6 +25,11 @@ public struct WidthScaling: BudgetedBaseline {
         return BaselineNetwork(network: narrow.build(random: random, as: Float.self), degreesOfFreedom: degreesOfFreedom)
     }
 
+    /// Checks the budget by narrowing the description alone: the network is not built.
+    public func checkBudget(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope) throws {
+        _ = try Self.narrowed(description, generatedLayers: generatedLayers, budget: budget)
+    }
+
     /// `description` narrowed so that the layers named in `generatedLayers` hold nearest `budget`
     /// weights, and that number.
     ///
@@ -32,7 +37,7 @@ public struct WidthScaling: BudgetedBaseline {
     /// candidate's widths are computed exactly, in integers.
     ///
     /// - Throws: ``BudgetError`` when `budget` is below the count at width 1 everywhere.
-    public static func narrowed(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int) throws
+    package static func narrowed(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int) throws
         -> (description: ModelDescription, generatedWeights: Int) {
         let names = Set(generatedLayers.map(\.name))
         let widths = Set(description.weightedLayers.filter { $0.role != .classifier }.map(\.outputs)).sorted()
@@ -58,6 +63,8 @@ public struct WidthScaling: BudgetedBaseline {
 
     /// `width` in sweeps. It has no options: the widths follow from the budget.
     public static let descriptor = GeneratorDescriptor(
-        name: "width", summary: "a dense network whose widths are scaled so that its generated layers hold the budget"
+        name: "width", summary: "a dense network whose widths are scaled so that its generated layers hold the budget",
+        // One width factor for all the generated layers, whichever of them would share a bank.
+        usesScope: false
     ) { _ in WidthScaling() }
 }

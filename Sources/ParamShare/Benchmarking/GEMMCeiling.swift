@@ -6,17 +6,17 @@ import ParamShareEngine
 ///
 /// A model's arithmetic rate divided by it says how much of the machine a step uses: what is
 /// left is memory traffic, element-wise passes and thin shapes.
-public struct GEMMCeiling: Sendable, Codable, Equatable {
+package struct GEMMCeiling: Sendable, Codable, Equatable {
     /// The matrices' side.
-    public var size: Int
+    package var size: Int
     /// The threads that multiplied at once.
-    public var threads: Int
+    package var threads: Int
     /// Billions of floating-point operations (2 per multiply-add) per second, over all threads.
-    public var gigaflopsPerSecond: Double
+    package var gigaflopsPerSecond: Double
 
     /// Measures the ceiling in about a quarter of a second: a warm-up product per thread, then
     /// `repetitions` timed ones per thread.
-    public static func measure(threads: Int = EngineThreads.count, size: Int = 768, repetitions: Int = 8) -> GEMMCeiling {
+    package static func measure(threads: Int = EngineThreads.count, size: Int = 768, repetitions: Int = 8) -> GEMMCeiling {
         let matrices = (0..<threads).map { thread in
             (0..<3).map { index in
                 let matrix = Tensor<Float>(shape: [size, size])

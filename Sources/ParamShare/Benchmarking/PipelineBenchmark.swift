@@ -6,17 +6,17 @@ import ParamShareEngine
 ///
 /// Divide a model's training images per second by this figure to get the share of a training
 /// step the pipeline costs (it runs on the training thread, between steps).
-public struct PipelineBenchmark: Sendable {
-    public var batchSize: Int
-    public var images: Int
+package struct PipelineBenchmark: Sendable {
+    package var batchSize: Int
+    package var images: Int
 
-    public init(batchSize: Int, images: Int = 10_000) {
+    package init(batchSize: Int, images: Int = 10_000) {
         self.batchSize = batchSize
         self.images = images
     }
 
     /// Images per second through `BatchIterator` with CIFAR augmentation.
-    public func run() -> Double {
+    package func run() -> Double {
         let random = RandomSource(seed: 0)
         let pixels = (0..<(images * 3072)).map { _ in UInt8(random.integer(below: 256)) }
         let labels = (0..<images).map { _ in Int32(random.integer(below: 10)) }

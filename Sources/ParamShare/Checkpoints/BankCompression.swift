@@ -11,15 +11,15 @@ import ParamShareEngine
 /// the non-zero values, smallest magnitude first, over all the tensors at once. Non-zero,
 /// because those are a model's degrees of freedom: 50 % pruning of the `pruned` baseline halves
 /// the weights it kept, as it halves a ring.
-public enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIterable {
+package enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIterable {
     case int8, int4
     case prune50, prune90
 
     /// Values that share one quantisation scale.
-    public static let blockSize = 64
+    package static let blockSize = 64
 
     /// `int8`, `int4`, `prune50` or `prune90`, as the `method` column spells it.
-    public var description: String {
+    package var description: String {
         switch self {
         case .int8: "int8"
         case .int4: "int4"
@@ -31,7 +31,7 @@ public enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIt
     /// Compresses `tensors` in place and returns the bytes their compressed form takes (see
     /// ``storedBytes(of:bitsPerValue:scales:)``): 8 or 4 bits a value and a 4-byte scale a
     /// block when quantised, 32 bits a value when pruned.
-    public func apply(to tensors: [Tensor<Float>]) -> Int {
+    package func apply(to tensors: [Tensor<Float>]) -> Int {
         let count = tensors.reduce(0) { $0 + $1.count }
         switch self {
         case .int8, .int4:
@@ -58,7 +58,7 @@ public enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIt
     /// The bytes `tensors` take at `bitsPerValue` with `scales` 4-byte scales: all values, or,
     /// where it is smaller, the non-zero values and a one-bit mask over all of them, so that a
     /// model pruned before (the `pruned` baseline) or here is counted as sparse storage would keep it.
-    public static func storedBytes(of tensors: [Tensor<Float>], bitsPerValue: Int, scales: Int) -> Int {
+    package static func storedBytes(of tensors: [Tensor<Float>], bitsPerValue: Int, scales: Int) -> Int {
         let count = tensors.reduce(0) { $0 + $1.count }, nonZeros = nonZeroCount(of: tensors)
         let dense = (count * bitsPerValue + 7) / 8, sparse = (nonZeros * bitsPerValue + 7) / 8 + (count + 7) / 8
         return min(dense, sparse) + 4 * scales
@@ -80,7 +80,7 @@ public enum BankCompression: Sendable, Hashable, CustomStringConvertible, CaseIt
     /// The tensors of `network`, trained as `cell` on images of `inputShape`, that the cell's
     /// budget counts: its banks, or, for a model without banks, the weights of the layers a
     /// generator would replace.
-    public static func budgetedTensors(of network: Sequential<Float>, cell: SweepCell, inputShape: [Int], classes: Int) -> [Tensor<Float>] {
+    package static func budgetedTensors(of network: Sequential<Float>, cell: SweepCell, inputShape: [Int], classes: Int) -> [Tensor<Float>] {
         let parameters = network.parameters.uniqued()
         let banks = parameters.filter { $0.role == .bank }
         if !banks.isEmpty { return banks.map(\.value) }

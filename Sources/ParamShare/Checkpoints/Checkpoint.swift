@@ -54,35 +54,20 @@ public struct Checkpoint {
             + normalizations.flatMap { [("\($0.name).running_mean", $0.runningMean), ("\($0.name).running_var", $0.runningVariance)] }
     }
 
-    /// The metadata block: every setting of the cell, by the runs table's column names where it has one.
+    /// The metadata block: the cell's identifier and every setting of the cell that applies to it
+    /// (`RunSchema`; a dense cell has no sharing settings), by the runs table's column names
+    /// and spelt as the table spells them, with what rebuilding and evaluating the model needs besides.
     var metadata: [String: String] {
-        let c = cell.configuration
         var fields: [String: String] = [
-            "format": Self.format, "library_version": ParamShareVersion.current, "cell_id": cell.identifier,
-            "model": "\(cell.architecture)", "input_shape": inputShape.map(String.init).joined(separator: ","),
-            "classes": String(classes), "dataset": cell.data.dataset, "train_images": String(cell.data.trainImages),
-            "test_images": String(cell.data.testImages), "generator": cell.generatorName,
-            "seed": String(c.seed), "epochs": String(c.epochs), "batch_size": String(c.batchSize),
-            "optimizer": c.optimizer.rawValue, "lr": "\(c.learningRate)", "schedule": c.schedule.rawValue,
-            "weight_decay": "\(c.weightDecay)", "label_smoothing": "\(c.labelSmoothing)", "precision": c.precision.rawValue,
-            "crop_padding": String(c.augmentation.cropPadding), "horizontal_flip": String(c.augmentation.horizontalFlip),
+            "format": Self.format, "library_version": ParamShareVersion.current, RunSchema.cellIdentifier.name: cell.identifier,
+            "input_shape": inputShape.map(String.init).joined(separator: ","), "classes": String(classes),
             "normalization_mean": normalization.mean.map { "\($0)" }.joined(separator: ","),
             "normalization_std": normalization.standardDeviation.map { "\($0)" }.joined(separator: ","),
         ]
         if let testAccuracy { fields["test_accuracy"] = "\(testAccuracy)" }
-        // Named only where they are part of the cell's identity, as in ``SweepCell/settings``.
-        if cell.data.validationImages > 0 { fields["validation_images"] = String(cell.data.validationImages) }
-        if let tuning = cell.tuning { fields["tuning"] = tuning }
-        if c.augmentation.randomResizedCrop { fields["random_resized_crop"] = "true" }
+        for column in RunSchema.columns where column.identity != nil { fields[column.name] = column.setting(of: cell) }
         if let sharing = cell.sharing {
-            fields["generator_version"] = String(sharing.generator.descriptor.semanticsVersion)
             for (name, value) in sharing.generator.options.sortedPairs { fields[sharing.generator.descriptor.column(ofOption: name)] = value }
-            fields["budget"] = sharing.budget.text
-            fields["scope"] = sharing.scope.rawValue
-            fields["generate_stem"] = String(sharing.generatesStem)
-            fields["generate_classifier"] = String(sharing.generatesClassifier)
-            fields["bank"] = sharing.bankTraining
-            fields["bank_step"] = sharing.stepScaling.rawValue
         }
         return fields
     }
@@ -91,7 +76,7 @@ public struct Checkpoint {
     public var file: SafetensorsFile { SafetensorsFile(tensors: tensors, metadata: metadata) }
 
     /// Writes the checkpoint at `path` atomically.
-    public func write(to path: String) throws {
+    package func write(to path: String) throws {
         try file.write(to: path)
     }
 }

@@ -12,9 +12,13 @@ import ParamShareEngine
 ///   …, `layerS.0.downsample.0` and `.1` (the option-B shortcut's convolution and batch norm), `fc`;
 /// - LeNet-5: `0`, `3`, `7`, `9`, `11` (its `nn.Sequential` indices);
 /// - MLPs: `1`, `3`, `5`, … (an `nn.Sequential` of Flatten, then Linear and ReLU in turn).
-public enum DenseExport {
+package enum DenseExport {
+    /// The metadata entry that marks an export (its other metadata is the checkpoint's), so
+    /// that reading one as a checkpoint says what the file is rather than which tensor it lacks.
+    package static let layoutKey = "layout", layout = "pytorch-dense"
+
     /// The dense tensors of `network`, an instance of `architecture`, by PyTorch name.
-    public static func tensors(of network: Sequential<Float>, architecture: Architecture) -> [(name: String, entry: SafetensorsFile.Entry)] {
+    package static func tensors(of network: Sequential<Float>, architecture: Architecture) -> [(name: String, entry: SafetensorsFile.Entry)] {
         var tensors: [(name: String, entry: SafetensorsFile.Entry)] = []
         func add(_ module: String, _ field: String, _ tensor: Tensor<Float>) {
             tensors.append(("\(module).\(field)", SafetensorsFile.Entry(shape: tensor.shape, values: tensor.scalars)))

@@ -7,7 +7,7 @@ public struct Augmentation: Sendable, Hashable {
     /// Whether to flip each image left–right with probability 1/2.
     public var horizontalFlip: Bool
     /// Whether each image is a random part of its original, scaled to the input size
-    /// (torchvision's `RandomResizedCrop` at its defaults, ``RandomResizedCrop``): for data sets
+    /// (torchvision's `RandomResizedCrop` at its defaults): for data sets
     /// that keep their originals, the image folders.
     public var randomResizedCrop: Bool
 

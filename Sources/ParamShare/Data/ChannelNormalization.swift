@@ -8,11 +8,31 @@ public struct ChannelNormalization: Sendable, Equatable {
     /// The population standard deviation (divisor n), as `numpy.std` gives it.
     public var standardDeviation: [Double]
 
-    public init(mean: [Double], standardDeviation: [Double]) {
-        precondition(mean.count == standardDeviation.count && standardDeviation.allSatisfy { $0 > 0 },
-                     "normalisation needs one positive standard deviation per channel")
+    /// Statistics as given, checked as a checkpoint's are when it is read.
+    ///
+    /// - Throws: ``InvalidStatistics`` unless there is one finite mean and one finite, positive
+    ///   deviation per channel: an infinite deviation would map every value to 0 and a zero or NaN
+    ///   one every value to ±∞ or NaN, so that a network would train on nothing and look merely
+    ///   badly tuned.
+    public init(mean: [Double], standardDeviation: [Double]) throws {
+        guard !mean.isEmpty, mean.count == standardDeviation.count, mean.allSatisfy(\.isFinite),
+              standardDeviation.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw InvalidStatistics(mean: mean, standardDeviation: standardDeviation)
+        }
         self.mean = mean
         self.standardDeviation = standardDeviation
+    }
+
+    /// Statistics that standardise nothing meaningful: not one finite mean and one finite,
+    /// positive deviation per channel.
+    public struct InvalidStatistics: Error, CustomStringConvertible {
+        public var mean: [Double]
+        public var standardDeviation: [Double]
+
+        public var description: String {
+            "a normalisation needs a finite mean and a finite, positive deviation for each channel, and has means "
+                + "\(mean.map { "\($0)" }.joined(separator: ",")) and deviations \(standardDeviation.map { "\($0)" }.joined(separator: ","))"
+        }
     }
 
     /// The statistics of every pixel value (`byte × pixelScale`) of `dataset`, channel by channel;
@@ -43,7 +63,9 @@ public struct ChannelNormalization: Sendable, Equatable {
             let variance = square / n * scale * scale - mean * mean
             return variance > 1e-12 ? variance.squareRoot() : 1
         }
-        self.init(mean: mean, standardDeviation: std)
+        // Sums of bytes in Double, and a constant channel's deviation set to 1: always valid.
+        self.mean = mean
+        standardDeviation = std
     }
 
     /// For channel `c`, the normalised value of every possible byte: a 256-entry table per channel.

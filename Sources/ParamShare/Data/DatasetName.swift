@@ -1,3 +1,5 @@
+import Foundation
+
 /// The data sets ParamShare reads, by the name a user types.
 public enum DatasetName: String, Sendable, CaseIterable {
     /// The embedded UCI optical digits (8×8), the default.
@@ -21,6 +23,7 @@ public enum DatasetName: String, Sendable, CaseIterable {
     /// folder of the official files) otherwise; an image folder at `imageSize × imageSize`, in
     /// memory or streamed as `folderReading` says.
     public func load(directory: String?, imageSize: Int? = nil, folderReading: ImageFolderReading = ImageFolderReading()) throws -> DatasetSplit {
+        if !isEmbedded { try Self.checkReadable(directory ?? ".") }
         switch self {
         case .folder:
             guard let imageSize else { preconditionFailure("an image folder is loaded at an image size") }
@@ -30,6 +33,19 @@ public enum DatasetName: String, Sendable, CaseIterable {
         case .cifar100: return try CIFARLoader.loadCIFAR100(directory: directory ?? ".")
         case .mnist, .fashionMNIST, .kmnist: return try IDXLoader.loadMNISTFamily(directory: directory ?? ".", name: rawValue)
         }
+    }
+
+    /// Throws when `directory` exists but may not be searched or read, which the loaders, asking
+    /// only whether their files exist, would report as missing files.
+    private static func checkReadable(_ directory: String) throws {
+        var status = stat()
+        if stat(directory, &status) != 0 {
+            guard errno == EACCES else { return }  // missing: each loader names what it looked for
+        } else if status.st_mode & S_IFMT != S_IFDIR || access(directory, R_OK | X_OK) == 0 {
+            return
+        }
+        throw DatasetError(.unreadable, path: directory, detail: "may not be read (permission denied), here or in a folder above it",
+                           fix: "Check the folder's permissions, or copy the data set where you may read it.")
     }
 
     /// The data set and image size of a name as runs record it (``ImageDataset/name``): `cifar10`,

@@ -7,14 +7,14 @@ import ParamShareEngine
 ///
 /// Drawing the ratio uniformly in log makes 3/4 and 4/3 equally likely, where a uniform ratio
 /// would favour wide boxes.
-public struct RandomResizedCrop: Sendable, Hashable {
+package struct RandomResizedCrop: Sendable, Hashable {
     /// The range of the box's share of the image's area.
-    public var scale: ClosedRange<Double> = 0.08...1
+    package var scale: ClosedRange<Double> = 0.08...1
     /// The range of the box's width over its height.
-    public var ratio: ClosedRange<Double> = (3.0 / 4)...(4.0 / 3)
+    package var ratio: ClosedRange<Double> = (3.0 / 4)...(4.0 / 3)
 
     /// torchvision's defaults.
-    public init() {}
+    package init() {}
 
     /// A box of `image` drawn from `random`, in whole pixels.
     func box(in image: DecodedImage, random: RandomSource) -> ImageResampling.Box {

@@ -6,7 +6,7 @@ extension ImageDataset {
     /// Each class's images are shuffled with `seed` and the first round(testFraction · n) go to
     /// the test part. Both parts keep the images in their original order, so the split is a
     /// pure function of the data and the seed.
-    public func stratifiedSplit(testFraction: Double, seed: UInt64) -> DatasetSplit {
+    package func stratifiedSplit(testFraction: Double, seed: UInt64) -> DatasetSplit {
         precondition(testFraction > 0 && testFraction < 1, "test fraction must be in (0, 1), got \(testFraction)")
         let random = RandomSource(seed: seed)
         var testIndices = [Int]()

@@ -50,17 +50,17 @@ public struct HashingGenerator: ParameterGenerator {
 }
 
 /// A ``HashingGenerator`` laid out over its layers: the hash seeds, where each layer starts, and the layer scales.
-public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
-    public let bankSize: Int
+package final class HashingPlan<Scalar: EngineScalar>: ScaledBankPlan {
+    package let bankSize: Int
     /// The 64-bit key of the bucket hash h.
-    public let seed: UInt64
+    package let seed: UInt64
     /// The 64-bit key of the sign hash ξ.
-    public let signSeed: UInt64
+    package let signSeed: UInt64
     /// The global index of each layer's first weight.
-    public let offsets: [Int]
+    package let offsets: [Int]
     /// Each layer's weights.
-    public let counts: [Int]
-    public let scaling: BankScaling
+    package let counts: [Int]
+    package let scaling: BankScaling
 
     init(bankSize: Int, seed: UInt64, signSeed: UInt64, offsets: [Int], counts: [Int], scaling: BankScaling) {
         self.bankSize = bankSize
@@ -71,23 +71,19 @@ public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
         self.scaling = scaling
     }
 
-    public func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
-        BankKernels.fillGaussian(bank.data, count: bank.count, standardDeviation: scaling.bankStandardDeviation, random: random)
+    package func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
+        hashedMap(bank.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
+                  scale: Scalar(scaling.layerScales[layer]), transposed: false, into: weight.data, count: weight.count)
     }
 
-    public func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
-        hashedGather(bank.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
-                     scale: Scalar(scaling.layerScales[layer]), into: weight.data, count: weight.count)
-    }
-
-    public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
+    package func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
                                        into bankGradient: Tensor<Scalar>) {
-        hashedScatterAdd(weightGradient.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
-                         scale: Scalar(scaling.layerScales[layer]), into: bankGradient.data, count: weightGradient.count)
+        hashedMap(weightGradient.data, bankCount: bankSize, seed: seed, signSeed: signSeed, firstIndex: offsets[layer],
+                  scale: Scalar(scaling.layerScales[layer]), transposed: true, into: bankGradient.data, count: weightGradient.count)
     }
 
     /// Multinomial: each entry's count of the weights hashed to it.
-    public func entryUseCounts() -> [Int]? {
+    package func entryUseCounts() -> [Int]? {
         var uses = [Int](repeating: 0, count: bankSize)
         for (offset, count) in zip(offsets, counts) {
             for g in offset..<(offset + count) { uses[bucket(ofWeight: g)] += 1 }
@@ -96,12 +92,12 @@ public final class HashingPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     /// The bank entry that the weight at `globalIndex` (counted over all planned layers) reads.
-    @_spi(Testing) public func bucket(ofWeight globalIndex: Int) -> Int {
+    package func bucket(ofWeight globalIndex: Int) -> Int {
         WeightHash.entry(of: WeightHash.value(seed: seed, key: UInt64(globalIndex)), among: bankSize)
     }
 
     /// The sign, ±1, that the weight at `globalIndex` (counted over all planned layers) applies.
-    @_spi(Testing) public func sign(ofWeight globalIndex: Int) -> Int {
+    package func sign(ofWeight globalIndex: Int) -> Int {
         WeightHash.isNegative(WeightHash.value(seed: signSeed, key: UInt64(globalIndex))) ? -1 : 1
     }
 }

@@ -86,21 +86,21 @@ struct LowRankFactors {
 }
 
 /// A ``LowRankGenerator`` laid out over its layers: each layer's rank and place in the bank.
-public final class LowRankPlan<Scalar: EngineScalar>: GeneratorPlan {
+package final class LowRankPlan<Scalar: EngineScalar>: GeneratorPlan {
     let factors: [LowRankFactors]
 
     init(factors: [LowRankFactors]) {
         self.factors = factors
     }
 
-    public var bankSize: Int { factors.reduce(0) { $0 + $1.entryCount } }
+    package var bankSize: Int { factors.reduce(0) { $0 + $1.entryCount } }
 
     /// The rank of each planned layer, in planning order.
-    public var ranks: [Int] { factors.map(\.rank) }
+    package var ranks: [Int] { factors.map(\.rank) }
 
     /// Entries of U and V from N(0, σ²) with σ = (std²/r)^¼, so that each entry of U·Vᵀ, a sum of
     /// r products of two independent draws, has variance r·σ⁴ = std².
-    public func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
+    package func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
         for layer in factors {
             let sigma = (layer.standardDeviation * layer.standardDeviation / Double(layer.rank)).squareRoot().squareRoot()
             BankKernels.fillGaussian(bank.data + layer.start, count: layer.entryCount, standardDeviation: sigma, random: random)
@@ -108,7 +108,7 @@ public final class LowRankPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     /// W = U·Vᵀ.
-    public func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
+    package func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
         let f = factors[layer]
         Scalar.gemm(transposeA: false, transposeB: true, m: f.rows, n: f.columns, k: f.rank,
                     alpha: 1, a: bank.data + f.start, lda: f.rank, b: bank.data + f.vStart, ldb: f.rank,
@@ -117,7 +117,7 @@ public final class LowRankPlan<Scalar: EngineScalar>: GeneratorPlan {
 
     /// An entry of U_l is used by each of the layer's `columns` weights in its row, an entry of
     /// V_l by each of its `rows` weights in its column.
-    public func entryUseCounts() -> [Int]? {
+    package func entryUseCounts() -> [Int]? {
         var uses = [Int](repeating: 0, count: bankSize)
         for f in factors {
             for i in f.start..<f.vStart { uses[i] = f.columns }
@@ -127,7 +127,7 @@ public final class LowRankPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     /// dU += dW·V and dV += dWᵀ·U: U·Vᵀ is bilinear in the bank, so the product needs its factors.
-    public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
+    package func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
                                        into bankGradient: Tensor<Scalar>) {
         let f = factors[layer]
         Scalar.gemm(transposeA: false, transposeB: false, m: f.rows, n: f.rank, k: f.columns,

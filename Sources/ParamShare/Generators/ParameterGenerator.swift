@@ -8,7 +8,7 @@ import ParamShareEngine
 /// ``plan(layers:budget:random:as:)`` is called once per bank with every layer the bank serves,
 /// so that it can lay out its tables over all of them, and returns that layout as an immutable
 /// ``GeneratorPlan``; the plan then computes weights and their vector–Jacobian products. The
-/// bank itself, its gradient and its optimiser state live outside both, in a ``SharedBank``.
+/// bank itself, its gradient and its optimiser state live outside both, in a `SharedBank`.
 ///
 /// Conform a type of your own, describe it with a ``GeneratorDescriptor`` and it trains, sweeps,
 /// records and analyses like a built-in one; nothing in ParamShare needs to change. The recipe

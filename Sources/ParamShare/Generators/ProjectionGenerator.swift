@@ -189,10 +189,13 @@ public struct ProjectionGenerator: ParameterGenerator {
                     help: "columns (unit-norm columns over all layers, Li et al.'s) or rows (row norm s_l, ParamShare's first form; not with fastfood)"),
             .integer("nonzeros", in: 0...4096, default: 0,
                      help: "nonzeros per row of a sparse P; 0 for Li et al.'s density, about d/√T_l a row of layer l"),
+            // Both came with version 3; older rows (version 2) had neither, and read as none.
             .choice("values", SparseProjectionValues.allCases.map(\.rawValue), default: SparseProjectionValues.unitRows.rawValue,
-                    help: "a sparse P's nonzeros: unit-rows (±1/√c_l, every row of norm 1 before the column normalisation, as Li et al.'s ±T_l^¼/√d) or ones (±1, ParamShare's form before version 3)"),
+                    help: "a sparse P's nonzeros: unit-rows (±1/√c_l, every row of norm 1 before the column normalisation, as Li et al.'s ±T_l^¼/√d) or ones (±1, ParamShare's form before version 3)")
+                .readInOlderTables(as: RunsTableLayout.notApplicable),
             .choice("decay", WeightDecayTarget.allCases.map(\.rawValue), default: WeightDecayTarget.weights.rawValue,
-                    help: "weights (the L2 decay of w = w0 + P·θ, Li et al.'s: toward 0) or bank (the decay of θ: each weight toward w0)"),
+                    help: "weights (the L2 decay of w = w0 + P·θ, Li et al.'s: toward 0) or bank (the decay of θ: each weight toward w0)")
+                .readInOlderTables(as: RunsTableLayout.notApplicable),
         ]
     ) { options in
         let kind = options.choice("projection", as: ProjectionKind.self)
@@ -201,9 +204,15 @@ public struct ProjectionGenerator: ParameterGenerator {
             throw GeneratorRegistryError.invalidValue(generator: "projection", option: "normalization", value: normalization.rawValue,
                                                       accepted: "columns with projection=fastfood, whose columns have unit norm by construction")
         }
-        let nonzeros = options.integer("nonzeros")
+        let nonzeros = options.integer("nonzeros"), values = options.choice("values", as: SparseProjectionValues.self)
+        // Only a sparse P has rows of nonzeros: elsewhere both options would name cells of their own with equal results.
+        if kind != .sparse, nonzeros != 0 || values != .unitRows {
+            throw GeneratorRegistryError.settingWithoutEffect(
+                "projection", setting: nonzeros != 0 ? "projection.nonzeros=\(nonzeros)" : "projection.values=\(values.rawValue)",
+                because: "only a sparse projection has rows of nonzeros, and this one is \(kind.rawValue)")
+        }
         return ProjectionGenerator(kind: kind, normalization: normalization, nonzerosPerRow: nonzeros == 0 ? nil : nonzeros,
-                                   sparseValues: options.choice("values", as: SparseProjectionValues.self),
+                                   sparseValues: values,
                                    decayTarget: options.choice("decay", as: WeightDecayTarget.self))
     }
 

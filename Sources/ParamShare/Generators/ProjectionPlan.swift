@@ -2,7 +2,7 @@ import ParamShareEngine
 import Synchronization
 
 /// A ``ProjectionGenerator`` laid out over its layers: the seeds of w0, and P in one of its forms.
-public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
+package final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
     /// P, as planned.
     enum Map {
         /// Hashed rows of `nonzeros[l]` entries ±`rowValues[l]`; for unit-norm columns θ is read
@@ -14,9 +14,9 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     /// d, the bank's size.
-    public let dimension: Int
+    package let dimension: Int
     /// What the recipe's weight decay acts on: the weights w (Li et al.'s) or θ.
-    public let decayTarget: WeightDecayTarget
+    package let decayTarget: WeightDecayTarget
     let map: Map
     /// The seed each layer's w0 is regenerated from (mt19937 keeps its low 32 bits).
     private let layerSeeds: [UInt64]
@@ -39,24 +39,24 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
         self.counts = counts
     }
 
-    public var bankSize: Int { dimension }
+    package var bankSize: Int { dimension }
 
     /// w0: one fixed value per generated weight.
-    public var fixedWeightCount: Int { counts.reduce(0, +) }
+    package var fixedWeightCount: Int { counts.reduce(0, +) }
 
     /// Zero, so that training starts at w0.
-    public func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
+    package func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
         bank.zero()
     }
 
-    public func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
+    package func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
         BankKernels.fillGaussian(weight.data, count: weight.count, standardDeviation: standardDeviations[layer],
                                  random: RandomSource(seed: layerSeeds[layer]))
         switch map {
         case let .sparse(seed, nonzeros, rowValues, columnScales):
             withColumnScales(columnScales) { scales in
-                addSparseProjection(bank.data, dimension: dimension, seed: seed, firstIndex: offsets[layer], nonzeros: nonzeros[layer],
-                                    value: rowValues[layer], columnScales: scales, into: weight.data, count: weight.count)
+                sparseProjection(bank.data, dimension: dimension, seed: seed, firstIndex: offsets[layer], nonzeros: nonzeros[layer],
+                                 value: rowValues[layer], columnScales: scales, transposed: false, into: weight.data, count: weight.count)
             }
         case let .dense(rows):
             Scalar.gemm(transposeA: false, transposeB: false, m: weight.count, n: 1, k: dimension,
@@ -70,14 +70,14 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
         }
     }
 
-    public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
+    package func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
                                        into bankGradient: Tensor<Scalar>) {
         switch map {
         case let .sparse(seed, nonzeros, rowValues, columnScales):
             withColumnScales(columnScales) { scales in
-                accumulateSparseProjectionTranspose(weightGradient.data, dimension: dimension, seed: seed, firstIndex: offsets[layer],
-                                                    nonzeros: nonzeros[layer], value: rowValues[layer], columnScales: scales,
-                                                    into: bankGradient.data, count: weightGradient.count)
+                sparseProjection(weightGradient.data, dimension: dimension, seed: seed, firstIndex: offsets[layer],
+                                 nonzeros: nonzeros[layer], value: rowValues[layer], columnScales: scales, transposed: true,
+                                 into: bankGradient.data, count: weightGradient.count)
             }
         case let .dense(rows):
             Scalar.gemm(transposeA: true, transposeB: false, m: dimension, n: 1, k: weightGradient.count,
@@ -91,14 +91,14 @@ public final class ProjectionPlan<Scalar: EngineScalar>: GeneratorPlan {
 
     /// Fastfood's tables (B, Π, G), its padded length L and output scale, for checking the
     /// transform against a dense matrix built from them; `nil` for the other forms of P.
-    @_spi(Testing) public var fastfoodTables: (signs: [Scalar], permutation: [Int], gaussians: [Scalar], length: Int, scale: Scalar)? {
+    package var fastfoodTables: (signs: [Scalar], permutation: [Int], gaussians: [Scalar], length: Int, scale: Scalar)? {
         guard case let .fastfood(transform) = map else { return nil }
         return transform.tables
     }
 
     /// The rows of P in which each column is not zero: a sparse column's hits, every generated
     /// weight for a dense or Fastfood P.
-    public func entryUseCounts() -> [Int]? {
+    package func entryUseCounts() -> [Int]? {
         guard case let .sparse(seed, nonzeros, rowValues, _) = map else {
             return [Int](repeating: fixedWeightCount, count: dimension)
         }

@@ -111,11 +111,11 @@ public struct RPGGenerator: ParameterGenerator {
 }
 
 /// An ``RPGGenerator`` laid out over its layers: each weight's packed index and sign, and each layer's scale.
-public final class RPGPlan<Scalar: EngineScalar>: GeneratorPlan {
-    public let bankSize: Int
+package final class RPGPlan<Scalar: EngineScalar>: ScaledBankPlan {
+    package let bankSize: Int
     /// The ``SignedBankEntry`` of every weight, layer by layer.
-    public let entries: [[UInt32]]
-    public let scaling: BankScaling
+    package let entries: [[UInt32]]
+    package let scaling: BankScaling
 
     init(bankSize: Int, entries: [[UInt32]], scaling: BankScaling) {
         self.bankSize = bankSize
@@ -123,18 +123,14 @@ public final class RPGPlan<Scalar: EngineScalar>: GeneratorPlan {
         self.scaling = scaling
     }
 
-    public func initializeBank(_ bank: Tensor<Scalar>, random: RandomSource) {
-        BankKernels.fillGaussian(bank.data, count: bank.count, standardDeviation: scaling.bankStandardDeviation, random: random)
-    }
-
-    public func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
+    package func generate(layer: Int, from bank: Tensor<Scalar>, into weight: Tensor<Scalar>) {
         entries[layer].withUnsafeBufferPointer { table in
             BankKernels.gatherSigned(bank.data, entries: table.baseAddress!, scale: Scalar(scaling.layerScales[layer]),
                                      into: weight.data, count: weight.count)
         }
     }
 
-    public func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
+    package func accumulateBankGradient(layer: Int, weightGradient: Tensor<Scalar>, at bank: Tensor<Scalar>,
                                        into bankGradient: Tensor<Scalar>) {
         entries[layer].withUnsafeBufferPointer { table in
             BankKernels.scatterAddSigned(weightGradient.data, entries: table.baseAddress!, scale: Scalar(scaling.layerScales[layer]),
@@ -143,13 +139,13 @@ public final class RPGPlan<Scalar: EngineScalar>: GeneratorPlan {
     }
 
     /// The bank index of each weight of layer `layer`.
-    @_spi(Testing) public func bankIndices(ofLayer layer: Int) -> [Int] { entries[layer].map(SignedBankEntry.index(of:)) }
+    package func bankIndices(ofLayer layer: Int) -> [Int] { entries[layer].map(SignedBankEntry.index(of:)) }
 
     /// The sign of each weight of layer `layer`, ±1.
-    @_spi(Testing) public func signs(ofLayer layer: Int) -> [Int] { entries[layer].map { SignedBankEntry.isNegative($0) ? -1 : 1 } }
+    package func signs(ofLayer layer: Int) -> [Int] { entries[layer].map { SignedBankEntry.isNegative($0) ? -1 : 1 } }
 
     /// ⌊T/N⌋ or ⌈T/N⌉ for the even-sampling variants; what the table says for any variant.
-    public func entryUseCounts() -> [Int]? {
+    package func entryUseCounts() -> [Int]? {
         var uses = [Int](repeating: 0, count: bankSize)
         for layer in entries {
             for entry in layer { uses[SignedBankEntry.index(of: entry)] += 1 }

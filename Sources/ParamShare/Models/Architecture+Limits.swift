@@ -28,35 +28,40 @@ extension Architecture {
         return nil
     }
 
-    /// The smallest image side the architecture takes: LeNet-5's two 5×5 convolutions and
-    /// pools leave nothing of an image under 4×4, even with their padding; the MLP and the
-    /// ResNets take any size (every convolution and pool is padded so it leaves at least 1×1).
-    public var smallestImageSide: Int {
+    /// The smallest image side the architecture takes: one whose every halving leaves at least
+    /// one pixel of the image, and never less than 2×2, for a 1×1 image is one colour per
+    /// channel, from which a network learns nothing, and its runs would then collapse as if the
+    /// rate were wrong. LeNet-5's two 5×5 convolutions and pools leave nothing of an image under
+    /// 4×4, even with their padding; the CIFAR ResNets halve twice (4), ResNet-18 and -34 with
+    /// the CIFAR stem three times (8; above 32 they take the ImageNet stem, which fits).
+    package var smallestImageSide: Int {
         switch self {
-        case .lenet5: 4
-        case .mlp, .resnet, .imageNetResNet: 1
+        case .mlp: 2
+        case .lenet5, .resnet: 4
+        case .imageNetResNet: 8
         }
     }
 
     /// Checks that images of `inputShape` (`[channels, height, width]`) fit this architecture
-    /// and that a training run at `batchSize`, with `jobs` runs at once, fits in this machine's memory.
+    /// and that a training run at `batchSize`, with `jobs` runs at once, fits in the memory the
+    /// process may use (``MemoryLimit``).
     ///
     /// - Throws: ``GridError`` naming the model, the figure and what would fit.
-    public func checkFits(inputShape: [Int], classes: Int, batchSize: Int, jobs: Int) throws {
+    package func checkFits(inputShape: [Int], classes: Int, batchSize: Int, jobs: Int) throws {
         guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
             throw GridError("\(self) needs images of [channels, height, width], got \(inputShape)")
         }
         let side = smallestImageSide
         guard inputShape[1] >= side, inputShape[2] >= side else {
             throw GridError("\(self) needs images of at least \(side)×\(side), but the data set's are \(inputShape[1])×\(inputShape[2]); "
-                            + "use mlp or a resnet, which take any size (lenet5 takes 4×4 and up)")
+                            + "smaller images leave its last layers nothing to see, so resize them")
         }
         let bytes = describe(inputShape: inputShape, classes: classes).trainingBytes(batchSize: batchSize) * Double(jobs)
-        let available = Double(ProcessInfo.processInfo.physicalMemory)
-        guard bytes <= 0.8 * available else {
-            throw GridError(String(format: "%@ at batch %d%@ needs about %.1f GiB of memory, more than 80%% of this machine's %.1f GiB; "
-                                   + "use a smaller model, --batch-size or --jobs", "\(self)", batchSize,
-                                   jobs > 1 ? " with \(jobs) runs at once" : "", bytes / Double(1 << 30), available / Double(1 << 30)))
+        let limit = MemoryLimit.current()
+        guard bytes <= 0.8 * limit.bytes else {
+            throw GridError(String(format: "%@ at batch %d%@ needs about %.1f GiB of memory, more than 80%% of %@; "
+                                   + "use a smaller model or batch, or fewer runs at once", "\(self)", batchSize,
+                                   jobs > 1 ? " with \(jobs) runs at once" : "", bytes / Double(1 << 30), limit.source))
         }
     }
 }

@@ -10,11 +10,11 @@ public enum Architecture: Sendable, Hashable, CustomStringConvertible {
     case resnet(depth: Int, widthMultiplier: Int)
     /// He et al.'s ImageNet ResNet-18 or ResNet-34 as torchvision builds it: basic blocks,
     /// option-B shortcuts, stage widths 64k, 128k, 256k, 512k, and the stem of
-    /// ``ImageNetResNetStem`` for the input size.
+    /// `ImageNetResNetStem` for the input size.
     case imageNetResNet(depth: Int, widthMultiplier: Int)
 
     /// The basic blocks per stage of each ImageNet ResNet depth (He et al., table 1).
-    public static let imageNetResNetBlocks: [Int: [Int]] = [18: [2, 2, 2, 2], 34: [3, 4, 6, 3]]
+    package static let imageNetResNetBlocks: [Int: [Int]] = [18: [2, 2, 2, 2], 34: [3, 4, 6, 3]]
 
     /// The MLP of the throughput benchmarks: 3072-512-256-10 on CIFAR-shaped input.
     public static let defaultMLP = Architecture.mlp(hiddenWidths: [512, 256])

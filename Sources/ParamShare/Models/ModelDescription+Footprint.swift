@@ -3,7 +3,7 @@ extension ModelDescription {
     ///
     /// Training keeps each layer's output and its input gradient, so this, times the batch, is
     /// most of a run's memory; ``trainingBytes(batchSize:)`` turns it into an estimate.
-    public var activationsPerImage: Int {
+    package var activationsPerImage: Int {
         var shape = inputShape
         return Self.footprint(of: layers, shape: &shape).activations
     }
@@ -12,7 +12,7 @@ extension ModelDescription {
     ///
     /// A training step takes about three times as many (forward, input gradient, weight gradient);
     /// twice this is the forward pass's floating-point operations, as GEMM counts them.
-    public var multiplyAddsPerImage: Int {
+    package var multiplyAddsPerImage: Int {
         var shape = inputShape
         return Self.footprint(of: layers, shape: &shape).multiplyAdds
     }
@@ -21,7 +21,7 @@ extension ModelDescription {
     /// every parameter four times (value, gradient, momentum, a generated copy) and every
     /// activation three times (output, input gradient, a convolution's column scratch), in
     /// `Float`. It is for refusing runs that cannot fit before they start, not for planning.
-    public func trainingBytes(batchSize: Int) -> Double {
+    package func trainingBytes(batchSize: Int) -> Double {
         4 * (4 * Double(parameterCounts.total) + 3 * Double(batchSize) * Double(activationsPerImage))
     }
 

@@ -36,22 +36,9 @@ public struct CSVDocument: Sendable, Equatable {
 public enum CSVReader {
     /// Reads the CSV file at `path`.
     public static func read(contentsOfFile path: String) throws -> CSVDocument {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw CSVReadError(source: path, line: nil, detail: "the file does not exist", fix: "Check the path.")
-        }
-        guard !isFolder.boolValue else {
-            throw CSVReadError(source: path, line: nil, detail: "it is a folder, not a CSV file", fix: "Name the CSV file inside it.")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CSVReadError(source: path, line: nil, detail: "it cannot be read (\(error.localizedDescription))",
-                               fix: "Check that you may read it.")
-        }
+        let data = try FileContents.readExisting(path, kind: "CSV file", folderFix: "Name the CSV file inside it.")
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CSVReadError(source: path, line: nil, detail: "it is not UTF-8 text", fix: "Save it as UTF-8 CSV.")
+            throw FileError(path: path, problem: "it is not UTF-8 text", fix: "Save it as UTF-8 CSV.")
         }
         return try parse(text, source: path)
     }
@@ -60,14 +47,14 @@ public enum CSVReader {
     public static func parse(_ text: String, source: String) throws -> CSVDocument {
         var records = try records(in: text, source: source)
         guard !records.isEmpty else {
-            throw CSVReadError(source: source, line: nil, detail: "it is empty, with not even a header line",
-                               fix: "Point at a CSV file whose first line names its columns.")
+            throw FileError(path: source, problem: "it is empty, with not even a header line",
+                            fix: "Point at a CSV file whose first line names its columns.")
         }
         let header = records.removeFirst().fields
         for record in records where record.fields.count != header.count {
-            throw CSVReadError(source: source, line: record.line,
-                               detail: "the row has \(record.fields.count) fields but the header has \(header.count)",
-                               fix: "Repair or delete that row; a field with a comma, quote or line break must be in double quotes.")
+            throw FileError(path: source, line: record.line,
+                            problem: "the row has \(record.fields.count) fields but the header has \(header.count)",
+                            fix: "Repair or delete that row; a field with a comma, quote or line break must be in double quotes.")
         }
         return CSVDocument(source: source, header: header, rows: records.map(\.fields), lineNumbers: records.map(\.line))
     }
@@ -79,6 +66,13 @@ public enum CSVReader {
         // which never occurs inside a multi-byte UTF-8 sequence.
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // Excel's byte-order mark
+        // No table holds a NUL: a field with one (a damaged or crafted row) would name a cell no
+        // sweep wrote, so that its run would train again and count twice.
+        if let nul = bytes.firstIndex(of: 0) {
+            throw FileError(path: source, line: 1 + bytes[..<nul].reduce(0) { $0 + ($1 == lf ? 1 : 0) },
+                            problem: "the line holds a NUL byte, which no field of a table holds",
+                            fix: "Repair or delete that row; the file was left unchanged.")
+        }
 
         var records = [(fields: [String], line: Int)]()
         var fields = [String](), field = [UInt8]()
@@ -115,8 +109,8 @@ public enum CSVReader {
                 index += 1
                 while true {
                     guard index < bytes.count else {
-                        throw CSVReadError(source: source, line: openingLine, detail: "a quoted field opened here is never closed",
-                                           fix: "Add the closing double quote; a quote inside a field is written as two.")
+                        throw FileError(path: source, line: openingLine, problem: "a quoted field opened here is never closed",
+                                        fix: "Add the closing double quote; a quote inside a field is written as two.")
                     }
                     let inner = bytes[index]
                     if inner == quote {
@@ -133,12 +127,12 @@ public enum CSVReader {
                     index += 1
                 }
                 guard index == bytes.count || bytes[index] == comma || bytes[index] == cr || bytes[index] == lf else {
-                    throw CSVReadError(source: source, line: line, detail: "text follows the closing quote of a quoted field",
-                                       fix: "Put the whole field in quotes and double the quotes inside it.")
+                    throw FileError(path: source, line: line, problem: "text follows the closing quote of a quoted field",
+                                    fix: "Put the whole field in quotes and double the quotes inside it.")
                 }
             } else if byte == quote {
-                throw CSVReadError(source: source, line: line, detail: "a double quote appears inside an unquoted field",
-                                   fix: "Put that field in double quotes and double the quote inside it.")
+                throw FileError(path: source, line: line, problem: "a double quote appears inside an unquoted field",
+                                fix: "Put that field in double quotes and double the quote inside it.")
             } else if byte == comma {
                 recordHasContent = true
                 endField()
@@ -154,18 +148,5 @@ public enum CSVReader {
         }
         endRecord()
         return records
-    }
-}
-
-/// A CSV file that cannot be read: where, what is wrong and how to fix it.
-public struct CSVReadError: Error, CustomStringConvertible {
-    public var source: String
-    /// The 1-based line of the problem, when it has one.
-    public var line: Int?
-    public var detail: String
-    public var fix: String
-
-    public var description: String {
-        "\(source)\(line.map { ", line \($0)" } ?? ""): \(detail). \(fix)"
     }
 }

@@ -2,11 +2,11 @@ import Foundation
 
 extension CSVTable {
     /// An existing table as read from disk, before anything is appended to it.
-    public struct Existing: Sendable {
+    package struct Existing: Sendable {
         /// The complete lines: the header and every whole row.
-        public var document: CSVDocument
+        package var document: CSVDocument
         /// What had to be repaired at the end of the file, in words for the user; `nil` when nothing did.
-        public var repair: String?
+        package var repair: String?
     }
 
     /// Reads the table at `path`, or returns `nil` when there is no file or it is empty.
@@ -21,37 +21,26 @@ extension CSVTable {
     /// header) throws an error naming the file and the line, and leaves the file untouched.
     /// `explaining` may add why a header that is not acceptable differs, such as the columns an
     /// older version did not write.
-    public static func readExisting(at path: String, accepting isAcceptable: ([String]) -> Bool,
+    package static func readExisting(at path: String, accepting isAcceptable: ([String]) -> Bool,
                                     expected: String, explaining explain: ([String]) -> String? = { _ in nil }) throws -> Existing? {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
-        guard !isFolder.boolValue else {
-            throw CSVTableError(path: path, detail: "it is a folder, not a table file",
-                                fix: "Name a CSV file, such as \((path as NSString).appendingPathComponent("runs.csv")).")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CSVTableError(path: path, detail: "it cannot be read (\(Self.reason(of: error)))",
-                                fix: "Check that you may read it, or write to a new file with --out.")
-        }
+        guard let data = try FileContents.read(path, kind: "table file", folderFix: "Name a CSV file, such as \((path as NSString).appendingPathComponent("runs.csv")).",
+                                               readFix: "Check that you may read it, or write to a new file.") else { return nil }
         guard !data.isEmpty else { return nil }
         let end = (data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? data.startIndex
         let body = data[data.startIndex..<end], tail = data[end...]
         guard !body.isEmpty else {
-            throw CSVTableError(path: path, detail: "its first line has no end, so it holds no complete header",
-                                fix: "Move it away and run again; sweep writes a new table.")
+            throw FileError(path: path, problem: "its first line has no end, so it holds no complete header",
+                            fix: "Move it away; a new table is then written in its place.")
         }
         guard let text = String(data: body, encoding: .utf8) else {
-            throw CSVTableError(path: path, detail: "line \(Self.firstLineThatIsNotUTF8(body)) is not UTF-8 text, so this is not a table sweep wrote",
-                                fix: "Restore the file from a copy, or write to a new file with --out; it was left unchanged.")
+            throw FileError(path: path, problem: "line \(Self.firstLineThatIsNotUTF8(body)) is not UTF-8 text, so this is not a table ParamShare wrote",
+                            fix: "Restore the file from a copy, or write to a new file; it was left unchanged.")
         }
         let document = try CSVReader.parse(text, source: path)
         guard isAcceptable(document.header) else {
             let reason = explain(document.header).map { ": \($0)" } ?? ""
-            throw CSVTableError(path: path, detail: "its header is not \(expected) (\(document.header.count) columns starting with \(document.header.first ?? ""))\(reason)",
-                                fix: "Write to a new file with --out, or move the old one away; it was left unchanged.")
+            throw FileError(path: path, problem: "its header is not \(expected) (\(document.header.count) columns starting with \(document.header.first ?? ""))\(reason)",
+                            fix: "Write to a new file, or move the old one away; it was left unchanged.")
         }
         guard !tail.isEmpty else { return Existing(document: document, repair: nil) }
         let line = text.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
@@ -65,19 +54,19 @@ extension CSVTable {
         let tornPath = path + ".torn"
         let descriptor = open(tornPath, O_WRONLY | O_APPEND | O_CREAT, 0o644)
         guard descriptor >= 0 else {
-            throw CSVTableError(path: tornPath, detail: "the cut-off last line of \(path) cannot be saved here (\(String(cString: strerror(errno))))",
-                                fix: "Check the folder is writable; the table was left unchanged.")
+            throw FileError(path: tornPath, problem: "the cut-off last line of \(path) cannot be saved here (\(String(cString: strerror(errno))))",
+                            fix: "Check the folder is writable; the table was left unchanged.")
         }
         let saved = (tail + Data("\n".utf8)).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor) == 0
         close(descriptor)
         guard saved == tail.count + 1, synced else {
-            throw CSVTableError(path: tornPath, detail: "the cut-off last line of \(path) could not be saved in full",
-                                fix: "Check the disk has room; the table was left unchanged.")
+            throw FileError(path: tornPath, problem: "the cut-off last line of \(path) could not be saved in full",
+                            fix: "Check the disk has room; the table was left unchanged.")
         }
         guard truncate(path, off_t(length)) == 0 else {
-            throw CSVTableError(path: path, detail: "its cut-off last line could not be removed (\(String(cString: strerror(errno))))",
-                                fix: "Remove the last line by hand (it is saved in \(tornPath)).")
+            throw FileError(path: path, problem: "its cut-off last line could not be removed (\(String(cString: strerror(errno))))",
+                            fix: "Remove the last line by hand (it is saved in \(tornPath)).")
         }
     }
 

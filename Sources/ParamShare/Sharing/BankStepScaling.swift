@@ -18,6 +18,17 @@ public enum BankStepScaling: String, Sendable, CaseIterable {
     /// far as it would move its dense twin.
     case layer
 
+    /// The bank entries' use counts when this scaling needs them (``sqrt`` and ``inverse``), or
+    /// `nil` when it does not.
+    ///
+    /// - Throws: ``BankStepScalingError`` when the scaling needs them and `plan`, laid out by
+    ///   `generator`, does not report them.
+    func useCounts<Scalar>(of plan: any GeneratorPlan<Scalar>, generator: any ParameterGenerator) throws -> [Int]? {
+        guard self == .sqrt || self == .inverse else { return nil }
+        guard let uses = plan.entryUseCounts() else { throw BankStepScalingError(scaling: self, generator: "\(type(of: generator))") }
+        return uses
+    }
+
     /// The step scale of each entry used `uses[j]` times, for ``sqrt`` and ``inverse``; entries
     /// no weight reads keep 1.
     func entryScales(uses: [Int]) -> [Double] {
@@ -54,7 +65,7 @@ public struct BankStepScalingError: Error, CustomStringConvertible {
     public var generator: String
 
     public var description: String {
-        "--bank-step \(scaling.rawValue) needs each bank entry's use count, which the \(generator) plan does not report "
-            + "(it implements no entryUseCounts()); use --bank-step none or layer with it"
+        "the bank step \(scaling.rawValue) needs each bank entry's use count, which the \(generator) plan does not report "
+            + "(it implements no entryUseCounts()); use the step none or layer with it"
     }
 }

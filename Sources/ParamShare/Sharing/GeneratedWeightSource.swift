@@ -1,13 +1,13 @@
 import ParamShareEngine
 
 /// A layer's weight generated from a shared bank: the weight source a generator plugs into.
-public final class GeneratedWeightSource<Scalar: EngineScalar>: WeightSource {
-    public let bank: SharedBank<Scalar>
-    public let layer: Int
+package final class GeneratedWeightSource<Scalar: EngineScalar>: WeightSource {
+    package let bank: SharedBank<Scalar>
+    package let layer: Int
     /// The weight last generated, which the decay on generated weights reads in the backward pass.
     private let buffer: Tensor<Scalar>
     /// The weight gradient plus the decay's λ·w, times the layer's scale: only for
-    /// ``BankStepScaling/layer`` or a decay on generated weights (``SharedBank/generatedWeightDecay``).
+    /// ``BankStepScaling/layer`` or a decay on generated weights (`SharedBank/generatedWeightDecay`).
     private let adjustedGradient: Tensor<Scalar>?
 
     init(bank: SharedBank<Scalar>, layer: Int) {
@@ -18,12 +18,12 @@ public final class GeneratedWeightSource<Scalar: EngineScalar>: WeightSource {
         adjustedGradient = adjusts ? Tensor(shape: bank.layers[layer].shape) : nil
     }
 
-    public var shape: [Int] { buffer.shape }
+    package var shape: [Int] { buffer.shape }
 
     /// The shared bank: models deduplicate it, so the optimiser steps it once.
-    public var parameters: [Parameter<Scalar>] { [bank.bank] }
+    package var parameters: [Parameter<Scalar>] { [bank.bank] }
 
-    public func weight() -> Tensor<Scalar> {
+    package func weight() -> Tensor<Scalar> {
         bank.plan.generate(layer: layer, from: bank.bank.value, into: buffer)
         return buffer
     }
@@ -32,7 +32,7 @@ public final class GeneratedWeightSource<Scalar: EngineScalar>: WeightSource {
     /// generated weights: the vector–Jacobian product of dL/dW + λ·w, the weight's own decay
     /// gradient taken with it through the map (and through the layer's step scale, as the
     /// loss's is, so that a scaled step decays as far as the dense twin's).
-    public func accumulateGradient(_ weightGradient: Tensor<Scalar>) {
+    package func accumulateGradient(_ weightGradient: Tensor<Scalar>) {
         var gradient = weightGradient
         if let adjustedGradient {
             let scale = bank.layerGradientScales?[layer] ?? 1

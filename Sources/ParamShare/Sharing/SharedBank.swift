@@ -2,24 +2,24 @@ import ParamShareEngine
 
 /// One bank and the planned generator that maps it onto a group of layers.
 ///
-/// Created by ``SharingPlan`` for each sharing group (the whole model, a stage, a block or a
+/// Created by `SharingPlan` for each sharing group (the whole model, a stage, a block or a
 /// layer). Its ``bank`` is an ordinary trainable parameter with role `.bank`, so the optimiser,
 /// weight decay and checkpoints treat it like any other weight, unless its plan's decay acts on
 /// the generated weights (``WeightDecayTarget/weights``): the bank's gradient then carries that
 /// decay, and the optimiser leaves the bank undecayed.
-public final class SharedBank<Scalar: EngineScalar> {
+package final class SharedBank<Scalar: EngineScalar> {
     /// The generator laid out over ``layers``.
-    public let plan: any GeneratorPlan<Scalar>
-    public let layers: [GeneratedLayer]
+    package let plan: any GeneratorPlan<Scalar>
+    package let layers: [GeneratedLayer]
     /// The trainable bank.
-    public let bank: Parameter<Scalar>
+    package let bank: Parameter<Scalar>
     /// The entries of the bank some generated weight reads: the group's degrees of freedom.
-    public let entriesRead: Int
+    package let entriesRead: Int
     /// What each layer's weight gradient is multiplied by on its way into the bank (``BankStepScaling/layer``), or `nil`.
-    public let layerGradientScales: [Scalar]?
+    package let layerGradientScales: [Scalar]?
     /// λ of the decay on the generated weights, whose gradient λ·w each layer adds to its weight
     /// gradient before the vector–Jacobian product; `nil` when the optimiser decays the bank instead.
-    public let generatedWeightDecay: Scalar?
+    package let generatedWeightDecay: Scalar?
 
     /// Plans `generator` for `layers` at about `budget` entries, initialises the bank from
     /// `random` and sets up its steps' `stepScaling`.
@@ -29,7 +29,7 @@ public final class SharedBank<Scalar: EngineScalar> {
     ///
     /// - Throws: ``BudgetError`` from planning, or ``BankStepScalingError`` when the scaling
     ///   needs use counts the plan does not report.
-    public init(name: String, generator: any ParameterGenerator, layers: [GeneratedLayer], budget: Int,
+    package init(name: String, generator: any ParameterGenerator, layers: [GeneratedLayer], budget: Int,
                 random: RandomSource, stepScaling: BankStepScaling = .none, weightDecay: Double = 0) throws {
         plan = try generator.plan(layers: layers, budget: budget, random: random, as: Scalar.self)
         self.layers = layers
@@ -39,18 +39,11 @@ public final class SharedBank<Scalar: EngineScalar> {
         generatedWeightDecay = decaysWeights && weightDecay != 0 ? Scalar(weightDecay) : nil
         plan.initializeBank(bank.value, random: random)
         entriesRead = Self.countEntriesRead(plan: plan, layers: layers, at: bank.value)
-        switch stepScaling {
-        case .none:
-            layerGradientScales = nil
-        case .sqrt, .inverse:
-            guard let uses = plan.entryUseCounts() else {
-                throw BankStepScalingError(scaling: stepScaling, generator: "\(type(of: generator))")
-            }
+        if let uses = try stepScaling.useCounts(of: plan, generator: generator) {
             bank.stepScale = Tensor(shape: [plan.bankSize], scalars: stepScaling.entryScales(uses: uses).map { Scalar($0) })
-            layerGradientScales = nil
-        case .layer:
-            layerGradientScales = BankStepScaling.layerGradientScales(plan: plan, layers: layers, at: bank.value).map { Scalar($0) }
         }
+        layerGradientScales = stepScaling == .layer
+            ? BankStepScaling.layerGradientScales(plan: plan, layers: layers, at: bank.value).map { Scalar($0) } : nil
     }
 
     /// The entries whose gradient is not zero after a vector–Jacobian product of random weight
@@ -70,7 +63,7 @@ public final class SharedBank<Scalar: EngineScalar> {
     }
 
     /// The weight source of layer `index` of this bank's group.
-    public func weightSource(forLayer index: Int) -> GeneratedWeightSource<Scalar> {
+    package func weightSource(forLayer index: Int) -> GeneratedWeightSource<Scalar> {
         GeneratedWeightSource(bank: self, layer: index)
     }
 }

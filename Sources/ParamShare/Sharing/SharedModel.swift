@@ -1,8 +1,8 @@
 import ParamShareEngine
 
 /// A network whose generated layers draw from shared banks.
-public struct SharedModel<Scalar: EngineScalar> {
-    public var network: Sequential<Scalar>
-    public var banks: [SharedBank<Scalar>]
-    public var degreesOfFreedom: DegreesOfFreedom
+package struct SharedModel<Scalar: EngineScalar> {
+    package var network: Sequential<Scalar>
+    package var banks: [SharedBank<Scalar>]
+    package var degreesOfFreedom: DegreesOfFreedom
 }

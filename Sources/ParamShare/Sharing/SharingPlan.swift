@@ -2,24 +2,24 @@ import ParamShareEngine
 
 /// Which layers of a model are generated, how they are grouped into banks, by which generator,
 /// and at what budget.
-public struct SharingPlan: Sendable {
+package struct SharingPlan: Sendable {
     /// The generator every bank is planned with.
-    public var generator: any ParameterGenerator
-    public var scope: SharingScope
+    package var generator: any ParameterGenerator
+    package var scope: SharingScope
     /// The layer roles whose weights are generated. By default all but the stem and the
     /// classifier, as in the RPG authors' code.
-    public var generatedRoles: Set<WeightedLayer.Role>
+    package var generatedRoles: Set<WeightedLayer.Role>
     /// How the banks' steps are scaled for sharing; plain steps (the paper's) by default.
-    public var stepScaling: BankStepScaling
+    package var stepScaling: BankStepScaling
     /// The recipe's weight decay λ, which a generator that decays its generated weights
     /// (``WeightDecayTarget/weights``, the projection's default) applies itself, its bank being
     /// left undecayed by the optimiser; give the λ the model will train with. Other generators'
     /// banks are decayed by the optimiser and ignore it.
-    public var weightDecay: Double
+    package var weightDecay: Double
 
-    public static var defaultRoles: Set<WeightedLayer.Role> { [.body, .shortcut, .hidden] }
+    package static var defaultRoles: Set<WeightedLayer.Role> { [.body, .shortcut, .hidden] }
 
-    public init(generator: any ParameterGenerator, scope: SharingScope = .global,
+    package init(generator: any ParameterGenerator, scope: SharingScope = .global,
                 generatedRoles: Set<WeightedLayer.Role> = defaultRoles, stepScaling: BankStepScaling = .none,
                 weightDecay: Double = 0) {
         self.generator = generator
@@ -30,7 +30,7 @@ public struct SharingPlan: Sendable {
     }
 
     /// The weighted layers of `description` this plan generates, in forward order.
-    public func generatedLayers(of description: ModelDescription) -> [WeightedLayer] {
+    package func generatedLayers(of description: ModelDescription) -> [WeightedLayer] {
         description.weightedLayers(withRoles: generatedRoles)
     }
 
@@ -39,19 +39,15 @@ public struct SharingPlan: Sendable {
     /// Each group of the scope gets a share of the budget proportional to its weight count, and
     /// its generator is planned with its own random stream of `seed`, so tables do not depend
     /// on the order groups are built in. Layers outside the plan get dense weights from `random`.
-    public func build<Scalar: EngineScalar>(_ description: ModelDescription, budget: Int, seed: UInt64, random: RandomSource,
+    package func build<Scalar: EngineScalar>(_ description: ModelDescription, budget: Int, seed: UInt64, random: RandomSource,
                                             as scalar: Scalar.Type = Float.self) throws -> SharedModel<Scalar> {
         let generated = generatedLayers(of: description)
-        guard !generated.isEmpty else {
-            throw BudgetError(budget: "\(budget)", detail: "\(description.name) has no layer with the roles "
-                              + generatedRoles.map(\.rawValue).sorted().joined(separator: ", ") + " to generate")
-        }
         var banks: [SharedBank<Scalar>] = []
         var sources: [String: GeneratedWeightSource<Scalar>] = [:]
-        for (index, group) in scope.groups(of: generated, budget: budget).enumerated() {
+        for (index, group) in try groups(of: description, budget: budget).enumerated() {
             let bank = try SharedBank<Scalar>(name: "bank.\(group.key)", generator: generator,
                                       layers: group.layers.map(GeneratedLayer.init), budget: group.budget,
-                                      random: RandomSource(seed: seed, stream: UInt64(1000 + index)), stepScaling: stepScaling,
+                                      random: Self.bankRandom(seed: seed, group: index), stepScaling: stepScaling,
                                       weightDecay: weightDecay)
             banks.append(bank)
             for (position, layer) in group.layers.enumerated() { sources[layer.name] = bank.weightSource(forLayer: position) }
@@ -64,5 +60,36 @@ public struct SharingPlan: Sendable {
                            degreesOfFreedom: DegreesOfFreedom(description: description, generated: generated, bankSize: bankSize,
                                                               entriesRead: entriesRead, requestedBudget: budget,
                                                               fixedWeights: fixedWeights))
+    }
+
+    /// Checks that ``build(_:budget:seed:random:as:)`` can lay out `description`'s banks at
+    /// `budget`, without building them or the network: it plans the generator over each bank's
+    /// layers (its tables only) and checks that the step scaling can scale the plan.
+    ///
+    /// - Throws: what `build` would: ``BudgetError`` or ``BankStepScalingError``.
+    package func checkBanks(of description: ModelDescription, budget: Int, seed: UInt64) throws {
+        for (index, group) in try groups(of: description, budget: budget).enumerated() {
+            let plan = try generator.plan(layers: group.layers.map(GeneratedLayer.init), budget: group.budget,
+                                          random: Self.bankRandom(seed: seed, group: index), as: Float.self)
+            _ = try stepScaling.useCounts(of: plan, generator: generator)
+        }
+    }
+
+    /// The groups of `description`'s generated layers that get a bank each, with their shares of `budget`.
+    ///
+    /// - Throws: ``BudgetError`` when the model has no layer of the plan's roles.
+    private func groups(of description: ModelDescription, budget: Int) throws -> [(key: String, layers: [WeightedLayer], budget: Int)] {
+        let generated = generatedLayers(of: description)
+        guard !generated.isEmpty else {
+            throw BudgetError(budget: "\(budget)", detail: "\(description.name) has no layer with the roles "
+                              + generatedRoles.map(\.rawValue).sorted().joined(separator: ", ") + " to generate")
+        }
+        return scope.groups(of: generated, budget: budget)
+    }
+
+    /// The random stream of group `index`'s bank: its own, so that tables do not depend on the
+    /// order groups are built in.
+    private static func bankRandom(seed: UInt64, group index: Int) -> RandomSource {
+        RandomSource(seed: seed, stream: UInt64(1000 + index))
     }
 }

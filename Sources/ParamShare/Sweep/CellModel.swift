@@ -23,39 +23,24 @@ public struct CellModel {
     /// - Throws: ``BudgetError`` when the budget is impossible for this model or generator, or
     ///   what the generator's or baseline's factory throws.
     public init(building cell: SweepCell, inputShape: [Int], classes: Int) throws {
-        try self.init(assembling: cell, inputShape: inputShape, classes: classes)
-        network.setPrecision(cell.configuration.precision)
-    }
-
-    private init(assembling cell: SweepCell, inputShape: [Int], classes: Int) throws {
-        let description = cell.architecture.describe(inputShape: inputShape, classes: classes)
-        let random = RandomSource(seed: cell.configuration.seed)
+        let blueprint = try CellBlueprint(cell, inputShape: inputShape, classes: classes)
+        let description = blueprint.description, random = RandomSource(seed: cell.configuration.seed)
         name = description.name
-        guard let sharing = cell.sharing else {
-            let generated = description.weightedLayers(withRoles: SharingPlan.defaultRoles)
+        switch blueprint.construction {
+        case .dense:
             network = description.build(random: random, as: Float.self)
-            degreesOfFreedom = DegreesOfFreedom(description: description, generated: generated,
-                                                bankSize: generated.reduce(0) { $0 + $1.weightCount })
-            return
+            degreesOfFreedom = DegreesOfFreedom(description: description, generated: blueprint.generated,
+                                                bankSize: blueprint.generated.reduce(0) { $0 + $1.weightCount })
+        case let .baseline(baseline, budget, scope):
+            let built = try baseline.build(description, generatedLayers: blueprint.generated, budget: budget, scope: scope, random: random)
+            network = built.network
+            degreesOfFreedom = built.degreesOfFreedom
+            intervention = built.intervention
+        case let .shared(plan, budget):
+            let shared = try plan.build(description, budget: budget, seed: cell.configuration.seed, random: random)
+            network = shared.network
+            degreesOfFreedom = shared.degreesOfFreedom
         }
-        let generated = description.weightedLayers(withRoles: sharing.generatedRoles)
-        if sharing.generator.descriptor.isBaseline {
-            // A baseline has no bank to freeze or to scale the steps of.
-            guard sharing.trainsBank, sharing.stepScaling == .none else { throw GeneratorRegistryError.notAGenerator(sharing.generator.name) }
-            let count = try sharing.budget.resolve(in: description, generated: generated)
-            let baseline = try sharing.generator.makeBaseline().build(description, generatedLayers: generated, budget: count,
-                                                                      scope: sharing.scope, random: random)
-            network = baseline.network
-            degreesOfFreedom = baseline.degreesOfFreedom
-            intervention = baseline.intervention
-            return
-        }
-        let plan = SharingPlan(generator: try sharing.generator.makeGenerator(), scope: sharing.scope,
-                               generatedRoles: sharing.generatedRoles, stepScaling: sharing.stepScaling,
-                               weightDecay: cell.configuration.weightDecay)
-        let count = try sharing.budget.resolve(in: description, generated: plan.generatedLayers(of: description))
-        let shared = try plan.build(description, budget: count, seed: cell.configuration.seed, random: random)
-        network = shared.network
-        degreesOfFreedom = shared.degreesOfFreedom
+        network.setPrecision(cell.configuration.precision)
     }
 }

@@ -12,39 +12,36 @@ import ParamShareEngine
 /// them (existing rows get `none`), and columns of generators not registered this time stay.
 public struct RunsTableLayout: Sendable, Equatable {
     /// The value written where a setting does not apply to a row.
-    public static let notApplicable = "none"
+    public static let notApplicable = RunSchema.notApplicable
 
-    /// The columns before the option block.
-    public static let leadingColumns = [
-        "cell_id", "model", "dataset", "train_images", "test_images", "validation_images", "generator", "generator_version",
-    ]
+    /// The columns before the option block, as `RunSchema` declares them.
+    package static let leadingColumns = RunSchema.leadingColumns.filter(\.isTabulated).map(\.name)
 
-    /// The columns after the option block, documented in the README.
-    public static let trailingColumns = [
-        "scope", "generate_stem", "generate_classifier", "bank", "bank_step", "budget", "budget_count", "budget_fraction", "dof",
-        "mean_training_dof", "bank_size",
-        "fixed_weights", "generated_weights",
-        "non_generated_weights", "bn_parameters", "biases", "total_trainable", "dense_parameters",
-        "seed", "epochs", "batch_size", "optimizer", "lr", "schedule", "weight_decay", "label_smoothing", "precision",
-        "tuning", "final_train_loss", "test_accuracy", "best_test_accuracy", "validation_accuracy", "best_validation_accuracy",
-        "validation_loss", "wall_seconds", "status", "status_epoch", "failure_reason",
-        "version",
-    ]
+    /// The columns after the option block, as `RunSchema` declares them and the README documents them.
+    package static let trailingColumns = RunSchema.trailingColumns.filter(\.isTabulated).map(\.name)
 
     /// The fixed columns added since tables were first written, with the value they hold in the
-    /// rows written before them: a table without some of them is still a runs table, and appending
-    /// to it adds them (`precision` is `fp32` in a table written before bf16 existed, as it was; a
-    /// table from before validation splits held none out and tuned nothing; `mean_training_dof`
-    /// is empty, unknown, in rows written before it: those of `pruned` trained with more than
-    /// their `dof`, the others with exactly it).
-    public static let addedColumns = [
-        "precision": ComputePrecision.float32.rawValue, "validation_images": "0", "tuning": notApplicable,
-        "validation_accuracy": "", "best_validation_accuracy": "", "validation_loss": "", "mean_training_dof": "",
-    ]
+    /// rows written before them (`RunColumn/Addition`): a table without some of them is still a
+    /// runs table, and appending to it adds them.
+    package static let addedColumns = Dictionary(uniqueKeysWithValues: RunSchema.columns.compactMap { column in
+        column.added.map { (column.name, $0.olderRows) }
+    })
 
     /// The value a row that lacks `column` holds in it: what ``addedColumns`` says, else `none`.
-    public static func value(ofMissing column: String) -> String {
+    package static func value(ofMissing column: String) -> String {
         addedColumns[column] ?? notApplicable
+    }
+
+    /// The value a row of `generator` that lacks `column` holds in it: where the column is an
+    /// option of that generator among `descriptors`, what the option says rows written before it
+    /// read as (``GeneratorOption/valueInOlderTables``, else its default), so that old and new
+    /// rows of one setting stay one setting; else ``value(ofMissing:)``.
+    package static func value(ofMissing column: String, inRowOf generator: String, descriptors: [GeneratorDescriptor]) -> String {
+        guard let descriptor = descriptors.first(where: { $0.name == generator }),
+              let option = descriptor.options.first(where: { descriptor.column(ofOption: $0.name) == column }) else {
+            return value(ofMissing: column)
+        }
+        return option.valueInOlderTables ?? option.defaultValue
     }
 
     /// The option columns, sorted.
@@ -58,11 +55,11 @@ public struct RunsTableLayout: Sendable, Equatable {
     public var columns: [String] { Self.leadingColumns + optionColumns + Self.trailingColumns }
 
     /// Whether `column` names a generator option: option columns, and only they, hold a dot.
-    public static func isOptionColumn(_ column: String) -> Bool { column.contains(".") }
+    package static func isOptionColumn(_ column: String) -> Bool { column.contains(".") }
 
     /// The layout of a runs table whose header is `header`, or `nil` when it is not one; a header
     /// without some of the ``addedColumns`` is one, whose layout has them.
-    public init?(header: [String]) {
+    package init?(header: [String]) {
         let options = header.filter(Self.isOptionColumn)
         self.init(optionColumns: options)
         guard header == columns.filter({ Self.addedColumns[$0] == nil || header.contains($0) }) else { return nil }
@@ -70,7 +67,7 @@ public struct RunsTableLayout: Sendable, Equatable {
 
     /// Why `header`, which starts like a runs table, is not one of this version's: the columns it
     /// lacks or has in excess, or `nil` when it does not start with `cell_id`.
-    public static func differences(of header: [String]) -> String? {
+    package static func differences(of header: [String]) -> String? {
         guard header.first == leadingColumns.first else { return nil }
         let fixed = leadingColumns + trailingColumns
         let missing = fixed.filter { !header.contains($0) }
@@ -83,7 +80,7 @@ public struct RunsTableLayout: Sendable, Equatable {
     }
 
     /// This layout with the option columns of `other` added.
-    public func widened(with other: RunsTableLayout) -> RunsTableLayout {
+    package func widened(with other: RunsTableLayout) -> RunsTableLayout {
         RunsTableLayout(optionColumns: optionColumns + other.optionColumns)
     }
 }

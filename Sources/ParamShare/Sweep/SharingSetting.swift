@@ -23,9 +23,9 @@ public struct SharingSetting: Sendable, Hashable {
         self.trainsBank = trainsBank
     }
 
-    /// `trained` or `frozen`, as the `bank` column spells it; `none` for a baseline, which has no bank.
-    public var bankTraining: String {
-        generator.descriptor.isBaseline ? RunsTableLayout.notApplicable : trainsBank ? "trained" : "frozen"
+    /// Whether the banks train or stay frozen; `nil` for a baseline, which has no bank.
+    public var bankTraining: BankTraining? {
+        generator.descriptor.isBaseline ? nil : trainsBank ? .trained : .frozen
     }
 
     /// The layer roles whose weights are generated.

@@ -9,7 +9,7 @@ public struct SweepCell: Sendable, Hashable {
     public var data: DataSubset
     public var configuration: TrainingConfiguration
     /// The identifier of the tuning search whose selection set this cell's tuned settings
-    /// (``TuningSelection``); `nil` for settings given by hand.
+    /// (`TuningSelection`); `nil` for settings given by hand.
     public var tuning: String?
 
     public init(architecture: Architecture, sharing: SharingSetting?, data: DataSubset, configuration: TrainingConfiguration,
@@ -44,36 +44,28 @@ public struct SweepCell: Sendable, Hashable {
     ///
     /// The generator contributes its name, semantics version and every option of its own
     /// (defaults included), and nothing of any other generator, so registering a plug-in never
-    /// changes the identity of a built-in's cells.
-    public var settings: String {
-        let c = configuration
-        var fields = [
-            "model=\(architecture)", "dataset=\(data.dataset)", "train_images=\(data.trainImages)",
-            "test_images=\(data.testImages)", "generator=\(generatorName)",
-        ]
-        // Only a held-out validation part is named, so that cells without one keep their ids.
-        if data.validationImages > 0 { fields.insert("validation_images=\(data.validationImages)", at: 4) }
-        if let sharing {
-            fields.append("generator_version=\(sharing.generator.descriptor.semanticsVersion)")
-            fields += sharing.generator.options.sortedPairs.map { "\(sharing.generator.name).\($0.name)=\($0.value)" }
-            fields += ["budget=\(sharing.budget)", "scope=\(sharing.scope.rawValue)",
-                       "stem=\(sharing.generatesStem)", "classifier=\(sharing.generatesClassifier)", "bank=\(sharing.bankTraining)"]
-            // Only a scaled step is named, so that cells of plain steps keep the ids they had before the option.
-            if sharing.stepScaling != .none { fields.append("bank_step=\(sharing.stepScaling.rawValue)") }
+    /// changes the identity of a built-in's cells. Every other field is a `RunSchema` column
+    /// with an identity key, in the schema's order.
+    public var settings: String { identityFields.map(\.field).joined(separator: ";") }
+
+    /// The fields of ``settings``, each with the column it comes from (an option's `generator.option`).
+    var identityFields: [(column: String, field: String)] {
+        func fields(of columns: [RunColumn]) -> [(column: String, field: String)] {
+            columns.compactMap { column in column.identityField(of: self).map { (column.name, "\($0.key)=\($0.value)") } }
         }
-        fields += [
-            "seed=\(c.seed)", "epochs=\(c.epochs)", "batch=\(c.batchSize)", "optimizer=\(c.optimizer.rawValue)",
-            "lr=\(c.learningRate)", "schedule=\(c.schedule.rawValue)", "weight_decay=\(c.weightDecay)",
-            "label_smoothing=\(c.labelSmoothing)", "crop=\(c.augmentation.cropPadding)", "flip=\(c.augmentation.horizontalFlip)",
-        ]
-        // As with the step: only a random resized crop is named, so that other cells keep their ids.
-        if c.augmentation.randomResizedCrop { fields.append("resized_crop=true") }
-        // As with the step: only bf16 is named, so that fp32 cells keep the ids they had before the option.
-        if c.precision != .float32 { fields.append("precision=\(c.precision.rawValue)") }
-        // Two runs with the same settings train alike however the settings were found, but a row
-        // should say truthfully whether a search chose them; only a tuned cell names it.
-        if let tuning { fields.append("tuned=\(tuning)") }
-        return fields.joined(separator: ";")
+        let options = sharing.map { sharing in
+            sharing.generator.options.sortedPairs.map {
+                (column: sharing.generator.descriptor.column(ofOption: $0.name), field: "\(sharing.generator.name).\($0.name)=\($0.value)")
+            }
+        } ?? []
+        var ordered = fields(of: RunSchema.leadingColumns) + options + fields(of: RunSchema.trailingColumns)
+        // Identifiers from before the schema order some fields apart from the table (`budget` before `scope`).
+        for column in RunSchema.columns {
+            guard let target = column.identity?.precedes, let from = ordered.firstIndex(where: { $0.column == column.name }) else { continue }
+            let moved = ordered.remove(at: from)
+            ordered.insert(moved, at: ordered.firstIndex { $0.column == target } ?? from)
+        }
+        return ordered
     }
 
     /// A short stable name for this cell: 16 hex digits of the FNV-1a hash of its ``settings``.

@@ -41,17 +41,21 @@ public struct SweepGrid: Sendable {
 
     /// Every cell on `data`, in the order they run: model, generator (dense last), budget, seed.
     ///
-    /// A baseline (``GeneratorDescriptor/isBaseline``) has no bank, so it runs once per budget
-    /// and seed, whatever ``bankTrainings`` and ``stepScalings`` hold.
+    /// A cell takes only the settings that change what it computes, so that no two cells repeat
+    /// each other: a baseline (``GeneratorDescriptor/isBaseline``) has no bank, so it runs once per
+    /// budget and seed, whatever ``bankTrainings`` and ``stepScalings`` hold; a frozen bank takes
+    /// no steps, so its cells take the plain step whatever ``stepScalings`` hold; and a baseline
+    /// that does not read the scope (``GeneratorDescriptor/usesScope``) keeps its default one.
     public func cells(on data: DataSubset) -> [SweepCell] {
         var cells: [SweepCell] = []
         for architecture in architectures {
             let sharings: [SharingSetting?] = generators.flatMap { generator in
-                let isBaseline = generator.descriptor.isBaseline
-                return (isBaseline ? [true] : bankTrainings).flatMap { trainsBank in
-                    let ownStep = trainsBank ? generator.descriptor.defaultStepScaling : .none
-                    return (isBaseline ? [.none] : stepScalings ?? [ownStep]).flatMap { stepScaling in
-                        budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope ?? generator.descriptor.defaultScope,
+                let descriptor = generator.descriptor
+                let scope = descriptor.usesScope ? scope ?? descriptor.defaultScope : descriptor.defaultScope
+                return (descriptor.isBaseline ? [true] : bankTrainings).flatMap { trainsBank in
+                    let steps: [BankStepScaling] = descriptor.isBaseline || !trainsBank ? [.none] : stepScalings ?? [descriptor.defaultStepScaling]
+                    return steps.flatMap { stepScaling in
+                        budgets.map { SharingSetting(generator: generator, budget: $0, scope: scope,
                                                      generatesStem: generatesStem, generatesClassifier: generatesClassifier,
                                                      trainsBank: trainsBank, stepScaling: stepScaling) }
                     }
@@ -66,5 +70,24 @@ public struct SweepGrid: Sendable {
             }
         }
         return cells
+    }
+
+    /// Checks that every setting the grid names changes some cell: a scope when no generator
+    /// reads one, or step scalings when no cell has a bank that trains, would be ignored by
+    /// every cell (see ``cells(on:)``), and a user who asked for them would not get what they asked.
+    ///
+    /// - Throws: ``GridError`` naming the setting and why it has no effect.
+    public func checkSettingsTakeEffect() throws {
+        if let scope, !generators.contains(where: \.descriptor.usesScope) {
+            let names = generators.isEmpty ? "dense alone" : generators.map(\.name).joined(separator: ", ")
+            throw GridError("the scope '\(scope.rawValue)' has no effect on \(names), which neither shares banks by layers nor "
+                            + "sets a threshold per bank; leave the scope out")
+        }
+        if let stepScalings, !generators.contains(where: { !$0.descriptor.isBaseline }) || !bankTrainings.contains(true) {
+            let steps = stepScalings.map(\.rawValue).joined(separator: ",")
+            let reason = bankTrainings.contains(true) ? "none of \(generators.isEmpty ? "dense alone" : generators.map(\.name).joined(separator: ", ")) has a bank"
+                : "a frozen bank takes no steps"
+            throw GridError("the bank step '\(steps)' has no effect: \(reason); leave the bank step out")
+        }
     }
 }

@@ -13,12 +13,12 @@ import Synchronization
 ///
 /// A run resumes at its last finished epoch: at the end of every epoch but the last, its
 /// ``TrainingSnapshot`` replaces the previous one in the folder beside the runs table
-/// (``snapshotDirectory(forRunsAt:)``), as `CELL_ID.safetensors`; a rerun finds it and trains
+/// (`snapshotDirectory(forRunsAt:)`), as `CELL_ID.safetensors`; a rerun finds it and trains
 /// on from there, to the same bits; the row's writing deletes it.
 public struct SweepRunner {
     /// What happens, for progress displays. Delivered from worker threads, one at a time.
     public enum Event {
-        /// A table's cut-off last line was set aside (see ``CSVTable/readExisting(at:accepting:expected:explaining:)``).
+        /// A table's cut-off last line was set aside (see `CSVTable/readExisting(at:accepting:expected:explaining:)`).
         case repaired(String)
         /// Cells of the grid that are the same experiment as an earlier cell, left out.
         case duplicates(Int)
@@ -64,20 +64,20 @@ public struct SweepRunner {
     }
 
     /// The folder of the runs table at `runsPath`'s snapshots: `runs.csv` → `runs.snapshots`.
-    public static func snapshotDirectory(forRunsAt runsPath: String) -> String {
+    package static func snapshotDirectory(forRunsAt runsPath: String) -> String {
         (runsPath.hasSuffix(".csv") ? String(runsPath.dropLast(4)) : runsPath) + ".snapshots"
     }
 
     /// Where `cell`'s snapshot is kept while it trains for the runs table at `runsPath`:
     /// `runs.snapshots/CELL_ID.safetensors`.
-    public static func snapshotPath(of cell: SweepCell, forRunsAt runsPath: String) -> String {
+    package static func snapshotPath(of cell: SweepCell, forRunsAt runsPath: String) -> String {
         (snapshotDirectory(forRunsAt: runsPath) as NSString).appendingPathComponent("\(cell.identifier).safetensors")
     }
 
     /// Trains every cell the tables do not hold yet, each from its snapshot if it has one, and
     /// returns the records of those it trained.
     ///
-    /// - Throws: ``CheckpointError`` for a snapshot that cannot be resumed (cut short, of
+    /// - Throws: ``FileError`` for a snapshot that cannot be resumed (cut short, of
     ///   another cell or another version), naming the file; deleting it restarts that run.
     public func run(events: @escaping @Sendable (Event) -> Void = { _ in }) throws -> [RunRecord] {
         let subset = DataSubset(data)
@@ -90,7 +90,7 @@ public struct SweepRunner {
         let existing = try CSVTable.readExisting(at: runsPath, accepting: { RunsTableLayout(header: $0) != nil },
                                                  expected: "a runs table's", explaining: RunsTableLayout.differences)
         let recorded = existing.flatMap { table in
-            table.document.header.firstIndex(of: "cell_id").map { column in Set(table.document.rows.map { $0[column] }) }
+            table.document.header.firstIndex(of: RunSchema.cellIdentifier.name).map { column in Set(table.document.rows.map { $0[column] }) }
         }
         let snapshots = Self.snapshotDirectory(forRunsAt: runsPath)
         let snapshotPath = { @Sendable [runsPath] (cell: SweepCell) in Self.snapshotPath(of: cell, forRunsAt: runsPath) }
@@ -103,15 +103,17 @@ public struct SweepRunner {
             return []
         }
         // Reading it above set aside a cut-off last line, if it had one; opening it finds none.
-        let (runs, layout, laterRepair) = try Self.openRunsTable(path: runsPath, layout: layout)
+        let (runs, layout, laterRepair) = try Self.openRunsTable(path: runsPath, layout: layout,
+                                                                      descriptors: cells.compactMap { $0.sharing?.generator.descriptor })
         let repair = existing?.repair ?? laterRepair
         // Made before any training: a folder that cannot be made would otherwise lose each run
         // at its end, when its checkpoint is written.
         if let checkpointDirectory { try OutputLocation.prepareFolder(of: (checkpointDirectory as NSString).appendingPathComponent("model.safetensors")) }
         let (epochs, epochsRepair) = try Self.openEpochsTable(path: epochsPath)
         for report in [repair, epochsRepair].compactMap({ $0 }) { events(.repaired(report)) }
-        let finished = try Set(runs.column("cell_id"))
-        try epochs.removeRows { row in !finished.contains(row[0]) }
+        let finished = try Set(runs.column(RunSchema.cellIdentifier.name))
+        let epochCell = RunRecord.epochColumns.firstIndex(of: RunSchema.cellIdentifier.name)!  // the per-epoch table's first column
+        try epochs.removeRows { row in !finished.contains(row[epochCell]) }
         let data = data, checkpointDirectory = checkpointDirectory
         if unique.count < cells.count { events(.duplicates(cells.count - unique.count)) }
         let pending = unique.filter { !finished.contains($0.identifier) }
@@ -165,15 +167,14 @@ extension SweepRunner {
     ///
     /// A diverged run saves nothing: its weights are past the point its row records.
     ///
-    /// - Throws: ``CheckpointError`` for a snapshot of another cell or a model that differs, or
+    /// - Throws: ``FileError`` for a snapshot of another cell or a model that differs, or
     ///   a snapshot or checkpoint that cannot be written.
     public static func train(_ cell: SweepCell, on data: DatasetSplit, checkpointDirectory: String? = nil,
                              snapshotPath: String? = nil, resumingFrom snapshot: TrainingSnapshot? = nil,
                              progress: ((TrainingProgress) -> Void)? = nil) throws -> RunRecord {
         let model = try CellModel(building: cell, inputShape: data.train.imageShape, classes: data.train.classes)
-        var configuration = cell.configuration
-        configuration.trainsBanks = cell.sharing?.trainsBank ?? true
-        let result = try Trainer(configuration: configuration, progress: progress, intervention: model.intervention)
+        let result = try Trainer(configuration: cell.configuration, trainsBanks: cell.sharing?.trainsBank ?? true, progress: progress,
+                                 intervention: model.intervention)
             .train(model.network, on: data, run: cell.identifier, resumingFrom: snapshot) { try snapshotPath.map($0.write) }
         if let checkpointDirectory, result.status != .diverged {
             let checkpoint = Checkpoint(cell: cell, network: model.network, inputShape: data.train.imageShape, classes: data.train.classes,
@@ -195,18 +196,19 @@ extension SweepRunner {
     }
 
     /// The first cell of each identity, in grid order: `--seeds 0,0` or `--budgets 2k,2000` name one experiment twice.
-    public static func uniqueCells(_ cells: [SweepCell]) -> [SweepCell] {
+    package static func uniqueCells(_ cells: [SweepCell]) -> [SweepCell] {
         var seen = Set<String>()
         return cells.filter { seen.insert($0.identifier).inserted }
     }
 
     /// Opens the runs table at `path` for appending, creating it with `layout`, or widening an
     /// existing table to the option columns of both; also returns what had to be repaired at
-    /// its end, if anything.
+    /// its end, if anything. A row of one of `descriptors` that lacks a column of its own
+    /// generator's options gets what the option says older rows read as.
     ///
-    /// - Throws: ``CSVTableError`` or ``CSVReadError`` naming the file and line when the file
+    /// - Throws: ``FileError`` naming the file and line when the file
     ///   exists but is not a runs table, or cannot be read; it is then left unchanged.
-    public static func openRunsTable(path: String, layout: RunsTableLayout) throws
+    package static func openRunsTable(path: String, layout: RunsTableLayout, descriptors: [GeneratorDescriptor] = []) throws
         -> (table: CSVTable, layout: RunsTableLayout, repair: String?) {
         try OutputLocation.prepareFolder(of: path)
         guard let existing = try CSVTable.readExisting(at: path, accepting: { RunsTableLayout(header: $0) != nil },
@@ -216,13 +218,15 @@ extension SweepRunner {
         let current = RunsTableLayout(header: existing.document.header)!  // accepted above
         let widened = current.widened(with: layout)
         if widened.columns != existing.document.header {
-            try CSVTable.widen(path: path, to: widened.columns, fill: RunsTableLayout.value(ofMissing:))
+            try CSVTable.widen(path: path, to: widened.columns) { column, value in
+                RunsTableLayout.value(ofMissing: column, inRowOf: value("generator") ?? "", descriptors: descriptors)
+            }
         }
         return (try CSVTable(path: path, columns: widened.columns), widened, existing.repair)
     }
 
     /// Opens the per-epoch table at `path` for appending, creating it, or widening one written
-    /// before ``RunRecord/addedEpochColumns`` (their old rows hold nothing there); also returns
+    /// before `RunRecord.addedEpochColumns` (their old rows hold nothing there); also returns
     /// what had to be repaired at its end, if anything.
     static func openEpochsTable(path: String) throws -> (table: CSVTable, repair: String?) {
         let columns = RunRecord.epochColumns
@@ -230,7 +234,7 @@ extension SweepRunner {
         let existing = try CSVTable.readExisting(
             at: path, accepting: { header in header == columns.filter { !RunRecord.addedEpochColumns.contains($0) || header.contains($0) } },
             expected: "a per-epoch table's")
-        if let existing, existing.document.header != columns { try CSVTable.widen(path: path, to: columns, fill: { _ in "" }) }
+        if let existing, existing.document.header != columns { try CSVTable.widen(path: path, to: columns, fill: { _, _ in "" }) }
         let table = try CSVTable(path: path, columns: columns)
         return (table, existing?.repair ?? table.repair)
     }

@@ -16,38 +16,38 @@ import Foundation
 /// - **Collapsed**: a run that ends with test (or, for a tuning trial, validation) accuracy at most ``chanceMargin`` times chance and
 ///   a final training loss within ``collapseTolerance`` of ln(classes), the loss of predicting
 ///   every class alike. Label smoothing does not move that point.
-public struct FailureDetector: Sendable {
+package struct FailureDetector: Sendable {
     /// The number of classes, whose logarithm is the loss of a uniform prediction.
-    public var classes: Int
-    public var divergenceFactor = 3.0
-    public var chanceMargin = 1.5
+    package var classes: Int
+    package var divergenceFactor = 3.0
+    package var chanceMargin = 1.5
     /// Relative distance from ln(classes).
-    public var collapseTolerance = 0.02
+    package var collapseTolerance = 0.02
     /// The first batch's loss, once seen; set otherwise only by a resumed run (``TrainingSnapshot``).
-    public internal(set) var initialLoss: Double?
+    package internal(set) var initialLoss: Double?
 
-    public init(classes: Int) {
+    package init(classes: Int) {
         self.classes = classes
     }
 
     /// Why the run diverged at a batch of loss `loss`, or `nil` when it did not: only a loss that
     /// is not finite ends a run within an epoch. The first batch's loss is kept as the scale of
     /// ``divergence(atEpochMeanLoss:)``.
-    public mutating func divergence(atBatchLoss loss: Double) -> String? {
+    package mutating func divergence(atBatchLoss loss: Double) -> String? {
         guard loss.isFinite else { return "the loss became \(loss)" }
         if initialLoss == nil { initialLoss = loss }
         return nil
     }
 
     /// Why the run diverged in an epoch of mean training loss `loss`, or `nil` when it did not.
-    public func divergence(atEpochMeanLoss loss: Double) -> String? {
+    package func divergence(atEpochMeanLoss loss: Double) -> String? {
         guard let initialLoss, loss > divergenceFactor * initialLoss else { return nil }
         return String(format: "the epoch's mean training loss of %.4g exceeded %g times the first batch's %.4g", loss, divergenceFactor, initialLoss)
     }
 
     /// Why a finished run with these epochs collapsed, and the epoch from which it stayed collapsed;
     /// `nil` when it did not.
-    public func collapse(of epochs: [EpochRecord]) -> (reason: String, epoch: Int)? {
+    package func collapse(of epochs: [EpochRecord]) -> (reason: String, epoch: Int)? {
         guard let last = epochs.last, classes > 1 else { return nil }
         let uniform = log(Double(classes)), chance = 1 / Double(classes)
         func isFlat(_ record: EpochRecord) -> Bool { abs(record.trainLoss - uniform) <= collapseTolerance * uniform }

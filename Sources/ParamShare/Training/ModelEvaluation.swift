@@ -6,16 +6,16 @@ import ParamShareEngine
 /// The loss is the plain cross-entropy, without the label smoothing a run may train with, so
 /// that validation losses of runs with different recipes compare. It is summed in `Double` with
 /// a log-sum-exp per image, which stays finite for any finite logits.
-public struct ModelEvaluation: Sendable, Equatable {
+package struct ModelEvaluation: Sendable, Equatable {
     /// The share of images whose largest logit is their label's; NaN for an empty data set.
-    public var accuracy: Double
+    package var accuracy: Double
     /// The mean of −log softmax(logits)[label]; NaN for an empty data set.
-    public var loss: Double
+    package var loss: Double
 
     /// Evaluates `model` on every batch of `data`.
     ///
     /// - Throws: the ``DatasetError`` of a streamed file that can no longer be decoded.
-    public init(of model: Sequential<Float>, on data: BatchIterator) throws {
+    package init(of model: Sequential<Float>, on data: BatchIterator) throws {
         var correct = 0, lossSum = 0.0
         try data.forEachBatch(epoch: 0) { batch in
             let logits = model.forward(batch.images, mode: .inference)

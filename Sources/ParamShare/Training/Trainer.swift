@@ -9,10 +9,14 @@ public struct Trainer {
     public var progress: ((TrainingProgress) -> Void)?
     /// Called after every optimiser step, such as a pruning baseline's masks; `nil` for none.
     public var intervention: (any TrainingIntervention)?
+    /// Whether shared banks train; off, they keep their initial values while batch norm, the
+    /// stem and the classifier train (the frozen control, ``SharingSetting/trainsBank``).
+    public var trainsBanks: Bool
 
-    public init(configuration: TrainingConfiguration, progress: ((TrainingProgress) -> Void)? = nil,
+    public init(configuration: TrainingConfiguration, trainsBanks: Bool = true, progress: ((TrainingProgress) -> Void)? = nil,
                 intervention: (any TrainingIntervention)? = nil) {
         self.configuration = configuration
+        self.trainsBanks = trainsBanks
         self.progress = progress
         self.intervention = intervention
     }
@@ -20,7 +24,7 @@ public struct Trainer {
     /// Trains `model` on `data.train`, evaluating on `data.test` (unless it is empty) and on
     /// `data.validation` (if there is one) after every epoch.
     ///
-    /// A batch loss that is not finite, or an epoch's mean loss past ``FailureDetector``'s bound,
+    /// A batch loss that is not finite, or an epoch's mean loss past `FailureDetector`'s bound,
     /// ends the run with status `diverged` instead of training on garbage; the epochs finished
     /// before it are kept.
     /// A run that ends at chance with a uniform prediction's loss is `collapsed`.
@@ -43,7 +47,7 @@ public struct Trainer {
     /// seconds aside (they add the earlier parts' to this one's). The last epoch gets no
     /// snapshot: the run's result is what follows it.
     ///
-    /// - Throws: ``CheckpointError`` when `snapshot` is not of this run (see
+    /// - Throws: ``FileError`` when `snapshot` is not of this run (see
     ///   ``TrainingSnapshot``), before any training; whatever `keep` throws, which ends the run;
     ///   the ``DatasetError`` of a streamed file that can no longer be decoded.
     public func train(_ model: Sequential<Float>, on data: DatasetSplit, run: String, resumingFrom snapshot: TrainingSnapshot? = nil,
@@ -75,7 +79,7 @@ public struct Trainer {
         let validation = data.validation.map {
             BatchIterator(dataset: $0, batchSize: config.batchSize, normalization: normalization, shuffles: false, seed: config.seed)
         }
-        let optimizer = config.makeOptimizer(for: model.parameters)
+        let optimizer = config.makeOptimizer(for: model.parameters, trainsBanks: trainsBanks)
         let schedule = config.learningRateSchedule
         let trainingStep = TrainingStep(model: model, loss: SoftmaxCrossEntropy<Float>(labelSmoothing: config.labelSmoothing),
                                         optimizer: optimizer)

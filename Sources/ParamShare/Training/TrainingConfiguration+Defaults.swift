@@ -5,7 +5,7 @@ extension TrainingConfiguration {
     /// 0.02, label smoothing 0.1, no augmentation; small images overfit fast, so the smoothing
     /// and the short batches matter more than augmentation. On the main job's grid a peak of
     /// 0.05 collapsed 3 of 39 LeNet-5 runs to chance at 3 % DoF, and 0.03 let one low-rank run's
-    /// loss jump past three times its start in one batch (the rule ``FailureDetector`` then applied to single batches); 0.02 failed none of the 102. Everything else: the project's CIFAR
+    /// loss jump past three times its start in one batch (the rule `FailureDetector` then applied to single batches); 0.02 failed none of the 102. Everything else: the project's CIFAR
     /// recipe, 10 epochs, batch 128, peak 0.1, crop and flip on CIFAR, random resized crops and
     /// flip on image folders.
     public static func defaults(for dataset: DatasetName, seed: UInt64 = 0) -> TrainingConfiguration {

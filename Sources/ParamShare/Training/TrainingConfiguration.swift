@@ -34,17 +34,13 @@ public struct TrainingConfiguration: Sendable, Hashable {
     public var augmentation: Augmentation
     /// Seeds the weights, the batch order and the augmentation.
     public var seed: UInt64
-    /// Whether shared banks train; off, they keep their initial values while batch norm, the
-    /// stem and the classifier train (the control that shows what a bank learned).
-    public var trainsBanks: Bool
     /// The precision of convolution and matrix-product operands; weights, banks, optimiser
     /// state and the loss stay `Float` (`ComputePrecision`).
     public var precision: ComputePrecision
 
     public init(epochs: Int, batchSize: Int, optimizer: OptimizerChoice = .sgd, learningRate: Double,
                 schedule: ScheduleChoice = .onecycle, weightDecay: Double = 5e-4, labelSmoothing: Double = 0,
-                augmentation: Augmentation = .none, seed: UInt64 = 0, trainsBanks: Bool = true,
-                precision: ComputePrecision = .float32) {
+                augmentation: Augmentation = .none, seed: UInt64 = 0, precision: ComputePrecision = .float32) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.optimizer = optimizer
@@ -54,7 +50,6 @@ public struct TrainingConfiguration: Sendable, Hashable {
         self.labelSmoothing = labelSmoothing
         self.augmentation = augmentation
         self.seed = seed
-        self.trainsBanks = trainsBanks
         self.precision = precision
     }
 
@@ -69,8 +64,9 @@ public struct TrainingConfiguration: Sendable, Hashable {
     }
 
     /// The optimiser for `parameters`, with batch norm and biases exempt from weight decay, and
-    /// banks left out when they do not train.
-    public func makeOptimizer(for parameters: [Parameter<Float>]) -> any Optimizer<Float> {
+    /// banks left out unless `trainsBanks` (the frozen control, ``SharingSetting/trainsBank``:
+    /// the cell's setting, not the recipe's).
+    public func makeOptimizer(for parameters: [Parameter<Float>], trainsBanks: Bool = true) -> any Optimizer<Float> {
         let trained = trainsBanks ? parameters : parameters.filter { $0.role != .bank }
         let groups = ParameterGroup.standard(trained, weightDecay: weightDecay)
         switch optimizer {

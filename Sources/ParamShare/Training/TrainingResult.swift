@@ -31,7 +31,7 @@ public struct EpochRecord: Sendable, Hashable {
     }
 }
 
-/// How a run ended (see ``FailureDetector``).
+/// How a run ended (see `FailureDetector`).
 public enum RunStatus: String, Sendable, Hashable {
     /// Every epoch finished, and the run learned something.
     case ok

@@ -3,17 +3,17 @@ import Foundation
 extension TrainingSnapshot {
     /// Reads the snapshot at `path`.
     ///
-    /// - Throws: ``CheckpointError`` naming the file, what is wrong and that deleting it
+    /// - Throws: ``FileError`` naming the file, what is wrong and that deleting it
     ///   restarts the run: not a safetensors file or cut short, another format, written by
     ///   another ParamShare version (whose training may differ), or positions that are missing
     ///   or malformed.
     public init(contentsOf path: String) throws {
         let file: SafetensorsFile
-        do { file = try SafetensorsFile(contentsOf: path) } catch let error as CheckpointError {
-            throw CheckpointError(path: path, detail: "(a training snapshot) \(error.detail)", fix: Self.fix)
+        do { file = try SafetensorsFile(contentsOf: path) } catch let error as FileError {
+            throw FileError(path: path, problem: "it cannot be read as a training snapshot: \(error.problem)", fix: Self.fix)
         }
         let metadata = file.metadata
-        func fail(_ detail: String) -> CheckpointError { CheckpointError(path: path, detail: detail, fix: Self.fix) }
+        func fail(_ problem: String) -> FileError { FileError(path: path, problem: "it " + problem, fix: Self.fix) }
         guard metadata["format"] == Self.format else {
             throw fail("is not a \(Self.format) file (its format is \(metadata["format"].map { "'\($0)'" } ?? "not given"))")
         }

@@ -7,14 +7,14 @@ extension TrainingSnapshot {
     /// Everything is checked before anything is written, so a refused snapshot leaves the run
     /// as it was built.
     ///
-    /// - Throws: ``CheckpointError`` naming the file, the mismatch and that deleting it restarts
+    /// - Throws: ``FileError`` naming the file, the mismatch and that deleting it restarts
     ///   the run: another run's identity, a position this run cannot be at (another number of
     ///   steps per epoch, or no epoch left), a tensor missing, extra or of another shape, or an
     ///   intervention state that does not fit.
     func restore(run identifier: String, model: Sequential<Float>, optimizer: any Optimizer<Float>,
                  intervention: (any TrainingIntervention)?, stepsPerEpoch: Int, epochs: Int,
                  into position: inout TrainingPosition) throws {
-        func fail(_ detail: String) -> CheckpointError { CheckpointError(path: path ?? "(in memory)", detail: detail, fix: Self.fix) }
+        func fail(_ problem: String) -> FileError { FileError(path: path ?? "(in memory)", problem: "it " + problem, fix: Self.fix) }
         guard run == identifier else { throw fail("is a snapshot of run \(run), not of run \(identifier)") }
         guard epochsFinished < epochs, step == epochsFinished * stepsPerEpoch else {
             throw fail("was taken after epoch \(epochsFinished) at step \(step), which a run of \(epochs) epochs of \(stepsPerEpoch) steps never passes")

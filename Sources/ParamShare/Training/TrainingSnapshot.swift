@@ -19,7 +19,7 @@ public struct TrainingSnapshot {
     /// The `format` metadata of files this version writes and reads; another format is refused.
     public static let format = "paramshare-training-snapshot-1"
     /// What every refusal of a snapshot tells the user to do.
-    static let fix = "delete it to restart the run from its first epoch"
+    static let fix = "Delete it to restart the run from its first epoch."
 
     /// The run the state belongs to (a sweep's `cell_id`); a run of another identity refuses it.
     public var run: String

@@ -6,23 +6,23 @@
 /// depends on the run's length) is the one a run of that length would get; the cost is the sum
 /// over rungs of configurations × epochs. With 9 configurations and η = 3 the rungs are 9 × E/9,
 /// 3 × E/3 and 1 × E: three full runs' worth of epochs to choose among nine.
-public struct SuccessiveHalving: Sendable, Hashable {
+package struct SuccessiveHalving: Sendable, Hashable {
     /// One rung: how many configurations train, and for how many epochs.
-    public struct Rung: Sendable, Hashable {
-        public var configurations: Int
-        public var epochs: Int
+    package struct Rung: Sendable, Hashable {
+        package var configurations: Int
+        package var epochs: Int
     }
 
     /// The promotion factor: a rung keeps the best ⌊n/η⌋ (at least 1) of its n configurations.
-    public var eta: Int
+    package var eta: Int
     /// The rungs, first to last; the last trains for the full recipe's epochs.
-    public var rungs: [Rung]
+    package var rungs: [Rung]
 
     /// The schedule for `configurations` configurations of a recipe of `fullEpochs` epochs,
     /// with as many rungs as halving allows while the first rung trains at least `minimumEpochs`.
     ///
     /// - Precondition: `eta` ≥ 2, `configurations` ≥ 1, `1 ≤ minimumEpochs ≤ fullEpochs`.
-    public init(configurations: Int, fullEpochs: Int, eta: Int = 3, minimumEpochs: Int = 1) {
+    package init(configurations: Int, fullEpochs: Int, eta: Int = 3, minimumEpochs: Int = 1) {
         precondition(eta >= 2 && configurations >= 1 && minimumEpochs >= 1 && minimumEpochs <= fullEpochs,
                      "successive halving needs eta ≥ 2, a configuration and 1 ≤ minimum epochs ≤ full epochs")
         self.eta = eta
@@ -44,23 +44,23 @@ public struct SuccessiveHalving: Sendable, Hashable {
     }
 
     /// How many of `count` configurations a rung promotes: ⌊count/η⌋, at least 1.
-    public static func promotedCount(of count: Int, eta: Int) -> Int { max(1, count / eta) }
+    package static func promotedCount(of count: Int, eta: Int) -> Int { max(1, count / eta) }
 
     /// Epochs trained over all rungs, per seed: Σ configurations × epochs.
-    public var epochsSpent: Int { rungs.reduce(0) { $0 + $1.configurations * $1.epochs } }
+    package var epochsSpent: Int { rungs.reduce(0) { $0 + $1.configurations * $1.epochs } }
 
     /// The search's cost as a multiple of one full run, per seed.
-    public var multipleOfFullRun: Double { Double(epochsSpent) / Double(rungs.last!.epochs) }
+    package var multipleOfFullRun: Double { Double(epochsSpent) / Double(rungs.last!.epochs) }
 
     /// The indices of the best ⌊n/η⌋ (at least 1) of `scores`, best first: higher validation
     /// accuracy, then lower validation loss, then the earlier configuration; a failed trial
     /// (`nil`) ranks below every finished one.
-    public func promoted(_ scores: [TrialScore?]) -> [Int] {
+    package func promoted(_ scores: [TrialScore?]) -> [Int] {
         Array(Self.ranked(scores).prefix(Self.promotedCount(of: scores.count, eta: eta)))
     }
 
     /// The indices of `scores`, best first, by the order ``promoted(_:)`` uses.
-    public static func ranked(_ scores: [TrialScore?]) -> [Int] {
+    package static func ranked(_ scores: [TrialScore?]) -> [Int] {
         scores.indices.sorted { a, b in
             switch (scores[a], scores[b]) {
             case let (x?, y?): x == y ? a < b : x > y
@@ -73,17 +73,17 @@ public struct SuccessiveHalving: Sendable, Hashable {
 }
 
 /// How well one configuration did at a rung: its mean validation accuracy and loss over the seeds.
-public struct TrialScore: Sendable, Hashable, Comparable {
-    public var validationAccuracy: Double
-    public var validationLoss: Double
+package struct TrialScore: Sendable, Hashable, Comparable {
+    package var validationAccuracy: Double
+    package var validationLoss: Double
 
-    public init(validationAccuracy: Double, validationLoss: Double) {
+    package init(validationAccuracy: Double, validationLoss: Double) {
         self.validationAccuracy = validationAccuracy
         self.validationLoss = validationLoss
     }
 
     /// Better is higher accuracy, then lower loss.
-    public static func < (lhs: TrialScore, rhs: TrialScore) -> Bool {
+    package static func < (lhs: TrialScore, rhs: TrialScore) -> Bool {
         lhs.validationAccuracy != rhs.validationAccuracy ? lhs.validationAccuracy < rhs.validationAccuracy
             : lhs.validationLoss > rhs.validationLoss
     }

@@ -1,6 +1,6 @@
 /// A selection table read back: the settings a search chose for each group of cells, applied
 /// to the cells of a grid.
-public struct TunedSettings: Sendable {
+package struct TunedSettings: Sendable {
     /// One selection as read: the cells it is for and the values to give them.
     struct Entry: Sendable {
         var tuningKey: String
@@ -8,21 +8,18 @@ public struct TunedSettings: Sendable {
         var line: Int
     }
 
-    public let path: String
-    public let search: String
-    public let space: TuningSpace
+    package let path: String
+    package let search: String
+    package let space: TuningSpace
     let entries: [Entry]
 
     /// Reads the selection table at `path`, checking its values against `registry`.
     ///
-    /// - Throws: ``TuningError`` naming the file (and line) when it is not a selection table of one search.
-    public init(contentsOfFile path: String, registry: GeneratorRegistry) throws {
-        let document: CSVDocument
-        do { document = try CSVReader.read(contentsOfFile: path) } catch {
-            throw TuningError("\(error)")
-        }
-        func fail(_ detail: String, line: Int? = nil) -> TuningError {
-            TuningError("\(path)\(line.map { ", line \($0)" } ?? ""): \(detail). Give the selection table `sweep tune` wrote (TRIALS.selection.csv).")
+    /// - Throws: ``FileError`` naming the file (and line) when it is not a selection table of one search.
+    package init(contentsOfFile path: String, registry: GeneratorRegistry) throws {
+        let document = try CSVReader.read(contentsOfFile: path)
+        func fail(_ problem: String, line: Int? = nil) -> FileError {
+            FileError(path: path, line: line, problem: problem, fix: "Give the selection table a search wrote (TRIALS.selection.csv).")
         }
         let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         guard let searchColumn = position["search"], let spaceColumn = position["space"], let keyColumn = position["tuning_key"] else {
@@ -62,16 +59,16 @@ public struct TunedSettings: Sendable {
 
     /// `cells` at their selected settings, each recording the search in its ``SweepCell/tuning``.
     ///
-    /// - Throws: ``TuningError`` for a cell no selection is for, or a selection for no cell of
+    /// - Throws: ``FileError`` for a cell no selection is for, or a selection for no cell of
     ///   the grid (the grid and the search would then disagree on what was tuned).
-    public func applying(to cells: [SweepCell]) throws -> [SweepCell] {
+    package func applying(to cells: [SweepCell]) throws -> [SweepCell] {
         let byKey = Dictionary(entries.map { ($0.tuningKey, $0) }, uniquingKeysWith: { first, _ in first })
         var used = Set<String>()
         let tuned = try cells.map { cell in
             let key = space.tuningKey(of: cell)
             guard let entry = byKey[key] else {
-                throw TuningError("\(path) selects nothing for \(cell.label) (settings \(key)): tune it with the same grid flags, "
-                                  + "or run it without --tuned")
+                throw FileError(path: path, problem: "it selects nothing for \(cell.label) (settings \(key))",
+                                fix: "Tune that cell with the same grid, or train it at its own settings.")
             }
             used.insert(key)
             var tuned = try space.applying(entry.values, to: cell)
@@ -79,8 +76,8 @@ public struct TunedSettings: Sendable {
             return tuned
         }
         if let unused = entries.first(where: { !used.contains($0.tuningKey) }) {
-            throw TuningError("\(path), line \(unused.line): a selection for settings the grid does not have (\(unused.tuningKey)); "
-                              + "run the grid the search tuned (the same --models, --generators, --budgets and recipe), or remove the line")
+            throw FileError(path: path, line: unused.line, problem: "it selects for settings the grid does not have (\(unused.tuningKey))",
+                            fix: "Train the grid the search tuned (the same models, generators, budgets and recipe), or remove the line.")
         }
         return tuned
     }

@@ -5,9 +5,9 @@ import Foundation
 /// `lr` and `weight_decay` apply to every cell; `bank_step` to cells whose generator has a bank
 /// that trains; `GENERATOR.OPTION` to that generator's cells only, so a plug-in's options tune
 /// like a built-in's.
-public struct TuningDimension: Sendable, Hashable, CustomStringConvertible {
+package struct TuningDimension: Sendable, Hashable, CustomStringConvertible {
     /// What the dimension sets.
-    public enum Setting: Sendable, Hashable {
+    package enum Setting: Sendable, Hashable {
         case learningRate
         case weightDecay
         case bankStep
@@ -15,12 +15,12 @@ public struct TuningDimension: Sendable, Hashable, CustomStringConvertible {
         case option(generator: String, name: String)
     }
 
-    public var setting: Setting
+    package var setting: Setting
     /// The values tried, in the order given, as canonical text (`0.1`, `sqrt`, `authors`).
-    public var values: [String]
+    package var values: [String]
 
     /// The runs-table column the dimension sets: `lr`, `weight_decay`, `bank_step` or `rpg.scaling`.
-    public var name: String {
+    package var name: String {
         switch setting {
         case .learningRate: "lr"
         case .weightDecay: "weight_decay"
@@ -30,14 +30,14 @@ public struct TuningDimension: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `lr=0.01,0.1`.
-    public var description: String { name + "=" + values.joined(separator: ",") }
+    package var description: String { name + "=" + values.joined(separator: ",") }
 
     /// Parses `NAME=V1,V2,…`, or `NAME=log:LOW:HIGH:COUNT` for COUNT log-spaced numbers from LOW
     /// to HIGH (`lr=log:0.01:1:5` is 0.01, 0.0316, 0.1, 0.316, 1), checking every value against
     /// what the setting accepts in `registry`.
     ///
-    /// - Throws: ``TuningError`` naming the dimension and what it accepts.
-    public init(parsing text: String, registry: GeneratorRegistry) throws {
+    /// - Throws: `TuningError` naming the dimension and what it accepts.
+    package init(parsing text: String, registry: GeneratorRegistry) throws {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw TuningError("'\(text)' is not NAME=V1,V2,… or NAME=log:LOW:HIGH:COUNT, such as lr=0.03,0.1,0.3 or lr=log:0.01:1:5")
@@ -104,7 +104,7 @@ public struct TuningDimension: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the dimension changes `cell`: a bank step needs a bank that trains, an option its generator.
-    public func applies(to cell: SweepCell) -> Bool {
+    package func applies(to cell: SweepCell) -> Bool {
         switch setting {
         case .learningRate, .weightDecay: true
         case .bankStep: cell.sharing.map { !$0.generator.descriptor.isBaseline && $0.trainsBank } ?? false
@@ -115,7 +115,7 @@ public struct TuningDimension: Sendable, Hashable, CustomStringConvertible {
     /// `cell` with this dimension set to `value`, one of ``values``.
     ///
     /// - Throws: what the generator's factory throws for a combination of options it refuses.
-    public func applying(_ value: String, to cell: SweepCell) throws -> SweepCell {
+    package func applying(_ value: String, to cell: SweepCell) throws -> SweepCell {
         var cell = cell
         switch setting {
         case .learningRate: cell.configuration.learningRate = Double(value)!

@@ -1,8 +1,8 @@
 /// Why a tuning search or a selection cannot be used as given, with what to do instead.
-public struct TuningError: Error, CustomStringConvertible, Equatable {
-    public var description: String
+package struct TuningError: Error, CustomStringConvertible, Equatable {
+    package var description: String
 
-    public init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }

@@ -1,31 +1,31 @@
-/// A successive-halving search over a ``TuningSpace`` for every cell of a grid, on validation
+/// A successive-halving search over a `TuningSpace` for every cell of a grid, on validation
 /// accuracy, as a pure function of the trials finished so far.
 ///
 /// Cells that differ only in their seed form one *group*, tuned together: a configuration's
-/// score is its mean over the group's seeds. Each group has its own ``SuccessiveHalving``
+/// score is its mean over the group's seeds. Each group has its own `SuccessiveHalving`
 /// schedule (a generator with a searched option has more configurations than one without) and
 /// moves to its next rung once every trial of its current rung has finished. Which trials run
 /// next is computed from the finished ones alone, so a search resumes from its tables after a
 /// kill, and its shards agree on the next rung once their tables are merged.
-public struct TuningSearch: Sendable {
+package struct TuningSearch: Sendable {
     /// Cells tuned together: one per seed, equal in everything the search does not vary but the seed.
-    public struct Group: Sendable {
-        /// ``TuningSpace/tuningKey(of:)`` of the cells.
-        public var key: String
+    package struct Group: Sendable {
+        /// `TuningSpace/tuningKey(of:)` of the cells.
+        package var key: String
         /// The cells, one per seed, at the recipe's full epochs.
-        public var cells: [SweepCell]
+        package var cells: [SweepCell]
         /// Every configuration of the space that applies to the cells, in the space's order.
-        public var configurations: [[String: String]]
-        public var schedule: SuccessiveHalving
+        package var configurations: [[String: String]]
+        package var schedule: SuccessiveHalving
     }
 
     /// How a finished trial ended, as its row records it.
-    public struct TrialOutcome: Sendable, Hashable {
-        public var isOK: Bool
-        public var validationAccuracy: Double?
-        public var validationLoss: Double?
+    package struct TrialOutcome: Sendable, Hashable {
+        package var isOK: Bool
+        package var validationAccuracy: Double?
+        package var validationLoss: Double?
 
-        public init(isOK: Bool, validationAccuracy: Double?, validationLoss: Double?) {
+        package init(isOK: Bool, validationAccuracy: Double?, validationLoss: Double?) {
             self.isOK = isOK
             self.validationAccuracy = validationAccuracy
             self.validationLoss = validationLoss
@@ -33,26 +33,26 @@ public struct TuningSearch: Sendable {
     }
 
     /// Where a search stands: the trials of each group's current rung, and the groups it has finished.
-    public struct Progress: Sendable {
+    package struct Progress: Sendable {
         /// Every trial of the groups' current rungs, finished or not, in a fixed order (group,
         /// then configuration, then seed): what ``SweepShard`` divides.
-        public var rungTrials: [SweepCell]
+        package var rungTrials: [SweepCell]
         /// The trials of ``rungTrials`` that have not finished.
-        public var pendingTrials: [SweepCell]
+        package var pendingTrials: [SweepCell]
         /// The finished groups' selections, in group order.
-        public var selections: [TuningSelection]
+        package var selections: [TuningSelection]
     }
 
-    public let space: TuningSpace
-    public let groups: [Group]
-    public let eta: Int
-    public let minimumEpochs: Int
+    package let space: TuningSpace
+    package let groups: [Group]
+    package let eta: Int
+    package let minimumEpochs: Int
 
     /// A search of `space` for `cells` (every seed of every cell to tune, at the full recipe).
     ///
-    /// - Throws: ``TuningError`` for no cell, a cell the space gives a single configuration, or a
+    /// - Throws: `TuningError` for no cell, a cell the space gives a single configuration, or a
     ///   minimum above a cell's epochs, before anything trains.
-    public init(cells: [SweepCell], space: TuningSpace, eta: Int = 3, minimumEpochs: Int = 1) throws {
+    package init(cells: [SweepCell], space: TuningSpace, eta: Int = 3, minimumEpochs: Int = 1) throws {
         guard eta >= 2 else { throw TuningError("eta must be at least 2, got \(eta)") }
         guard minimumEpochs >= 1 else { throw TuningError("the minimum epochs must be at least 1, got \(minimumEpochs)") }
         guard !cells.isEmpty else { throw TuningError("the grid has no cell to tune") }
@@ -90,13 +90,13 @@ public struct TuningSearch: Sendable {
     /// Every cell searched under one protocol is compared on an equal footing, so the protocol,
     /// not the list of cells, names the search: a search may grow by cells (a method added later)
     /// and keep its ``identifier``.
-    public var protocolRecord: String {
+    package var protocolRecord: String {
         "space: \(space)\neta: \(eta)\nminimum epochs: \(minimumEpochs)\n"
     }
 
     /// One line per group: its key, seeds, epochs and data, so that a trials table never holds
     /// one cell searched under two recipes.
-    public var groupRecords: [(key: String, line: String)] {
+    package var groupRecords: [(key: String, line: String)] {
         groups.map { group in
             let cell = group.cells[0]
             return (group.key, "cell: \(group.key); seeds \(group.cells.map { String($0.configuration.seed) }.joined(separator: ",")); "
@@ -105,17 +105,17 @@ public struct TuningSearch: Sendable {
     }
 
     /// 16 hex digits of the FNV-1a hash of ``protocolRecord``: the value of the `tuning` column of runs at its selections.
-    public var identifier: String { FNV1a.hex(of: protocolRecord) }
+    package var identifier: String { FNV1a.hex(of: protocolRecord) }
 
     /// The trial of `group`'s configuration `configuration` at rung `rung`, for the seed of `cell`.
-    public func trial(of group: Group, configuration: Int, rung: Int, cell: SweepCell) throws -> SweepCell {
+    package func trial(of group: Group, configuration: Int, rung: Int, cell: SweepCell) throws -> SweepCell {
         var trial = try space.applying(group.configurations[configuration], to: cell)
         trial.configuration.epochs = group.schedule.rungs[rung].epochs
         return trial
     }
 
     /// The identifier of every trial the search could ever run, for telling its table from another search's.
-    public func possibleTrialIdentifiers() throws -> Set<String> {
+    package func possibleTrialIdentifiers() throws -> Set<String> {
         var identifiers = Set<String>()
         for group in groups {
             for configuration in group.configurations.indices {
@@ -128,7 +128,7 @@ public struct TuningSearch: Sendable {
     }
 
     /// Where the search stands, given the outcomes of finished trials by cell identifier.
-    public func progress(given outcomes: [String: TrialOutcome]) throws -> Progress {
+    package func progress(given outcomes: [String: TrialOutcome]) throws -> Progress {
         var rungTrials = [SweepCell](), pending = [SweepCell](), selections = [TuningSelection]()
         for group in groups {
             var survivors = Array(group.configurations.indices)

@@ -2,22 +2,22 @@ import Foundation
 
 /// The settings a search selected for one group of cells, with the space it searched and the
 /// budget it spent: one row of a selection table, which `sweep run --tuned` reads back.
-public struct TuningSelection: Sendable, Hashable {
-    /// The search's ``TuningSearch/identifier``, written in the `tuning` column of runs at this selection.
-    public var search: String
+package struct TuningSelection: Sendable, Hashable {
+    /// The search's `TuningSearch/identifier`, written in the `tuning` column of runs at this selection.
+    package var search: String
     /// The space the search varied.
-    public var space: TuningSpace
-    /// ``TuningSpace/tuningKey(of:)`` of the cells the selection is for.
-    public var tuningKey: String
+    package var space: TuningSpace
+    /// `TuningSpace/tuningKey(of:)` of the cells the selection is for.
+    package var tuningKey: String
     /// A cell of the group, at the full recipe, for the descriptive columns.
-    public var cell: SweepCell
+    package var cell: SweepCell
     /// The selected value of each dimension that applies to the cells.
-    public var values: [String: String]
+    package var values: [String: String]
     /// The selected configuration's score at the last rung.
-    public var score: TrialScore?
-    public var seeds: Int
-    public var configurations: Int
-    public var schedule: SuccessiveHalving
+    package var score: TrialScore?
+    package var seeds: Int
+    package var configurations: Int
+    package var schedule: SuccessiveHalving
 
     init(search: TuningSearch, group: TuningSearch.Group, configuration: Int, score: TrialScore?) {
         self.search = search.identifier
@@ -34,18 +34,18 @@ public struct TuningSelection: Sendable, Hashable {
     /// The columns of a selection table: what the selection is for, one column per dimension of
     /// the space (named as the runs table names the setting; `none` where it does not apply),
     /// the score, and what the search cost and searched.
-    public static func columns(of space: TuningSpace) -> [String] {
+    package static func columns(of space: TuningSpace) -> [String] {
         ["search", "model", "dataset", "generator", "budget", "scope", "bank"] + space.names
             + ["validation_accuracy", "validation_loss", "seeds", "configurations", "rung_configurations", "rung_epochs",
                "epochs_spent", "full_run_multiple", "train_images", "validation_images", "full_epochs", "eta", "space", "tuning_key"]
     }
 
     /// The row's values in the order of ``columns(of:)``.
-    public var row: [String] {
+    package var row: [String] {
         let none = RunsTableLayout.notApplicable
         func number(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         return [search, "\(cell.architecture)", cell.data.dataset, cell.generatorName, cell.budgetText,
-                cell.sharing?.scope.rawValue ?? none, cell.sharing?.bankTraining ?? none]
+                cell.sharing?.scope.rawValue ?? none, (cell.sharing?.bankTraining).tableText]
             + space.names.map { values[$0] ?? none }
             + [number(score?.validationAccuracy), number(score?.validationLoss), String(seeds), String(configurations),
                schedule.rungs.map { String($0.configurations) }.joined(separator: ","),
@@ -57,7 +57,7 @@ public struct TuningSelection: Sendable, Hashable {
 
     /// Writes `selections`, all of one search, to `path` as a whole (a temporary file renamed over
     /// it), after the rows already there for other cells if `keepingOthers`.
-    public static func write(_ selections: [TuningSelection], to path: String, keepingOthers: Bool = false) throws {
+    package static func write(_ selections: [TuningSelection], to path: String, keepingOthers: Bool = false) throws {
         guard let space = selections.first?.space else { return }
         try OutputLocation.prepareFolder(of: path)
         let columns = columns(of: space)
@@ -65,7 +65,8 @@ public struct TuningSelection: Sendable, Hashable {
         if keepingOthers, FileManager.default.fileExists(atPath: path) {
             let existing = try CSVReader.read(contentsOfFile: path)
             guard existing.header == columns, let key = columns.firstIndex(of: "tuning_key") else {
-                throw TuningError("\(path) holds selections of another search; move it away or give the search a new trials table")
+                throw FileError(path: path, problem: "it holds selections of another search",
+                                fix: "Move it away, or give the search a new trials table.")
             }
             let mine = Set(selections.map(\.tuningKey))
             kept = existing.rows.filter { !mine.contains($0[key]) }
@@ -74,7 +75,8 @@ public struct TuningSelection: Sendable, Hashable {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw TuningError("\(path): the selections cannot be written (\(error.localizedDescription)); check the folder is writable")
+            throw FileError(path: path, problem: "the selections cannot be written (\(error.localizedDescription))",
+                            fix: "Check that its folder is writable.")
         }
     }
 }

@@ -1,11 +1,11 @@
 /// The settings a tuning search varies, and the configurations they make for each cell.
-public struct TuningSpace: Sendable, Hashable, CustomStringConvertible {
-    public var dimensions: [TuningDimension]
+package struct TuningSpace: Sendable, Hashable, CustomStringConvertible {
+    package var dimensions: [TuningDimension]
 
     /// A space of `dimensions`, each naming a different setting.
     ///
-    /// - Throws: ``TuningError`` for no dimension, or one setting named twice.
-    public init(_ dimensions: [TuningDimension]) throws {
+    /// - Throws: `TuningError` for no dimension, or one setting named twice.
+    package init(_ dimensions: [TuningDimension]) throws {
         guard !dimensions.isEmpty else { throw TuningError("the search space is empty; name what to vary, such as lr=log:0.01:1:5") }
         var seen = Set<String>()
         for dimension in dimensions where !seen.insert(dimension.name).inserted {
@@ -15,26 +15,26 @@ public struct TuningSpace: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `lr=0.01,0.1; bank_step=none,sqrt`.
-    public var description: String { dimensions.map(\.description).joined(separator: "; ") }
+    package var description: String { dimensions.map(\.description).joined(separator: "; ") }
 
     /// The names of the dimensions: the columns a selection sets.
-    public var names: [String] { dimensions.map(\.name) }
+    package var names: [String] { dimensions.map(\.name) }
 
     /// The dimensions that change `cell`.
-    public func dimensions(applyingTo cell: SweepCell) -> [TuningDimension] {
+    package func dimensions(applyingTo cell: SweepCell) -> [TuningDimension] {
         dimensions.filter { $0.applies(to: cell) }
     }
 
     /// Every configuration for `cell`: one value of each dimension that applies to it, the first
     /// dimension varying slowest, as dimension name → value.
-    public func configurations(for cell: SweepCell) -> [[String: String]] {
+    package func configurations(for cell: SweepCell) -> [[String: String]] {
         dimensions(applyingTo: cell).reduce([[:]]) { partial, dimension in
             partial.flatMap { configuration in dimension.values.map { configuration.merging([dimension.name: $0]) { $1 } } }
         }
     }
 
     /// `cell` with `configuration` (dimension name → value) applied.
-    public func applying(_ configuration: [String: String], to cell: SweepCell) throws -> SweepCell {
+    package func applying(_ configuration: [String: String], to cell: SweepCell) throws -> SweepCell {
         try dimensions.reduce(cell) { cell, dimension in
             guard let value = configuration[dimension.name] else { return cell }
             return try dimension.applying(value, to: cell)
@@ -46,10 +46,8 @@ public struct TuningSpace: Sendable, Hashable, CustomStringConvertible {
     /// cheaper proxy of the recipe) and what the space varies.
     ///
     /// A selection made for one key applies to every cell with that key.
-    public func tuningKey(of cell: SweepCell) -> String {
-        let left = Set(["seed", "epochs", "train_images", "test_images", "validation_images", "tuned"] + names)
-        return cell.settings.split(separator: ";").filter { field in
-            !left.contains(String(field.prefix { $0 != "=" }))
-        }.joined(separator: ";")
+    package func tuningKey(of cell: SweepCell) -> String {
+        let left = Set(["seed", "epochs", "train_images", "test_images", "validation_images", "tuning"] + names)
+        return cell.identityFields.filter { !left.contains($0.column) }.map(\.field).joined(separator: ";")
     }
 }

@@ -8,20 +8,22 @@ struct Analyze: ParsableCommand {
         abstract: "Summarise a runs CSV: means with 95% CIs, log-linear fits, paired tests, a plot.",
         discussion: """
             Reads the runs table written by `sweep run` and writes into --out-dir:
-              summary.csv          per setting and budget: n, n_diverged, n_collapsed, mean DoF,
-                                   mean, sd and 95% t interval of test accuracy
-              loglinear.csv        per setting: least-squares fit of test accuracy
-                                   against ln(DoF), standard errors and R², with
-                                   DoF as bank entries and as all trainable parameters
-              paired.csv           per setting and budget: the difference from the
-                                   reference generator over runs with equal seeds,
-                                   its 95% interval, paired t and two-sided p-value
-              accuracy_vs_dof.svg  test accuracy (%) against DoF on a log axis,
-                                   one panel per model and data set
-            Only runs with status ok enter the statistics; failed runs (diverged or
-            collapsed) are counted and listed with their epoch and reason. Fits and comparisons
-            that cannot be made (too few runs, budgets or seeds) are listed on
-            standard output.
+
+            summary.csv: per setting and budget, n, n_diverged, n_collapsed, mean DoF, and the mean, \
+            sd and 95% t interval of test accuracy.
+
+            loglinear.csv: per setting, the least-squares fit of test accuracy against ln(DoF), \
+            with standard errors and R², with DoF as bank entries and as all trainable parameters.
+
+            paired.csv: per setting and budget, the difference from the reference generator over \
+            runs with equal seeds, its 95% interval, paired t and two-sided p-value.
+
+            accuracy_vs_dof.svg: test accuracy (%) against DoF on a log axis, one panel per model \
+            and data set.
+
+            Only runs with status ok enter the statistics; failed runs (diverged or collapsed) are \
+            counted and listed with their epoch and reason. Fits and comparisons that cannot be \
+            made (too few runs, budgets or seeds) are listed on standard output.
 
             Example:
               swift run -c release sweep --models mlp --generators rpg,hashing,dense \\
@@ -31,10 +33,10 @@ struct Analyze: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The runs CSV written by `sweep run`.", valueName: "results.csv"))
+    @Argument(help: ArgumentHelp("The runs CSV written by `sweep run`.", valueName: "results.csv"), transform: GivenPath.checked)
     var results: String
 
-    @Option(help: "Folder for the outputs (default: the folder of <results.csv>).")
+    @Option(help: "Folder for the outputs (default: the folder of <results.csv>).", transform: GivenPath.checked)
     var outDir: String?
 
     @Option(help: "Generator the others are compared with, seed by seed (default: the first generator in the table other than dense).")
@@ -45,8 +47,12 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
+        try SuppliedPaths([("runs table", results), ("--out-dir", outDir)]).naming(analyze)
+    }
+
+    private func analyze() throws {
         let analysis = try RunAnalysis(contentsOfFile: results, reference: reference)
-        let directory = outDir ?? (results as NSString).deletingLastPathComponent
+        let directory = outDir ?? results.parentFolder
         let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
         print("\(analysis.table.runs.count) runs: \(analysis.summaries.count) settings × budgets, \(analysis.fits.count) log-linear fits, "
               + "\(analysis.comparisons.count) paired comparisons with \(analysis.reference)")

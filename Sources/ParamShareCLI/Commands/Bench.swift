@@ -8,28 +8,30 @@ struct Bench: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
         abstract: "Measure training and inference throughput on random CIFAR-shaped input.",
         discussion: """
-            Runs the same protocol as Benchmarks/pytorch_reference.py, which takes the same flags.
-            Compare the two as a ratio (ours / PyTorch) measured on the same machine, one at a time
-            (Benchmarks/side_by_side.py alternates them). First measures the machine's GEMM ceiling,
-            and reports each model's arithmetic rate as a share of it.
+            Runs the same protocol as Benchmarks/pytorch_reference.py, which takes the same flags. \
+            Compare the two as a ratio (ours / PyTorch) measured on the same machine, one at a time \
+            (Benchmarks/side_by_side.py alternates them). First measures the machine's GEMM \
+            ceiling, and reports each model's arithmetic rate as a share of it.
 
             Example:
-              swift run -c release sweep bench --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
-              swift run -c release sweep bench --models resnet20 --generator rpg --budget 10% --json
+              swift run -c release sweep bench \\
+                  --models mlp,lenet5,resnet8,resnet20,resnet56 --batch-size 128 --json
+              swift run -c release sweep bench --models resnet20 --generator rpg \\
+                  --budget 10% --json
             """
     ) }
 
-    @Option(help: "Comma-separated models: \(Architecture.namesAccepted).")
-    var models: String = "mlp,lenet5,resnet8,resnet20,resnet56"
+    @Option(help: "Comma-separated models: \(Architecture.namesAccepted).", transform: CommaList.init(parsing:))
+    var models: CommaList<Architecture> = try! CommaList(parsing: "mlp,lenet5,resnet8,resnet20,resnet56")
 
     @Option(help: "Generator of the shared layers: \(CommandLineRegistry.current.names.joined(separator: ", ")).")
     var generator: String = GeneratorRegistry.denseName
 
-    @Option(help: "Set a generator option, as GENERATOR.OPTION=VALUE (repeatable).")
-    var generatorOption: [String] = []
+    @Option(help: "Set a generator option, as GENERATOR.OPTION=VALUE (repeatable).", transform: GeneratorOptionSweep.init(parsing:))
+    var generatorOption: [GeneratorOptionSweep] = []
 
-    @Option(help: "Budget of the generator: a count (2k), a share (10%) or layer:NAME.")
-    var budget: String = "10%"
+    @Option(help: "Budget of the generator: a count (2k), a share (10%) or layer:NAME.", transform: BudgetSpecification.init(parsing:))
+    var budget: BudgetSpecification = .percentage(10)
 
     @Option(parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
@@ -67,7 +69,7 @@ struct Bench: ParsableCommand {
         if let threads, !(1...cores).contains(threads) {
             throw ValidationError("--threads must be from 1 to the \(cores) cores, got \(threads)")
         }
-        for architecture in try architectures() {
+        for architecture in models.elements {
             do {
                 try architecture.checkFits(inputShape: [3, imageSize, imageSize], classes: 10, batchSize: batchSize, jobs: 1)
             } catch {
@@ -77,21 +79,20 @@ struct Bench: ParsableCommand {
         _ = try sharing()
     }
 
-    private func architectures() throws -> [Architecture] {
-        do { return try Architecture.list(parsing: models) } catch { throw ValidationError("--models: \(error)") }
-    }
-
     /// The sharing the flags ask for; `nil` for dense.
     private func sharing() throws -> SharingSetting? {
         do {
             let (descriptors, _) = try CommandLineRegistry.generators(named: generator)
-            let sweeps = try generatorOption.map(GeneratorOptionSweep.init(parsing:))
-            guard let descriptor = descriptors.first else { return nil }
-            let settings = try GeneratorSetting.grid(descriptor, sweeping: sweeps)
-            guard settings.count == 1, let setting = settings.first else {
+            guard !generator.contains(",") else {
+                throw GridError("bench measures one generator, and '\(generator)' names several; run it once for each")
+            }
+            // Options of other generators are refused here, not dropped unchecked.
+            let settings = try GeneratorSetting.grid(descriptors, sweeping: generatorOption)
+            guard let setting = settings.first else { return nil }
+            guard settings.count == 1 else {
                 throw GridError("bench measures one setting; give each --generator-option one value")
             }
-            return SharingSetting(generator: setting, budget: try BudgetSpecification(parsing: budget))
+            return SharingSetting(generator: setting, budget: budget)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -112,9 +113,9 @@ struct Bench: ParsableCommand {
                          ceiling.gigaflopsPerSecond, ceiling.threads, ceiling.size, ceiling.size, ceiling.size))
             print("model       batch  threads  train img/s  inference img/s  parameters  train GFLOP/s  of ceiling  inference GFLOP/s  of ceiling")
         }
-        for architecture in try architectures() {
-            var result = try ThroughputBenchmark(architecture: architecture, sharing: sharing(), batchSize: batchSize, precision: precision,
-                                                 inputShape: [3, imageSize, imageSize], warmupSteps: warmupSteps, measuredSteps: steps).run()
+        for architecture in models.elements {
+            var result = try ThroughputBenchmark.measure(architecture, sharing: sharing(), batchSize: batchSize, precision: precision,
+                                                         inputShape: [3, imageSize, imageSize], warmupSteps: warmupSteps, measuredSteps: steps)
             result.compare(with: ceiling)
             if json {
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))

@@ -7,34 +7,48 @@ struct Compress: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Quantise (int8, int4) and prune (50 %, 90 % of the non-zeros) checkpoints' degrees of freedom, and evaluate each variant.",
         discussion: """
-            Acts on what the budget counts: a generated model's banks, or the weights of the
-            layers a generator would replace in a dense, pruned or width-scaled model, so all get
-            the same treatment. Quantisation is symmetric, one Float scale per block of 64 values;
-            pruning zeroes exactly that share of the non-zero values, smallest magnitude first,
-            over all of them at once (a pruned baseline loses that share of the weights it kept). Appends one row per checkpoint and method to --out (methods already
-            in the table for a checkpoint are skipped): cell_id, model, generator, budget, seed,
-            method (fp32 is the checkpoint as saved), values, bytes, test_accuracy, and its change from fp32. Bytes count the values at 32, 8 or 4 bits
-            (plus a 4-byte scale per block when quantised), or, where smaller, only the non-zero
-            ones plus a one-bit mask, so already-sparse models are counted as sparse storage.
+            Acts on what the budget counts: a generated model's banks, or the weights of the \
+            layers a generator would replace in a dense, pruned or width-scaled model, so all get \
+            the same treatment. Quantisation is symmetric, one Float scale per block of 64 values; \
+            pruning zeroes exactly that share of the non-zero values, smallest magnitude first, \
+            over all of them at once (a pruned baseline loses that share of the weights it kept).
+
+            Appends one row per checkpoint and method to --out (methods already in the table for a \
+            checkpoint are skipped): cell_id, model, generator, budget, seed, method (fp32 is the \
+            checkpoint as saved), values, bytes, test_accuracy, and its change from fp32. Bytes \
+            count the values at 32, 8 or 4 bits (plus a 4-byte scale per block when quantised), \
+            or, where smaller, only the non-zero ones plus a one-bit mask, so already-sparse \
+            models are counted as sparse storage.
             """
     )
 
-    @Argument(help: ArgumentHelp("Checkpoints written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"))
+    @Argument(help: ArgumentHelp("Checkpoints written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
     var checkpoints: [String]
 
-    @Option(help: "Folder holding the official files of the checkpoints' data set (not for the embedded digits).")
+    @Option(help: "Folder holding the official files of the checkpoints' data set (not for the embedded digits).", transform: GivenPath.checked)
     var dataDir: String?
 
-    @Option(help: "The CSV file to append rows to.")
+    @Option(help: "The CSV file to append rows to.", transform: GivenPath.checked)
     var out: String = "sweep-results/compress.csv"
 
     func run() throws {
+        try SuppliedPaths(checkpoints.map { ("checkpoint", $0) } + [("--data-dir", dataDir), ("--out", out)]).naming(compress)
+    }
+
+    private func compress() throws {
         // Every checkpoint is read before the table is touched, so a bad one writes nothing.
         let checkpoints = try checkpoints.map { ($0, try Checkpoint(contentsOf: $0, registry: CommandLineRegistry.current)) }
         let table = try CSVTable(path: out, columns: Checkpoint.compressionColumns)
         let done = Set(zip(try table.column("cell_id"), try table.column("method")).map { "\($0) \($1)" })
         var testSets = CheckpointTestSets(dataDirectory: dataDir)
+        // One cell's rows once, though it be named twice (or under two paths: a link, ./x and x).
+        var firstPath: [String: String] = [:]
         for (path, saved) in checkpoints {
+            if let earlier = firstPath[saved.cell.identifier] {
+                print("skipped \(path): it holds cell \(saved.cell.identifier), as \(earlier) does")
+                continue
+            }
+            firstPath[saved.cell.identifier] = path
             let batches = try testSets.batches(for: saved, at: path)
             let reference = try saved.evaluate(nil, on: batches)
             for compression in [nil] + BankCompression.allCases.map(Optional.some) {

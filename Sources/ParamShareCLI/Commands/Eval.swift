@@ -8,31 +8,42 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a checkpoint written by `sweep run --save-models` on its test set.",
         discussion: """
-            Rebuilds the model from the checkpoint's settings (every generated weight regenerated
-            from its seed and the stored bank), loads the stored values, and evaluates the test
-            set the run used, with the normalisation it trained with. Prints the accuracy and
+            Rebuilds the model from the checkpoint's settings (every generated weight regenerated \
+            from its seed and the stored bank), loads the stored values, and evaluates the test \
+            set the run used, with the normalisation it trained with. Prints the accuracy and \
             whether it equals the one the run recorded.
 
             Example:
-              swift run -c release sweep --models lenet5 --generators rpg --budgets 10% --seeds 0 \\
-                  --save-models models --out runs.csv
+              swift run -c release sweep --models lenet5 --generators rpg \\
+                  --budgets 10% --seeds 0 --save-models models --out runs.csv
               swift run -c release sweep eval models/CELL_ID.safetensors
             """
     )
 
-    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"))
+    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
     var checkpoint: String
 
-    @Option(help: "Folder holding the official files of the checkpoint's data set (not for the embedded digits).")
+    @Option(help: "Folder holding the official files of the checkpoint's data set (not for the embedded digits).", transform: GivenPath.checked)
     var dataDir: String?
 
-    @Option(help: ArgumentHelp("Write every test image's logits to this CSV (image, label, logit_0, …).", valueName: "logits.csv"))
+    @Option(help: ArgumentHelp("Write every test image's logits to this CSV (image, label, logit_0, …).", valueName: "logits.csv"), transform: GivenPath.checked)
     var dumpLogits: String?
 
     @Option(help: "Evaluate with this operand precision, fp32 or bf16, rather than the one the run trained with.")
     var precision: ComputePrecision?
 
     func run() throws {
+        try SuppliedPaths([("checkpoint", checkpoint), ("--data-dir", dataDir), ("--dump-logits", dumpLogits)]).naming(evaluate)
+    }
+
+    private func evaluate() throws {
+        // The output first: a path that cannot be written should not wait for a model and its data.
+        if let dumpLogits {
+            if FileManager.default.fileExists(atPath: dumpLogits) {
+                throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
+            }
+            try OutputLocation.prepareFolder(of: dumpLogits)
+        }
         let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
         let trained = saved.cell.configuration.precision, evaluated = precision ?? trained
@@ -43,9 +54,6 @@ struct Eval: ParsableCommand {
         var testSets = CheckpointTestSets(dataDirectory: dataDir)
         // The trainer's own evaluation, so that the accuracy is computed as the run's was.
         let batches = try testSets.batches(for: saved, at: checkpoint)
-        if let dumpLogits, FileManager.default.fileExists(atPath: dumpLogits) {
-            throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
-        }
         let accuracy = try Trainer.accuracy(of: model.network, on: batches)
         print("\(saved.cell.label): test accuracy \(accuracy) on \(batches.dataset.count) images"
               + (evaluated == trained ? "" : " with \(evaluated.rawValue) operands"))

@@ -7,8 +7,8 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a checkpoint's every layer weight, generated ones materialised, as a safetensors file PyTorch loads.",
         discussion: """
-            The tensors are named and laid out as the models of Benchmarks/pytorch_reference.py:
-            OIHW convolutions, [out, in] linear weights, batch norms as weight, bias, running_mean
+            The tensors are named and laid out as the models of Benchmarks/pytorch_reference.py: \
+            OIHW convolutions, [out, in] linear weights, batch norms as weight, bias, running_mean \
             and running_var. The checkpoint's metadata is copied over. In Python:
 
               from safetensors.torch import load_file
@@ -18,20 +18,24 @@ struct Export: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"))
+    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
     var checkpoint: String
 
-    @Option(help: ArgumentHelp("Where to write the dense weights.", valueName: "out.safetensors"))
+    @Option(help: ArgumentHelp("Where to write the dense weights.", valueName: "out.safetensors"), transform: GivenPath.checked)
     var dense: String
 
     func run() throws {
+        try SuppliedPaths([("checkpoint", checkpoint), ("--dense", dense)]).naming(export)
+    }
+
+    private func export() throws {
         if FileManager.default.fileExists(atPath: dense) {
             throw ValidationError("--dense \(dense) exists; remove it or name another file")
         }
         let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
         var metadata = saved.file.metadata
-        metadata["layout"] = "pytorch-dense"
+        metadata[DenseExport.layoutKey] = DenseExport.layout
         let export = SafetensorsFile(tensors: DenseExport.tensors(of: model.network, architecture: saved.cell.architecture), metadata: metadata)
         try OutputLocation.prepareFolder(of: dense)
         try export.write(to: dense)

@@ -23,9 +23,17 @@ struct LoggingOptions: ParsableArguments {
 }
 
 /// Writes a message as it is, one line, to standard output; warnings and errors to standard error.
+///
+/// Each line is flushed at once: piped into a log file, standard output is otherwise buffered by
+/// the block, and a sweep's few lines would show up minutes late.
 struct PlainLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
+    /// Where a line below a warning goes: standard output, or a test's collector.
+    var output: @Sendable (String) -> Void = { line in
+        print(line)
+        fflush(nil)  // all streams: Swift 6 cannot name the C global `stdout`
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -36,7 +44,7 @@ struct PlainLogHandler: LogHandler {
         if event.level >= .warning {
             FileHandle.standardError.write(Data("\(event.level): \(event.message)\n".utf8))
         } else {
-            print(event.message)
+            output("\(event.message)")
         }
     }
 }

@@ -7,11 +7,13 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Combine runs tables (or per-epoch tables) written by the shards of one sweep.",
         discussion: """
-            Every input must have the same columns (runs tables may differ in their generator
-            option columns: the merged table has them all, with none where a row has no value).
-            A run present in several inputs is kept once, as first seen, if its rows agree in
-            everything but timings (wall_seconds, seconds); if they disagree the merge stops,
-            since the tables are not from one sweep. Merge the runs tables and the .epochs.csv
+            Every input must have the same columns (runs tables may differ in their generator \
+            option columns: the merged table has them all, with none in the columns of other \
+            generators' options, and a row's own generator's option that its table lacks at the \
+            value rows written before the option read as, its default unless the option says). \
+            A run present in several inputs is kept once, as first seen, if its rows agree in \
+            everything but timings (wall_seconds, seconds); if they disagree the merge stops, \
+            since the tables are not from one sweep. Merge the runs tables and the .epochs.csv \
             tables separately.
 
             Example:
@@ -22,10 +24,10 @@ struct Merge: ParsableCommand {
     /// Columns that measure time, not results: they may differ between rows of one run.
     static let timingColumns: Set<String> = ["wall_seconds", "seconds"]
 
-    @Argument(help: "The tables to combine.")
+    @Argument(help: "The tables to combine.", transform: GivenPath.checked)
     var inputs: [String]
 
-    @Option(help: "The combined table to write (must not exist yet).")
+    @Option(help: "The combined table to write (must not exist yet).", transform: GivenPath.checked)
     var out: String
 
     func validate() throws {
@@ -36,6 +38,10 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
+        try SuppliedPaths(inputs.map { ("table", $0) } + [("--out", out)]).naming(merge)
+    }
+
+    private func merge() throws {
         let documents = try inputs.map(CSVReader.read(contentsOfFile:))
         for document in documents {
             if let repeated = document.repeatedColumn {
@@ -59,12 +65,19 @@ struct Merge: ParsableCommand {
         guard !keyColumns.isEmpty else {
             throw ValidationError("\(inputs[0]) has no cell_id column; merge tables written by sweep run")
         }
+        let descriptors = CommandLineRegistry.current.descriptors
         var rows: [[String]] = []
         var seen: [String: (row: [String], file: String)] = [:]
         for document in documents {
             let position = Dictionary(document.header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             for original in document.rows {
-                let row = header.map { position[$0].map { original[$0] } ?? RunsTableLayout.value(ofMissing: $0) }
+                // A column the table lacks holds what its rows read as: for an option of the row's
+                // own generator, the option's older-table value, so that its setting stays one.
+                let generator = position["generator"].map { original[$0] } ?? ""
+                let row = header.map { column in
+                    position[column].map { original[$0] }
+                        ?? RunsTableLayout.value(ofMissing: column, inRowOf: generator, descriptors: descriptors)
+                }
                 let key = keyColumns.map { row[$0] }.joined(separator: "/")
                 if let earlier = seen[key] {
                     // Timings differ between two runs of one deterministic cell; results may not.

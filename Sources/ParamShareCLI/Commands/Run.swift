@@ -10,34 +10,36 @@ struct Run: ParsableCommand {
         CommandConfiguration(
             abstract: "Train every model × generator × budget × seed of a grid, write one CSV row per run and analyse the table (the default command).",
             discussion: """
-                With no options it runs the main job: on the embedded digits set (8×8 images, a fixed
-                stratified 75/25 split), LeNet-5 and an MLP with hidden widths 128 and 64, each with
-                \(GridOptions.mainJobGenerators.replacingOccurrences(of: ",", with: ", ")) at the budgets
-                \(GridOptions.mainJobBudgets.replacingOccurrences(of: ",", with: ", ")) over seeds 0, 1 and 2 (about a minute on 2 cores), then prints
-                an accuracy-by-DoF table and writes sweep-results/runs.csv and its analysis
-                (summary.csv, loglinear.csv, paired.csv, accuracy_vs_dof.svg).
+                With no options it runs the main job: on the embedded digits set (8×8 images, a fixed \
+                stratified 75/25 split), LeNet-5 and an MLP with hidden widths 128 and 64, each with \
+                \(GridDefaults.embedded.generators.description.replacingOccurrences(of: ",", with: ", ")) at the budgets \
+                \(GridDefaults.embedded.budgets.description.replacingOccurrences(of: ",", with: ", ")) over seeds 0, 1 and 2 \
+                (about a minute on 2 cores), then prints an accuracy-by-DoF table and writes \
+                sweep-results/runs.csv and its analysis (summary.csv, loglinear.csv, paired.csv, \
+                accuracy_vs_dof.svg).
 
                 Generators and their options: \(CommandLineRegistry.generatorHelp).
 
                 Examples:
                   swift run -c release sweep
-                  swift run -c release sweep --models mlp --generators rpg,dense --budgets 1%,10% \\
-                      --generator-option rpg.signs=on,off
-                  swift run -c release sweep --dataset cifar10 --data-dir ~/data/cifar-10-batches-bin \\
-                      --models resnet20 --epochs 10 --batch-size 128 --lr 0.1 --seeds 0,1
+                  swift run -c release sweep --models mlp --generators rpg,dense \\
+                      --budgets 1%,10% --generator-option rpg.signs=on,off
+                  swift run -c release sweep --dataset cifar10 \\
+                      --data-dir ~/data/cifar-10-batches-bin --models resnet20 \\
+                      --epochs 10 --batch-size 128 --lr 0.1 --seeds 0,1
                 """
         )
     }
 
     @OptionGroup var grid: GridOptions
 
-    @Option(help: ArgumentHelp("Train each cell at the settings a search selected for it: the selection table `sweep tune` wrote (TRIALS.selection.csv). Every cell of the grid needs a selection and every selection a cell; the runs record the search in the tuning column.", valueName: "selection.csv"))
+    @Option(help: ArgumentHelp("Train each cell at the settings a search selected for it: the selection table `sweep tune` wrote (TRIALS.selection.csv). Every cell of the grid needs a selection and every selection a cell; the runs record the search in the tuning column.", valueName: "selection.csv"), transform: GivenPath.checked)
     var tuned: String?
 
-    @Option(help: "The CSV file to append rows to.")
+    @Option(help: "The CSV file to append rows to.", transform: GivenPath.checked)
     var out: String = "sweep-results/runs.csv"
 
-    @Option(help: ArgumentHelp("Save each trained model into this folder as CELL_ID.safetensors (bank, ordinary weights, batch norm and the settings that regenerate the rest; `sweep eval` reads it). Diverged runs save none.", valueName: "folder"))
+    @Option(help: ArgumentHelp("Save each trained model into this folder as CELL_ID.safetensors (bank, ordinary weights, batch norm and the settings that regenerate the rest; `sweep eval` reads it). Diverged runs save none.", valueName: "folder"), transform: GivenPath.checked)
     var saveModels: String?
 
     @Flag(help: "Do not analyse the table after the runs (a sharded run never does: analyse the merged table).")
@@ -46,11 +48,14 @@ struct Run: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        EngineThreads.count = grid.threads ?? max(1, cores / grid.jobCount)
+        try SuppliedPaths([("--out", out), ("--save-models", saveModels), ("--tuned", tuned), ("--data-dir", grid.dataDir)])
+            .naming(trainGrid)
+    }
+
+    private func trainGrid() throws {
+        let (sweepGrid, data) = try grid.prepare()
         let logger = logging.makeLogger(label: "sweep")
-        let data = try grid.loadData()
-        var cells = try grid.grid().cells(on: DataSubset(data))
+        var cells = sweepGrid.cells(on: DataSubset(data))
         if let tuned {
             do {
                 let settings = try TunedSettings(contentsOfFile: tuned, registry: CommandLineRegistry.current)
@@ -61,18 +66,14 @@ struct Run: ParsableCommand {
                 throw ValidationError("--tuned \(tuned): \(error)")
             }
         }
-        let shard = try SweepShard(parsing: grid.shard)
+        let shard = grid.shard
         let selected = shard.select(cells)
         let unique = SweepRunner.uniqueCells(selected)
         if unique.count < selected.count {
             logger.notice("left out \(selected.count - unique.count) run\(selected.count - unique.count == 1 ? "" : "s") that repeat an earlier one of the grid (the same settings, such as --seeds 0,0 or --budgets 2k,2000)")
         }
         try grid.preflight(unique, on: data)
-        if let saveModels {
-            do { try OutputLocation.prepareFolder(of: (saveModels as NSString).appendingPathComponent("model.safetensors")) } catch {
-                throw ValidationError("--save-models \(saveModels): \(error)")
-            }
-        }
+        if let saveModels { try OutputLocation.prepare(folder: saveModels) }
         let runner = SweepRunner(cells: unique, data: data, runsPath: out, epochsPath: SweepRunner.epochsPath(forRunsAt: out),
                                  jobs: grid.jobCount, layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns),
                                  checkpointDirectory: saveModels)
@@ -84,7 +85,7 @@ struct Run: ParsableCommand {
         logger.info("done: \(records.count) runs appended to \(out)")
         guard !noAnalysis, shard.count == 1 else { return }
         let analysis = try RunAnalysis(contentsOfFile: out)
-        let directory = (out as NSString).deletingLastPathComponent
+        let directory = out.parentFolder
         let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
         print("\n" + analysis.accuracyTable())
         for path in paths { logger.info("wrote \(path)") }

@@ -32,10 +32,10 @@ struct Tune: ParsableCommand {
             --earlier-trials to every task for the next rung.
 
             Example:
-              sweep tune --models lenet5 --generators rpg,dense --budgets 1%,10% --validation 20% \\
-                  --search lr=log:0.005:0.2:9 --out tune/trials.csv
-              sweep run --models lenet5 --generators rpg,dense --budgets 1%,10% --seeds 0,1,2 \\
-                  --tuned tune/trials.selection.csv --out tuned/runs.csv
+              sweep tune --models lenet5 --generators rpg,dense --budgets 1%,10% \\
+                  --validation 20% --search lr=log:0.005:0.2:9 --out tune/trials.csv
+              sweep run --models lenet5 --generators rpg,dense --budgets 1%,10% \\
+                  --seeds 0,1,2 --tuned tune/trials.selection.csv --out tuned/runs.csv
             """
     )
 
@@ -43,8 +43,8 @@ struct Tune: ParsableCommand {
 
     @Option(name: .customLong("search"), help: ArgumentHelp(
         "A setting to vary and its values (repeatable): lr, weight_decay, bank_step or a generator option, as NAME=V1,V2,… or, for numbers, NAME=log:LOW:HIGH:COUNT (lr=log:0.01:1:5).",
-        valueName: "NAME=VALUES"))
-    var searches: [String] = []
+        valueName: "NAME=VALUES"), transform: TuningDimension.init(parsing:))
+    var searches: [TuningDimension] = []
 
     @Option(parsing: .unconditional, help: "η: each rung promotes the best 1/η of its configurations to η times the epochs.")
     var eta: Int = 3
@@ -52,10 +52,10 @@ struct Tune: ParsableCommand {
     @Option(parsing: .unconditional, help: "The fewest epochs a trial of the first rung trains.")
     var minEpochs: Int = 1
 
-    @Option(help: "The trials table to append to (a runs table).")
+    @Option(help: "The trials table to append to (a runs table).", transform: GivenPath.checked)
     var out: String = "sweep-results/tune.csv"
 
-    @Option(help: ArgumentHelp("A merged trials table of a sharded search's earlier rungs (repeatable).", valueName: "table"))
+    @Option(help: ArgumentHelp("A merged trials table of a sharded search's earlier rungs (repeatable).", valueName: "table"), transform: GivenPath.checked)
     var earlierTrials: [String] = []
 
     @OptionGroup var logging: LoggingOptions
@@ -73,20 +73,23 @@ struct Tune: ParsableCommand {
 
     private func makeSpace() throws -> TuningSpace {
         do {
-            return try TuningSpace(searches.map { try TuningDimension(parsing: $0, registry: CommandLineRegistry.current) })
+            return try TuningSpace(searches)
         } catch {
             throw ValidationError("--search: \(error)")
         }
     }
 
     func run() throws {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        EngineThreads.count = grid.threads ?? max(1, cores / grid.jobCount)
+        try SuppliedPaths([("--out", out), ("--data-dir", grid.dataDir)] + earlierTrials.map { ("--earlier-trials", $0) })
+            .naming(search)
+    }
+
+    private func search() throws {
+        let (sweepGrid, loaded) = try grid.prepare()
         let logger = logging.makeLogger(label: "sweep")
-        let loaded = try grid.loadData()
         // Trials are scored on validation images and must not see the test set: they get none.
         let data = DatasetSplit(train: loaded.train, test: loaded.test.subset([]), validation: loaded.validation)
-        let cells = SweepRunner.uniqueCells(try grid.grid().cells(on: DataSubset(data)))
+        let cells = SweepRunner.uniqueCells(sweepGrid.cells(on: DataSubset(data)))
         try grid.preflight(cells, on: data)
         let search: TuningSearch
         do {
@@ -94,7 +97,7 @@ struct Tune: ParsableCommand {
         } catch let error as TuningError {
             throw ValidationError("\(error)")
         }
-        let shard = try SweepShard(parsing: grid.shard)
+        let shard = grid.shard
         logger.info("data: \(data.train.name), \(data.train.count) training and \(loaded.validation!.count) validation images; the test set is not used")
         logger.info("search \(search.identifier): \(search.space); η = \(eta)")
         let fullRuns = search.groups.reduce(0.0) { $0 + $1.schedule.multipleOfFullRun * Double($1.cells.count) }

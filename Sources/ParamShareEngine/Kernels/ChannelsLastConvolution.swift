@@ -1,37 +1,37 @@
-/// Direct convolution of NHWC images with an OIHW kernel, one output value at a time.
+/// Which sum of a convolution's products ``channelsLastConvolution(_:_:_:_:into:)`` computes.
+enum ConvolutionProduct {
+    /// The output, from the images and the kernel.
+    case output
+    /// The input gradient, from the output gradient and the kernel.
+    case inputGradient
+    /// The kernel gradient, in OIHW order, from the images and the output gradient.
+    case kernelGradient
+}
+
+/// Direct convolution of NHWC images with an OIHW kernel, one product at a time: the output,
+/// or either gradient (`product`), each the same taps summed into another operand.
 ///
 /// The reference the oneDNN path is tested against, and the path for `Double`, which oneDNN
-/// does not compute: the gradient checks run through it.
+/// does not compute: the gradient checks run through it. `a` and `b` are the images and the
+/// kernel for the output, the output gradient and the kernel for the input gradient, and the
+/// images and the output gradient for the kernel gradient; `c` is overwritten.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-func channelsLastConvolutionForward<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, weight w: UnsafePointer<Scalar>, _ s: ConvolutionShape,
-    into y: UnsafeMutablePointer<Scalar>
+func channelsLastConvolution<Scalar: EngineScalar>(
+    _ product: ConvolutionProduct, _ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ s: ConvolutionShape,
+    into c: UnsafeMutablePointer<Scalar>
 ) {
-    y.update(repeating: 0, count: s.outputCount)
-    forEachTap(s) { outputIndex, inputIndex, weightIndex in y[outputIndex] += x[inputIndex] * w[weightIndex] }
-}
-
-/// The input gradient of `channelsLastConvolutionForward`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func channelsLastConvolutionBackwardData<Scalar: EngineScalar>(
-    _ dy: UnsafePointer<Scalar>, weight w: UnsafePointer<Scalar>, _ s: ConvolutionShape,
-    into dx: UnsafeMutablePointer<Scalar>
-) {
-    dx.update(repeating: 0, count: s.inputCount)
-    forEachTap(s) { outputIndex, inputIndex, weightIndex in dx[inputIndex] += dy[outputIndex] * w[weightIndex] }
-}
-
-/// The kernel gradient of `channelsLastConvolutionForward`, in OIHW order.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func channelsLastConvolutionBackwardWeights<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, _ dy: UnsafePointer<Scalar>, _ s: ConvolutionShape,
-    into dw: UnsafeMutablePointer<Scalar>
-) {
-    dw.update(repeating: 0, count: s.weightCount)
-    forEachTap(s) { outputIndex, inputIndex, weightIndex in dw[weightIndex] += x[inputIndex] * dy[outputIndex] }
+    switch product {
+    case .output:
+        c.update(repeating: 0, count: s.outputCount)
+        forEachTap(s) { output, input, weight in c[output] += a[input] * b[weight] }
+    case .inputGradient:
+        c.update(repeating: 0, count: s.inputCount)
+        forEachTap(s) { output, input, weight in c[input] += a[output] * b[weight] }
+    case .kernelGradient:
+        c.update(repeating: 0, count: s.weightCount)
+        forEachTap(s) { output, input, weight in c[weight] += a[input] * b[output] }
+    }
 }
 
 /// Calls `body(output, input, weight)` with the flat indices of every product a convolution sums;

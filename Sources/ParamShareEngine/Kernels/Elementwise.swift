@@ -110,27 +110,22 @@ func accumulateChannelBiasGradient<Scalar: EngineScalar>(
     }
 }
 
-/// Adds `bias` to every row of the row-major matrix `x` `[rows, columns]`.
+/// A vector broadcast over the rows of a row-major `[rows, columns]` matrix, and its transpose,
+/// each adding into `target`: `matrix[i, j] += vector[j]` (a bias added to every row), or
+/// `transposed`, `vector[j] += Σᵢ matrix[i, j]` (the bias's gradient: the column sums).
+/// `source` is the vector, or (`transposed`) the matrix.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-func addRowBias<Scalar: EngineScalar>(
-    _ bias: UnsafePointer<Scalar>, to x: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int
+func addRowBroadcast<Scalar: EngineScalar>(
+    _ source: UnsafePointer<Scalar>, rows: Int, columns: Int, transposed: Bool, into target: UnsafeMutablePointer<Scalar>
 ) {
     for r in 0..<rows {
-        let row = x + r * columns
-        for j in 0..<columns { row[j] += bias[j] }
-    }
-}
-
-/// `sums[j] += Σᵢ x[i, j]` for the row-major matrix `x` `[rows, columns]`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func accumulateColumnSums<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Scalar>
-) {
-    for r in 0..<rows {
-        let row = x + r * columns
-        for j in 0..<columns { sums[j] += row[j] }
+        let row = r * columns
+        if transposed {
+            for j in 0..<columns { target[j] += source[row + j] }
+        } else {
+            for j in 0..<columns { target[row + j] += source[j] }
+        }
     }
 }
 

@@ -22,6 +22,38 @@ struct WindowGeometry: Equatable, Sendable {
         let hi = width - 1 - offset < 0 ? 0 : min(outputWidth, (width - 1 - offset) / stride + 1)
         return lo..<max(lo, hi)
     }
+
+    /// Calls `body(plane, row, kernelRow, kernelColumn, valid)` for every (channel, kernel row,
+    /// kernel column), in the column matrix's order: the offset of the channel's plane in the
+    /// image, the offset of its row in the column matrix, and the output columns whose input
+    /// column lies inside the image. im2col and its transpose walk the matrix this one way.
+    @inline(__always)
+    func forEachColumnRow(_ body: (_ plane: Int, _ row: Int, _ kernelRow: Int, _ kernelColumn: Int, _ valid: Range<Int>) -> Void) {
+        for c in 0..<channels {
+            for ki in 0..<kernelHeight {
+                for kj in 0..<kernelWidth {
+                    body(c * height * width, ((c * kernelHeight + ki) * kernelWidth + kj) * outputPlane, ki, kj,
+                         validOutputColumns(kernelColumn: kj))
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the in-plane index `ih·width + iw` of every input pixel the window of
+    /// output (`outputRow`, `outputColumn`) reads, row by row; taps on the padding are left out.
+    /// Max pooling's two layouts scan in this one order, so that both pick the same winner.
+    @inline(__always)
+    func forEachTap(outputRow: Int, outputColumn: Int, _ body: (Int) -> Void) {
+        for ki in 0..<kernelHeight {
+            let ih = outputRow * stride - padding + ki
+            guard ih >= 0 && ih < height else { continue }
+            for kj in 0..<kernelWidth {
+                let iw = outputColumn * stride - padding + kj
+                guard iw >= 0 && iw < width else { continue }
+                body(ih * width + iw)
+            }
+        }
+    }
 }
 
 /// Unfolds one image `[channels, height, width]` into its column matrix
@@ -33,33 +65,27 @@ func im2col<Scalar: EngineScalar>(
 ) {
     let outW = g.outputWidth, outH = g.outputHeight
     let preservesWidth = g.stride == 1 && outW == g.width
-    for c in 0..<g.channels {
-        let plane = image + c * g.height * g.width
-        for ki in 0..<g.kernelHeight {
-            for kj in 0..<g.kernelWidth {
-                let row = columns + ((c * g.kernelHeight + ki) * g.kernelWidth + kj) * g.outputPlane
-                let valid = g.validOutputColumns(kernelColumn: kj)
-                if preservesWidth {
-                    copyShiftedPlane(plane, g, kernelRow: ki, kernelColumn: kj, validColumns: valid, into: row)
-                    continue
-                }
-                for oh in 0..<outH {
-                    let out = row + oh * outW
-                    let ih = oh * g.stride - g.padding + ki
-                    guard ih >= 0 && ih < g.height else {
-                        out.update(repeating: 0, count: outW)
-                        continue
-                    }
-                    let input = plane + ih * g.width - g.padding + kj
-                    for ow in 0..<valid.lowerBound { out[ow] = 0 }
-                    if g.stride == 1 {
-                        (out + valid.lowerBound).update(from: input + valid.lowerBound, count: valid.count)
-                    } else {
-                        for ow in valid { out[ow] = input[ow * g.stride] }
-                    }
-                    for ow in valid.upperBound..<outW { out[ow] = 0 }
-                }
+    g.forEachColumnRow { planeOffset, rowOffset, ki, kj, valid in
+        let plane = image + planeOffset, row = columns + rowOffset
+        if preservesWidth {
+            copyShiftedPlane(plane, g, kernelRow: ki, kernelColumn: kj, validColumns: valid, into: row)
+            return
+        }
+        for oh in 0..<outH {
+            let out = row + oh * outW
+            let ih = oh * g.stride - g.padding + ki
+            guard ih >= 0 && ih < g.height else {
+                out.update(repeating: 0, count: outW)
+                continue
             }
+            let input = plane + ih * g.width - g.padding + kj
+            for ow in 0..<valid.lowerBound { out[ow] = 0 }
+            if g.stride == 1 {
+                (out + valid.lowerBound).update(from: input + valid.lowerBound, count: valid.count)
+            } else {
+                for ow in valid { out[ow] = input[ow * g.stride] }
+            }
+            for ow in valid.upperBound..<outW { out[ow] = 0 }
         }
     }
 }
@@ -102,23 +128,17 @@ func col2imAccumulate<Scalar: EngineScalar>(
     _ columns: UnsafePointer<Scalar>, _ g: WindowGeometry, into image: UnsafeMutablePointer<Scalar>
 ) {
     let outW = g.outputWidth, outH = g.outputHeight
-    for c in 0..<g.channels {
-        let plane = image + c * g.height * g.width
-        for ki in 0..<g.kernelHeight {
-            for kj in 0..<g.kernelWidth {
-                let row = columns + ((c * g.kernelHeight + ki) * g.kernelWidth + kj) * g.outputPlane
-                let valid = g.validOutputColumns(kernelColumn: kj)
-                for oh in 0..<outH {
-                    let ih = oh * g.stride - g.padding + ki
-                    guard ih >= 0 && ih < g.height else { continue }
-                    let gradient = row + oh * outW
-                    let input = plane + ih * g.width - g.padding + kj
-                    if g.stride == 1 {
-                        for ow in valid { input[ow] += gradient[ow] }
-                    } else {
-                        for ow in valid { input[ow * g.stride] += gradient[ow] }
-                    }
-                }
+    g.forEachColumnRow { planeOffset, rowOffset, ki, kj, valid in
+        let plane = image + planeOffset, row = columns + rowOffset
+        for oh in 0..<outH {
+            let ih = oh * g.stride - g.padding + ki
+            guard ih >= 0 && ih < g.height else { continue }
+            let gradient = row + oh * outW
+            let input = plane + ih * g.width - g.padding + kj
+            if g.stride == 1 {
+                for ow in valid { input[ow] += gradient[ow] }
+            } else {
+                for ow in valid { input[ow * g.stride] += gradient[ow] }
             }
         }
     }

@@ -14,16 +14,10 @@ func maxPoolForward<Scalar: EngineScalar>(
         for oh in 0..<g.outputHeight {
             for ow in 0..<g.outputWidth {
                 var best = -Scalar.infinity, bestIndex = -1
-                for ki in 0..<g.kernelHeight {
-                    let ih = oh * g.stride - g.padding + ki
-                    guard ih >= 0 && ih < g.height else { continue }
-                    for kj in 0..<g.kernelWidth {
-                        let iw = ow * g.stride - g.padding + kj
-                        guard iw >= 0 && iw < g.width else { continue }
-                        let v = input[ih * g.width + iw]
-                        // PyTorch's rule: a NaN wins and no number beats it, so it propagates.
-                        if bestIndex < 0 || v > best || v.isNaN { best = v; bestIndex = ih * g.width + iw }
-                    }
+                g.forEachTap(outputRow: oh, outputColumn: ow) { pixel in
+                    let v = input[pixel]
+                    // PyTorch's rule: a NaN wins and no number beats it, so it propagates.
+                    if bestIndex < 0 || v > best || v.isNaN { best = v; bestIndex = pixel }
                 }
                 y[p * outPlane + oh * g.outputWidth + ow] = best
                 argmax[p * outPlane + oh * g.outputWidth + ow] = Int32(bestIndex)
@@ -49,27 +43,36 @@ func maxPoolBackward<Scalar: EngineScalar>(
     }
 }
 
+/// Calls `body(output, row)` for every output of `planes` and every row of its window (no
+/// padding): the output's flat index, and the flat input index where that window row starts.
+/// Average pooling's forward and backward walk the same windows, one reading, one spreading.
+@inline(__always)
+private func forEachAverageWindowRow(planes: Range<Int>, _ g: WindowGeometry, _ body: (Int, Int) -> Void) {
+    let inPlane = g.height * g.width
+    for p in planes {
+        for oh in 0..<g.outputHeight {
+            for ow in 0..<g.outputWidth {
+                for ki in 0..<g.kernelHeight {
+                    body(p * g.outputPlane + oh * g.outputWidth + ow, p * inPlane + (oh * g.stride + ki) * g.width + ow * g.stride)
+                }
+            }
+        }
+    }
+}
+
 /// Average pooling without padding: each output is the mean of its kernel window.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func averagePoolForward<Scalar: EngineScalar>(
     _ x: UnsafePointer<Scalar>, planes: Range<Int>, _ g: WindowGeometry, into y: UnsafeMutablePointer<Scalar>
 ) {
-    let inPlane = g.height * g.width, outPlane = g.outputPlane
-    let scale = 1 / Scalar(g.kernelHeight * g.kernelWidth)
-    for p in planes {
-        let input = x + p * inPlane
-        for oh in 0..<g.outputHeight {
-            for ow in 0..<g.outputWidth {
-                var sum: Scalar = 0
-                for ki in 0..<g.kernelHeight {
-                    let row = input + (oh * g.stride + ki) * g.width + ow * g.stride
-                    for kj in 0..<g.kernelWidth { sum += row[kj] }
-                }
-                y[p * outPlane + oh * g.outputWidth + ow] = sum * scale
-            }
-        }
+    let outputs = (planes.lowerBound * g.outputPlane)..<(planes.upperBound * g.outputPlane)
+    (y + outputs.lowerBound).update(repeating: 0, count: outputs.count)
+    forEachAverageWindowRow(planes: planes, g) { output, row in
+        for kj in 0..<g.kernelWidth { y[output] += x[row + kj] }
     }
+    let scale = 1 / Scalar(g.kernelHeight * g.kernelWidth)
+    for output in outputs { y[output] *= scale }
 }
 
 /// Spreads each output gradient evenly over its window; `dx` is overwritten.
@@ -78,79 +81,52 @@ func averagePoolForward<Scalar: EngineScalar>(
 func averagePoolBackward<Scalar: EngineScalar>(
     _ dy: UnsafePointer<Scalar>, planes: Range<Int>, _ g: WindowGeometry, into dx: UnsafeMutablePointer<Scalar>
 ) {
-    let inPlane = g.height * g.width, outPlane = g.outputPlane
+    let inPlane = g.height * g.width
+    (dx + planes.lowerBound * inPlane).update(repeating: 0, count: planes.count * inPlane)
     let scale = 1 / Scalar(g.kernelHeight * g.kernelWidth)
-    for p in planes {
-        let grad = dx + p * inPlane
-        grad.update(repeating: 0, count: inPlane)
-        for oh in 0..<g.outputHeight {
-            for ow in 0..<g.outputWidth {
-                let share = dy[p * outPlane + oh * g.outputWidth + ow] * scale
-                for ki in 0..<g.kernelHeight {
-                    let row = grad + (oh * g.stride + ki) * g.width + ow * g.stride
-                    for kj in 0..<g.kernelWidth { row[kj] += share }
-                }
+    forEachAverageWindowRow(planes: planes, g) { output, row in
+        let share = dy[output] * scale
+        for kj in 0..<g.kernelWidth { dx[row + kj] += share }
+    }
+}
+
+/// Global average pooling of `items` images of `channels` planes of `planeSize` pixels in
+/// `layout`, and its backward: forward, `y[n, c]` = the mean of channel c of image n; backward,
+/// every pixel of channel c of image n gets `dy[n, c] / planeSize`. `target` is overwritten.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func globalAveragePool<Scalar: EngineScalar>(
+    _ source: UnsafePointer<Scalar>, items: Int, channels: Int, planeSize: Int, layout: ImageLayout, backward: Bool,
+    into target: UnsafeMutablePointer<Scalar>
+) {
+    let scale = 1 / Scalar(planeSize)
+    switch (layout, backward) {
+    case (.channelsFirst, false):
+        for p in 0..<(items * channels) {
+            let plane = source + p * planeSize
+            var sum: Scalar = 0
+            for i in 0..<planeSize { sum = Relaxed.sum(sum, plane[i]) }
+            target[p] = sum * scale
+        }
+    case (.channelsFirst, true):
+        for p in 0..<(items * channels) { (target + p * planeSize).update(repeating: source[p] * scale, count: planeSize) }
+    case (.channelsLast, false):
+        for item in 0..<items {
+            let means = target + item * channels
+            means.update(repeating: 0, count: channels)
+            for pixel in 0..<planeSize {
+                let values = source + (item * planeSize + pixel) * channels
+                for c in 0..<channels { means[c] = Relaxed.sum(means[c], values[c]) }
             }
+            for c in 0..<channels { means[c] *= scale }
         }
-    }
-}
-
-/// `y[p] = mean(x[p, :])` for each plane `p`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func planeMeans<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, planes: Int, planeSize: Int, into y: UnsafeMutablePointer<Scalar>
-) {
-    let scale = 1 / Scalar(planeSize)
-    for p in 0..<planes {
-        let row = x + p * planeSize
-        var sum: Scalar = 0
-        for i in 0..<planeSize { sum = Relaxed.sum(sum, row[i]) }
-        y[p] = sum * scale
-    }
-}
-
-/// `dx[p, :] = dy[p] / planeSize`: the backward of `planeMeans`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func broadcastPlaneMeansGradient<Scalar: EngineScalar>(
-    _ dy: UnsafePointer<Scalar>, planes: Int, planeSize: Int, into dx: UnsafeMutablePointer<Scalar>
-) {
-    let scale = 1 / Scalar(planeSize)
-    for p in 0..<planes {
-        (dx + p * planeSize).update(repeating: dy[p] * scale, count: planeSize)
-    }
-}
-
-/// `y[n, c] = mean over pixels of x[n, :, :, c]` for channels-last `x` `[items, planeSize, channels]`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func pixelMeans<Scalar: EngineScalar>(
-    _ x: UnsafePointer<Scalar>, items: Int, planeSize: Int, channels: Int, into y: UnsafeMutablePointer<Scalar>
-) {
-    let scale = 1 / Scalar(planeSize)
-    for item in 0..<items {
-        let out = y + item * channels
-        out.update(repeating: 0, count: channels)
-        for pixel in 0..<planeSize {
-            let values = x + (item * planeSize + pixel) * channels
-            for c in 0..<channels { out[c] = Relaxed.sum(out[c], values[c]) }
-        }
-        for c in 0..<channels { out[c] *= scale }
-    }
-}
-
-/// `dx[n, p, c] = dy[n, c] / planeSize`: the backward of `pixelMeans`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func broadcastPixelMeansGradient<Scalar: EngineScalar>(
-    _ dy: UnsafePointer<Scalar>, items: Int, planeSize: Int, channels: Int, into dx: UnsafeMutablePointer<Scalar>
-) {
-    let scale = 1 / Scalar(planeSize)
-    for item in 0..<items {
-        for pixel in 0..<planeSize {
-            let out = dx + (item * planeSize + pixel) * channels, incoming = dy + item * channels
-            for c in 0..<channels { out[c] = incoming[c] * scale }
+    case (.channelsLast, true):
+        for item in 0..<items {
+            let incoming = source + item * channels
+            for pixel in 0..<planeSize {
+                let values = target + (item * planeSize + pixel) * channels
+                for c in 0..<channels { values[c] = incoming[c] * scale }
+            }
         }
     }
 }
@@ -200,17 +176,11 @@ private func channelsLastExactMaxPool<Scalar: EngineScalar>(
         for ow in 0..<g.outputWidth {
             let out = (oh * g.outputWidth + ow) * channels
             for c in 0..<channels { argmax[out + c] = -1 }
-            for ki in 0..<g.kernelHeight {
-                let ih = oh * g.stride - g.padding + ki
-                guard ih >= 0 && ih < g.height else { continue }
-                for kj in 0..<g.kernelWidth {
-                    let iw = ow * g.stride - g.padding + kj
-                    guard iw >= 0 && iw < g.width else { continue }
-                    let pixel = (ih * g.width + iw) * channels
-                    for c in 0..<channels {
-                        let v = input[pixel + c]
-                        if argmax[out + c] < 0 || v > y[out + c] || v.isNaN { y[out + c] = v; argmax[out + c] = Int32(pixel + c) }
-                    }
+            g.forEachTap(outputRow: oh, outputColumn: ow) { tap in
+                let pixel = tap * channels
+                for c in 0..<channels {
+                    let v = input[pixel + c]
+                    if argmax[out + c] < 0 || v > y[out + c] || v.isNaN { y[out + c] = v; argmax[out + c] = Int32(pixel + c) }
                 }
             }
         }

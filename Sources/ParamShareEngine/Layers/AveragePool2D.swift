@@ -4,9 +4,7 @@ public final class AveragePool2D<Scalar: EngineScalar>: Layer {
     /// The square window and its stride.
     public let window: PoolingWindow
 
-    private var inputShape: [Int] = []
-    private var output: Tensor<Scalar>?
-    private var inputGradient: Tensor<Scalar>?
+    private var buffers = PassBuffers<Scalar>()
 
     /// Creates an average pool; the stride defaults to the kernel size, as in PyTorch.
     public init(name: String, kernelSize: Int, stride: Int? = nil) {
@@ -19,8 +17,7 @@ public final class AveragePool2D<Scalar: EngineScalar>: Layer {
     // x [N, C, H, W] → y [N, C, Ho, Wo]
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         let g = geometry(for: input.shape)
-        let output = self.output.reuse(shape: [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth])
-        inputShape = input.shape
+        let output = buffers.output(for: input, shape: [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth])
         EngineThreads.forEachChunk(of: input.shape[0] * input.shape[1]) { _, range in
             averagePoolForward(input.data, planes: range, g, into: output.data)
         }
@@ -29,10 +26,8 @@ public final class AveragePool2D<Scalar: EngineScalar>: Layer {
 
     // dy [N, C, Ho, Wo] → dx [N, C, H, W]: each gradient is shared evenly over its window.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
-        guard let output else { preconditionFailure("\(name): backward called before forward") }
-        checkShape(outputGradient.shape == output.shape, name, "output gradient \(outputGradient.shape) does not match \(output.shape)")
+        let inputGradient = buffers.inputGradient(for: outputGradient, layer: name), inputShape = buffers.inputShape
         let g = geometry(for: inputShape)
-        let inputGradient = self.inputGradient.reuse(shape: inputShape)
         EngineThreads.forEachChunk(of: inputShape[0] * inputShape[1]) { _, range in
             averagePoolBackward(outputGradient.data, planes: range, g, into: inputGradient.data)
         }

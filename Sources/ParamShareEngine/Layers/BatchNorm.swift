@@ -186,8 +186,9 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             checkShape(rows > 1, name, "training needs more than one value per channel, got \(input.shape)")
             let m = Scalar(rows), sums = channelSums.data
             sumOverRowBlocks(rows: rows, width: channels, scratch: &partialSums, into: sums) { range, partial in
-                accumulateColumnSums(input.data + range.lowerBound * channels, rows: range.count, columns: channels,
-                                     into: partial)
+                // The column sums of the block's rows: the transpose of a row broadcast.
+                addRowBroadcast(input.data + range.lowerBound * channels, rows: range.count, columns: channels, transposed: true,
+                                into: partial)
             }
             for c in 0..<channels { mean[c] = sums[c] / m }
             let mean = mean

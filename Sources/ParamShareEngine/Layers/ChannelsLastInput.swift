@@ -5,9 +5,7 @@ public final class ChannelsLastInput<Scalar: EngineScalar>: Layer {
     /// Set to `false` on a network's first layer, whose input gradient nobody reads, to skip
     /// computing it.
     public var computesInputGradient = true
-    private var inputShape: [Int] = []
-    private var output: Tensor<Scalar>?
-    private var inputGradient: Tensor<Scalar>?
+    private var buffers = PassBuffers<Scalar>()
 
     public init(name: String) {
         self.name = name
@@ -16,19 +14,16 @@ public final class ChannelsLastInput<Scalar: EngineScalar>: Layer {
     // x [N, C, H, W] → y [N, H, W, C]
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         checkShape(input.shape.count == 4, name, "expected [N, C, H, W], got \(input.shape)")
-        inputShape = input.shape
         let (items, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let output = self.output.reuse(shape: [items, height, width, channels])
+        let output = buffers.output(for: input, shape: [items, height, width, channels])
         transposePlanes(input.data, items: items, rows: channels, columns: height * width, into: output.data)
         return output
     }
 
     // dy [N, H, W, C] → dx [N, C, H, W]
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+        let inputGradient = buffers.inputGradient(for: outputGradient, layer: name), inputShape = buffers.inputShape
         let (items, channels, height, width) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
-        checkShape(outputGradient.shape == [items, height, width, channels], name,
-                   "output gradient \(outputGradient.shape) does not match the last output")
-        let inputGradient = self.inputGradient.reuse(shape: inputShape)
         guard computesInputGradient else { return inputGradient }
         transposePlanes(outputGradient.data, items: items, rows: height * width, columns: channels, into: inputGradient.data)
         return inputGradient

@@ -31,13 +31,12 @@ extension Conv2D {
         } else {
             let shapes = blockShapes(items: items, g)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
-                channelsLastConvolutionForward(input.data + range.lowerBound * inItem, weight: weight.data,
-                                               shapes[range.count]!,
-                                               into: output.data + range.lowerBound * outItem)
+                channelsLastConvolution(.output, input.data + range.lowerBound * inItem, weight.data, shapes[range.count]!,
+                                        into: output.data + range.lowerBound * outItem)
             }
         }
         if let bias {
-            addRowBias(bias.value.data, to: output.data, rows: items * g.outputPlane, columns: outChannels)
+            addRowBroadcast(bias.value.data, rows: items * g.outputPlane, columns: outChannels, transposed: false, into: output.data)
         }
         return output
     }
@@ -72,17 +71,16 @@ extension Conv2D {
                 let shape = shapes[range.count]!
                 let image = input.data + range.lowerBound * inItem
                 let gradient = outputGradient.data + range.lowerBound * outItem
-                channelsLastConvolutionBackwardWeights(image, gradient, shape, into: partials[group].data)
+                channelsLastConvolution(.kernelGradient, image, gradient, shape, into: partials[group].data)
                 if computesInputGradient {
-                    channelsLastConvolutionBackwardData(gradient, weight: weight.data, shape,
-                                                        into: inputGradient.data + range.lowerBound * inItem)
+                    channelsLastConvolution(.inputGradient, gradient, weight.data, shape, into: inputGradient.data + range.lowerBound * inItem)
                 }
             }
         }
         passOnWeightGradient(partials)
         if let bias {
-            accumulateColumnSums(outputGradient.data, rows: items * g.outputPlane, columns: outChannels,
-                                 into: bias.gradient.data)
+            addRowBroadcast(outputGradient.data, rows: items * g.outputPlane, columns: outChannels, transposed: true,
+                            into: bias.gradient.data)
         }
         return inputGradient
     }
@@ -134,8 +132,8 @@ extension Conv2D {
         }
         let convolution = self.output.reuse(shape: outputShape), shapes = blockShapes(items: items, g)
         EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
-            channelsLastConvolutionForward(input.data + range.lowerBound * inItem, weight: foldedWeight.data,
-                                           shapes[range.count]!, into: convolution.data + range.lowerBound * outItem)
+            channelsLastConvolution(.output, input.data + range.lowerBound * inItem, foldedWeight.data, shapes[range.count]!,
+                                    into: convolution.data + range.lowerBound * outItem)
         }
         for row in 0..<(items * g.outputPlane) {
             let values = convolution.data + row * outChannels, out = output.data + row * outChannels

@@ -3,9 +3,7 @@ public final class GlobalAveragePool<Scalar: EngineScalar>: Layer {
     public let name: String
     /// The order of the images it reads.
     public let layout: ImageLayout
-    private var inputShape: [Int] = []
-    private var output: Tensor<Scalar>?
-    private var inputGradient: Tensor<Scalar>?
+    private var buffers = PassBuffers<Scalar>()
 
     public init(name: String, layout: ImageLayout = .channelsFirst) {
         self.name = name
@@ -15,32 +13,19 @@ public final class GlobalAveragePool<Scalar: EngineScalar>: Layer {
     // x [N, C, H, W] → y [N, C]
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         checkShape(input.shape.count == 4, name, "expected a 4-d image batch, got \(input.shape)")
-        inputShape = input.shape
         let items = input.shape[0], channels = layout.channels(of: input.shape), (height, width) = layout.plane(of: input.shape)
-        let output = self.output.reuse(shape: [items, channels])
-        switch layout {
-        case .channelsFirst:
-            planeMeans(input.data, planes: output.count, planeSize: height * width, into: output.data)
-        case .channelsLast:
-            pixelMeans(input.data, items: items, planeSize: height * width, channels: channels, into: output.data)
-        }
+        let output = buffers.output(for: input, shape: [items, channels])
+        globalAveragePool(input.data, items: items, channels: channels, planeSize: height * width, layout: layout, backward: false,
+                          into: output.data)
         return output
     }
 
     // dy [N, C] → dx [N, C, H, W] = dy / (H·W) at every pixel.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+        let inputGradient = buffers.inputGradient(for: outputGradient, layer: name), inputShape = buffers.inputShape
         let items = inputShape[0], channels = layout.channels(of: inputShape), (height, width) = layout.plane(of: inputShape)
-        checkShape(outputGradient.shape == [items, channels], name,
-                   "output gradient \(outputGradient.shape) does not match the last output")
-        let inputGradient = self.inputGradient.reuse(shape: inputShape)
-        switch layout {
-        case .channelsFirst:
-            broadcastPlaneMeansGradient(outputGradient.data, planes: outputGradient.count, planeSize: height * width,
-                                        into: inputGradient.data)
-        case .channelsLast:
-            broadcastPixelMeansGradient(outputGradient.data, items: items, planeSize: height * width, channels: channels,
-                                        into: inputGradient.data)
-        }
+        globalAveragePool(outputGradient.data, items: items, channels: channels, planeSize: height * width, layout: layout,
+                          backward: true, into: inputGradient.data)
         return inputGradient
     }
 }

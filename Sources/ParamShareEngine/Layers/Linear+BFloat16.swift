@@ -54,7 +54,7 @@ extension Linear {
                                                    into: float(output.data) + rows.lowerBound * outFeatures, thread: thread)
         }
         if let bias {
-            addRowBias(bias.value.data, to: output.data, rows: items, columns: outFeatures)
+            addRowBroadcast(bias.value.data, rows: items, columns: outFeatures, transposed: false, into: output.data)
         }
         return output
     }
@@ -81,7 +81,7 @@ extension Linear {
         weightSource.accumulateGradient(weightGradient)
         // The bias gradient is a sum, not a product: it reads the gradient as it is.
         if let bias {
-            accumulateColumnSums(gradient.data, rows: items, columns: outFeatures, into: bias.gradient.data)
+            addRowBroadcast(gradient.data, rows: items, columns: outFeatures, transposed: true, into: bias.gradient.data)
         }
         return inputGradient
     }

@@ -109,7 +109,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
             }
         }
         if let bias {
-            addRowBias(bias.value.data, to: output.data, rows: items, columns: outFeatures)
+            addRowBroadcast(bias.value.data, rows: items, columns: outFeatures, transposed: false, into: output.data)
         }
         return output
     }
@@ -143,7 +143,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         }
         weightSource.accumulateGradient(weightGradient)
         if let bias {
-            accumulateColumnSums(gradient.data, rows: items, columns: outFeatures, into: bias.gradient.data)
+            addRowBroadcast(gradient.data, rows: items, columns: outFeatures, transposed: true, into: bias.gradient.data)
         }
         return inputGradient
     }

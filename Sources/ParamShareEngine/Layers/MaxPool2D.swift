@@ -7,9 +7,7 @@ public final class MaxPool2D<Scalar: EngineScalar>: Layer {
     /// The order the images come in.
     public let layout: ImageLayout
 
-    private var inputShape: [Int] = []
-    private var output: Tensor<Scalar>?
-    private var inputGradient: Tensor<Scalar>?
+    private var buffers = PassBuffers<Scalar>()
     // For each output, the index of the input that won: within its plane channels-first, within
     // its image channels-last.
     private var argmax: [Int32] = []
@@ -29,9 +27,8 @@ public final class MaxPool2D<Scalar: EngineScalar>: Layer {
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         let g = geometry(for: input.shape)
         let items = input.shape[0]
-        let output = self.output.reuse(shape: layout.shape(items: items, channels: g.channels, height: g.outputHeight,
-                                                           width: g.outputWidth))
-        inputShape = input.shape
+        let output = buffers.output(for: input, shape: layout.shape(items: items, channels: g.channels, height: g.outputHeight,
+                                                                    width: g.outputWidth))
         if argmax.count != output.count { argmax = [Int32](repeating: 0, count: output.count) }
         let layout = self.layout
         argmax.withUnsafeMutableBufferPointer { indices in
@@ -52,11 +49,9 @@ public final class MaxPool2D<Scalar: EngineScalar>: Layer {
 
     // dy → dx: each gradient goes to the input that won its window.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
-        guard let output else { preconditionFailure("\(name): backward called before forward") }
-        checkShape(outputGradient.shape == output.shape, name, "output gradient \(outputGradient.shape) does not match \(output.shape)")
-        let g = geometry(for: inputShape)
-        let inputGradient = self.inputGradient.reuse(shape: inputShape)
-        let items = inputShape[0], layout = self.layout
+        let inputGradient = buffers.inputGradient(for: outputGradient, layer: name)
+        let g = geometry(for: buffers.inputShape)
+        let items = buffers.inputShape[0], layout = self.layout
         argmax.withUnsafeBufferPointer { indices in
             nonisolated(unsafe) let indices = indices
             switch layout {

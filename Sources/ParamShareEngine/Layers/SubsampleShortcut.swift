@@ -12,9 +12,7 @@ public final class SubsampleShortcut<Scalar: EngineScalar>: Layer {
     /// The order of the images it reads and writes.
     public let layout: ImageLayout
 
-    private var inputShape: [Int] = []
-    private var output: Tensor<Scalar>?
-    private var inputGradient: Tensor<Scalar>?
+    private var buffers = PassBuffers<Scalar>()
 
     public init(name: String, inChannels: Int, outChannels: Int, stride: Int, layout: ImageLayout = .channelsFirst) {
         precondition(outChannels >= inChannels && stride > 0, "\(name): needs no fewer output channels and a positive stride")
@@ -25,43 +23,29 @@ public final class SubsampleShortcut<Scalar: EngineScalar>: Layer {
         self.layout = layout
     }
 
-    private var padBefore: Int { (outChannels - inChannels) / 2 }
+    /// The copy for `items` images of `height × width`; the channels padded evenly, one more after than before when odd.
+    private func geometry(items: Int, height: Int, width: Int) -> SubsampleGeometry {
+        SubsampleGeometry(items: items, inChannels: inChannels, height: height, width: width, stride: stride,
+                          outChannels: outChannels, padBefore: (outChannels - inChannels) / 2, layout: layout)
+    }
 
     // x [N, Cin, H, W] → y [N, Cout, ⌈H/s⌉, ⌈W/s⌉], or the same channels-last
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         checkShape(input.shape.count == 4 && layout.channels(of: input.shape) == inChannels, name,
                    "expected \(layout.shape(items: 0, channels: inChannels, height: 0, width: 0)) with any N, H, W, got \(input.shape)")
-        inputShape = input.shape
         let items = input.shape[0], (height, width) = layout.plane(of: input.shape)
-        let output = self.output.reuse(shape: layout.shape(items: items, channels: outChannels, height: (height + stride - 1) / stride,
+        let output = buffers.output(for: input, shape: layout.shape(items: items, channels: outChannels, height: (height + stride - 1) / stride,
                                                            width: (width + stride - 1) / stride))
-        switch layout {
-        case .channelsFirst:
-            subsampleAndPadChannels(input.data, items: items, inChannels: inChannels, height: height, width: width,
-                                    stride: stride, outChannels: outChannels, padBefore: padBefore, into: output.data)
-        case .channelsLast:
-            subsampleAndPadChannelsLast(input.data, items: items, inChannels: inChannels, height: height, width: width,
-                                        stride: stride, outChannels: outChannels, padBefore: padBefore, into: output.data)
-        }
+        subsampleAndPadChannels(input.data, geometry(items: items, height: height, width: width), backward: false, into: output.data)
         return output
     }
 
     // dy [N, Cout, Ho, Wo] → dx [N, Cin, H, W], or the same channels-last
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
-        guard let output else { preconditionFailure("\(name): backward called before forward") }
-        checkShape(outputGradient.shape == output.shape, name, "output gradient \(outputGradient.shape) does not match \(output.shape)")
-        let inputGradient = self.inputGradient.reuse(shape: inputShape)
+        let inputGradient = buffers.inputGradient(for: outputGradient, layer: name), inputShape = buffers.inputShape
         let (height, width) = layout.plane(of: inputShape)
-        switch layout {
-        case .channelsFirst:
-            subsampleAndPadChannelsBackward(outputGradient.data, items: inputShape[0], inChannels: inChannels,
-                                            height: height, width: width, stride: stride,
-                                            outChannels: outChannels, padBefore: padBefore, into: inputGradient.data)
-        case .channelsLast:
-            subsampleAndPadChannelsLastBackward(outputGradient.data, items: inputShape[0], inChannels: inChannels,
-                                                height: height, width: width, stride: stride,
-                                                outChannels: outChannels, padBefore: padBefore, into: inputGradient.data)
-        }
+        subsampleAndPadChannels(outputGradient.data, geometry(items: inputShape[0], height: height, width: width), backward: true,
+                                into: inputGradient.data)
         return inputGradient
     }
 }

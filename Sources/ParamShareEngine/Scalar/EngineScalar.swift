@@ -8,7 +8,21 @@ import RealModule
 /// Element loops live in kernels specialised for both conformers, so generic layer code only
 /// orchestrates and never runs a per-element loop through unspecialised generics.
 public protocol EngineScalar: BinaryFloatingPoint, Real, Sendable {
-    /// `C = alpha · op(A) · op(B) + beta · C` for row-major matrices, through CBLAS.
+    /// CBLAS's general matrix product of this type, which ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
+    /// calls: one function per type, and the call's conversions (row-major order, transposes,
+    /// 32-bit sizes) written once for both.
+    static var cblasGEMM: CBLASMatrixProduct<Self> { get }
+}
+
+/// CBLAS's general matrix product for one scalar type, `cblas_sgemm` or `cblas_dgemm`.
+public typealias CBLASMatrixProduct<Scalar> = (
+    CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, Int32, Int32, Int32,
+    Scalar, UnsafePointer<Scalar>?, Int32, UnsafePointer<Scalar>?, Int32, Scalar, UnsafeMutablePointer<Scalar>?, Int32
+) -> Void
+
+extension EngineScalar {
+    /// `C = alpha · op(A) · op(B) + beta · C` for row-major matrices, through CBLAS
+    /// (``cblasGEMM``).
     ///
     /// - Parameters:
     ///   - transposeA: use `Aᵀ` (A is stored k × m) instead of `A` (m × k).
@@ -24,37 +38,23 @@ public protocol EngineScalar: BinaryFloatingPoint, Real, Sendable {
     ///   - beta: the factor of `C`'s old value; 0 overwrites it.
     ///   - c: `C`, row-major, with leading dimension `ldc`, updated in place.
     ///   - ldc: the distance between rows of `C` in its storage.
-    static func gemm(
+    @inlinable
+    public static func gemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int,
         b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        cblasGEMM(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
 }
 
 extension Float: EngineScalar {
-    @inlinable
-    public static func gemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Float, a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
+    public static var cblasGEMM: CBLASMatrixProduct<Float> { cblas_sgemm }
 }
 
 extension Double: EngineScalar {
-    @inlinable
-    public static func gemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-        alpha: Double, a: UnsafePointer<Double>, lda: Int,
-        b: UnsafePointer<Double>, ldb: Int,
-        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
-    ) {
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
+    public static var cblasGEMM: CBLASMatrixProduct<Double> { cblas_dgemm }
 }

@@ -68,7 +68,7 @@ public enum CIFARLoader {
             trainFiles: (1...5).map { "data_batch_\($0).bin" }, testFile: "test_batch.bin",
             labelFields: [LabelField(name: "label", classes: 10)], usedLabel: 0,
             remedy: "Download the official binary version, cifar-10-binary.tar.gz (not the Python or MATLAB one), "
-                + "extract it, and pass its cifar-10-batches-bin folder to --data-dir.")
+                + "extract it, and give its cifar-10-batches-bin folder as the data folder.")
 
         static let cifar100 = Format(
             name: "cifar100", folder: "cifar-100-binary",
@@ -76,7 +76,7 @@ public enum CIFARLoader {
             labelFields: [LabelField(name: "coarse label", classes: 20), LabelField(name: "fine label", classes: 100)],
             usedLabel: 1,
             remedy: "Download the official binary version, cifar-100-binary.tar.gz (not the Python or MATLAB one), "
-                + "extract it, and pass its cifar-100-binary folder to --data-dir.")
+                + "extract it, and give its cifar-100-binary folder as the data folder.")
     }
 
     private static func load(_ format: Format, directory: String) throws -> DatasetSplit {

@@ -7,9 +7,9 @@ import Foundation
 /// the package so that `sweep` has real data to train on with no download.
 public enum DigitsLoader {
     /// The seed of the fixed split.
-    public static let splitSeed: UInt64 = 0
+    package static let splitSeed: UInt64 = 0
     /// The share of each class held out for testing.
-    public static let testFraction = 0.25
+    package static let testFraction = 0.25
 
     /// All 1,797 images.
     public static func loadAll() throws -> ImageDataset {

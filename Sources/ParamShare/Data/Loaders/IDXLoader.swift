@@ -89,7 +89,7 @@ public enum IDXLoader {
     /// How to get good files, ending every error message.
     private static let remedy = "Download the four official IDX files (train-images-idx3-ubyte.gz, "
         + "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz; MNIST, Fashion-MNIST "
-        + "and KMNIST all use these names) into one folder and pass it to --data-dir."
+        + "and KMNIST all use these names) into one folder and give it as the data folder."
 
     /// The images and labels of one part, checked against each other.
     private static func loadPart(images imagesFile: String, labels labelsFile: String, in directory: String,

@@ -19,10 +19,10 @@ import Foundation
 /// and to sum its evaluation view for the statistics, and keeps its path (``ImageFiles``).
 public enum ImageFolderLoader {
     /// The folders that may hold the evaluation images, in the order they are looked for.
-    public static let evaluationFolders = ["val", "test"]
+    package static let evaluationFolders = ["val", "test"]
 
     /// The shorter side evaluation scales an image to before its centre crop of `imageSize`.
-    public static func evaluationShorterSide(imageSize: Int) -> Int { imageSize * 8 / 7 }
+    package static func evaluationShorterSide(imageSize: Int) -> Int { imageSize * 8 / 7 }
 
     /// Loads `directory`'s training and evaluation images at `imageSize × imageSize`, held in
     /// memory or streamed as `reading` says.

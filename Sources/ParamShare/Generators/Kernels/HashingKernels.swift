@@ -48,32 +48,26 @@ enum WeightHash {
     }
 }
 
-/// `w[i] = scale · ξ(g) · bank[h(g)]` with g = firstIndex + i, hashing every index afresh:
-/// h under `seed`, the sign ξ under `signSeed`, two independent hash functions as in HashedNets.
+/// HashedNets' map and its transpose, over the weights `firstIndex ..< firstIndex + count` of
+/// one layer: `w[i] = scale · ξ(g) · bank[h(g)]` with g = firstIndex + i, hashing every index
+/// afresh (h under `seed`, the sign ξ under `signSeed`, two independent hash functions as in
+/// HashedNets); `transposed`, `bankGradient[h(g)] += scale · ξ(g) · dW[i]`. `source` is the bank
+/// or dW, `target` the weights (overwritten) or the bank gradient (added to).
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-func hashedGather<Scalar: EngineScalar>(
-    _ bank: UnsafePointer<Scalar>, bankCount: Int, seed: UInt64, signSeed: UInt64, firstIndex: Int, scale: Scalar,
-    into w: UnsafeMutablePointer<Scalar>, count: Int
+func hashedMap<Scalar: EngineScalar>(
+    _ source: UnsafePointer<Scalar>, bankCount: Int, seed: UInt64, signSeed: UInt64, firstIndex: Int, scale: Scalar,
+    transposed: Bool, into target: UnsafeMutablePointer<Scalar>, count: Int
 ) {
     for i in 0..<count {
         let key = UInt64(firstIndex + i)
-        let value = bank[WeightHash.entry(of: WeightHash.value(seed: seed, key: key), among: bankCount)] * scale
-        w[i] = WeightHash.isNegative(WeightHash.value(seed: signSeed, key: key)) ? -value : value
-    }
-}
-
-/// The transpose of `hashedGather`: `bankGradient[h(g)] += scale · ξ(g) · dW[i]`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func hashedScatterAdd<Scalar: EngineScalar>(
-    _ dW: UnsafePointer<Scalar>, bankCount: Int, seed: UInt64, signSeed: UInt64, firstIndex: Int, scale: Scalar,
-    into bankGradient: UnsafeMutablePointer<Scalar>, count: Int
-) {
-    for i in 0..<count {
-        let key = UInt64(firstIndex + i)
-        let value = dW[i] * scale
-        bankGradient[WeightHash.entry(of: WeightHash.value(seed: seed, key: key), among: bankCount)]
-            += WeightHash.isNegative(WeightHash.value(seed: signSeed, key: key)) ? -value : value
+        let entry = WeightHash.entry(of: WeightHash.value(seed: seed, key: key), among: bankCount)
+        // ±scale · x is bit for bit ±(x · scale): negation is exact.
+        let signedScale = WeightHash.isNegative(WeightHash.value(seed: signSeed, key: key)) ? -scale : scale
+        if transposed {
+            target[entry] += signedScale * source[i]
+        } else {
+            target[i] = signedScale * source[entry]
+        }
     }
 }

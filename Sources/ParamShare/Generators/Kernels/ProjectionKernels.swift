@@ -1,8 +1,10 @@
 import ParamShareEngine
 
-/// `w[i] += value · Σ_k ±θ[c]·s[c]` over the columns c = column(firstIndex + i, k): adds the rows
-/// of a hashed sparse projection, each with `nonzeros` entries ±`value`, times θ read through
-/// the column scales s (1 without them).
+/// A hashed sparse projection and its transpose, over the rows `firstIndex ..< firstIndex + count`
+/// of one layer, each row with `nonzeros` entries ±`value`: `w[i] += value · Σ_k ±θ[c]·s[c]` over
+/// the columns c = column(firstIndex + i, k), θ read through the column scales s (1 without
+/// them); `transposed`, `θGradient[c] += ±value · s[c] · dW[i]`. `source` is θ or dW, `target`
+/// w or θ's gradient, added to either way.
 ///
 /// Entry k of the row of global weight g is keyed `g · nonzeros + k`, so every (weight, entry)
 /// pair hashes a distinct key. Columns are drawn with replacement: two entries of a row that
@@ -11,39 +13,28 @@ import ParamShareEngine
 /// into a copy, spares a bank-sized allocation and pass per layer.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-func addSparseProjection<Scalar: EngineScalar>(
-    _ theta: UnsafePointer<Scalar>, dimension: Int, seed: UInt64, firstIndex: Int, nonzeros: Int, value: Scalar,
-    columnScales: UnsafePointer<Scalar>? = nil, into w: UnsafeMutablePointer<Scalar>, count: Int
+func sparseProjection<Scalar: EngineScalar>(
+    _ source: UnsafePointer<Scalar>, dimension: Int, seed: UInt64, firstIndex: Int, nonzeros: Int, value: Scalar,
+    columnScales: UnsafePointer<Scalar>? = nil, transposed: Bool, into target: UnsafeMutablePointer<Scalar>, count: Int
 ) {
     for i in 0..<count {
         let firstKey = UInt64(firstIndex + i) &* UInt64(nonzeros)
+        // The row's sum, or (transposed) the row's gradient spread over its columns.
         var sum: Scalar = 0
+        let scaled = transposed ? value * source[i] : 0
         for k in 0..<nonzeros {
             let hash = WeightHash.value(seed: seed, key: firstKey &+ UInt64(k))
             let column = WeightHash.entry(of: hash, among: dimension)
-            let entry = theta[column] * (columnScales?[column] ?? 1)
-            sum += WeightHash.isNegative(hash) ? -entry : entry
+            let scale = columnScales?[column] ?? 1
+            if transposed {
+                let term = scaled * scale
+                target[column] += WeightHash.isNegative(hash) ? -term : term
+            } else {
+                let entry = source[column] * scale
+                sum += WeightHash.isNegative(hash) ? -entry : entry
+            }
         }
-        w[i] += value * sum
-    }
-}
-
-/// The transpose of `addSparseProjection`: `θGradient[c] += ±value · s[c] · dW[i]`.
-@_specialize(where Scalar == Float)
-@_specialize(where Scalar == Double)
-func accumulateSparseProjectionTranspose<Scalar: EngineScalar>(
-    _ dW: UnsafePointer<Scalar>, dimension: Int, seed: UInt64, firstIndex: Int, nonzeros: Int, value: Scalar,
-    columnScales: UnsafePointer<Scalar>? = nil, into thetaGradient: UnsafeMutablePointer<Scalar>, count: Int
-) {
-    for i in 0..<count {
-        let firstKey = UInt64(firstIndex + i) &* UInt64(nonzeros)
-        let scaled = value * dW[i]
-        for k in 0..<nonzeros {
-            let hash = WeightHash.value(seed: seed, key: firstKey &+ UInt64(k))
-            let column = WeightHash.entry(of: hash, among: dimension)
-            let term = scaled * (columnScales?[column] ?? 1)
-            thetaGradient[column] += WeightHash.isNegative(hash) ? -term : term
-        }
+        if !transposed { target[i] += value * sum }
     }
 }
 
@@ -52,7 +43,7 @@ func accumulateSparseProjectionTranspose<Scalar: EngineScalar>(
 /// nonzeros a row, the nonzeros' magnitude).
 ///
 /// Li et al. normalise each column of P over the whole model, so a column's norm needs every
-/// row. Two nonzeros of a row on one column add up before squaring, as `addSparseProjection`
+/// row. Two nonzeros of a row on one column add up before squaring, as `sparseProjection`
 /// adds them; `pending` collects a row's signs by column for that, and is cleared as it is read.
 func sparseProjectionColumns(dimension: Int, seed: UInt64, layers: [(firstIndex: Int, count: Int, nonzeros: Int, value: Double)])
     -> (norms: [Double], uses: [Int]) {

@@ -34,6 +34,11 @@ public struct GeneratorDescriptor: Sendable {
     /// every weight it projects, so that plain steps move its weights far less than a dense
     /// network's at the same rate; it takes `layer` (``BankStepScaling``).
     public var defaultStepScaling: BankStepScaling
+    /// Whether the sharing scope changes what a cell computes: true for every generator, whose
+    /// banks it groups, and for a baseline that reads it (magnitude pruning sets one threshold
+    /// per bank's layers); false for one that does not (width scaling), whose cells then keep
+    /// ``defaultScope`` whatever a sweep asks, rather than repeat one another.
+    public var usesScope: Bool
     /// How a cell of this descriptor gets its network.
     public var construction: Construction
 
@@ -54,21 +59,23 @@ public struct GeneratorDescriptor: Sendable {
                   defaultStepScaling: defaultStepScaling, options: options, construction: .generator(makeGenerator))
     }
 
-    /// A baseline's descriptor; `makeBaseline` makes the baseline for a setting of the options.
+    /// A baseline's descriptor; `makeBaseline` makes the baseline for a setting of the options,
+    /// and `usesScope` says whether its network depends on the sharing scope.
     public init(name: String, summary: String, semanticsVersion: Int = 1, defaultScope: SharingScope = .global,
-                options: [GeneratorOption] = [],
+                usesScope: Bool = true, options: [GeneratorOption] = [],
                 makeBaseline: @escaping @Sendable (GeneratorOptionValues) throws -> any BudgetedBaseline) {
         self.init(name: name, summary: summary, semanticsVersion: semanticsVersion, defaultScope: defaultScope,
-                  defaultStepScaling: .none, options: options, construction: .baseline(makeBaseline))
+                  defaultStepScaling: .none, usesScope: usesScope, options: options, construction: .baseline(makeBaseline))
     }
 
     private init(name: String, summary: String, semanticsVersion: Int, defaultScope: SharingScope,
-                 defaultStepScaling: BankStepScaling, options: [GeneratorOption], construction: Construction) {
+                 defaultStepScaling: BankStepScaling, usesScope: Bool = true, options: [GeneratorOption], construction: Construction) {
         self.name = name
         self.summary = summary
         self.semanticsVersion = semanticsVersion
         self.defaultScope = defaultScope
         self.defaultStepScaling = defaultStepScaling
+        self.usesScope = usesScope
         self.options = options
         self.construction = construction
     }

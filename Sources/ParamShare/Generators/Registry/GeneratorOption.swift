@@ -26,6 +26,10 @@ public struct GeneratorOption: Sendable, Hashable {
     public var defaultValue: String
     /// One line for `--help` and the documentation.
     public var help: String
+    /// What a row of its generator written before the option existed reads as, where a table
+    /// lacks its column; `nil` for ``defaultValue``, which is right for an option added with a
+    /// default that keeps the older maths. See ``readInOlderTables(as:)``.
+    public var valueInOlderTables: String?
 
     /// An option; `defaultValue` must itself be valid, or registering its descriptor fails.
     public init(name: String, kind: Kind, defaultValue: String, help: String) {
@@ -33,6 +37,15 @@ public struct GeneratorOption: Sendable, Hashable {
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
+    }
+
+    /// This option, read as `value` in rows of its generator written before it existed: for an
+    /// option whose default changed the maths of the rows it would otherwise name, such as
+    /// `none` where the older rows' maths is none of its values.
+    public func readInOlderTables(as value: String) -> GeneratorOption {
+        var option = self
+        option.valueInOlderTables = value
+        return option
     }
 
     /// An `on`/`off` option.

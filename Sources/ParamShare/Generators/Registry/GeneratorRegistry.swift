@@ -89,6 +89,12 @@ public enum GeneratorRegistryError: Error, Equatable, CustomStringConvertible {
     case notAGenerator(String)
     /// A generator's descriptor was asked for a baseline.
     case notABaseline(String)
+    /// A baseline was asked to freeze its bank or to scale its bank's steps (`asked` says which),
+    /// though it trains a dense network and has no bank.
+    case baselineWithoutBank(String, asked: String)
+    /// A setting was asked of a cell of generator or baseline `String` on which it has no effect
+    /// (`because` says why): it would be a cell of its own with the results of the cell without it.
+    case settingWithoutEffect(String, setting: String, because: String)
 
     public var description: String {
         switch self {
@@ -109,6 +115,11 @@ public enum GeneratorRegistryError: Error, Equatable, CustomStringConvertible {
             "\(name) is a baseline that builds a dense network, not a generator of shared weights"
         case let .notABaseline(name):
             "\(name) is a generator of shared weights, not a baseline"
+        case let .baselineWithoutBank(name, asked):
+            "\(name) is a baseline that trains a dense network and has no bank, so \(asked) does not apply to it; "
+                + "give it a trained bank and plain steps (the defaults), or run it in a grid of its own"
+        case let .settingWithoutEffect(name, setting, reason):
+            "\(setting) has no effect on \(name) (\(reason)), so its cells would repeat those without it; leave it out"
         }
     }
 }

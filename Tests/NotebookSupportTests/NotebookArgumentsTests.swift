@@ -1,0 +1,22 @@
+import ArgumentParser
+import NotebookSupport
+import Testing
+
+/// A notebook's command line, parsed by argument-parser.
+@Suite("Notebook arguments")
+struct NotebookArgumentsTests {
+    @Test("a part, the smoke test and the data folder parse; no part runs every part")
+    func parses() throws {
+        let arguments = try NotebookArguments.parse(["--part", "2", "--smoke", "data/cifar-10-batches-bin"])
+        #expect(arguments.part == 2 && arguments.smoke && arguments.cifar10 == "data/cifar-10-batches-bin")
+        #expect(try arguments.parts(of: 3) == [2])
+        #expect(try NotebookArguments.parse([]).parts(of: 3) == [1, 2, 3])
+        #expect(throws: NotebookError.self) { try arguments.parts(of: 1) }
+    }
+
+    @Test("a mistyped flag, a second folder or a part below 1 is refused, never taken for the data's path",
+          arguments: [["--smok"], ["--part"], ["--part", "0"], ["--part", "two"], ["one", "two"], ["--parts", "2"]])
+    func refuses(arguments: [String]) {
+        #expect(throws: (any Error).self) { try NotebookArguments.parse(arguments) }
+    }
+}
