@@ -62,7 +62,7 @@ struct BaselineTests {
 
     @Test("one-shot pruning keeps exactly the budget's non-zeros, and the pruned weights stay zero through fine-tuning")
     func oneShotPruning() throws {
-        let (recorder, model, description, stepsPerEpoch) = try Self.trainPruned(options: ["finetune": "0.5"], budget: "5%")
+        let (recorder, model, description, stepsPerEpoch) = try Self.trainPruned(options: ["schedule": "oneshot", "finetune": "0.5"], budget: "5%")
         let total = description.weightedLayers(withRoles: SharingPlan.defaultRoles).reduce(0) { $0 + $1.weightCount }
         let budget = Int((0.05 * Double(total)).rounded())
         #expect(model.degreesOfFreedom.bankSize == budget)
@@ -127,7 +127,7 @@ struct BaselineTests {
     @Test("the runs table records the DoF a pruned model trained with on average beside its final count")
     func meanTrainingDegreesOfFreedom() throws {
         let data = try DigitsLoader.load()
-        let setting = try GeneratorSetting(MagnitudePruning.descriptor, options: ["finetune": "0.5"])
+        let setting = try GeneratorSetting(MagnitudePruning.descriptor, options: ["schedule": "oneshot", "finetune": "0.5"])
         let cells = SweepGrid(architectures: [.lenet5], generators: [setting], budgets: [.percentage(10)], seeds: [2],
                               recipe: TrainingConfiguration(epochs: 2, batchSize: 64, learningRate: 0.02))
             .cells(on: DataSubset(data))
@@ -294,8 +294,8 @@ struct BaselineTests {
         #expect(throws: GeneratorRegistryError.baselineWithoutBank("pruned", asked: "the bank step 'sqrt'")) {
             try CellModel(building: scaled, inputShape: [1, 8, 8], classes: 10)
         }
-        var gradual = pruned
-        gradual.sharing?.generator = try GeneratorSetting(MagnitudePruning.descriptor, options: ["schedule": "gradual"])
-        #expect(gradual.identifier != pruned.identifier)
+        var oneShot = pruned
+        oneShot.sharing?.generator = try GeneratorSetting(MagnitudePruning.descriptor, options: ["schedule": "oneshot"])
+        #expect(oneShot.identifier != pruned.identifier)
     }
 }
