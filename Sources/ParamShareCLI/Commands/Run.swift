@@ -75,7 +75,7 @@ struct Run: ParsableCommand {
         try grid.preflight(unique, on: data)
         if let saveModels { try OutputLocation.prepare(folder: saveModels) }
         let runner = SweepRunner(cells: unique, data: data, runsPath: out, epochsPath: SweepRunner.epochsPath(forRunsAt: out),
-                                 jobs: grid.jobCount, layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns),
+                                 jobs: grid.jobCount, optionColumns: CommandLineRegistry.current.optionColumns,
                                  checkpointDirectory: saveModels)
         logger.info("data: \(data.train.name), \(data.train.count) training, \(data.validation.map { "\($0.count) validation and " } ?? "")\(data.test.count) test images of \(data.train.imageShape)")
         logger.info("\(unique.count) runs\(shard.count > 1 ? " (shard \(shard) of a \(cells.count)-run grid)" : ""), \(grid.jobCount) at a time on \(EngineThreads.count) threads each")
