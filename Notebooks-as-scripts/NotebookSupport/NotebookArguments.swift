@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParamShareArguments
 
 /// A notebook's command line: `[--part K] [--smoke] [path/to/cifar-10-batches-bin]`.
 ///
@@ -9,7 +10,7 @@ import Foundation
 /// folder instead of `results/`, to check it end to end before spending hours on it.
 ///
 /// Parsed by argument-parser, so that a mistyped flag (`--smok`) or a second folder is refused
-/// with the usage rather than taken for the data's path.
+/// with the usage rather than taken for the data's path; the folder is a checked `GivenPath`.
 package struct NotebookArguments: ParsableArguments, Sendable {
     @Option(help: "Run only part K of a study that comes in parts (1-based); without it, every part in order.")
     package var part: Int?
@@ -18,8 +19,9 @@ package struct NotebookArguments: ParsableArguments, Sendable {
     package var smoke = false
 
     @Argument(help: ArgumentHelp("The official CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin); by default the workplace's shared copy.",
-                                 valueName: "cifar-10-batches-bin"))
-    package var cifar10: String?
+                                 valueName: "cifar-10-batches-bin"),
+              transform: GivenPath.init(parsing:))
+    package var cifar10: GivenPath?
 
     package init() {}
 
