@@ -186,7 +186,8 @@ extension SweepRunner {
         }
         var degreesOfFreedom = model.degreesOfFreedom
         degreesOfFreedom.meanDuringTraining = model.intervention?.meanTrainedDegreesOfFreedom
-        return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: degreesOfFreedom, result: result)
+        return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: degreesOfFreedom, result: result,
+                         convolutionKernels: model.network.convolutionKernels)
     }
 
     /// Deletes the snapshots at `paths`, of runs whose rows are in the table, and the temporary
