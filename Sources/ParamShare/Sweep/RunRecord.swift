@@ -10,15 +10,13 @@ public struct RunRecord: Sendable {
     public var result: TrainingResult
     /// oneDNN's names for the convolution kernels the run's model ran, sorted
     /// (`Layer.convolutionKernels`); empty where none ran on oneDNN.
-    package var convolutionKernels: [String]
+    package var convolutionKernels: [String] = []
 
-    package init(cell: SweepCell, modelName: String, degreesOfFreedom: DegreesOfFreedom, result: TrainingResult,
-                 convolutionKernels: [String] = []) {
+    package init(cell: SweepCell, modelName: String, degreesOfFreedom: DegreesOfFreedom, result: TrainingResult) {
         self.cell = cell
         self.modelName = modelName
         self.degreesOfFreedom = degreesOfFreedom
         self.result = result
-        self.convolutionKernels = convolutionKernels
     }
 
     /// The row's values in the order of `layout`'s columns, as `RunSchema` gives them; option

@@ -186,8 +186,9 @@ extension SweepRunner {
         }
         var degreesOfFreedom = model.degreesOfFreedom
         degreesOfFreedom.meanDuringTraining = model.intervention?.meanTrainedDegreesOfFreedom
-        return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: degreesOfFreedom, result: result,
-                         convolutionKernels: model.network.convolutionKernels)
+        var record = RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: degreesOfFreedom, result: result)
+        record.convolutionKernels = model.network.convolutionKernels
+        return record
     }
 
     /// Deletes the snapshots at `paths`, of runs whose rows are in the table, and the temporary
