@@ -61,10 +61,17 @@ let package = Package(
             // job runs with no download.
             resources: [.copy("Resources/digits.csv.gz")]
         ),
+        // What every command line of the package checks in what a user types: the checked path
+        // type and the refusal of a repeated flag, for `sweep` and the notebooks alike.
+        .target(
+            name: "ParamShareArguments",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .target(
             name: "ParamShareCLI",
             dependencies: [
                 "ParamShare",
+                "ParamShareArguments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,7 +87,8 @@ let package = Package(
         // Notebooks as scripts: runnable, narrated studies that write into results/.
         .target(
             name: "NotebookSupport",
-            dependencies: ["ParamShare", "ParamShareEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ParamShare", "ParamShareEngine", "ParamShareArguments",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Notebooks-as-scripts/NotebookSupport"
         ),
         notebook("GeneratorsAtEqualDoF", engine: true),

@@ -51,9 +51,8 @@ func space(learningRates: String) throws -> TuningSpace {
 
 /// Trains `cells` into the runs table at `path`, two at a time.
 func train(_ cells: [SweepCell], on data: DatasetSplit, into path: String) throws {
-    let layout = RunsTableLayout(optionColumns: registry.descriptors.flatMap(\.optionColumns))
     let records = try SweepRunner(cells: cells, data: data, runsPath: path, epochsPath: SweepRunner.epochsPath(forRunsAt: path),
-                                  jobs: 2, layout: layout).run()
+                                  jobs: 2, optionColumns: registry.optionColumns).run()
     say("    \(records.count) runs trained into \(path)")
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ParamShareArguments
 
 /// A notebook's command line: `[--part K] [--smoke] [path/to/cifar-10-batches-bin]`.
 ///
@@ -9,7 +10,8 @@ import Foundation
 /// folder instead of `results/`, to check it end to end before spending hours on it.
 ///
 /// Parsed by argument-parser, so that a mistyped flag (`--smok`) or a second folder is refused
-/// with the usage rather than taken for the data's path.
+/// with the usage rather than taken for the data's path; a flag given twice is refused as `sweep`
+/// refuses it (`RepeatedFlag`), and the folder is a checked `GivenPath`.
 package struct NotebookArguments: ParsableArguments, Sendable {
     @Option(help: "Run only part K of a study that comes in parts (1-based); without it, every part in order.")
     package var part: Int?
@@ -18,8 +20,9 @@ package struct NotebookArguments: ParsableArguments, Sendable {
     package var smoke = false
 
     @Argument(help: ArgumentHelp("The official CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin); by default the workplace's shared copy.",
-                                 valueName: "cifar-10-batches-bin"))
-    package var cifar10: String?
+                                 valueName: "cifar-10-batches-bin"),
+              transform: GivenPath.init(parsing:))
+    package var cifar10: GivenPath?
 
     package init() {}
 
@@ -27,8 +30,20 @@ package struct NotebookArguments: ParsableArguments, Sendable {
         if let part, part < 1 { throw ValidationError("--part takes a number from 1, got \(part)") }
     }
 
+    /// `arguments` (a command line after the program's name), parsed, refusing a flag given twice.
+    package static func parse(checking arguments: [String]) throws -> NotebookArguments {
+        try RepeatedFlag.check(arguments)
+        return try parse(arguments)
+    }
+
     /// This process's command line, parsed on first use; a bad one ends the process with the usage.
-    package static let current = parseOrExit()
+    package static let current: NotebookArguments = {
+        do {
+            return try parse(checking: Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            exit(withError: error)
+        }
+    }()
 
     /// Whether `--smoke` was given.
     package static var isSmokeTest: Bool { current.smoke }

@@ -13,6 +13,6 @@ package enum NotebookPaths {
 
     /// The official CIFAR-10 binary batches: the notebook's argument, or the workplace's shared copy.
     package static var cifar10: String {
-        NotebookArguments.current.cifar10 ?? root + "/../shared/datasets/cifar10/cifar-10-batches-bin"
+        NotebookArguments.current.cifar10?.path ?? root + "/../shared/datasets/cifar10/cifar-10-batches-bin"
     }
 }

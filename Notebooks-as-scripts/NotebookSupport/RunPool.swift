@@ -37,9 +37,8 @@ package struct RunPool {
     package func train(_ cells: [SweepCell]) throws {
         // Every built-in generator's option columns, so that the pool's header is the same
         // whichever notebook creates it.
-        let layout = RunsTableLayout(optionColumns: GeneratorRegistry.builtIn.descriptors.flatMap(\.optionColumns))
         let runner = SweepRunner(cells: cells, data: data, runsPath: runsPath, epochsPath: epochsPath, jobs: jobs,
-                                 layout: layout, checkpointDirectory: checkpoints)
+                                 optionColumns: GeneratorRegistry.builtIn.optionColumns, checkpointDirectory: checkpoints)
         let started = Date()
         let records = try runner.run { event in
             switch event {

@@ -1,5 +1,6 @@
 import Foundation
 import ParamShare
+import ParamShareArguments
 
 /// The paths a command was given, each with the flag or argument that gave it, so that an error
 /// about one of those files, or about a file the command derives from one, names the flag.
@@ -11,8 +12,8 @@ struct SuppliedPaths {
     private let entries: [(label: String, path: String)]
 
     /// `entries` pairs a label (`--out`, `checkpoint`) with the path it gave; `nil` paths were not given.
-    init(_ entries: [(label: String, path: String?)]) {
-        self.entries = entries.compactMap { entry in entry.path.map { (entry.label, $0) } }
+    init(_ entries: [(label: String, path: GivenPath?)]) {
+        self.entries = entries.compactMap { entry in entry.path.map { (entry.label, $0.path) } }
     }
 
     /// Runs `body`, rethrowing a ``FileError`` or ``DatasetError`` with the flag or argument that

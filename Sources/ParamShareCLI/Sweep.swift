@@ -1,5 +1,6 @@
 import ArgumentParser
 import ParamShare
+import ParamShareArguments
 
 /// The `sweep` command: parameter-budget sweeps and the tools around them.
 ///
@@ -36,7 +37,11 @@ public struct Sweep: ParsableCommand {
         } catch {
             exit(withError: ValidationError("cannot register the generators: \(error)"))
         }
-        do { try RepeatedFlag.check(Array(CommandLine.arguments.dropFirst())) } catch { exit(withError: error) }
+        do { try RepeatedFlag.check(Array(CommandLine.arguments.dropFirst()), gathering: gatheringFlags) } catch { exit(withError: error) }
         main()
     }
+
+    /// The flags that take one value per use and gather them (`@Option var …: [T]`): the only
+    /// ones that may be given twice.
+    static let gatheringFlags: Set<String> = ["--generator-option", "--search", "--earlier-trials"]
 }

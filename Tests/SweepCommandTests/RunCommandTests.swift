@@ -17,7 +17,29 @@ struct RunCommandTests {
             let lines = try String(contentsOfFile: directory + "/out/runs.csv", encoding: .utf8).split(separator: "\n")
             #expect(lines.count == 1 + 4)  // header, then rpg and dense for two seeds
             #expect(lines[0].hasPrefix("cell_id,model,dataset,train_images,test_images,validation_images,generator,generator_version,"))
-            #expect(lines.dropFirst().allSatisfy { $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current),\(InstructionSet.current)") })
+            // The MLP runs no convolution on oneDNN: its conv_kernels are none.
+            #expect(lines.dropFirst().allSatisfy {
+                $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current),\(InstructionSet.current),none")
+            })
+        }
+    }
+
+    @Test("a run's row names the kernels oneDNN picked for its convolutions, each once and sorted; none for a model without one")
+    func convolutionKernels() throws {
+        try ScratchDirectory.with("sweep-conv-kernels") { directory in
+            let result = try ExecutableProduct.run("sweep", ["--models", "lenet5,mlp", "--generators", "dense", "--epochs", "1",
+                                                             "--seeds", "0", "--out", "runs.csv", "--no-analysis"], in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let table = try CSVReader.read(contentsOfFile: directory + "/runs.csv")
+            #expect(table.header.suffix(2) == ["cpu_isa", "conv_kernels"])
+            let kernels = Dictionary(uniqueKeysWithValues: table.rows.map { row in
+                (row[table.header.firstIndex(of: "model")!], row[table.header.firstIndex(of: "conv_kernels")!])
+            })
+            #expect(kernels["mlp"] == "none")
+            let names = try #require(kernels["lenet5"]).split(separator: "|").map(String.init)
+            #expect(!names.isEmpty && names == Array(Set(names)).sorted(), "\(names)")
+            // oneDNN's names, as ONEDNN_VERBOSE prints them: `brgconv:avx512_core`, `jit:avx2`, …
+            #expect(names.allSatisfy { $0.contains(":") && !$0.contains(",") && $0 != "none" }, "\(names)")
         }
     }
 

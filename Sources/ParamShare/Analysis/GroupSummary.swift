@@ -54,7 +54,7 @@ public struct GroupSummary: Sendable, Equatable {
     }
 
     /// The row of `summary.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
-    public func values(optionColumns: [String]) -> [String] {
+    package func values(optionColumns: [String]) -> [String] {
         setting.values(optionColumns: optionColumns) + [
             budget, String(testAccuracy.count), String(diverged), String(collapsed), meanDegreesOfFreedom.plainDecimal,
             testAccuracy.mean.plainDecimal, testAccuracy.standardDeviation.plainDecimal, testAccuracy.halfWidth.plainDecimal,

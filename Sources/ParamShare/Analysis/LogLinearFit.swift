@@ -85,7 +85,7 @@ public struct LogLinearFit: Sendable, Equatable {
     }
 
     /// The row of `loglinear.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
-    public func values(optionColumns: [String]) -> [String] {
+    package func values(optionColumns: [String]) -> [String] {
         setting.values(optionColumns: optionColumns) + [
             measure.rawValue, fit.intercept.plainDecimal, fit.slope.plainDecimal, fit.interceptStandardError.plainDecimal,
             fit.slopeStandardError.plainDecimal, fit.rSquared.plainDecimal, String(fit.points), String(budgets),

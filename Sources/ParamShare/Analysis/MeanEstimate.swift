@@ -21,7 +21,7 @@ public struct MeanEstimate: Sendable, Equatable {
     public var upperBound: Double { mean + halfWidth }
 
     /// Estimates the mean of `values`.
-    public init(_ values: [Double]) {
+    package init(_ values: [Double]) {
         count = values.count
         mean = Statistics.mean(values)
         standardDeviation = Statistics.standardDeviation(values)

@@ -85,7 +85,7 @@ public struct PairedComparison: Sendable, Equatable {
 
     /// Both sides' achieved DoF and trainable parameters in words, for text beside a comparison:
     /// `DoF 2,106 against 2,000 (+5.3 %, beyond 5 %); trainable in all 2,389 against 5,338`.
-    public var degreesOfFreedomText: String {
+    package var degreesOfFreedomText: String {
         // A count, rounded, its thousands grouped: 2106.0 → 2,106.
         func count(_ value: Double) -> String {
             guard value.isFinite, value >= 0 else { return "?" }
@@ -190,7 +190,7 @@ public struct PairedComparison: Sendable, Equatable {
     }
 
     /// The row of `paired.csv`, in the order of `columns(optionColumns:)`; missing numbers are empty.
-    public func values(optionColumns: [String]) -> [String] {
+    package func values(optionColumns: [String]) -> [String] {
         let s = setting, r = reference, none = RunsTableLayout.notApplicable
         return [s.model, s.dataset] + RunSetting.recipeColumns.map { s.recipe[$0] ?? none }
             + [String(s.generateStem), String(s.generateClassifier), budget, s.generator, s.scope.tableText, s.bank.tableText, s.bankStep.rawValue]

@@ -8,7 +8,7 @@ import Foundation
 /// reshaping, and so that the plot is only one view of numbers anyone can re-plot.
 public struct RunAnalysis: Sendable {
     /// The file names written by `write(to:)`, in order.
-    public static let fileNames = ["summary.csv", "loglinear.csv", "paired.csv", "accuracy_vs_dof.svg"]
+    package static let fileNames = ["summary.csv", "loglinear.csv", "paired.csv", "accuracy_vs_dof.svg"]
 
     /// The table analysed.
     public var table: RunTable

@@ -44,7 +44,7 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     public var recipe: [String: String]
 
     /// A setting; `bank` is `nil` for dense whatever is given, as dense has no bank.
-    public init(model: String, dataset: String, generator: String, options: [String: String] = [:],
+    package init(model: String, dataset: String, generator: String, options: [String: String] = [:],
                 scope: SharingScope? = nil, generateStem: Bool = false, generateClassifier: Bool = false,
                 bank: BankTraining? = .trained, bankStep: BankStepScaling = .none, recipe: [String: String] = [:]) {
         self.bankStep = bankStep
@@ -66,14 +66,14 @@ public struct RunSetting: Hashable, Comparable, Sendable {
     }
 
     /// The setting's fields in the order of `columns(optionColumns:)`, as the table spells them.
-    public func values(optionColumns: [String]) -> [String] {
+    package func values(optionColumns: [String]) -> [String] {
         [model, dataset, generator] + optionColumns.map { options[$0] ?? RunsTableLayout.notApplicable }
             + sharingTexts + Self.recipeColumns.map { recipe[$0] ?? RunsTableLayout.notApplicable }
     }
 
     /// The generator and everything that sets it apart, without the model and data set:
     /// `rpg (variant=global, permutation=on, signs=on, scope=global)`.
-    public var generatorLabel: String {
+    package var generatorLabel: String {
         var details = ownOptionValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + (scope.map { ["scope=\($0.rawValue)"] } ?? [])
         if generateStem { details.append("generated stem") }
         if generateClassifier { details.append("generated classifier") }

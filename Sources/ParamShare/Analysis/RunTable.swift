@@ -33,7 +33,7 @@ public struct RunTable: Sendable {
         /// The line of the file the row starts on, for error messages.
         public var line: Int
 
-        public init(setting: RunSetting, budget: String, degreesOfFreedom: Double?, totalTrainable: Double? = nil,
+        package init(setting: RunSetting, budget: String, degreesOfFreedom: Double?, totalTrainable: Double? = nil,
                     meanTrainingDegreesOfFreedom: Double? = nil, seed: String, testAccuracy: Double?,
                     bestTestAccuracy: Double?, status: String, statusEpoch: Int? = nil, failureReason: String? = nil, line: Int) {
             self.setting = setting
@@ -55,7 +55,7 @@ public struct RunTable: Sendable {
     }
 
     /// The columns the analysis reads, besides the option columns; the README's "The runs table" documents them.
-    public static let requiredColumns = RunSetting.leadingColumns + RunSetting.trailingColumns
+    package static let requiredColumns = RunSetting.leadingColumns + RunSetting.trailingColumns
         + ["budget", "dof", "seed", "test_accuracy", "best_test_accuracy", "status"]
 
     /// The file the table was read from.
@@ -65,7 +65,7 @@ public struct RunTable: Sendable {
     /// The runs in file order.
     public var runs: [Run]
 
-    public init(source: String, optionColumns: [String], runs: [Run]) {
+    package init(source: String, optionColumns: [String], runs: [Run]) {
         self.source = source
         self.optionColumns = optionColumns
         self.runs = runs
@@ -88,8 +88,13 @@ public struct RunTable: Sendable {
         try self.init(document: CSVReader.read(contentsOfFile: path))
     }
 
+    /// Reads a runs table from CSV text, whose errors name `source` as its file.
+    public init(csvText text: String, source: String) throws {
+        try self.init(document: CSVReader.parse(text, source: source))
+    }
+
     /// Types the rows of a CSV document that holds a runs table.
-    public init(document: CSVDocument) throws {
+    package init(document: CSVDocument) throws {
         var position = [String: Int]()
         for (index, name) in document.header.enumerated() where position[name] == nil { position[name] = index }
         // Two columns of one name would make a row's value ambiguous (found by fuzzing the reader).

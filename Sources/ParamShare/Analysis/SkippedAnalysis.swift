@@ -7,7 +7,7 @@ public struct SkippedAnalysis: Sendable, Equatable, CustomStringConvertible {
     public var subject: String
     public var reason: String
 
-    public init(table: String, subject: String, reason: String) {
+    package init(table: String, subject: String, reason: String) {
         self.table = table
         self.subject = subject
         self.reason = reason

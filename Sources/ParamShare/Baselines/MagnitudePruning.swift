@@ -50,7 +50,7 @@ public struct MagnitudePruning: BudgetedBaseline {
     }
 
     /// Accepts every budget: pruning keeps any number of the generated weights, and a budget
-    /// above them is refused where it is resolved (``BudgetSpecification/resolve(in:generated:)``).
+    /// above them is refused where it is resolved (`BudgetSpecification.resolve(in:generated:)`).
     public func checkBudget(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope) {}
 
     public func build(_ description: ModelDescription, generatedLayers: [WeightedLayer], budget: Int, scope: SharingScope,

@@ -14,7 +14,7 @@ import ParamShareEngine
 /// `NAME.running_mean`, `NAME.running_var` for each batch norm).
 public struct Checkpoint {
     /// The `format` metadata of files this version writes and reads.
-    public static let format = "paramshare-checkpoint-1"
+    package static let format = "paramshare-checkpoint-1"
 
     /// The cell the model was trained as.
     public var cell: SweepCell
@@ -26,7 +26,7 @@ public struct Checkpoint {
     /// The test accuracy the run recorded, if any.
     public var testAccuracy: Double?
     /// The stored tensors, by name.
-    public var tensors: [(name: String, entry: SafetensorsFile.Entry)]
+    package var tensors: [(name: String, entry: SafetensorsFile.Entry)]
     /// The file it was read from, for messages; `nil` for a checkpoint made in memory.
     public internal(set) var path: String?
 

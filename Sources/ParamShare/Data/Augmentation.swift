@@ -26,7 +26,7 @@ public struct Augmentation: Sendable, Hashable {
     /// The standard ImageNet recipe: a random resized crop, then a random horizontal flip.
     public static let imageNet = Augmentation(horizontalFlip: true, randomResizedCrop: true)
 
-    public var isIdentity: Bool { cropPadding == 0 && !horizontalFlip && !randomResizedCrop }
+    package var isIdentity: Bool { cropPadding == 0 && !horizontalFlip && !randomResizedCrop }
 }
 
 /// Where one image's crop starts and whether it is flipped.

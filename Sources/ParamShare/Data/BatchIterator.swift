@@ -12,12 +12,12 @@ public struct Batch {
 /// (seed, epoch), so a run can be repeated exactly, and epoch k does not depend on how many
 /// random numbers epoch k − 1 drew. The last batch of an epoch may be smaller (nothing is dropped).
 public final class BatchIterator {
-    public let dataset: ImageDataset
-    public let batchSize: Int
-    public let normalization: ChannelNormalization
-    public let augmentation: Augmentation
-    public let shuffles: Bool
-    public let seed: UInt64
+    package let dataset: ImageDataset
+    package let batchSize: Int
+    package let normalization: ChannelNormalization
+    package let augmentation: Augmentation
+    package let shuffles: Bool
+    package let seed: UInt64
     private let tables: [[Float]]
     // One full-size buffer; a smaller last batch is a view of it, not a new allocation. A
     // streamed data set's batches come from its queue's buffers instead.
@@ -48,8 +48,8 @@ public final class BatchIterator {
     /// Calls `body` with each batch of epoch `epoch` (0-based) in turn. The batch's tensor is
     /// reused: it is valid only during the call. Return `false` from `body` to stop early.
     ///
-    /// A streamed data set (``ImageDataset/files``) has its batches decoded and assembled on
-    /// background threads, a few ahead (``ImageFiles/batchesAhead``); every random draw is
+    /// A streamed data set (`ImageDataset.files`) has its batches decoded and assembled on
+    /// background threads, a few ahead (`ImageFiles.batchesAhead`); every random draw is
     /// still made in the order this thread would make it, so the batches are the same bit for bit.
     ///
     /// - Throws: whatever `body` throws; for a streamed data set, the ``DatasetError`` of a file

@@ -24,7 +24,7 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable {
     /// What the user can do about it.
     public var fix: String
 
-    public init(_ kind: Kind, path: String, detail: String, fix: String) {
+    package init(_ kind: Kind, path: String, detail: String, fix: String) {
         self.kind = kind
         self.path = path
         self.detail = detail

@@ -11,13 +11,13 @@ public enum DatasetName: String, Sendable, CaseIterable {
     case folder
 
     /// Whether the set is CIFAR (32×32 colour), which trains with crop and flip.
-    public var isCIFAR: Bool { self == .cifar10 || self == .cifar100 }
+    package var isCIFAR: Bool { self == .cifar10 || self == .cifar100 }
 
     /// Whether the set ships inside the package rather than in a folder of official files.
-    public var isEmbedded: Bool { self == .digits }
+    package var isEmbedded: Bool { self == .digits }
 
     /// Whether the set's images come in many sizes and are brought to `--image-size`.
-    public var needsImageSize: Bool { self == .folder }
+    package var needsImageSize: Bool { self == .folder }
 
     /// Loads the training and test splits: from the package for digits, from `directory` (the
     /// folder of the official files) otherwise; an image folder at `imageSize × imageSize`, in
@@ -50,7 +50,7 @@ public enum DatasetName: String, Sendable, CaseIterable {
 
     /// The data set and image size of a name as runs record it (``ImageDataset/name``): `cifar10`,
     /// or `folder-64` for an image folder read at 64×64; `nil` for a name this version does not know.
-    public static func parsing(recorded name: String) -> (DatasetName, imageSize: Int?)? {
+    package static func parsing(recorded name: String) -> (DatasetName, imageSize: Int?)? {
         if let dataset = DatasetName(rawValue: name), !dataset.needsImageSize { return (dataset, nil) }
         let prefix = "\(DatasetName.folder.rawValue)-"
         guard name.hasPrefix(prefix), let size = Int(name.dropFirst(prefix.count)), size > 0 else { return nil }

@@ -3,20 +3,20 @@ import ParamShareEngine
 extension DatasetSplit {
     /// The seed of every validation split: fixed, so that every cell of a sweep, and every sweep
     /// of one data set, holds out the same images.
-    public static let validationSeed: UInt64 = 0
+    package static let validationSeed: UInt64 = 0
 
     /// This split trimmed to at most `trainLimit` training images, with `size` further training
     /// images held out for validation; the test images are untouched.
     ///
     /// The validation images are a stratified sample (each class in proportion to its share,
     /// rounded by largest remainder so that the total is exact), drawn with GSL's mt19937 seeded
-    /// with ``validationSeed`` from the training images the run does not train on: those past
+    /// with `validationSeed` from the training images the run does not train on: those past
     /// `trainLimit` when the limit leaves enough of them, so that a limited run trains on exactly
     /// the images it trains on without validation; otherwise from the whole training file, which
     /// then trains on the rest (in file order, up to `trainLimit`). The split is a pure function of
     /// the file, the size and the limit: the same on every run, machine and thread count.
     ///
-    /// - Throws: ``ValidationSplitError`` when the training file cannot give both parts.
+    /// - Throws: `ValidationSplitError` when the training file cannot give both parts.
     public func holdingOut(_ size: ValidationSize?, trainLimit: Int?) throws -> DatasetSplit {
         let total = train.count
         let limit = min(trainLimit ?? total, total)
@@ -67,8 +67,8 @@ extension ImageDataset {
 }
 
 /// Why a training file cannot give both a training and a validation part.
-public struct ValidationSplitError: Error, CustomStringConvertible, Equatable {
-    public var detail: String
+package struct ValidationSplitError: Error, CustomStringConvertible, Equatable {
+    package var detail: String
 
-    public var description: String { detail }
+    package var description: String { detail }
 }

@@ -1,5 +1,5 @@
 /// Labelled images held in memory as bytes, as the official files store them, or, for an image
-/// folder too large for memory, the files they are read from as batches are assembled (``files``).
+/// folder too large for memory, the files they are read from as batches are assembled (`files`).
 ///
 /// Pixels stay `UInt8` (a quarter of the memory of Float: CIFAR-10's training set is 154 MB
 /// instead of 614 MB) and become normalised floats only when a batch is assembled.
@@ -11,7 +11,7 @@ public struct ImageDataset: Sendable {
     /// The number of classes; every label is in `0..<classes`.
     public var classes: Int
     /// The images, one after another, each channel-major (`[channels, height, width]`); empty
-    /// when the images are streamed from ``files``.
+    /// when the images are streamed from `files`.
     public var pixels: [UInt8]
     /// The class of each image.
     public var labels: [Int32]
@@ -23,7 +23,7 @@ public struct ImageDataset: Sendable {
     public var originals: [DecodedImage]?
     /// The files the images are decoded from batch by batch, instead of ``pixels`` and
     /// ``originals``; `nil` for images held in memory.
-    public internal(set) var files: ImageFiles?
+    package internal(set) var files: ImageFiles?
 
     public init(name: String, imageShape: [Int], classes: Int, pixels: [UInt8], labels: [Int32], pixelScale: Float,
                 originals: [DecodedImage]? = nil) {

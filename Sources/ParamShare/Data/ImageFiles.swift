@@ -6,17 +6,17 @@
 /// batches ahead of training (see ``BatchIterator``); training images are cropped and scaled
 /// as the in-memory path crops and scales them, from the same seeded draws, so a run is the
 /// same bit for bit either way.
-public struct ImageFiles: Sendable {
+package struct ImageFiles: Sendable {
     /// Each image's file, in the data set's order.
-    public var paths: [String]
+    package var paths: [String]
     /// Each image's channel sums over its evaluation view, for the normalisation's statistics:
     /// what ``ChannelNormalization/init(statisticsOf:)`` would sum from the pixels.
     var channelSums: [[ChannelSum]]
     /// The threads that decode, crop and scale a batch's images; the one that assembles
     /// batches is one of them, so 1 means no thread besides it.
-    public var decodeThreads: Int
+    package var decodeThreads: Int
     /// How many batches may be assembled before training takes them: the bound of the queue.
-    public var batchesAhead: Int
+    package var batchesAhead: Int
 
     init(paths: [String], channelSums: [[ChannelSum]], decodeThreads: Int, batchesAhead: Int) {
         precondition(paths.count == channelSums.count, "\(channelSums.count) channel sums for \(paths.count) files")

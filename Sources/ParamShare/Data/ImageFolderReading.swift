@@ -4,8 +4,8 @@
 public struct ImageFolderReading: Sendable, Equatable {
     public enum Mode: String, Sendable, CaseIterable {
         /// Stream when the images held in memory would take more than
-        /// ``ImageFolderReading/memoryShare`` of the memory the process may use, by
-        /// ``ImageFolderReading/estimatedBytes(trainImages:testImages:meanDecodedBytes:imageSize:)``.
+        /// `ImageFolderReading.memoryShare` of the memory the process may use, by
+        /// `ImageFolderReading.estimatedBytes(trainImages:testImages:meanDecodedBytes:imageSize:)`.
         case automatic = "auto"
         /// Decode every image once, before training, and keep it.
         case memory
@@ -31,7 +31,7 @@ public struct ImageFolderReading: Sendable, Equatable {
     /// The share of the memory the process may use (`MemoryLimit`: the least of the machine's,
     /// its control group's and what `ulimit -v` leaves) that decoded images may take before
     /// `auto` streams: half, leaving the other half to the model's training and the system.
-    public static let memoryShare = 0.5
+    package static let memoryShare = 0.5
 
     /// The bytes the in-memory path holds for a folder: every training image at its decoded
     /// size (the random resized crops are cut from it each epoch) and at `imageSize`
@@ -39,7 +39,7 @@ public struct ImageFolderReading: Sendable, Equatable {
     ///
     /// Not `images × S × S`: the originals dominate; ImageNet's average 400×350 image is 420 kB
     /// decoded, 34 times its 64×64 view.
-    public static func estimatedBytes(trainImages: Int, testImages: Int, meanDecodedBytes: Double, imageSize: Int) -> Double {
+    package static func estimatedBytes(trainImages: Int, testImages: Int, meanDecodedBytes: Double, imageSize: Int) -> Double {
         Double(trainImages + testImages) * (meanDecodedBytes + Double(3 * imageSize * imageSize))
     }
 

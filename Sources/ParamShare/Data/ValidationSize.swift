@@ -13,7 +13,7 @@ public enum ValidationSize: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `5000` or `10%`.
     ///
-    /// - Throws: ``ValidationSizeError`` for anything else, a count below 1 or a share outside (0 %, 100 %).
+    /// - Throws: `ValidationSizeError` for anything else, a count below 1 or a share outside (0 %, 100 %).
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasSuffix("%") {
@@ -30,7 +30,7 @@ public enum ValidationSize: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The number of images this size holds out of a training file of `total` images.
-    public func images(of total: Int) -> Int {
+    package func images(of total: Int) -> Int {
         switch self {
         case let .count(count): count
         case let .fraction(share): Int((share * Double(total)).rounded())
@@ -47,9 +47,9 @@ public enum ValidationSize: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why a validation size was refused: the text and what a valid one looks like.
-public struct ValidationSizeError: Error, CustomStringConvertible, Equatable {
-    public var text: String
-    public var detail: String
+package struct ValidationSizeError: Error, CustomStringConvertible, Equatable {
+    package var text: String
+    package var detail: String
 
-    public var description: String { "'\(text)' is not a validation size: \(detail)" }
+    package var description: String { "'\(text)' is not a validation size: \(detail)" }
 }

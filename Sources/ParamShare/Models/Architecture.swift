@@ -17,7 +17,7 @@ public enum Architecture: Sendable, Hashable, CustomStringConvertible {
     package static let imageNetResNetBlocks: [Int: [Int]] = [18: [2, 2, 2, 2], 34: [3, 4, 6, 3]]
 
     /// The MLP of the throughput benchmarks: 3072-512-256-10 on CIFAR-shaped input.
-    public static let defaultMLP = Architecture.mlp(hiddenWidths: [512, 256])
+    package static let defaultMLP = Architecture.mlp(hiddenWidths: [512, 256])
 
     /// Parses `mlp` (hidden widths 512 and 256), `mlp-W1-W2-…` (those hidden widths), `lenet5`,
     /// `resnetD` (D = 6n + 2, such as `resnet20`; or D = 18, 34, the ImageNet ResNets) or

@@ -18,7 +18,7 @@ public indirect enum LayerDescription: Sendable, Hashable {
     case sequence(name: String, layers: [LayerDescription])
 
     /// The weighted layers in this description, in forward order.
-    public var weightedLayers: [WeightedLayer] {
+    package var weightedLayers: [WeightedLayer] {
         switch self {
         case let .weighted(layer): [layer]
         case let .residual(_, body, shortcut): body.flatMap(\.weightedLayers) + (shortcut?.weightedLayers ?? [])

@@ -31,7 +31,7 @@ extension ModelDescription {
     /// The order the network's images run in: channels-last wherever a convolution runs, since
     /// oneDNN's direct convolutions read it fastest; channels-first for a network without one (the MLP,
     /// which flattens its input at once), so it skips the reorder.
-    public var imageLayout: ImageLayout {
+    package var imageLayout: ImageLayout {
         layers.contains(where: \.hasConvolution) ? .channelsLast : .channelsFirst
     }
 }

@@ -5,7 +5,7 @@ extension ModelDescription {
     ///
     /// Layers of one width get one new width, so a residual block's body and shortcut still
     /// agree; the image channels and the classes stay as they are.
-    public func scalingWidths(_ width: (Int) -> Int) -> ModelDescription {
+    package func scalingWidths(_ width: (Int) -> Int) -> ModelDescription {
         let widths = Set(weightedLayers.filter { $0.role != .classifier }.map(\.outputs))
         var resizer = WidthResizer(widths: Dictionary(uniqueKeysWithValues: widths.map { ($0, width($0)) }),
                                    channels: (inputShape[0], inputShape[0]))

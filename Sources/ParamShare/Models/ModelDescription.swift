@@ -10,7 +10,7 @@ public struct ModelDescription: Sendable, Hashable {
     /// The layers in forward order.
     public var layers: [LayerDescription]
 
-    public init(name: String, inputShape: [Int], classes: Int, layers: [LayerDescription]) {
+    package init(name: String, inputShape: [Int], classes: Int, layers: [LayerDescription]) {
         self.name = name
         self.inputShape = inputShape
         self.classes = classes
@@ -21,17 +21,17 @@ public struct ModelDescription: Sendable, Hashable {
     public var weightedLayers: [WeightedLayer] { layers.flatMap(\.weightedLayers) }
 
     /// The weighted layers whose role is in `roles`, in forward order.
-    public func weightedLayers(withRoles roles: Set<WeightedLayer.Role>) -> [WeightedLayer] {
+    package func weightedLayers(withRoles roles: Set<WeightedLayer.Role>) -> [WeightedLayer] {
         weightedLayers.filter { roles.contains($0.role) }
     }
 
     /// The weighted layer called `name`, if any.
-    public func weightedLayer(named name: String) -> WeightedLayer? {
+    package func weightedLayer(named name: String) -> WeightedLayer? {
         weightedLayers.first { $0.name == name }
     }
 
     /// The model's trainable parameters, split by role.
-    public var parameterCounts: ParameterCounts {
+    package var parameterCounts: ParameterCounts {
         var counts = ParameterCounts()
         for layer in weightedLayers {
             let bias = layer.hasBias ? layer.outputs : 0
@@ -48,21 +48,21 @@ public struct ModelDescription: Sendable, Hashable {
 }
 
 /// Trainable parameter counts of a model, split by role. The parts add up to `total`.
-public struct ParameterCounts: Sendable, Hashable {
+package struct ParameterCounts: Sendable, Hashable {
     /// Convolution weights other than the stem's.
-    public var convolutionWeights = 0
+    package var convolutionWeights = 0
     /// Linear weights other than the classifier's.
-    public var linearWeights = 0
+    package var linearWeights = 0
     /// Biases of layers other than the stem and the classifier.
-    public var biases = 0
+    package var biases = 0
     /// Batch-norm scales and shifts.
-    public var batchNorm = 0
+    package var batchNorm = 0
     /// The stem's weight and bias.
-    public var stem = 0
+    package var stem = 0
     /// The classifier's weight and bias.
-    public var classifier = 0
+    package var classifier = 0
 
-    public init() {}
+    package init() {}
 
-    public var total: Int { convolutionWeights + linearWeights + biases + batchNorm + stem + classifier }
+    package var total: Int { convolutionWeights + linearWeights + biases + batchNorm + stem + classifier }
 }

@@ -29,17 +29,17 @@ public struct WeightedLayer: Sendable, Hashable {
     public var name: String
     public var role: Role
     /// The stage (1-based) for staged networks, `nil` elsewhere.
-    public var stage: Int?
+    package var stage: Int?
     /// The block within its stage (0-based), `nil` outside blocks.
-    public var block: Int?
+    package var block: Int?
     public var kind: Kind
     public var inputs: Int
     public var outputs: Int
     public var hasBias: Bool
     /// How a dense weight of this layer is initialised.
-    public var initialization: KaimingInitialization
+    package var initialization: KaimingInitialization
 
-    public init(name: String, role: Role, stage: Int? = nil, block: Int? = nil, kind: Kind, inputs: Int, outputs: Int,
+    package init(name: String, role: Role, stage: Int? = nil, block: Int? = nil, kind: Kind, inputs: Int, outputs: Int,
                 hasBias: Bool, initialization: KaimingInitialization = .pytorchDefault) {
         self.name = name
         self.role = role
@@ -64,5 +64,5 @@ public struct WeightedLayer: Sendable, Hashable {
     public var weightCount: Int { weightShape.reduce(1, *) }
 
     /// Fan-in and fan-out as PyTorch computes them.
-    public var fans: Fans { Fans(weightShape: weightShape) }
+    package var fans: Fans { Fans(weightShape: weightShape) }
 }

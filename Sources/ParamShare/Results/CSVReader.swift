@@ -1,24 +1,24 @@
 import Foundation
 
 /// The header and rows of a CSV file, as read by `CSVReader`.
-public struct CSVDocument: Sendable, Equatable {
+package struct CSVDocument: Sendable, Equatable {
     /// The first column name the header repeats, if any: a row's value under it would be ambiguous.
-    public var repeatedColumn: String? {
+    package var repeatedColumn: String? {
         var seen = Set<String>()
         return header.first { !seen.insert($0).inserted }
     }
 
     /// Where the text came from (a path, or a name for text that has none), for error messages.
-    public var source: String
+    package var source: String
     /// The fields of the first record.
-    public var header: [String]
+    package var header: [String]
     /// Every later record, each with as many fields as `header`.
-    public var rows: [[String]]
+    package var rows: [[String]]
     /// The line of the file on which each row starts (1 is the header), so that a complaint
     /// about a value can name the line an editor shows; a quoted field may span several lines.
-    public var lineNumbers: [Int]
+    package var lineNumbers: [Int]
 
-    public init(source: String, header: [String], rows: [[String]], lineNumbers: [Int]) {
+    package init(source: String, header: [String], rows: [[String]], lineNumbers: [Int]) {
         self.source = source
         self.header = header
         self.rows = rows
@@ -33,9 +33,9 @@ public struct CSVDocument: Sendable, Equatable {
 /// pandas does, so a trailing newline or two is harmless. Every record must have the header's
 /// number of fields: a ragged row usually means a truncated write or a hand edit, and guessing
 /// which field went missing would silently shift the columns after it.
-public enum CSVReader {
+package enum CSVReader {
     /// Reads the CSV file at `path`.
-    public static func read(contentsOfFile path: String) throws -> CSVDocument {
+    package static func read(contentsOfFile path: String) throws -> CSVDocument {
         let data = try FileContents.readExisting(path, kind: "CSV file", folderFix: "Name the CSV file inside it.")
         guard let text = String(data: data, encoding: .utf8) else {
             throw FileError(path: path, problem: "it is not UTF-8 text", fix: "Save it as UTF-8 CSV.")
@@ -44,7 +44,7 @@ public enum CSVReader {
     }
 
     /// Parses CSV `text`; `source` names it in errors.
-    public static func parse(_ text: String, source: String) throws -> CSVDocument {
+    package static func parse(_ text: String, source: String) throws -> CSVDocument {
         var records = try records(in: text, source: source)
         guard !records.isEmpty else {
             throw FileError(path: source, problem: "it is empty, with not even a header line",

@@ -16,7 +16,7 @@ public struct FileError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What to do about it, as a sentence.
     public var fix: String
 
-    public init(path: String, line: Int? = nil, problem: String, fix: String) {
+    package init(path: String, line: Int? = nil, problem: String, fix: String) {
         self.path = path
         self.line = line
         self.problem = problem

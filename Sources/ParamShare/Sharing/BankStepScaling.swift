@@ -60,11 +60,11 @@ public enum BankStepScaling: String, Sendable, CaseIterable {
 }
 
 /// A step scaling the generator cannot support: per-entry scales need the plan's use counts.
-public struct BankStepScalingError: Error, CustomStringConvertible {
-    public var scaling: BankStepScaling
-    public var generator: String
+package struct BankStepScalingError: Error, CustomStringConvertible {
+    package var scaling: BankStepScaling
+    package var generator: String
 
-    public var description: String {
+    package var description: String {
         "the bank step \(scaling.rawValue) needs each bank entry's use count, which the \(generator) plan does not report "
             + "(it implements no entryUseCounts()); use the step none or layer with it"
     }

@@ -78,7 +78,7 @@ public struct BudgetSpecification: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The number of bank entries this budget asks for, for `generated` of `description`'s layers.
-    public func resolve(in description: ModelDescription, generated: [WeightedLayer]) throws -> Int {
+    package func resolve(in description: ModelDescription, generated: [WeightedLayer]) throws -> Int {
         let total = generated.reduce(0) { $0 + $1.weightCount }
         let count: Int
         switch amount {

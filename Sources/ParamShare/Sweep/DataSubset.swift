@@ -11,7 +11,7 @@ public struct DataSubset: Sendable, Hashable {
     /// The training images held out for validation; 0 for none.
     public var validationImages: Int
 
-    public init(dataset: String, trainImages: Int, testImages: Int, validationImages: Int = 0) {
+    package init(dataset: String, trainImages: Int, testImages: Int, validationImages: Int = 0) {
         self.dataset = dataset
         self.trainImages = trainImages
         self.testImages = testImages

@@ -29,7 +29,7 @@ extension GeneratorSetting {
     /// their defaults), in the order the values are listed, the first option varying slowest.
     ///
     /// - Throws: ``GeneratorRegistryError`` for an unknown option or a value it does not accept,
-    ///   and ``GridError`` for an option given twice, whose later values would silently replace
+    ///   and `GridError` for an option given twice, whose later values would silently replace
     ///   the earlier ones.
     public static func grid(_ descriptor: GeneratorDescriptor, sweeping sweeps: [GeneratorOptionSweep]) throws -> [GeneratorSetting] {
         var assignments: [[String: String]] = [[:]]
@@ -53,7 +53,7 @@ extension GeneratorSetting {
 
     /// Every setting of each of `descriptors`, as `grid(_:sweeping:)` gives them for one.
     ///
-    /// - Throws: ``GridError`` for a sweep of a generator not among `descriptors`, which would
+    /// - Throws: `GridError` for a sweep of a generator not among `descriptors`, which would
     ///   otherwise be dropped unchecked, and what `grid(_:sweeping:)` throws for one descriptor.
     public static func grid(_ descriptors: [GeneratorDescriptor], sweeping sweeps: [GeneratorOptionSweep]) throws -> [GeneratorSetting] {
         if let stray = sweeps.first(where: { sweep in !descriptors.contains { $0.name == sweep.generator } }) {

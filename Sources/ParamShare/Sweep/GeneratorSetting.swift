@@ -23,14 +23,14 @@ public struct GeneratorSetting: Sendable, Hashable, CustomStringConvertible {
     /// The generator these options make.
     ///
     /// - Throws: ``GeneratorRegistryError/notAGenerator(_:)`` for a baseline.
-    public func makeGenerator() throws -> any ParameterGenerator {
+    package func makeGenerator() throws -> any ParameterGenerator {
         try descriptor.makeGenerator(options)
     }
 
     /// The baseline these options make.
     ///
     /// - Throws: ``GeneratorRegistryError/notABaseline(_:)`` for a generator.
-    public func makeBaseline() throws -> any BudgetedBaseline {
+    package func makeBaseline() throws -> any BudgetedBaseline {
         try descriptor.makeBaseline(options)
     }
 

@@ -8,6 +8,9 @@ public struct RunRecord: Sendable {
     public var modelName: String
     public var degreesOfFreedom: DegreesOfFreedom
     public var result: TrainingResult
+    /// oneDNN's names for the convolution kernels the run's model ran, sorted
+    /// (`Layer.convolutionKernels`); empty where none ran on oneDNN.
+    package var convolutionKernels: [String] = []
 
     package init(cell: SweepCell, modelName: String, degreesOfFreedom: DegreesOfFreedom, result: TrainingResult) {
         self.cell = cell

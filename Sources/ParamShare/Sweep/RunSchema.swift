@@ -131,6 +131,9 @@ package enum RunSchema {
         RunColumn("version", .text, .run { _ in ParamShareVersion.current }),
         // Bits reproduce within one instruction set only; tables from before the column say nothing of it.
         RunColumn("cpu_isa", .text, .run { _ in InstructionSet.current }, added: .init(commit: "after f368b95", olderRows: "")),
+        // Which of them oneDNN picked for the model's convolutions, `|`-separated; `none` for a model without one on oneDNN.
+        RunColumn("conv_kernels", .text, .run { $0.convolutionKernels.isEmpty ? notApplicable : $0.convolutionKernels.joined(separator: "|") },
+                  added: .init(commit: "after f3a3b61", olderRows: "")),
     ]
 
     /// The value written where a setting does not apply to a row.

@@ -10,9 +10,9 @@ import ParamShareEngine
 /// The option block is sorted, so it depends only on which generators a table has seen. A table
 /// is widened, never narrowed: appending with a generator the table has no columns for adds
 /// them (existing rows get `none`), and columns of generators not registered this time stay.
-public struct RunsTableLayout: Sendable, Equatable {
+package struct RunsTableLayout: Sendable, Equatable {
     /// The value written where a setting does not apply to a row.
-    public static let notApplicable = RunSchema.notApplicable
+    package static let notApplicable = RunSchema.notApplicable
 
     /// The columns before the option block, as `RunSchema` declares them.
     package static let leadingColumns = RunSchema.leadingColumns.filter(\.isTabulated).map(\.name)
@@ -45,14 +45,14 @@ public struct RunsTableLayout: Sendable, Equatable {
     }
 
     /// The option columns, sorted.
-    public private(set) var optionColumns: [String]
+    package private(set) var optionColumns: [String]
 
-    public init(optionColumns: [String]) {
+    package init(optionColumns: [String]) {
         self.optionColumns = Array(Set(optionColumns)).sorted()
     }
 
     /// Every column, in order.
-    public var columns: [String] { Self.leadingColumns + optionColumns + Self.trailingColumns }
+    package var columns: [String] { Self.leadingColumns + optionColumns + Self.trailingColumns }
 
     /// Whether `column` names a generator option: option columns, and only they, hold a dot.
     package static func isOptionColumn(_ column: String) -> Bool { column.contains(".") }

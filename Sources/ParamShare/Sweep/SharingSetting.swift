@@ -24,12 +24,12 @@ public struct SharingSetting: Sendable, Hashable {
     }
 
     /// Whether the banks train or stay frozen; `nil` for a baseline, which has no bank.
-    public var bankTraining: BankTraining? {
+    package var bankTraining: BankTraining? {
         generator.descriptor.isBaseline ? nil : trainsBank ? .trained : .frozen
     }
 
     /// The layer roles whose weights are generated.
-    public var generatedRoles: Set<WeightedLayer.Role> {
+    package var generatedRoles: Set<WeightedLayer.Role> {
         var roles = SharingPlan.defaultRoles
         if generatesStem { roles.insert(.stem) }
         if generatesClassifier { roles.insert(.classifier) }

@@ -10,7 +10,7 @@ public struct SweepCell: Sendable, Hashable {
     public var configuration: TrainingConfiguration
     /// The identifier of the tuning search whose selection set this cell's tuned settings
     /// (`TuningSelection`); `nil` for settings given by hand.
-    public var tuning: String?
+    package var tuning: String?
 
     public init(architecture: Architecture, sharing: SharingSetting?, data: DataSubset, configuration: TrainingConfiguration,
                 tuning: String? = nil) {
@@ -22,10 +22,10 @@ public struct SweepCell: Sendable, Hashable {
     }
 
     /// The generator's name, or `dense`.
-    public var generatorName: String { sharing?.generator.name ?? GeneratorRegistry.denseName }
+    package var generatorName: String { sharing?.generator.name ?? GeneratorRegistry.denseName }
 
     /// The budget as the user typed it, or `full` for dense.
-    public var budgetText: String { sharing?.budget.text ?? "full" }
+    package var budgetText: String { sharing?.budget.text ?? "full" }
 
     /// A short label for logs and progress lines: `lenet5 rpg signs=off 1% seed 0`, with the
     /// scope where it is not global (`resnet20 rpg 10% scope stage seed 0`).
@@ -46,7 +46,7 @@ public struct SweepCell: Sendable, Hashable {
     /// (defaults included), and nothing of any other generator, so registering a plug-in never
     /// changes the identity of a built-in's cells. Every other field is a `RunSchema` column
     /// with an identity key, in the schema's order.
-    public var settings: String { identityFields.map(\.field).joined(separator: ";") }
+    package var settings: String { identityFields.map(\.field).joined(separator: ";") }
 
     /// The fields of ``settings``, each with the column it comes from (an option's `generator.option`).
     var identityFields: [(column: String, field: String)] {
@@ -68,7 +68,7 @@ public struct SweepCell: Sendable, Hashable {
         return ordered
     }
 
-    /// A short stable name for this cell: 16 hex digits of the FNV-1a hash of its ``settings``.
+    /// A short stable name for this cell: 16 hex digits of the FNV-1a hash of its `settings`.
     ///
     /// Rows carry it so that a rerun skips finished cells and never mistakes a cell with a
     /// changed setting (epochs, learning rate, a generator option, …) for an old one.

@@ -9,14 +9,14 @@ public struct SweepGrid: Sendable {
     /// Whether the dense baseline runs too, once per model and seed.
     public var includesDense: Bool
     public var budgets: [BudgetSpecification]
-    /// Which layers share a bank; `nil` gives each generator its descriptor's ``GeneratorDescriptor/defaultScope``.
+    /// Which layers share a bank; `nil` gives each generator its descriptor's `GeneratorDescriptor.defaultScope`.
     public var scope: SharingScope?
     public var generatesStem: Bool
     public var generatesClassifier: Bool
     /// Whether the banks train, per cell: `[true]` normally, `[true, false]` to add the frozen control.
     public var bankTrainings: [Bool]
     /// The banks' step scalings, per cell; `nil` gives each generator its descriptor's
-    /// ``GeneratorDescriptor/defaultStepScaling`` (a frozen bank takes no steps: `none`).
+    /// `GeneratorDescriptor.defaultStepScaling` (a frozen bank takes no steps: `none`).
     public var stepScalings: [BankStepScaling]?
     public var seeds: [UInt64]
     /// The recipe of every cell; each cell replaces its seed.
@@ -42,10 +42,10 @@ public struct SweepGrid: Sendable {
     /// Every cell on `data`, in the order they run: model, generator (dense last), budget, seed.
     ///
     /// A cell takes only the settings that change what it computes, so that no two cells repeat
-    /// each other: a baseline (``GeneratorDescriptor/isBaseline``) has no bank, so it runs once per
+    /// each other: a baseline (`GeneratorDescriptor.isBaseline`) has no bank, so it runs once per
     /// budget and seed, whatever ``bankTrainings`` and ``stepScalings`` hold; a frozen bank takes
     /// no steps, so its cells take the plain step whatever ``stepScalings`` hold; and a baseline
-    /// that does not read the scope (``GeneratorDescriptor/usesScope``) keeps its default one.
+    /// that does not read the scope (`GeneratorDescriptor.usesScope`) keeps its default one.
     public func cells(on data: DataSubset) -> [SweepCell] {
         var cells: [SweepCell] = []
         for architecture in architectures {
@@ -77,7 +77,7 @@ public struct SweepGrid: Sendable {
     /// every cell (see ``cells(on:)``), and a user who asked for them would not get what they asked.
     ///
     /// - Throws: ``GridError`` naming the setting and why it has no effect.
-    public func checkSettingsTakeEffect() throws {
+    package func checkSettingsTakeEffect() throws {
         if let scope, !generators.contains(where: \.descriptor.usesScope) {
             let names = generators.isEmpty ? "dense alone" : generators.map(\.name).joined(separator: ", ")
             throw GridError("the scope '\(scope.rawValue)' has no effect on \(names), which neither shares banks by layers nor "

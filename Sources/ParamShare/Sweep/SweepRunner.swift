@@ -36,26 +36,29 @@ public struct SweepRunner {
     public var epochsPath: String
     /// Cells trained at once, each on `EngineThreads.count` threads.
     public var jobs: Int
-    /// The option columns the runs table gets at least: those of every registered generator, so
-    /// that tables written with one registry share a header.
-    public var layout: RunsTableLayout
+    /// The columns the runs table gets at least, with the option columns of every registered
+    /// generator, so that tables written with one registry share a header.
+    package var layout: RunsTableLayout
     /// Where each trained model is saved as a ``Checkpoint`` named `CELL_ID.safetensors`, or `nil` to keep none.
     ///
     /// A checkpoint is written before its cell's row, so a row always has its model; a crash
     /// between the two leaves a checkpoint that the cell's rerun replaces.
     public var checkpointDirectory: String?
 
-    /// A runner for `cells`, which must all be of `data` (``DataSubset``); `layout` defaults to
-    /// the options of the cells' own generators.
+    /// A runner for `cells`, which must all be of `data` (``DataSubset``).
+    ///
+    /// `optionColumns` are the option columns the runs table gets at least (a registry's
+    /// ``GeneratorRegistry/optionColumns``, so that tables written with one registry share a
+    /// header); by default, the options of the cells' own generators.
     public init(cells: [SweepCell], data: DatasetSplit, runsPath: String, epochsPath: String, jobs: Int = 1,
-                layout: RunsTableLayout? = nil, checkpointDirectory: String? = nil) {
+                optionColumns: [String]? = nil, checkpointDirectory: String? = nil) {
         self.checkpointDirectory = checkpointDirectory
         self.cells = cells
         self.data = data
         self.runsPath = runsPath
         self.epochsPath = epochsPath
         self.jobs = jobs
-        self.layout = layout ?? RunsTableLayout(optionColumns: cells.compactMap(\.sharing?.generator).flatMap(\.descriptor.optionColumns))
+        self.layout = RunsTableLayout(optionColumns: optionColumns ?? cells.compactMap(\.sharing?.generator).flatMap(\.descriptor.optionColumns))
     }
 
     /// The per-epoch table that goes with the runs table at `runsPath`: `runs.csv` → `runs.epochs.csv`.
@@ -183,7 +186,9 @@ extension SweepRunner {
         }
         var degreesOfFreedom = model.degreesOfFreedom
         degreesOfFreedom.meanDuringTraining = model.intervention?.meanTrainedDegreesOfFreedom
-        return RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: degreesOfFreedom, result: result)
+        var record = RunRecord(cell: cell, modelName: model.name, degreesOfFreedom: degreesOfFreedom, result: result)
+        record.convolutionKernels = model.network.convolutionKernels
+        return record
     }
 
     /// Deletes the snapshots at `paths`, of runs whose rows are in the table, and the temporary

@@ -31,7 +31,7 @@ public struct Trainer {
     ///
     /// Sets the model's operand precision to the configuration's, for training and evaluation.
     ///
-    /// - Throws: the ``DatasetError`` of a streamed file (``ImageDataset/files``) that can no
+    /// - Throws: the ``DatasetError`` of a streamed file (`ImageDataset.files`) that can no
     ///   longer be decoded; an in-memory data set cannot fail.
     public func train(_ model: Sequential<Float>, on data: DatasetSplit) throws -> TrainingResult {
         try train(model, on: data, restoring: { _, _, _ in }, epochFinished: { _, _ in })
@@ -50,7 +50,7 @@ public struct Trainer {
     /// - Throws: ``FileError`` when `snapshot` is not of this run (see
     ///   ``TrainingSnapshot``), before any training; whatever `keep` throws, which ends the run;
     ///   the ``DatasetError`` of a streamed file that can no longer be decoded.
-    public func train(_ model: Sequential<Float>, on data: DatasetSplit, run: String, resumingFrom snapshot: TrainingSnapshot? = nil,
+    package func train(_ model: Sequential<Float>, on data: DatasetSplit, run: String, resumingFrom snapshot: TrainingSnapshot? = nil,
                       keep: (TrainingSnapshot) throws -> Void) throws -> TrainingResult {
         let (epochs, intervention) = (configuration.epochs, intervention)
         return try train(model, on: data, restoring: { position, optimizer, stepsPerEpoch in

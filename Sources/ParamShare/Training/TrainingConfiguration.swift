@@ -54,7 +54,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
     }
 
     /// The schedule object for this configuration.
-    public var learningRateSchedule: any LearningRateSchedule {
+    package var learningRateSchedule: any LearningRateSchedule {
         switch schedule {
         case .onecycle: WarmupCosineSchedule.oneCycle(peak: learningRate)
         case .cosine: WarmupCosineSchedule.cosine(peak: learningRate, warmupFraction: 0.05)
@@ -66,7 +66,7 @@ public struct TrainingConfiguration: Sendable, Hashable {
     /// The optimiser for `parameters`, with batch norm and biases exempt from weight decay, and
     /// banks left out unless `trainsBanks` (the frozen control, ``SharingSetting/trainsBank``:
     /// the cell's setting, not the recipe's).
-    public func makeOptimizer(for parameters: [Parameter<Float>], trainsBanks: Bool = true) -> any Optimizer<Float> {
+    package func makeOptimizer(for parameters: [Parameter<Float>], trainsBanks: Bool = true) -> any Optimizer<Float> {
         let trained = trainsBanks ? parameters : parameters.filter { $0.role != .bank }
         let groups = ParameterGroup.standard(trained, weightDecay: weightDecay)
         switch optimizer {

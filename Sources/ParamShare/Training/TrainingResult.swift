@@ -18,7 +18,7 @@ public struct EpochRecord: Sendable, Hashable {
     /// Wall-clock seconds for the epoch, its evaluations included.
     public var seconds: Double
 
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double, validationAccuracy: Double = .nan,
+    package init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testAccuracy: Double, validationAccuracy: Double = .nan,
                 validationLoss: Double = .nan, learningRate: Double, seconds: Double) {
         self.epoch = epoch
         self.trainLoss = trainLoss
@@ -64,7 +64,7 @@ public struct TrainingResult: Sendable, Hashable {
     public var bestValidationAccuracy: Double { epochs.map(\.validationAccuracy).filter { !$0.isNaN }.max() ?? .nan }
     public var wallSeconds: Double
 
-    public init(status: RunStatus, statusEpoch: Int? = nil, failureReason: String? = nil, epochs: [EpochRecord], wallSeconds: Double) {
+    package init(status: RunStatus, statusEpoch: Int? = nil, failureReason: String? = nil, epochs: [EpochRecord], wallSeconds: Double) {
         self.status = status
         self.statusEpoch = statusEpoch
         self.failureReason = failureReason

@@ -2,7 +2,7 @@ import Foundation
 import ParamShareEngine
 
 /// A run's state at the end of an epoch: everything the rest of the run depends on, so that a
-/// run resumed from it (``Trainer/train(_:on:run:resumingFrom:keep:)``) ends bit for bit as the
+/// run resumed from it (`Trainer.train(_:on:run:resumingFrom:keep:)`) ends bit for bit as the
 /// same run trained straight through.
 ///
 /// The data needs no state: each epoch's order and augmentation are drawn from (seed, epoch).
@@ -17,12 +17,12 @@ import ParamShareEngine
 /// are written as Swift's shortest round-trip decimals, so they read back bit for bit.
 public struct TrainingSnapshot {
     /// The `format` metadata of files this version writes and reads; another format is refused.
-    public static let format = "paramshare-training-snapshot-1"
+    package static let format = "paramshare-training-snapshot-1"
     /// What every refusal of a snapshot tells the user to do.
     static let fix = "Delete it to restart the run from its first epoch."
 
     /// The run the state belongs to (a sweep's `cell_id`); a run of another identity refuses it.
-    public var run: String
+    package var run: String
     /// Epochs finished when the state was taken; the resumed run starts with the next.
     public var epochsFinished: Int { records.count }
     /// The file it was read from; `nil` for a snapshot taken in memory.

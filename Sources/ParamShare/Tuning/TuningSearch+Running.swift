@@ -54,7 +54,7 @@ extension TuningSearch {
             guard !mine.isEmpty else { return .waitingForShards(remaining: progress.pendingTrials.count) }
             announce(mine.count, "\(mine.count) trials of the current rungs to train (epochs \(Set(mine.map(\.configuration.epochs)).sorted().map(String.init).joined(separator: ", ")))")
             _ = try SweepRunner(cells: mine, data: data, runsPath: trialsPath, epochsPath: SweepRunner.epochsPath(forRunsAt: trialsPath),
-                                jobs: jobs, layout: layout).run(events: events)
+                                jobs: jobs, optionColumns: layout.optionColumns).run(events: events)
         }
     }
 

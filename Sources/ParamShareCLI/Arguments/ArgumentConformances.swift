@@ -1,5 +1,6 @@
 import ArgumentParser
 import ParamShare
+import ParamShareArguments
 import ParamShareEngine
 
 extension DatasetName: ExpressibleByArgument {}
@@ -19,7 +20,7 @@ extension GeneratorOptionSweep: ArgumentValue {
 
 /// `--search lr=log:0.01:1:5`, its names those of this command line's registry.
 extension TuningDimension: ArgumentValue {
-    init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         try self.init(parsing: text, registry: CommandLineRegistry.current)
     }
 }

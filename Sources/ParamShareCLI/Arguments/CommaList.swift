@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 
 /// A comma-separated list of one kind of value, as `--models mlp,lenet5`, `--seeds 0,1,2` or
 /// `--bank-step none,sqrt` give it, in the order typed (a value typed twice is there twice: a

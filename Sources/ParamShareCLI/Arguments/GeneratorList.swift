@@ -1,4 +1,5 @@
 import ParamShare
+import ParamShareArguments
 
 /// `--generators rpg,hashing,dense`: registered generators and baselines, and whether dense is among them.
 struct GeneratorList: ArgumentValue {

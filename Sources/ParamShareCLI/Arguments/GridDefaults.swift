@@ -1,5 +1,6 @@
 import Foundation
 import ParamShare
+import ParamShareArguments
 
 /// What a grid on one data set is where a flag does not say: on the embedded digits the main
 /// job, every built-in generator and dense over two models, four budgets and three seeds, two

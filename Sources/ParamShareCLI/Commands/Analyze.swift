@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 
 /// `sweep analyze`: summaries, the log-linear law, paired comparisons and a plot from a runs CSV.
 struct Analyze: ParsableCommand {
@@ -33,11 +34,11 @@ struct Analyze: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The runs CSV written by `sweep run`.", valueName: "results.csv"), transform: GivenPath.checked)
-    var results: String
+    @Argument(help: ArgumentHelp("The runs CSV written by `sweep run`.", valueName: "results.csv"), transform: GivenPath.init(parsing:))
+    var results: GivenPath
 
-    @Option(help: "Folder for the outputs (default: the folder of <results.csv>).", transform: GivenPath.checked)
-    var outDir: String?
+    @Option(help: "Folder for the outputs (default: the folder of <results.csv>).", transform: GivenPath.init(parsing:))
+    var outDir: GivenPath?
 
     @Option(help: "Generator the others are compared with, seed by seed (default: the first generator in the table other than dense).")
     var reference: String?
@@ -51,8 +52,8 @@ struct Analyze: ParsableCommand {
     }
 
     private func analyze() throws {
-        let analysis = try RunAnalysis(contentsOfFile: results, reference: reference)
-        let directory = outDir ?? results.parentFolder
+        let analysis = try RunAnalysis(contentsOfFile: results.path, reference: reference)
+        let directory = outDir?.path ?? results.path.parentFolder
         let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
         print("\(analysis.table.runs.count) runs: \(analysis.summaries.count) settings × budgets, \(analysis.fits.count) log-linear fits, "
               + "\(analysis.comparisons.count) paired comparisons with \(analysis.reference)")

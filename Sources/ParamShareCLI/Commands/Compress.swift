@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 
 /// `sweep compress`: each checkpoint quantised and pruned after training, evaluated, one row per method.
 struct Compress: ParsableCommand {
@@ -22,14 +23,14 @@ struct Compress: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Checkpoints written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
-    var checkpoints: [String]
+    @Argument(help: ArgumentHelp("Checkpoints written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.init(parsing:))
+    var checkpoints: [GivenPath]
 
-    @Option(help: "Folder holding the official files of the checkpoints' data set (not for the embedded digits).", transform: GivenPath.checked)
-    var dataDir: String?
+    @Option(help: "Folder holding the official files of the checkpoints' data set (not for the embedded digits).", transform: GivenPath.init(parsing:))
+    var dataDir: GivenPath?
 
-    @Option(help: "The CSV file to append rows to.", transform: GivenPath.checked)
-    var out: String = "sweep-results/compress.csv"
+    @Option(help: "The CSV file to append rows to.", transform: GivenPath.init(parsing:))
+    var out: GivenPath = try! GivenPath(parsing: "sweep-results/compress.csv")
 
     func run() throws {
         try SuppliedPaths(checkpoints.map { ("checkpoint", $0) } + [("--data-dir", dataDir), ("--out", out)]).naming(compress)
@@ -37,10 +38,10 @@ struct Compress: ParsableCommand {
 
     private func compress() throws {
         // Every checkpoint is read before the table is touched, so a bad one writes nothing.
-        let checkpoints = try checkpoints.map { ($0, try Checkpoint(contentsOf: $0, registry: CommandLineRegistry.current)) }
-        let table = try CSVTable(path: out, columns: Checkpoint.compressionColumns)
+        let checkpoints = try checkpoints.map { ($0.path, try Checkpoint(contentsOf: $0.path, registry: CommandLineRegistry.current)) }
+        let table = try CSVTable(path: out.path, columns: Checkpoint.compressionColumns)
         let done = Set(zip(try table.column("cell_id"), try table.column("method")).map { "\($0) \($1)" })
-        var testSets = CheckpointTestSets(dataDirectory: dataDir)
+        var testSets = CheckpointTestSets(dataDirectory: dataDir?.path)
         // One cell's rows once, though it be named twice (or under two paths: a link, ./x and x).
         var firstPath: [String: String] = [:]
         for (path, saved) in checkpoints {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 import ParamShareEngine
 
 /// `sweep eval`: the test accuracy of a saved model, rebuilt from its checkpoint.
@@ -20,14 +21,14 @@ struct Eval: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
-    var checkpoint: String
+    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.init(parsing:))
+    var checkpoint: GivenPath
 
-    @Option(help: "Folder holding the official files of the checkpoint's data set (not for the embedded digits).", transform: GivenPath.checked)
-    var dataDir: String?
+    @Option(help: "Folder holding the official files of the checkpoint's data set (not for the embedded digits).", transform: GivenPath.init(parsing:))
+    var dataDir: GivenPath?
 
-    @Option(help: ArgumentHelp("Write every test image's logits to this CSV (image, label, logit_0, …).", valueName: "logits.csv"), transform: GivenPath.checked)
-    var dumpLogits: String?
+    @Option(help: ArgumentHelp("Write every test image's logits to this CSV (image, label, logit_0, …).", valueName: "logits.csv"), transform: GivenPath.init(parsing:))
+    var dumpLogits: GivenPath?
 
     @Option(help: "Evaluate with this operand precision, fp32 or bf16, rather than the one the run trained with.")
     var precision: ComputePrecision?
@@ -39,21 +40,21 @@ struct Eval: ParsableCommand {
     private func evaluate() throws {
         // The output first: a path that cannot be written should not wait for a model and its data.
         if let dumpLogits {
-            if FileManager.default.fileExists(atPath: dumpLogits) {
+            if FileManager.default.fileExists(atPath: dumpLogits.path) {
                 throw ValidationError("--dump-logits \(dumpLogits) exists; remove it or name another file")
             }
-            try OutputLocation.prepareFolder(of: dumpLogits)
+            try OutputLocation.prepareFolder(of: dumpLogits.path)
         }
-        let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
+        let saved = try Checkpoint(contentsOf: checkpoint.path, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
         let trained = saved.cell.configuration.precision, evaluated = precision ?? trained
         model.network.setPrecision(evaluated)
         if DatasetName(rawValue: saved.cell.data.dataset)?.isEmbedded == true, dataDir != nil {
             throw ValidationError("--data-dir does not apply to the embedded digits set")
         }
-        var testSets = CheckpointTestSets(dataDirectory: dataDir)
+        var testSets = CheckpointTestSets(dataDirectory: dataDir?.path)
         // The trainer's own evaluation, so that the accuracy is computed as the run's was.
-        let batches = try testSets.batches(for: saved, at: checkpoint)
+        let batches = try testSets.batches(for: saved, at: checkpoint.path)
         let accuracy = try Trainer.accuracy(of: model.network, on: batches)
         print("\(saved.cell.label): test accuracy \(accuracy) on \(batches.dataset.count) images"
               + (evaluated == trained ? "" : " with \(evaluated.rawValue) operands"))
@@ -71,7 +72,7 @@ struct Eval: ParsableCommand {
                 }
                 return true
             }
-            let table = try CSVTable(path: dumpLogits, columns: ["image", "label"] + (0..<saved.classes).map { "logit_\($0)" })
+            let table = try CSVTable(path: dumpLogits.path, columns: ["image", "label"] + (0..<saved.classes).map { "logit_\($0)" })
             try table.append(rows: rows)
             print("wrote \(dumpLogits)")
         }

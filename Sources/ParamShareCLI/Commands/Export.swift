@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 
 /// `sweep export`: a checkpoint's materialised dense weights, as PyTorch names them.
 struct Export: ParsableCommand {
@@ -18,27 +19,27 @@ struct Export: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.checked)
-    var checkpoint: String
+    @Argument(help: ArgumentHelp("A checkpoint written by `sweep run --save-models`.", valueName: "checkpoint.safetensors"), transform: GivenPath.init(parsing:))
+    var checkpoint: GivenPath
 
-    @Option(help: ArgumentHelp("Where to write the dense weights.", valueName: "out.safetensors"), transform: GivenPath.checked)
-    var dense: String
+    @Option(help: ArgumentHelp("Where to write the dense weights.", valueName: "out.safetensors"), transform: GivenPath.init(parsing:))
+    var dense: GivenPath
 
     func run() throws {
         try SuppliedPaths([("checkpoint", checkpoint), ("--dense", dense)]).naming(export)
     }
 
     private func export() throws {
-        if FileManager.default.fileExists(atPath: dense) {
+        if FileManager.default.fileExists(atPath: dense.path) {
             throw ValidationError("--dense \(dense) exists; remove it or name another file")
         }
-        let saved = try Checkpoint(contentsOf: checkpoint, registry: CommandLineRegistry.current)
+        let saved = try Checkpoint(contentsOf: checkpoint.path, registry: CommandLineRegistry.current)
         let model = try saved.restoredModel()
         var metadata = saved.file.metadata
         metadata[DenseExport.layoutKey] = DenseExport.layout
         let export = SafetensorsFile(tensors: DenseExport.tensors(of: model.network, architecture: saved.cell.architecture), metadata: metadata)
-        try OutputLocation.prepareFolder(of: dense)
-        try export.write(to: dense)
+        try OutputLocation.prepareFolder(of: dense.path)
+        try export.write(to: dense.path)
         let values = export.tensors.reduce(0) { $0 + $1.entry.values.count }
         print("wrote \(dense): \(export.tensors.count) tensors, \(values) values, from \(saved.cell.label)")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 import ParamShareEngine
 
 /// The options that describe a grid of runs and how to train it: models, generators, budgets,
@@ -43,8 +44,8 @@ struct GridOptions: ParsableArguments {
     @Option(help: "Data set: digits (embedded), cifar10, cifar100, mnist, fashion-mnist, kmnist, or folder (JPEG and PNG files in DIR/train/<class>/… and DIR/val/<class>/… or DIR/test/<class>/…).")
     var dataset: DatasetName = .digits
 
-    @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz), or the image folder.", transform: GivenPath.checked)
-    var dataDir: String?
+    @Option(help: "Folder holding the official files of --dataset (CIFAR binary batches, or MNIST-family IDX files, raw or .gz), or the image folder.", transform: GivenPath.init(parsing:))
+    var dataDir: GivenPath?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("With --dataset folder: the side S of the square images the network sees. Training takes a random resized crop of each image (scale 0.08–1, aspect 3/4–4/3) and a random flip; evaluation scales the shorter side to S·8/7 and takes the centre S×S. ResNet-18 and -34 take the CIFAR stem for S ≤ 32 and the ImageNet stem above.", valueName: "S"))
     var imageSize: Int?
@@ -158,7 +159,7 @@ struct GridOptions: ParsableArguments {
         if decodeThreads < 1 { throw ValidationError("--decode-threads must be at least 1, got \(decodeThreads)") }
         if let imageSize, !(1...4096).contains(imageSize) { throw ValidationError("--image-size must be in 1...4096, got \(imageSize)") }
         var isFolder: ObjCBool = false
-        if let dataDir, FileManager.default.fileExists(atPath: dataDir, isDirectory: &isFolder), !isFolder.boolValue {
+        if let dataDir, FileManager.default.fileExists(atPath: dataDir.path, isDirectory: &isFolder), !isFolder.boolValue {
             throw ValidationError("--data-dir \(dataDir) is a file; name the folder that holds the \(dataset.rawValue) files")
         }
     }
@@ -204,7 +205,7 @@ struct GridOptions: ParsableArguments {
 
     /// The data set with --train-limit and --validation applied.
     func loadData() throws -> DatasetSplit {
-        let data = try dataset.load(directory: dataDir, imageSize: imageSize,
+        let data = try dataset.load(directory: dataDir?.path, imageSize: imageSize,
                                     folderReading: ImageFolderReading(mode: imageLoading, decodeThreads: decodeThreads))
         do {
             return try data.holdingOut(validation, trainLimit: trainLimit)

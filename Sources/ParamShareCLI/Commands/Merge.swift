@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 
 /// `sweep merge`: combines the tables of a sharded sweep into one.
 struct Merge: ParsableCommand {
@@ -24,15 +25,15 @@ struct Merge: ParsableCommand {
     /// Columns that measure time, not results: they may differ between rows of one run.
     static let timingColumns: Set<String> = ["wall_seconds", "seconds"]
 
-    @Argument(help: "The tables to combine.", transform: GivenPath.checked)
-    var inputs: [String]
+    @Argument(help: "The tables to combine.", transform: GivenPath.init(parsing:))
+    var inputs: [GivenPath]
 
-    @Option(help: "The combined table to write (must not exist yet).", transform: GivenPath.checked)
-    var out: String
+    @Option(help: "The combined table to write (must not exist yet).", transform: GivenPath.init(parsing:))
+    var out: GivenPath
 
     func validate() throws {
         guard inputs.count >= 1 else { throw ValidationError("name at least one table to merge") }
-        if FileManager.default.fileExists(atPath: out) {
+        if FileManager.default.fileExists(atPath: out.path) {
             throw ValidationError("\(out) already exists; merge into a new file")
         }
     }
@@ -42,7 +43,7 @@ struct Merge: ParsableCommand {
     }
 
     private func merge() throws {
-        let documents = try inputs.map(CSVReader.read(contentsOfFile:))
+        let documents = try inputs.map { try CSVReader.read(contentsOfFile: $0.path) }
         for document in documents {
             if let repeated = document.repeatedColumn {
                 throw ValidationError("\(document.source) names column '\(repeated)' twice; merge tables written by sweep run")
@@ -91,7 +92,7 @@ struct Merge: ParsableCommand {
                 rows.append(row)
             }
         }
-        let table = try CSVTable(path: out, columns: header)
+        let table = try CSVTable(path: out.path, columns: header)
         try table.append(rows: rows)
         print("wrote \(rows.count) rows from \(inputs.count) tables to \(out)")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 import ParamShareEngine
 
 /// `sweep run` (the default): train a grid of models, generators, budgets and seeds, append one
@@ -33,14 +34,14 @@ struct Run: ParsableCommand {
 
     @OptionGroup var grid: GridOptions
 
-    @Option(help: ArgumentHelp("Train each cell at the settings a search selected for it: the selection table `sweep tune` wrote (TRIALS.selection.csv). Every cell of the grid needs a selection and every selection a cell; the runs record the search in the tuning column.", valueName: "selection.csv"), transform: GivenPath.checked)
-    var tuned: String?
+    @Option(help: ArgumentHelp("Train each cell at the settings a search selected for it: the selection table `sweep tune` wrote (TRIALS.selection.csv). Every cell of the grid needs a selection and every selection a cell; the runs record the search in the tuning column.", valueName: "selection.csv"), transform: GivenPath.init(parsing:))
+    var tuned: GivenPath?
 
-    @Option(help: "The CSV file to append rows to.", transform: GivenPath.checked)
-    var out: String = "sweep-results/runs.csv"
+    @Option(help: "The CSV file to append rows to.", transform: GivenPath.init(parsing:))
+    var out: GivenPath = try! GivenPath(parsing: "sweep-results/runs.csv")
 
-    @Option(help: ArgumentHelp("Save each trained model into this folder as CELL_ID.safetensors (bank, ordinary weights, batch norm and the settings that regenerate the rest; `sweep eval` reads it). Diverged runs save none.", valueName: "folder"), transform: GivenPath.checked)
-    var saveModels: String?
+    @Option(help: ArgumentHelp("Save each trained model into this folder as CELL_ID.safetensors (bank, ordinary weights, batch norm and the settings that regenerate the rest; `sweep eval` reads it). Diverged runs save none.", valueName: "folder"), transform: GivenPath.init(parsing:))
+    var saveModels: GivenPath?
 
     @Flag(help: "Do not analyse the table after the runs (a sharded run never does: analyse the merged table).")
     var noAnalysis = false
@@ -58,7 +59,7 @@ struct Run: ParsableCommand {
         var cells = sweepGrid.cells(on: DataSubset(data))
         if let tuned {
             do {
-                let settings = try TunedSettings(contentsOfFile: tuned, registry: CommandLineRegistry.current)
+                let settings = try TunedSettings(contentsOfFile: tuned.path, registry: CommandLineRegistry.current)
                 try grid.checkNoConflict(with: settings.space, flag: "--tuned")
                 cells = try settings.applying(to: cells)
                 logger.info("settings from search \(settings.search) (\(settings.space)) in \(tuned)")
@@ -73,10 +74,10 @@ struct Run: ParsableCommand {
             logger.notice("left out \(selected.count - unique.count) run\(selected.count - unique.count == 1 ? "" : "s") that repeat an earlier one of the grid (the same settings, such as --seeds 0,0 or --budgets 2k,2000)")
         }
         try grid.preflight(unique, on: data)
-        if let saveModels { try OutputLocation.prepare(folder: saveModels) }
-        let runner = SweepRunner(cells: unique, data: data, runsPath: out, epochsPath: SweepRunner.epochsPath(forRunsAt: out),
-                                 jobs: grid.jobCount, layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns),
-                                 checkpointDirectory: saveModels)
+        if let saveModels { try OutputLocation.prepare(folder: saveModels.path) }
+        let runner = SweepRunner(cells: unique, data: data, runsPath: out.path, epochsPath: SweepRunner.epochsPath(forRunsAt: out.path),
+                                 jobs: grid.jobCount, optionColumns: CommandLineRegistry.current.optionColumns,
+                                 checkpointDirectory: saveModels?.path)
         logger.info("data: \(data.train.name), \(data.train.count) training, \(data.validation.map { "\($0.count) validation and " } ?? "")\(data.test.count) test images of \(data.train.imageShape)")
         logger.info("\(unique.count) runs\(shard.count > 1 ? " (shard \(shard) of a \(cells.count)-run grid)" : ""), \(grid.jobCount) at a time on \(EngineThreads.count) threads each")
         logger.info("writing rows to \(out) and per-epoch rows to \(runner.epochsPath)")
@@ -84,8 +85,8 @@ struct Run: ParsableCommand {
         let records = try runner.run { printer.handle($0) }
         logger.info("done: \(records.count) runs appended to \(out)")
         guard !noAnalysis, shard.count == 1 else { return }
-        let analysis = try RunAnalysis(contentsOfFile: out)
-        let directory = out.parentFolder
+        let analysis = try RunAnalysis(contentsOfFile: out.path)
+        let directory = out.path.parentFolder
         let paths = try analysis.write(to: directory.isEmpty ? "." : directory)
         print("\n" + analysis.accuracyTable())
         for path in paths { logger.info("wrote \(path)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParamShare
+import ParamShareArguments
 import ParamShareEngine
 
 /// `sweep tune`: choose each cell's settings on validation accuracy by successive halving.
@@ -52,11 +53,11 @@ struct Tune: ParsableCommand {
     @Option(parsing: .unconditional, help: "The fewest epochs a trial of the first rung trains.")
     var minEpochs: Int = 1
 
-    @Option(help: "The trials table to append to (a runs table).", transform: GivenPath.checked)
-    var out: String = "sweep-results/tune.csv"
+    @Option(help: "The trials table to append to (a runs table).", transform: GivenPath.init(parsing:))
+    var out: GivenPath = try! GivenPath(parsing: "sweep-results/tune.csv")
 
-    @Option(help: ArgumentHelp("A merged trials table of a sharded search's earlier rungs (repeatable).", valueName: "table"), transform: GivenPath.checked)
-    var earlierTrials: [String] = []
+    @Option(help: ArgumentHelp("A merged trials table of a sharded search's earlier rungs (repeatable).", valueName: "table"), transform: GivenPath.init(parsing:))
+    var earlierTrials: [GivenPath] = []
 
     @OptionGroup var logging: LoggingOptions
 
@@ -108,7 +109,7 @@ struct Tune: ParsableCommand {
         }
         logger.info("in all: \(search.groups.count) cells to tune, \(String(format: "%.1f", fullRuns)) full runs' worth of epochs over every seed")
         let printer = ProgressPrinter(logger: logger, cells: 0)
-        let outcome = try search.run(on: data, trialsPath: out, earlierTrials: earlierTrials, shard: shard, jobs: grid.jobCount,
+        let outcome = try search.run(on: data, trialsPath: out.path, earlierTrials: earlierTrials.map(\.path), shard: shard, jobs: grid.jobCount,
                                      layout: RunsTableLayout(optionColumns: CommandLineRegistry.current.optionColumns),
                                      announce: { printer.expect($0); logger.info("\($1)") }, events: { printer.handle($0) })
         switch outcome {
@@ -119,7 +120,7 @@ struct Tune: ParsableCommand {
                 let accuracy = selection.score.map { String(format: "%.4f", $0.validationAccuracy) } ?? "failed"
                 print("\(selection.cell.label): \(values) (validation accuracy \(accuracy))")
             }
-            logger.info("wrote \(TuningSearch.selectionPath(forTrialsAt: out))")
+            logger.info("wrote \(TuningSearch.selectionPath(forTrialsAt: out.path))")
         case let .waitingForShards(remaining):
             logger.notice("shard \(shard) has trained its part of the current rungs; \(remaining) trials of other shards remain. Merge the shards' tables (sweep merge) and run every shard again with --earlier-trials MERGED.csv")
         }

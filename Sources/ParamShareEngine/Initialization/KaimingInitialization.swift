@@ -61,7 +61,7 @@ public struct KaimingInitialization: Sendable, Hashable {
     }
 
     /// Fills a bias as PyTorch's `nn.Conv2d` and `nn.Linear` do: uniform on ±1/√fan-in.
-    public static func fillDefaultBias<Scalar: EngineScalar>(_ bias: Tensor<Scalar>, fanIn: Int, random: RandomSource) {
+    package static func fillDefaultBias<Scalar: EngineScalar>(_ bias: Tensor<Scalar>, fanIn: Int, random: RandomSource) {
         let bound = 1 / Double(fanIn).squareRoot()
         for i in 0..<bias.count { bias.data[i] = Scalar(random.uniform(in: -bound..<bound)) }
     }

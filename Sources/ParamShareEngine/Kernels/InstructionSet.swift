@@ -6,8 +6,8 @@ import CDNNL
 ///
 /// Training is bit-reproducible within one build and one instruction set, not across them
 /// (oneDNN picks its kernels, and so the order of its sums, by it), so every run records it.
-public enum InstructionSet {
-    public static let current: String = {
+package enum InstructionSet {
+    package static let current: String = {
         switch dnnl_get_effective_cpu_isa() {
         case dnnl_cpu_isa_sse41: "sse41"
         case dnnl_cpu_isa_avx: "avx"

@@ -65,6 +65,13 @@ final class OneDNNConvolution: @unchecked Sendable {
     /// How many threads may call at once.
     var threadSlots: Int { streams.count }
 
+    /// oneDNN's names for the convolution kernels it chose (forward, backward data, backward
+    /// weights, and the inference forward with batch norm folded in once made), as
+    /// `ONEDNN_VERBOSE` prints them: `brgconv:avx512_core`, `jit:avx2`, …
+    var implementations: [String] {
+        [forward, backwardData, backwardWeights].map(\.implementation) + (folded.map { [$0.primitive.implementation] } ?? [])
+    }
+
     /// Creates the primitives for `shape` with `precision`'s operands where oneDNN has them, with
     /// scratch space for `threads` concurrent callers.
     init(shape: ConvolutionShape, threads: Int, precision: ComputePrecision = .float32) {

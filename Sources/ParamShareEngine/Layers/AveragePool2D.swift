@@ -2,7 +2,7 @@
 public final class AveragePool2D<Scalar: EngineScalar>: Layer {
     public let name: String
     /// The square window and its stride.
-    public let window: PoolingWindow
+    package let window: PoolingWindow
 
     private var buffers = PassBuffers<Scalar>()
 

@@ -14,7 +14,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     /// Whether backward writes the input gradient over the output gradient it is given, instead
     /// of into a buffer of its own: safe where nobody reads that output gradient afterwards (not
     /// at the end of a residual body, whose output gradient the shortcut also reads).
-    public let gradientInPlace: Bool
+    package let gradientInPlace: Bool
     /// The scale γ, initialised to 1.
     public let gamma: Parameter<Scalar>
     /// The shift β, initialised to 0.
@@ -164,7 +164,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
 
     /// The evaluation-mode map as one scale and shift per channel, `y = x·scale + shift`, from the
     /// running statistics: what a convolution before it folds into its kernel and bias.
-    public func foldedAffine() -> (scale: Tensor<Scalar>, shift: Tensor<Scalar>) {
+    package func foldedAffine() -> (scale: Tensor<Scalar>, shift: Tensor<Scalar>) {
         foldRunningStatistics(channels: channels, gamma: gamma.value.data, beta: beta.value.data,
                               runningMean: runningMean.data, runningVariance: runningVariance.data, epsilon: epsilon,
                               scale: scale.data, shift: shift.data, reciprocalStd: reciprocalStd.data)

@@ -4,7 +4,7 @@ public final class ChannelsLastInput<Scalar: EngineScalar>: Layer {
     public let name: String
     /// Set to `false` on a network's first layer, whose input gradient nobody reads, to skip
     /// computing it.
-    public var computesInputGradient = true
+    package var computesInputGradient = true
     private var buffers = PassBuffers<Scalar>()
 
     public init(name: String) {

@@ -95,7 +95,7 @@ extension Conv2D {
     ///   - rectified: whether a ReLU follows, in the same pass.
     ///   - residual: a tensor of the output's shape to add before rectifying (a residual block's
     ///     shortcut); the result is written over it and returned. `nil` writes this layer's output.
-    public func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
+    package func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
                               rectified: Bool, addingTo residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
         precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
         let g = geometry(for: input.shape)

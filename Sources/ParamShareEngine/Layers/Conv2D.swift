@@ -20,7 +20,7 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     /// The per-output-channel bias, if any.
     public let bias: Parameter<Scalar>?
     /// Set to `false` on a first layer, whose input gradient nobody reads, to skip computing it.
-    public var computesInputGradient = true
+    package var computesInputGradient = true
     /// The precision of the convolution's operands: images, kernel and output gradients
     /// (``ComputePrecision``). `bfloat16` needs `Float`; channels-last, it runs on oneDNN's bf16
     /// kernels where the CPU has them.

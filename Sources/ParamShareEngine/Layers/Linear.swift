@@ -8,7 +8,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     /// The bias `[outFeatures]`, if any.
     public let bias: Parameter<Scalar>?
     /// Set to `false` on a first layer, whose input gradient nobody reads, to skip computing it.
-    public var computesInputGradient = true
+    package var computesInputGradient = true
     /// The precision of the products' operands: inputs, weight and output gradients
     /// (``ComputePrecision``). `bfloat16` needs `Float`, and runs on oneDNN's bf16 matrix
     /// products where the CPU has them.

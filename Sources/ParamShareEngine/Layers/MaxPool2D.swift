@@ -3,7 +3,7 @@
 public final class MaxPool2D<Scalar: EngineScalar>: Layer {
     public let name: String
     /// The square window, its stride and padding.
-    public let window: PoolingWindow
+    package let window: PoolingWindow
     /// The order the images come in.
     public let layout: ImageLayout
 

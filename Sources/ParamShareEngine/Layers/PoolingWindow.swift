@@ -1,9 +1,9 @@
 /// The square window of a pooling layer and the padding around its input.
-public struct PoolingWindow: Sendable, Hashable {
-    public let kernelSize: Int
-    public let stride: Int
+package struct PoolingWindow: Sendable, Hashable {
+    package let kernelSize: Int
+    package let stride: Int
     /// Positions added on every side that no window ever picks: PyTorch pads a max pool with −∞.
-    public let padding: Int
+    package let padding: Int
 
     /// A window of `kernelSize`; the stride defaults to the kernel size, as in PyTorch. PyTorch
     /// refuses a padding above half the kernel, since a window could then lie wholly in it.

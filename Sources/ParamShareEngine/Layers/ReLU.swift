@@ -8,7 +8,7 @@ public final class ReLU<Scalar: EngineScalar>: Layer {
     /// the input after this forward pass, or the output gradient after this backward pass: after a
     /// batch norm, a convolution, a linear layer or a residual sum in a network built from a
     /// `ModelDescription`, but not on a tensor that a caller keeps.
-    public let inPlace: Bool
+    package let inPlace: Bool
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
 

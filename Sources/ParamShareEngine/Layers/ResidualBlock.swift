@@ -12,7 +12,7 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
     /// output, backward adds the shortcut's input gradient into the body's. That saves two
     /// buffers per block, and is safe when the body's last layer does not read its own output in
     /// backward (a convolution or a batch norm does not; a ReLU does).
-    public let sumsInPlace: Bool
+    package let sumsInPlace: Bool
 
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?

@@ -4,7 +4,7 @@ public final class SoftmaxCrossEntropy<Scalar: EngineScalar> {
     /// ε: the target puts 1 − ε + ε/K on the label and ε/K on every other class.
     public let labelSmoothing: Double
     /// dL/d(logits) of the last `forward`, for the mean loss over the batch.
-    public private(set) var logitsGradient: Tensor<Scalar>?
+    package private(set) var logitsGradient: Tensor<Scalar>?
 
     public init(labelSmoothing: Double = 0) {
         precondition(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1), got \(labelSmoothing)")

@@ -10,7 +10,7 @@ public struct ParameterGroup<Scalar: EngineScalar> {
     }
 
     /// Two groups: kernels and banks with `weightDecay`, batch-norm parameters, biases and
-    /// parameters that carry their own regulariser (``Parameter/decaysInOptimizer``) without.
+    /// parameters that carry their own regulariser (`decaysInOptimizer` off) without.
     ///
     /// Decaying γ, β and biases pulls them toward zero for no regularising benefit, which is why
     /// most CIFAR and ImageNet recipes exclude them.

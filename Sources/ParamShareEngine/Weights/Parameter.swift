@@ -23,11 +23,11 @@ public final class Parameter<Scalar: EngineScalar>: @unchecked Sendable {
     public let gradient: Tensor<Scalar>
     /// A fixed multiplier of each element's optimiser step (a diagonal preconditioner), or `nil`
     /// for plain steps. Set before training; the optimisers scale their whole update by it.
-    public var stepScale: Tensor<Scalar>?
+    package var stepScale: Tensor<Scalar>?
     /// Whether the optimiser's weight decay may act on this parameter, if its role is decayed at
     /// all; `false` for one whose gradient already carries its regulariser, such as a bank that
     /// decays the weights it generates rather than its own values. Set before training.
-    public var decaysInOptimizer = true
+    package var decaysInOptimizer = true
 
     /// Creates a parameter of the given shape, filled with `initialValue`.
     public init(name: String, role: ParameterRole, shape: [Int], initialValue: Scalar = 0) {
@@ -38,7 +38,7 @@ public final class Parameter<Scalar: EngineScalar>: @unchecked Sendable {
     }
 
     /// A bias of `count` values initialised as PyTorch's `nn.Conv2d` and `nn.Linear` do: uniform on ±1/√fan-in.
-    public static func defaultBias(name: String, count: Int, fanIn: Int, random: RandomSource) -> Parameter {
+    package static func defaultBias(name: String, count: Int, fanIn: Int, random: RandomSource) -> Parameter {
         let bias = Parameter(name: name, role: .bias, shape: [count])
         KaimingInitialization.fillDefaultBias(bias.value, fanIn: fanIn, random: random)
         return bias
@@ -54,7 +54,7 @@ extension Array {
     /// The parameters with duplicates (the same object reached twice) removed, first occurrence kept.
     ///
     /// A bank shared by many layers is reached once per layer; an optimiser must step it once.
-    public func uniqued<Scalar>() -> [Parameter<Scalar>] where Element == Parameter<Scalar> {
+    package func uniqued<Scalar>() -> [Parameter<Scalar>] where Element == Parameter<Scalar> {
         var seen = Set<ObjectIdentifier>()
         return filter { seen.insert(ObjectIdentifier($0)).inserted }
     }

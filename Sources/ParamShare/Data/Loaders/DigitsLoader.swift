@@ -12,7 +12,7 @@ public enum DigitsLoader {
     package static let testFraction = 0.25
 
     /// All 1,797 images.
-    public static func loadAll() throws -> ImageDataset {
+    package static func loadAll() throws -> ImageDataset {
         guard let url = Bundle.module.url(forResource: "digits.csv", withExtension: "gz") else {
             throw DatasetError(.missingFile, path: "digits.csv.gz", detail: "the embedded digits resource is not in the package bundle",
                                fix: "Rebuild the package; the resource bundle must sit next to the executable.")

@@ -41,7 +41,7 @@ public enum IDXLoader {
     /// - Throws: `DatasetError` with kind `.wrongMagic` if the file does not start with
     ///   `00 00 08 03`, `.truncated` if the header or data is short, `.wrongSize` if there are
     ///   bytes after the data or the shape is empty, or any error of reading or inflating the file.
-    public static func readImages(path: String) throws -> (shape: [Int], pixels: [UInt8]) {
+    package static func readImages(path: String) throws -> (shape: [Int], pixels: [UInt8]) {
         try images(in: GzipFileReader.contents(ofFile: path, remedy: remedy), path: path)
     }
 
@@ -63,7 +63,7 @@ public enum IDXLoader {
     ///   `00 00 08 01`, `.truncated` if the header or data is short, `.wrongSize` if there are
     ///   bytes after the data or no labels, `.badLabel` if a label is 10 or more, or any error of
     ///   reading or inflating the file.
-    public static func readLabels(path: String) throws -> [Int32] {
+    package static func readLabels(path: String) throws -> [Int32] {
         try labels(in: GzipFileReader.contents(ofFile: path, remedy: remedy), path: path)
     }
 

@@ -16,7 +16,7 @@ import Foundation
 /// get the same view, for the normalisation's statistics and for validation, and keep their
 /// originals for the random resized crops of training. All of it is held in memory, unless
 /// ``ImageFolderReading`` streams the images: then the load decodes each file only to check it
-/// and to sum its evaluation view for the statistics, and keeps its path (``ImageFiles``).
+/// and to sum its evaluation view for the statistics, and keeps its path (`ImageFiles`).
 public enum ImageFolderLoader {
     /// The folders that may hold the evaluation images, in the order they are looked for.
     package static let evaluationFolders = ["val", "test"]

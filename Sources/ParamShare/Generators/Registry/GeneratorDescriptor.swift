@@ -28,23 +28,23 @@ public struct GeneratorDescriptor: Sendable {
     public var options: [GeneratorOption]
     /// Which layers share a bank when a sweep does not say (`--scope`): `global` for RPG, as in
     /// its paper; `layer` for HashedNets, whose paper hashes every layer into buckets of its own.
-    public var defaultScope: SharingScope
+    package var defaultScope: SharingScope
     /// How its banks' steps are scaled when a sweep does not say (`--bank-step`): `none`, the
     /// papers' plain steps, for every built-in but the projection, whose every bank entry reaches
     /// every weight it projects, so that plain steps move its weights far less than a dense
     /// network's at the same rate; it takes `layer` (``BankStepScaling``).
-    public var defaultStepScaling: BankStepScaling
+    package var defaultStepScaling: BankStepScaling
     /// Whether the sharing scope changes what a cell computes: true for every generator, whose
     /// banks it groups, and for a baseline that reads it (magnitude pruning sets one threshold
     /// per bank's layers); false for one that does not (width scaling), whose cells then keep
     /// ``defaultScope`` whatever a sweep asks, rather than repeat one another.
-    public var usesScope: Bool
+    package var usesScope: Bool
     /// How a cell of this descriptor gets its network.
-    public var construction: Construction
+    package var construction: Construction
 
     /// How a cell gets its network: generated layers drawing from banks, or a dense network a
     /// baseline sizes to the budget itself.
-    public enum Construction: Sendable {
+    package enum Construction: Sendable {
         /// Makes the generator for a setting of the options.
         case generator(@Sendable (GeneratorOptionValues) throws -> any ParameterGenerator)
         /// Makes the baseline for a setting of the options.
@@ -82,7 +82,7 @@ public struct GeneratorDescriptor: Sendable {
 
     /// Whether cells of this descriptor train a dense network sized by a ``BudgetedBaseline``
     /// rather than generated layers: they have no bank to freeze or to scale the steps of.
-    public var isBaseline: Bool {
+    package var isBaseline: Bool {
         if case .baseline = construction { return true }
         return false
     }
@@ -91,7 +91,7 @@ public struct GeneratorDescriptor: Sendable {
     ///
     /// - Throws: ``GeneratorRegistryError/notAGenerator(_:)`` for a baseline's descriptor, or
     ///   what the factory throws for a combination of values it refuses.
-    public func makeGenerator(_ options: GeneratorOptionValues) throws -> any ParameterGenerator {
+    package func makeGenerator(_ options: GeneratorOptionValues) throws -> any ParameterGenerator {
         guard case let .generator(make) = construction else { throw GeneratorRegistryError.notAGenerator(name) }
         return try make(options)
     }
@@ -100,16 +100,16 @@ public struct GeneratorDescriptor: Sendable {
     ///
     /// - Throws: ``GeneratorRegistryError/notABaseline(_:)`` for a generator's descriptor, or
     ///   what the factory throws for a combination of values it refuses.
-    public func makeBaseline(_ options: GeneratorOptionValues) throws -> any BudgetedBaseline {
+    package func makeBaseline(_ options: GeneratorOptionValues) throws -> any BudgetedBaseline {
         guard case let .baseline(make) = construction else { throw GeneratorRegistryError.notABaseline(name) }
         return try make(options)
     }
 
     /// Every option at its default.
-    public var defaultOptions: GeneratorOptionValues { GeneratorOptionValues(defaultsOf: options) }
+    package var defaultOptions: GeneratorOptionValues { GeneratorOptionValues(defaultsOf: options) }
 
     /// The option called `name`, if the descriptor declares one.
-    public func option(named name: String) -> GeneratorOption? {
+    package func option(named name: String) -> GeneratorOption? {
         options.first { $0.name == name }
     }
 
@@ -117,7 +117,7 @@ public struct GeneratorDescriptor: Sendable {
     ///
     /// - Throws: ``GeneratorRegistryError`` naming an unknown option (with the valid ones) or a
     ///   value the option does not accept (with what it does).
-    public func optionValues(_ overrides: [String: String]) throws -> GeneratorOptionValues {
+    package func optionValues(_ overrides: [String: String]) throws -> GeneratorOptionValues {
         var values = defaultOptions.values
         for (name, text) in overrides.sorted(by: { $0.key < $1.key }) {
             guard let option = option(named: name) else {
@@ -135,8 +135,8 @@ public struct GeneratorDescriptor: Sendable {
     ///
     /// The dot marks an option column, so that the analysis finds a plug-in's options in a table
     /// without knowing the plug-in.
-    public func column(ofOption option: String) -> String { "\(name).\(option)" }
+    package func column(ofOption option: String) -> String { "\(name).\(option)" }
 
     /// The runs-table column of every option, in declaration order.
-    public var optionColumns: [String] { options.map { column(ofOption: $0.name) } }
+    package var optionColumns: [String] { options.map { column(ofOption: $0.name) } }
 }

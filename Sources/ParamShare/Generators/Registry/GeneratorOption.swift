@@ -4,11 +4,11 @@ import Foundation
 ///
 /// Values travel as canonical text (`on`, `4`, `per-layer-arc`) so that they enter results tables,
 /// cell identities and command lines unchanged, and so that an option a plug-in declares needs
-/// no code anywhere else. ``canonicalValue(_:)`` checks a value a user typed and spells it the
+/// no code anywhere else. `canonicalValue(_:)` checks a value a user typed and spells it the
 /// one way the tables will: `true`, `yes` and `on` are all `on`; `04` is `4`.
 public struct GeneratorOption: Sendable, Hashable {
     /// What values an option takes.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// `on` or `off` (also read: true/false, yes/no, 1/0).
         case toggle
         /// One of the listed words.
@@ -21,7 +21,7 @@ public struct GeneratorOption: Sendable, Hashable {
 
     /// The option's name: lowercase letters, digits and `-`, such as `signs`.
     public var name: String
-    public var kind: Kind
+    package var kind: Kind
     /// The canonical default value.
     public var defaultValue: String
     /// One line for `--help` and the documentation.
@@ -29,10 +29,10 @@ public struct GeneratorOption: Sendable, Hashable {
     /// What a row of its generator written before the option existed reads as, where a table
     /// lacks its column; `nil` for ``defaultValue``, which is right for an option added with a
     /// default that keeps the older maths. See ``readInOlderTables(as:)``.
-    public var valueInOlderTables: String?
+    package var valueInOlderTables: String?
 
     /// An option; `defaultValue` must itself be valid, or registering its descriptor fails.
-    public init(name: String, kind: Kind, defaultValue: String, help: String) {
+    package init(name: String, kind: Kind, defaultValue: String, help: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
@@ -69,7 +69,7 @@ public struct GeneratorOption: Sendable, Hashable {
     }
 
     /// What the option accepts, for messages and help: `on|off`, `global|naive`, `1…64`.
-    public var accepted: String {
+    package var accepted: String {
         switch kind {
         case .toggle: "on|off"
         case let .choice(values): values.joined(separator: "|")
@@ -79,7 +79,7 @@ public struct GeneratorOption: Sendable, Hashable {
     }
 
     /// `text` as the tables spell it, or `nil` when the option does not accept it.
-    public func canonicalValue(_ text: String) -> String? {
+    package func canonicalValue(_ text: String) -> String? {
         let value = text.trimmingCharacters(in: .whitespaces).lowercased()
         switch kind {
         case .toggle:

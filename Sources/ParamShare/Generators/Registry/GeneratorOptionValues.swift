@@ -4,10 +4,10 @@
 /// (cell identities, table columns, labels) reads the text.
 public struct GeneratorOptionValues: Sendable, Hashable {
     /// Option name → canonical value, one entry per option the descriptor declares.
-    public private(set) var values: [String: String]
+    package private(set) var values: [String: String]
 
     /// The values of `options`, each at its default.
-    public init(defaultsOf options: [GeneratorOption]) {
+    package init(defaultsOf options: [GeneratorOption]) {
         values = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0.defaultValue) })
     }
 
@@ -47,7 +47,7 @@ public struct GeneratorOptionValues: Sendable, Hashable {
     }
 
     /// `name=value` pairs sorted by name, as cell identities and labels spell them.
-    public var sortedPairs: [(name: String, value: String)] {
+    package var sortedPairs: [(name: String, value: String)] {
         values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }

@@ -44,10 +44,10 @@ public struct GeneratorRegistry: Sendable {
     }
 
     /// The name of the unshared baseline, which every registry accepts and none may register.
-    public static let denseName = "dense"
+    package static let denseName = "dense"
 
     /// The `generator_version` of dense rows.
-    public static let denseSemanticsVersion = 1
+    package static let denseSemanticsVersion = 1
 
     /// Every name `--generators` accepts: `dense`, then the registered generators.
     public var names: [String] { [Self.denseName] + descriptors.map(\.name) }

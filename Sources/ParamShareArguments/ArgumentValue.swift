@@ -7,7 +7,7 @@ import ArgumentParser
 /// `@Option(transform: T.init(parsing:))`: argument-parser then reports the reason after its
 /// own "The value … is invalid for --flag". Their `ExpressibleByArgument` conformance lets them
 /// stand wherever an argument does, and shows their defaults as typed.
-protocol ArgumentValue: ExpressibleByArgument, CustomStringConvertible, Sendable {
+package protocol ArgumentValue: ExpressibleByArgument, CustomStringConvertible, Sendable {
     /// Parses `text` as typed after the flag.
     ///
     /// - Throws: an error whose description says what is wrong with `text` and what would do.
