@@ -48,8 +48,7 @@ let plan = StudyPlan(
     marginReason: StudyPlan.accuracyMarginReason)
 
 func study() throws {
-    let declared = try DeclaredStudy(plan, name: name)
-    guard let data = try CIFARRecipe.loadData() else { return }
+    guard case let (declared, data)? = try CIFARRecipe.declaring(plan, name: name) else { return }
     var findings = Findings(title: "C7: quantising and pruning trained models")
     findings.paragraph("""
         The 10 % models of C2 (\(CIFARRecipe.summary)) and dense ResNet-20, seeds 0, 1 and 2, and

@@ -66,8 +66,7 @@ let plan = StudyPlan.recipeAccuracy(
     })
 
 func study() throws {
-    let declared = try DeclaredStudy(plan, name: name)
-    guard let data = try CIFARRecipe.loadData() else { return }
+    guard case let (declared, data)? = try CIFARRecipe.declaring(plan, name: name) else { return }
     var findings = Findings(title: "C4: permutation and signs")
     findings.paragraph("""
         Recipe: \(CIFARRecipe.summary). RPG at \(budgets.joined(separator: " and ")) of the 267,264

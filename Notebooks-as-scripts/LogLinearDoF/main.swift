@@ -34,8 +34,7 @@ let plan = StudyPlan.recipeAccuracy(
                               test: .welch, part: "full DoF")])
 
 func study() throws {
-    let declared = try DeclaredStudy(plan, name: name)
-    guard let data = try CIFARRecipe.loadData() else { return }
+    guard case let (declared, data)? = try CIFARRecipe.declaring(plan, name: name) else { return }
     var findings = Findings(title: "C1: accuracy against RPG's degrees of freedom")
     findings.paragraph("""
         Recipe: \(CIFARRecipe.summary). RPG (one global ring, permutation, signs, the per-layer

@@ -21,6 +21,14 @@ package enum CIFARRecipe {
         : "ResNet-20 on CIFAR-10: the first 10,000 training images, the full 10,000-image test set, "
             + "10 epochs, batch 128, SGD with Nesterov momentum, one-cycle to 0.1, weight decay 5e-4, crop and flip"
 
+    /// A claim study's opening: `plan` declared under `name` (``DeclaredStudy``), then the
+    /// recipe's data; `nil` after saying where CIFAR-10 was looked for. The plan comes first, so
+    /// that a changed plan is refused even where the data is missing.
+    package static func declaring(_ plan: StudyPlan, name: String) throws -> (declared: DeclaredStudy, data: DatasetSplit)? {
+        let declared = try DeclaredStudy(plan, name: name)
+        return try loadData().map { (declared, $0) }
+    }
+
     /// The recipe's data, or `nil` after saying where CIFAR-10 was looked for.
     package static func loadData() throws -> DatasetSplit? {
         let directory = NotebookPaths.cifar10

@@ -46,8 +46,7 @@ let plan = StudyPlan(
         """)
 
 func study() throws {
-    let declared = try DeclaredStudy(plan, name: name)
-    guard let data = try CIFARRecipe.loadData() else { return }
+    guard case let (declared, data)? = try CIFARRecipe.declaring(plan, name: name) else { return }
     var findings = Findings(title: "C3: one layer's DoF, and depth at equal DoF")
     findings.paragraph("""
         Recipe: \(CIFARRecipe.summary). Part 1: ResNet-20 with an RPG ring as large as its

@@ -34,8 +34,7 @@ let plan = StudyPlan.recipeAccuracy(
     })
 
 func study() throws {
-    let declared = try DeclaredStudy(plan, name: name)
-    guard let data = try CIFARRecipe.loadData() else { return }
+    guard case let (declared, data)? = try CIFARRecipe.declaring(plan, name: name) else { return }
     var findings = Findings(title: "C5: one global ring against local rings")
     findings.paragraph("""
         Recipe: \(CIFARRecipe.summary). RPG at 10 % of the 267,264 generated weights, with one

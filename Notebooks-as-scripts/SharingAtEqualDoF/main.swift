@@ -61,8 +61,7 @@ func arm(_ run: RunTable.Run) -> String {
 }
 
 func study() throws {
-    let declared = try DeclaredStudy(plan, name: name)
-    guard let data = try CIFARRecipe.loadData() else { return }
+    guard case let (declared, data)? = try CIFARRecipe.declaring(plan, name: name) else { return }
     var findings = Findings(title: "C2: RPG against other sharing and pruning at equal DoF")
     findings.paragraph("""
         Recipe: \(CIFARRecipe.summary). At \(budgets.joined(separator: " and ")) of the 267,264

@@ -61,8 +61,7 @@ let plan = StudyPlan.recipeAccuracy(
         })
 
 func study() throws {
-    let declared = try DeclaredStudy(plan, name: name)
-    guard let data = try CIFARRecipe.loadData() else { return }
+    guard case let (declared, data)? = try CIFARRecipe.declaring(plan, name: name) else { return }
     var findings = Findings(title: "B1: sharing-aware bank steps")
     findings.paragraph("""
         Recipe: \(CIFARRecipe.summary). RPG at \(budgets.joined(separator: ", ")) of the 267,264
