@@ -28,7 +28,7 @@ func convertToBFloat16(_ source: UnsafePointer<Float>, count: Int, into destinat
 
 /// The bit pattern of the bfloat16 nearest the `Float` whose bits are `bits`, as a `Float`'s.
 @inline(__always)
-private func roundedToBFloat16(_ bits: UInt32) -> UInt32 {
+func roundedToBFloat16(_ bits: UInt32) -> UInt32 {
     let rounded = (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000
     let quietNaN = (bits | 0x0040_0000) & 0xFFFF_0000
     return bits & 0x7FFF_FFFF > 0x7F80_0000 ? quietNaN : rounded
@@ -101,11 +101,16 @@ final class BFloat16Buffer: @unchecked Sendable {
 
     /// Writes `count` values of `source` rounded to bfloat16 into this buffer.
     func convert(_ source: UnsafePointer<Float>, count: Int) {
-        if count > capacity {
-            data.deallocate()
-            data = .allocate(capacity: count)
-            capacity = count
-        }
+        reserve(count)
         convertToBFloat16(source, count: count, into: data)
+    }
+
+    /// Makes room for `count` values, for a kernel that writes them itself; what the buffer held
+    /// is lost when it grows.
+    func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        data.deallocate()
+        data = .allocate(capacity: count)
+        capacity = count
     }
 }

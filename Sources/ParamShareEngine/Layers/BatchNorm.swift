@@ -37,6 +37,11 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     private var partialSums: Tensor<Scalar>?
     private let channelSums: Tensor<Scalar>
     private let gradientFactors: Tensor<Scalar>
+    /// The last rectified output and input gradient rounded to bfloat16, for the convolution
+    /// after and before this layer (``forwardRectified(_:mode:adding:converting:)``,
+    /// ``backwardConverting(_:)``); each holds only what the pass that wrote it asked for.
+    let convertedOutput = BFloat16Buffer()
+    let convertedInputGradient = BFloat16Buffer()
 
     /// Creates a batch norm over `channels` channels. PyTorch's defaults: ε = 1e-5, momentum = 0.1.
     public init(name: String, channels: Int, epsilon: Scalar = 1e-5, momentum: Scalar = 0.1,
@@ -117,7 +122,12 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     /// the pass that writes the output: the values of this layer, a sum and a ReLU one after
     /// another, one or two passes over memory fewer. Backward is this layer's own, which reads
     /// its input, not its output.
-    func forwardRectified(_ input: Tensor<Scalar>, mode: ForwardMode, adding residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
+    ///
+    /// `converting` also writes the output rounded to bfloat16 into ``convertedOutput``, for a
+    /// convolution on oneDNN's bf16 kernels that reads it next: the rounding that convolution
+    /// would make in a pass of its own, reading back the output (`Float` only).
+    func forwardRectified(_ input: Tensor<Scalar>, mode: ForwardMode, adding residual: Tensor<Scalar>? = nil,
+                          converting: Bool = false) -> Tensor<Scalar> {
         precondition(fusesRectifier(forInputShape: input.shape) && mode != .inference,
                      "\(name): only a training or evaluation pass over channels-last images fuses a ReLU")
         checkShape(residual.map { $0.shape == input.shape } ?? true, name,
@@ -125,8 +135,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         let output = self.output.reuse(shape: input.shape)
         self.input = input
         lastMode = mode
+        precondition(!converting || Scalar.self == Float.self, "\(name): only Float converts to bfloat16")
+        if converting { convertedOutput.reserve(input.count) }
         forwardChannelsLast(input, rows: channelLayout(of: input.shape).items, mode: mode, into: output,
-                            then: .rectified(adding: residual))
+                            then: .rectified(adding: residual, converting: converting ? convertedOutput : nil))
         return output
     }
 
@@ -162,6 +174,28 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         return inputGradient
     }
 
+    /// The backward pass of a channels-last training or evaluation pass that writes the input
+    /// gradient only rounded to bfloat16, into ``convertedInputGradient``, and returns it: for a
+    /// convolution before this layer on oneDNN's bf16 kernels that reads nothing else of it (one
+    /// without a bias). That saves writing the gradient in `Float` and the convolution's own
+    /// pass rounding it. The values are those `backward(_:)` writes, rounded as
+    /// `convertToBFloat16` rounds; parameter gradients accumulate as there.
+    /// Whether ``backwardConverting(_:)`` takes the last forward pass: over channels-last `Float` images.
+    var convertsInputGradient: Bool {
+        Scalar.self == Float.self && input.map { fusesRectifier(forInputShape: $0.shape) } ?? false
+    }
+
+    func backwardConverting(_ outputGradient: Tensor<Scalar>) -> BFloat16Buffer {
+        guard let input else { preconditionFailure("\(name): backward called before forward") }
+        precondition(Scalar.self == Float.self && fusesRectifier(forInputShape: input.shape),
+                     "\(name): only a Float batch norm over channels-last images converts its gradient")
+        checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
+        convertedInputGradient.reserve(input.count)
+        backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
+                             converting: convertedInputGradient)
+        return convertedInputGradient
+    }
+
     /// The evaluation-mode map as one scale and shift per channel, `y = x·scale + shift`, from the
     /// running statistics: what a convolution before it folds into its kernel and bias.
     public func foldedAffine() -> (scale: Tensor<Scalar>, shift: Tensor<Scalar>) {
@@ -174,7 +208,9 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     /// What the channels-last forward pass does after the affine map, in the same pass.
     private enum Epilogue {
         case none
-        case rectified(adding: Tensor<Scalar>?)
+        /// Rectified after adding the residual, if any, and also written rounded to bfloat16 into
+        /// `converting`, if given.
+        case rectified(adding: Tensor<Scalar>?, converting: BFloat16Buffer?)
     }
 
     // Channels-last: rows of `channels` values, statistics summed in fixed blocks of rows.
@@ -213,7 +249,13 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
                 channelsLastAffine(input.data, rows: range, channels: channels, scale: scale.data, shift: shift.data,
                                    into: output.data)
             }
-        case let .rectified(residual):
+        case let .rectified(residual, converted?):
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastAffineRectified(float(input.data), rows: range, channels: channels, scale: float(scale.data),
+                                            shift: float(shift.data), adding: residual.map { UnsafePointer(float($0.data)) },
+                                            into: float(output.data), converting: converted.data)
+            }
+        case let .rectified(residual, nil):
             EngineThreads.forEachChunk(of: rows) { _, range in
                 channelsLastAffineRectified(input.data, rows: range, channels: channels, scale: scale.data,
                                             shift: shift.data, adding: residual.map { UnsafePointer($0.data) },
@@ -222,8 +264,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         }
     }
 
+    // `converting` also writes the input gradient rounded to bfloat16 there, and `inputGradient`
+    // may then be `nil`, to write it only there.
     private func backwardChannelsLast(_ input: Tensor<Scalar>, _ outputGradient: Tensor<Scalar>, rows: Int,
-                                      into inputGradient: Tensor<Scalar>) {
+                                      into inputGradient: Tensor<Scalar>?, converting converted: BFloat16Buffer? = nil) {
         let channels = channels, sums = channelSums.data
         let training = lastMode == .training
         let mean = training ? mean : runningMean, reciprocalStd = reciprocalStd
@@ -243,6 +287,17 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             factors[channels + c] = training ? sums[c] / m : 0
             factors[2 * channels + c] = training ? sums[channels + c] / m : 0
         }
+        if let converted {
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastBatchNormInputGradient(
+                    input: float(input.data), outputGradient: float(outputGradient.data), rows: range, channels: channels,
+                    mean: float(mean.data), reciprocalStd: float(reciprocalStd.data), factor: float(factors.data),
+                    meanDy: float(factors.data + channels), meanDyXhat: float(factors.data + 2 * channels),
+                    into: inputGradient.map { float($0.data) }, converting: converted.data)
+            }
+            return
+        }
+        guard let inputGradient else { preconditionFailure("\(name): no input gradient to write") }
         EngineThreads.forEachChunk(of: rows) { _, range in
             channelsLastBatchNormInputGradient(
                 input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,

@@ -19,13 +19,25 @@ extension Conv2D {
         forwardThreads = threads
         let blockSize = Self.imagesPerGradientGroup
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
+        let handedInput = self.handedInput
+        self.handedInput = nil
+        convertedImages = nil
+        forwardReadBFloat16 = false
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
-            let operands = bfloat16Operands(slots: threads, count: blockSize * inItem)
+            forwardReadBFloat16 = kernels.values.allSatisfy { $0.operands == .bfloat16 }
+            // The images the layer before rounded, if it did: kept for backward too.
+            if let handedInput, handedInput.address == UnsafeMutableRawPointer(input.data), handedInput.count == input.count {
+                precondition(forwardReadBFloat16, "\(name): handed bf16 images, but its kernels read Float")
+                convertedImages = handedInput.buffer
+            }
+            let converted = convertedImages
+            let operands = converted == nil ? bfloat16Operands(slots: threads, count: blockSize * inItem) : nil
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
                 let kernel = kernels[range.count]!
-                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
-                                    operands, slot: thread)
+                let image = converted.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                    ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                               operands, slot: thread)
                 kernel.forward(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
             }
         } else {
@@ -42,8 +54,14 @@ extension Conv2D {
         return output
     }
 
-    func backwardChannelsLast(_ outputGradient: Tensor<Scalar>, input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
+    /// The backward pass from `outputGradient`, or from `convertedGradient`, the output gradient
+    /// rounded to bfloat16 by the layer after (then `outputGradient` is `nil`, which only a
+    /// convolution on oneDNN's bf16 kernels without a bias takes).
+    func backwardChannelsLast(_ outputGradient: Tensor<Scalar>?, converted convertedGradient: BFloat16Buffer? = nil,
+                              input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
         guard let weight else { preconditionFailure("\(name): backward called before forward") }
+        precondition(outputGradient != nil || (convertedGradient != nil && forwardReadBFloat16 && bias == nil),
+                     "\(name): a bf16 output gradient alone is for oneDNN's bf16 kernels without a bias")
         let items = input.shape[0], threads = forwardThreads
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
@@ -53,20 +71,26 @@ extension Conv2D {
         // The forward pass loaded this step's kernel into the oneDNN kernels.
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             // With bf16 operands the images are rounded again rather than kept rounded from the
-            // forward pass: a second copy of every convolution's input would raise peak memory.
-            let operands = bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
+            // forward pass, unless the layer before rounded them in its own pass: a second copy
+            // of every convolution's input would raise peak memory.
+            let convertedImages = self.convertedImages
+            let operands = convertedImages != nil && convertedGradient != nil
+                ? nil : bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, group, range in
                 let kernel = kernels[range.count]!
-                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
-                                    operands, slot: 2 * thread)
-                let gradient = operand(outputGradient.data + range.lowerBound * outItem, count: range.count * outItem,
-                                       for: kernel, operands, slot: 2 * thread + 1)
+                let image = convertedImages.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                    ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                               operands, slot: 2 * thread)
+                let gradient = convertedGradient.map { UnsafeRawPointer($0.data + range.lowerBound * outItem) }
+                    ?? operand(outputGradient!.data + range.lowerBound * outItem, count: range.count * outItem,
+                               for: kernel, operands, slot: 2 * thread + 1)
                 kernel.backwardWeights(image, gradient, into: float(partials[group].data), thread: thread)
                 if computesInputGradient {
                     kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
                 }
             }
         } else {
+            guard let outputGradient else { preconditionFailure("\(name): no Float output gradient") }
             let shapes = blockShapes(items: items, g)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, group, range in
                 let shape = shapes[range.count]!
@@ -80,7 +104,7 @@ extension Conv2D {
             }
         }
         passOnWeightGradient(partials)
-        if let bias {
+        if let bias, let outputGradient {
             accumulateColumnSums(outputGradient.data, rows: items * g.outputPlane, columns: outChannels,
                                  into: bias.gradient.data)
         }
@@ -107,6 +131,8 @@ extension Conv2D {
                    "residual \(residual?.shape ?? []) does not match the output \(outputShape)")
         let output = residual ?? self.output.reuse(shape: outputShape)
         self.input = nil
+        handedInput = nil
+        convertedImages = nil
         let weight = weightSource.weight(), perChannel = inChannels * kernelSize * kernelSize
         let scaledWeight = self.foldedWeight.reuse(shape: weight.shape), foldedBias = self.foldedBias.reuse(shape: [outChannels])
         for o in 0..<outChannels {
@@ -164,7 +190,7 @@ extension Conv2D {
     /// `nil` where oneDNN cannot compute (any scalar but `Float`).
     /// The thread count is read once per pass, by the caller: each kernel has scratch space for
     /// that many threads.
-    private func oneDNNKernels(items: Int, _ g: WindowGeometry, threads: Int) -> [Int: OneDNNConvolution]? {
+    func oneDNNKernels(items: Int, _ g: WindowGeometry, threads: Int) -> [Int: OneDNNConvolution]? {
         guard Scalar.self == Float.self else { return nil }
         let precision = usesBFloat16Kernels ? self.precision : .float32
         var kernels: [Int: OneDNNConvolution] = [:]

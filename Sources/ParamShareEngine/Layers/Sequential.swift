@@ -58,13 +58,19 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
         var x = input, index = range.lowerBound
         while index < range.upperBound {
             if index + 1 < range.upperBound, let rectifier = layers[index + 1] as? ReLU<Scalar>, rectifier.inPlace {
+                // The convolution the rectified values go to next, which may take them rounded to
+                // bfloat16 from the same pass (`Conv2D+ConvertedOperands.swift`).
+                let consumer = index + 2 < range.upperBound ? Self.firstConvolution(of: layers[index + 2]) : nil
                 if let batchNorm = layers[index] as? BatchNorm<Scalar>, batchNorm.fusesRectifier(forInputShape: x.shape) {
-                    x = batchNorm.forwardRectified(x, mode: mode)
+                    let converting = consumer?.readsBFloat16Images(ofShape: x.shape) ?? false
+                    x = batchNorm.forwardRectified(x, mode: mode, converting: converting)
                     rectifier.adopt(rectifiedOutput: x)
+                    if converting { consumer?.receiveConvertedInput(batchNorm.convertedOutput, of: x) }
                     index += 2
                     continue
                 }
-                if let block = layers[index] as? ResidualBlock<Scalar>, let sum = block.forwardRectifyingSum(x, mode: mode) {
+                if let block = layers[index] as? ResidualBlock<Scalar>,
+                   let sum = block.forwardRectifyingSum(x, mode: mode, convertingFor: consumer) {
                     x = sum
                     rectifier.adopt(rectifiedOutput: x)
                     index += 2
@@ -77,15 +83,33 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
         return x
     }
 
+    /// The convolution that a forward pass through `layer` starts with, if any: the layer
+    /// itself, or the first layer of a list or of a residual block's body, which reads the
+    /// block's input as it is.
+    static func firstConvolution(of layer: any Layer<Scalar>) -> Conv2D<Scalar>? {
+        switch layer {
+        case let convolution as Conv2D<Scalar>: convolution
+        case let block as ResidualBlock<Scalar>: firstConvolution(of: block.body)
+        case let list as Sequential<Scalar>: list.layers.first.flatMap(firstConvolution)
+        default: nil
+        }
+    }
+
     /// Backward through the layers in reverse. Where an in-place ReLU comes before a residual
     /// block, the ReLU's pass sums the block's two input gradients: the same values, one pass
-    /// over memory fewer.
+    /// over memory fewer. Where a batch norm comes after a convolution on oneDNN's bf16 kernels
+    /// without a bias, the batch norm writes its input gradient only rounded to bfloat16, for
+    /// that convolution (`Conv2D+ConvertedOperands.swift`).
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         var gradient = outputGradient, index = layers.count - 1
         while index >= 0 {
             if index > 0, let rectifier = layers[index - 1] as? ReLU<Scalar>, rectifier.inPlace,
                let block = layers[index] as? ResidualBlock<Scalar>, let parts = block.backwardLeavingSum(gradient) {
                 gradient = rectifier.backward(parts.viaBody, adding: parts.viaShortcut)
+                index -= 2
+            } else if index > 0, let batchNorm = layers[index] as? BatchNorm<Scalar>, batchNorm.convertsInputGradient,
+                      let convolution = layers[index - 1] as? Conv2D<Scalar>, convolution.readsConvertedOutputGradient {
+                gradient = convolution.backward(convertedOutputGradient: batchNorm.backwardConverting(gradient))
                 index -= 2
             } else {
                 gradient = layers[index].backward(gradient)
