@@ -105,6 +105,25 @@ struct ConvertedOperandTests {
         }
     }
 
+    @Test("bf16 inference whose folded convolutions write bf16 images for the convolutions after them gives the bits of convolutions that round for themselves",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
+    func inferenceSameBitsAsRoundingPerConvolution() {
+        let handing = network(fusing: true), separate = network(fusing: false)
+        for network in [handing, separate] {
+            _ = network.forward(Tensor<Float>.random(shape: [9, 3, 8, 8], random: RandomSource(seed: 43)), mode: .training)
+        }
+        for step in 0..<2 {
+            let input = Tensor<Float>.random(shape: [9, 3, 8, 8], random: RandomSource(seed: 44 + UInt64(step)))
+            let output = handing.forward(input, mode: .inference), expected = separate.forward(input, mode: .inference)
+            #expect(output.scalars.map(\.bitPattern) == expected.scalars.map(\.bitPattern), "step \(step): outputs differ")
+            #expect(output.scalars.contains { $0 != 0 })
+            // Each block's second convolution reads the images its first wrote in bf16; the others
+            // read what a block's shortcut also reads, in Float.
+            let handed = convolutions(in: handing).map { $0.convertedImages != nil }
+            #expect(handed == [false, false, true, false, true, false, true], "\(handed)")
+        }
+    }
+
     @Test("a bf16 network whose batch norms round for the convolutions gives the same bits on 1 and 2 threads",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
     func threadIndependence() {
@@ -113,7 +132,8 @@ struct ConvertedOperandTests {
             let input = Tensor<Float>.random(shape: [21, 3, 8, 8], random: RandomSource(seed: 41))
             let output = network.forward(input, mode: .training)
             let inputGradient = network.backward(Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 42)))
-            return [output.scalars.map(\.bitPattern), inputGradient.scalars.map(\.bitPattern)]
+            let inferred = network.forward(input, mode: .inference)
+            return [output.scalars.map(\.bitPattern), inputGradient.scalars.map(\.bitPattern), inferred.scalars.map(\.bitPattern)]
                 + network.parameters.map { $0.gradient.scalars.map(\.bitPattern) }
         }
         let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)

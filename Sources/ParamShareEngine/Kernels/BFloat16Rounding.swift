@@ -92,11 +92,27 @@ extension Tensor {
 /// Values rounded to bfloat16, as bit patterns, for oneDNN's bf16 kernels: a layer's buffer,
 /// reused while it is large enough.
 final class BFloat16Buffer: @unchecked Sendable {
-    private(set) var data = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
-    private var capacity = 1
+    private(set) var data: UnsafeMutablePointer<UInt16>
+    private var capacity: Int
+    /// What owns `data` when this buffer borrows it (``init(over:)``).
+    private let owner: AnyObject?
+
+    init() {
+        data = .allocate(capacity: 1)
+        capacity = 1
+        owner = nil
+    }
+
+    /// A buffer over the memory of `tensor` (twice its count in bfloat16 values, for `Float`): a
+    /// buffer nobody reads as a tensor while this one is in use.
+    init<Scalar>(over tensor: Tensor<Scalar>) {
+        data = UnsafeMutableRawPointer(tensor.data).assumingMemoryBound(to: UInt16.self)
+        capacity = tensor.count * MemoryLayout<Scalar>.stride / MemoryLayout<UInt16>.stride
+        owner = tensor
+    }
 
     deinit {
-        data.deallocate()
+        if owner == nil { data.deallocate() }
     }
 
     /// Writes `count` values of `source` rounded to bfloat16 into this buffer.
@@ -109,6 +125,7 @@ final class BFloat16Buffer: @unchecked Sendable {
     /// is lost when it grows.
     func reserve(_ count: Int) {
         guard count > capacity else { return }
+        precondition(owner == nil, "a borrowed bf16 buffer of \(capacity) values cannot hold \(count)")
         data.deallocate()
         data = .allocate(capacity: count)
         capacity = count

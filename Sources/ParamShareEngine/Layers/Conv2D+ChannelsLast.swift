@@ -123,6 +123,17 @@ extension Conv2D {
     ///     shortcut); the result is written over it and returned. `nil` writes this layer's output.
     public func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
                               rectified: Bool, addingTo residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
+        forwardFolded(input, affine, rectified: rectified, addingTo: residual, convertingFor: nil)
+    }
+
+    /// ``forwardFolded(_:_:rectified:addingTo:)``, which writes its output only rounded to
+    /// bfloat16, in oneDNN's pass, and hands it to `consumer` where that convolution reads it
+    /// next on bf16 kernels, as this one runs (`Conv2D+ConvertedOperands.swift`); not with a
+    /// residual, whose sum is taken in `Float`. The output tensor returned then holds the bf16
+    /// values in the first half of its memory, and nobody reads it as `Float`: the consumer takes
+    /// them as handed images. Takes its own images as handed, if they were.
+    func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
+                       rectified: Bool, addingTo residual: Tensor<Scalar>?, convertingFor consumer: Conv2D<Scalar>?) -> Tensor<Scalar> {
         precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
         let g = geometry(for: input.shape)
         let items = input.shape[0], threads = EngineThreads.count
@@ -131,8 +142,10 @@ extension Conv2D {
                    "residual \(residual?.shape ?? []) does not match the output \(outputShape)")
         let output = residual ?? self.output.reuse(shape: outputShape)
         self.input = nil
-        handedInput = nil
+        let handedInput = self.handedInput
+        self.handedInput = nil
         convertedImages = nil
+        forwardReadBFloat16 = false
         let weight = weightSource.weight(), perChannel = inChannels * kernelSize * kernelSize
         let scaledWeight = self.foldedWeight.reuse(shape: weight.shape), foldedBias = self.foldedBias.reuse(shape: [outChannels])
         for o in 0..<outChannels {
@@ -145,17 +158,30 @@ extension Conv2D {
         let blockSize = Self.imagesPerGradientGroup
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
-            let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified)
+            let bfloat16 = kernels.values.allSatisfy { $0.operands == .bfloat16 }
+            var images: BFloat16Buffer?
+            if let handedInput, handedInput.address == UnsafeMutableRawPointer(input.data), handedInput.count == input.count {
+                precondition(bfloat16, "\(name): handed bf16 images, but its kernels read Float")
+                images = handedInput.buffer
+            }
+            convertedImages = images
+            let converted = bfloat16 && residual == nil && consumer?.readsBFloat16Images(ofShape: outputShape) == true
+                ? BFloat16Buffer(over: output) : nil
+            let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified, convertedOutput: converted != nil)
             for kernel in kernels.values {
                 kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), epilogue: epilogue)
             }
-            let operands = bfloat16Operands(slots: threads, count: blockSize * inItem)
-            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
+            let operands = images == nil ? bfloat16Operands(slots: threads, count: blockSize * inItem) : nil
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { [images] thread, _, range in
                 let kernel = kernels[range.count]!
-                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
-                                    operands, slot: thread)
-                kernel.forwardFolded(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
+                let image = images.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                    ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                               operands, slot: thread)
+                let destination = converted.map { UnsafeMutableRawPointer($0.data + range.lowerBound * outItem) }
+                    ?? UnsafeMutableRawPointer(output.data + range.lowerBound * outItem)
+                kernel.forwardFolded(image, into: destination, thread: thread)
             }
+            if let converted { consumer?.receiveConvertedInput(converted, of: output) }
             return output
         }
         let convolution = self.output.reuse(shape: outputShape), shapes = blockShapes(items: items, g)

@@ -88,7 +88,7 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
         guard let body = body as? Sequential<Scalar>, body.layers.count >= 2,
               let convolution = body.layers[body.layers.count - 2] as? Conv2D<Scalar>, convolution.layout == .channelsLast,
               let batchNorm = body.layers.last as? BatchNorm<Scalar> else { return nil }
-        let hidden = body.forward(input, mode: .inference, layers: 0..<(body.layers.count - 2))
+        let hidden = body.forward(input, mode: .inference, layers: 0..<(body.layers.count - 2), convertingFor: convolution)
         let skip = shortcut?.forward(input, mode: .inference) ?? input
         return convolution.forwardFolded(hidden, batchNorm.foldedAffine(), rectified: rectified, addingTo: skip)
     }

@@ -22,7 +22,11 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
     /// do a channels-last convolution and a ReLU right after it (LeNet-5's), with its own bias,
     /// and a residual block's last convolution with the block's sum and the ReLU after the
     /// block, written over the block's input, unless that input is the first of the range.
-    func forward(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>) -> Tensor<Scalar> {
+    /// Where a folded pass's output goes to a convolution alone (the next layer, or `consumer`
+    /// after the range), both on oneDNN's bf16 kernels, oneDNN writes it rounded to bfloat16 for
+    /// that convolution (`Conv2D+ConvertedOperands.swift`).
+    func forward(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>,
+                 convertingFor consumer: Conv2D<Scalar>? = nil) -> Tensor<Scalar> {
         guard mode == .inference else { return forwardFusingRectifiers(input, mode: mode, layers: range) }
         var x = input, index = range.lowerBound
         while index < range.upperBound {
@@ -30,8 +34,11 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
             if let convolution = layers[index] as? Conv2D<Scalar>, convolution.layout == .channelsLast,
                let batchNorm = next as? BatchNorm<Scalar> {
                 let rectified = index + 2 < range.upperBound && layers[index + 2] is ReLU<Scalar>
-                x = convolution.forwardFolded(x, batchNorm.foldedAffine(), rectified: rectified)
-                index += rectified ? 3 : 2
+                let end = index + (rectified ? 3 : 2)
+                let reader = end < range.upperBound ? layers[end] as? Conv2D<Scalar> : consumer
+                x = convolution.forwardFolded(x, batchNorm.foldedAffine(), rectified: rectified, addingTo: nil,
+                                              convertingFor: reader)
+                index = end
             } else if let convolution = layers[index] as? Conv2D<Scalar>, convolution.layout == .channelsLast, next is ReLU<Scalar> {
                 let identity = (scale: Tensor<Scalar>(shape: [convolution.outChannels], repeating: 1),
                                 shift: Tensor<Scalar>(shape: [convolution.outChannels]))
