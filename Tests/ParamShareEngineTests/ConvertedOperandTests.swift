@@ -48,6 +48,29 @@ struct ConvertedOperandTests {
         #expect(converting.beta.gradient.scalars.map(\.bitPattern) == plain.beta.gradient.scalars.map(\.bitPattern))
     }
 
+    @Test("a batch norm's backward through the ReLU after it gives the bits of the two backward passes, in Float and rounded to bfloat16",
+          arguments: [ForwardMode.training, .evaluation])
+    func batchNormBackwardRectified(mode: ForwardMode) {
+        let random = RandomSource(seed: 36)
+        let layers = ChannelsLastTestLayers<Float>(random: random)
+        let fused = layers.batchNorm("bn", 6), converting = layers.batchNorm("bn", 6), plain = layers.batchNorm("bn", 6)
+        let rectifier = ReLU<Float>(name: "relu")
+        let input = Tensor<Float>.random(shape: [2, 5, 3, 6], random: random)
+        let outputGradient = Tensor<Float>.random(shape: input.shape, random: random)
+        let output = fused.forwardRectified(input, mode: mode)
+        _ = converting.forwardRectified(input, mode: mode, converting: true, writesOutput: false)
+        let expectedOutput = rectifier.forward(plain.forward(input, mode: mode), mode: mode)
+        #expect(output.scalars.map(\.bitPattern) == expectedOutput.scalars.map(\.bitPattern))
+        #expect(bits(converting.convertedOutput, count: input.count) == bfloat16(expectedOutput))
+        let expected = plain.backward(rectifier.backward(outputGradient))
+        #expect(fused.backwardRectified(outputGradient).scalars.map(\.bitPattern) == expected.scalars.map(\.bitPattern))
+        #expect(bits(converting.backwardRectifiedConverting(outputGradient), count: input.count) == bfloat16(expected))
+        for layer in [fused, converting] {
+            #expect(layer.gamma.gradient.scalars.map(\.bitPattern) == plain.gamma.gradient.scalars.map(\.bitPattern))
+            #expect(layer.beta.gradient.scalars.map(\.bitPattern) == plain.beta.gradient.scalars.map(\.bitPattern))
+        }
+    }
+
     @Test("a convolution on oneDNN's bf16 kernels given its operands rounded computes what it computes rounding them itself, and the convolution of the rounded operands",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: ChannelsLastConvolutionTests.cases)
     func convolutionWithConvertedOperands(_ c: ConvolutionCase) {

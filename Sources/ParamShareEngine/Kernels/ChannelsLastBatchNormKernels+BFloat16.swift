@@ -60,16 +60,27 @@ func channelsLastAffineRectified(
 
 /// `channelsLastBatchNormInputGradient` for `Float`, writing dx also rounded to bfloat16 into
 /// `converted`, and into `dx` only where it is given. A gradient may be a NaN, so this rounds
-/// with `roundedToBFloat16`, NaN test and all.
+/// with `roundedToBFloat16`, NaN test and all. With `rectifiedBy`, the gradient of a batch norm
+/// and the ReLU after it (`channelsLastRectifiedBatchNormInputGradient`).
 func channelsLastBatchNormInputGradient(
     input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, rows: Range<Int>, channels: Int,
     mean: UnsafePointer<Float>, reciprocalStd: UnsafePointer<Float>, factor k: UnsafePointer<Float>,
     meanDy: UnsafePointer<Float>, meanDyXhat: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>?,
-    converting converted: UnsafeMutablePointer<UInt16>
+    converting converted: UnsafeMutablePointer<UInt16>,
+    rectifiedBy affine: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)? = nil
 ) {
     for row in rows {
         let values = x + row * channels, grad = dy + row * channels, half = converted + row * channels
-        if let dx {
+        if let affine {
+            for c in 0..<channels {
+                let gradient = grad[c]
+                let g: Float = Relaxed.multiplyAdd(values[c], affine.scale[c], affine.shift[c]) > 0 ? gradient : 0
+                let xhat = (values[c] - mean[c]) * reciprocalStd[c]
+                let value = k[c] * (g - meanDy[c] - xhat * meanDyXhat[c])
+                dx?[row * channels + c] = value
+                half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
+            }
+        } else if let dx {
             let out = dx + row * channels
             for c in 0..<channels {
                 let xhat = (values[c] - mean[c]) * reciprocalStd[c]

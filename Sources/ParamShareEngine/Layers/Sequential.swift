@@ -70,9 +70,13 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
                 let consumer = index + 2 < range.upperBound ? Self.firstConvolution(of: layers[index + 2]) : nil
                 if let batchNorm = layers[index] as? BatchNorm<Scalar>, batchNorm.fusesRectifier(forInputShape: x.shape) {
                     let converting = consumer?.readsBFloat16Images(ofShape: x.shape) ?? false
-                    x = batchNorm.forwardRectified(x, mode: mode, converting: converting)
-                    rectifier.adopt(rectifiedOutput: x)
-                    if converting { consumer?.receiveConvertedInput(batchNorm.convertedOutput, of: x) }
+                    // A convolution right after the ReLU is all that reads its output, in bf16, and
+                    // backward takes the ReLU's pass into the batch norm's: no `Float` output then.
+                    let convertedOnly = converting && layers[index + 2] is Conv2D<Scalar>
+                    let output = batchNorm.forwardRectified(x, mode: mode, converting: converting, writesOutput: !convertedOnly)
+                    if convertedOnly { rectifier.forgetOutput() } else { rectifier.adopt(rectifiedOutput: output) }
+                    if converting { consumer?.receiveConvertedInput(batchNorm.convertedOutput, of: output) }
+                    x = output
                     index += 2
                     continue
                 }
@@ -104,9 +108,11 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
 
     /// Backward through the layers in reverse. Where an in-place ReLU comes before a residual
     /// block, the ReLU's pass sums the block's two input gradients: the same values, one pass
-    /// over memory fewer. Where a batch norm comes after a convolution on oneDNN's bf16 kernels
-    /// without a bias, the batch norm writes its input gradient only rounded to bfloat16, for
-    /// that convolution (`Conv2D+ConvertedOperands.swift`).
+    /// over memory fewer. Where forward ran a batch norm and the in-place ReLU after it as one
+    /// pass, the batch norm's backward pass takes the ReLU's, which it recomputes, likewise.
+    /// Where a batch norm comes after a convolution on oneDNN's bf16 kernels without a bias, the
+    /// batch norm writes its input gradient only rounded to bfloat16, for that convolution
+    /// (`Conv2D+ConvertedOperands.swift`).
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         var gradient = outputGradient, index = layers.count - 1
         while index >= 0 {
@@ -114,6 +120,16 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
                let block = layers[index] as? ResidualBlock<Scalar>, let parts = block.backwardLeavingSum(gradient) {
                 gradient = rectifier.backward(parts.viaBody, adding: parts.viaShortcut)
                 index -= 2
+            } else if index > 0, let rectifier = layers[index] as? ReLU<Scalar>, rectifier.inPlace,
+                      let batchNorm = layers[index - 1] as? BatchNorm<Scalar>, batchNorm.lastPassRectified {
+                if index > 1, batchNorm.convertsInputGradient, let convolution = layers[index - 2] as? Conv2D<Scalar>,
+                   convolution.readsConvertedOutputGradient {
+                    gradient = convolution.backward(convertedOutputGradient: batchNorm.backwardRectifiedConverting(gradient))
+                    index -= 3
+                } else {
+                    gradient = batchNorm.backwardRectified(gradient)
+                    index -= 2
+                }
             } else if index > 0, let batchNorm = layers[index] as? BatchNorm<Scalar>, batchNorm.convertsInputGradient,
                       let convolution = layers[index - 1] as? Conv2D<Scalar>, convolution.readsConvertedOutputGradient {
                 gradient = convolution.backward(convertedOutputGradient: batchNorm.backwardConverting(gradient))
