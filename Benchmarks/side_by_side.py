@@ -104,6 +104,8 @@ def summarise(model, samples):
             # Step time with bf16 operands over fp32's: fp32's images per second over bf16's.
             row[f"bf16_cost_{kind}"] = round(1 / pair_ratio("paramshare", key, ours_name="paramshare_bf16"), 3)
     row["peak_ratio"] = round(row["paramshare_peak_mib"] / row[f"{row['fastest_fp32_train']}_peak_mib"], 3)
+    if "bf16" in samples:
+        row["peak_ratio_bf16"] = round(row["paramshare_bf16_peak_mib"] / row["bf16_peak_mib"], 3)
     row["pairs"] = len(samples["paramshare"])
     return row
 
@@ -147,7 +149,8 @@ def main():
                      f"ParamShare bf16 step time over its fp32's {row[f'bf16_cost_{kind}']:.2f}" if args.bf16 else ""))
         print(f"  peak RSS  ParamShare {row['paramshare_peak_mib']:.0f} MiB, PyTorch "
               f"{row[row['fastest_fp32_train'] + '_peak_mib']:.0f} MiB (ratio {row['peak_ratio']:.2f})"
-              + (f"; ParamShare bf16 {row['paramshare_bf16_peak_mib']:.0f} MiB" if args.bf16 else ""), flush=True)
+              + (f"; ParamShare bf16 {row['paramshare_bf16_peak_mib']:.0f} MiB, PyTorch autocast "
+                 f"{row['bf16_peak_mib']:.0f} MiB (ratio {row['peak_ratio_bf16']:.2f})" if args.bf16 else ""), flush=True)
         if args.generator:
             print(f"  {args.generator} at {args.budget}: training step time over ParamShare dense's "
                   f"{row['generator_overhead']:.3f} (median pair ratio; dense {row['paramshare_dense_train']:.1f} img/s)",

@@ -28,7 +28,7 @@ func convertToBFloat16(_ source: UnsafePointer<Float>, count: Int, into destinat
 
 /// The bit pattern of the bfloat16 nearest the `Float` whose bits are `bits`, as a `Float`'s.
 @inline(__always)
-private func roundedToBFloat16(_ bits: UInt32) -> UInt32 {
+func roundedToBFloat16(_ bits: UInt32) -> UInt32 {
     let rounded = (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000
     let quietNaN = (bits | 0x0040_0000) & 0xFFFF_0000
     return bits & 0x7FFF_FFFF > 0x7F80_0000 ? quietNaN : rounded
@@ -92,20 +92,42 @@ extension Tensor {
 /// Values rounded to bfloat16, as bit patterns, for oneDNN's bf16 kernels: a layer's buffer,
 /// reused while it is large enough.
 final class BFloat16Buffer: @unchecked Sendable {
-    private(set) var data = UnsafeMutablePointer<UInt16>.allocate(capacity: 1)
-    private var capacity = 1
+    private(set) var data: UnsafeMutablePointer<UInt16>
+    private var capacity: Int
+    /// What owns `data` when this buffer borrows it (``init(over:)``).
+    private let owner: AnyObject?
+
+    init() {
+        data = .allocate(capacity: 1)
+        capacity = 1
+        owner = nil
+    }
+
+    /// A buffer over the memory of `tensor` (twice its count in bfloat16 values, for `Float`): a
+    /// buffer nobody reads as a tensor while this one is in use.
+    init<Scalar>(over tensor: Tensor<Scalar>) {
+        data = UnsafeMutableRawPointer(tensor.data).assumingMemoryBound(to: UInt16.self)
+        capacity = tensor.count * MemoryLayout<Scalar>.stride / MemoryLayout<UInt16>.stride
+        owner = tensor
+    }
 
     deinit {
-        data.deallocate()
+        if owner == nil { data.deallocate() }
     }
 
     /// Writes `count` values of `source` rounded to bfloat16 into this buffer.
     func convert(_ source: UnsafePointer<Float>, count: Int) {
-        if count > capacity {
-            data.deallocate()
-            data = .allocate(capacity: count)
-            capacity = count
-        }
+        reserve(count)
         convertToBFloat16(source, count: count, into: data)
+    }
+
+    /// Makes room for `count` values, for a kernel that writes them itself; what the buffer held
+    /// is lost when it grows.
+    func reserve(_ count: Int) {
+        guard count > capacity else { return }
+        precondition(owner == nil, "a borrowed bf16 buffer of \(capacity) values cannot hold \(count)")
+        data.deallocate()
+        data = .allocate(capacity: count)
+        capacity = count
     }
 }

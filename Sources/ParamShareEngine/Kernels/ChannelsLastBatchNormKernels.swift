@@ -118,3 +118,48 @@ func channelsLastBatchNormInputGradient<Scalar: EngineScalar>(
         }
     }
 }
+
+// The backward passes of a batch norm and the ReLU after it, in one: the ReLU's gradient,
+// dy where y > 0, with y = x·scale + shift recomputed from the batch norm's input by the
+// expression of its forward pass (`channelsLastAffineRectified`), hence the same y and the same
+// mask, bit for bit, without the ReLU's pass over y and dy.
+
+/// `addGradientSums` of the ReLU's input gradient: dy where x·scale + shift > 0, else 0.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func addRectifiedGradientSums<Scalar: EngineScalar>(
+    input x: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int,
+    mean: UnsafePointer<Scalar>, reciprocalStd: UnsafePointer<Scalar>, scale: UnsafePointer<Scalar>,
+    shift: UnsafePointer<Scalar>, into sums: UnsafeMutablePointer<Scalar>
+) {
+    let sumDyXhat = sums + channels
+    for row in rows {
+        let values = x + row * channels, grad = dy + row * channels
+        for c in 0..<channels {
+            let gradient = grad[c]
+            let g = Relaxed.multiplyAdd(values[c], scale[c], shift[c]) > 0 ? gradient : 0
+            sums[c] += g
+            sumDyXhat[c] = Relaxed.multiplyAdd(g, (values[c] - mean[c]) * reciprocalStd[c], sumDyXhat[c])
+        }
+    }
+}
+
+/// `channelsLastBatchNormInputGradient` of the ReLU's input gradient: dy where x·scale + shift > 0, else 0.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func channelsLastRectifiedBatchNormInputGradient<Scalar: EngineScalar>(
+    input x: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>, rows: Range<Int>, channels: Int,
+    mean: UnsafePointer<Scalar>, reciprocalStd: UnsafePointer<Scalar>, scale: UnsafePointer<Scalar>,
+    shift: UnsafePointer<Scalar>, factor k: UnsafePointer<Scalar>, meanDy: UnsafePointer<Scalar>,
+    meanDyXhat: UnsafePointer<Scalar>, into dx: UnsafeMutablePointer<Scalar>
+) {
+    for row in rows {
+        let values = x + row * channels, grad = dy + row * channels, out = dx + row * channels
+        for c in 0..<channels {
+            let gradient = grad[c]
+            let g = Relaxed.multiplyAdd(values[c], scale[c], shift[c]) > 0 ? gradient : 0
+            let xhat = (values[c] - mean[c]) * reciprocalStd[c]
+            out[c] = k[c] * (g - meanDy[c] - xhat * meanDyXhat[c])
+        }
+    }
+}

@@ -168,6 +168,8 @@ final class OneDNNConvolution: @unchecked Sendable {
     private struct FoldedForward {
         let epilogue: FoldedEpilogue
         let primitive: OneDNNPrimitive
+        /// What it writes: NHWC, in `Float`, or in bf16 with ``FoldedEpilogue/convertedOutput``.
+        let output: dnnl_memory_desc_t
         let fromPlainWeights: OneDNNPrimitive
         let blockedWeights: dnnl_memory_desc_t
         let bias: dnnl_memory_desc_t
@@ -189,19 +191,25 @@ final class OneDNNConvolution: @unchecked Sendable {
     }
 
     /// `output = input ⋆ kernel + bias` (plus `output`'s old value, then rectified, if loaded so)
-    /// for one block, from the kernel `loadFoldedWeights` loaded; `input` holds ``operands``.
-    func forwardFolded(_ input: UnsafeRawPointer, into output: UnsafeMutablePointer<Float>, thread: Int) {
+    /// for one block, from the kernel `loadFoldedWeights` loaded; `input` holds ``operands``, and
+    /// `output` `Float` values, or bfloat16 bit patterns if loaded with a converted output.
+    func forwardFolded(_ input: UnsafeRawPointer, into output: UnsafeMutableRawPointer, thread: Int) {
         guard let folded else { preconditionFailure("forwardFolded before loadFoldedWeights") }
         execute(folded.primitive, thread: thread, [
             (DNNL_ARG_SRC, operandImage, UnsafeMutableRawPointer(mutating: input)),
             (DNNL_ARG_WEIGHTS, folded.blockedWeights, folded.weightBuffer),
             (DNNL_ARG_BIAS, folded.bias, folded.biasBuffer),
-            (DNNL_ARG_DST, plainOutput, UnsafeMutableRawPointer(output)),
+            (DNNL_ARG_DST, folded.output, output),
         ])
     }
 
     private func makeFoldedForward(_ epilogue: FoldedEpilogue) -> FoldedForward {
-        var image = operandImage, output = plainOutput, bias = dnnl_memory_desc_t()
+        precondition(!epilogue.convertedOutput || (operands == .bfloat16 && !epilogue.accumulated),
+                     "a bf16 output is for bf16 kernels without a sum")
+        var image = operandImage, bias = dnnl_memory_desc_t()
+        var output = epilogue.convertedOutput
+            ? describe([shape.items, shape.outChannels, shape.outputHeight, shape.outputWidth], dnnl_bf16, dnnl_nhwc)
+            : plainOutput
         var anyWeights = describe([shape.outChannels, shape.inChannels, shape.kernelSize, shape.kernelSize],
                                   operands == .bfloat16 ? dnnl_bf16 : dnnl_f32, dnnl_format_tag_any)
         check(paramshare_dnnl_desc_1d(&bias, Int64(shape.outChannels)), "describing the bias")
@@ -219,7 +227,7 @@ final class OneDNNConvolution: @unchecked Sendable {
         let fromPlainWeights = OneDNNPrimitive(reorderFrom: plainWeights, to: blocked, threads: threadSlots)
         streams.reserveScratchpads(for: [primitive, fromPlainWeights])
         return FoldedForward(
-            epilogue: epilogue, primitive: primitive, fromPlainWeights: fromPlainWeights,
+            epilogue: epilogue, primitive: primitive, output: output, fromPlainWeights: fromPlainWeights,
             blockedWeights: blocked, bias: bias, weightBuffer: allocateForOneDNN(byteCount(of: blocked)),
             biasBuffer: allocateForOneDNN(shape.outChannels * MemoryLayout<Float>.stride))
     }
@@ -280,10 +288,12 @@ final class OneDNNConvolution: @unchecked Sendable {
 }
 
 /// What a folded convolution does after adding its bias: add the output's previous value (a
-/// residual sum), then rectify, each if set.
+/// residual sum), then rectify, each if set; and whether it writes its output rounded to bfloat16
+/// (bf16 kernels only, without a sum), for a convolution on bf16 kernels that reads it next.
 struct FoldedEpilogue: Hashable, Sendable {
     var accumulated: Bool
     var rectified: Bool
+    var convertedOutput = false
 }
 
 /// A plain 4-d memory descriptor: `dimensions` in oneDNN's logical order (NCHW, OIHW), stored

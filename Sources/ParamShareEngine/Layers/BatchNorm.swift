@@ -37,6 +37,14 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     private var partialSums: Tensor<Scalar>?
     private let channelSums: Tensor<Scalar>
     private let gradientFactors: Tensor<Scalar>
+    /// The last rectified output and input gradient rounded to bfloat16, for the convolution
+    /// after and before this layer (``forwardRectified(_:mode:adding:converting:)``,
+    /// ``backwardConverting(_:)``); each holds only what the pass that wrote it asked for.
+    let convertedOutput = BFloat16Buffer()
+    let convertedInputGradient = BFloat16Buffer()
+    /// Whether the last forward pass was ``forwardRectified(_:mode:adding:converting:writesOutput:)``
+    /// without a residual: then ``backwardRectified(_:)`` takes the ReLU's backward pass too.
+    private(set) var lastPassRectified = false
 
     /// Creates a batch norm over `channels` channels. PyTorch's defaults: ε = 1e-5, momentum = 0.1.
     public init(name: String, channels: Int, epsilon: Scalar = 1e-5, momentum: Scalar = 0.1,
@@ -79,6 +87,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         let output = self.output.reuse(shape: input.shape)
         self.input = input
         lastMode = mode
+        lastPassRectified = false
         if input.shape.count == 4 && self.layout == .channelsLast {
             forwardChannelsLast(input, rows: layout.items, mode: mode, into: output)
             return output
@@ -117,17 +126,29 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     /// the pass that writes the output: the values of this layer, a sum and a ReLU one after
     /// another, one or two passes over memory fewer. Backward is this layer's own, which reads
     /// its input, not its output.
-    func forwardRectified(_ input: Tensor<Scalar>, mode: ForwardMode, adding residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
+    ///
+    /// `converting` also writes the output rounded to bfloat16 into ``convertedOutput``, for a
+    /// convolution on oneDNN's bf16 kernels that reads it next: the rounding that convolution
+    /// would make in a pass of its own, reading back the output (`Float` only). With
+    /// `writesOutput` `false` as well, it writes only that, for a convolution that reads nothing
+    /// else of it, and returns `input` as a stand-in of the output's shape, which holds none of
+    /// its values: only a ReLU whose backward pass ``backwardRectified(_:)`` takes may follow.
+    func forwardRectified(_ input: Tensor<Scalar>, mode: ForwardMode, adding residual: Tensor<Scalar>? = nil,
+                          converting: Bool = false, writesOutput: Bool = true) -> Tensor<Scalar> {
         precondition(fusesRectifier(forInputShape: input.shape) && mode != .inference,
                      "\(name): only a training or evaluation pass over channels-last images fuses a ReLU")
         checkShape(residual.map { $0.shape == input.shape } ?? true, name,
                    "residual \(residual?.shape ?? []) does not match \(input.shape)")
-        let output = self.output.reuse(shape: input.shape)
+        precondition(!converting || Scalar.self == Float.self, "\(name): only Float converts to bfloat16")
+        precondition(writesOutput || (converting && residual == nil), "\(name): writes its output or its bf16 rounding")
+        let output = writesOutput ? self.output.reuse(shape: input.shape) : nil
         self.input = input
         lastMode = mode
+        lastPassRectified = residual == nil
+        if converting { convertedOutput.reserve(input.count) }
         forwardChannelsLast(input, rows: channelLayout(of: input.shape).items, mode: mode, into: output,
-                            then: .rectified(adding: residual))
-        return output
+                            then: .rectified(adding: residual, converting: converting ? convertedOutput : nil))
+        return output ?? input
     }
 
     // dy [N, C, (H, W)] → dx; accumulates dγ and dβ. Follows the mode of the last forward pass.
@@ -162,6 +183,54 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         return inputGradient
     }
 
+    /// The backward pass of a channels-last training or evaluation pass that writes the input
+    /// gradient only rounded to bfloat16, into ``convertedInputGradient``, and returns it: for a
+    /// convolution before this layer on oneDNN's bf16 kernels that reads nothing else of it (one
+    /// without a bias). That saves writing the gradient in `Float` and the convolution's own
+    /// pass rounding it. The values are those `backward(_:)` writes, rounded as
+    /// `convertToBFloat16` rounds; parameter gradients accumulate as there.
+    /// The backward pass of the last forward pass and of the in-place ReLU after it, one pass over
+    /// memory fewer than the two one after another, and the same values: the ReLU's mask,
+    /// x·scale + shift > 0, is recomputed from this layer's input by the expression of its forward
+    /// pass. For a ``forwardRectified(_:mode:adding:converting:writesOutput:)`` without a residual.
+    func backwardRectified(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard let input else { preconditionFailure("\(name): backward called before forward") }
+        precondition(lastPassRectified, "\(name): the last forward pass did not rectify")
+        checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
+        let inputGradient = gradientInPlace ? outputGradient : self.inputGradient.reuse(shape: input.shape)
+        backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: inputGradient,
+                             rectified: true)
+        return inputGradient
+    }
+
+    /// ``backwardRectified(_:)`` writing the input gradient only rounded to bfloat16, as
+    /// ``backwardConverting(_:)`` does.
+    func backwardRectifiedConverting(_ outputGradient: Tensor<Scalar>) -> BFloat16Buffer {
+        guard let input else { preconditionFailure("\(name): backward called before forward") }
+        precondition(lastPassRectified && convertsInputGradient, "\(name): the last forward pass did not rectify Float images")
+        checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
+        convertedInputGradient.reserve(input.count)
+        backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
+                             converting: convertedInputGradient, rectified: true)
+        return convertedInputGradient
+    }
+
+    /// Whether ``backwardConverting(_:)`` takes the last forward pass: over channels-last `Float` images.
+    var convertsInputGradient: Bool {
+        Scalar.self == Float.self && input.map { fusesRectifier(forInputShape: $0.shape) } ?? false
+    }
+
+    func backwardConverting(_ outputGradient: Tensor<Scalar>) -> BFloat16Buffer {
+        guard let input else { preconditionFailure("\(name): backward called before forward") }
+        precondition(Scalar.self == Float.self && fusesRectifier(forInputShape: input.shape),
+                     "\(name): only a Float batch norm over channels-last images converts its gradient")
+        checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
+        convertedInputGradient.reserve(input.count)
+        backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
+                             converting: convertedInputGradient)
+        return convertedInputGradient
+    }
+
     /// The evaluation-mode map as one scale and shift per channel, `y = x·scale + shift`, from the
     /// running statistics: what a convolution before it folds into its kernel and bias.
     package func foldedAffine() -> (scale: Tensor<Scalar>, shift: Tensor<Scalar>) {
@@ -174,11 +243,14 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     /// What the channels-last forward pass does after the affine map, in the same pass.
     private enum Epilogue {
         case none
-        case rectified(adding: Tensor<Scalar>?)
+        /// Rectified after adding the residual, if any, and also written rounded to bfloat16 into
+        /// `converting`, if given.
+        case rectified(adding: Tensor<Scalar>?, converting: BFloat16Buffer?)
     }
 
     // Channels-last: rows of `channels` values, statistics summed in fixed blocks of rows.
-    private func forwardChannelsLast(_ input: Tensor<Scalar>, rows: Int, mode: ForwardMode, into output: Tensor<Scalar>,
+    // `output` is `nil` only with a bf16 rounding to write instead.
+    private func forwardChannelsLast(_ input: Tensor<Scalar>, rows: Int, mode: ForwardMode, into output: Tensor<Scalar>?,
                                      then epilogue: Epilogue = .none) {
         let channels = channels, scale = scale, shift = shift
         switch mode {
@@ -210,11 +282,19 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         }
         switch epilogue {
         case .none:
+            guard let output else { preconditionFailure("\(name): no output to write") }
             EngineThreads.forEachChunk(of: rows) { _, range in
                 channelsLastAffine(input.data, rows: range, channels: channels, scale: scale.data, shift: shift.data,
                                    into: output.data)
             }
-        case let .rectified(residual):
+        case let .rectified(residual, converted?):
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastAffineRectified(float(input.data), rows: range, channels: channels, scale: float(scale.data),
+                                            shift: float(shift.data), adding: residual.map { UnsafePointer(float($0.data)) },
+                                            into: output.map { float($0.data) }, converting: converted.data)
+            }
+        case let .rectified(residual, nil):
+            guard let output else { preconditionFailure("\(name): no output to write") }
             EngineThreads.forEachChunk(of: rows) { _, range in
                 channelsLastAffineRectified(input.data, rows: range, channels: channels, scale: scale.data,
                                             shift: shift.data, adding: residual.map { UnsafePointer($0.data) },
@@ -223,14 +303,24 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         }
     }
 
+    // `converting` also writes the input gradient rounded to bfloat16 there, and `inputGradient`
+    // may then be `nil`, to write it only there.
     private func backwardChannelsLast(_ input: Tensor<Scalar>, _ outputGradient: Tensor<Scalar>, rows: Int,
-                                      into inputGradient: Tensor<Scalar>) {
+                                      into inputGradient: Tensor<Scalar>?, converting converted: BFloat16Buffer? = nil,
+                                      rectified: Bool = false) {
         let channels = channels, sums = channelSums.data
         let training = lastMode == .training
         let mean = training ? mean : runningMean, reciprocalStd = reciprocalStd
+        let scale = scale, shift = shift
         sumOverRowBlocks(rows: rows, width: 2 * channels, scratch: &partialSums, into: sums) { range, partial in
-            addGradientSums(input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,
-                            mean: mean.data, reciprocalStd: reciprocalStd.data, into: partial)
+            if rectified {
+                addRectifiedGradientSums(input: input.data, outputGradient: outputGradient.data, rows: range,
+                                         channels: channels, mean: mean.data, reciprocalStd: reciprocalStd.data,
+                                         scale: scale.data, shift: shift.data, into: partial)
+            } else {
+                addGradientSums(input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,
+                                mean: mean.data, reciprocalStd: reciprocalStd.data, into: partial)
+            }
         }
         for c in 0..<channels {
             gamma.gradient[c] += sums[channels + c]
@@ -243,6 +333,28 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             factors[c] = gamma.value[c] * reciprocalStd[c]
             factors[channels + c] = training ? sums[c] / m : 0
             factors[2 * channels + c] = training ? sums[channels + c] / m : 0
+        }
+        if let converted {
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastBatchNormInputGradient(
+                    input: float(input.data), outputGradient: float(outputGradient.data), rows: range, channels: channels,
+                    mean: float(mean.data), reciprocalStd: float(reciprocalStd.data), factor: float(factors.data),
+                    meanDy: float(factors.data + channels), meanDyXhat: float(factors.data + 2 * channels),
+                    into: inputGradient.map { float($0.data) }, converting: converted.data,
+                    rectifiedBy: rectified ? (UnsafePointer(float(scale.data)), UnsafePointer(float(shift.data))) : nil)
+            }
+            return
+        }
+        guard let inputGradient else { preconditionFailure("\(name): no input gradient to write") }
+        if rectified {
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastRectifiedBatchNormInputGradient(
+                    input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,
+                    mean: mean.data, reciprocalStd: reciprocalStd.data, scale: scale.data, shift: shift.data,
+                    factor: factors.data, meanDy: factors.data + channels, meanDyXhat: factors.data + 2 * channels,
+                    into: inputGradient.data)
+            }
+            return
         }
         EngineThreads.forEachChunk(of: rows) { _, range in
             channelsLastBatchNormInputGradient(

@@ -19,13 +19,25 @@ extension Conv2D {
         forwardThreads = threads
         let blockSize = Self.imagesPerGradientGroup
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
+        let handedInput = self.handedInput
+        self.handedInput = nil
+        convertedImages = nil
+        forwardReadBFloat16 = false
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
-            let operands = bfloat16Operands(slots: threads, count: blockSize * inItem)
+            forwardReadBFloat16 = kernels.values.allSatisfy { $0.operands == .bfloat16 }
+            // The images the layer before rounded, if it did: kept for backward too.
+            if let handedInput, handedInput.address == UnsafeMutableRawPointer(input.data), handedInput.count == input.count {
+                precondition(forwardReadBFloat16, "\(name): handed bf16 images, but its kernels read Float")
+                convertedImages = handedInput.buffer
+            }
+            let converted = convertedImages
+            let operands = converted == nil ? bfloat16Operands(slots: threads, count: blockSize * inItem) : nil
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
                 let kernel = kernels[range.count]!
-                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
-                                    operands, slot: thread)
+                let image = converted.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                    ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                               operands, slot: thread)
                 kernel.forward(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
             }
         } else {
@@ -41,8 +53,14 @@ extension Conv2D {
         return output
     }
 
-    func backwardChannelsLast(_ outputGradient: Tensor<Scalar>, input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
+    /// The backward pass from `outputGradient`, or from `convertedGradient`, the output gradient
+    /// rounded to bfloat16 by the layer after (then `outputGradient` is `nil`, which only a
+    /// convolution on oneDNN's bf16 kernels without a bias takes).
+    func backwardChannelsLast(_ outputGradient: Tensor<Scalar>?, converted convertedGradient: BFloat16Buffer? = nil,
+                              input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
         guard let weight else { preconditionFailure("\(name): backward called before forward") }
+        precondition(outputGradient != nil || (convertedGradient != nil && forwardReadBFloat16 && bias == nil),
+                     "\(name): a bf16 output gradient alone is for oneDNN's bf16 kernels without a bias")
         let items = input.shape[0], threads = forwardThreads
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
@@ -52,20 +70,26 @@ extension Conv2D {
         // The forward pass loaded this step's kernel into the oneDNN kernels.
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             // With bf16 operands the images are rounded again rather than kept rounded from the
-            // forward pass: a second copy of every convolution's input would raise peak memory.
-            let operands = bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
+            // forward pass, unless the layer before rounded them in its own pass: a second copy
+            // of every convolution's input would raise peak memory.
+            let convertedImages = self.convertedImages
+            let operands = convertedImages != nil && convertedGradient != nil
+                ? nil : bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, group, range in
                 let kernel = kernels[range.count]!
-                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
-                                    operands, slot: 2 * thread)
-                let gradient = operand(outputGradient.data + range.lowerBound * outItem, count: range.count * outItem,
-                                       for: kernel, operands, slot: 2 * thread + 1)
+                let image = convertedImages.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                    ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                               operands, slot: 2 * thread)
+                let gradient = convertedGradient.map { UnsafeRawPointer($0.data + range.lowerBound * outItem) }
+                    ?? operand(outputGradient!.data + range.lowerBound * outItem, count: range.count * outItem,
+                               for: kernel, operands, slot: 2 * thread + 1)
                 kernel.backwardWeights(image, gradient, into: float(partials[group].data), thread: thread)
                 if computesInputGradient {
                     kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
                 }
             }
         } else {
+            guard let outputGradient else { preconditionFailure("\(name): no Float output gradient") }
             let shapes = blockShapes(items: items, g)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, group, range in
                 let shape = shapes[range.count]!
@@ -78,7 +102,7 @@ extension Conv2D {
             }
         }
         passOnWeightGradient(partials)
-        if let bias {
+        if let bias, let outputGradient {
             addRowBroadcast(outputGradient.data, rows: items * g.outputPlane, columns: outChannels, transposed: true,
                             into: bias.gradient.data)
         }
@@ -97,6 +121,17 @@ extension Conv2D {
     ///     shortcut); the result is written over it and returned. `nil` writes this layer's output.
     package func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
                               rectified: Bool, addingTo residual: Tensor<Scalar>? = nil) -> Tensor<Scalar> {
+        forwardFolded(input, affine, rectified: rectified, addingTo: residual, convertingFor: nil)
+    }
+
+    /// ``forwardFolded(_:_:rectified:addingTo:)``, which writes its output only rounded to
+    /// bfloat16, in oneDNN's pass, and hands it to `consumer` where that convolution reads it
+    /// next on bf16 kernels, as this one runs (`Conv2D+ConvertedOperands.swift`); not with a
+    /// residual, whose sum is taken in `Float`. The output tensor returned then holds the bf16
+    /// values in the first half of its memory, and nobody reads it as `Float`: the consumer takes
+    /// them as handed images. Takes its own images as handed, if they were.
+    func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
+                       rectified: Bool, addingTo residual: Tensor<Scalar>?, convertingFor consumer: Conv2D<Scalar>?) -> Tensor<Scalar> {
         precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
         let g = geometry(for: input.shape)
         let items = input.shape[0], threads = EngineThreads.count
@@ -105,6 +140,10 @@ extension Conv2D {
                    "residual \(residual?.shape ?? []) does not match the output \(outputShape)")
         let output = residual ?? self.output.reuse(shape: outputShape)
         self.input = nil
+        let handedInput = self.handedInput
+        self.handedInput = nil
+        convertedImages = nil
+        forwardReadBFloat16 = false
         let weight = weightSource.weight(), perChannel = inChannels * kernelSize * kernelSize
         let scaledWeight = self.foldedWeight.reuse(shape: weight.shape), foldedBias = self.foldedBias.reuse(shape: [outChannels])
         for o in 0..<outChannels {
@@ -117,17 +156,30 @@ extension Conv2D {
         let blockSize = Self.imagesPerGradientGroup
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
-            let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified)
+            let bfloat16 = kernels.values.allSatisfy { $0.operands == .bfloat16 }
+            var images: BFloat16Buffer?
+            if let handedInput, handedInput.address == UnsafeMutableRawPointer(input.data), handedInput.count == input.count {
+                precondition(bfloat16, "\(name): handed bf16 images, but its kernels read Float")
+                images = handedInput.buffer
+            }
+            convertedImages = images
+            let converted = bfloat16 && residual == nil && consumer?.readsBFloat16Images(ofShape: outputShape) == true
+                ? BFloat16Buffer(over: output) : nil
+            let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified, convertedOutput: converted != nil)
             for kernel in kernels.values {
                 kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), epilogue: epilogue)
             }
-            let operands = bfloat16Operands(slots: threads, count: blockSize * inItem)
-            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
+            let operands = images == nil ? bfloat16Operands(slots: threads, count: blockSize * inItem) : nil
+            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { [images] thread, _, range in
                 let kernel = kernels[range.count]!
-                let image = operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
-                                    operands, slot: thread)
-                kernel.forwardFolded(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
+                let image = images.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                    ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
+                               operands, slot: thread)
+                let destination = converted.map { UnsafeMutableRawPointer($0.data + range.lowerBound * outItem) }
+                    ?? UnsafeMutableRawPointer(output.data + range.lowerBound * outItem)
+                kernel.forwardFolded(image, into: destination, thread: thread)
             }
+            if let converted { consumer?.receiveConvertedInput(converted, of: output) }
             return output
         }
         let convolution = self.output.reuse(shape: outputShape), shapes = blockShapes(items: items, g)
@@ -162,7 +214,7 @@ extension Conv2D {
     /// `nil` where oneDNN cannot compute (any scalar but `Float`).
     /// The thread count is read once per pass, by the caller: each kernel has scratch space for
     /// that many threads.
-    private func oneDNNKernels(items: Int, _ g: WindowGeometry, threads: Int) -> [Int: OneDNNConvolution]? {
+    func oneDNNKernels(items: Int, _ g: WindowGeometry, threads: Int) -> [Int: OneDNNConvolution]? {
         guard Scalar.self == Float.self else { return nil }
         let precision = usesBFloat16Kernels ? self.precision : .float32
         var kernels: [Int: OneDNNConvolution] = [:]

@@ -45,6 +45,16 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     var foldedBias: Tensor<Scalar>?
     // The kernel rounded to bfloat16, with bf16 operands.
     var roundedWeight: Tensor<Scalar>?
+    // Images rounded to bfloat16 by the layer before (``receiveConvertedInput(_:of:)``), for the
+    // next forward pass if its input is the tensor at `address`; then, as `convertedImages`, for
+    // the backward pass after it. `forwardReadBFloat16`: the last forward pass ran on oneDNN's
+    // bf16 kernels.
+    var handedInput: (buffer: BFloat16Buffer, address: UnsafeMutableRawPointer, count: Int)?
+    var convertedImages: BFloat16Buffer?
+    var forwardReadBFloat16 = false
+    /// Whether it takes operands rounded by the layers next to it (`Conv2D+ConvertedOperands.swift`);
+    /// `false` rounds them itself, as its tests set to compare the two.
+    var takesConvertedOperands = true
     /// Whether bf16 operands run on oneDNN's bf16 kernels where it has them (channels-last only).
     /// `false` keeps the emulation, rounding in `Float`, on every CPU: its tests set it, so that
     /// the emulation stays tested on the CPUs where the bf16 kernels would take over.

@@ -34,6 +34,12 @@ public final class ReLU<Scalar: EngineScalar>: Layer {
         self.output = output
     }
 
+    /// Forgets the last output: the batch norm before it rectified without writing one, and
+    /// takes this layer's backward pass (``BatchNorm/backwardRectified(_:)``).
+    func forgetOutput() {
+        output = nil
+    }
+
     // dy → dx = dy where y > 0, else 0.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         backward(outputGradient, adding: nil)

@@ -61,14 +61,21 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
     /// body's last layer, a channels-last batch norm: the values of ``forward(_:mode:)`` and a
     /// ReLU, with two passes over memory fewer. `nil` where the sum is not taken in the body's
     /// buffers or the body does not end in such a batch norm; then nothing has run.
-    func forwardRectifyingSum(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar>? {
+    ///
+    /// `consumer` is the convolution that reads the result next, to which the batch norm hands
+    /// the result rounded to bfloat16 from the same pass where it reads bf16 images.
+    func forwardRectifyingSum(_ input: Tensor<Scalar>, mode: ForwardMode,
+                              convertingFor consumer: Conv2D<Scalar>? = nil) -> Tensor<Scalar>? {
         guard sumsInPlace, mode != .inference, input.shape.count == 4, let body = body as? Sequential<Scalar>,
               body.layers.count >= 2, let batchNorm = body.layers.last as? BatchNorm<Scalar>,
               batchNorm.fusesRectifier(forInputShape: input.shape) else { return nil }
         let hidden = body.forward(input, mode: mode, layers: 0..<(body.layers.count - 1))
         let skip = shortcut?.forward(input, mode: mode) ?? input
         checkShape(hidden.shape == skip.shape, name, "body gives \(hidden.shape) but shortcut gives \(skip.shape)")
-        return batchNorm.forwardRectified(hidden, mode: mode, adding: skip)
+        let converting = consumer?.readsBFloat16Images(ofShape: hidden.shape) ?? false
+        let sum = batchNorm.forwardRectified(hidden, mode: mode, adding: skip, converting: converting)
+        if converting { consumer?.receiveConvertedInput(batchNorm.convertedOutput, of: sum) }
+        return sum
     }
 
     /// The inference pass with the sum, and the ReLU after it if `rectified`, inside the body's
@@ -81,7 +88,7 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
         guard let body = body as? Sequential<Scalar>, body.layers.count >= 2,
               let convolution = body.layers[body.layers.count - 2] as? Conv2D<Scalar>, convolution.layout == .channelsLast,
               let batchNorm = body.layers.last as? BatchNorm<Scalar> else { return nil }
-        let hidden = body.forward(input, mode: .inference, layers: 0..<(body.layers.count - 2))
+        let hidden = body.forward(input, mode: .inference, layers: 0..<(body.layers.count - 2), convertingFor: convolution)
         let skip = shortcut?.forward(input, mode: .inference) ?? input
         return convolution.forwardFolded(hidden, batchNorm.foldedAffine(), rectified: rectified, addingTo: skip)
     }
