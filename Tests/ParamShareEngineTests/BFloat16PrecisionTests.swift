@@ -328,16 +328,6 @@ struct BFloat16PrecisionTests {
         #expect(zip(bias.scalars, sums).allSatisfy { abs(Double($0) - $1) < 1e-4 })
     }
 
-    private func rounded(_ tensor: Tensor<Float>) -> Tensor<Float> {
-        let result = Tensor<Float>(shape: tensor.shape)
-        roundToBFloat16(tensor.data, count: tensor.count, into: result.data)
-        return result
-    }
-
-    private func double(_ tensor: Tensor<Float>) -> Tensor<Double> {
-        Tensor(shape: tensor.shape, scalars: tensor.scalars.map(Double.init))
-    }
-
     private func copy(_ source: Tensor<Float>, into destination: Tensor<Double>) {
         for i in 0..<source.count { destination[i] = Double(source[i]) }
     }

@@ -197,14 +197,4 @@ struct ConvertedOperandTests {
         convertToBFloat16(tensor.data, count: tensor.count, into: &bits)
         return bits
     }
-
-    private func rounded(_ tensor: Tensor<Float>) -> Tensor<Float> {
-        let result = Tensor<Float>(shape: tensor.shape)
-        roundToBFloat16(tensor.data, count: tensor.count, into: result.data)
-        return result
-    }
-
-    private func double(_ tensor: Tensor<Float>) -> Tensor<Double> {
-        Tensor(shape: tensor.shape, scalars: tensor.scalars.map(Double.init))
-    }
 }

@@ -53,8 +53,4 @@ struct LinearGEMMTests {
             #expect(ThreadCountOverride.run(threads: threads, pass) == one, "\(threads) threads")
         }
     }
-
-    private func double(_ tensor: Tensor<Float>) -> Tensor<Double> {
-        Tensor(shape: tensor.shape, scalars: tensor.scalars.map(Double.init))
-    }
 }
