@@ -39,9 +39,8 @@ EngineThreads.count = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs
 /// budget's non-zeros with 30 % of the steps left, fine-tune; and, since one cut to about 1 %
 /// of the weights can disconnect a network, Zhu and Gupta's gradual schedule too) and `width`
 /// (every width scaled down until the generated layers hold the budget); dense runs once per seed.
-let generators = try GeneratorRegistry.builtIn.descriptors.map {
-    try GeneratorSetting($0, options: $0.name == MagnitudePruning.descriptor.name ? ["schedule": "oneshot"] : [:])
-} + [try GeneratorSetting(MagnitudePruning.descriptor, options: ["schedule": "gradual"])]
+let generators = try GeneratorRegistry.builtIn.descriptors.map(EqualDoFArms.setting)
+    + [try GeneratorSetting(MagnitudePruning.descriptor, options: ["schedule": "gradual"])]
 
 /// The two baselines as this study first ran them, to measure what making them faithful
 /// changed: HashedNets with one bank over the whole model, and the projection with a sparse P

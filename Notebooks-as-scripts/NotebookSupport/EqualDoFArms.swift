@@ -12,11 +12,15 @@ package enum EqualDoFArms {
     /// The arms' generator names, rpg first, as the runs table spells them.
     package static var names: [String] { descriptors.map(\.name) }
 
-    /// The arms at their defaults, in the order of ``names``, but pruning one-shot: the studies
-    /// that use these arms were declared and run with one-shot pruning, the default until the
-    /// selection study made it gradual.
+    /// The arms at their defaults, in the order of ``names``, each as ``setting(_:)`` makes it.
     package static func settings() throws -> [GeneratorSetting] {
-        try descriptors.map { try GeneratorSetting($0, options: $0.name == MagnitudePruning.descriptor.name ? ["schedule": "oneshot"] : [:]) }
+        try descriptors.map(setting)
+    }
+
+    /// `descriptor` at its defaults, but pruning one-shot: the equal-DoF studies were declared
+    /// and run with one-shot pruning, the default until the selection study made it gradual.
+    package static func setting(_ descriptor: GeneratorDescriptor) throws -> GeneratorSetting {
+        try GeneratorSetting(descriptor, options: descriptor.name == MagnitudePruning.descriptor.name ? ["schedule": "oneshot"] : [:])
     }
 
     /// Every arm at `budget` on the recipe, seeds 0 to 2, with dense if `includesDense`, and RPG
