@@ -10,14 +10,18 @@ public struct RunAnalysis: Sendable {
     /// The file names `write(to:)` gives a runs table named `runs.csv`, in order.
     package static let fileNames = ["summary.csv", "loglinear.csv", "paired.csv", "accuracy_vs_dof.svg"]
 
-    /// The file names `write(to:)` gives the analysis of the table at `source`, in order: those of
-    /// `fileNames` for `runs.csv`, and for any other table its name's stem, a dot, then those
-    /// (`lowrank-runs.csv` gets `lowrank-runs.summary.csv`, …), as its per-epoch table gets
-    /// `lowrank-runs.epochs.csv`. So two tables in one folder keep their analyses apart, and no
-    /// analysis can land on the table it reads.
-    package static func fileNames(forTableAt source: String) -> [String] {
+    /// The file names `write(to:)` gives the analysis of the table at `source` written into
+    /// `directory`, in order: those of `fileNames`, except beside a table not named `runs.csv`,
+    /// where they start with its name's stem and a dot (`lowrank-runs.csv` gets
+    /// `lowrank-runs.summary.csv`, …, as its per-epoch table is `lowrank-runs.epochs.csv`). So two
+    /// tables in one folder keep their analyses apart, and no analysis lands on the table it reads;
+    /// an analysis given a folder of its own keeps the plain names.
+    package static func fileNames(forTableAt source: String, writtenInto directory: String) -> [String] {
         let stem = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
-        return stem == "runs" ? fileNames : fileNames.map { stem + "." + $0 }
+        let tableFolder = (source as NSString).deletingLastPathComponent
+        let besideTable = URL(fileURLWithPath: tableFolder.isEmpty ? "." : tableFolder).standardizedFileURL.path
+            == URL(fileURLWithPath: directory).standardizedFileURL.path
+        return stem == "runs" || !besideTable ? fileNames : fileNames.map { stem + "." + $0 }
     }
 
     /// The table analysed.
@@ -61,24 +65,25 @@ public struct RunAnalysis: Sendable {
         try self.init(table: RunTable(contentsOfFile: path), reference: reference)
     }
 
-    /// The three tables as CSV text with their file names (`fileNames(forTableAt:)`'s first three).
+    /// The three tables as CSV text with their file names in a folder of their own.
     public var tables: [(fileName: String, text: String)] {
         let options = table.optionColumns
         let texts = [Self.csv(GroupSummary.columns(optionColumns: options), summaries.map { $0.values(optionColumns: options) }),
                      Self.csv(LogLinearFit.columns(optionColumns: options), fits.map { $0.values(optionColumns: options) }),
                      Self.csv(PairedComparison.columns(optionColumns: options), comparisons.map { $0.values(optionColumns: options) })]
-        return zip(Self.fileNames(forTableAt: table.source), texts).map { ($0, $1) }
+        return zip(Self.fileNames, texts).map { ($0, $1) }
     }
 
     /// Writes the three tables and the plot into `directory`, creating it if needed, replacing
-    /// this table's earlier outputs; returns the paths written, named as `fileNames(forTableAt:)` says.
+    /// this table's earlier outputs; returns the paths written, named as
+    /// `fileNames(forTableAt:writtenInto:)` says.
     ///
     /// Outputs are replaced rather than appended to, unlike the runs table: they are derived, and
     /// re-running the analysis on a grown runs table must not mix old rows with new.
     public func write(to directory: String) throws -> [String] {
-        let plot = (fileName: Self.fileNames(forTableAt: table.source)[3], text: AccuracyPlot(summaries: summaries).svg())
-        let outputs = (tables + [plot]).map { file in
-            (path: (directory as NSString).appendingPathComponent(file.fileName), text: file.text)
+        let texts = tables.map(\.text) + [AccuracyPlot(summaries: summaries).svg()]
+        let outputs = zip(Self.fileNames(forTableAt: table.source, writtenInto: directory), texts).map { name, text in
+            (path: (directory as NSString).appendingPathComponent(name), text: text)
         }
         // The folder is checked as every output's is: a file on its path is named as such.
         try OutputLocation.prepare(folder: directory)
