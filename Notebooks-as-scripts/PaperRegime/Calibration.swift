@@ -64,6 +64,10 @@ enum Calibration {
             }
         }
         findings.block(lines.joined(separator: "\n"))
+        let calibrationRuns = epochs.flatMap { length in
+            [PaperRecipe.shallowNetwork, PaperRecipe.deepNetwork].compactMap { runs[denseCell($0, epochs: length, on: data).identifier] }
+        }
+        if !calibrationRuns.isEmpty { findings.paragraph(RecordedRun.machines(of: calibrationRuns)) }
         guard let chosen = rule.chosen else {
             findings.paragraph("The calibration has not finished: run --part 1.")
             return nil
