@@ -1,4 +1,4 @@
-import ParamShareEngine
+@testable import ParamShareEngine
 import Testing
 import TestSupport
 
@@ -11,7 +11,12 @@ struct ChannelsLastConvolutionTests {
         .init(items: 11, inChannels: 16, outChannels: 32, height: 8, width: 8, kernelSize: 3, stride: 2, padding: 1, hasBias: false),
         .init(items: 9, inChannels: 3, outChannels: 16, height: 8, width: 8, kernelSize: 3, stride: 1, padding: 1, hasBias: false),
         .init(items: 3, inChannels: 16, outChannels: 16, height: 6, width: 6, kernelSize: 3, stride: 1, padding: 1, hasBias: true),
+        channelBlocks,
     ]
+    /// A 4×4 output plane, whose kernel gradient is taken by blocks of output channels: a block
+    /// of 64 and one of 16, over 21 images (image blocks of 8, 8 and 5 for the input gradient).
+    static let channelBlocks = ConvolutionCase(items: 21, inChannels: 16, outChannels: 80, height: 8, width: 8, kernelSize: 3,
+                                               stride: 2, padding: 1, hasBias: true)
 
     @Test("oneDNN's forward matches a naive seven-loop convolution", arguments: cases)
     func forwardAgainstNaive(_ c: ConvolutionCase) {
@@ -65,12 +70,12 @@ struct ChannelsLastConvolutionTests {
     // the sum must still be the blocks' own gradients added in block order, bit for bit.
     @Test("oneDNN's kernel gradient is its blocks' gradients added in block order, on 1, 2 and 3 threads")
     func kernelGradientSummedInBlockOrder() {
-        // Blocks of 8, 8 and 5 images.
-        let c = ConvolutionCase(items: 21, inChannels: 16, outChannels: 32, height: 8, width: 8, kernelSize: 3, stride: 2,
+        // Blocks of 8, 8 and 5 images, on 8×8 output planes (smaller ones take blocks of output channels).
+        let c = ConvolutionCase(items: 21, inChannels: 16, outChannels: 32, height: 8, width: 8, kernelSize: 3, stride: 1,
                                 padding: 1, hasBias: false)
         let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 4)
         let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: RandomSource(seed: 8))
-        let outputGradient = Tensor<Float>.random(shape: [c.items, 4, 4, c.outChannels], random: RandomSource(seed: 6))
+        let outputGradient = Tensor<Float>.random(shape: [c.items, 8, 8, c.outChannels], random: RandomSource(seed: 6))
         func kernelGradient(_ images: Range<Int>) -> [Float] {
             layer.parameters[0].zeroGradient()
             _ = layer.forward(input.batch(images), mode: .training)
@@ -84,6 +89,24 @@ struct ChannelsLastConvolutionTests {
         for threads in [1, 2, 3] {
             let sum = ThreadCountOverride.run(threads: threads) { kernelGradient(0..<c.items) }
             #expect(sum.map(\.bitPattern) == expected.map(\.bitPattern), "\(threads) threads")
+        }
+    }
+
+    @Test("a 4×4 output plane takes its kernel gradient by blocks of output channels, with the same bits on 1, 2 and 3 threads")
+    func kernelGradientByChannelBlocks() {
+        let c = Self.channelBlocks
+        func pass() -> [[UInt32]] {
+            let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 4)
+            let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: RandomSource(seed: 8))
+            let output = layer.forward(input, mode: .training)
+            let inputGradient = layer.backward(Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 6)))
+            #expect(Set(layer.channelBlockConvolutions.keys) == [64, 16])
+            return [output.scalars, inputGradient.scalars, layer.parameters[0].gradient.scalars, layer.parameters[1].gradient.scalars]
+                .map { $0.map(\.bitPattern) }
+        }
+        let one = ThreadCountOverride.run(threads: 1, pass)
+        for threads in [2, 3] {
+            #expect(ThreadCountOverride.run(threads: threads, pass) == one, "\(threads) threads")
         }
     }
 

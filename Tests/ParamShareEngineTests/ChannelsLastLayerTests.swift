@@ -86,6 +86,19 @@ struct ChannelsLastLayerTests {
         #expect(last.backward(channelsLast(gradient)).scalars == channelsLast(first.backward(gradient)).scalars)
     }
 
+    @Test("a padded 3×3, stride-2 max pool picks the channels-first pooling's winners among many ties")
+    func maxPoolTiesInPaddedWindows() {
+        // Whole numbers from −3 to 3: most windows hold ties, which the first tap in scan order wins.
+        let input = Tensor<Float>.random(shape: [2, 3, 7, 7], random: RandomSource(seed: 9))
+        for i in 0..<input.count { input[i] = (input[i] * 1.5).rounded() }
+        let first = MaxPool2D<Float>(name: "pool", kernelSize: 3, stride: 2, padding: 1)
+        let last = MaxPool2D<Float>(name: "pool", kernelSize: 3, stride: 2, padding: 1, layout: .channelsLast)
+        let output = first.forward(input, mode: .training)
+        #expect(last.forward(channelsLast(input), mode: .training).scalars == channelsLast(output).scalars)
+        let gradient = Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 6))
+        #expect(last.backward(channelsLast(gradient)).scalars == channelsLast(first.backward(gradient)).scalars)
+    }
+
     @Test("max pooling follows the NaN rule in the items that hold a NaN or an infinity, and only there")
     func maxPoolNonFiniteItems() {
         // Channels-first [2, 3, 4, 4]: item 0 is finite, with a tied window; item 1 has a NaN last

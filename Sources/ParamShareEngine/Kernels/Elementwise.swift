@@ -31,6 +31,21 @@ public func addScaled<Scalar: EngineScalar>(
     for i in 0..<count { y[i] = Relaxed.multiplyAdd(alpha, x[i], y[i]) }
 }
 
+/// `out[r·width + i] = x[r·width + i] · scale[r]`: each row of the `rows × width` matrix `x`
+/// times its own factor (a kernel's output channels times a folded batch norm's scales). In
+/// generic layer code the same loop multiplied through unspecialised witnesses: 6 % of a
+/// ResNet-18 benchmark's samples.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func scaleRows<Scalar: EngineScalar>(
+    _ x: UnsafePointer<Scalar>, by scale: UnsafePointer<Scalar>, rows: Int, width: Int, into out: UnsafeMutablePointer<Scalar>
+) {
+    for row in 0..<rows {
+        let factor = scale[row], from = x + row * width, to = out + row * width
+        for i in 0..<width { to[i] = from[i] * factor }
+    }
+}
+
 /// `out[i] = a[i] + b[i]` for `count` scalars.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)

@@ -4,7 +4,8 @@
 /// thread count, and every block is one call: oneDNN's direct convolution in `Float`, the
 /// reference loops in `Double`. A block's result depends only on its images, and the blocks'
 /// weight gradients are summed in block order, so a seed gives bit-identical results on any
-/// number of threads.
+/// number of threads. On oneDNN, small output planes take their kernel gradient by blocks of
+/// output channels instead (`Conv2D+ChannelBlocks.swift`).
 ///
 /// With bf16 operands, each block's images and output gradients are converted for oneDNN's bf16
 /// kernels where it has them, or rounded in `Float` for its Float kernels where it has not (see
@@ -68,14 +69,30 @@ extension Conv2D {
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         // The forward pass loaded this step's kernel into the oneDNN kernels.
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
-            // Each block's kernel gradient is added into the sum in block order as soon as the
-            // blocks before it are in, from one buffer per thread.
             let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
-            let partials = makePartialWeightGradients(count: threads)
             // With bf16 operands the images are rounded again rather than kept rounded from the
             // forward pass, unless the layer before rounded them in its own pass: a second copy
             // of every convolution's input would raise peak memory.
             let convertedImages = self.convertedImages
+            if takesKernelGradientByChannelBlocks(g) {
+                kernelGradientByChannelBlocks(input: input, convertedImages: convertedImages, outputGradient: outputGradient,
+                                              convertedGradient: convertedGradient, g, threads: threads, into: weightGradient)
+                if computesInputGradient {
+                    let operands = convertedGradient != nil ? nil : bfloat16Operands(slots: threads, count: blockSize * outItem)
+                    EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
+                        let kernel = kernels[range.count]!
+                        let gradient = convertedGradient.map { UnsafeRawPointer($0.data + range.lowerBound * outItem) }
+                            ?? operand(outputGradient!.data + range.lowerBound * outItem, count: range.count * outItem,
+                                       for: kernel, operands, slot: thread)
+                        kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
+                    }
+                }
+                weightSource.accumulateGradient(weightGradient)
+                return finishBackward(outputGradient, items: items, g, inputGradient: inputGradient)
+            }
+            // Each block's kernel gradient is added into the sum in block order as soon as the
+            // blocks before it are in, from one buffer per thread.
+            let partials = makePartialWeightGradients(count: threads)
             let operands = convertedImages != nil && convertedGradient != nil
                 ? nil : bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
             EngineThreads.forEachBlockReducingInOrder(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
@@ -114,6 +131,12 @@ extension Conv2D {
             }
             passOnWeightGradient(partials)
         }
+        return finishBackward(outputGradient, items: items, g, inputGradient: inputGradient)
+    }
+
+    /// Adds the bias gradient, if there is a bias, and returns `inputGradient`.
+    private func finishBackward(_ outputGradient: Tensor<Scalar>?, items: Int, _ g: WindowGeometry,
+                                inputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         if let bias, let outputGradient {
             addRowBroadcast(outputGradient.data, rows: items * g.outputPlane, columns: outChannels, transposed: true,
                             into: bias.gradient.data)
@@ -158,11 +181,8 @@ extension Conv2D {
         forwardReadBFloat16 = false
         let weight = weightSource.weight(), perChannel = inChannels * kernelSize * kernelSize
         let scaledWeight = self.foldedWeight.reuse(shape: weight.shape), foldedBias = self.foldedBias.reuse(shape: [outChannels])
-        for o in 0..<outChannels {
-            let scale = affine.scale[o]
-            for i in 0..<perChannel { scaledWeight.data[o * perChannel + i] = weight.data[o * perChannel + i] * scale }
-            foldedBias[o] = (bias?.value[o] ?? 0) * scale + affine.shift[o]
-        }
+        scaleRows(weight.data, by: affine.scale.data, rows: outChannels, width: perChannel, into: scaledWeight.data)
+        for o in 0..<outChannels { foldedBias[o] = (bias?.value[o] ?? 0) * affine.scale[o] + affine.shift[o] }
         // As a bf16 inference kernel would: the batch norm is folded in Float, then rounded.
         let foldedWeight = precision == .bfloat16 ? scaledWeight.roundedToBFloat16(reusing: &roundedWeight) : scaledWeight
         let blockSize = Self.imagesPerGradientGroup
@@ -247,7 +267,7 @@ extension Conv2D {
 /// `count` values at `values` as `kernel` reads them, in `operands`' `slot` when they need
 /// changing: as they are with Float operands, else rounded to bfloat16, in `Float` for its
 /// Float kernels (the emulation) or as bit patterns for its bf16 kernels.
-private func operand<Scalar>(_ values: UnsafeMutablePointer<Scalar>, count: Int, for kernel: OneDNNConvolution,
+func operand<Scalar>(_ values: UnsafeMutablePointer<Scalar>, count: Int, for kernel: OneDNNConvolution,
                              _ operands: BFloat16Operands?, slot: Int) -> UnsafeRawPointer {
     guard let operands else { return UnsafeRawPointer(values) }
     if kernel.operands == .bfloat16 { return UnsafeRawPointer(operands.converted(float(values), count: count, slot: slot)) }

@@ -37,6 +37,9 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     private var columns: [Tensor<Scalar>] = []
     // oneDNN's block convolutions, by images per block (channels-last Float only).
     var blockConvolutions: [Int: OneDNNConvolution] = [:]
+    // oneDNN's whole-batch convolutions for blocks of output channels, by channels per block
+    // (the kernel gradient of small output planes, `Conv2D+ChannelBlocks.swift`).
+    var channelBlockConvolutions: [Int: OneDNNConvolution] = [:]
     // The engine thread count of the last channels-last forward pass. Backward keeps it: a count
     // raised in between would call for kernels that do not hold the weights forward loaded.
     var forwardThreads = 1
