@@ -71,14 +71,8 @@ extension Conv2D {
                 items: items, inChannels: inChannels, height: g.height, width: g.width, outChannels: channels,
                 outputHeight: g.outputHeight, outputWidth: g.outputWidth, kernelSize: kernelSize, stride: stride,
                 padding: padding)
-            if let kernel = channelBlockConvolutions[channels], kernel.shape == shape, kernel.threadSlots >= threads,
-               kernel.precision == precision {
-                kernels[channels] = kernel
-            } else {
-                let kernel = OneDNNConvolution(shape: shape, threads: threads, precision: precision)
-                channelBlockConvolutions[channels] = kernel
-                kernels[channels] = kernel
-            }
+            kernels[channels] = Self.kernel(for: shape, threads: threads, precision: precision,
+                                            keptIn: &channelBlockConvolutions[channels])
         }
         return kernels
     }

@@ -108,11 +108,7 @@ extension Conv2D {
                     kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
                 }
             } reduce: { thread, block in
-                if block == 0 {
-                    weightGradient.copy(from: partials[thread])
-                } else {
-                    addScaled(partials[thread].data, times: 1, into: weightGradient.data, count: weightGradient.count)
-                }
+                Self.fold(partials[thread], group: block, into: weightGradient)
             }
             weightSource.accumulateGradient(weightGradient)
         } else {
@@ -251,16 +247,21 @@ extension Conv2D {
         let precision = usesBFloat16Kernels ? self.precision : .float32
         var kernels: [Int: OneDNNConvolution] = [:]
         for (size, shape) in blockShapes(items: items, g) {
-            if let kernel = blockConvolutions[size], kernel.shape == shape, kernel.threadSlots >= threads,
-               kernel.precision == precision {
-                kernels[size] = kernel
-            } else {
-                let kernel = OneDNNConvolution(shape: shape, threads: threads, precision: precision)
-                blockConvolutions[size] = kernel
-                kernels[size] = kernel
-            }
+            kernels[size] = Self.kernel(for: shape, threads: threads, precision: precision, keptIn: &blockConvolutions[size])
         }
         return kernels
+    }
+
+    /// `kept` if it computes `shape` with `precision` for up to `threads` threads, else a new
+    /// kernel, which replaces it.
+    static func kernel(for shape: ConvolutionShape, threads: Int, precision: ComputePrecision,
+                       keptIn kept: inout OneDNNConvolution?) -> OneDNNConvolution {
+        if let kernel = kept, kernel.shape == shape, kernel.threadSlots >= threads, kernel.precision == precision {
+            return kernel
+        }
+        let kernel = OneDNNConvolution(shape: shape, threads: threads, precision: precision)
+        kept = kernel
+        return kernel
     }
 }
 

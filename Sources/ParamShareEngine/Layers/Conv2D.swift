@@ -246,10 +246,16 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     /// Sums the groups' partial weight gradients in group order and hands the sum to the weight source.
     func passOnWeightGradient(_ partials: [Tensor<Scalar>]) {
         let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
-        weightGradient.copy(from: partials[0])
-        for group in 1..<partials.count {
-            addScaled(partials[group].data, times: 1, into: weightGradient.data, count: weightGradient.count)
-        }
+        for (group, partial) in partials.enumerated() { Self.fold(partial, group: group, into: weightGradient) }
         weightSource.accumulateGradient(weightGradient)
+    }
+
+    /// Adds group `group`'s partial weight gradient into `sum`, which the first group's sets.
+    static func fold(_ partial: Tensor<Scalar>, group: Int, into sum: Tensor<Scalar>) {
+        if group == 0 {
+            sum.copy(from: partial)
+        } else {
+            addScaled(partial.data, times: 1, into: sum.data, count: sum.count)
+        }
     }
 }
