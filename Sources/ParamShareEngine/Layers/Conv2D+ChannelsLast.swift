@@ -8,11 +8,14 @@
 ///
 /// With bf16 operands, each block's images and output gradients are converted for oneDNN's bf16
 /// kernels where it has them, or rounded in `Float` for its Float kernels where it has not (see
-/// `OneDNNConvolution`), into per-pass scratch; activations stay `Float` between layers.
+/// `OneDNNConvolution`), into per-pass scratch. The output is `Float`, or with `storingBFloat16`
+/// bf16 (`Conv2D+BFloat16Output.swift`).
 extension Conv2D {
-    func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
+    func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry, storingBFloat16: Bool = false) -> Tensor<Scalar> {
         let items = input.shape[0], threads = EngineThreads.count
-        let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
+        let outputShape = [items, g.outputHeight, g.outputWidth, outChannels]
+        let stored = storingBFloat16 ? storedOutputBuffer(shape: outputShape) : nil
+        let output = stored?.standIn ?? self.output.reuse(shape: outputShape)
         let weight = operandWeight()
         self.input = input
         self.weight = weight
@@ -26,6 +29,8 @@ extension Conv2D {
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
             forwardReadBFloat16 = kernels.values.allSatisfy { $0.operands == .bfloat16 }
+            precondition(stored == nil || (bias == nil && kernels.values.allSatisfy(\.convertsOutput)),
+                         "\(name): stores a bf16 output only from oneDNN's bf16 kernels, without a bias")
             // The images the layer before rounded, if it did: kept for backward too.
             if let handedInput, handedInput.address == UnsafeMutableRawPointer(input.data), handedInput.count == input.count {
                 precondition(forwardReadBFloat16, "\(name): handed bf16 images, but its kernels read Float")
@@ -38,9 +43,14 @@ extension Conv2D {
                 let image = converted.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
                     ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
                                operands, slot: thread)
-                kernel.forward(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
+                if let stored {
+                    kernel.forward(image, convertingInto: stored.buffer.data + range.lowerBound * outItem, thread: thread)
+                } else {
+                    kernel.forward(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
+                }
             }
         } else {
+            precondition(stored == nil, "\(name): stores a bf16 output only from oneDNN's bf16 kernels")
             let shapes = blockShapes(items: items, g)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
                 channelsLastConvolution(.output, input.data + range.lowerBound * inItem, weight.data, shapes[range.count]!,

@@ -43,6 +43,13 @@ public final class Tensor<Scalar: EngineScalar>: @unchecked Sendable {
         precondition(count <= storage.count, "shape \(shape) does not fit in \(storage.count) scalars")
     }
 
+    /// A tensor of `shape` over the start of `other`'s memory, which may hold fewer scalars: a
+    /// stand-in for values kept elsewhere, whose shape and identity are read, never its scalars
+    /// (an activation kept only in bfloat16, in a `BFloat16Buffer` over `other`).
+    convenience init(shape: [Int], standingInOver other: Tensor) {
+        self.init(shape: shape, sharing: other.storage, offset: 0)
+    }
+
     /// How many scalars the memory behind this tensor (and its views) holds.
     var storageCapacity: Int { storage.count }
 
