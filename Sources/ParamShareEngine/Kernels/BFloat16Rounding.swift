@@ -97,9 +97,10 @@ final class BFloat16Buffer: @unchecked Sendable {
     /// What owns `data` when this buffer borrows it (``init(over:)``).
     private let owner: AnyObject?
 
-    init() {
-        data = .allocate(capacity: 1)
-        capacity = 1
+    /// An empty buffer, holding `count` values once written.
+    init(count: Int = 1) {
+        capacity = max(count, 1)
+        data = .allocate(capacity: capacity)
         owner = nil
     }
 

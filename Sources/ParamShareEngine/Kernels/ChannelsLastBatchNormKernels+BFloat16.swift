@@ -9,7 +9,9 @@ import RealModule
 // Their input is `Float` values or bfloat16 bit patterns: a convolution on bf16 kernels stores
 // its output in bf16 for the batch norm after it (`Conv2D+ConvertedOperands.swift`), as PyTorch's
 // autocast does. The batch norm reads each value as the `Float` it stands for, and sums and
-// scales in `Float` as it does its `Float` input.
+// scales in `Float` as it does its `Float` input. Indices inside a row are summed with `&+`: a
+// checked sum may trap, and that keeps the loop from being vectorised (it ran at half the speed
+// of the `Float` kernels).
 
 /// The input of a batch-norm kernel of a bf16 network, read by flat index as `Float`.
 protocol BatchNormInput {
@@ -59,7 +61,7 @@ func channelsLastAffineRectified<Input: BatchNormInput>(
             let first = row * channels, skip = residual + first
             let out = y + first, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(x.value(at: first + c), scale[c], shift[c]) + skip[c]
+                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c]) + skip[c]
                 let value: Float = sum > 0 ? sum : 0
                 out[c] = value
                 half[c] = bfloat16Bits(ofNumber: value)
@@ -69,7 +71,7 @@ func channelsLastAffineRectified<Input: BatchNormInput>(
         for row in rows {
             let first = row * channels, out = y + first, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(x.value(at: first + c), scale[c], shift[c])
+                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c])
                 let value: Float = sum > 0 ? sum : 0
                 out[c] = value
                 half[c] = bfloat16Bits(ofNumber: value)
@@ -81,7 +83,7 @@ func channelsLastAffineRectified<Input: BatchNormInput>(
         for row in rows {
             let first = row * channels, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(x.value(at: first + c), scale[c], shift[c])
+                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c])
                 half[c] = bfloat16Bits(ofNumber: sum > 0 ? sum : 0)
             }
         }
@@ -103,24 +105,24 @@ func channelsLastBatchNormInputGradient<Input: BatchNormInput>(
         let first = row * channels, grad = dy + first, half = converted + first
         if let affine {
             for c in 0..<channels {
-                let gradient = grad[c], input = x.value(at: first + c)
+                let gradient = grad[c], input = x.value(at: first &+ c)
                 let g: Float = Relaxed.multiplyAdd(input, affine.scale[c], affine.shift[c]) > 0 ? gradient : 0
                 let xhat = (input - mean[c]) * reciprocalStd[c]
                 let value = k[c] * (g - meanDy[c] - xhat * meanDyXhat[c])
-                dx?[row * channels + c] = value
+                dx?[first &+ c] = value
                 half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
             }
         } else if let dx {
             let out = dx + first
             for c in 0..<channels {
-                let xhat = (x.value(at: first + c) - mean[c]) * reciprocalStd[c]
+                let xhat = (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c]
                 let value = k[c] * (grad[c] - meanDy[c] - xhat * meanDyXhat[c])
                 out[c] = value
                 half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
             }
         } else {
             for c in 0..<channels {
-                let xhat = (x.value(at: first + c) - mean[c]) * reciprocalStd[c]
+                let xhat = (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c]
                 let value = k[c] * (grad[c] - meanDy[c] - xhat * meanDyXhat[c])
                 half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
             }
@@ -135,7 +137,7 @@ func channelsLastBatchNormInputGradient<Input: BatchNormInput>(
 func addColumnSums(_ x: BFloat16Values, rows: Range<Int>, channels: Int, into sums: UnsafeMutablePointer<Float>) {
     for row in rows {
         let first = row * channels
-        for c in 0..<channels { sums[c] += x.value(at: first + c) }
+        for c in 0..<channels { sums[c] += x.value(at: first &+ c) }
     }
 }
 
@@ -145,7 +147,7 @@ func addSquaredDeviations(_ x: BFloat16Values, rows: Range<Int>, channels: Int, 
     for row in rows {
         let first = row * channels
         for c in 0..<channels {
-            let d = x.value(at: first + c) - mean[c]
+            let d = x.value(at: first &+ c) - mean[c]
             sums[c] = Relaxed.multiplyAdd(d, d, sums[c])
         }
     }
@@ -163,7 +165,7 @@ func addGradientSums(
         let first = row * channels, grad = dy + first
         if let affine {
             for c in 0..<channels {
-                let gradient = grad[c], value = x.value(at: first + c)
+                let gradient = grad[c], value = x.value(at: first &+ c)
                 let g: Float = Relaxed.multiplyAdd(value, affine.scale[c], affine.shift[c]) > 0 ? gradient : 0
                 sums[c] += g
                 sumDyXhat[c] = Relaxed.multiplyAdd(g, (value - mean[c]) * reciprocalStd[c], sumDyXhat[c])
@@ -171,7 +173,7 @@ func addGradientSums(
         } else {
             for c in 0..<channels {
                 sums[c] += grad[c]
-                sumDyXhat[c] = Relaxed.multiplyAdd(grad[c], (x.value(at: first + c) - mean[c]) * reciprocalStd[c], sumDyXhat[c])
+                sumDyXhat[c] = Relaxed.multiplyAdd(grad[c], (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c], sumDyXhat[c])
             }
         }
     }

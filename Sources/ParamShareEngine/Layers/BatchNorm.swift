@@ -40,11 +40,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     private var partialSums: Tensor<Scalar>?
     private let channelSums: Tensor<Scalar>
     private let gradientFactors: Tensor<Scalar>
-    /// The last rectified output and input gradient rounded to bfloat16, for the convolution
-    /// after and before this layer (``forwardRectified(_:mode:adding:converting:)``,
-    /// ``backwardConverting(_:)``); each holds only what the pass that wrote it asked for.
+    /// The last rectified output rounded to bfloat16, for the convolution after this layer
+    /// (``forwardRectified(_:mode:adding:converting:)``); it holds only what the pass that wrote
+    /// it asked for.
     let convertedOutput = BFloat16Buffer()
-    let convertedInputGradient = BFloat16Buffer()
     /// Whether the last forward pass was ``forwardRectified(_:mode:adding:converting:writesOutput:)``
     /// without a residual: then ``backwardRectified(_:)`` takes the ReLU's backward pass too.
     private(set) var lastPassRectified = false
@@ -198,11 +197,13 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     }
 
     /// The backward pass of a channels-last training or evaluation pass that writes the input
-    /// gradient only rounded to bfloat16, into ``convertedInputGradient``, and returns it: for a
+    /// gradient only rounded to bfloat16, into a buffer of this pass's own, and returns it: for a
     /// convolution before this layer on oneDNN's bf16 kernels that reads nothing else of it (one
     /// without a bias). That saves writing the gradient in `Float` and the convolution's own
     /// pass rounding it. The values are those `backward(_:)` writes, rounded as
-    /// `convertToBFloat16` rounds; parameter gradients accumulate as there.
+    /// `convertToBFloat16` rounds; parameter gradients accumulate as there. The buffer is freed
+    /// once the convolution has read it: kept by each batch norm, it held half an activation per
+    /// batch norm all through a step, for a pass of the convolution's.
     /// The backward pass of the last forward pass and of the in-place ReLU after it, one pass over
     /// memory fewer than the two one after another, and the same values: the ReLU's mask,
     /// x·scale + shift > 0, is recomputed from this layer's input by the expression of its forward
@@ -224,10 +225,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
         precondition(lastPassRectified && convertsInputGradient, "\(name): the last forward pass did not rectify Float images")
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
-        convertedInputGradient.reserve(input.count)
+        let converted = BFloat16Buffer(count: input.count)
         backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
-                             converting: convertedInputGradient, rectified: true)
-        return convertedInputGradient
+                             converting: converted, rectified: true)
+        return converted
     }
 
     /// Whether ``backwardConverting(_:)`` takes the last forward pass: over channels-last `Float` images.
@@ -240,10 +241,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         precondition(Scalar.self == Float.self && fusesRectifier(forInputShape: input.shape),
                      "\(name): only a Float batch norm over channels-last images converts its gradient")
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
-        convertedInputGradient.reserve(input.count)
+        let converted = BFloat16Buffer(count: input.count)
         backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
-                             converting: convertedInputGradient)
-        return convertedInputGradient
+                             converting: converted)
+        return converted
     }
 
     /// The evaluation-mode map as one scale and shift per channel, `y = x·scale + shift`, from the

@@ -72,7 +72,13 @@ extension Conv2D {
         precondition(outputGradient != nil || (convertedGradient != nil && forwardReadBFloat16 && bias == nil),
                      "\(name): a bf16 output gradient alone is for oneDNN's bf16 kernels without a bias")
         let items = input.shape[0], threads = forwardThreads
-        let inputGradient = self.inputGradient.reuse(shape: input.shape)
+        // With the output gradient handed over in bf16 (bf16 training), the input gradient is a
+        // tensor of this pass's own, freed once the layers before have read it, which oneDNN's
+        // backward-data pass overwrites whole. Kept by each convolution from step to step, input
+        // gradients came to two activations per residual block, most of bf16 ResNet-56's peak
+        // memory over PyTorch's, though only a few are in use at any time.
+        let inputGradient = convertedGradient != nil && computesInputGradient
+            ? Tensor<Scalar>(uninitializedShape: input.shape) : self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
         let groups = (items + blockSize - 1) / blockSize
         let partials = makePartialWeightGradients(groups: groups), computesInputGradient = self.computesInputGradient
@@ -137,9 +143,9 @@ extension Conv2D {
     /// ``forwardFolded(_:_:rectified:addingTo:)``, which writes its output only rounded to
     /// bfloat16, in oneDNN's pass, and hands it to `consumer` where that convolution reads it
     /// next on bf16 kernels, as this one runs (`Conv2D+ConvertedOperands.swift`); not with a
-    /// residual, whose sum is taken in `Float`. The output tensor returned then holds the bf16
-    /// values in the first half of its memory, and nobody reads it as `Float`: the consumer takes
-    /// them as handed images. Takes its own images as handed, if they were.
+    /// residual, whose sum is taken in `Float`. The output tensor returned is then a stand-in
+    /// over the memory of the bf16 values (``storedOutputBuffer(shape:)``), and nobody reads it as
+    /// `Float`: the consumer takes them as handed images. Takes its own images as handed, if they were.
     func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
                        rectified: Bool, addingTo residual: Tensor<Scalar>?, convertingFor consumer: Conv2D<Scalar>?) -> Tensor<Scalar> {
         precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
@@ -148,7 +154,6 @@ extension Conv2D {
         let outputShape = [items, g.outputHeight, g.outputWidth, outChannels]
         checkShape(residual.map { $0.shape == outputShape } ?? true, name,
                    "residual \(residual?.shape ?? []) does not match the output \(outputShape)")
-        let output = residual ?? self.output.reuse(shape: outputShape)
         self.input = nil
         let handedInput = self.handedInput
         self.handedInput = nil
@@ -173,8 +178,10 @@ extension Conv2D {
                 images = handedInput.buffer
             }
             convertedImages = images
-            let converted = bfloat16 && residual == nil && consumer?.readsBFloat16Images(ofShape: outputShape) == true
-                ? BFloat16Buffer(over: output) : nil
+            // Written only in bf16, the output takes the memory of a bf16 output (`Conv2D+BFloat16Output.swift`).
+            let stored = bfloat16 && residual == nil && consumer?.readsBFloat16Images(ofShape: outputShape) == true
+                ? storedOutputBuffer(shape: outputShape) : nil
+            let output = stored?.standIn ?? residual ?? self.output.reuse(shape: outputShape), converted = stored?.buffer
             let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified, convertedOutput: converted != nil)
             for kernel in kernels.values {
                 kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), epilogue: epilogue)
@@ -192,6 +199,7 @@ extension Conv2D {
             if let converted { consumer?.receiveConvertedInput(converted, of: output) }
             return output
         }
+        let output = residual ?? self.output.reuse(shape: outputShape)
         let convolution = self.output.reuse(shape: outputShape), shapes = blockShapes(items: items, g)
         EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
             channelsLastConvolution(.output, input.data + range.lowerBound * inItem, foldedWeight.data, shapes[range.count]!,

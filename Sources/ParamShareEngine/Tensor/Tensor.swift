@@ -23,6 +23,16 @@ public final class Tensor<Scalar: EngineScalar>: @unchecked Sendable {
         self.data = storage.base
     }
 
+    /// Creates a tensor of the given shape whose scalars are unspecified, for a kernel that
+    /// overwrites them all: no pass over its memory before that kernel's.
+    init(uninitializedShape shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative dimension")
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.storage = TensorStorage(uninitializedCount: count)
+        self.data = storage.base
+    }
+
     /// Creates a tensor of the given shape holding `scalars` in row-major order.
     public convenience init(shape: [Int], scalars: [Scalar]) {
         self.init(shape: shape)
@@ -110,6 +120,13 @@ final class TensorStorage<Scalar: EngineScalar>: @unchecked Sendable {
         base = .allocate(capacity: max(count, 1))
         // Scalars are trivial types, so filling uninitialised memory is initialising it.
         fill(base, with: value, count: count)
+    }
+
+    /// Memory for `count` scalars, left as the allocator gives it (scalars are trivial types, so
+    /// writing them needs no initialisation first).
+    init(uninitializedCount count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(count, 1))
     }
 
     deinit {
