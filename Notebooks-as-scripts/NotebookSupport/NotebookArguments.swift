@@ -32,7 +32,8 @@ package struct NotebookArguments: ParsableArguments, Sendable {
 
     /// `arguments` (a command line after the program's name), parsed, refusing a flag given twice.
     package static func parse(checking arguments: [String]) throws -> NotebookArguments {
-        try RepeatedFlag.check(arguments)
+        // No notebook flag takes a list, so the refusal does not suggest one.
+        try RepeatedFlag.check(arguments, listExample: nil)
         return try parse(arguments)
     }
 

@@ -54,9 +54,11 @@ enum Calibration {
         let runs = try RecordedRun.all(inTableAt: PaperRecipe.pool(on: data).runsPath)
         var lines = ["model".padded(toWidth: 10) + "epochs".padded(toWidth: 8) + "test accuracy".padded(toWidth: 15)
                      + "status".padded(toWidth: 8) + "machine time  per epoch"]
+        var calibrationRuns = [RecordedRun]()
         for length in epochs {
             for kind in [EpochCalibration.Network.shallow, .deep] {
                 guard let run = runs[denseCell(network(kind), epochs: length, on: data).identifier] else { continue }
+                calibrationRuns.append(run)
                 let accuracy = run.testAccuracy.map { String(format: "%.2f %%", $0 * 100) } ?? "none"
                 lines.append("\(network(kind))".padded(toWidth: 10) + String(length).padded(toWidth: 8) + accuracy.padded(toWidth: 15)
                              + run.status.padded(toWidth: 8) + String(format: "%6.2f h      %5.1f min", run.seconds / 3600,
@@ -64,6 +66,7 @@ enum Calibration {
             }
         }
         findings.block(lines.joined(separator: "\n"))
+        if !calibrationRuns.isEmpty { findings.paragraph(RecordedRun.machines(of: calibrationRuns)) }
         guard let chosen = rule.chosen else {
             findings.paragraph("The calibration has not finished: run --part 1.")
             return nil

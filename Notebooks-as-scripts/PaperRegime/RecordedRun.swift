@@ -9,6 +9,10 @@ struct RecordedRun {
     var status: String
     /// Its machine time.
     var seconds: Double
+    /// The instruction-set level of the CPU it trained on and the oneDNN convolution kernels it
+    /// used (`cpu_isa`, `conv_kernels`), empty in rows written before those columns: training is
+    /// bit-reproducible only within one kind of CPU.
+    var machine: String
 
     /// The runs of the table at `path`, by cell identifier; none if it does not exist yet.
     static func all(inTableAt path: String) throws -> [String: RecordedRun] {
@@ -18,11 +22,21 @@ struct RecordedRun {
         guard let id = columns[0], let accuracy = columns[1], let status = columns[2], let seconds = columns[3] else {
             throw NotebookError("\(path) lacks one of cell_id, test_accuracy, status and wall_seconds. Move it aside: this notebook rebuilds it.")
         }
+        let machineColumns = ["cpu_isa", "conv_kernels"].compactMap { document.header.firstIndex(of: $0) }
         var runs = [String: RecordedRun]()
         for row in document.rows {
             runs[row[id]] = RecordedRun(testAccuracy: row[status] == "ok" ? Double(row[accuracy]) : nil, status: row[status],
-                                        seconds: Double(row[seconds]) ?? 0)
+                                        seconds: Double(row[seconds]) ?? 0,
+                                        machine: machineColumns.map { row[$0] }.filter { !$0.isEmpty }.joined(separator: ", "))
         }
         return runs
+    }
+
+    /// A sentence naming the kinds of CPU `runs` trained on, and whether there was more than one.
+    static func machines(of runs: [RecordedRun]) -> String {
+        let kinds = Dictionary(grouping: runs) { $0.machine.isEmpty ? "not recorded" : $0.machine }
+        let list = kinds.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.count) runs)" }.joined(separator: "; ")
+        return kinds.count == 1 ? "Every run trained on one kind of CPU: \(list)."
+                                : "The runs trained on \(kinds.count) kinds of CPU, so they are not all bit-reproducible on one: \(list)."
     }
 }

@@ -44,6 +44,8 @@ enum StudyPart {
         let analysis = try RunAnalysis(contentsOfFile: pool.extract(cells, into: folder), reference: RPGGenerator.descriptor.name)
         for path in try analysis.write(to: folder) { say("    wrote \(path)") }
         findings.record(analysis)
+        let finished = try RecordedRun.all(inTableAt: pool.runsPath)
+        findings.paragraph(RecordedRun.machines(of: cells.compactMap { finished[$0.identifier] }))
         if study == .c1 { findings.block(LogLinearReport.text(of: analysis.table)) }
         try declared.recordVerdicts(in: &findings)
     }

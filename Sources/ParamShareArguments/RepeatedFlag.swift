@@ -19,11 +19,13 @@ package enum RepeatedFlag {
         return nil
     }
 
-    /// Refuses `arguments` when ``first(in:gathering:)`` finds a repeated flag.
-    package static func check(_ arguments: [String], gathering: Set<String> = []) throws {
+    /// Refuses `arguments` when ``first(in:gathering:)`` finds a repeated flag; `listExample`, a
+    /// flag of the command that takes a list in one value, shows the way to give several values
+    /// (`nil` for a command none of whose flags takes a list).
+    package static func check(_ arguments: [String], gathering: Set<String> = [], listExample: String? = "--seeds 0,1,2") throws {
         if let flag = first(in: arguments, gathering: gathering) {
-            throw ValidationError("\(flag) is given twice, and it takes one value: the later would silently replace the earlier. "
-                                  + "Give it once; a list, such as --seeds 0,1,2, goes in that one value")
+            throw ValidationError("\(flag) is given twice, and it takes one value: the later would silently replace the earlier. Give it once"
+                                  + (listExample.map { "; a list, such as \($0), goes in that one value" } ?? "."))
         }
     }
 }

@@ -28,7 +28,9 @@ struct NotebookArgumentsTests {
             _ = try NotebookArguments.parse(checking: arguments)
             Issue.record("\(arguments) was accepted")
         } catch {
-            #expect(NotebookArguments.message(for: error).hasPrefix("\(flag) is given twice, and it takes one value"))
+            let message = NotebookArguments.message(for: error)
+            #expect(message.hasPrefix("\(flag) is given twice, and it takes one value"))
+            #expect(!message.contains("a list"), "no notebook flag takes a list: \(message)")
         }
         if flag == "--part" { #expect(try NotebookArguments.parse(arguments).part == 2) }  // argument-parser alone: the later, silently
         #expect(try NotebookArguments.parse(checking: ["--part", "2", "--smoke", "data"]).part == 2)

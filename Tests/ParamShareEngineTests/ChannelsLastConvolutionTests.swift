@@ -61,6 +61,32 @@ struct ChannelsLastConvolutionTests {
         #expect(one == two)
     }
 
+    // Threads add each block's kernel gradient into the sum as it is computed (forEachBlockReducingInOrder):
+    // the sum must still be the blocks' own gradients added in block order, bit for bit.
+    @Test("oneDNN's kernel gradient is its blocks' gradients added in block order, on 1, 2 and 3 threads")
+    func kernelGradientSummedInBlockOrder() {
+        // Blocks of 8, 8 and 5 images.
+        let c = ConvolutionCase(items: 21, inChannels: 16, outChannels: 32, height: 8, width: 8, kernelSize: 3, stride: 2,
+                                padding: 1, hasBias: false)
+        let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 4)
+        let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: RandomSource(seed: 8))
+        let outputGradient = Tensor<Float>.random(shape: [c.items, 4, 4, c.outChannels], random: RandomSource(seed: 6))
+        func kernelGradient(_ images: Range<Int>) -> [Float] {
+            layer.parameters[0].zeroGradient()
+            _ = layer.forward(input.batch(images), mode: .training)
+            _ = layer.backward(outputGradient.batch(images))
+            return layer.parameters[0].gradient.scalars
+        }
+        var expected = kernelGradient(0..<8)
+        for images in [8..<16, 16..<21] {
+            for (index, value) in kernelGradient(images).enumerated() { expected[index] += value }
+        }
+        for threads in [1, 2, 3] {
+            let sum = ThreadCountOverride.run(threads: threads) { kernelGradient(0..<c.items) }
+            #expect(sum.map(\.bitPattern) == expected.map(\.bitPattern), "\(threads) threads")
+        }
+    }
+
     @Test("a thread count raised between forward and backward leaves oneDNN's gradients unchanged")
     func threadCountChangedBeforeBackward() {
         let c = Self.cases[ConvolutionCase.all.count]

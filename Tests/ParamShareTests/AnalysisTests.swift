@@ -482,10 +482,18 @@ struct AnalysisTests {
         let svg = try String(contentsOfFile: paths[3], encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.components(separatedBy: "<polyline").count - 1 == 4)
 
-        // Writing into the runs table's own folder must not overwrite it, and a clash is refused.
-        #expect(throws: FileError.self) {
-            try RunAnalysis(table: RunTable(source: directory + "/analysis/summary.csv", optionColumns: analysis.table.optionColumns,
-                                            runs: analysis.table.runs)).write(to: directory + "/analysis")
-        }
+        // A second table in the same folder gets its own outputs beside the first's, which stay,
+        // and a table named like an output is not overwritten by its own analysis; given a folder
+        // of its own, its analysis keeps the plain names.
+        let other = RunTable(source: directory + "/analysis/summary.csv", optionColumns: analysis.table.optionColumns,
+                             runs: analysis.table.runs.filter { $0.setting.generator == "hashing" })
+        let firstSummary = try String(contentsOfFile: paths[0], encoding: .utf8)
+        let otherPaths = try RunAnalysis(table: other).write(to: directory + "/analysis")
+        #expect(otherPaths == ["summary.summary.csv", "summary.loglinear.csv", "summary.paired.csv", "summary.accuracy_vs_dof.svg"]
+            .map { directory + "/analysis/" + $0 })
+        #expect(try String(contentsOfFile: paths[0], encoding: .utf8) == firstSummary)
+        #expect(try CSVReader.read(contentsOfFile: otherPaths[0]).rows.count == 3)  // hashing × 3 budgets
+        #expect(try RunAnalysis(table: other).write(to: directory + "/elsewhere")
+            == RunAnalysis.fileNames.map { directory + "/elsewhere/" + $0 })
     }
 }

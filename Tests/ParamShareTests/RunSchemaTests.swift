@@ -35,17 +35,19 @@ struct RunSchemaTests {
             let rewritten = ([header] + table.document.rows.map { row in header.map { row[position[$0]!] } }).map(CSVTable.line).joined()
             #expect(rewritten == table.text, "\(table.path)")
             rows += table.document.rows.count
-            // Every value is of its column's declared type; a number or count may be missing (empty).
+            // Every value is of its column's declared type; a number or count may be missing (empty),
+            // and an added column holds in rows written before it what its addition says they hold.
             for column in RunSchema.columns {
                 guard let index = position[column.name] else { continue }
                 for (row, line) in zip(table.document.rows, table.document.lineNumbers) {
                     let text = row[index]
-                    let conforms = switch column.type {
+                    let typed = switch column.type {
                     case .text: !text.isEmpty
                     case .integer: text.isEmpty || Int(text) != nil
                     case .number: text.isEmpty || Double(text) != nil
                     case .flag: Bool(text) != nil
                     }
+                    let conforms = typed || text == column.added?.olderRows
                     #expect(conforms, "\(table.path):\(line) \(column.name) = '\(text)' is not \(column.type.rawValue)")
                 }
             }

@@ -7,8 +7,22 @@ import Foundation
 /// for missing numbers) so that pandas' `read_csv`, R's `read.csv` and gnuplot read them without
 /// reshaping, and so that the plot is only one view of numbers anyone can re-plot.
 public struct RunAnalysis: Sendable {
-    /// The file names written by `write(to:)`, in order.
+    /// The file names `write(to:)` gives a runs table named `runs.csv`, in order.
     package static let fileNames = ["summary.csv", "loglinear.csv", "paired.csv", "accuracy_vs_dof.svg"]
+
+    /// The file names `write(to:)` gives the analysis of the table at `source` written into
+    /// `directory`, in order: those of `fileNames`, except beside a table not named `runs.csv`,
+    /// where they start with its name's stem and a dot (`lowrank-runs.csv` gets
+    /// `lowrank-runs.summary.csv`, …, as its per-epoch table is `lowrank-runs.epochs.csv`). So two
+    /// tables in one folder keep their analyses apart, and no analysis lands on the table it reads;
+    /// an analysis given a folder of its own keeps the plain names.
+    package static func fileNames(forTableAt source: String, writtenInto directory: String) -> [String] {
+        let stem = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
+        let tableFolder = (source as NSString).deletingLastPathComponent
+        let besideTable = URL(fileURLWithPath: tableFolder.isEmpty ? "." : tableFolder).standardizedFileURL.path
+            == URL(fileURLWithPath: directory).standardizedFileURL.path
+        return stem == "runs" || !besideTable ? fileNames : fileNames.map { stem + "." + $0 }
+    }
 
     /// The table analysed.
     public var table: RunTable
@@ -51,27 +65,25 @@ public struct RunAnalysis: Sendable {
         try self.init(table: RunTable(contentsOfFile: path), reference: reference)
     }
 
-    /// The three tables as CSV text with their file names, in the order of `fileNames`.
+    /// The three tables as CSV text with their file names in a folder of their own.
     public var tables: [(fileName: String, text: String)] {
         let options = table.optionColumns
-        return [("summary.csv", Self.csv(GroupSummary.columns(optionColumns: options), summaries.map { $0.values(optionColumns: options) })),
-                ("loglinear.csv", Self.csv(LogLinearFit.columns(optionColumns: options), fits.map { $0.values(optionColumns: options) })),
-                ("paired.csv", Self.csv(PairedComparison.columns(optionColumns: options), comparisons.map { $0.values(optionColumns: options) }))]
+        let texts = [Self.csv(GroupSummary.columns(optionColumns: options), summaries.map { $0.values(optionColumns: options) }),
+                     Self.csv(LogLinearFit.columns(optionColumns: options), fits.map { $0.values(optionColumns: options) }),
+                     Self.csv(PairedComparison.columns(optionColumns: options), comparisons.map { $0.values(optionColumns: options) })]
+        return zip(Self.fileNames, texts).map { ($0, $1) }
     }
 
     /// Writes the three tables and the plot into `directory`, creating it if needed, replacing
-    /// earlier outputs; returns the paths written, in the order of `fileNames`.
+    /// this table's earlier outputs; returns the paths written, named as
+    /// `fileNames(forTableAt:writtenInto:)` says.
     ///
     /// Outputs are replaced rather than appended to, unlike the runs table: they are derived, and
     /// re-running the analysis on a grown runs table must not mix old rows with new.
     public func write(to directory: String) throws -> [String] {
-        let input = URL(fileURLWithPath: table.source).standardizedFileURL.path
-        let outputs = (tables + [("accuracy_vs_dof.svg", AccuracyPlot(summaries: summaries).svg())]).map { file in
-            (path: (directory as NSString).appendingPathComponent(file.fileName), text: file.text)
-        }
-        if let clash = outputs.first(where: { URL(fileURLWithPath: $0.path).standardizedFileURL.path == input }) {
-            throw FileError(path: table.source, problem: "the analysis would overwrite it with \(clash.path)",
-                            fix: "Rename the runs table, or write the analysis into another folder.")
+        let texts = tables.map(\.text) + [AccuracyPlot(summaries: summaries).svg()]
+        let outputs = zip(Self.fileNames(forTableAt: table.source, writtenInto: directory), texts).map { name, text in
+            (path: (directory as NSString).appendingPathComponent(name), text: text)
         }
         // The folder is checked as every output's is: a file on its path is named as such.
         try OutputLocation.prepare(folder: directory)

@@ -22,6 +22,10 @@ struct Analyze: ParsableCommand {
             accuracy_vs_dof.svg: test accuracy (%) against DoF on a log axis, one panel per model \
             and data set.
 
+            Written beside a table not named runs.csv, the outputs' names start with the table's \
+            (lowrank-runs.csv gets lowrank-runs.summary.csv, lowrank-runs.paired.csv, …), so tables \
+            that share a folder keep their analyses apart.
+
             Only runs with status ok enter the statistics; failed runs (diverged or collapsed) are \
             counted and listed with their epoch and reason. Fits and comparisons that cannot be \
             made (too few runs, budgets or seeds) are listed on standard output.

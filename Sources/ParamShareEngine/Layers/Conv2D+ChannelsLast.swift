@@ -80,18 +80,21 @@ extension Conv2D {
         let inputGradient = convertedGradient != nil && computesInputGradient
             ? Tensor<Scalar>(uninitializedShape: input.shape) : self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
-        let groups = (items + blockSize - 1) / blockSize
-        let partials = makePartialWeightGradients(groups: groups), computesInputGradient = self.computesInputGradient
+        let computesInputGradient = self.computesInputGradient
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
         // The forward pass loaded this step's kernel into the oneDNN kernels.
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
+            // Each block's kernel gradient is added into the sum in block order as soon as the
+            // blocks before it are in, from one buffer per thread.
+            let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
+            let partials = makePartialWeightGradients(count: threads)
             // With bf16 operands the images are rounded again rather than kept rounded from the
             // forward pass, unless the layer before rounded them in its own pass: a second copy
             // of every convolution's input would raise peak memory.
             let convertedImages = self.convertedImages
             let operands = convertedImages != nil && convertedGradient != nil
                 ? nil : bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
-            EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, group, range in
+            EngineThreads.forEachBlockReducingInOrder(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
                 let kernel = kernels[range.count]!
                 let image = convertedImages.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
                     ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
@@ -99,12 +102,21 @@ extension Conv2D {
                 let gradient = convertedGradient.map { UnsafeRawPointer($0.data + range.lowerBound * outItem) }
                     ?? operand(outputGradient!.data + range.lowerBound * outItem, count: range.count * outItem,
                                for: kernel, operands, slot: 2 * thread + 1)
-                kernel.backwardWeights(image, gradient, into: float(partials[group].data), thread: thread)
+                kernel.backwardWeights(image, gradient, into: float(partials[thread].data), thread: thread)
                 if computesInputGradient {
                     kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
                 }
+            } reduce: { thread, block in
+                if block == 0 {
+                    weightGradient.copy(from: partials[thread])
+                } else {
+                    addScaled(partials[thread].data, times: 1, into: weightGradient.data, count: weightGradient.count)
+                }
             }
+            weightSource.accumulateGradient(weightGradient)
         } else {
+            let groups = (items + blockSize - 1) / blockSize
+            let partials = makePartialWeightGradients(count: groups)
             guard let outputGradient else { preconditionFailure("\(name): no Float output gradient") }
             let shapes = blockShapes(items: items, g)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, group, range in
@@ -116,8 +128,8 @@ extension Conv2D {
                     channelsLastConvolution(.inputGradient, gradient, weight.data, shape, into: inputGradient.data + range.lowerBound * inItem)
                 }
             }
+            passOnWeightGradient(partials)
         }
-        passOnWeightGradient(partials)
         if let bias, let outputGradient {
             addRowBroadcast(outputGradient.data, rows: items * g.outputPlane, columns: outChannels, transposed: true,
                             into: bias.gradient.data)

@@ -131,12 +131,13 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         }
     }
 
-    /// One partial weight gradient per group of images, `[outChannels, inChannels·k·k]` each,
-    /// zeroed. Allocated per backward pass and freed after it: kept per layer, they came to 5 %
-    /// of ResNet-56's peak memory.
-    func makePartialWeightGradients(groups: Int) -> [Tensor<Scalar>] {
-        let storage = Tensor<Scalar>(shape: [groups, outChannels * inChannels * kernelSize * kernelSize])
-        return (0..<groups).map { storage.batch($0..<($0 + 1)).reshaped(weightSource.shape) }
+    /// `count` zeroed partial weight gradients of the kernel's shape: one per group of images, or
+    /// one per thread where each group's is added to the sum as soon as it is computed. Allocated
+    /// per backward pass and freed after it: kept per layer, one per group came to 5 % of
+    /// ResNet-56's peak memory.
+    func makePartialWeightGradients(count: Int) -> [Tensor<Scalar>] {
+        let storage = Tensor<Scalar>(shape: [count, outChannels * inChannels * kernelSize * kernelSize])
+        return (0..<count).map { storage.batch($0..<($0 + 1)).reshaped(weightSource.shape) }
     }
 
     // input [N, Cin, H, W] → output [N, Cout, Ho, Wo]; per image: out = W[Cout, Cin·k·k] · col[Cin·k·k, Ho·Wo]
@@ -189,7 +190,7 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         let threads = EngineThreads.count
         prepareScratch(g, threads: threads)
         guard let weight else { preconditionFailure("\(name): backward called before forward") }
-        let columns = self.columns, partials = makePartialWeightGradients(groups: groups)
+        let columns = self.columns, partials = makePartialWeightGradients(count: groups)
         let outChannels = self.outChannels, computesInputGradient = self.computesInputGradient
         let inItem = inChannels * g.height * g.width, outItem = outChannels * g.outputPlane
         let operands = bfloat16Operands(slots: 2 * threads, count: max(g.columnRows * g.outputPlane, outItem))

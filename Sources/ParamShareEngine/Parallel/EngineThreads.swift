@@ -79,6 +79,39 @@ public enum EngineThreads {
         }
     }
 
+    /// Runs `body(thread, block, range)` for the blocks of `forEachBlock`, then `reduce(thread,
+    /// block)` for each block one at a time in block order, on the thread that computed it.
+    ///
+    /// A reduction in block order can so fold each block's result into the total as soon as the
+    /// blocks before it are in, and needs one buffer per thread (`thread` indexes it), not one
+    /// per block: a convolution's weight gradient summed over 16 blocks of a batch of 128 held
+    /// 16 copies of the kernel, 151 MB for a 512-channel 3×3 layer, allocated, zeroed and added
+    /// up on one thread while the other cores waited. The sum is the same, term by term, as
+    /// summing stored block results in block order afterwards.
+    ///
+    /// Threads take blocks in increasing order from a shared counter, and a thread waits to
+    /// reduce only for blocks before its own, which threads already running have taken: so it
+    /// completes however many of the threads really run at once (one, if the system runs the
+    /// iterations one after another).
+    static func forEachBlockReducingInOrder(
+        of total: Int, blockSize: Int, threads: Int = count,
+        _ body: @Sendable (_ thread: Int, _ block: Int, _ range: Range<Int>) -> Void,
+        reduce: @Sendable (_ thread: Int, _ block: Int) -> Void
+    ) {
+        let blocks = (total + blockSize - 1) / blockSize
+        let taken = Atomic<Int>(0), reduced = Atomic<Int>(0)
+        forEachChunk(of: blocks, threads: threads) { thread, _ in
+            while true {
+                let block = taken.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard block < blocks else { return }
+                body(thread, block, (block * blockSize)..<min(total, (block + 1) * blockSize))
+                while reduced.load(ordering: .acquiring) != block { sched_yield() }
+                reduce(thread, block)
+                reduced.store(block + 1, ordering: .releasing)
+            }
+        }
+    }
+
     /// The `chunk`-th of `chunks` nearly equal contiguous pieces of `0..<total`.
     static func chunkRange(_ chunk: Int, of chunks: Int, total: Int) -> Range<Int> {
         let base = total / chunks, extra = total % chunks
