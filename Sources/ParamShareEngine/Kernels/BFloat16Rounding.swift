@@ -97,10 +97,9 @@ final class BFloat16Buffer: @unchecked Sendable {
     /// What owns `data` when this buffer borrows it (``init(over:)``).
     private let owner: AnyObject?
 
-    /// An empty buffer, holding `count` values once written.
-    init(count: Int = 1) {
-        capacity = max(count, 1)
-        data = .allocate(capacity: capacity)
+    init() {
+        data = .allocate(capacity: 1)
+        capacity = 1
         owner = nil
     }
 

@@ -225,7 +225,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
         precondition(lastPassRectified && convertsInputGradient, "\(name): the last forward pass did not rectify Float images")
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
-        let converted = BFloat16Buffer(count: input.count)
+        let converted = BFloat16Buffer(over: Tensor<Float>(recycledShape: [(input.count + 1) / 2]))
         backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
                              converting: converted, rectified: true)
         return converted
@@ -241,7 +241,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         precondition(Scalar.self == Float.self && fusesRectifier(forInputShape: input.shape),
                      "\(name): only a Float batch norm over channels-last images converts its gradient")
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
-        let converted = BFloat16Buffer(count: input.count)
+        let converted = BFloat16Buffer(over: Tensor<Float>(recycledShape: [(input.count + 1) / 2]))
         backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
                              converting: converted)
         return converted

@@ -78,7 +78,7 @@ extension Conv2D {
         // gradients came to two activations per residual block, most of bf16 ResNet-56's peak
         // memory over PyTorch's, though only a few are in use at any time.
         let inputGradient = convertedGradient != nil && computesInputGradient
-            ? Tensor<Scalar>(uninitializedShape: input.shape) : self.inputGradient.reuse(shape: input.shape)
+            ? Tensor<Scalar>(recycledShape: input.shape) : self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
         let computesInputGradient = self.computesInputGradient
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
