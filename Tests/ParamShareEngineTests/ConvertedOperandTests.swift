@@ -165,7 +165,8 @@ struct ConvertedOperandTests {
 
     /// `FusedRectifierTests`' network in bf16: conv–bn–relu, then residual blocks with and without
     /// a stride, with and without a ReLU after them. `fusing: false` makes each convolution round
-    /// its own operands.
+    /// its own operands. Both keep convolution outputs in `Float`: storing them in bf16 changes
+    /// the values (`BFloat16OutputTests` checks that).
     private func network(fusing: Bool) -> Sequential<Float> {
         let layers = ChannelsLastTestLayers<Float>(random: RandomSource(seed: 21), rectifiesInPlace: true, sumsInPlace: true)
         let network = Sequential<Float>(name: "net", [
@@ -174,7 +175,10 @@ struct ConvertedOperandTests {
             layers.block("k3", 6, 6, stride: 1),
         ])
         network.setPrecision(.bfloat16)
-        for convolution in convolutions(in: network) { convolution.takesConvertedOperands = fusing }
+        for convolution in convolutions(in: network) {
+            convolution.takesConvertedOperands = fusing
+            convolution.storesOutputInBFloat16 = false
+        }
         return network
     }
 

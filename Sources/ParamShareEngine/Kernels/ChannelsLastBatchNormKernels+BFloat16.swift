@@ -5,6 +5,38 @@ import RealModule
 // in a pass of its own, reading back the activation this pass just wrote, is made here while the
 // value is still in a register. Each rounds exactly as `convertToBFloat16` does, so the
 // convolution multiplies the same bits either way. `Float` only: bf16 operands need `Float`.
+//
+// Their input is `Float` values or bfloat16 bit patterns: a convolution on bf16 kernels stores
+// its output in bf16 for the batch norm after it (`Conv2D+ConvertedOperands.swift`), as PyTorch's
+// autocast does. The batch norm reads each value as the `Float` it stands for, and sums and
+// scales in `Float` as it does its `Float` input. Indices inside a row are summed with `&+`: a
+// checked sum may trap, and that keeps the loop from being vectorised (it ran at half the speed
+// of the `Float` kernels).
+
+/// The input of a batch-norm kernel of a bf16 network, read by flat index as `Float`.
+protocol BatchNormInput {
+    func value(at index: Int) -> Float
+}
+
+extension UnsafePointer: BatchNormInput where Pointee == Float {
+    @inline(__always)
+    func value(at index: Int) -> Float { self[index] }
+}
+
+/// Values stored as bfloat16 bit patterns, read as the `Float`s they stand for (exactly: a
+/// bfloat16 is a `Float` whose low 16 bits are zero).
+struct BFloat16Values: BatchNormInput, @unchecked Sendable {
+    let bits: UnsafePointer<UInt16>
+
+    /// The values stored as bfloat16 at the start of the memory at `memory`: a stand-in
+    /// tensor's (`Tensor(shape:standingInOver:)`).
+    init<Scalar>(storedIn memory: UnsafeMutablePointer<Scalar>) {
+        bits = UnsafePointer(UnsafeMutableRawPointer(memory).assumingMemoryBound(to: UInt16.self))
+    }
+
+    @inline(__always)
+    func value(at index: Int) -> Float { Float(bitPattern: UInt32(bits[index]) << 16) }
+}
 
 /// The bfloat16 nearest a `Float` that is not a NaN (a rectified value never is), as its bit
 /// pattern: `roundedToBFloat16` without the NaN test, which costs the loops their vector form.
@@ -18,18 +50,18 @@ private func bfloat16Bits(ofNumber value: Float) -> UInt16 {
 /// `converted`, and into `y` only where it is given (`nil` where nobody reads them in `Float`;
 /// a residual sum is always read in `Float`, by the next block's shortcut). The values are those
 /// of `channelsLastAffineRectified`, computed by the same expressions.
-func channelsLastAffineRectified(
-    _ x: UnsafePointer<Float>, rows: Range<Int>, channels: Int, scale: UnsafePointer<Float>,
+func channelsLastAffineRectified<Input: BatchNormInput>(
+    _ x: Input, rows: Range<Int>, channels: Int, scale: UnsafePointer<Float>,
     shift: UnsafePointer<Float>, adding residual: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>?,
     converting converted: UnsafeMutablePointer<UInt16>
 ) {
     switch (residual, y) {
     case let (residual?, y?):
         for row in rows {
-            let values = x + row * channels, skip = residual + row * channels
-            let out = y + row * channels, half = converted + row * channels
+            let first = row * channels, skip = residual + first
+            let out = y + first, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(values[c], scale[c], shift[c]) + skip[c]
+                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c]) + skip[c]
                 let value: Float = sum > 0 ? sum : 0
                 out[c] = value
                 half[c] = bfloat16Bits(ofNumber: value)
@@ -37,9 +69,9 @@ func channelsLastAffineRectified(
         }
     case let (nil, y?):
         for row in rows {
-            let values = x + row * channels, out = y + row * channels, half = converted + row * channels
+            let first = row * channels, out = y + first, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(values[c], scale[c], shift[c])
+                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c])
                 let value: Float = sum > 0 ? sum : 0
                 out[c] = value
                 half[c] = bfloat16Bits(ofNumber: value)
@@ -49,9 +81,9 @@ func channelsLastAffineRectified(
         preconditionFailure("a rectified residual sum is always written in Float")
     case (nil, nil):
         for row in rows {
-            let values = x + row * channels, half = converted + row * channels
+            let first = row * channels, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(values[c], scale[c], shift[c])
+                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c])
                 half[c] = bfloat16Bits(ofNumber: sum > 0 ? sum : 0)
             }
         }
@@ -62,37 +94,86 @@ func channelsLastAffineRectified(
 /// `converted`, and into `dx` only where it is given. A gradient may be a NaN, so this rounds
 /// with `roundedToBFloat16`, NaN test and all. With `rectifiedBy`, the gradient of a batch norm
 /// and the ReLU after it (`channelsLastRectifiedBatchNormInputGradient`).
-func channelsLastBatchNormInputGradient(
-    input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, rows: Range<Int>, channels: Int,
+func channelsLastBatchNormInputGradient<Input: BatchNormInput>(
+    input x: Input, outputGradient dy: UnsafePointer<Float>, rows: Range<Int>, channels: Int,
     mean: UnsafePointer<Float>, reciprocalStd: UnsafePointer<Float>, factor k: UnsafePointer<Float>,
     meanDy: UnsafePointer<Float>, meanDyXhat: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>?,
     converting converted: UnsafeMutablePointer<UInt16>,
     rectifiedBy affine: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)? = nil
 ) {
     for row in rows {
-        let values = x + row * channels, grad = dy + row * channels, half = converted + row * channels
+        let first = row * channels, grad = dy + first, half = converted + first
         if let affine {
             for c in 0..<channels {
-                let gradient = grad[c]
-                let g: Float = Relaxed.multiplyAdd(values[c], affine.scale[c], affine.shift[c]) > 0 ? gradient : 0
-                let xhat = (values[c] - mean[c]) * reciprocalStd[c]
+                let gradient = grad[c], input = x.value(at: first &+ c)
+                let g: Float = Relaxed.multiplyAdd(input, affine.scale[c], affine.shift[c]) > 0 ? gradient : 0
+                let xhat = (input - mean[c]) * reciprocalStd[c]
                 let value = k[c] * (g - meanDy[c] - xhat * meanDyXhat[c])
-                dx?[row * channels + c] = value
+                dx?[first &+ c] = value
                 half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
             }
         } else if let dx {
-            let out = dx + row * channels
+            let out = dx + first
             for c in 0..<channels {
-                let xhat = (values[c] - mean[c]) * reciprocalStd[c]
+                let xhat = (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c]
                 let value = k[c] * (grad[c] - meanDy[c] - xhat * meanDyXhat[c])
                 out[c] = value
                 half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
             }
         } else {
             for c in 0..<channels {
-                let xhat = (values[c] - mean[c]) * reciprocalStd[c]
+                let xhat = (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c]
                 let value = k[c] * (grad[c] - meanDy[c] - xhat * meanDyXhat[c])
                 half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
+            }
+        }
+    }
+}
+
+// The sums of a batch norm's passes over bf16 input, as `ChannelsLastBatchNormKernels.swift`'s
+// over `Float` input, by the same expressions.
+
+/// Adds each channel's Σ x over `rows` into `sums`.
+func addColumnSums(_ x: BFloat16Values, rows: Range<Int>, channels: Int, into sums: UnsafeMutablePointer<Float>) {
+    for row in rows {
+        let first = row * channels
+        for c in 0..<channels { sums[c] += x.value(at: first &+ c) }
+    }
+}
+
+/// Adds each channel's Σ (x − mean)² over `rows` into `sums`.
+func addSquaredDeviations(_ x: BFloat16Values, rows: Range<Int>, channels: Int, mean: UnsafePointer<Float>,
+                          into sums: UnsafeMutablePointer<Float>) {
+    for row in rows {
+        let first = row * channels
+        for c in 0..<channels {
+            let d = x.value(at: first &+ c) - mean[c]
+            sums[c] = Relaxed.multiplyAdd(d, d, sums[c])
+        }
+    }
+}
+
+/// Adds Σ dy into `sums[0..<channels]` and Σ dy·x̂ into `sums[channels..<2·channels]`, x̂ = (x − μ)·r;
+/// with `rectifiedBy`, of the ReLU's input gradient: dy where x·scale + shift > 0, else 0.
+func addGradientSums(
+    input x: BFloat16Values, outputGradient dy: UnsafePointer<Float>, rows: Range<Int>, channels: Int,
+    mean: UnsafePointer<Float>, reciprocalStd: UnsafePointer<Float>,
+    rectifiedBy affine: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)?, into sums: UnsafeMutablePointer<Float>
+) {
+    let sumDyXhat = sums + channels
+    for row in rows {
+        let first = row * channels, grad = dy + first
+        if let affine {
+            for c in 0..<channels {
+                let gradient = grad[c], value = x.value(at: first &+ c)
+                let g: Float = Relaxed.multiplyAdd(value, affine.scale[c], affine.shift[c]) > 0 ? gradient : 0
+                sums[c] += g
+                sumDyXhat[c] = Relaxed.multiplyAdd(g, (value - mean[c]) * reciprocalStd[c], sumDyXhat[c])
+            }
+        } else {
+            for c in 0..<channels {
+                sums[c] += grad[c]
+                sumDyXhat[c] = Relaxed.multiplyAdd(grad[c], (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c], sumDyXhat[c])
             }
         }
     }

@@ -39,6 +39,9 @@ final class OneDNNConvolution: @unchecked Sendable {
     /// `Float` otherwise, whatever ``precision`` asked for.
     let operands: ComputePrecision
     private let forward: OneDNNPrimitive
+    /// The forward pass writing its output rounded to bfloat16 (``forward(_:convertingInto:thread:)``),
+    /// with bf16 operands where oneDNN has it; it reads the forward pass's blocked kernel.
+    private let convertingForward: OneDNNPrimitive?
     private let backwardData: OneDNNPrimitive
     private let backwardWeights: OneDNNPrimitive
     private let toForwardWeights: OneDNNPrimitive
@@ -50,6 +53,7 @@ final class OneDNNConvolution: @unchecked Sendable {
     /// The output and input gradient they write, in `Float`.
     private let plainImage: dnnl_memory_desc_t
     private let plainOutput: dnnl_memory_desc_t
+    private let convertedOutput: dnnl_memory_desc_t
     private let plainWeights: dnnl_memory_desc_t
     private let blockedForwardWeights: dnnl_memory_desc_t
     private let blockedBackwardDataWeights: dnnl_memory_desc_t
@@ -69,7 +73,7 @@ final class OneDNNConvolution: @unchecked Sendable {
     /// weights, and the inference forward with batch norm folded in once made), as
     /// `ONEDNN_VERBOSE` prints them: `brgconv:avx512_core`, `jit:avx2`, …
     var implementations: [String] {
-        [forward, backwardData, backwardWeights].map(\.implementation) + (folded.map { [$0.primitive.implementation] } ?? [])
+        ([forward, backwardData, backwardWeights] + (convertingForward.map { [$0] } ?? [])).map(\.implementation) + (folded.map { [$0.primitive.implementation] } ?? [])
     }
 
     /// Creates the primitives for `shape` with `precision`'s operands where oneDNN has them, with
@@ -84,12 +88,14 @@ final class OneDNNConvolution: @unchecked Sendable {
         if precision == .bfloat16 { Self.announce(passes, bfloat16: bfloat16 != nil) }
         operands = bfloat16 == nil ? .float32 : .bfloat16
         forward = passes.forward
+        convertingForward = passes.convertingForward
         backwardData = passes.backwardData
         backwardWeights = passes.backwardWeights
         operandImage = passes.image
         operandOutput = passes.outputGradient
         plainImage = describe([shape.items, shape.inChannels, shape.height, shape.width], dnnl_f32, dnnl_nhwc)
         plainOutput = describe([shape.items, shape.outChannels, shape.outputHeight, shape.outputWidth], dnnl_f32, dnnl_nhwc)
+        convertedOutput = describe([shape.items, shape.outChannels, shape.outputHeight, shape.outputWidth], dnnl_bf16, dnnl_nhwc)
         plainWeights = describe([shape.outChannels, shape.inChannels, shape.kernelSize, shape.kernelSize], dnnl_f32, dnnl_oihw)
         blockedForwardWeights = forward.memoryDescriptor(dnnl_query_weights_md)
         blockedBackwardDataWeights = backwardData.memoryDescriptor(dnnl_query_weights_md)
@@ -104,12 +110,14 @@ final class OneDNNConvolution: @unchecked Sendable {
         diffWeights = (0..<threads).map { _ in allocateForOneDNN(diffSize) }
         streams = OneDNNStreams(threads: threads)
         streams.reserveScratchpads(for: [forward, backwardData, backwardWeights, toForwardWeights, toBackwardDataWeights,
-                                         fromDiffWeights])
+                                         fromDiffWeights] + (convertingForward.map { [$0] } ?? []))
     }
 
-    /// The three training passes of one convolution with operands of one type.
+    /// The three training passes of one convolution with operands of one type, and with bf16
+    /// operands the forward pass that writes bf16.
     private struct Passes {
         let forward: OneDNNPrimitive
+        let convertingForward: OneDNNPrimitive?
         let backwardData: OneDNNPrimitive
         let backwardWeights: OneDNNPrimitive
         /// What forward and backward weights read as images, and backward data and weights as
@@ -137,10 +145,30 @@ final class OneDNNConvolution: @unchecked Sendable {
                   let backwardWeights = OneDNNPrimitive(&weightsDesc, hint: forward.descriptor, threads: threads)
             else { return nil }
             self.forward = forward
+            convertingForward = type == dnnl_bf16
+                ? Self.convertingForward(shape, image: image, weights: forward.memoryDescriptor(dnnl_query_weights_md),
+                                         threads: threads)
+                : nil
             self.backwardData = backwardData
             self.backwardWeights = backwardWeights
             self.image = image
             self.outputGradient = outputGradient
+        }
+
+        /// The forward pass of `shape` writing bf16, on the kernel order `weights` of the Float-output
+        /// forward pass, so that one loaded kernel serves both; `nil` where oneDNN has none.
+        private static func convertingForward(_ shape: ConvolutionShape, image: dnnl_memory_desc_t,
+                                              weights: dnnl_memory_desc_t, threads: Int) -> OneDNNPrimitive? {
+            var image = image, weights = weights
+            var output = describe([shape.items, shape.outChannels, shape.outputHeight, shape.outputWidth], dnnl_bf16, dnnl_nhwc)
+            // Only the forward descriptor is used; the backward ones are filled in by the same call.
+            var forwardDesc = dnnl_convolution_desc_t(), dataDesc = dnnl_convolution_desc_t()
+            var weightsDesc = dnnl_convolution_desc_t()
+            guard paramshare_dnnl_convolution_descs(&forwardDesc, &dataDesc, &weightsDesc, &image, &image, &weights, &weights,
+                                                    &output, &output, Int64(shape.kernelSize), Int64(shape.stride),
+                                                    Int64(shape.padding)) == dnnl_success
+            else { return nil }
+            return OneDNNPrimitive(&forwardDesc, threads: threads)
         }
     }
 
@@ -254,6 +282,21 @@ final class OneDNNConvolution: @unchecked Sendable {
             (DNNL_ARG_SRC, operandImage, UnsafeMutableRawPointer(mutating: input)),
             (DNNL_ARG_WEIGHTS, blockedForwardWeights, forwardWeights),
             (DNNL_ARG_DST, plainOutput, UnsafeMutableRawPointer(output)),
+        ])
+    }
+
+    /// Whether ``forward(_:convertingInto:thread:)`` runs: bf16 operands with oneDNN's bf16 output.
+    var convertsOutput: Bool { convertingForward != nil }
+
+    /// ``forward(_:into:thread:)`` writing the output rounded to bfloat16 (by oneDNN, to nearest,
+    /// ties to even, as `convertToBFloat16` rounds) instead of in `Float`, from the kernel
+    /// `loadWeights` loaded: the output stored in half the bytes, for a batch norm that reads bf16.
+    func forward(_ input: UnsafeRawPointer, convertingInto output: UnsafeMutablePointer<UInt16>, thread: Int) {
+        guard let convertingForward else { preconditionFailure("no bf16-output convolution for \(shape)") }
+        execute(convertingForward, thread: thread, [
+            (DNNL_ARG_SRC, operandImage, UnsafeMutableRawPointer(mutating: input)),
+            (DNNL_ARG_WEIGHTS, blockedForwardWeights, forwardWeights),
+            (DNNL_ARG_DST, convertedOutput, UnsafeMutableRawPointer(output)),
         ])
     }
 

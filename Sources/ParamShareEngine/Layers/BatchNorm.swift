@@ -25,6 +25,9 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     public let runningVariance: Tensor<Scalar>
 
     private var input: Tensor<Scalar>?
+    /// Whether the last input holds bfloat16 bit patterns, a convolution's output stored in bf16,
+    /// in the memory `input` stands in over (``forwardRectified(_:mode:adding:converting:writesOutput:inputInBFloat16:)``).
+    private var inputInBFloat16 = false
     private var lastMode = ForwardMode.training
     private var output: Tensor<Scalar>?
     private var inputGradient: Tensor<Scalar>?
@@ -37,11 +40,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     private var partialSums: Tensor<Scalar>?
     private let channelSums: Tensor<Scalar>
     private let gradientFactors: Tensor<Scalar>
-    /// The last rectified output and input gradient rounded to bfloat16, for the convolution
-    /// after and before this layer (``forwardRectified(_:mode:adding:converting:)``,
-    /// ``backwardConverting(_:)``); each holds only what the pass that wrote it asked for.
+    /// The last rectified output rounded to bfloat16, for the convolution after this layer
+    /// (``forwardRectified(_:mode:adding:converting:)``); it holds only what the pass that wrote
+    /// it asked for.
     let convertedOutput = BFloat16Buffer()
-    let convertedInputGradient = BFloat16Buffer()
     /// Whether the last forward pass was ``forwardRectified(_:mode:adding:converting:writesOutput:)``
     /// without a residual: then ``backwardRectified(_:)`` takes the ReLU's backward pass too.
     private(set) var lastPassRectified = false
@@ -86,6 +88,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         let layout = channelLayout(of: input.shape)
         let output = self.output.reuse(shape: input.shape)
         self.input = input
+        inputInBFloat16 = false
         lastMode = mode
         lastPassRectified = false
         if input.shape.count == 4 && self.layout == .channelsLast {
@@ -133,8 +136,14 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     /// `writesOutput` `false` as well, it writes only that, for a convolution that reads nothing
     /// else of it, and returns `input` as a stand-in of the output's shape, which holds none of
     /// its values: only a ReLU whose backward pass ``backwardRectified(_:)`` takes may follow.
+    ///
+    /// `inputInBFloat16`: `input` stands in for a convolution's output stored in bf16 in its memory
+    /// (``Conv2D/forwardStoringBFloat16(_:)``), which this pass and backward read as bf16: the
+    /// statistics and the map are computed in `Float` from those values. The output is then also
+    /// rounded to bfloat16 whether or not `converting` asks (the kernels over bf16 input always
+    /// round), and backward must be one of the passes that write the input gradient in bf16.
     func forwardRectified(_ input: Tensor<Scalar>, mode: ForwardMode, adding residual: Tensor<Scalar>? = nil,
-                          converting: Bool = false, writesOutput: Bool = true) -> Tensor<Scalar> {
+                          converting: Bool = false, writesOutput: Bool = true, inputInBFloat16: Bool = false) -> Tensor<Scalar> {
         precondition(fusesRectifier(forInputShape: input.shape) && mode != .inference,
                      "\(name): only a training or evaluation pass over channels-last images fuses a ReLU")
         checkShape(residual.map { $0.shape == input.shape } ?? true, name,
@@ -142,18 +151,22 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         precondition(!converting || Scalar.self == Float.self, "\(name): only Float converts to bfloat16")
         precondition(writesOutput || (converting && residual == nil), "\(name): writes its output or its bf16 rounding")
         let output = writesOutput ? self.output.reuse(shape: input.shape) : nil
+        precondition(!inputInBFloat16 || Scalar.self == Float.self, "\(name): only Float reads bfloat16")
         self.input = input
+        self.inputInBFloat16 = inputInBFloat16
         lastMode = mode
         lastPassRectified = residual == nil
-        if converting { convertedOutput.reserve(input.count) }
+        let rounds = converting || inputInBFloat16
+        if rounds { convertedOutput.reserve(input.count) }
         forwardChannelsLast(input, rows: channelLayout(of: input.shape).items, mode: mode, into: output,
-                            then: .rectified(adding: residual, converting: converting ? convertedOutput : nil))
+                            then: .rectified(adding: residual, converting: rounds ? convertedOutput : nil))
         return output ?? input
     }
 
     // dy [N, C, (H, W)] → dx; accumulates dγ and dβ. Follows the mode of the last forward pass.
     public func backward(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
+        precondition(!inputInBFloat16, "\(name): a pass over bf16 input writes its input gradient in bf16")
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
         let layout = channelLayout(of: input.shape)
         // Every kernel reads a value's output gradient before it writes its input gradient.
@@ -184,11 +197,13 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     }
 
     /// The backward pass of a channels-last training or evaluation pass that writes the input
-    /// gradient only rounded to bfloat16, into ``convertedInputGradient``, and returns it: for a
+    /// gradient only rounded to bfloat16, into a buffer of this pass's own, and returns it: for a
     /// convolution before this layer on oneDNN's bf16 kernels that reads nothing else of it (one
     /// without a bias). That saves writing the gradient in `Float` and the convolution's own
     /// pass rounding it. The values are those `backward(_:)` writes, rounded as
-    /// `convertToBFloat16` rounds; parameter gradients accumulate as there.
+    /// `convertToBFloat16` rounds; parameter gradients accumulate as there. The buffer is freed
+    /// once the convolution has read it: kept by each batch norm, it held half an activation per
+    /// batch norm all through a step, for a pass of the convolution's.
     /// The backward pass of the last forward pass and of the in-place ReLU after it, one pass over
     /// memory fewer than the two one after another, and the same values: the ReLU's mask,
     /// x·scale + shift > 0, is recomputed from this layer's input by the expression of its forward
@@ -196,6 +211,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
     func backwardRectified(_ outputGradient: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
         precondition(lastPassRectified, "\(name): the last forward pass did not rectify")
+        precondition(!inputInBFloat16, "\(name): a pass over bf16 input writes its input gradient in bf16")
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
         let inputGradient = gradientInPlace ? outputGradient : self.inputGradient.reuse(shape: input.shape)
         backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: inputGradient,
@@ -209,10 +225,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         guard let input else { preconditionFailure("\(name): backward called before forward") }
         precondition(lastPassRectified && convertsInputGradient, "\(name): the last forward pass did not rectify Float images")
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
-        convertedInputGradient.reserve(input.count)
+        let converted = BFloat16Buffer(over: Tensor<Float>(recycledShape: [(input.count + 1) / 2]))
         backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
-                             converting: convertedInputGradient, rectified: true)
-        return convertedInputGradient
+                             converting: converted, rectified: true)
+        return converted
     }
 
     /// Whether ``backwardConverting(_:)`` takes the last forward pass: over channels-last `Float` images.
@@ -225,10 +241,10 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         precondition(Scalar.self == Float.self && fusesRectifier(forInputShape: input.shape),
                      "\(name): only a Float batch norm over channels-last images converts its gradient")
         checkShape(outputGradient.shape == input.shape, name, "output gradient \(outputGradient.shape) does not match \(input.shape)")
-        convertedInputGradient.reserve(input.count)
+        let converted = BFloat16Buffer(over: Tensor<Float>(recycledShape: [(input.count + 1) / 2]))
         backwardChannelsLast(input, outputGradient, rows: channelLayout(of: input.shape).items, into: nil,
-                             converting: convertedInputGradient)
-        return convertedInputGradient
+                             converting: converted)
+        return converted
     }
 
     /// The evaluation-mode map as one scale and shift per channel, `y = x·scale + shift`, from the
@@ -257,7 +273,12 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         case .training:
             checkShape(rows > 1, name, "training needs more than one value per channel, got \(input.shape)")
             let m = Scalar(rows), sums = channelSums.data
+            let stored = inputInBFloat16 ? BFloat16Values(storedIn: input.data) : nil
             sumOverRowBlocks(rows: rows, width: channels, scratch: &partialSums, into: sums) { range, partial in
+                if let stored {
+                    addColumnSums(stored, rows: range, channels: channels, into: float(partial))
+                    return
+                }
                 // The column sums of the block's rows: the transpose of a row broadcast.
                 addRowBroadcast(input.data + range.lowerBound * channels, rows: range.count, columns: channels, transposed: true,
                                 into: partial)
@@ -265,7 +286,11 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             for c in 0..<channels { mean[c] = sums[c] / m }
             let mean = mean
             sumOverRowBlocks(rows: rows, width: channels, scratch: &partialSums, into: sums) { range, partial in
-                addSquaredDeviations(input.data, rows: range, channels: channels, mean: mean.data, into: partial)
+                if let stored {
+                    addSquaredDeviations(stored, rows: range, channels: channels, mean: float(mean.data), into: float(partial))
+                } else {
+                    addSquaredDeviations(input.data, rows: range, channels: channels, mean: mean.data, into: partial)
+                }
             }
             for c in 0..<channels {
                 let rstd = 1 / (sums[c] / m + epsilon).squareRoot()
@@ -280,6 +305,18 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
                                   runningMean: runningMean.data, runningVariance: runningVariance.data, epsilon: epsilon,
                                   scale: scale.data, shift: shift.data, reciprocalStd: reciprocalStd.data)
         }
+        if inputInBFloat16 {
+            guard case let .rectified(residual, converted?) = epilogue else {
+                preconditionFailure("\(name): a pass over bf16 input rectifies and rounds")
+            }
+            let stored = BFloat16Values(storedIn: input.data)
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastAffineRectified(stored, rows: range, channels: channels, scale: float(scale.data),
+                                            shift: float(shift.data), adding: residual.map { UnsafePointer(float($0.data)) },
+                                            into: output.map { float($0.data) }, converting: converted.data)
+            }
+            return
+        }
         switch epilogue {
         case .none:
             guard let output else { preconditionFailure("\(name): no output to write") }
@@ -289,7 +326,7 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             }
         case let .rectified(residual, converted?):
             EngineThreads.forEachChunk(of: rows) { _, range in
-                channelsLastAffineRectified(float(input.data), rows: range, channels: channels, scale: float(scale.data),
+                channelsLastAffineRectified(UnsafePointer(float(input.data)), rows: range, channels: channels, scale: float(scale.data),
                                             shift: float(shift.data), adding: residual.map { UnsafePointer(float($0.data)) },
                                             into: output.map { float($0.data) }, converting: converted.data)
             }
@@ -312,8 +349,15 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
         let training = lastMode == .training
         let mean = training ? mean : runningMean, reciprocalStd = reciprocalStd
         let scale = scale, shift = shift
+        let stored = inputInBFloat16 ? BFloat16Values(storedIn: input.data) : nil
+        precondition(stored == nil || converted != nil, "\(name): a pass over bf16 input writes its input gradient in bf16")
         sumOverRowBlocks(rows: rows, width: 2 * channels, scratch: &partialSums, into: sums) { range, partial in
-            if rectified {
+            if let stored {
+                addGradientSums(input: stored, outputGradient: float(outputGradient.data), rows: range, channels: channels,
+                                mean: float(mean.data), reciprocalStd: float(reciprocalStd.data),
+                                rectifiedBy: rectified ? (UnsafePointer(float(scale.data)), UnsafePointer(float(shift.data))) : nil,
+                                into: float(partial))
+            } else if rectified {
                 addRectifiedGradientSums(input: input.data, outputGradient: outputGradient.data, rows: range,
                                          channels: channels, mean: mean.data, reciprocalStd: reciprocalStd.data,
                                          scale: scale.data, shift: shift.data, into: partial)
@@ -334,10 +378,21 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             factors[channels + c] = training ? sums[c] / m : 0
             factors[2 * channels + c] = training ? sums[channels + c] / m : 0
         }
+        if let converted, let stored {
+            EngineThreads.forEachChunk(of: rows) { _, range in
+                channelsLastBatchNormInputGradient(
+                    input: stored, outputGradient: float(outputGradient.data), rows: range, channels: channels,
+                    mean: float(mean.data), reciprocalStd: float(reciprocalStd.data), factor: float(factors.data),
+                    meanDy: float(factors.data + channels), meanDyXhat: float(factors.data + 2 * channels),
+                    into: inputGradient.map { float($0.data) }, converting: converted.data,
+                    rectifiedBy: rectified ? (UnsafePointer(float(scale.data)), UnsafePointer(float(shift.data))) : nil)
+            }
+            return
+        }
         if let converted {
             EngineThreads.forEachChunk(of: rows) { _, range in
                 channelsLastBatchNormInputGradient(
-                    input: float(input.data), outputGradient: float(outputGradient.data), rows: range, channels: channels,
+                    input: UnsafePointer(float(input.data)), outputGradient: float(outputGradient.data), rows: range, channels: channels,
                     mean: float(mean.data), reciprocalStd: float(reciprocalStd.data), factor: float(factors.data),
                     meanDy: float(factors.data + channels), meanDyXhat: float(factors.data + 2 * channels),
                     into: inputGradient.map { float($0.data) }, converting: converted.data,

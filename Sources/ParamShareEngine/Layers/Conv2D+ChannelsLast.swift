@@ -9,11 +9,14 @@
 ///
 /// With bf16 operands, each block's images and output gradients are converted for oneDNN's bf16
 /// kernels where it has them, or rounded in `Float` for its Float kernels where it has not (see
-/// `OneDNNConvolution`), into per-pass scratch; activations stay `Float` between layers.
+/// `OneDNNConvolution`), into per-pass scratch. The output is `Float`, or with `storingBFloat16`
+/// bf16 (`Conv2D+BFloat16Output.swift`).
 extension Conv2D {
-    func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry) -> Tensor<Scalar> {
+    func forwardChannelsLast(_ input: Tensor<Scalar>, _ g: WindowGeometry, storingBFloat16: Bool = false) -> Tensor<Scalar> {
         let items = input.shape[0], threads = EngineThreads.count
-        let output = self.output.reuse(shape: [items, g.outputHeight, g.outputWidth, outChannels])
+        let outputShape = [items, g.outputHeight, g.outputWidth, outChannels]
+        let stored = storingBFloat16 ? storedOutputBuffer(shape: outputShape) : nil
+        let output = stored?.standIn ?? self.output.reuse(shape: outputShape)
         let weight = operandWeight()
         self.input = input
         self.weight = weight
@@ -27,6 +30,8 @@ extension Conv2D {
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
             forwardReadBFloat16 = kernels.values.allSatisfy { $0.operands == .bfloat16 }
+            precondition(stored == nil || (bias == nil && kernels.values.allSatisfy(\.convertsOutput)),
+                         "\(name): stores a bf16 output only from oneDNN's bf16 kernels, without a bias")
             // The images the layer before rounded, if it did: kept for backward too.
             if let handedInput, handedInput.address == UnsafeMutableRawPointer(input.data), handedInput.count == input.count {
                 precondition(forwardReadBFloat16, "\(name): handed bf16 images, but its kernels read Float")
@@ -39,9 +44,14 @@ extension Conv2D {
                 let image = converted.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
                     ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
                                operands, slot: thread)
-                kernel.forward(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
+                if let stored {
+                    kernel.forward(image, convertingInto: stored.buffer.data + range.lowerBound * outItem, thread: thread)
+                } else {
+                    kernel.forward(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
+                }
             }
         } else {
+            precondition(stored == nil, "\(name): stores a bf16 output only from oneDNN's bf16 kernels")
             let shapes = blockShapes(items: items, g)
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
                 channelsLastConvolution(.output, input.data + range.lowerBound * inItem, weight.data, shapes[range.count]!,
@@ -63,7 +73,13 @@ extension Conv2D {
         precondition(outputGradient != nil || (convertedGradient != nil && forwardReadBFloat16 && bias == nil),
                      "\(name): a bf16 output gradient alone is for oneDNN's bf16 kernels without a bias")
         let items = input.shape[0], threads = forwardThreads
-        let inputGradient = self.inputGradient.reuse(shape: input.shape)
+        // With the output gradient handed over in bf16 (bf16 training), the input gradient is a
+        // tensor of this pass's own, freed once the layers before have read it, which oneDNN's
+        // backward-data pass overwrites whole. Kept by each convolution from step to step, input
+        // gradients came to two activations per residual block, most of bf16 ResNet-56's peak
+        // memory over PyTorch's, though only a few are in use at any time.
+        let inputGradient = convertedGradient != nil && computesInputGradient
+            ? Tensor<Scalar>(recycledShape: input.shape) : self.inputGradient.reuse(shape: input.shape)
         let blockSize = Self.imagesPerGradientGroup
         let computesInputGradient = self.computesInputGradient
         let inItem = g.height * g.width * inChannels, outItem = g.outputPlane * outChannels
@@ -158,9 +174,9 @@ extension Conv2D {
     /// ``forwardFolded(_:_:rectified:addingTo:)``, which writes its output only rounded to
     /// bfloat16, in oneDNN's pass, and hands it to `consumer` where that convolution reads it
     /// next on bf16 kernels, as this one runs (`Conv2D+ConvertedOperands.swift`); not with a
-    /// residual, whose sum is taken in `Float`. The output tensor returned then holds the bf16
-    /// values in the first half of its memory, and nobody reads it as `Float`: the consumer takes
-    /// them as handed images. Takes its own images as handed, if they were.
+    /// residual, whose sum is taken in `Float`. The output tensor returned is then a stand-in
+    /// over the memory of the bf16 values (``storedOutputBuffer(shape:)``), and nobody reads it as
+    /// `Float`: the consumer takes them as handed images. Takes its own images as handed, if they were.
     func forwardFolded(_ input: Tensor<Scalar>, _ affine: (scale: Tensor<Scalar>, shift: Tensor<Scalar>),
                        rectified: Bool, addingTo residual: Tensor<Scalar>?, convertingFor consumer: Conv2D<Scalar>?) -> Tensor<Scalar> {
         precondition(layout == .channelsLast, "\(name): only a channels-last convolution folds a batch norm")
@@ -169,7 +185,6 @@ extension Conv2D {
         let outputShape = [items, g.outputHeight, g.outputWidth, outChannels]
         checkShape(residual.map { $0.shape == outputShape } ?? true, name,
                    "residual \(residual?.shape ?? []) does not match the output \(outputShape)")
-        let output = residual ?? self.output.reuse(shape: outputShape)
         self.input = nil
         let handedInput = self.handedInput
         self.handedInput = nil
@@ -191,8 +206,10 @@ extension Conv2D {
                 images = handedInput.buffer
             }
             convertedImages = images
-            let converted = bfloat16 && residual == nil && consumer?.readsBFloat16Images(ofShape: outputShape) == true
-                ? BFloat16Buffer(over: output) : nil
+            // Written only in bf16, the output takes the memory of a bf16 output (`Conv2D+BFloat16Output.swift`).
+            let stored = bfloat16 && residual == nil && consumer?.readsBFloat16Images(ofShape: outputShape) == true
+                ? storedOutputBuffer(shape: outputShape) : nil
+            let output = stored?.standIn ?? residual ?? self.output.reuse(shape: outputShape), converted = stored?.buffer
             let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified, convertedOutput: converted != nil)
             for kernel in kernels.values {
                 kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), epilogue: epilogue)
@@ -210,6 +227,7 @@ extension Conv2D {
             if let converted { consumer?.receiveConvertedInput(converted, of: output) }
             return output
         }
+        let output = residual ?? self.output.reuse(shape: outputShape)
         let convolution = self.output.reuse(shape: outputShape), shapes = blockShapes(items: items, g)
         EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { _, _, range in
             channelsLastConvolution(.output, input.data + range.lowerBound * inItem, foldedWeight.data, shapes[range.count]!,

@@ -1,7 +1,8 @@
 /// Operands rounded to bfloat16 by the layers next to a channels-last convolution on oneDNN's
 /// bf16 kernels, in their own passes.
 ///
-/// Activations stay `Float` between layers, and such a convolution reads its images and output
+/// Activations stay `Float` between layers (but for a convolution's output that a batch norm
+/// reads, `Conv2D+BFloat16Output.swift`), and such a convolution reads its images and output
 /// gradient as bfloat16. Rounding them in a pass of its own reads back what the layer before
 /// (forward) or after (backward) has just written: 7.6 % of a bf16 ResNet-20 step. Where a
 /// `Sequential` sees a batch norm with its ReLU next to such a convolution, the batch norm

@@ -62,6 +62,12 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     /// `false` keeps the emulation, rounding in `Float`, on every CPU: its tests set it, so that
     /// the emulation stays tested on the CPUs where the bf16 kernels would take over.
     var usesBFloat16Kernels = true
+    /// Whether a channels-last training or evaluation pass on oneDNN's bf16 kernels may store its
+    /// output in bf16 for the batch norm after it (`Conv2D+BFloat16Output.swift`); `false` keeps
+    /// it in `Float`, as tests set to compare with the operands handed over alone.
+    var storesOutputInBFloat16 = true
+    // The output stored in bf16, in the first half of this tensor's memory.
+    var storedOutput: Tensor<Scalar>?
 
     /// Images whose weight gradients one partial sum accumulates, in order.
     ///

@@ -63,17 +63,28 @@ public final class ResidualBlock<Scalar: EngineScalar>: Layer {
     /// buffers or the body does not end in such a batch norm; then nothing has run.
     ///
     /// `consumer` is the convolution that reads the result next, to which the batch norm hands
-    /// the result rounded to bfloat16 from the same pass where it reads bf16 images.
+    /// the result rounded to bfloat16 from the same pass where it reads bf16 images. A body's
+    /// last convolution on oneDNN's bf16 kernels stores its output in bf16 for the batch norm
+    /// (`Conv2D+BFloat16Output.swift`).
     func forwardRectifyingSum(_ input: Tensor<Scalar>, mode: ForwardMode,
                               convertingFor consumer: Conv2D<Scalar>? = nil) -> Tensor<Scalar>? {
         guard sumsInPlace, mode != .inference, input.shape.count == 4, let body = body as? Sequential<Scalar>,
               body.layers.count >= 2, let batchNorm = body.layers.last as? BatchNorm<Scalar>,
               batchNorm.fusesRectifier(forInputShape: input.shape) else { return nil }
-        let hidden = body.forward(input, mode: mode, layers: 0..<(body.layers.count - 1))
+        let hidden: Tensor<Scalar>, storedInBFloat16: Bool
+        if let convolution = body.layers[body.layers.count - 2] as? Conv2D<Scalar> {
+            let before = body.forward(input, mode: mode, layers: 0..<(body.layers.count - 2), convertingFor: convolution)
+            storedInBFloat16 = convolution.storesBFloat16Output(forInputShape: before.shape)
+            hidden = storedInBFloat16 ? convolution.forwardStoringBFloat16(before) : convolution.forward(before, mode: mode)
+        } else {
+            hidden = body.forward(input, mode: mode, layers: 0..<(body.layers.count - 1))
+            storedInBFloat16 = false
+        }
         let skip = shortcut?.forward(input, mode: mode) ?? input
         checkShape(hidden.shape == skip.shape, name, "body gives \(hidden.shape) but shortcut gives \(skip.shape)")
         let converting = consumer?.readsBFloat16Images(ofShape: hidden.shape) ?? false
-        let sum = batchNorm.forwardRectified(hidden, mode: mode, adding: skip, converting: converting)
+        let sum = batchNorm.forwardRectified(hidden, mode: mode, adding: skip, converting: converting,
+                                             inputInBFloat16: storedInBFloat16)
         if converting { consumer?.receiveConvertedInput(batchNorm.convertedOutput, of: sum) }
         return sum
     }

@@ -27,7 +27,9 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
     /// that convolution (`Conv2D+ConvertedOperands.swift`).
     func forward(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>,
                  convertingFor consumer: Conv2D<Scalar>? = nil) -> Tensor<Scalar> {
-        guard mode == .inference else { return forwardFusingRectifiers(input, mode: mode, layers: range) }
+        guard mode == .inference else {
+            return forwardFusingRectifiers(input, mode: mode, layers: range, convertingFor: consumer)
+        }
         var x = input, index = range.lowerBound
         while index < range.upperBound {
             let next = index + 1 < range.upperBound ? layers[index + 1] : nil
@@ -60,20 +62,39 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
     /// in-place ReLU after it run as one pass over the values, and so do a residual block whose
     /// body ends in such a batch norm, its sum and the ReLU after the block: the values and the
     /// state for backward are those of one layer after another, each fusion a pass or two over
-    /// memory fewer.
-    private func forwardFusingRectifiers(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>) -> Tensor<Scalar> {
+    /// memory fewer. A convolution on oneDNN's bf16 kernels before such a batch norm stores its
+    /// output in bf16 for it (`Conv2D+BFloat16Output.swift`).
+    ///
+    /// `consumer` is the convolution that reads the result after the range, if any.
+    private func forwardFusingRectifiers(_ input: Tensor<Scalar>, mode: ForwardMode, layers range: Range<Int>,
+                                         convertingFor consumer: Conv2D<Scalar>?) -> Tensor<Scalar> {
         var x = input, index = range.lowerBound
+        // Whether `x` stands in for a convolution's output stored in bf16.
+        var storedInBFloat16 = false
         while index < range.upperBound {
+            if index + 2 < range.upperBound, let convolution = layers[index] as? Conv2D<Scalar>,
+               let batchNorm = layers[index + 1] as? BatchNorm<Scalar>, (layers[index + 2] as? ReLU<Scalar>)?.inPlace == true,
+               convolution.storesBFloat16Output(forInputShape: x.shape) {
+                x = convolution.forwardStoringBFloat16(x)
+                precondition(batchNorm.fusesRectifier(forInputShape: x.shape), "\(batchNorm.name): reads no bf16 images")
+                storedInBFloat16 = true
+                index += 1
+                continue
+            }
             if index + 1 < range.upperBound, let rectifier = layers[index + 1] as? ReLU<Scalar>, rectifier.inPlace {
                 // The convolution the rectified values go to next, which may take them rounded to
                 // bfloat16 from the same pass (`Conv2D+ConvertedOperands.swift`).
-                let consumer = index + 2 < range.upperBound ? Self.firstConvolution(of: layers[index + 2]) : nil
+                let next: (any Layer<Scalar>)? = index + 2 < range.upperBound ? layers[index + 2]
+                    : index + 2 == range.upperBound ? consumer : nil
+                let consumer = next.flatMap(Self.firstConvolution)
                 if let batchNorm = layers[index] as? BatchNorm<Scalar>, batchNorm.fusesRectifier(forInputShape: x.shape) {
                     let converting = consumer?.readsBFloat16Images(ofShape: x.shape) ?? false
                     // A convolution right after the ReLU is all that reads its output, in bf16, and
                     // backward takes the ReLU's pass into the batch norm's: no `Float` output then.
-                    let convertedOnly = converting && layers[index + 2] is Conv2D<Scalar>
-                    let output = batchNorm.forwardRectified(x, mode: mode, converting: converting, writesOutput: !convertedOnly)
+                    let convertedOnly = converting && next is Conv2D<Scalar>
+                    let output = batchNorm.forwardRectified(x, mode: mode, converting: converting, writesOutput: !convertedOnly,
+                                                            inputInBFloat16: storedInBFloat16)
+                    storedInBFloat16 = false
                     if convertedOnly { rectifier.forgetOutput() } else { rectifier.adopt(rectifiedOutput: output) }
                     if converting { consumer?.receiveConvertedInput(batchNorm.convertedOutput, of: output) }
                     x = output
@@ -88,6 +109,7 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
                     continue
                 }
             }
+            precondition(!storedInBFloat16, "\(layers[index].name): reads no bf16 images")
             x = layers[index].forward(x, mode: mode)
             index += 1
         }

@@ -23,6 +23,17 @@ public final class Tensor<Scalar: EngineScalar>: @unchecked Sendable {
         self.data = storage.base
     }
 
+    /// Creates a tensor of the given shape whose scalars are unspecified, for a kernel that
+    /// overwrites them all (no pass over its memory before that kernel's), over memory that a
+    /// freed tensor of a pass gave back (``RecycledMemory``): a buffer of one pass, freed once read.
+    init(recycledShape shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative dimension")
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.storage = TensorStorage(recycledCount: count)
+        self.data = storage.base
+    }
+
     /// Creates a tensor of the given shape holding `scalars` in row-major order.
     public convenience init(shape: [Int], scalars: [Scalar]) {
         self.init(shape: shape)
@@ -41,6 +52,13 @@ public final class Tensor<Scalar: EngineScalar>: @unchecked Sendable {
     convenience init(shape: [Int], sharingStorageOf other: Tensor) {
         self.init(shape: shape, sharing: other.storage, offset: 0)
         precondition(count <= storage.count, "shape \(shape) does not fit in \(storage.count) scalars")
+    }
+
+    /// A tensor of `shape` over the start of `other`'s memory, which may hold fewer scalars: a
+    /// stand-in for values kept elsewhere, whose shape and identity are read, never its scalars
+    /// (an activation kept only in bfloat16, in a `BFloat16Buffer` over `other`).
+    convenience init(shape: [Int], standingInOver other: Tensor) {
+        self.init(shape: shape, sharing: other.storage, offset: 0)
     }
 
     /// How many scalars the memory behind this tensor (and its views) holds.
@@ -97,15 +115,30 @@ public final class Tensor<Scalar: EngineScalar>: @unchecked Sendable {
 final class TensorStorage<Scalar: EngineScalar>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Scalar>
     let count: Int
+    // Whether the memory came from, and goes back to, `RecycledMemory`.
+    private let recycled: Bool
 
     init(count: Int, repeating value: Scalar) {
         self.count = count
         base = .allocate(capacity: max(count, 1))
+        recycled = false
         // Scalars are trivial types, so filling uninitialised memory is initialising it.
         fill(base, with: value, count: count)
     }
 
+    /// Memory for `count` scalars from `RecycledMemory`, left as it comes (scalars are trivial
+    /// types, so writing them needs no initialisation first), given back when freed.
+    init(recycledCount count: Int) {
+        self.count = count
+        base = RecycledMemory.take(bytes: count * MemoryLayout<Scalar>.stride).bindMemory(to: Scalar.self, capacity: count)
+        recycled = true
+    }
+
     deinit {
-        base.deallocate()
+        if recycled {
+            RecycledMemory.give(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Scalar>.stride)
+        } else {
+            base.deallocate()
+        }
     }
 }

@@ -1,0 +1,136 @@
+@testable import ParamShareEngine
+import Testing
+import TestSupport
+
+/// Convolution outputs stored in bf16 for the batch norm after them (`Conv2D+BFloat16Output.swift`):
+/// the stored output against the bfloat16 roundings of the `Float` output, the batch norm over
+/// bf16 input against the batch norm over the same values rounded beforehand and kept in `Float`,
+/// forward and backward (bit for bit), and a network that stores them, on 1 and 2 threads.
+@Suite("bf16 convolution outputs")
+struct BFloat16OutputTests {
+    static let hasBFloat16Kernels = BFloat16PrecisionTests.hasBFloat16Kernels
+    static let noBFloat16Kernels = BFloat16PrecisionTests.noBFloat16Kernels
+
+    @Test("a convolution that stores its output in bf16 writes the bfloat16 roundings of its Float output, and backward is unchanged",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: ChannelsLastConvolutionTests.cases.filter { !$0.hasBias })
+    func convolutionStoresRoundedOutput(_ c: ConvolutionCase) {
+        let storing: Conv2D<Float> = c.makeChannelsLastLayer(seed: 51), plain: Conv2D<Float> = c.makeChannelsLastLayer(seed: 51)
+        storing.precision = .bfloat16
+        plain.precision = .bfloat16
+        let random = RandomSource(seed: 52)
+        let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: random)
+        #expect(storing.storesBFloat16Output(forInputShape: input.shape))
+        let standIn = storing.forwardStoringBFloat16(input)
+        let expected = plain.forward(input, mode: .training)
+        #expect(standIn.shape == expected.shape)
+        #expect(storedBits(standIn) == bfloat16(expected))
+
+        let outputGradient = Tensor<Float>.random(shape: expected.shape, random: random)
+        #expect(storing.backward(outputGradient).scalars.map(\.bitPattern) == plain.backward(outputGradient).scalars.map(\.bitPattern))
+        for (a, b) in zip(storing.parameters, plain.parameters) {
+            #expect(a.gradient.scalars.map(\.bitPattern) == b.gradient.scalars.map(\.bitPattern), "\(a.name)")
+        }
+    }
+
+    @Test("a batch norm over bf16 input computes, forward and backward, the bits it computes over the values rounded beforehand in Float",
+          arguments: [ForwardMode.training, .evaluation], [false, true])
+    func batchNormOverBFloat16Input(mode: ForwardMode, residual: Bool) {
+        let random = RandomSource(seed: 53)
+        let layers = ChannelsLastTestLayers<Float>(random: random)
+        let reading = layers.batchNorm("bn", 6), reference = layers.batchNorm("bn", 6)
+        let values = Tensor<Float>.random(shape: [3, 5, 4, 6], random: random)
+        let skip = residual ? Tensor<Float>.random(shape: values.shape, random: random) : nil
+        // The values in bf16 in a stand-in's memory, as a convolution stores them.
+        let memory = Tensor<Float>(shape: [(values.count + 1) / 2])
+        BFloat16Buffer(over: memory).convert(values.data, count: values.count)
+        let standIn = Tensor<Float>(shape: values.shape, standingInOver: memory)
+
+        let output = reading.forwardRectified(standIn, mode: mode, adding: skip, inputInBFloat16: true)
+        let expected = reference.forwardRectified(rounded(values), mode: mode, adding: skip, converting: true)
+        #expect(output.scalars.map(\.bitPattern) == expected.scalars.map(\.bitPattern))
+        #expect(bits(reading.convertedOutput, count: values.count) == bits(reference.convertedOutput, count: values.count))
+        #expect(expected.scalars.contains(0) && expected.scalars.contains { $0 > 0 })
+        #expect(reading.runningMean.scalars.map(\.bitPattern) == reference.runningMean.scalars.map(\.bitPattern))
+        #expect(reading.runningVariance.scalars.map(\.bitPattern) == reference.runningVariance.scalars.map(\.bitPattern))
+
+        let outputGradient = Tensor<Float>.random(shape: values.shape, random: random)
+        #expect(reading.convertsInputGradient)
+        let gradient = residual ? reading.backwardConverting(outputGradient) : reading.backwardRectifiedConverting(outputGradient)
+        let expectedGradient = residual
+            ? reference.backwardConverting(outputGradient) : reference.backwardRectifiedConverting(outputGradient)
+        #expect(bits(gradient, count: values.count) == bits(expectedGradient, count: values.count))
+        #expect(reading.gamma.gradient.scalars.map(\.bitPattern) == reference.gamma.gradient.scalars.map(\.bitPattern))
+        #expect(reading.beta.gradient.scalars.map(\.bitPattern) == reference.beta.gradient.scalars.map(\.bitPattern))
+    }
+
+    @Test("a bf16 network stores the output of every convolution before a batch norm in bf16, and its output moves from the Float-storing network's by no more than bf16 operands move it from fp32",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: [ForwardMode.training, .evaluation])
+    func networkStoresOutputs(mode: ForwardMode) {
+        let storing = network(storing: true), keeping = network(storing: false), single = network(storing: false)
+        single.setPrecision(.float32)
+        let input = Tensor<Float>.random(shape: [9, 3, 8, 8], random: RandomSource(seed: 54))
+        let output = storing.forward(input, mode: mode), expected = keeping.forward(input, mode: mode)
+        let fp32 = single.forward(input, mode: mode)
+        #expect(convolutions(in: storing).allSatisfy { $0.storedOutput != nil })
+        #expect(convolutions(in: keeping).allSatisfy { $0.storedOutput == nil })
+        // The yardstick is the rounding of operands alone: storing rounds each convolution's output
+        // once more, which should cost about as much, not orders more.
+        let operandsMove = double(expected).maxAbsoluteDifference(double(fp32))
+        #expect(operandsMove > 0 && double(output).maxAbsoluteDifference(double(expected)) <= 2 * operandsMove)
+
+        // Backward's parts are checked bit for bit above; here, that the network's pass runs
+        // through them (the batch norms over bf16 input accept only passes that write bf16).
+        let inputGradient = storing.backward(Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 55)))
+        #expect(inputGradient.scalars.allSatisfy { $0.isFinite })
+        #expect(storing.parameters.allSatisfy { $0.gradient.scalars.allSatisfy { $0.isFinite } })
+    }
+
+    @Test("a bf16 network that stores convolution outputs in bf16 gives the same bits on 1 and 2 threads",
+          .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
+    func threadIndependence() {
+        func pass() -> [[UInt32]] {
+            let network = network(storing: true)
+            let input = Tensor<Float>.random(shape: [21, 3, 8, 8], random: RandomSource(seed: 56))
+            let output = network.forward(input, mode: .training)
+            let inputGradient = network.backward(Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 57)))
+            let evaluated = network.forward(input, mode: .evaluation)
+            return [output.scalars.map(\.bitPattern), inputGradient.scalars.map(\.bitPattern), evaluated.scalars.map(\.bitPattern)]
+                + network.parameters.map { $0.gradient.scalars.map(\.bitPattern) }
+        }
+        let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
+        #expect(one == two)
+    }
+
+    /// `ConvertedOperandTests`' network: conv–bn–relu, then residual blocks with and without a
+    /// stride, with and without a ReLU after them; `storing: false` keeps convolution outputs in `Float`.
+    private func network(storing: Bool) -> Sequential<Float> {
+        let layers = ChannelsLastTestLayers<Float>(random: RandomSource(seed: 21), rectifiesInPlace: true, sumsInPlace: true)
+        let network = Sequential<Float>(name: "net", [
+            ChannelsLastInput(name: "in"), layers.conv("c0", 3, 4), layers.batchNorm("b0", 4), layers.relu("r0"),
+            layers.block("k1", 4, 4, stride: 1), layers.relu("r1"), layers.block("k2", 4, 6, stride: 2), layers.relu("r2"),
+            layers.block("k3", 6, 6, stride: 1), layers.relu("r3"),
+        ])
+        network.setPrecision(.bfloat16)
+        for convolution in convolutions(in: network) { convolution.storesOutputInBFloat16 = storing }
+        return network
+    }
+
+    private func convolutions(in layer: any Layer<Float>) -> [Conv2D<Float>] {
+        (layer as? Conv2D<Float>).map { [$0] } ?? layer.sublayers.flatMap(convolutions)
+    }
+
+    /// The bfloat16 bit patterns a stand-in tensor's memory holds.
+    private func storedBits(_ standIn: Tensor<Float>) -> [UInt16] {
+        Array(UnsafeBufferPointer(start: BFloat16Values(storedIn: standIn.data).bits, count: standIn.count))
+    }
+
+    private func bits(_ buffer: BFloat16Buffer, count: Int) -> [UInt16] {
+        Array(UnsafeBufferPointer(start: buffer.data, count: count))
+    }
+
+    private func bfloat16(_ tensor: Tensor<Float>) -> [UInt16] {
+        var bits = [UInt16](repeating: 0, count: tensor.count)
+        convertToBFloat16(tensor.data, count: tensor.count, into: &bits)
+        return bits
+    }
+}
