@@ -88,35 +88,17 @@ struct BFloat16OutputTests {
     @Test("a bf16 network that stores convolution outputs in bf16 gives the same bits on 1 and 2 threads",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
     func threadIndependence() {
-        func pass() -> [[UInt32]] {
-            let network = network(storing: true)
-            let input = Tensor<Float>.random(shape: [21, 3, 8, 8], random: RandomSource(seed: 56))
-            let output = network.forward(input, mode: .training)
-            let inputGradient = network.backward(Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 57)))
-            let evaluated = network.forward(input, mode: .evaluation)
-            return [output.scalars.map(\.bitPattern), inputGradient.scalars.map(\.bitPattern), evaluated.scalars.map(\.bitPattern)]
-                + network.parameters.map { $0.gradient.scalars.map(\.bitPattern) }
-        }
+        func pass() -> [[UInt32]] { trainingPassBits(network(storing: true), seed: 56, then: .evaluation) }
         let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
         #expect(one == two)
     }
 
-    /// `ConvertedOperandTests`' network: conv–bn–relu, then residual blocks with and without a
-    /// stride, with and without a ReLU after them; `storing: false` keeps convolution outputs in `Float`.
+    /// The bf16 hand-over tests' network with a ReLU after its last block; `storing: false`
+    /// keeps convolution outputs in `Float`.
     private func network(storing: Bool) -> Sequential<Float> {
-        let layers = ChannelsLastTestLayers<Float>(random: RandomSource(seed: 21), rectifiesInPlace: true, sumsInPlace: true)
-        let network = Sequential<Float>(name: "net", [
-            ChannelsLastInput(name: "in"), layers.conv("c0", 3, 4), layers.batchNorm("b0", 4), layers.relu("r0"),
-            layers.block("k1", 4, 4, stride: 1), layers.relu("r1"), layers.block("k2", 4, 6, stride: 2), layers.relu("r2"),
-            layers.block("k3", 6, 6, stride: 1), layers.relu("r3"),
-        ])
-        network.setPrecision(.bfloat16)
+        let network = bfloat16ResidualNetwork(rectifiesLast: true)
         for convolution in convolutions(in: network) { convolution.storesOutputInBFloat16 = storing }
         return network
-    }
-
-    private func convolutions(in layer: any Layer<Float>) -> [Conv2D<Float>] {
-        (layer as? Conv2D<Float>).map { [$0] } ?? layer.sublayers.flatMap(convolutions)
     }
 
     /// The bfloat16 bit patterns a stand-in tensor's memory holds.

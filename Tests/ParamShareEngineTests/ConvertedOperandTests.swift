@@ -150,15 +150,7 @@ struct ConvertedOperandTests {
     @Test("a bf16 network whose batch norms round for the convolutions gives the same bits on 1 and 2 threads",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
     func threadIndependence() {
-        func pass() -> [[UInt32]] {
-            let network = network(fusing: true)
-            let input = Tensor<Float>.random(shape: [21, 3, 8, 8], random: RandomSource(seed: 41))
-            let output = network.forward(input, mode: .training)
-            let inputGradient = network.backward(Tensor<Float>.random(shape: output.shape, random: RandomSource(seed: 42)))
-            let inferred = network.forward(input, mode: .inference)
-            return [output.scalars.map(\.bitPattern), inputGradient.scalars.map(\.bitPattern), inferred.scalars.map(\.bitPattern)]
-                + network.parameters.map { $0.gradient.scalars.map(\.bitPattern) }
-        }
+        func pass() -> [[UInt32]] { trainingPassBits(network(fusing: true), seed: 41, then: .inference) }
         let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
         #expect(one == two)
     }
@@ -168,22 +160,12 @@ struct ConvertedOperandTests {
     /// its own operands. Both keep convolution outputs in `Float`: storing them in bf16 changes
     /// the values (`BFloat16OutputTests` checks that).
     private func network(fusing: Bool) -> Sequential<Float> {
-        let layers = ChannelsLastTestLayers<Float>(random: RandomSource(seed: 21), rectifiesInPlace: true, sumsInPlace: true)
-        let network = Sequential<Float>(name: "net", [
-            ChannelsLastInput(name: "in"), layers.conv("c0", 3, 4), layers.batchNorm("b0", 4), layers.relu("r0"),
-            layers.block("k1", 4, 4, stride: 1), layers.relu("r1"), layers.block("k2", 4, 6, stride: 2), layers.relu("r2"),
-            layers.block("k3", 6, 6, stride: 1),
-        ])
-        network.setPrecision(.bfloat16)
+        let network = bfloat16ResidualNetwork(rectifiesLast: false)
         for convolution in convolutions(in: network) {
             convolution.takesConvertedOperands = fusing
             convolution.storesOutputInBFloat16 = false
         }
         return network
-    }
-
-    private func convolutions(in layer: any Layer<Float>) -> [Conv2D<Float>] {
-        (layer as? Conv2D<Float>).map { [$0] } ?? layer.sublayers.flatMap(convolutions)
     }
 
     private func converted(_ tensor: Tensor<Float>) -> BFloat16Buffer {
