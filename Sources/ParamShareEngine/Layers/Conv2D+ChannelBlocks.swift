@@ -41,8 +41,9 @@ extension Conv2D {
         // Every block's kernel reads the whole batch's images, rounded once if need be.
         let images = BatchImages(address: convertedImages.map { UnsafeRawPointer($0.data) }
             ?? operand(input.data, count: inputCount, for: kernels.values.first!, operands, slot: 0))
-        // Each thread's block of the output gradient, in `Scalar` or as bf16 bit patterns.
-        let slices = Tensor<Scalar>(shape: [threads, rows * perBlock])
+        // Each thread's block of the output gradient, in `Scalar` or as bf16 bit patterns, gathered
+        // whole before it is read: memory of a pass, not zeroed (`RecycledMemory`).
+        let slices = Tensor<Scalar>(recycledShape: [threads, rows * perBlock])
         EngineThreads.forEachBlock(of: outChannels, blockSize: perBlock, threads: threads) { thread, _, channels in
             let kernel = kernels[channels.count]!
             let slice = UnsafeMutableRawPointer(slices.data + thread * rows * perBlock)
