@@ -44,7 +44,7 @@ enum Calibration {
             weight decay 5e-4, crop and flip, bf16 operands. Rule: the shortest E of
             \(epochs.map(String.init).joined(separator: ", ")) at which ResNet-20 reaches
             \(Int(trainedAccuracy * 100)) % and ResNet-56 beats it by \(Int(depthMargin * 100)) point or more;
-            the last if none does. Machine: \(PaperRecipe.machine()).
+            the last if none does.
             """)
         var rule = try state(on: data)
         while trains, rule.chosen == nil {

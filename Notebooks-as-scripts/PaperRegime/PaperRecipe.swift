@@ -38,14 +38,4 @@ enum PaperRecipe {
         smoke.test = smoke.test.subset(Array(stride(from: 0, to: smoke.test.count, by: 20)))
         return smoke
     }
-
-    /// The CPU this process runs on, as /proc/cpuinfo names it, with its vector extensions.
-    static func machine() -> String {
-        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last
-            .map { $0.trimmingCharacters(in: .whitespaces) } ?? "an unknown CPU"
-        let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
-        let vector = ["avx2", "fma", "avx512f", "avx512_bf16", "amx_bf16"].filter(flags.contains)
-        return "\(model) (\(ProcessInfo.processInfo.activeProcessorCount) cores; \(vector.joined(separator: " ")))"
-    }
 }

@@ -19,7 +19,7 @@ struct RunCommandTests {
             #expect(lines[0].hasPrefix("cell_id,model,dataset,train_images,test_images,validation_images,generator,generator_version,"))
             // The MLP runs no convolution on oneDNN: its conv_kernels are none.
             #expect(lines.dropFirst().allSatisfy {
-                $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current),\(InstructionSet.current),none")
+                $0.contains(",digits,") && $0.hasSuffix(",ok,,none,\(ParamShareVersion.current),\(InstructionSet.current),none,\(Processor.current)")
             })
         }
     }
@@ -31,7 +31,10 @@ struct RunCommandTests {
                                                              "--seeds", "0", "--out", "runs.csv", "--no-analysis"], in: directory)
             #expect(result.status == 0, "\(result.stderr)")
             let table = try CSVReader.read(contentsOfFile: directory + "/runs.csv")
-            #expect(table.header.suffix(2) == ["cpu_isa", "conv_kernels"])
+            #expect(table.header.suffix(3) == ["cpu_isa", "conv_kernels", "cpu_model"])
+            // The processor of this machine, as every row trained on it.
+            let processors = Set(table.rows.map { $0[table.header.firstIndex(of: "cpu_model")!] })
+            #expect(processors.count == 1 && processors.first?.isEmpty == false, "\(processors)")
             let kernels = Dictionary(uniqueKeysWithValues: table.rows.map { row in
                 (row[table.header.firstIndex(of: "model")!], row[table.header.firstIndex(of: "conv_kernels")!])
             })

@@ -134,6 +134,8 @@ package enum RunSchema {
         // Which of them oneDNN picked for the model's convolutions, `|`-separated; `none` for a model without one on oneDNN.
         RunColumn("conv_kernels", .text, .run { $0.convolutionKernels.isEmpty ? notApplicable : $0.convolutionKernels.joined(separator: "|") },
                   added: .init(commit: "after f3a3b61", olderRows: "")),
+        // Two CPUs of one instruction set run the same kernels with blocking fitted to their caches.
+        RunColumn("cpu_model", .text, .run { _ in Processor.current }, added: .init(commit: "after ee29c91", olderRows: "")),
     ]
 
     /// The value written where a setting does not apply to a row.
