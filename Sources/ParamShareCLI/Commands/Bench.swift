@@ -111,6 +111,7 @@ struct Bench: ParsableCommand {
         if !json {
             print(String(format: "GEMM ceiling: %.1f GFLOP/s (%d threads, one %d×%d×%d sgemm each at once)",
                          ceiling.gigaflopsPerSecond, ceiling.threads, ceiling.size, ceiling.size, ceiling.size))
+            print(FloatGEMMLibrary.summary)
             print("model       batch  threads  train img/s  inference img/s  parameters  train GFLOP/s  of ceiling  inference GFLOP/s  of ceiling")
         }
         for architecture in models.elements {

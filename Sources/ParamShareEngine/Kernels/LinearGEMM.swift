@@ -15,7 +15,8 @@ import CDNNL
 /// 64-row halves, each reading the whole 6 MiB weight, and at 164 and 174 cut into two column
 /// halves, each reading half of it; 128×256×512 at 169 and 169 against 179 and 185. Where oneDNN
 /// runs no AVX-512 kernel (AVX2 CPUs, or `DNNL_MAX_CPU_ISA=AVX2`), OpenBLAS takes every shape in
-/// row blocks, as it did when the MLP beat PyTorch on AVX2.
+/// row blocks, as it did when the MLP beat PyTorch on AVX2. Where OpenBLAS has no vector kernels
+/// for the CPU, its share goes to oneDNN too (``FloatGEMMLibrary``).
 ///
 /// The choice depends only on the shape and on the CPU's instruction set, never on a timing:
 /// a timing made in each process could choose differently from one run to the next, and the

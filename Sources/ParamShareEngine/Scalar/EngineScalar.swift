@@ -8,9 +8,10 @@ import RealModule
 /// Element loops live in kernels specialised for both conformers, so generic layer code only
 /// orchestrates and never runs a per-element loop through unspecialised generics.
 public protocol EngineScalar: BinaryFloatingPoint, Real, Sendable {
-    /// CBLAS's general matrix product of this type, which ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``
-    /// calls: one function per type, and the call's conversions (row-major order, transposes,
-    /// 32-bit sizes) written once for both.
+    /// The general matrix product of this type, with CBLAS's signature, which
+    /// ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` calls: one function
+    /// per type, and the call's conversions (row-major order, transposes, 32-bit sizes) written
+    /// once for both. OpenBLAS's, but for `Float` on a CPU it has no vector kernels for.
     static var cblasGEMM: CBLASMatrixProduct<Self> { get }
 }
 
@@ -52,7 +53,12 @@ extension EngineScalar {
 }
 
 extension Float: EngineScalar {
-    public static var cblasGEMM: CBLASMatrixProduct<Float> { cblas_sgemm }
+    /// `cblas_sgemm`, or oneDNN's `sgemm` where OpenBLAS has no vector kernels for this CPU
+    /// (``FloatGEMMLibrary``).
+    public static var cblasGEMM: CBLASMatrixProduct<Float> {
+        if FloatGEMMLibrary.usesOneDNN { return FloatGEMMLibrary.oneDNNProduct }
+        return cblas_sgemm
+    }
 }
 
 extension Double: EngineScalar {
