@@ -1,4 +1,5 @@
 @testable import ParamShareEngine
+import CDNNL
 import Testing
 import TestSupport
 
@@ -19,8 +20,8 @@ struct BFloat16PrecisionTests {
         bf16 runs the emulation here, which the other tests check
         """
     /// Whether oneDNN makes bf16 matrix products on this CPU.
-    static let hasBFloat16Products = BFloat16Matmul(
-        shape: MatmulShape(m: 8, k: 8, n: 8, aRowStride: 8, aColumnStride: 1, bRowStride: 8, bColumnStride: 1), threads: 1
+    static let hasBFloat16Products = OneDNNMatmul(
+        shape: MatmulShape(m: 8, k: 8, n: 8, aRowStride: 8, aColumnStride: 1, bRowStride: 8, bColumnStride: 1), operands: dnnl_bf16, threads: 1
     ) != nil
     static let noBFloat16Products: Comment = """
         oneDNN has no bf16 matrix product for this CPU (oneDNN 2.6 makes them on AVX-512 only): \

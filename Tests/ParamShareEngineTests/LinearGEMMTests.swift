@@ -9,8 +9,9 @@ import TestSupport
 struct LinearGEMMTests {
     // (rows, inputs, outputs). 200×512×128: the weight gradient (64×512×200) and the input
     // gradient (64×512×128) are of the shapes oneDNN takes on AVX-512, the forward runs in row
-    // blocks. 130×256×300: the forward runs in column blocks of 128, the last one partial.
-    static let shapes = [(200, 512, 128), (130, 256, 300)]
+    // blocks. 130×256×600: the forward runs in column blocks of 256 (oneDNN matrix products), the
+    // last one partial (`linearGEMM`).
+    static let shapes = [(200, 512, 128), (130, 256, 600)]
 
     @Test("forward and backward match the Double layer", arguments: shapes)
     func matchesDouble(items: Int, inFeatures: Int, outFeatures: Int) {
@@ -34,9 +35,19 @@ struct LinearGEMMTests {
         #expect(OneDNNGEMM.isFaster(transposeA: true, transposeB: false, m: 64, n: 512, k: 200) == avx512, "weight gradient")
         #expect(OneDNNGEMM.isFaster(transposeA: false, transposeB: false, m: 64, n: 512, k: 128) == avx512, "input gradient")
         #expect(!OneDNNGEMM.isFaster(transposeA: false, transposeB: false, m: 64, n: 256, k: 10), "narrow sums stay on OpenBLAS")
-        #expect(OneDNNGEMM.forwardTakesColumnBlocks(items: 130, inFeatures: 256, outFeatures: 300) == avx512)
+        #expect(OneDNNGEMM.forwardTakesColumnBlocks(items: 130, inFeatures: 256, outFeatures: 600) == avx512)
+        #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 130, inFeatures: 256, outFeatures: 300), "one full block only")
         #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 200, inFeatures: 512, outFeatures: 128), "one block only")
         #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 64, inFeatures: 512, outFeatures: 512), "too few rows")
+    }
+
+    @Test("a forward in column blocks multiplies its full blocks by oneDNN's Float matrix product")
+    func columnBlocksTakeTheMatrixProduct() {
+        let layer = Linear<Float>(name: "fc", inFeatures: 256, outFeatures: 600, random: RandomSource(seed: 2))
+        _ = layer.forward(Tensor<Float>.random(shape: [130, 256], random: RandomSource(seed: 4)), mode: .inference)
+        let product = layer.madeColumnProduct?.product
+        #expect((product != nil) == OneDNNGEMM.hasAVX512)
+        if let product { #expect(product.implementation.contains("avx512"), "\(product.implementation)") }
     }
 
     @Test("the products give the same bits on 1, 2 and 3 threads", arguments: shapes)

@@ -59,7 +59,12 @@ enum OneDNNGEMM {
     }
 
     /// The output columns of one forward block where the forward runs in column blocks.
-    static let forwardColumns = 128
+    ///
+    /// Each full block is one oneDNN matrix product (``OneDNNMatmul``, `brg:avx512_core`). On the
+    /// Intel Xeon of family 6, model 207 (one thread, GFLOP/s of `dnnl_sgemm` against the matmul
+    /// primitive): 128×128×3072 123 against 125, 128×256×3072 114–131 against 141–143; so blocks
+    /// of 256, which give the MLP's first layer one block per thread on two.
+    static let forwardColumns = 256
 
     /// Whether a linear layer's forward over `items` rows runs in blocks of ``forwardColumns``
     /// output columns on oneDNN (each thread reading its share of the weight), rather than in

@@ -1,3 +1,5 @@
+import CDNNL
+
 /// A linear layer's passes on oneDNN's bf16 matrix products, where oneDNN makes them for the CPU.
 ///
 /// The input, the weight and the output gradient are rounded to bfloat16 by the engine's own
@@ -91,18 +93,18 @@ extension Linear {
 /// forward's `x·Wᵀ` and the input gradient's `dY·W` over blocks of batch rows, the weight
 /// gradient's `dYᵀ·X` over blocks of output rows.
 struct LinearBFloat16Products: @unchecked Sendable {
-    let forward: [Int: BFloat16Matmul]
-    let inputGradient: [Int: BFloat16Matmul]
-    let weightGradient: [Int: BFloat16Matmul]
+    let forward: [Int: OneDNNMatmul]
+    let inputGradient: [Int: OneDNNMatmul]
+    let weightGradient: [Int: OneDNNMatmul]
 
     /// `nil` where oneDNN lacks one of them; the forward product of the largest block, or the
     /// products' absence, is announced.
     init?(items: Int, inFeatures: Int, outFeatures: Int, rowsPerBlock: Int, threads: Int) {
         func blocks(of count: Int) -> [Int] { Array(Set([min(count, rowsPerBlock), count % rowsPerBlock]).subtracting([0])) }
-        func products(_ shape: (Int) -> MatmulShape, over count: Int) -> [Int: BFloat16Matmul]? {
-            var products: [Int: BFloat16Matmul] = [:]
+        func products(_ shape: (Int) -> MatmulShape, over count: Int) -> [Int: OneDNNMatmul]? {
+            var products: [Int: OneDNNMatmul] = [:]
             for rows in blocks(of: count) {
-                guard let product = BFloat16Matmul(shape: shape(rows), threads: threads) else { return nil }
+                guard let product = OneDNNMatmul(shape: shape(rows), operands: dnnl_bf16, threads: threads) else { return nil }
                 products[rows] = product
             }
             return products
@@ -115,10 +117,10 @@ struct LinearBFloat16Products: @unchecked Sendable {
         let weightGradient = products({ MatmulShape(m: $0, k: items, n: i, aRowStride: 1, aColumnStride: o, bRowStride: i,
                                                     bColumnStride: 1) }, over: outFeatures)
         guard let forward, let inputGradient, let weightGradient else {
-            BFloat16Matmul.announce(nil)
+            OneDNNMatmul.announceBFloat16(nil)
             return nil
         }
-        BFloat16Matmul.announce(forward.max { $0.key < $1.key }?.value)
+        OneDNNMatmul.announceBFloat16(forward.max { $0.key < $1.key }?.value)
         self.forward = forward
         self.inputGradient = inputGradient
         self.weightGradient = weightGradient

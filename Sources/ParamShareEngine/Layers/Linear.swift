@@ -1,3 +1,5 @@
+import CDNNL
+
 /// A fully connected layer, `y = x·Wᵀ + b`, with PyTorch's `[out, in]` weight layout.
 public final class Linear<Scalar: EngineScalar>: Layer {
     public let name: String
@@ -34,6 +36,11 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     // which backward keeps, `nil` for the emulation.
     var madeBFloat16Products: (items: Int, threads: Int, products: LinearBFloat16Products?)?
     var forwardProducts: (products: LinearBFloat16Products, threads: Int)?
+    // oneDNN's Float product of one full block of output columns (``OneDNNGEMM/forwardColumns``)
+    // for the last batch size and thread count it was made for, `nil` where oneDNN has none.
+    private(set) var madeColumnProduct: (items: Int, threads: Int, product: OneDNNMatmul?)?
+    // Each thread's dense block of output columns from that product.
+    private var columnBlocks: Tensor<Float>?
     // The operands as bfloat16 bit patterns, for oneDNN's products.
     let inputBits = BFloat16Buffer(), weightBits = BFloat16Buffer(), gradientBits = BFloat16Buffer()
     // The dense weight whose rounding `weightBits` (kernels) or `roundedWeight` (emulation) holds
@@ -93,12 +100,26 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         let inFeatures = self.inFeatures, outFeatures = self.outFeatures
         if Scalar.self == Float.self,
            OneDNNGEMM.forwardTakesColumnBlocks(items: items, inFeatures: inFeatures, outFeatures: outFeatures) {
-            // A partial last block of columns is not of the shape oneDNN was chosen for, and runs on OpenBLAS.
-            EngineThreads.forEachBlock(of: outFeatures, blockSize: OneDNNGEMM.forwardColumns) { _, _, columns in
-                linearGEMM(transposeA: false, transposeB: true, m: items, n: columns.count, k: inFeatures,
-                           a: operand.data, lda: inFeatures,
-                           b: weight.data + columns.lowerBound * inFeatures, ldb: inFeatures,
-                           c: output.data + columns.lowerBound, ldc: outFeatures)
+            // A partial last block of columns is not of the shape oneDNN was chosen for, and runs on `linearGEMM`.
+            let product = columnProduct(items: items, threads: threads)
+            // oneDNN's fast product writes a dense block (it takes `gemm:jit` for a strided one),
+            // each thread into its own, copied into the output's columns.
+            let blockSize = items * OneDNNGEMM.forwardColumns
+            let blocks = columnBlocks.reuse(shape: [product == nil ? 0 : threads, blockSize])
+            EngineThreads.forEachBlock(of: outFeatures, blockSize: OneDNNGEMM.forwardColumns, threads: threads) { thread, _, columns in
+                if let product, columns.count == OneDNNGEMM.forwardColumns {
+                    let block = float(blocks.data) + thread * blockSize
+                    product.multiply(operand.data, weight.data + columns.lowerBound * inFeatures, into: block, thread: thread)
+                    for row in 0..<items {
+                        copyScalars(from: block + row * columns.count,
+                                    to: float(output.data) + row * outFeatures + columns.lowerBound, count: columns.count)
+                    }
+                } else {
+                    linearGEMM(transposeA: false, transposeB: true, m: items, n: columns.count, k: inFeatures,
+                               a: operand.data, lda: inFeatures,
+                               b: weight.data + columns.lowerBound * inFeatures, ldb: inFeatures,
+                               c: output.data + columns.lowerBound, ldc: outFeatures)
+                }
             }
         } else {
             EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
@@ -112,6 +133,18 @@ public final class Linear<Scalar: EngineScalar>: Layer {
             addRowBroadcast(bias.value.data, rows: items, columns: outFeatures, transposed: false, into: output.data)
         }
         return output
+    }
+
+    /// oneDNN's Float product `x·W_blockᵀ` of a batch of `items` rows and one full block of
+    /// output columns, with scratch space for `threads` callers, made on first use; `nil` where
+    /// oneDNN has none.
+    private func columnProduct(items: Int, threads: Int) -> OneDNNMatmul? {
+        if let made = madeColumnProduct, made.items == items, made.threads >= threads { return made.product }
+        let shape = MatmulShape(m: items, k: inFeatures, n: OneDNNGEMM.forwardColumns, aRowStride: inFeatures, aColumnStride: 1,
+                                bRowStride: 1, bColumnStride: inFeatures)
+        let product = OneDNNMatmul(shape: shape, operands: dnnl_f32, threads: threads)
+        madeColumnProduct = (items, threads, product)
+        return product
     }
 
     // dY [N, out] → dX [N, in] = dY·W (blocks of batch rows); dW [out, in] = dYᵀ·X (blocks of output

@@ -10,15 +10,16 @@ struct MatmulShape: Hashable, Sendable {
     var bRowStride: Int, bColumnStride: Int
 }
 
-/// oneDNN's bf16 matrix product for one shape: bfloat16 operands, `Float` sums, and a row-major
-/// `Float` result.
+/// oneDNN's matrix product for one shape: `Float` or bfloat16 operands, `Float` sums, and a
+/// row-major `Float` result.
 ///
 /// A linear layer with bf16 operands multiplies through it where oneDNN makes it for the CPU
-/// (AVX-512; `vdpbf16ps` with AVX512_BF16), and rounds its operands for OpenBLAS's `sgemm`
-/// elsewhere; both multiply the same rounded operands, whose products are exact in `Float`, so
-/// they differ only in the order of the sums. Every call runs on the thread that makes it, with
+/// (AVX-512; `vdpbf16ps` with AVX512_BF16), and rounds its operands for `sgemm` elsewhere; both
+/// multiply the same rounded operands, whose products are exact in `Float`, so they differ only
+/// in the order of the sums. A linear layer's `Float` forward takes it for its blocks of output
+/// columns on AVX-512 CPUs (``OneDNNGEMM``). Every call runs on the thread that makes it, with
 /// its own stream and scratchpad, so results do not depend on the thread count.
-final class BFloat16Matmul: @unchecked Sendable {
+final class OneDNNMatmul: @unchecked Sendable {
     let shape: MatmulShape
     private let primitive: OneDNNPrimitive
     private let a: dnnl_memory_desc_t
@@ -29,14 +30,15 @@ final class BFloat16Matmul: @unchecked Sendable {
     /// oneDNN's name for the kernel it chose (`brg:avx512_core_bf16`).
     var implementation: String { primitive.implementation }
 
-    /// The product for `shape`, with scratch space for `threads` concurrent callers; `nil` where
-    /// oneDNN has no bf16 matrix product for it on this CPU (as on AVX2).
-    init?(shape: MatmulShape, threads: Int) {
+    /// The product for `shape` of operands of type `operands` (`dnnl_bf16` or `dnnl_f32`), with
+    /// scratch space for `threads` concurrent callers; `nil` where oneDNN has none for it on this
+    /// CPU (bf16 on AVX2).
+    init?(shape: MatmulShape, operands: dnnl_data_type_t, threads: Int) {
         var a = dnnl_memory_desc_t(), b = dnnl_memory_desc_t(), c = dnnl_memory_desc_t()
         check(paramshare_dnnl_desc_2d(&a, Int64(shape.m), Int64(shape.k), Int64(shape.aRowStride),
-                                      Int64(shape.aColumnStride), dnnl_bf16), "describing A of \(shape)")
+                                      Int64(shape.aColumnStride), operands), "describing A of \(shape)")
         check(paramshare_dnnl_desc_2d(&b, Int64(shape.k), Int64(shape.n), Int64(shape.bRowStride),
-                                      Int64(shape.bColumnStride), dnnl_bf16), "describing B of \(shape)")
+                                      Int64(shape.bColumnStride), operands), "describing B of \(shape)")
         check(paramshare_dnnl_desc_2d(&c, Int64(shape.m), Int64(shape.n), Int64(shape.n), 1, dnnl_f32),
               "describing C of \(shape)")
         var operation = dnnl_matmul_desc_t()
@@ -51,8 +53,8 @@ final class BFloat16Matmul: @unchecked Sendable {
         streams.reserveScratchpads(for: [primitive])
     }
 
-    /// `c = a · b`, overwriting `c`; `a` and `b` hold bfloat16 bit patterns.
-    func multiply(_ a: UnsafePointer<UInt16>, _ b: UnsafePointer<UInt16>, into c: UnsafeMutablePointer<Float>, thread: Int) {
+    /// `c = a · b`, overwriting `c`; `a` and `b` hold operands of the type the product was made for.
+    func multiply(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, into c: UnsafeMutablePointer<Float>, thread: Int) {
         streams.execute(primitive, thread: thread, [
             (DNNL_ARG_SRC, self.a, UnsafeMutableRawPointer(mutating: a)),
             (DNNL_ARG_WEIGHTS, self.b, UnsafeMutableRawPointer(mutating: b)),
@@ -66,7 +68,7 @@ final class BFloat16Matmul: @unchecked Sendable {
 
     /// Prints, the first time a process takes a path, which computation a bf16 linear layer
     /// gets: oneDNN's bf16 products (naming the first one's kernel), or the emulation.
-    static func announce(_ product: BFloat16Matmul?) {
+    static func announceBFloat16(_ product: OneDNNMatmul?) {
         guard announced.withLock({ $0.insert(product != nil).inserted }) else { return }
         let line = product.map { "bf16 linear layers run on oneDNN's bf16 matrix products, with Float sums and outputs (first: \($0.implementation))" }
             ?? "bf16 linear layers are emulated: oneDNN has no bf16 matrix product for this CPU, so operands are rounded to bf16 and multiplied by OpenBLAS in Float"
