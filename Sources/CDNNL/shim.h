@@ -94,6 +94,13 @@ static inline dnnl_status_t paramshare_dnnl_desc_2d(
     return dnnl_memory_desc_init_by_strides(desc, 2, dims, type, strides);
 }
 
+// A 2-d memory descriptor whose layout the primitive it is given to chooses (oneDNN's `any`).
+static inline dnnl_status_t paramshare_dnnl_desc_2d_any(
+    dnnl_memory_desc_t *desc, int64_t rows, int64_t columns, dnnl_data_type_t type) {
+    dnnl_dims_t dims = {rows, columns};
+    return dnnl_memory_desc_init_by_tag(desc, 2, dims, type, dnnl_format_tag_any);
+}
+
 // A 1-d f32 memory descriptor of `count` values.
 static inline dnnl_status_t paramshare_dnnl_desc_1d(dnnl_memory_desc_t *desc, int64_t count) {
     dnnl_dims_t dims = {count};

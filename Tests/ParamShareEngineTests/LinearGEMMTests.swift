@@ -41,13 +41,38 @@ struct LinearGEMMTests {
         #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 64, inFeatures: 512, outFeatures: 512), "too few rows")
     }
 
-    @Test("a forward in column blocks multiplies its full blocks by oneDNN's Float matrix product")
+    @Test("a forward in column blocks multiplies its full blocks by oneDNN's Float matrix product, packed in inference")
     func columnBlocksTakeTheMatrixProduct() {
         let layer = Linear<Float>(name: "fc", inFeatures: 256, outFeatures: 600, random: RandomSource(seed: 2))
-        _ = layer.forward(Tensor<Float>.random(shape: [130, 256], random: RandomSource(seed: 4)), mode: .inference)
-        let product = layer.madeColumnProduct?.product
-        #expect((product != nil) == OneDNNGEMM.hasAVX512)
-        if let product { #expect(product.implementation.contains("avx512"), "\(product.implementation)") }
+        let input = Tensor<Float>.random(shape: [130, 256], random: RandomSource(seed: 4))
+        for mode in [ForwardMode.training, .inference] {
+            _ = layer.forward(input, mode: mode)
+            let product = layer.madeColumnProducts[mode == .inference]?.product
+            #expect((product != nil) == OneDNNGEMM.hasAVX512, "\(mode)")
+            if let product { #expect(product.implementation.contains("avx512"), "\(product.implementation)") }
+        }
+    }
+
+    @Test("inference on packed weights matches the Double layer, and packs again after any other pass, whatever its path")
+    func packedInference() {
+        let (items, inFeatures, outFeatures) = (130, 256, 600)
+        let layer = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
+        let input = Tensor<Float>.random(shape: [items, inFeatures], random: RandomSource(seed: 4))
+        func expected() -> Tensor<Double> {
+            let reference = Linear<Double>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
+            for (target, source) in zip(reference.parameters, layer.parameters) {
+                for i in 0..<source.value.count { target.value.data[i] = Double(source.value.data[i]) }
+            }
+            return reference.forward(double(input), mode: .inference)
+        }
+        #expect(double(layer.forward(input, mode: .inference)).maxAbsoluteDifference(expected()) < 1e-4)
+        #expect(double(layer.forward(input, mode: .inference)).maxAbsoluteDifference(expected()) < 1e-4, "the packing reused")
+        // A training pass on a batch too small for column blocks takes the row path; an optimiser
+        // step would then change the weight in place, as this does.
+        _ = layer.forward(Tensor<Float>.random(shape: [64, inFeatures], random: RandomSource(seed: 5)), mode: .training)
+        let weight = layer.parameters[0].value
+        for i in 0..<weight.count { weight.data[i] = -weight.data[i] * 0.5 + 0.01 }
+        #expect(double(layer.forward(input, mode: .inference)).maxAbsoluteDifference(expected()) < 1e-4, "the new weight, packed again")
     }
 
     @Test("the products give the same bits on 1, 2 and 3 threads", arguments: shapes)
@@ -55,9 +80,11 @@ struct LinearGEMMTests {
         func pass() -> [[UInt32]] {
             let random = RandomSource(seed: 6)
             let layer = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: random)
-            let output = layer.forward(Tensor<Float>.random(shape: [items, inFeatures], random: random), mode: .training)
+            let input = Tensor<Float>.random(shape: [items, inFeatures], random: random)
+            let inferred = layer.forward(input, mode: .inference).scalars.map(\.bitPattern)
+            let output = layer.forward(input, mode: .training)
             let inputGradient = layer.backward(Tensor<Float>.random(shape: output.shape, random: random))
-            return [output, inputGradient, layer.parameters[0].gradient, layer.parameters[1].gradient].map { $0.scalars.map(\.bitPattern) }
+            return [inferred] + [output, inputGradient, layer.parameters[0].gradient, layer.parameters[1].gradient].map { $0.scalars.map(\.bitPattern) }
         }
         let one = ThreadCountOverride.run(threads: 1, pass)
         for threads in [2, 3] {

@@ -1,6 +1,11 @@
 import CDNNL
 
 /// A fully connected layer, `y = x·Wᵀ + b`, with PyTorch's `[out, in]` weight layout.
+///
+/// A run of inference passes over a dense weight may keep a copy of it (rounded to bf16, or
+/// packed for oneDNN's matrix product) from the run's first pass; any pass in another mode drops
+/// it. Code that writes a dense weight in place between two inference passes must run a pass in
+/// another mode first (the engine's optimisers always follow one).
 public final class Linear<Scalar: EngineScalar>: Layer {
     public let name: String
     public let inFeatures: Int
@@ -37,8 +42,13 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     var madeBFloat16Products: (items: Int, threads: Int, products: LinearBFloat16Products?)?
     var forwardProducts: (products: LinearBFloat16Products, threads: Int)?
     // oneDNN's Float product of one full block of output columns (``OneDNNGEMM/forwardColumns``)
-    // for the last batch size and thread count it was made for, `nil` where oneDNN has none.
-    private(set) var madeColumnProduct: (items: Int, threads: Int, product: OneDNNMatmul?)?
+    // for the last batch size and thread count it was made for, `nil` where oneDNN has none; one
+    // reading the weight as stored (`false`), one reading it packed (`true`).
+    private(set) var madeColumnProducts: [Bool: (items: Int, threads: Int, product: OneDNNMatmul?)] = [:]
+    // The full column blocks of the dense weight packed for the packed product, and the weight
+    // they were packed from in the run of inference passes that packed them (see `forward`).
+    private var packedColumnWeights: Tensor<Float>?
+    private var packedWeightOf: ObjectIdentifier?
     // Each thread's dense block of output columns from that product.
     private var columnBlocks: Tensor<Float>?
     // The operands as bfloat16 bit patterns, for oneDNN's products.
@@ -82,6 +92,8 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
         checkShape(input.shape.count == 2 && input.shape[1] == inFeatures, name, "expected [N, \(inFeatures)], got \(input.shape)")
         let items = input.shape[0], threads = EngineThreads.count
+        // Whatever path this pass takes, a pass that is not inference may be followed by a step that changes the weight.
+        if mode != .inference { packedWeightOf = nil }
         if precision == .bfloat16 && usesBFloat16Kernels, let products = bfloat16Products(items: items, threads: threads) {
             return forwardOnBFloat16Kernels(input, products, threads: threads, mode: mode)
         }
@@ -101,15 +113,22 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         if Scalar.self == Float.self,
            OneDNNGEMM.forwardTakesColumnBlocks(items: items, inFeatures: inFeatures, outFeatures: outFeatures) {
             // A partial last block of columns is not of the shape oneDNN was chosen for, and runs on `linearGEMM`.
-            let product = columnProduct(items: items, threads: threads)
+            // A run of inference passes over a dense weight reads it packed in oneDNN's layout,
+            // packed in its first pass: only training changes a dense weight, and a training or
+            // evaluation pass forgets the packing (as `roundedWeightIsCurrent` does the rounding).
+            let packs = mode == .inference && weightSource is DenseWeightSource<Scalar>
+            let product = columnProduct(items: items, threads: threads, packed: packs)
+            let packed = packs ? packedColumns(of: weight, for: product, threads: threads) : nil
             // oneDNN's fast product writes a dense block (it takes `gemm:jit` for a strided one),
             // each thread into its own, copied into the output's columns.
             let blockSize = items * OneDNNGEMM.forwardColumns
             let blocks = columnBlocks.reuse(shape: [product == nil ? 0 : threads, blockSize])
-            EngineThreads.forEachBlock(of: outFeatures, blockSize: OneDNNGEMM.forwardColumns, threads: threads) { thread, _, columns in
+            EngineThreads.forEachBlock(of: outFeatures, blockSize: OneDNNGEMM.forwardColumns, threads: threads) { thread, index, columns in
                 if let product, columns.count == OneDNNGEMM.forwardColumns {
                     let block = float(blocks.data) + thread * blockSize
-                    product.multiply(operand.data, weight.data + columns.lowerBound * inFeatures, into: block, thread: thread)
+                    let b = packed.map { UnsafeRawPointer($0.weights.data + index * $0.stride) }
+                        ?? UnsafeRawPointer(weight.data + columns.lowerBound * inFeatures)
+                    product.multiply(operand.data, b, into: block, thread: thread)
                     for row in 0..<items {
                         copyScalars(from: block + row * columns.count,
                                     to: float(output.data) + row * outFeatures + columns.lowerBound, count: columns.count)
@@ -138,13 +157,32 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     /// oneDNN's Float product `x·W_blockᵀ` of a batch of `items` rows and one full block of
     /// output columns, with scratch space for `threads` callers, made on first use; `nil` where
     /// oneDNN has none.
-    private func columnProduct(items: Int, threads: Int) -> OneDNNMatmul? {
-        if let made = madeColumnProduct, made.items == items, made.threads >= threads { return made.product }
+    private func columnProduct(items: Int, threads: Int, packed: Bool) -> OneDNNMatmul? {
+        if let made = madeColumnProducts[packed], made.items == items, made.threads >= threads { return made.product }
         let shape = MatmulShape(m: items, k: inFeatures, n: OneDNNGEMM.forwardColumns, aRowStride: inFeatures, aColumnStride: 1,
                                 bRowStride: 1, bColumnStride: inFeatures)
-        let product = OneDNNMatmul(shape: shape, operands: dnnl_f32, threads: threads)
-        madeColumnProduct = (items, threads, product)
+        let product = OneDNNMatmul(shape: shape, operands: dnnl_f32, packsWeights: packed, threads: threads)
+        madeColumnProducts[packed] = (items, threads, product)
         return product
+    }
+
+    /// The full column blocks of `weight` packed for `product`, each `stride` floats after the
+    /// last, packed now unless this run of inference passes packed them from `weight` already;
+    /// `nil` without a product.
+    private func packedColumns(of weight: Tensor<Scalar>, for product: OneDNNMatmul?,
+                               threads: Int) -> (weights: Tensor<Float>, stride: Int)? {
+        guard let product else { return nil }
+        let inFeatures = inFeatures, columns = OneDNNGEMM.forwardColumns
+        // Blocks start on 64-byte boundaries, as oneDNN's own buffers do.
+        let stride = (product.packedWeightBytes / MemoryLayout<Float>.size + 15) / 16 * 16
+        let packed = packedColumnWeights.reuse(shape: [outFeatures / columns, stride])
+        if packedWeightOf != ObjectIdentifier(weight) {
+            EngineThreads.forEachBlock(of: outFeatures / columns, blockSize: 1, threads: threads) { thread, block, _ in
+                product.pack(weight.data + block * columns * inFeatures, into: packed.data + block * stride, thread: thread)
+            }
+            packedWeightOf = ObjectIdentifier(weight)
+        }
+        return (packed, stride)
     }
 
     // dY [N, out] → dX [N, in] = dY·W (blocks of batch rows); dW [out, in] = dYᵀ·X (blocks of output
