@@ -17,14 +17,14 @@ import Foundation
 /// gives the same bits on one machine every time (the libraries round differently, so not the
 /// same bits as on a machine where the other library runs). Each product runs on the calling
 /// thread, so results stay independent of the engine's thread count.
-public enum FloatGEMMLibrary {
+package enum FloatGEMMLibrary {
     /// OpenBLAS's kernel set for this CPU, as it names it (`Haswell`, `Zen`, `SkylakeX`,
     /// `Cooperlake`, `Prescott`, …).
-    public static let openBLASCore: String = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+    package static let openBLASCore: String = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
 
     /// Whether the engine's `Float` products run on oneDNN's `sgemm`: OpenBLAS's kernels for this
     /// CPU use no AVX2 while oneDNN's run AVX2 or better.
-    public static let usesOneDNN: Bool = {
+    package static let usesOneDNN: Bool = {
         let isa = dnnl_get_effective_cpu_isa().rawValue, avx2 = dnnl_cpu_isa_avx2.rawValue
         return usesOneDNN(openBLASCore: openBLASCore, oneDNNRunsAVX2: isa & avx2 == avx2)
     }()
@@ -37,7 +37,7 @@ public enum FloatGEMMLibrary {
     }
 
     /// One line naming the library and why, for benchmarks and logs.
-    public static var summary: String {
+    package static var summary: String {
         usesOneDNN ? "Float matrix products run on oneDNN's sgemm: OpenBLAS has only its \(openBLASCore) kernels for this CPU"
                    : "Float matrix products run on OpenBLAS's \(openBLASCore) kernels"
     }

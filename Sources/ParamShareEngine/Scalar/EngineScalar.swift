@@ -54,7 +54,7 @@ extension EngineScalar {
 
 extension Float: EngineScalar {
     /// `cblas_sgemm`, or oneDNN's `sgemm` where OpenBLAS has no vector kernels for this CPU
-    /// (``FloatGEMMLibrary``).
+    /// (`FloatGEMMLibrary`).
     public static var cblasGEMM: CBLASMatrixProduct<Float> {
         if FloatGEMMLibrary.usesOneDNN { return FloatGEMMLibrary.oneDNNProduct }
         return cblas_sgemm
