@@ -17,6 +17,8 @@ struct BFloat16OutputTests {
         let storing: Conv2D<Float> = c.makeChannelsLastLayer(seed: 51), plain: Conv2D<Float> = c.makeChannelsLastLayer(seed: 51)
         storing.precision = .bfloat16
         plain.precision = .bfloat16
+        storing.usesBFloat16Kernels = true
+        plain.usesBFloat16Kernels = true
         let random = RandomSource(seed: 52)
         let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: random)
         #expect(storing.storesBFloat16Output(forInputShape: input.shape))

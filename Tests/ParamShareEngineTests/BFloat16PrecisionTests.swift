@@ -77,6 +77,27 @@ struct BFloat16PrecisionTests {
         }
     }
 
+    @Test("layers left to the kernel choice take oneDNN's bf16 kernels only where it has them and they measured at no less than the threshold's share of its Float kernels' speed")
+    func layersFollowTheKernelChoice() {
+        let ratio = BFloat16KernelChoice.speedRatio, uses = BFloat16KernelChoice.usesBFloat16Kernels
+        #expect((ratio != nil) == Self.hasBFloat16Kernels, "the probe found bf16 kernels where the tests found them")
+        #expect(uses == (ratio.map { $0 >= BFloat16KernelChoice.threshold } ?? false))
+        if let ratio {
+            #expect(ratio > 0 && ratio.isFinite)
+            #expect(BFloat16KernelChoice.summary.contains(String(format: "%.2f", ratio)))
+        }
+        let random = RandomSource(seed: 15)
+        let convolution = Conv2D<Float>(name: "conv", inChannels: 4, outChannels: 8, kernelSize: 3, padding: 1,
+                                        layout: .channelsLast, random: random)
+        let linear = Linear<Float>(name: "fc", inFeatures: 8, outFeatures: 3, random: random)
+        convolution.precision = .bfloat16
+        linear.precision = .bfloat16
+        _ = convolution.forward(Tensor<Float>.random(shape: [5, 6, 6, 4], random: random), mode: .training)
+        _ = linear.forward(Tensor<Float>.random(shape: [5, 8], random: random), mode: .training)
+        expectPath(of: convolution, bfloat16Kernels: uses)
+        #expect((linear.forwardProducts != nil) == (uses && Self.hasBFloat16Products))
+    }
+
     @Test("a channels-last convolution with bf16 operands is the convolution of the rounded operands",
           arguments: ChannelsLastConvolutionTests.cases)
     func channelsLastConvolution(_ c: ConvolutionCase) {
@@ -149,6 +170,7 @@ struct BFloat16PrecisionTests {
             let random = RandomSource(seed: 13)
             let layer = Linear<Float>(name: "fc", inFeatures: 33, outFeatures: 130, random: random)
             layer.precision = .bfloat16
+            layer.usesBFloat16Kernels = true
             let output = layer.forward(Tensor<Float>.random(shape: [200, 33], random: random), mode: .training)
             let inputGradient = layer.backward(Tensor<Float>.random(shape: output.shape, random: random))
             #expect(layer.forwardProducts != nil, "the path taken")
@@ -169,6 +191,7 @@ struct BFloat16PrecisionTests {
                 Linear(name: "fc", inFeatures: 8 * 6 * 6, outFeatures: 5, random: random),
             ])
             network.setPrecision(.bfloat16)
+            useBFloat16Kernels(in: network)
             let input = Tensor<Float>.random(shape: [21, 6, 6, 3], random: random)
             let output = ThreadCountOverride.run(threads: 1) { network.forward(input, mode: .training) }
             let outputGradient = Tensor<Float>.random(shape: output.shape, random: random)

@@ -78,6 +78,8 @@ struct ConvertedOperandTests {
         let reference: Conv2D<Double> = c.makeChannelsLastLayer(seed: 33)
         layer.precision = .bfloat16
         itself.precision = .bfloat16
+        layer.usesBFloat16Kernels = true
+        itself.usesBFloat16Kernels = true
         let random = RandomSource(seed: 34)
         let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: random)
         #expect(layer.readsBFloat16Images(ofShape: input.shape))

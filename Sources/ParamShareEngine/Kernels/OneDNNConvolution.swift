@@ -77,15 +77,16 @@ final class OneDNNConvolution: @unchecked Sendable {
     }
 
     /// Creates the primitives for `shape` with `precision`'s operands where oneDNN has them, with
-    /// scratch space for `threads` concurrent callers.
-    init(shape: ConvolutionShape, threads: Int, precision: ComputePrecision = .float32) {
+    /// scratch space for `threads` concurrent callers; `announces` prints the bf16 path, if it is
+    /// the first of its kind (``BFloat16KernelChoice``'s probe does not).
+    init(shape: ConvolutionShape, threads: Int, precision: ComputePrecision = .float32, announces: Bool = true) {
         self.shape = shape
         self.precision = precision
         let bfloat16 = precision == .bfloat16 ? Passes(shape, operands: dnnl_bf16, threads: threads) : nil
         guard let passes = bfloat16 ?? Passes(shape, operands: dnnl_f32, threads: threads) else {
             preconditionFailure("oneDNN has no Float convolution for \(shape)")
         }
-        if precision == .bfloat16 { Self.announce(passes, bfloat16: bfloat16 != nil) }
+        if precision == .bfloat16 && announces { Self.announce(passes, bfloat16: bfloat16 != nil) }
         operands = bfloat16 == nil ? .float32 : .bfloat16
         forward = passes.forward
         convertingForward = passes.convertingForward

@@ -65,7 +65,7 @@ extension Conv2D {
     /// oneDNN's kernels over the whole batch of `items` images for the blocks of output channels,
     /// by channels per block, made on first use.
     private func channelBlockKernels(items: Int, _ g: WindowGeometry, threads: Int) -> [Int: OneDNNConvolution] {
-        let precision = usesBFloat16Kernels ? self.precision : .float32, perBlock = Self.outputChannelsPerGradientBlock
+        let precision = takesBFloat16Kernels ? self.precision : .float32, perBlock = Self.outputChannelsPerGradientBlock
         var kernels: [Int: OneDNNConvolution] = [:]
         for channels in Set([min(outChannels, perBlock), outChannels % perBlock]) where channels > 0 {
             let shape = ConvolutionShape(

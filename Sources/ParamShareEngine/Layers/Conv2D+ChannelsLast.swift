@@ -262,7 +262,7 @@ extension Conv2D {
     /// that many threads.
     func oneDNNKernels(items: Int, _ g: WindowGeometry, threads: Int) -> [Int: OneDNNConvolution]? {
         guard Scalar.self == Float.self else { return nil }
-        let precision = usesBFloat16Kernels ? self.precision : .float32
+        let precision = takesBFloat16Kernels ? self.precision : .float32
         var kernels: [Int: OneDNNConvolution] = [:]
         for (size, shape) in blockShapes(items: items, g) {
             kernels[size] = Self.kernel(for: shape, threads: threads, precision: precision, keptIn: &blockConvolutions[size])

@@ -17,8 +17,7 @@ extension Conv2D {
     /// bfloat16, on oneDNN's bf16 kernels: then the layer before may round them for it
     /// (``receiveConvertedInput(_:of:)``). Makes the kernels for that shape if need be.
     func readsBFloat16Images(ofShape shape: [Int]) -> Bool {
-        guard takesConvertedOperands, Scalar.self == Float.self, layout == .channelsLast, precision == .bfloat16,
-              usesBFloat16Kernels,
+        guard takesConvertedOperands, Scalar.self == Float.self, layout == .channelsLast, takesBFloat16Kernels,
               shape.count == 4, layout.channels(of: shape) == inChannels,
               let kernels = oneDNNKernels(items: shape[0], geometry(for: shape), threads: EngineThreads.count)
         else { return false }

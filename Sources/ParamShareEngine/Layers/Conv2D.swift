@@ -58,10 +58,15 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     /// Whether it takes operands rounded by the layers next to it (`Conv2D+ConvertedOperands.swift`);
     /// `false` rounds them itself, as its tests set to compare the two.
     var takesConvertedOperands = true
-    /// Whether bf16 operands run on oneDNN's bf16 kernels where it has them (channels-last only).
-    /// `false` keeps the emulation, rounding in `Float`, on every CPU: its tests set it, so that
-    /// the emulation stays tested on the CPUs where the bf16 kernels would take over.
-    var usesBFloat16Kernels = true
+    /// Whether bf16 operands run on oneDNN's bf16 kernels where it has them (channels-last only):
+    /// `nil` as ``BFloat16KernelChoice`` chooses for this CPU; `false` keeps the emulation, rounding
+    /// in `Float`, and `true` the bf16 kernels, on every CPU: tests set them, so that both paths
+    /// stay tested whichever the CPU would choose.
+    var usesBFloat16Kernels: Bool?
+    /// Whether this layer's operands go to oneDNN's bf16 kernels where it has them.
+    var takesBFloat16Kernels: Bool {
+        precision == .bfloat16 && (usesBFloat16Kernels ?? BFloat16KernelChoice.usesBFloat16Kernels)
+    }
     /// Whether a channels-last training or evaluation pass on oneDNN's bf16 kernels may store its
     /// output in bf16 for the batch norm after it (`Conv2D+BFloat16Output.swift`); `false` keeps
     /// it in `Float`, as tests set to compare with the operands handed over alone.

@@ -32,10 +32,11 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     private var roundedWeight: Tensor<Scalar>?
     private var roundedInput: Tensor<Scalar>?
     private var roundedGradient: Tensor<Scalar>?
-    /// Whether bf16 operands run on oneDNN's bf16 matrix products where it has them. `false`
-    /// keeps the emulation, rounding for OpenBLAS, on every CPU: its tests set it, so that the
-    /// emulation stays tested on the CPUs where the bf16 products would take over.
-    var usesBFloat16Kernels = true
+    /// Whether bf16 operands run on oneDNN's bf16 matrix products where it has them: `nil` as
+    /// ``BFloat16KernelChoice`` chooses for this CPU; `false` keeps the emulation, rounding for the
+    /// `Float` products, and `true` the bf16 products, on every CPU: tests set them, so that both
+    /// paths stay tested whichever the CPU would choose.
+    var usesBFloat16Kernels: Bool?
     // oneDNN's bf16 products for the last batch size and thread count they were made for, `nil`
     // products where oneDNN has none; those the last forward pass ran on and its thread count,
     // which backward keeps, `nil` for the emulation.
@@ -94,7 +95,8 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         let items = input.shape[0], threads = EngineThreads.count
         // Whatever path this pass takes, a pass that is not inference may be followed by a step that changes the weight.
         if mode != .inference { packedWeightOf = nil }
-        if precision == .bfloat16 && usesBFloat16Kernels, let products = bfloat16Products(items: items, threads: threads) {
+        if precision == .bfloat16 && usesBFloat16Kernels ?? BFloat16KernelChoice.usesBFloat16Kernels,
+           let products = bfloat16Products(items: items, threads: threads) {
             return forwardOnBFloat16Kernels(input, products, threads: threads, mode: mode)
         }
         forwardProducts = nil
