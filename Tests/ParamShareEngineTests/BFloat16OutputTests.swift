@@ -14,11 +14,24 @@ struct BFloat16OutputTests {
     @Test("a convolution that stores its output in bf16 writes the bfloat16 roundings of its Float output, and backward is unchanged",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: ChannelsLastConvolutionTests.cases.filter { !$0.hasBias })
     func convolutionStoresRoundedOutput(_ c: ConvolutionCase) {
+        checkStoredOutput(c, bfloat16Kernels: true)
+    }
+
+    @Test("a convolution in the emulation that stores its output in bf16 writes the bfloat16 roundings of its Float output, and backward is unchanged",
+          arguments: ChannelsLastConvolutionTests.cases.filter { !$0.hasBias })
+    func convolutionStoresRoundedOutputInEmulation(_ c: ConvolutionCase) {
+        checkStoredOutput(c, bfloat16Kernels: false)
+    }
+
+    /// Checks a convolution's stored bf16 output against the roundings of the `Float` output of
+    /// the same kernels, and its backward pass bit for bit, on oneDNN's bf16 kernels with
+    /// `bfloat16Kernels`, else on the emulation.
+    private func checkStoredOutput(_ c: ConvolutionCase, bfloat16Kernels: Bool) {
         let storing: Conv2D<Float> = c.makeChannelsLastLayer(seed: 51), plain: Conv2D<Float> = c.makeChannelsLastLayer(seed: 51)
         storing.precision = .bfloat16
         plain.precision = .bfloat16
-        storing.usesBFloat16Kernels = true
-        plain.usesBFloat16Kernels = true
+        storing.usesBFloat16Kernels = bfloat16Kernels
+        plain.usesBFloat16Kernels = bfloat16Kernels
         let random = RandomSource(seed: 52)
         let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: random)
         #expect(storing.storesBFloat16Output(forInputShape: input.shape))
@@ -68,7 +81,19 @@ struct BFloat16OutputTests {
     @Test("a bf16 network stores the output of every convolution before a batch norm in bf16, and its output moves from the Float-storing network's by no more than bf16 operands move it from fp32",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: [ForwardMode.training, .evaluation])
     func networkStoresOutputs(mode: ForwardMode) {
-        let storing = network(storing: true), keeping = network(storing: false), single = network(storing: false)
+        checkNetworkStoresOutputs(mode: mode, bfloat16Kernels: true)
+    }
+
+    @Test("a bf16 network in the emulation stores the output of every convolution before a batch norm in bf16, and its output moves from the Float-storing network's by no more than bf16 operands move it from fp32",
+          arguments: [ForwardMode.training, .evaluation])
+    func networkStoresOutputsInEmulation(mode: ForwardMode) {
+        checkNetworkStoresOutputs(mode: mode, bfloat16Kernels: false)
+    }
+
+    private func checkNetworkStoresOutputs(mode: ForwardMode, bfloat16Kernels: Bool) {
+        let storing = network(storing: true, bfloat16Kernels: bfloat16Kernels)
+        let keeping = network(storing: false, bfloat16Kernels: bfloat16Kernels)
+        let single = network(storing: false, bfloat16Kernels: bfloat16Kernels)
         single.setPrecision(.float32)
         let input = Tensor<Float>.random(shape: [9, 3, 8, 8], random: RandomSource(seed: 54))
         let output = storing.forward(input, mode: mode), expected = keeping.forward(input, mode: mode)
@@ -90,15 +115,26 @@ struct BFloat16OutputTests {
     @Test("a bf16 network that stores convolution outputs in bf16 gives the same bits on 1 and 2 threads",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
     func threadIndependence() {
-        func pass() -> [[UInt32]] { trainingPassBits(network(storing: true), seed: 56, then: .evaluation) }
+        checkThreadIndependence(bfloat16Kernels: true)
+    }
+
+    @Test("a bf16 network in the emulation that stores convolution outputs in bf16 gives the same bits on 1 and 2 threads")
+    func threadIndependenceInEmulation() {
+        checkThreadIndependence(bfloat16Kernels: false)
+    }
+
+    private func checkThreadIndependence(bfloat16Kernels: Bool) {
+        func pass() -> [[UInt32]] {
+            trainingPassBits(network(storing: true, bfloat16Kernels: bfloat16Kernels), seed: 56, then: .evaluation)
+        }
         let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
         #expect(one == two)
     }
 
     /// The bf16 hand-over tests' network with a ReLU after its last block; `storing: false`
     /// keeps convolution outputs in `Float`.
-    private func network(storing: Bool) -> Sequential<Float> {
-        let network = bfloat16ResidualNetwork(rectifiesLast: true)
+    private func network(storing: Bool, bfloat16Kernels: Bool = true) -> Sequential<Float> {
+        let network = bfloat16ResidualNetwork(rectifiesLast: true, bfloat16Kernels: bfloat16Kernels)
         for convolution in convolutions(in: network) { convolution.storesOutputInBFloat16 = storing }
         return network
     }

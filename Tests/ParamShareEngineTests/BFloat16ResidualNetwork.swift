@@ -3,8 +3,9 @@ import TestSupport
 
 /// The small bf16 network of the bf16 hand-over tests: conv–bn–relu, then residual blocks with
 /// and without a stride, each followed by a ReLU but the last unless `rectifiesLast`; on oneDNN's
-/// bf16 kernels where it has them, whatever ``BFloat16KernelChoice`` would choose for this CPU.
-func bfloat16ResidualNetwork(rectifiesLast: Bool) -> Sequential<Float> {
+/// bf16 kernels where it has them with `bfloat16Kernels`, else on the emulation, whatever
+/// ``BFloat16KernelChoice`` would choose for this CPU.
+func bfloat16ResidualNetwork(rectifiesLast: Bool, bfloat16Kernels: Bool = true) -> Sequential<Float> {
     let layers = ChannelsLastTestLayers<Float>(random: RandomSource(seed: 21), rectifiesInPlace: true, sumsInPlace: true)
     let network = Sequential<Float>(name: "net", [
         ChannelsLastInput(name: "in"), layers.conv("c0", 3, 4), layers.batchNorm("b0", 4), layers.relu("r0"),
@@ -12,17 +13,17 @@ func bfloat16ResidualNetwork(rectifiesLast: Bool) -> Sequential<Float> {
         layers.block("k3", 6, 6, stride: 1),
     ] + (rectifiesLast ? [layers.relu("r3")] : []))
     network.setPrecision(.bfloat16)
-    useBFloat16Kernels(in: network)
+    useBFloat16Kernels(bfloat16Kernels, in: network)
     return network
 }
 
 /// Sets every convolution and linear layer in `layer` to take oneDNN's bf16 kernels where it
-/// has them, as tests of those kernels must on a CPU where ``BFloat16KernelChoice`` chooses the
-/// emulation.
-func useBFloat16Kernels(in layer: any Layer<Float>) {
-    (layer as? Conv2D<Float>)?.usesBFloat16Kernels = true
-    (layer as? Linear<Float>)?.usesBFloat16Kernels = true
-    for sublayer in layer.sublayers { useBFloat16Kernels(in: sublayer) }
+/// has them (`uses`), or the emulation, as tests of one path must whichever
+/// ``BFloat16KernelChoice`` chooses on this CPU.
+func useBFloat16Kernels(_ uses: Bool = true, in layer: any Layer<Float>) {
+    (layer as? Conv2D<Float>)?.usesBFloat16Kernels = uses
+    (layer as? Linear<Float>)?.usesBFloat16Kernels = uses
+    for sublayer in layer.sublayers { useBFloat16Kernels(uses, in: sublayer) }
 }
 
 /// Every convolution in `layer`, in order.

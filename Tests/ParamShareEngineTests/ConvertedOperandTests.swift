@@ -74,12 +74,25 @@ struct ConvertedOperandTests {
     @Test("a convolution on oneDNN's bf16 kernels given its operands rounded computes what it computes rounding them itself, and the convolution of the rounded operands",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: ChannelsLastConvolutionTests.cases)
     func convolutionWithConvertedOperands(_ c: ConvolutionCase) {
+        checkConvertedOperands(c, bfloat16Kernels: true)
+    }
+
+    @Test("a convolution in the emulation given its operands rounded computes what it computes rounding them itself, and the convolution of the rounded operands",
+          arguments: ChannelsLastConvolutionTests.cases)
+    func convolutionWithConvertedOperandsInEmulation(_ c: ConvolutionCase) {
+        checkConvertedOperands(c, bfloat16Kernels: false)
+    }
+
+    /// Checks a convolution handed its images and output gradient in bf16 against one rounding
+    /// them itself (bit for bit) and against the `Double` layer on rounded operands, on oneDNN's
+    /// bf16 kernels with `bfloat16Kernels`, else on the emulation (which widens them).
+    private func checkConvertedOperands(_ c: ConvolutionCase, bfloat16Kernels: Bool) {
         let layer: Conv2D<Float> = c.makeChannelsLastLayer(seed: 33), itself: Conv2D<Float> = c.makeChannelsLastLayer(seed: 33)
         let reference: Conv2D<Double> = c.makeChannelsLastLayer(seed: 33)
         layer.precision = .bfloat16
         itself.precision = .bfloat16
-        layer.usesBFloat16Kernels = true
-        itself.usesBFloat16Kernels = true
+        layer.usesBFloat16Kernels = bfloat16Kernels
+        itself.usesBFloat16Kernels = bfloat16Kernels
         let random = RandomSource(seed: 34)
         let input = Tensor<Float>.random(shape: [c.items, c.height, c.width, c.inChannels], random: random)
         #expect(layer.readsBFloat16Images(ofShape: input.shape))
@@ -112,7 +125,18 @@ struct ConvertedOperandTests {
     @Test("a bf16 network whose batch norms round for the convolutions next to them gives the bits of one whose convolutions round for themselves",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels), arguments: [ForwardMode.training, .evaluation])
     func networkSameBitsAsRoundingPerConvolution(mode: ForwardMode) {
-        let handing = network(fusing: true), separate = network(fusing: false)
+        checkNetworkSameBits(mode: mode, bfloat16Kernels: true)
+    }
+
+    @Test("a bf16 network in the emulation whose batch norms round for the convolutions next to them gives the bits of one whose convolutions round for themselves",
+          arguments: [ForwardMode.training, .evaluation])
+    func networkSameBitsAsRoundingPerConvolutionInEmulation(mode: ForwardMode) {
+        checkNetworkSameBits(mode: mode, bfloat16Kernels: false)
+    }
+
+    private func checkNetworkSameBits(mode: ForwardMode, bfloat16Kernels: Bool) {
+        let handing = network(fusing: true, bfloat16Kernels: bfloat16Kernels)
+        let separate = network(fusing: false, bfloat16Kernels: bfloat16Kernels)
         for step in 0..<2 {
             let input = Tensor<Float>.random(shape: [9, 3, 8, 8], random: RandomSource(seed: 35 + UInt64(step)))
             let output = handing.forward(input, mode: mode), expected = separate.forward(input, mode: mode)
@@ -133,7 +157,17 @@ struct ConvertedOperandTests {
     @Test("bf16 inference whose folded convolutions write bf16 images for the convolutions after them gives the bits of convolutions that round for themselves",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
     func inferenceSameBitsAsRoundingPerConvolution() {
-        let handing = network(fusing: true), separate = network(fusing: false)
+        checkInferenceSameBits(bfloat16Kernels: true)
+    }
+
+    @Test("bf16 inference in the emulation whose folded convolutions write bf16 images for the convolutions after them gives the bits of convolutions that round for themselves")
+    func inferenceSameBitsAsRoundingPerConvolutionInEmulation() {
+        checkInferenceSameBits(bfloat16Kernels: false)
+    }
+
+    private func checkInferenceSameBits(bfloat16Kernels: Bool) {
+        let handing = network(fusing: true, bfloat16Kernels: bfloat16Kernels)
+        let separate = network(fusing: false, bfloat16Kernels: bfloat16Kernels)
         for network in [handing, separate] {
             _ = network.forward(Tensor<Float>.random(shape: [9, 3, 8, 8], random: RandomSource(seed: 43)), mode: .training)
         }
@@ -152,7 +186,18 @@ struct ConvertedOperandTests {
     @Test("a bf16 network whose batch norms round for the convolutions gives the same bits on 1 and 2 threads",
           .enabled(if: hasBFloat16Kernels, noBFloat16Kernels))
     func threadIndependence() {
-        func pass() -> [[UInt32]] { trainingPassBits(network(fusing: true), seed: 41, then: .inference) }
+        checkThreadIndependence(bfloat16Kernels: true)
+    }
+
+    @Test("a bf16 network in the emulation whose batch norms round for the convolutions gives the same bits on 1 and 2 threads")
+    func threadIndependenceInEmulation() {
+        checkThreadIndependence(bfloat16Kernels: false)
+    }
+
+    private func checkThreadIndependence(bfloat16Kernels: Bool) {
+        func pass() -> [[UInt32]] {
+            trainingPassBits(network(fusing: true, bfloat16Kernels: bfloat16Kernels), seed: 41, then: .inference)
+        }
         let one = ThreadCountOverride.run(threads: 1, pass), two = ThreadCountOverride.run(threads: 2, pass)
         #expect(one == two)
     }
@@ -161,8 +206,8 @@ struct ConvertedOperandTests {
     /// a stride, with and without a ReLU after them. `fusing: false` makes each convolution round
     /// its own operands. Both keep convolution outputs in `Float`: storing them in bf16 changes
     /// the values (`BFloat16OutputTests` checks that).
-    private func network(fusing: Bool) -> Sequential<Float> {
-        let network = bfloat16ResidualNetwork(rectifiesLast: false)
+    private func network(fusing: Bool, bfloat16Kernels: Bool = true) -> Sequential<Float> {
+        let network = bfloat16ResidualNetwork(rectifiesLast: false, bfloat16Kernels: bfloat16Kernels)
         for convolution in convolutions(in: network) {
             convolution.takesConvertedOperands = fusing
             convolution.storesOutputInBFloat16 = false

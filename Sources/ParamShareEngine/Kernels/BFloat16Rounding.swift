@@ -26,6 +26,14 @@ func convertToBFloat16(_ source: UnsafePointer<Float>, count: Int, into destinat
     for i in 0..<count { destination[i] = UInt16(truncatingIfNeeded: roundedToBFloat16(input[i]) >> 16) }
 }
 
+/// Writes the bfloat16 values whose bit patterns are `source` as `Float` into `destination`:
+/// exact, the bits shifted into a `Float`'s high half. The emulation's `Float` kernels read
+/// operands that a layer next door rounded to bit patterns this way.
+func widenBFloat16(_ source: UnsafePointer<UInt16>, count: Int, into destination: UnsafeMutablePointer<Float>) {
+    let output = UnsafeMutableRawPointer(destination).assumingMemoryBound(to: UInt32.self)
+    for i in 0..<count { output[i] = UInt32(source[i]) << 16 }
+}
+
 /// The bit pattern of the bfloat16 nearest the `Float` whose bits are `bits`, as a `Float`'s.
 @inline(__always)
 func roundedToBFloat16(_ bits: UInt32) -> UInt32 {
@@ -40,7 +48,8 @@ func roundedToBFloat16(_ bits: UInt32) -> UInt32 {
 /// A pass takes one slot per thread and operand (`2 · thread + operand`, say), so threads never
 /// share a buffer. Per-pass buffers, rather than per layer, keep a bf16 model's peak memory that
 /// of its fp32 twin plus a few blocks. A slot holds either rounded `Float` values (the
-/// emulation) or bfloat16 bit patterns (oneDNN's bf16 kernels).
+/// emulation, which also widens into them the bit patterns that a layer next door rounded) or
+/// bfloat16 bit patterns (oneDNN's bf16 kernels).
 final class BFloat16Operands: @unchecked Sendable {
     private let buffers: [UnsafeMutableRawPointer]
     private let capacities: [Int]
@@ -66,6 +75,21 @@ final class BFloat16Operands: @unchecked Sendable {
         let buffer = buffers[slot].bindMemory(to: Float.self, capacity: count)
         roundToBFloat16(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), count: count, into: buffer)
         return UnsafeMutableRawPointer(buffer).assumingMemoryBound(to: Scalar.self)
+    }
+
+    /// The buffer of `slot`, as room for `count` `Float` values (a block's output, say).
+    func scratch(slot: Int, count: Int) -> UnsafeMutablePointer<Float> {
+        precondition(count <= capacities[slot], "\(count) values in slot \(slot)")
+        return buffers[slot].bindMemory(to: Float.self, capacity: count)
+    }
+
+    /// The `count` bfloat16 values whose bit patterns are `source`, as `Float`, in the buffer of
+    /// `slot`, which holds them until the slot's next use.
+    func widened(_ source: UnsafePointer<UInt16>, count: Int, slot: Int) -> UnsafeMutablePointer<Float> {
+        precondition(count <= capacities[slot], "bf16 operand of \(count) values in slot \(slot)")
+        let buffer = buffers[slot].bindMemory(to: Float.self, capacity: count)
+        widenBFloat16(source, count: count, into: buffer)
+        return buffer
     }
 
     /// `count` values of `source` rounded to bfloat16, as bit patterns, in the buffer of `slot`,

@@ -32,15 +32,16 @@ extension Conv2D {
     ) {
         let items = input.shape[0], perBlock = Self.outputChannelsPerGradientBlock
         let kernels = channelBlockKernels(items: items, g, threads: threads)
-        precondition((convertedImages == nil && convertedGradient == nil) || kernels.values.allSatisfy { $0.operands == .bfloat16 },
-                     "\(name): handed bf16 operands, but its kernels read Float")
+        precondition((convertedImages == nil && convertedGradient == nil) || precision == .bfloat16,
+                     "\(name): handed bf16 operands, but its operands are Float")
         let inputCount = items * g.height * g.width * inChannels, rows = items * g.outputPlane
         let perChannel = inChannels * kernelSize * kernelSize, outChannels = self.outChannels
         let operands = precision == .bfloat16
             ? BFloat16Operands(capacities: [inputCount] + Array(repeating: rows * perBlock, count: threads)) : nil
         // Every block's kernel reads the whole batch's images, rounded once if need be.
-        let images = BatchImages(address: convertedImages.map { UnsafeRawPointer($0.data) }
-            ?? operand(input.data, count: inputCount, for: kernels.values.first!, operands, slot: 0))
+        let first = kernels.values.first!
+        let images = BatchImages(address: convertedImages.map { operand(handed: $0.data, count: inputCount, for: first, operands, slot: 0) }
+            ?? operand(input.data, count: inputCount, for: first, operands, slot: 0))
         // Each thread's block of the output gradient, in `Scalar` or as bf16 bit patterns, gathered
         // whole before it is read: memory of a pass, not zeroed (`RecycledMemory`).
         let slices = Tensor<Scalar>(recycledShape: [threads, rows * perBlock])
@@ -55,7 +56,7 @@ extension Conv2D {
             } else {
                 let values = slice.bindMemory(to: UInt16.self, capacity: rows * channels.count)
                 gatherColumns(convertedGradient!.data, rows: rows, width: outChannels, columns: channels, into: values)
-                gradient = UnsafeRawPointer(values)
+                gradient = operand(handed: values, count: rows * channels.count, for: kernel, operands, slot: 1 + thread)
             }
             kernel.backwardWeights(images.address, gradient,
                                    into: float(weightGradient.data + channels.lowerBound * perChannel), thread: thread)

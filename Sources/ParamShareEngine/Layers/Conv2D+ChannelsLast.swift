@@ -29,23 +29,39 @@ extension Conv2D {
         forwardReadBFloat16 = false
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             for kernel in kernels.values { kernel.loadWeights(float(weight.data)) }
-            forwardReadBFloat16 = kernels.values.allSatisfy { $0.operands == .bfloat16 }
-            precondition(stored == nil || (bias == nil && kernels.values.allSatisfy(\.convertsOutput)),
-                         "\(name): stores a bf16 output only from oneDNN's bf16 kernels, without a bias")
+            forwardReadBFloat16 = precision == .bfloat16
+            precondition(stored == nil || (bias == nil && forwardReadBFloat16
+                                           && kernels.values.allSatisfy { $0.convertsOutput || $0.operands == .float32 }),
+                         "\(name): stores a bf16 output only with bf16 operands, without a bias")
             // The images the layer before rounded, if it did: kept for backward too.
             if let handedInput, handedInput.address == UnsafeMutableRawPointer(input.data), handedInput.count == input.count {
-                precondition(forwardReadBFloat16, "\(name): handed bf16 images, but its kernels read Float")
+                precondition(forwardReadBFloat16, "\(name): handed bf16 images, but its operands are Float")
                 convertedImages = handedInput.buffer
             }
             let converted = convertedImages
-            let operands = converted == nil ? bfloat16Operands(slots: threads, count: blockSize * inItem) : nil
+            // Slots: each thread's images, then (the emulation storing bf16) each thread's Float output;
+            // none for bf16 kernels handed their images.
+            let emulated = kernels.values.contains { $0.operands == .float32 }
+            let operands = converted == nil || emulated
+                ? bfloat16Operands(slots: threads, count: blockSize * inItem,
+                                   outputSlots: stored != nil && emulated ? threads : 0, outputCount: blockSize * outItem)
+                : nil
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
                 let kernel = kernels[range.count]!
-                let image = converted.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                let image = converted.map { operand(handed: $0.data + range.lowerBound * inItem, count: range.count * inItem,
+                                                    for: kernel, operands, slot: thread) }
                     ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
                                operands, slot: thread)
                 if let stored {
-                    kernel.forward(image, convertingInto: stored.buffer.data + range.lowerBound * outItem, thread: thread)
+                    let destination = stored.buffer.data + range.lowerBound * outItem
+                    if kernel.operands == .bfloat16 {
+                        kernel.forward(image, convertingInto: destination, thread: thread)
+                    } else {
+                        // The emulation rounds the Float output as oneDNN's bf16 kernels do, to nearest, ties to even.
+                        let block = operands!.scratch(slot: threads + thread, count: range.count * outItem)
+                        kernel.forward(image, into: block, thread: thread)
+                        convertToBFloat16(block, count: range.count * outItem, into: destination)
+                    }
                 } else {
                     kernel.forward(image, into: float(output.data + range.lowerBound * outItem), thread: thread)
                 }
@@ -86,6 +102,8 @@ extension Conv2D {
         // The forward pass loaded this step's kernel into the oneDNN kernels.
         if let kernels = oneDNNKernels(items: items, g, threads: threads) {
             let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
+            // The emulation widens operands handed over in bf16 into scratch; bf16 kernels read them as they are.
+            let emulated = kernels.values.contains { $0.operands == .float32 }
             // With bf16 operands the images are rounded again rather than kept rounded from the
             // forward pass, unless the layer before rounded them in its own pass: a second copy
             // of every convolution's input would raise peak memory.
@@ -94,10 +112,12 @@ extension Conv2D {
                 kernelGradientByChannelBlocks(input: input, convertedImages: convertedImages, outputGradient: outputGradient,
                                               convertedGradient: convertedGradient, g, threads: threads, into: weightGradient)
                 if computesInputGradient {
-                    let operands = convertedGradient != nil ? nil : bfloat16Operands(slots: threads, count: blockSize * outItem)
+                    let operands = convertedGradient != nil && !emulated ? nil : bfloat16Operands(slots: threads, count: blockSize * outItem)
                     EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
                         let kernel = kernels[range.count]!
-                        let gradient = convertedGradient.map { UnsafeRawPointer($0.data + range.lowerBound * outItem) }
+                        let gradient = convertedGradient.map { operand(handed: $0.data + range.lowerBound * outItem,
+                                                                       count: range.count * outItem, for: kernel, operands,
+                                                                       slot: thread) }
                             ?? operand(outputGradient!.data + range.lowerBound * outItem, count: range.count * outItem,
                                        for: kernel, operands, slot: thread)
                         kernel.backwardData(gradient, into: float(inputGradient.data + range.lowerBound * inItem), thread: thread)
@@ -109,14 +129,17 @@ extension Conv2D {
             // Each block's kernel gradient is added into the sum in block order as soon as the
             // blocks before it are in, from one buffer per thread.
             let partials = makePartialWeightGradients(count: threads)
-            let operands = convertedImages != nil && convertedGradient != nil
+            let operands = convertedImages != nil && convertedGradient != nil && !emulated
                 ? nil : bfloat16Operands(slots: 2 * threads, count: blockSize * max(inItem, outItem))
             EngineThreads.forEachBlockReducingInOrder(of: items, blockSize: blockSize, threads: threads) { thread, _, range in
                 let kernel = kernels[range.count]!
-                let image = convertedImages.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                let image = convertedImages.map { operand(handed: $0.data + range.lowerBound * inItem, count: range.count * inItem,
+                                                          for: kernel, operands, slot: 2 * thread) }
                     ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
                                operands, slot: 2 * thread)
-                let gradient = convertedGradient.map { UnsafeRawPointer($0.data + range.lowerBound * outItem) }
+                let gradient = convertedGradient.map { operand(handed: $0.data + range.lowerBound * outItem,
+                                                               count: range.count * outItem, for: kernel, operands,
+                                                               slot: 2 * thread + 1) }
                     ?? operand(outputGradient!.data + range.lowerBound * outItem, count: range.count * outItem,
                                for: kernel, operands, slot: 2 * thread + 1)
                 kernel.backwardWeights(image, gradient, into: float(partials[thread].data), thread: thread)
@@ -172,8 +195,9 @@ extension Conv2D {
     }
 
     /// ``forwardFolded(_:_:rectified:addingTo:)``, which writes its output only rounded to
-    /// bfloat16, in oneDNN's pass, and hands it to `consumer` where that convolution reads it
-    /// next on bf16 kernels, as this one runs (`Conv2D+ConvertedOperands.swift`); not with a
+    /// bfloat16 (in oneDNN's pass on bf16 kernels, block by block after it in the emulation) and
+    /// hands it to `consumer` where that convolution reads it next rounded to bfloat16, as this one
+    /// does (`Conv2D+ConvertedOperands.swift`); not with a
     /// residual, whose sum is taken in `Float`. The output tensor returned is then a stand-in
     /// over the memory of the bf16 values (``storedOutputBuffer(shape:)``), and nobody reads it as
     /// `Float`: the consumer takes them as handed images. Takes its own images as handed, if they were.
@@ -202,27 +226,38 @@ extension Conv2D {
             let bfloat16 = kernels.values.allSatisfy { $0.operands == .bfloat16 }
             var images: BFloat16Buffer?
             if let handedInput, handedInput.address == UnsafeMutableRawPointer(input.data), handedInput.count == input.count {
-                precondition(bfloat16, "\(name): handed bf16 images, but its kernels read Float")
+                precondition(precision == .bfloat16, "\(name): handed bf16 images, but its operands are Float")
                 images = handedInput.buffer
             }
             convertedImages = images
-            // Written only in bf16, the output takes the memory of a bf16 output (`Conv2D+BFloat16Output.swift`).
-            let stored = bfloat16 && residual == nil && consumer?.readsBFloat16Images(ofShape: outputShape) == true
+            // Written only in bf16, the output takes the memory of a bf16 output (`Conv2D+BFloat16Output.swift`):
+            // by oneDNN on bf16 kernels, by the engine's rounding of each block in the emulation.
+            let stored = precision == .bfloat16 && residual == nil && consumer?.readsBFloat16Images(ofShape: outputShape) == true
                 ? storedOutputBuffer(shape: outputShape) : nil
             let output = stored?.standIn ?? residual ?? self.output.reuse(shape: outputShape), converted = stored?.buffer
-            let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified, convertedOutput: converted != nil)
+            let epilogue = FoldedEpilogue(accumulated: residual != nil, rectified: rectified, convertedOutput: converted != nil && bfloat16)
             for kernel in kernels.values {
                 kernel.loadFoldedWeights(float(foldedWeight.data), bias: float(foldedBias.data), epilogue: epilogue)
             }
-            let operands = images == nil ? bfloat16Operands(slots: threads, count: blockSize * inItem) : nil
+            let operands = images == nil || !bfloat16
+                ? bfloat16Operands(slots: threads, count: blockSize * inItem,
+                                   outputSlots: converted != nil && !bfloat16 ? threads : 0, outputCount: blockSize * outItem)
+                : nil
             EngineThreads.forEachBlock(of: items, blockSize: blockSize, threads: threads) { [images] thread, _, range in
                 let kernel = kernels[range.count]!
-                let image = images.map { UnsafeRawPointer($0.data + range.lowerBound * inItem) }
+                let image = images.map { operand(handed: $0.data + range.lowerBound * inItem, count: range.count * inItem,
+                                                 for: kernel, operands, slot: thread) }
                     ?? operand(input.data + range.lowerBound * inItem, count: range.count * inItem, for: kernel,
                                operands, slot: thread)
-                let destination = converted.map { UnsafeMutableRawPointer($0.data + range.lowerBound * outItem) }
-                    ?? UnsafeMutableRawPointer(output.data + range.lowerBound * outItem)
-                kernel.forwardFolded(image, into: destination, thread: thread)
+                if let converted, !bfloat16 {
+                    let block = operands!.scratch(slot: threads + thread, count: range.count * outItem)
+                    kernel.forwardFolded(image, into: UnsafeMutableRawPointer(block), thread: thread)
+                    convertToBFloat16(block, count: range.count * outItem, into: converted.data + range.lowerBound * outItem)
+                } else {
+                    let destination = converted.map { UnsafeMutableRawPointer($0.data + range.lowerBound * outItem) }
+                        ?? UnsafeMutableRawPointer(output.data + range.lowerBound * outItem)
+                    kernel.forwardFolded(image, into: destination, thread: thread)
+                }
             }
             if let converted { consumer?.receiveConvertedInput(converted, of: output) }
             return output
@@ -291,4 +326,14 @@ func operand<Scalar>(_ values: UnsafeMutablePointer<Scalar>, count: Int, for ker
     guard let operands else { return UnsafeRawPointer(values) }
     if kernel.operands == .bfloat16 { return UnsafeRawPointer(operands.converted(float(values), count: count, slot: slot)) }
     return UnsafeRawPointer(operands.rounded(values, count: count, slot: slot))
+}
+
+/// `count` values a layer next door rounded to bfloat16 bit patterns, at `bits`, as `kernel`
+/// reads them: as they are on bf16 kernels, widened (exactly) into `operands`' `slot` on the
+/// emulation's `Float` kernels.
+func operand(handed bits: UnsafeMutablePointer<UInt16>, count: Int, for kernel: OneDNNConvolution,
+             _ operands: BFloat16Operands?, slot: Int) -> UnsafeRawPointer {
+    if kernel.operands == .bfloat16 { return UnsafeRawPointer(bits) }
+    guard let operands else { preconditionFailure("bf16 operands widened without scratch") }
+    return UnsafeRawPointer(operands.widened(bits, count: count, slot: slot))
 }

@@ -13,15 +13,16 @@
 /// again. The rounding is the same (`convertToBFloat16`'s), so the convolution multiplies the
 /// same bits either way, and results do not change.
 extension Conv2D {
-    /// Whether a training or evaluation pass over images of `shape` would read them as
-    /// bfloat16, on oneDNN's bf16 kernels: then the layer before may round them for it
-    /// (``receiveConvertedInput(_:of:)``). Makes the kernels for that shape if need be.
+    /// Whether a training or evaluation pass over images of `shape` would read them rounded to
+    /// bfloat16 on oneDNN's kernels: then the layer before may round them for it
+    /// (``receiveConvertedInput(_:of:)``). oneDNN's bf16 kernels read the bit patterns; the
+    /// emulation's `Float` kernels read them widened back to `Float` (exactly) block by block.
+    /// Makes the kernels for that shape if need be.
     func readsBFloat16Images(ofShape shape: [Int]) -> Bool {
-        guard takesConvertedOperands, Scalar.self == Float.self, layout == .channelsLast, takesBFloat16Kernels,
-              shape.count == 4, layout.channels(of: shape) == inChannels,
-              let kernels = oneDNNKernels(items: shape[0], geometry(for: shape), threads: EngineThreads.count)
+        guard takesConvertedOperands, Scalar.self == Float.self, layout == .channelsLast, precision == .bfloat16,
+              shape.count == 4, layout.channels(of: shape) == inChannels
         else { return false }
-        return kernels.values.allSatisfy { $0.operands == .bfloat16 }
+        return oneDNNKernels(items: shape[0], geometry(for: shape), threads: EngineThreads.count) != nil
     }
 
     /// Hands over `input`'s values rounded to bfloat16, in `buffer`, for the next forward pass if
@@ -32,8 +33,8 @@ extension Conv2D {
     }
 
     /// Whether the backward pass of the last forward pass may take its output gradient as
-    /// bfloat16 alone (``backward(convertedOutputGradient:)``): it ran on oneDNN's bf16 kernels,
-    /// and there is no bias, whose gradient sums the gradient in `Float`.
+    /// bfloat16 alone (``backward(convertedOutputGradient:)``): it read bf16 operands on oneDNN's
+    /// kernels, and there is no bias, whose gradient sums the gradient in `Float`.
     var readsConvertedOutputGradient: Bool { takesConvertedOperands && forwardReadBFloat16 && bias == nil && input != nil }
 
     /// The backward pass from the output gradient rounded to bfloat16 by the layer after, all

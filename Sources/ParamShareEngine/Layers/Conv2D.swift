@@ -50,8 +50,8 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
     var roundedWeight: Tensor<Scalar>?
     // Images rounded to bfloat16 by the layer before (``receiveConvertedInput(_:of:)``), for the
     // next forward pass if its input is the tensor at `address`; then, as `convertedImages`, for
-    // the backward pass after it. `forwardReadBFloat16`: the last forward pass ran on oneDNN's
-    // bf16 kernels.
+    // the backward pass after it. `forwardReadBFloat16`: the last forward pass read bf16 operands,
+    // on oneDNN's bf16 kernels or in the emulation, so that its backward pass may be handed them.
     var handedInput: (buffer: BFloat16Buffer, address: UnsafeMutableRawPointer, count: Int)?
     var convertedImages: BFloat16Buffer?
     var forwardReadBFloat16 = false
@@ -248,10 +248,13 @@ public final class Conv2D<Scalar: EngineScalar>: Layer {
         return precision == .bfloat16 ? weight.roundedToBFloat16(reusing: &roundedWeight) : weight
     }
 
-    /// Scratch for `slots` image or gradient operands of `count` values rounded to bfloat16, or
-    /// `nil` when operands are used as they are.
-    func bfloat16Operands(slots: Int, count: Int) -> BFloat16Operands? {
-        precision == .bfloat16 ? BFloat16Operands(capacities: Array(repeating: count, count: slots)) : nil
+    /// Scratch for `slots` image or gradient operands of `count` values rounded to bfloat16, then
+    /// `outputSlots` of `outputCount` `Float` values (the emulation's blocks of an output it stores
+    /// in bf16), or `nil` when operands are used as they are.
+    func bfloat16Operands(slots: Int, count: Int, outputSlots: Int = 0, outputCount: Int = 0) -> BFloat16Operands? {
+        precision == .bfloat16
+            ? BFloat16Operands(capacities: Array(repeating: count, count: slots) + Array(repeating: outputCount, count: outputSlots))
+            : nil
     }
 
     /// Sums the groups' partial weight gradients in group order and hands the sum to the weight source.
