@@ -134,12 +134,40 @@ func accumulateChannelBiasGradient<Scalar: EngineScalar>(
 func addRowBroadcast<Scalar: EngineScalar>(
     _ source: UnsafePointer<Scalar>, rows: Int, columns: Int, transposed: Bool, into target: UnsafeMutablePointer<Scalar>
 ) {
+    if transposed, Scalar.self == Float.self {
+        addColumnSums(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), rows: rows, columns: columns,
+                      into: UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self))
+        return
+    }
     for r in 0..<rows {
         let row = r * columns
         if transposed {
             for j in 0..<columns { target[j] += source[row + j] }
         } else {
             for j in 0..<columns { target[row + j] += source[j] }
+        }
+    }
+}
+
+/// Adds each column's sum of a row-major `[rows, columns]` matrix into `target`, eight columns at
+/// a time in registers over blocks of 64 rows (a batch norm's channel sums, in channels-last
+/// order). Each column is summed in row order, as the loop of ``addRowBroadcast`` adds, so the
+/// bits are that loop's. That loop compiled to one scalar add per value, loading and storing
+/// its target each time (it may alias the matrix), and held 3.8 % of an fp32 ResNet-56 step's
+/// samples.
+func addColumnSums(_ source: UnsafePointer<Float>, rows: Int, columns: Int, into target: UnsafeMutablePointer<Float>) {
+    let lanes = 8, vectorColumns = columns / lanes * lanes, rowsPerBlock = 64
+    for first in stride(from: 0, to: rows, by: rowsPerBlock) {
+        let last = min(first + rowsPerBlock, rows)
+        for j in stride(from: 0, to: vectorColumns, by: lanes) {
+            var sum = UnsafeRawPointer(target + j).loadUnaligned(as: SIMD8<Float>.self)
+            for r in first..<last { sum += UnsafeRawPointer(source + r * columns + j).loadUnaligned(as: SIMD8<Float>.self) }
+            UnsafeMutableRawPointer(target + j).storeBytes(of: sum, as: SIMD8<Float>.self)
+        }
+        for j in vectorColumns..<columns {
+            var sum = target[j]
+            for r in first..<last { sum += source[r * columns + j] }
+            target[j] = sum
         }
     }
 }
