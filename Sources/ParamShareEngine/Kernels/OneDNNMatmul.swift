@@ -14,7 +14,8 @@ struct MatmulShape: Hashable, Sendable {
 /// row-major `Float` result.
 ///
 /// A linear layer with bf16 operands multiplies through it where oneDNN makes it for the CPU
-/// (AVX-512; `vdpbf16ps` with AVX512_BF16), and rounds its operands for `sgemm` elsewhere; both
+/// (AVX-512; `vdpbf16ps` with AVX512_BF16) and ``BFloat16KernelChoice`` takes bf16 kernels, and
+/// rounds its operands for the `Float` products elsewhere; both
 /// multiply the same rounded operands, whose products are exact in `Float`, so they differ only
 /// in the order of the sums. A linear layer's `Float` forward takes it for its blocks of output
 /// columns on AVX-512 CPUs (``OneDNNGEMM``). Every call runs on the thread that makes it, with

@@ -1,6 +1,7 @@
 import CDNNL
 
-/// A linear layer's passes on oneDNN's bf16 matrix products, where oneDNN makes them for the CPU.
+/// A linear layer's passes on oneDNN's bf16 matrix products, where oneDNN makes them for the CPU
+/// and ``BFloat16KernelChoice`` takes bf16 kernels.
 ///
 /// The input, the weight and the output gradient are rounded to bfloat16 by the engine's own
 /// rounding (the emulation's, so both paths multiply the same operands), once per pass, and
