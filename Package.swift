@@ -46,9 +46,13 @@ let package = Package(
         // libjpeg-turbo and libpng, to read image folders (JPEG and PNG files of any size).
         systemLibrary("CJPEG", apt: ["libjpeg62-turbo-dev"]),
         systemLibrary("CPNG", apt: ["libpng-dev"]),
+        // The engine's element loops that need more than the x86-64 baseline's SSE to keep up
+        // with memory, each compiled also for AVX2 and chosen when the program loads.
+        .target(name: "CEngineKernels"),
         .target(
             name: "ParamShareEngine",
             dependencies: [
+                "CEngineKernels",
                 "CNumerics",
                 "CDNNL",
                 .product(name: "RealModule", package: "swift-numerics"),

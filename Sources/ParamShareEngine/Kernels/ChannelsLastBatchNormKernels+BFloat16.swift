@@ -1,4 +1,4 @@
-import RealModule
+import CEngineKernels
 
 // Batch-norm passes that also write their result rounded to bfloat16, for the convolution that
 // reads it next on oneDNN's bf16 kernels: the conversion that convolution would otherwise make
@@ -16,11 +16,23 @@ import RealModule
 /// The input of a batch-norm kernel of a bf16 network, read by flat index as `Float`.
 protocol BatchNormInput {
     func value(at index: Int) -> Float
+
+    /// `channelsLastBatchNormInputGradient`'s kernel for this input (`BatchNormRows.h`).
+    func writeInputGradient(
+        outputGradient dy: UnsafePointer<Float>, rows: Range<Int>, vectors: inout paramshare_batch_norm_channels_f32,
+        into dx: UnsafeMutablePointer<Float>?, converting converted: UnsafeMutablePointer<UInt16>)
 }
 
 extension UnsafePointer: BatchNormInput where Pointee == Float {
     @inline(__always)
     func value(at index: Int) -> Float { self[index] }
+
+    func writeInputGradient(
+        outputGradient dy: UnsafePointer<Float>, rows: Range<Int>, vectors: inout paramshare_batch_norm_channels_f32,
+        into dx: UnsafeMutablePointer<Float>?, converting converted: UnsafeMutablePointer<UInt16>
+    ) {
+        paramshare_batch_norm_input_gradient_converting_f32(self, dy, rows.lowerBound, rows.upperBound, &vectors, dx, converted)
+    }
 }
 
 /// Values stored as bfloat16 bit patterns, read as the `Float`s they stand for (exactly: a
@@ -36,6 +48,13 @@ struct BFloat16Values: BatchNormInput, @unchecked Sendable {
 
     @inline(__always)
     func value(at index: Int) -> Float { Float(bitPattern: UInt32(bits[index]) << 16) }
+
+    func writeInputGradient(
+        outputGradient dy: UnsafePointer<Float>, rows: Range<Int>, vectors: inout paramshare_batch_norm_channels_f32,
+        into dx: UnsafeMutablePointer<Float>?, converting converted: UnsafeMutablePointer<UInt16>
+    ) {
+        paramshare_batch_norm_input_gradient_converting_bf16(bits, dy, rows.lowerBound, rows.upperBound, &vectors, dx, converted)
+    }
 }
 
 /// The bfloat16 nearest a `Float` that is not a NaN (a rectified value never is), as its bit
@@ -61,7 +80,7 @@ func channelsLastAffineRectified<Input: BatchNormInput>(
             let first = row * channels, skip = residual + first
             let out = y + first, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c]) + skip[c]
+                let sum = x.value(at: first &+ c) * scale[c] + shift[c] + skip[c]
                 let value: Float = sum > 0 ? sum : 0
                 out[c] = value
                 half[c] = bfloat16Bits(ofNumber: value)
@@ -71,7 +90,7 @@ func channelsLastAffineRectified<Input: BatchNormInput>(
         for row in rows {
             let first = row * channels, out = y + first, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c])
+                let sum = x.value(at: first &+ c) * scale[c] + shift[c]
                 let value: Float = sum > 0 ? sum : 0
                 out[c] = value
                 half[c] = bfloat16Bits(ofNumber: value)
@@ -83,7 +102,7 @@ func channelsLastAffineRectified<Input: BatchNormInput>(
         for row in rows {
             let first = row * channels, half = converted + first
             for c in 0..<channels {
-                let sum = Relaxed.multiplyAdd(x.value(at: first &+ c), scale[c], shift[c])
+                let sum = x.value(at: first &+ c) * scale[c] + shift[c]
                 half[c] = bfloat16Bits(ofNumber: sum > 0 ? sum : 0)
             }
         }
@@ -93,7 +112,7 @@ func channelsLastAffineRectified<Input: BatchNormInput>(
 /// `channelsLastBatchNormInputGradient` for `Float`, writing dx also rounded to bfloat16 into
 /// `converted`, and into `dx` only where it is given. A gradient may be a NaN, so this rounds
 /// with `roundedToBFloat16`, NaN test and all. With `rectifiedBy`, the gradient of a batch norm
-/// and the ReLU after it (`channelsLastRectifiedBatchNormInputGradient`).
+/// and the ReLU after it.
 func channelsLastBatchNormInputGradient<Input: BatchNormInput>(
     input x: Input, outputGradient dy: UnsafePointer<Float>, rows: Range<Int>, channels: Int,
     mean: UnsafePointer<Float>, reciprocalStd: UnsafePointer<Float>, factor k: UnsafePointer<Float>,
@@ -101,33 +120,9 @@ func channelsLastBatchNormInputGradient<Input: BatchNormInput>(
     converting converted: UnsafeMutablePointer<UInt16>,
     rectifiedBy affine: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)? = nil
 ) {
-    for row in rows {
-        let first = row * channels, grad = dy + first, half = converted + first
-        if let affine {
-            for c in 0..<channels {
-                let gradient = grad[c], input = x.value(at: first &+ c)
-                let g: Float = Relaxed.multiplyAdd(input, affine.scale[c], affine.shift[c]) > 0 ? gradient : 0
-                let xhat = (input - mean[c]) * reciprocalStd[c]
-                let value = k[c] * (g - meanDy[c] - xhat * meanDyXhat[c])
-                dx?[first &+ c] = value
-                half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
-            }
-        } else if let dx {
-            let out = dx + first
-            for c in 0..<channels {
-                let xhat = (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c]
-                let value = k[c] * (grad[c] - meanDy[c] - xhat * meanDyXhat[c])
-                out[c] = value
-                half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
-            }
-        } else {
-            for c in 0..<channels {
-                let xhat = (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c]
-                let value = k[c] * (grad[c] - meanDy[c] - xhat * meanDyXhat[c])
-                half[c] = UInt16(truncatingIfNeeded: roundedToBFloat16(value.bitPattern) >> 16)
-            }
-        }
-    }
+    var vectors = BatchNormChannelVectors(channels: channels, mean: mean, reciprocalStd: reciprocalStd, scale: affine?.scale,
+                                          shift: affine?.shift, factor: k, meanDy: meanDy, meanDyXhat: meanDyXhat).float
+    x.writeInputGradient(outputGradient: dy, rows: rows, vectors: &vectors, into: dx, converting: converted)
 }
 
 // The sums of a batch norm's passes over bf16 input, as `ChannelsLastBatchNormKernels.swift`'s
@@ -144,13 +139,8 @@ func addColumnSums(_ x: BFloat16Values, rows: Range<Int>, channels: Int, into su
 /// Adds each channel's Σ (x − mean)² over `rows` into `sums`.
 func addSquaredDeviations(_ x: BFloat16Values, rows: Range<Int>, channels: Int, mean: UnsafePointer<Float>,
                           into sums: UnsafeMutablePointer<Float>) {
-    for row in rows {
-        let first = row * channels
-        for c in 0..<channels {
-            let d = x.value(at: first &+ c) - mean[c]
-            sums[c] = Relaxed.multiplyAdd(d, d, sums[c])
-        }
-    }
+    var vectors = BatchNormChannelVectors(channels: channels, mean: mean).float
+    paramshare_add_squared_deviations_bf16(x.bits, rows.lowerBound, rows.upperBound, &vectors, sums)
 }
 
 /// Adds Σ dy into `sums[0..<channels]` and Σ dy·x̂ into `sums[channels..<2·channels]`, x̂ = (x − μ)·r;
@@ -160,21 +150,7 @@ func addGradientSums(
     mean: UnsafePointer<Float>, reciprocalStd: UnsafePointer<Float>,
     rectifiedBy affine: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)?, into sums: UnsafeMutablePointer<Float>
 ) {
-    let sumDyXhat = sums + channels
-    for row in rows {
-        let first = row * channels, grad = dy + first
-        if let affine {
-            for c in 0..<channels {
-                let gradient = grad[c], value = x.value(at: first &+ c)
-                let g: Float = Relaxed.multiplyAdd(value, affine.scale[c], affine.shift[c]) > 0 ? gradient : 0
-                sums[c] += g
-                sumDyXhat[c] = Relaxed.multiplyAdd(g, (value - mean[c]) * reciprocalStd[c], sumDyXhat[c])
-            }
-        } else {
-            for c in 0..<channels {
-                sums[c] += grad[c]
-                sumDyXhat[c] = Relaxed.multiplyAdd(grad[c], (x.value(at: first &+ c) - mean[c]) * reciprocalStd[c], sumDyXhat[c])
-            }
-        }
-    }
+    var vectors = BatchNormChannelVectors(channels: channels, mean: mean, reciprocalStd: reciprocalStd, scale: affine?.scale,
+                                          shift: affine?.shift).float
+    paramshare_add_gradient_sums_bf16(x.bits, dy, rows.lowerBound, rows.upperBound, &vectors, sums)
 }

@@ -357,13 +357,11 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
                                 mean: float(mean.data), reciprocalStd: float(reciprocalStd.data),
                                 rectifiedBy: rectified ? (UnsafePointer(float(scale.data)), UnsafePointer(float(shift.data))) : nil,
                                 into: float(partial))
-            } else if rectified {
-                addRectifiedGradientSums(input: input.data, outputGradient: outputGradient.data, rows: range,
-                                         channels: channels, mean: mean.data, reciprocalStd: reciprocalStd.data,
-                                         scale: scale.data, shift: shift.data, into: partial)
             } else {
                 addGradientSums(input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,
-                                mean: mean.data, reciprocalStd: reciprocalStd.data, into: partial)
+                                mean: mean.data, reciprocalStd: reciprocalStd.data,
+                                rectifiedBy: rectified ? (UnsafePointer(scale.data), UnsafePointer(shift.data)) : nil,
+                                into: partial)
             }
         }
         for c in 0..<channels {
@@ -401,21 +399,13 @@ public final class BatchNorm<Scalar: EngineScalar>: Layer {
             return
         }
         guard let inputGradient else { preconditionFailure("\(name): no input gradient to write") }
-        if rectified {
-            EngineThreads.forEachChunk(of: rows) { _, range in
-                channelsLastRectifiedBatchNormInputGradient(
-                    input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,
-                    mean: mean.data, reciprocalStd: reciprocalStd.data, scale: scale.data, shift: shift.data,
-                    factor: factors.data, meanDy: factors.data + channels, meanDyXhat: factors.data + 2 * channels,
-                    into: inputGradient.data)
-            }
-            return
-        }
         EngineThreads.forEachChunk(of: rows) { _, range in
             channelsLastBatchNormInputGradient(
                 input: input.data, outputGradient: outputGradient.data, rows: range, channels: channels,
                 mean: mean.data, reciprocalStd: reciprocalStd.data, factor: factors.data,
-                meanDy: factors.data + channels, meanDyXhat: factors.data + 2 * channels, into: inputGradient.data)
+                meanDy: factors.data + channels, meanDyXhat: factors.data + 2 * channels,
+                rectifiedBy: rectified ? (UnsafePointer(scale.data), UnsafePointer(shift.data)) : nil,
+                into: inputGradient.data)
         }
     }
 }
