@@ -12,13 +12,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "BFloat16Rounding.h"
 #include "BatchNormRows.h"
-
-#if defined(__x86_64__) && defined(__clang__)
-#define CLONED_FOR_AVX2 __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define CLONED_FOR_AVX2
-#endif
+#include "CloningForAVX2.h"
 
 static inline __attribute__((always_inline)) float load_f32(const float *x, long i) { return x[i]; }
 
@@ -32,14 +28,11 @@ static inline __attribute__((always_inline)) float load_bf16(const uint16_t *x, 
     return value;
 }
 
-/// The bfloat16 nearest `value`, to nearest even, a NaN kept a NaN (quiet): Swift's
-/// `roundedToBFloat16`.
+/// The bits of the bfloat16 nearest `value`, NaNs kept.
 static inline __attribute__((always_inline)) uint16_t bfloat16_bits(float value) {
     uint32_t bits;
     memcpy(&bits, &value, sizeof bits);
-    uint32_t rounded = bits + 0x7FFF + ((bits >> 16) & 1);
-    uint32_t quiet_nan = bits | 0x00400000;
-    return (uint16_t)(((bits & 0x7FFFFFFF) > 0x7F800000 ? quiet_nan : rounded) >> 16);
+    return (uint16_t)(paramshare_bfloat16_rounded_bits(bits) >> 16);
 }
 
 // One set of kernels per input type: the template file, included with its parameters.

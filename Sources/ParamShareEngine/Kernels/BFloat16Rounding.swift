@@ -1,3 +1,5 @@
+import CEngineKernels
+
 /// Writes `source` rounded to the nearest bfloat16 (ties to even), as `Float`, into
 /// `destination`, which may be `source`.
 ///
@@ -34,12 +36,11 @@ func widenBFloat16(_ source: UnsafePointer<UInt16>, count: Int, into destination
     for i in 0..<count { output[i] = UInt32(source[i]) << 16 }
 }
 
-/// The bit pattern of the bfloat16 nearest the `Float` whose bits are `bits`, as a `Float`'s.
+/// The bit pattern of the bfloat16 nearest the `Float` whose bits are `bits`, as a `Float`'s:
+/// `CEngineKernels`'s definition, which the batch norm's C kernels round with too.
 @inline(__always)
 func roundedToBFloat16(_ bits: UInt32) -> UInt32 {
-    let rounded = (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000
-    let quietNaN = (bits | 0x0040_0000) & 0xFFFF_0000
-    return bits & 0x7FFF_FFFF > 0x7F80_0000 ? quietNaN : rounded
+    paramshare_bfloat16_rounded_bits(bits)
 }
 
 /// Scratch buffers for operands rounded to bfloat16, one per slot, made for one pass and freed
