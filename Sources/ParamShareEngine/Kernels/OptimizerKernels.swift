@@ -1,6 +1,11 @@
 /// One SGD step over `count` scalars, with PyTorch's semantics:
 /// g ← grad + λ·w; b ← μ·b + (1 − dampening)·g (b ← g on the first step);
 /// g ← g + μ·b with Nesterov, else g ← b; w ← w − lr·s·g, s the element's step scale (1 without one).
+///
+/// Each combination of momentum, Nesterov and step scale runs a loop of its own (the flags are
+/// constants in each call of `sgdUpdate`), since a test per element kept the loop from being
+/// vectorised: the scalar loop held 12 % of an MLP's training step. Without a step scale, the
+/// update multiplies by `lr` alone, the bits of `lr · 1 · g`.
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func sgdStep<Scalar: EngineScalar>(
@@ -9,17 +14,40 @@ func sgdStep<Scalar: EngineScalar>(
     learningRate: Scalar, momentum: Scalar, dampening: Scalar, weightDecay: Scalar,
     nesterov: Bool, isFirstStep: Bool, stepScale: UnsafePointer<Scalar>? = nil
 ) {
-    if momentum == 0 {
-        for i in 0..<count { w[i] -= learningRate * (stepScale?[i] ?? 1) * (gradient[i] + weightDecay * w[i]) }
-        return
+    let step = SGDStep(weights: w, gradient: gradient, momentumBuffer: b, learningRate: learningRate, momentum: momentum,
+                       keep: isFirstStep ? 0 : momentum, add: isFirstStep ? 1 : 1 - dampening, weightDecay: weightDecay,
+                       stepScale: stepScale)
+    switch (momentum == 0, nesterov, stepScale != nil) {
+    case (true, _, false): step.update(count: count, momentum: false, nesterov: false, scaled: false)
+    case (true, _, true): step.update(count: count, momentum: false, nesterov: false, scaled: true)
+    case (false, false, false): step.update(count: count, momentum: true, nesterov: false, scaled: false)
+    case (false, false, true): step.update(count: count, momentum: true, nesterov: false, scaled: true)
+    case (false, true, false): step.update(count: count, momentum: true, nesterov: true, scaled: false)
+    case (false, true, true): step.update(count: count, momentum: true, nesterov: true, scaled: true)
     }
-    let keep = isFirstStep ? 0 : momentum
-    let add = isFirstStep ? 1 : 1 - dampening
-    for i in 0..<count {
-        let g = gradient[i] + weightDecay * w[i]
-        let buffer = keep * b[i] + add * g
-        b[i] = buffer
-        w[i] -= learningRate * (stepScale?[i] ?? 1) * (nesterov ? g + momentum * buffer : buffer)
+}
+
+/// The operands of `sgdStep`, and its loop.
+private struct SGDStep<Scalar: EngineScalar> {
+    let weights: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>, momentumBuffer: UnsafeMutablePointer<Scalar>
+    let learningRate, momentum, keep, add, weightDecay: Scalar
+    let stepScale: UnsafePointer<Scalar>?
+
+    /// The loop for one combination of flags, each a constant where this is inlined.
+    @inline(__always)
+    func update(count: Int, momentum usesMomentum: Bool, nesterov: Bool, scaled: Bool) {
+        let w = weights, b = momentumBuffer, scale = stepScale ?? UnsafePointer(weights)
+        for i in 0..<count {
+            let rate = scaled ? learningRate * scale[i] : learningRate
+            let g = gradient[i] + weightDecay * w[i]
+            guard usesMomentum else {
+                w[i] -= rate * g
+                continue
+            }
+            let buffer = keep * b[i] + add * g
+            b[i] = buffer
+            w[i] -= rate * (nesterov ? g + momentum * buffer : buffer)
+        }
     }
 }
 
