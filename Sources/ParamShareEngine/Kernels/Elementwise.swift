@@ -134,9 +134,12 @@ func accumulateChannelBiasGradient<Scalar: EngineScalar>(
 func addRowBroadcast<Scalar: EngineScalar>(
     _ source: UnsafePointer<Scalar>, rows: Int, columns: Int, transposed: Bool, into target: UnsafeMutablePointer<Scalar>
 ) {
-    if transposed, Scalar.self == Float.self {
-        addColumnSums(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), rows: rows, columns: columns,
-                      into: UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self))
+    if Scalar.self == Float.self {
+        if transposed {
+            addColumnSums(rebound(source), rows: rows, columns: columns, into: rebound(target))
+        } else {
+            addToRows(rebound(source), rows: rows, columns: columns, rowStride: columns, into: rebound(target))
+        }
         return
     }
     for r in 0..<rows {
@@ -169,6 +172,25 @@ func addColumnSums(_ source: UnsafePointer<Float>, rows: Int, columns: Int, into
             for r in first..<last { sum += source[r * columns + j] }
             target[j] = sum
         }
+    }
+}
+
+/// Adds `vector[0..<columns]` to each of `rows` rows of `target`, `rowStride` values apart (a
+/// bias added to a block of a layer's output), eight columns at a time in registers. Each value
+/// gets one addition, so the bits are those of the scalar loop, which compiled to one add per
+/// value (for all the compiler knew, the vector could be part of the target) and held 2.8 % of
+/// the MLP's inference samples.
+func addToRows(_ vector: UnsafePointer<Float>, rows: Int, columns: Int, rowStride: Int,
+               into target: UnsafeMutablePointer<Float>) {
+    let lanes = 8, vectorColumns = columns / lanes * lanes
+    for r in 0..<rows {
+        let row = target + r * rowStride
+        for j in stride(from: 0, to: vectorColumns, by: lanes) {
+            let sum = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+                + UnsafeRawPointer(vector + j).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(row + j).storeBytes(of: sum, as: SIMD8<Float>.self)
+        }
+        for j in vectorColumns..<columns { row[j] += vector[j] }
     }
 }
 

@@ -111,7 +111,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         // Backward multiplies the operands forward multiplied.
         self.input = operand
         self.weight = weight
-        let inFeatures = self.inFeatures, outFeatures = self.outFeatures
+        let inFeatures = self.inFeatures, outFeatures = self.outFeatures, bias = bias?.value
         if Scalar.self == Float.self,
            OneDNNGEMM.forwardTakesColumnBlocks(items: items, inFeatures: inFeatures, outFeatures: outFeatures) {
             // A partial last block of columns is not of the shape oneDNN was chosen for, and runs on `linearGEMM`.
@@ -141,6 +141,10 @@ public final class Linear<Scalar: EngineScalar>: Layer {
                                b: weight.data + columns.lowerBound * inFeatures, ldb: inFeatures,
                                c: output.data + columns.lowerBound, ldc: outFeatures)
                 }
+                if let bias {
+                    addToRows(float(bias.data) + columns.lowerBound, rows: items, columns: columns.count,
+                              rowStride: outFeatures, into: float(output.data) + columns.lowerBound)
+                }
             }
         } else {
             EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
@@ -148,10 +152,12 @@ public final class Linear<Scalar: EngineScalar>: Layer {
                            a: operand.data + rows.lowerBound * inFeatures, lda: inFeatures,
                            b: weight.data, ldb: inFeatures,
                            c: output.data + rows.lowerBound * outFeatures, ldc: outFeatures)
+                // The bias is added in the same pass, each block's rows while they are in cache.
+                if let bias {
+                    addRowBroadcast(bias.data, rows: rows.count, columns: outFeatures, transposed: false,
+                                    into: output.data + rows.lowerBound * outFeatures)
+                }
             }
-        }
-        if let bias {
-            addRowBroadcast(bias.value.data, rows: items, columns: outFeatures, transposed: false, into: output.data)
         }
         return output
     }
