@@ -36,15 +36,17 @@ struct RecordedRun {
         return runs
     }
 
-    /// A sentence naming the kinds of CPU `runs` trained on, and whether there was more than one.
+    /// A sentence naming the kinds of CPU and convolution kernels `runs` trained on, and whether
+    /// there was more than one: one CPU can run two kinds of kernels (a build that chose oneDNN's
+    /// bf16 kernels and one that chose the emulation), which sum in different orders.
     static func machines(of runs: [RecordedRun]) -> String {
         let kinds = Dictionary(grouping: runs) { run in
             [run.machine.isEmpty ? "not recorded" : run.machine, run.processor.isEmpty ? "processor not recorded" : run.processor]
                 .joined(separator: ", ")
         }
         let list = kinds.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value.count) runs)" }.joined(separator: "; ")
-        let sentence = kinds.count == 1 ? "Every run trained on one kind of CPU: \(list)."
-                                        : "The runs trained on \(kinds.count) kinds of CPU, so they are not all bit-reproducible on one: \(list)."
+        let sentence = kinds.count == 1 ? "Every run trained on one kind of CPU and kernels: \(list)."
+                                        : "The runs trained on \(kinds.count) kinds of CPU or kernels, so they are not all bit-reproducible on one: \(list)."
         guard runs.contains(where: \.processor.isEmpty) else { return sentence }
         return sentence + " Rows written before the `cpu_model` column do not name their processor, and the"
             + " instruction set and kernels alone do not tell two processors apart (an AMD EPYC and an Intel Xeon"

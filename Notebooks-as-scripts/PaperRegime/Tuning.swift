@@ -36,6 +36,8 @@ enum Tuning {
             (each arm's rungs at the calibration's minutes per epoch), about half that in wall time, two trials at a time.
             """)
         findings.block(refusals.joined(separator: "\n"))
+        let trialRuns = try RecordedRun.all(inTableAt: trials)
+        if !trialRuns.isEmpty { findings.paragraph("Trials so far: " + RecordedRun.machines(of: Array(trialRuns.values))) }
         let finished = try search.progress(given: TuningSearch.outcomes(inTablesAt: [trials])).selections
         if trains && finished.count < search.groups.count {
             _ = try search.runNarrated(on: data.withoutTestImages, trials: trials, jobs: 2)
