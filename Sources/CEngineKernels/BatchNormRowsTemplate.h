@@ -2,8 +2,8 @@
 // (f32, f64, bf16), INPUT (the stored input's type), SCALAR (the type computed in), CHANNELS
 // (the per-channel vectors' struct), WRITES_PLAIN_GRADIENT (1 where the input gradient kernel that
 // writes only Float exists) and CONVERTS (1 where the one that also rounds it to bfloat16 does)
-// defined; undefines them. Expressions are spelled as the Swift loops
-// before them were, operation for operation, in the order they were.
+// defined; undefines them. Expressions are spelled as the Swift loops before them were,
+// operation for operation, in the order they were.
 
 #define PASTE_(a, b) a##b
 #define PASTE(a, b) PASTE_(a, b)

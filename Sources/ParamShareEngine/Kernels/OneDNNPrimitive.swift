@@ -155,7 +155,7 @@ final class OneDNNStreams {
 /// The same memory seen as `Float`, which it is wherever oneDNN is used (``ComputePrecision/bfloat16``
 /// needs `Float`, and only `Float` layers call oneDNN).
 func float<Scalar>(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+    rebound(pointer)
 }
 
 /// Memory for oneDNN, aligned for its vector loads.
