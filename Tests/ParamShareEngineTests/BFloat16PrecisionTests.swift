@@ -77,6 +77,19 @@ struct BFloat16PrecisionTests {
         }
     }
 
+    @Test("a tensor rounded over several threads has every value rounded as one thread rounds it", arguments: [1, 2, 3])
+    func tensorRoundingSplitOverThreads(threads: Int) {
+        let random = RandomSource(seed: 12)
+        // Enough values to be split, and a count no thread count divides evenly.
+        let count = 2 * Tensor<Float>.fewestValuesRoundedInParallel + 7
+        let input = Tensor<Float>(shape: [count], scalars: (0..<count).map { _ in Float(random.gaussian() * 10) })
+        var buffer: Tensor<Float>? = Tensor<Float>(shape: [count], scalars: Array(repeating: .nan, count: count))
+        let result = ThreadCountOverride.run(threads: threads) { input.roundedToBFloat16(reusing: &buffer) }
+        let values = input.scalars, results = result.scalars
+        let wrong = values.indices.filter { roundedToBFloat16(values[$0].bitPattern) != results[$0].bitPattern }
+        #expect(wrong.isEmpty, "\(wrong.count) of \(count) values not rounded as one thread rounds them, the first at \(wrong.first ?? 0)")
+    }
+
     @Test("layers left to the kernel choice take oneDNN's bf16 kernels only where it has them and they measured at no less than the threshold's share of its Float kernels' speed")
     func layersFollowTheKernelChoice() {
         let ratio = BFloat16KernelChoice.speedRatio, uses = BFloat16KernelChoice.usesBFloat16Kernels

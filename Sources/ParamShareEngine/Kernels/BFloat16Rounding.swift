@@ -104,12 +104,27 @@ final class BFloat16Operands: @unchecked Sendable {
 }
 
 extension Tensor {
-    /// This tensor's values rounded to bfloat16, in `buffer` (reused when its shape fits).
+    /// The fewest values whose rounding ``roundedToBFloat16(reusing:)`` splits over the engine's
+    /// threads: some 40 µs of one thread's rounding, against some 8 µs to hand work to the others.
+    ///
+    /// A linear layer's bf16 input is rounded on the calling thread while the others wait for its
+    /// product; split over both threads of the Xeon of family 6, model 207, the MLP's bf16
+    /// inference step went from a median of 1.18 times its fp32 step's time to 1.10 (8 rotations
+    /// of fp32, bf16 before and bf16 after), its training step from 1.18 to 1.11.
+    static var fewestValuesRoundedInParallel: Int { 1 << 16 }
+
+    /// This tensor's values rounded to bfloat16, in `buffer` (reused when its shape fits), split
+    /// over the engine's threads when there are many (each value's rounding is its own, so the
+    /// split changes no bit).
     func roundedToBFloat16(reusing buffer: inout Tensor?) -> Tensor {
         let rounded = buffer.reuse(shape: shape)
         precondition(Scalar.self == Float.self, "only Float rounds to bfloat16")
-        roundToBFloat16(UnsafeRawPointer(data).assumingMemoryBound(to: Float.self), count: count,
-                        into: UnsafeMutableRawPointer(rounded.data).assumingMemoryBound(to: Float.self))
+        let values = self, threads = count >= Self.fewestValuesRoundedInParallel ? EngineThreads.count : 1
+        EngineThreads.forEachChunk(of: count, threads: threads) { _, range in
+            roundToBFloat16(UnsafeRawPointer(values.data + range.lowerBound).assumingMemoryBound(to: Float.self),
+                            count: range.count,
+                            into: UnsafeMutableRawPointer(rounded.data + range.lowerBound).assumingMemoryBound(to: Float.self))
+        }
         return rounded
     }
 }
