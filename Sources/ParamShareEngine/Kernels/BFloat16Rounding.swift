@@ -109,8 +109,11 @@ extension Tensor {
     ///
     /// A linear layer's bf16 input is rounded on the calling thread while the others wait for its
     /// product; split over both threads of the Xeon of family 6, model 207, the MLP's bf16
-    /// inference step went from a median of 1.18 times its fp32 step's time to 1.10 (8 rotations
-    /// of fp32, bf16 before and bf16 after), its training step from 1.18 to 1.11.
+    /// inference step went from a median of 1.21 times its fp32 step's time to 1.16, its training
+    /// step from 1.28 to 1.16 (12 rotations of fp32, bf16 before and bf16 after, 500 steps each;
+    /// 8 shorter ones had given 1.18 to 1.10 and 1.18 to 1.11). What remains is mostly the
+    /// rounding itself (0.5 ns of a core per value) and the product reading the halves another
+    /// core rounded.
     static var fewestValuesRoundedInParallel: Int { 1 << 16 }
 
     /// This tensor's values rounded to bfloat16, in `buffer` (reused when its shape fits), split
