@@ -1,16 +1,15 @@
 import CEngineKernels
 
 /// Writes `source` rounded to the nearest bfloat16 (ties to even), as `Float`, into
-/// `destination`, which may be `source`.
+/// `destination`, which may be `source`: `CEngineKernels`'s loop, compiled for AVX2 too.
 ///
 /// A bfloat16 is a `Float` whose low 16 bits are zero, so rounding adds half of the dropped
 /// part (less one, plus the kept part's lowest bit, which breaks ties towards even) and clears
 /// it. Values past the largest bfloat16 round to infinity; a NaN stays a (quiet) NaN rather than
 /// rounding into infinity.
 func roundToBFloat16(_ source: UnsafePointer<Float>, count: Int, into destination: UnsafeMutablePointer<Float>) {
-    let input = UnsafeRawPointer(source).assumingMemoryBound(to: UInt32.self)
-    let output = UnsafeMutableRawPointer(destination).assumingMemoryBound(to: UInt32.self)
-    for i in 0..<count { output[i] = roundedToBFloat16(input[i]) }
+    paramshare_round_to_bfloat16(UnsafeRawPointer(source).assumingMemoryBound(to: UInt32.self), count,
+                                 UnsafeMutableRawPointer(destination).assumingMemoryBound(to: UInt32.self))
 }
 
 /// Writes `source` rounded to the nearest bfloat16 as bfloat16 bit patterns, the operands of
@@ -111,9 +110,10 @@ extension Tensor {
     /// product; split over both threads of the Xeon of family 6, model 207, the MLP's bf16
     /// inference step went from a median of 1.21 times its fp32 step's time to 1.16, its training
     /// step from 1.28 to 1.16 (12 rotations of fp32, bf16 before and bf16 after, 500 steps each;
-    /// 8 shorter ones had given 1.18 to 1.10 and 1.18 to 1.11). What remains is mostly the
-    /// rounding itself (0.5 ns of a core per value) and the product reading the halves another
-    /// core rounded.
+    /// 8 shorter ones had given 1.18 to 1.10 and 1.18 to 1.11). The rounding's loop in C, for
+    /// AVX2 where the CPU has it, then took inference from 1.13 to 1.10 and training from 1.16 to
+    /// 1.14 (12 more rotations). What remains is the rounding's pass over memory, and the product
+    /// reading the half of its input that the other core rounded.
     static var fewestValuesRoundedInParallel: Int { 1 << 16 }
 
     /// This tensor's values rounded to bfloat16, in `buffer` (reused when its shape fits), split
