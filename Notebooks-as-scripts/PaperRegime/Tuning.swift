@@ -45,6 +45,11 @@ enum Tuning {
             findings.paragraph("The search has not finished (\(finished.count) of \(search.groups.count) arms): run --part 2.")
             return nil
         }
+        let selections = try search.progress(given: TuningSearch.outcomes(inTablesAt: [trials])).selections
+        let file = URL(fileURLWithPath: TuningSearch.selectionPath(forTrialsAt: trials)).lastPathComponent
+        findings.paragraph("Selections (`\(file)`, beside these findings):")
+        findings.block(selections.map(\.findingsLine).joined(separator: "\n"))
+        if let ends = TuningSelection.rangeEndsParagraph(selections) { findings.paragraph(ends) }
         return search.identifier
     }
 

@@ -30,6 +30,13 @@ struct TuningSearchTests {
         let lr = try TuningDimension(parsing: "lr=log:0.01:1:5", registry: registry)
         #expect(lr.values == ["0.01", "0.03162", "0.1", "0.3162", "1.0"])
         #expect(try TuningDimension(parsing: "weight_decay=0,5e-4", registry: registry).values == ["0.0", "0.0005"])
+        // The ends of a range are its smallest and largest numbers, in whatever order they were given.
+        let rates = try TuningDimension(parsing: "lr=0.1,0.025,0.4", registry: registry)
+        #expect(rates.rangeEnd(of: "0.025") == .smallest && rates.rangeEnd(of: "0.4") == .largest && rates.rangeEnd(of: "0.1") == nil)
+        #expect(lr.rangeEnd(of: "1.0") == .largest && lr.rangeEnd(of: "0.3162") == nil)
+        // Two values are both ends, and words have no range.
+        #expect(try TuningDimension(parsing: "lr=0.1,0.2", registry: registry).rangeEnd(of: "0.2") == nil)
+        #expect(try TuningDimension(parsing: "bank_step=none,layer,sqrt", registry: registry).rangeEnd(of: "sqrt") == nil)
         let data = try data(), cells = try cells(on: data)
         let rpg = cells.first { $0.sharing != nil }!, dense = cells.first { $0.sharing == nil }!
         let full = try space("lr=0.01,0.1", "bank_step=none,sqrt", "rpg.scaling=rms,authors", "weight_decay=0,0.001")

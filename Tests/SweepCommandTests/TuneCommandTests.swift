@@ -36,6 +36,13 @@ struct TuneCommandTests {
         let arguments = ["tune"] + grid + space + ["--out", "trials.csv"]
         let uninterrupted = try ExecutableProduct.run("sweep", arguments, in: whole)
         #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+        // The summary says which selections are the smallest or largest rate tried, and only those.
+        let chosen = try CSVReader.read(contentsOfFile: whole + "/trials.selection.csv")
+        let rates = chosen.rows.map { $0[chosen.header.firstIndex(of: "lr")!] }
+        let summary = uninterrupted.stdout.split(separator: "\n").filter { $0.contains("validation accuracy") }
+        #expect(summary.count == rates.count)
+        #expect(summary.filter { $0.contains("at an end of the range searched: lr") }.count == rates.filter { ["0.003", "0.3"].contains($0) }.count,
+                "\(summary) for rates \(rates)")
 
         let process = try ExecutableProduct.start("sweep", arguments, in: killed)
         let deadline = Date().addingTimeInterval(120)

@@ -103,6 +103,23 @@ package struct TuningDimension: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Which end of the searched numbers a value is, where a selection may have its best beyond
+    /// the range searched.
+    package enum RangeEnd: String, Sendable {
+        case smallest, largest
+    }
+
+    /// Whether `value` is the smallest or the largest of the numbers tried; `nil` for a value
+    /// between them, and for a dimension of fewer than three values (whose every value is an
+    /// end) or of values that are not all numbers (`bank_step`, `rpg.scaling`), which have no
+    /// range to lie beyond.
+    package func rangeEnd(of value: String) -> RangeEnd? {
+        let numbers = values.compactMap(Double.init)
+        guard numbers.count == values.count, numbers.count >= 3, let number = Double(value),
+              let smallest = numbers.min(), let largest = numbers.max() else { return nil }
+        return number == smallest ? .smallest : number == largest ? .largest : nil
+    }
+
     /// Whether the dimension changes `cell`: a bank step needs a bank that trains, an option its generator.
     package func applies(to cell: SweepCell) -> Bool {
         switch setting {

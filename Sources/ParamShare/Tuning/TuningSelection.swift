@@ -31,6 +31,16 @@ package struct TuningSelection: Sendable, Hashable {
         schedule = group.schedule
     }
 
+    /// The selected values that are the smallest or the largest number their dimension tried,
+    /// as `lr 0.4, the largest tried`: the best of such a dimension may lie beyond the range
+    /// searched, so a comparison at the selection may understate the cell's method.
+    package var valuesAtRangeEnds: [String] {
+        space.dimensions.compactMap { dimension in
+            guard let value = values[dimension.name], let end = dimension.rangeEnd(of: value) else { return nil }
+            return "\(dimension.name) \(value), the \(end.rawValue) tried"
+        }
+    }
+
     /// The columns of a selection table: what the selection is for, one column per dimension of
     /// the space (named as the runs table names the setting; `none` where it does not apply),
     /// the score, and what the search cost and searched.

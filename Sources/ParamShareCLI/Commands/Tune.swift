@@ -118,7 +118,12 @@ struct Tune: ParsableCommand {
             for selection in selections {
                 let values = selection.space.names.compactMap { name in selection.values[name].map { "\(name)=\($0)" } }.joined(separator: " ")
                 let accuracy = selection.score.map { String(format: "%.4f", $0.validationAccuracy) } ?? "failed"
-                print("\(selection.cell.label): \(values) (validation accuracy \(accuracy))")
+                let ends = selection.valuesAtRangeEnds
+                print("\(selection.cell.label): \(values) (validation accuracy \(accuracy))"
+                      + (ends.isEmpty ? "" : "; at an end of the range searched: \(ends.joined(separator: "; "))"))
+            }
+            if selections.contains(where: { !$0.valuesAtRangeEnds.isEmpty }) {
+                logger.notice("some selections are the smallest or largest value tried: their best may lie beyond the range searched; widen it there to tell")
             }
             logger.info("wrote \(TuningSearch.selectionPath(forTrialsAt: out.path))")
         case let .waitingForShards(remaining):
