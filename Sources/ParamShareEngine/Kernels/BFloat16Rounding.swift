@@ -104,7 +104,8 @@ final class BFloat16Operands: @unchecked Sendable {
 
 extension Tensor {
     /// The fewest values whose rounding ``roundedToBFloat16(reusing:)`` splits over the engine's
-    /// threads: some 40 µs of one thread's rounding, against some 8 µs to hand work to the others.
+    /// threads: some 15–35 µs of one thread's rounding (AVX2 and SSE2), against 8–12 µs to hand
+    /// work to an idle thread.
     ///
     /// A linear layer's bf16 input is rounded on the calling thread while the others wait for its
     /// product; split over both threads of the Xeon of family 6, model 207, the MLP's bf16
