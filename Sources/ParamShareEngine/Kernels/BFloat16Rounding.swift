@@ -104,8 +104,8 @@ final class BFloat16Operands: @unchecked Sendable {
 
 extension Tensor {
     /// The fewest values whose rounding ``roundedToBFloat16(reusing:)`` splits over the engine's
-    /// threads: some 15–35 µs of one thread's rounding (AVX2 and SSE2), against 8–12 µs to hand
-    /// work to an idle thread.
+    /// threads: 11 µs of one thread's rounding in AVX2 and 22 in SSE2 at best (in cache), against
+    /// 8–12 µs to hand work to an idle thread.
     ///
     /// A linear layer's bf16 input is rounded on the calling thread while the others wait for its
     /// product; split over both threads of the Xeon of family 6, model 207, the MLP's bf16
