@@ -21,8 +21,9 @@ package func feasibleCells(_ cells: [SweepCell], on data: DatasetSplit, refusals
 
 extension TuningSearch {
     /// Runs this search to its end into the trials table at `trials`, `jobs` trials at a time,
-    /// narrating its plan and each finished trial, and returns its selections.
-    package func runNarrated(on data: DatasetSplit, trials: String, jobs: Int) throws -> [TuningSelection] {
+    /// narrating its plan and each finished trial, and returns its selections; trials of the
+    /// same cells in the tables at `earlierTrials` (an earlier search's) are not trained again.
+    package func runNarrated(on data: DatasetSplit, trials: String, earlierTrials: [String] = [], jobs: Int) throws -> [TuningSelection] {
         let layout = RunsTableLayout(optionColumns: GeneratorRegistry.builtIn.descriptors.flatMap(\.optionColumns))
         say("    search \(identifier): \(space); η = \(eta)")
         for group in groups {
@@ -31,7 +32,8 @@ extension TuningSearch {
                 + String(format: ", %.2f full runs per seed", group.schedule.multipleOfFullRun))
         }
         let started = Date()
-        let outcome = try run(on: data, trialsPath: trials, shard: try SweepShard(index: 0, count: 1), jobs: jobs, layout: layout,
+        let outcome = try run(on: data, trialsPath: trials, earlierTrials: earlierTrials, shard: try SweepShard(index: 0, count: 1),
+                              jobs: jobs, layout: layout,
                               announce: { say("    " + $1) }) { event in
             if case let .finished(label, record) = event {
                 say(String(format: "      %@ lr %g: validation accuracy %.4f, %.0f s", label, record.cell.configuration.learningRate,
@@ -63,8 +65,7 @@ extension TuningSelection {
         return """
             \(atEnds.count) of \(selections.count) selections are the smallest or largest value their search tried, \
             so those arms' best may lie beyond the range searched and a comparison at their selections may understate \
-            them: \(atEnds.map(\.cell.label).joined(separator: "; ")). The range was declared before the search ran and \
-            is not widened after looking; a wider search would be a new, declared one.
+            them: \(atEnds.map(\.cell.label).joined(separator: "; ")).
             """
     }
 }

@@ -3,61 +3,112 @@ import NotebookSupport
 import ParamShare
 
 /// Part 2: each arm's learning rate, by successive halving on the validation images.
+///
+/// Two searches, each run to its end: the one declared with the regime, over five rates from
+/// 0.025 to 0.4, and a wider one declared before the first had finished, which the studies use.
 enum Tuning {
-    /// The rates searched: five on a log grid around the recipe's 0.1, as the ResNet-20 searches
-    /// of `DefaultsFromSelection` used.
-    static let rates = "lr=log:0.025:0.4:5"
-    static var trials: String { PaperRecipe.folder + "/trials.csv" }
+    /// One search of part 2: the rates it tries and the trials table it writes.
+    struct Stage {
+        let rates: String
+        let trials: String
+        /// Earlier stages' tables, whose trials of the same cell, rate and epochs it reuses.
+        let earlierTrials: [String]
+    }
+
+    /// The declared search: five rates on a log grid around the recipe's 0.1, as the ResNet-20
+    /// searches of `DefaultsFromSelection` used.
+    static let declared = Stage(rates: "lr=log:0.025:0.4:5", trials: PaperRecipe.folder + "/trials.csv", earlierTrials: [])
+
+    /// The widened search, declared on 2026-12-06 while the first had 4 of its 18 arms decided,
+    /// three of them at its largest rate, 0.4 (where an arm's best may lie beyond the range): every
+    /// arm again, the same proxy and η, over the same grid carried on to 1.6 (seven rates, so
+    /// the best two of the first rung train the proxy's full epochs), reusing the first search's
+    /// trials (the same cells at the same rates and epochs). Its selections are the studies'.
+    static let widened = Stage(rates: "lr=log:0.025:1.6:7", trials: PaperRecipe.folder + "/trials-widened.csv",
+                               earlierTrials: [declared.trials])
 
     /// The declared proxy: a third of the recipe's epochs (at least one), the same images.
     static func proxyEpochs(of epochs: Int) -> Int { max(1, (epochs + 2) / 3) }
 
-    /// The search over every study's arms at the proxy's epochs, seed 0; `refusals` names the
-    /// arms whose budget their method cannot meet.
-    static func search(epochs: Int, on data: DatasetSplit, refusals: inout [String]) throws -> TuningSearch {
+    /// `stage`'s search over every study's arms at the proxy's epochs, seed 0; `refusals` names
+    /// the arms whose budget their method cannot meet.
+    static func search(_ stage: Stage, epochs: Int, on data: DatasetSplit, refusals: inout [String]) throws -> TuningSearch {
         let cells = try StudyArms.allCells(epochs: proxyEpochs(of: epochs), seeds: [0], on: data.withoutTestImages)
-        let space = try TuningSpace([try TuningDimension(parsing: rates, registry: .builtIn)])
+        let space = try TuningSpace([try TuningDimension(parsing: stage.rates, registry: .builtIn)])
         return try TuningSearch(cells: feasibleCells(cells, on: data, refusals: &refusals), space: space)
     }
 
-    /// The finished search's identifier, after running it if `trains`; `nil` while it has not finished.
+    /// The widened search's identifier once both searches have finished, after running them in
+    /// turn if `trains`; `nil` while either has not.
     static func run(trains: Bool, epochs: Int, on data: DatasetSplit, findings: inout Findings) throws -> String? {
         var refusals = [String]()
-        let search = try search(epochs: epochs, on: data, refusals: &refusals)
+        let first = try search(declared, epochs: epochs, on: data, refusals: &refusals)
+        let wide = try search(widened, epochs: epochs, on: data, refusals: &refusals)
         let proxy = proxyEpochs(of: epochs)
         let perEpoch = try Calibration.minutesPerEpoch(epochs: epochs, on: data)
-        let minutes = search.groups.reduce(0.0) { $0 + $1.schedule.multipleOfFullRun * Double(proxy) * perEpoch($1.cells[0].architecture) }
+        let minutes = first.groups.reduce(0.0) { $0 + $1.schedule.multipleOfFullRun * Double(proxy) * perEpoch($1.cells[0].architecture) }
         findings.paragraph("""
             ## Part 2: tuning
 
-            Search \(search.identifier): \(search.space), η = \(search.eta), seed 0, on the \(data.validation?.count ?? 0)
+            Search \(first.identifier): \(first.space), η = \(first.eta), seed 0, on the \(data.validation?.count ?? 0)
             validation images; a declared proxy of the recipe: the same training images for \(proxy) of its \(epochs)
-            epochs. \(search.groups.count) arms; estimated \(String(format: "%.1f", minutes / 60)) hours of machine time
+            epochs. \(first.groups.count) arms; estimated \(String(format: "%.1f", minutes / 60)) hours of machine time
             (each arm's rungs at the calibration's minutes per epoch), about half that in wall time, two trials at a time.
             """)
         findings.block(refusals.joined(separator: "\n"))
-        let trialRuns = try RecordedRun.all(inTableAt: trials)
-        if !trialRuns.isEmpty { findings.paragraph("Trials so far: " + RecordedRun.machines(of: Array(trialRuns.values))) }
-        let finished = try search.progress(given: TuningSearch.outcomes(inTablesAt: [trials])).selections
-        if trains && finished.count < search.groups.count {
-            _ = try search.runNarrated(on: data.withoutTestImages, trials: trials, jobs: 2)
-        } else if finished.count < search.groups.count {
-            findings.paragraph("The search has not finished (\(finished.count) of \(search.groups.count) arms): run --part 2.")
-            return nil
+        let trialRuns = try [declared, widened].reduce(into: [String: RecordedRun]()) { runs, stage in
+            runs.merge(try RecordedRun.all(inTableAt: stage.trials)) { kept, _ in kept }
         }
-        let selections = try search.progress(given: TuningSearch.outcomes(inTablesAt: [trials])).selections
-        let file = URL(fileURLWithPath: TuningSearch.selectionPath(forTrialsAt: trials)).lastPathComponent
-        findings.paragraph("Selections (`\(file)`, beside these findings):")
-        findings.block(selections.map(\.findingsLine).joined(separator: "\n"))
-        if let ends = TuningSelection.rangeEndsParagraph(selections) { findings.paragraph(ends) }
-        return search.identifier
+        if !trialRuns.isEmpty { findings.paragraph("Trials so far: " + RecordedRun.machines(of: Array(trialRuns.values))) }
+        guard let firstSelections = try finish(first, declared, trains: trains, on: data, findings: &findings) else { return nil }
+        report(firstSelections, of: declared, findings: &findings)
+
+        // At most: each arm's new rates on the first rung, and every run of a later rung (one of which may exist).
+        let wideMinutes = zip(wide.groups, first.groups).reduce(0.0) { total, groups in
+            let (group, earlier) = groups, rungs = group.schedule.rungs
+            let epochs = (group.configurations.count - earlier.configurations.count) * rungs[0].epochs
+                + rungs.dropFirst().reduce(0) { $0 + $1.configurations * $1.epochs }
+            return total + Double(epochs) * perEpoch(group.cells[0].architecture)
+        }
+        findings.paragraph("""
+            Widened search \(wide.identifier), declared on 2026-12-06 before the search above had finished (4 of its arms
+            decided, 3 of them at its largest rate): \(wide.space), η = \(wide.eta), the same arms, seed and proxy, so
+            rungs of \(wide.groups[0].schedule.rungs.map { "\($0.configurations) × \($0.epochs)" }.joined(separator: ", "))
+            epochs; it reuses the trials above (the same cells at the same rates and epochs) and trains the rest, at most
+            \(String(format: "%.1f", wideMinutes / 60)) hours of machine time. The studies train at its selections.
+            """)
+        guard let wideSelections = try finish(wide, widened, trains: trains, on: data, findings: &findings) else { return nil }
+        report(wideSelections, of: widened, findings: &findings)
+        return wide.identifier
     }
 
-    /// `cells` at the selections of the finished search.
+    /// `search`'s selections once it has finished, after training what it lacks if `trains`;
+    /// `nil`, said in `findings`, while it has not.
+    private static func finish(_ search: TuningSearch, _ stage: Stage, trains: Bool, on data: DatasetSplit,
+                               findings: inout Findings) throws -> [TuningSelection]? {
+        let tables = [stage.trials] + stage.earlierTrials
+        let selections = try search.progress(given: TuningSearch.outcomes(inTablesAt: tables)).selections
+        if selections.count == search.groups.count { return selections }
+        guard trains else {
+            findings.paragraph("Search \(search.identifier) has not finished (\(selections.count) of \(search.groups.count) arms): run --part 2.")
+            return nil
+        }
+        return try search.runNarrated(on: data.withoutTestImages, trials: stage.trials, earlierTrials: stage.earlierTrials, jobs: 2)
+    }
+
+    /// The selections of `stage`'s search in `findings`, with those at an end of its range.
+    private static func report(_ selections: [TuningSelection], of stage: Stage, findings: inout Findings) {
+        let file = URL(fileURLWithPath: TuningSearch.selectionPath(forTrialsAt: stage.trials)).lastPathComponent
+        findings.paragraph("Selections of search \(selections.first?.search ?? "") (`\(file)`, beside these findings):")
+        findings.block(selections.map(\.findingsLine).joined(separator: "\n"))
+        if let ends = TuningSelection.rangeEndsParagraph(selections) { findings.paragraph(ends) }
+    }
+
+    /// `cells` at the selections of the finished widened search.
     static func selected(_ cells: [SweepCell], epochs: Int, on data: DatasetSplit) throws -> [SweepCell] {
         // The selections must cover the search's whole grid, so they are applied to every arm of
         // every study (in order, one tuned cell for each) and the cells asked for are picked out.
-        let settings = try TunedSettings(contentsOfFile: TuningSearch.selectionPath(forTrialsAt: trials), registry: .builtIn)
+        let settings = try TunedSettings(contentsOfFile: TuningSearch.selectionPath(forTrialsAt: widened.trials), registry: .builtIn)
         var refusals = [String]()
         let all = feasibleCells(try StudyArms.allCells(epochs: epochs, seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
         let wanted = Set(cells.map(\.identifier))

@@ -15,7 +15,9 @@
 //      by at least a point (30 if none does), each run trained only where the rule needs it.
 //   2. Tuning (`Tuning`): every arm of the three studies gets its own learning rate, chosen by
 //      successive halving (η = 3) over 0.025 to 0.4 on the validation images, on a declared
-//      proxy: the same images for a third of E epochs, seed 0.
+//      proxy: the same images for a third of E epochs, seed 0; then, declared before that search
+//      had finished, the same over 0.025 to 1.6, reusing its trials, whose selections the
+//      studies use.
 //   3. C3, 4. C1, 5. C2 (`StudyArms`, `StudyPart`): a first invocation of each part declares its
 //      plan in results/paper-regime/<study>/plan.json and stops, so that the plan is committed
 //      before any of its runs; the next trains seeds 0, 1 and 2 of every arm at its selection
