@@ -48,15 +48,6 @@ extension TuningSearch {
 }
 
 extension TuningSelection {
-    /// The selection as a line of findings: the cell, its selected values and validation accuracy,
-    /// and the values at an end of the range searched.
-    package var findingsLine: String {
-        let values = space.names.compactMap { name in self.values[name].map { "\(name) \($0)" } }.joined(separator: ", ")
-        let accuracy = score.map { String(format: "validation accuracy %.4f", $0.validationAccuracy) } ?? "every configuration failed"
-        let ends = valuesAtRangeEnds
-        return "\(cell.label): \(values) (\(accuracy))" + (ends.isEmpty ? "" : "; at an end of the range: " + ends.joined(separator: "; "))
-    }
-
     /// A paragraph of findings on `selections` whose values lie at an end of the range searched,
     /// or `nil` where none does.
     package static func rangeEndsParagraph(_ selections: [TuningSelection]) -> String? {

@@ -100,7 +100,7 @@ enum Tuning {
     private static func report(_ selections: [TuningSelection], of stage: Stage, findings: inout Findings) {
         let file = URL(fileURLWithPath: TuningSearch.selectionPath(forTrialsAt: stage.trials)).lastPathComponent
         findings.paragraph("Selections of search \(selections.first?.search ?? "") (`\(file)`, beside these findings):")
-        findings.block(selections.map(\.findingsLine).joined(separator: "\n"))
+        findings.block(selections.map(\.summaryLine).joined(separator: "\n"))
         if let ends = TuningSelection.rangeEndsParagraph(selections) { findings.paragraph(ends) }
     }
 

@@ -41,6 +41,17 @@ package struct TuningSelection: Sendable, Hashable {
         }
     }
 
+    /// The selection in one line, as `sweep tune` prints it and the notebooks' findings list it:
+    /// the cell, each selected value, the validation accuracy, and the values at an end of the
+    /// range searched.
+    package var summaryLine: String {
+        let chosen = space.names.compactMap { name in values[name].map { "\(name)=\($0)" } }.joined(separator: " ")
+        let accuracy = score.map { String(format: "%.4f", $0.validationAccuracy) } ?? "failed"
+        let ends = valuesAtRangeEnds
+        return "\(cell.label): \(chosen) (validation accuracy \(accuracy))"
+            + (ends.isEmpty ? "" : "; at an end of the range searched: \(ends.joined(separator: "; "))")
+    }
+
     /// The columns of a selection table: what the selection is for, one column per dimension of
     /// the space (named as the runs table names the setting; `none` where it does not apply),
     /// the score, and what the search cost and searched.

@@ -115,13 +115,7 @@ struct Tune: ParsableCommand {
         switch outcome {
         case let .finished(selections):
             print("")
-            for selection in selections {
-                let values = selection.space.names.compactMap { name in selection.values[name].map { "\(name)=\($0)" } }.joined(separator: " ")
-                let accuracy = selection.score.map { String(format: "%.4f", $0.validationAccuracy) } ?? "failed"
-                let ends = selection.valuesAtRangeEnds
-                print("\(selection.cell.label): \(values) (validation accuracy \(accuracy))"
-                      + (ends.isEmpty ? "" : "; at an end of the range searched: \(ends.joined(separator: "; "))"))
-            }
+            for selection in selections { print(selection.summaryLine) }
             if selections.contains(where: { !$0.valuesAtRangeEnds.isEmpty }) {
                 logger.notice("some selections are the smallest or largest value tried: their best may lie beyond the range searched; widen it there to tell")
             }
