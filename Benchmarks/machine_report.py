@@ -18,6 +18,26 @@ RELEVANT_FLAGS = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni
                   "amx_tile", "amx_bf16", "amx_int8", "amx_fp16"]
 
 
+# What caps each program's instruction set at AVX2 on a CPU that has more, so that an AVX-512
+# machine can stand in for an AVX2-only one: oneDNN (ours, Debian's 2.x, and PyTorch's 3.x) reads
+# ONEDNN_MAX_CPU_ISA, PyTorch's own ATen kernels ATEN_CPU_CAPABILITY, MKL (PyTorch's GEMM)
+# MKL_ENABLE_INSTRUCTIONS, and OpenBLAS (ours, built for every x86 core) OPENBLAS_CORETYPE. The
+# engine's Swift code is compiled for the x86-64 baseline and its C loops pick an AVX2 clone on
+# any CPU with AVX2, so neither changes. What the cap cannot change is the microarchitecture:
+# caches, clock and the number of vector units stay this CPU's, so it approximates an AVX2-only
+# CPU's code paths, not its speed.
+ISA_CAPS = {
+    "avx2": {"ONEDNN_MAX_CPU_ISA": "AVX2", "DNNL_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2",
+             "MKL_ENABLE_INSTRUCTIONS": "AVX2", "OPENBLAS_CORETYPE": "Haswell"},
+}
+
+
+def capped_environment(cap):
+    """The environment every benchmarked program runs in: this one, plus ISA_CAPS[cap] if a cap
+    is given."""
+    return dict(os.environ, **ISA_CAPS[cap]) if cap else dict(os.environ)
+
+
 def cpu_report():
     """The CPU's model name and which of RELEVANT_FLAGS it has, from /proc/cpuinfo."""
     model, flags = "unknown CPU", set()
@@ -35,11 +55,12 @@ def cpu_report():
             "cores": os.cpu_count()}
 
 
-def onednn_kernels(command, cwd):
-    """The distinct oneDNN kernels one run of `command` executes: a sorted list of
+def onednn_kernels(command, cwd, environment=None):
+    """The distinct oneDNN kernels one run of `command` (in `environment`, by default this one)
+    executes: a sorted list of
     {kind, propagation, implementation, problem}, where problem is oneDNN's shape string
     (`mb8_ic16oc16_ih32oh32kh3sh1dh0ph1_iw32ow32kw3sw1dw0pw1`, `128x512:512x256`)."""
-    environment = dict(os.environ, ONEDNN_VERBOSE="1", DNNL_VERBOSE="1")
+    environment = dict(environment or os.environ, ONEDNN_VERBOSE="1", DNNL_VERBOSE="1")
     result = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=environment)
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stderr}")

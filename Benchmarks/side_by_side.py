@@ -14,7 +14,9 @@ dense's (issue 11's target for RPG at 10 %: at most 1.03).
 Every run first prints the CPU's model and its relevant flags (AVX2, AVX-512, AVX512_BF16, AMX),
 and, per model, which oneDNN kernel each program's layers got for each shape, read from one short
 untimed run of each with ONEDNN_VERBOSE=1 (Benchmarks/machine_report.py; --no-kernels skips it),
-so that every ratio says which CPU and which kernels it came from.
+so that every ratio says which CPU and which kernels it came from. With --max-isa avx2 both
+programs run capped at AVX2 (machine_report.ISA_CAPS says how and what that cannot change); the
+kernel lists then show whether the cap held.
 
 Run from the repository root, after `swift build -c release`:
     python3 Benchmarks/side_by_side.py --models resnet20 --pairs 3
@@ -22,6 +24,7 @@ Run from the repository root, after `swift build -c release`:
     python3 Benchmarks/side_by_side.py --models resnet20,resnet56 --generator rpg --budget 10% --pairs 5
     python3 Benchmarks/side_by_side.py --models resnet8,resnet20,resnet56 --bf16 --pairs 3
     python3 Benchmarks/side_by_side.py --models resnet18 --image-size 64 --pairs 3   # the ImageNet stem
+    python3 Benchmarks/side_by_side.py --models mlp,lenet5,resnet8,resnet20,resnet56 --max-isa avx2 --pairs 3
 """
 
 import argparse
@@ -31,20 +34,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-from machine_report import cpu_report, onednn_kernels, summarise_kernels
+from machine_report import ISA_CAPS, capped_environment, cpu_report, onednn_kernels, summarise_kernels
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = {"nchw": [], "channels_last": ["--channels-last"], "bf16": ["--bf16"]}
 
 
-def run_json(command):
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+def run_json(command, environment):
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment)
     if result.returncode != 0:
         sys.exit(f"error: {' '.join(command)} failed ({result.returncode}):\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def measure(args, model):
+    environment = capped_environment(args.max_isa)
     common = ["--models", model, "--batch-size", str(args.batch_size), "--image-size", str(args.image_size),
               "--steps", str(args.steps), "--warmup-steps", str(args.warmup_steps), "--json"]
     dense = [str(ROOT / args.sweep), "bench", "--threads", str(args.threads)] + common
@@ -54,13 +58,13 @@ def measure(args, model):
     samples = {name: [] for name in ["paramshare"] + (["paramshare_dense"] if args.generator else [])
                + (["paramshare_bf16"] if args.bf16 else []) + modes}
     for pair in range(args.pairs):
-        samples["paramshare"].append(run_json(ours))
+        samples["paramshare"].append(run_json(ours, environment))
         if args.generator:
-            samples["paramshare_dense"].append(run_json(dense))
+            samples["paramshare_dense"].append(run_json(dense, environment))
         if args.bf16:
-            samples["paramshare_bf16"].append(run_json(ours + ["--precision", "bf16"]))
+            samples["paramshare_bf16"].append(run_json(ours + ["--precision", "bf16"], environment))
         for mode in modes:
-            samples[mode].append(run_json(reference + MODES[mode]))
+            samples[mode].append(run_json(reference + MODES[mode], environment))
         print(f"{model}: pair {pair + 1} of {args.pairs} done", file=sys.stderr, flush=True)
     return samples
 
@@ -75,7 +79,8 @@ def kernels(args, model):
     if args.bf16:
         commands["paramshare_bf16"] = ours + ["--precision", "bf16"]
         commands["bf16"] = reference + MODES["bf16"]
-    return {name: onednn_kernels(command, ROOT) for name, command in commands.items()}
+    environment = capped_environment(args.max_isa)
+    return {name: onednn_kernels(command, ROOT, environment) for name, command in commands.items()}
 
 
 def summarise(model, samples):
@@ -124,13 +129,18 @@ def main():
     parser.add_argument("--bf16", action="store_true", help="also run PyTorch's bf16 autocast mode")
     parser.add_argument("--sweep", default=".build/release/sweep", help="the sweep binary, from the root")
     parser.add_argument("--json", action="store_true", help="one JSON object per model")
+    parser.add_argument("--max-isa", choices=sorted(ISA_CAPS),
+                        help="cap both programs' instruction set (an AVX-512 CPU standing in for an AVX2 one)")
     parser.add_argument("--no-kernels", action="store_true", help="skip the untimed ONEDNN_VERBOSE run of each program")
     args = parser.parse_args()
     if args.pairs < 1:
         sys.exit("error: --pairs must be at least 1")
     cpu = cpu_report()
+    cpu["max_isa"] = args.max_isa
     if not args.json:
-        print(f"CPU: {cpu['model']}, {cpu['cores']} cores, flags: {' '.join(cpu['flags'])}", flush=True)
+        print(f"CPU: {cpu['model']}, {cpu['cores']} cores, flags: {' '.join(cpu['flags'])}"
+              + (f"; both programs capped at {args.max_isa.upper()} by "
+                 + " ".join(f"{k}={v}" for k, v in ISA_CAPS[args.max_isa].items()) if args.max_isa else ""), flush=True)
     for model in [m.strip() for m in args.models.split(",") if m.strip()]:
         row = summarise(model, measure(args, model))
         row["cpu"] = cpu
