@@ -10,8 +10,9 @@ struct LinearGEMMTests {
     // (rows, inputs, outputs). 200×512×128: the weight gradient (64×512×200) and the input
     // gradient (64×512×128) are of the shapes oneDNN takes on AVX-512, the forward runs in row
     // blocks. 130×256×600: the forward runs in column blocks of 256 (oneDNN matrix products), the
-    // last one partial (`linearGEMM`).
-    static let shapes = [(200, 512, 128), (130, 256, 600)]
+    // last one partial (`linearGEMM`). 70×1024×600: too few rows for oneDNN's column blocks, but a
+    // weight of 2.3 MiB, so column blocks on `linearGEMM` on any CPU.
+    static let shapes = [(200, 512, 128), (130, 256, 600), (70, 1024, 600)]
 
     @Test("forward and backward match the Double layer", arguments: shapes)
     func matchesDouble(items: Int, inFeatures: Int, outFeatures: Int) {
@@ -39,6 +40,12 @@ struct LinearGEMMTests {
         #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 130, inFeatures: 256, outFeatures: 300), "one full block only")
         #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 200, inFeatures: 512, outFeatures: 128), "one block only")
         #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 64, inFeatures: 512, outFeatures: 512), "too few rows")
+        // A weight of 2 MiB or more is read in shares on any CPU, on whichever library multiplies the blocks.
+        #expect(OneDNNGEMM.forwardTakesColumnBlocks(items: 64, inFeatures: 1024, outFeatures: 512), "a 2 MiB weight")
+        #expect(!OneDNNGEMM.forwardColumnsOnOneDNN(items: 64, inFeatures: 1024), "too few rows for oneDNN's blocks")
+        #expect(OneDNNGEMM.forwardTakesColumnBlocks(items: 128, inFeatures: 3072, outFeatures: 512), "the MLP's first layer")
+        #expect(OneDNNGEMM.forwardColumnsOnOneDNN(items: 128, inFeatures: 3072) == avx512)
+        #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 128, inFeatures: 512, outFeatures: 256), "the MLP's second layer")
     }
 
     @Test("a forward in column blocks multiplies its full blocks by oneDNN's Float matrix product, packed in inference")
@@ -51,6 +58,10 @@ struct LinearGEMMTests {
             #expect((product != nil) == OneDNNGEMM.hasAVX512, "\(mode)")
             if let product { #expect(product.implementation.contains("avx512"), "\(product.implementation)") }
         }
+        // Column blocks of a large weight on too few rows for oneDNN's make no oneDNN product.
+        let large = Linear<Float>(name: "fc", inFeatures: 1024, outFeatures: 600, random: RandomSource(seed: 2))
+        _ = large.forward(Tensor<Float>.random(shape: [70, 1024], random: RandomSource(seed: 4)), mode: .inference)
+        #expect(large.madeColumnProducts.isEmpty)
     }
 
     @Test("inference on packed weights matches the Double layer, and packs again after any other pass, whatever its path")

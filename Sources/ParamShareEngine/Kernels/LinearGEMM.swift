@@ -67,13 +67,30 @@ enum OneDNNGEMM {
     static let forwardColumns = 256
 
     /// Whether a linear layer's forward over `items` rows runs in blocks of ``forwardColumns``
-    /// output columns on oneDNN (each thread reading its share of the weight), rather than in
-    /// blocks of rows on OpenBLAS: where oneDNN is faster for those blocks, and there are at
-    /// least two of them to share.
+    /// output columns (each thread reading its share of the weight), rather than in blocks of
+    /// rows (each thread reading all of it): where there are at least two such blocks to share,
+    /// and either oneDNN is faster for them (``forwardColumnsOnOneDNN``) or the weight is at least
+    /// ``weightBytesReadInShares``.
     static func forwardTakesColumnBlocks(items: Int, inFeatures: Int, outFeatures: Int) -> Bool {
         outFeatures >= 2 * forwardColumns
-            && isFaster(transposeA: false, transposeB: true, m: items, n: forwardColumns, k: inFeatures)
+            && (forwardColumnsOnOneDNN(items: items, inFeatures: inFeatures)
+                || inFeatures * outFeatures * MemoryLayout<Float>.size >= weightBytesReadInShares)
     }
+
+    /// Whether oneDNN multiplies a forward's full column blocks (``forwardTakesColumnBlocks``);
+    /// OpenBLAS does where not.
+    static func forwardColumnsOnOneDNN(items: Int, inFeatures: Int) -> Bool {
+        isFaster(transposeA: false, transposeB: true, m: items, n: forwardColumns, k: inFeatures)
+    }
+
+    /// The size from which a forward's weight is read in shares, one per thread, on any CPU: a
+    /// weight that no core's cache holds whole is otherwise read whole by every thread, from the
+    /// shared cache or memory. On the Xeon of family 6, model 207 capped at AVX2 (OpenBLAS's
+    /// `Haswell` kernels, as on AVX2-only CPUs; two threads at once, best of 200), the MLP's first
+    /// layer, 128×512×3072 (a 6 MiB weight), ran at 114 GFLOP/s in two 64-row halves and 144 in two
+    /// 256-column halves; its second, 128×256×512 (0.5 MiB), at 121 in row halves and 67 in column
+    /// halves.
+    static let weightBytesReadInShares = 2 << 20
 
     static func flag(_ transposed: Bool) -> CChar {
         CChar(UInt8(ascii: transposed ? "T" : "N"))

@@ -119,7 +119,8 @@ public final class Linear<Scalar: EngineScalar>: Layer {
             // packed in its first pass: only training changes a dense weight, and a training or
             // evaluation pass forgets the packing (as `roundedWeightIsCurrent` does the rounding).
             let packs = mode == .inference && weightSource is DenseWeightSource<Scalar>
-            let product = columnProduct(items: items, threads: threads, packed: packs)
+            let product = OneDNNGEMM.forwardColumnsOnOneDNN(items: items, inFeatures: inFeatures)
+                ? columnProduct(items: items, threads: threads, packed: packs) : nil
             let packed = packs ? packedColumns(of: weight, for: product, threads: threads) : nil
             // oneDNN's fast product writes a dense block (it takes `gemm:jit` for a strided one),
             // each thread into its own, copied into the output's columns.
