@@ -51,15 +51,11 @@ public enum EngineThreads {
     /// Runs `body(chunk, range)` for `threads` contiguous chunks of `0..<total`, concurrently.
     ///
     /// Chunk boundaries depend only on `total` and the thread count, so per-chunk partial
-    /// results can be reduced in a fixed order. The chunks run on ``SpinningWorkers``, or, for a
-    /// region inside another or beside one from another thread, on `concurrentPerform`.
+    /// results can be reduced in a fixed order.
     static func forEachChunk(of total: Int, threads: Int = count, _ body: @Sendable (Int, Range<Int>) -> Void) {
         let chunks = max(1, min(threads, total))
         if chunks == 1 {
             body(0, 0..<total)
-            return
-        }
-        if SpinningWorkers.shared.run(chunks: chunks, { chunk in body(chunk, chunkRange(chunk, of: chunks, total: total)) }) {
             return
         }
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
