@@ -88,6 +88,19 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     /// (ratios 1.04 train, 1.00 inference), but leave a batch of 128 only two blocks to share.
     static var rowsPerBlock: Int { 64 }
 
+    /// The fewest multiply-adds a product of this layer needs to split its blocks over the
+    /// threads; a smaller one computes them one after another on the calling thread (the same
+    /// calls, so the same bits). A parallel region's hand-off to a worker costs tens of
+    /// microseconds: on the Intel Xeon of family 6, model 207, the MLP's classifier (128×256×10)
+    /// took 43–58 µs an inference pass in two blocks on two threads and 21–36 µs on one (means
+    /// of 200 passes, two runs each), PyTorch's whole product 22–26 µs.
+    static var fewestMultiplyAddsInParallel: Int { 1 << 20 }
+
+    /// The threads a product over `items` rows splits its blocks over.
+    private func productThreads(items: Int) -> Int {
+        items * inFeatures * outFeatures < Self.fewestMultiplyAddsInParallel ? 1 : EngineThreads.count
+    }
+
     // x [N, in] → y [N, out]; blocks of batch rows, or of output columns where oneDNN takes them
     // (`OneDNNGEMM`), are split over the threads.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
@@ -148,7 +161,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
                 }
             }
         } else {
-            EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
+            EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock, threads: productThreads(items: items)) { _, _, rows in
                 linearGEMM(transposeA: false, transposeB: true, m: rows.count, n: outFeatures, k: inFeatures,
                            a: operand.data + rows.lowerBound * inFeatures, lda: inFeatures,
                            b: weight.data, ldb: inFeatures,
@@ -206,15 +219,15 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         let outputGradient = precision == .bfloat16 ? gradient.roundedToBFloat16(reusing: &roundedGradient) : gradient
         let inputGradient = self.inputGradient.reuse(shape: input.shape)
         let weightGradient = self.weightGradient.reuse(shape: weightSource.shape)
-        let inFeatures = self.inFeatures, outFeatures = self.outFeatures
-        EngineThreads.forEachBlock(of: outFeatures, blockSize: Self.rowsPerBlock) { _, _, rows in
+        let inFeatures = self.inFeatures, outFeatures = self.outFeatures, threads = productThreads(items: items)
+        EngineThreads.forEachBlock(of: outFeatures, blockSize: Self.rowsPerBlock, threads: threads) { _, _, rows in
             linearGEMM(transposeA: true, transposeB: false, m: rows.count, n: inFeatures, k: items,
                        a: outputGradient.data + rows.lowerBound, lda: outFeatures,
                        b: input.data, ldb: inFeatures,
                        c: weightGradient.data + rows.lowerBound * inFeatures, ldc: inFeatures)
         }
         if computesInputGradient {
-            EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock) { _, _, rows in
+            EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock, threads: threads) { _, _, rows in
                 linearGEMM(transposeA: false, transposeB: false, m: rows.count, n: inFeatures, k: outFeatures,
                            a: outputGradient.data + rows.lowerBound * outFeatures, lda: outFeatures,
                            b: weight.data, ldb: inFeatures,
