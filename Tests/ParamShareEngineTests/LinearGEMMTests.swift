@@ -9,7 +9,7 @@ import TestSupport
 struct LinearGEMMTests {
     // (rows, inputs, outputs). 200×512×128: the weight gradient (64×512×200) and the input
     // gradient (64×512×128) are of the shapes oneDNN takes on AVX-512, the forward runs in row
-    // blocks. 130×256×600: the forward runs in column blocks of 256 (oneDNN matrix products), the
+    // blocks (in inference, three full ones on oneDNN's packed product and a partial one). 130×256×600: the forward runs in column blocks of 256 (oneDNN matrix products), the
     // last one partial (`linearGEMM`). 70×1024×600: too few rows for oneDNN's column blocks, but a
     // weight of 2.3 MiB, so column blocks on `linearGEMM` on any CPU.
     static let shapes = [(200, 512, 128), (130, 256, 600), (70, 1024, 600)]
@@ -46,6 +46,9 @@ struct LinearGEMMTests {
         #expect(OneDNNGEMM.forwardTakesColumnBlocks(items: 128, inFeatures: 3072, outFeatures: 512), "the MLP's first layer")
         #expect(OneDNNGEMM.forwardColumnsOnOneDNN(items: 128, inFeatures: 3072) == avx512)
         #expect(!OneDNNGEMM.forwardTakesColumnBlocks(items: 128, inFeatures: 512, outFeatures: 256), "the MLP's second layer")
+        #expect(OneDNNGEMM.inferenceRowsOnOneDNN(inFeatures: 512, outFeatures: 256) == avx512, "the MLP's second layer")
+        #expect(!OneDNNGEMM.inferenceRowsOnOneDNN(inFeatures: 400, outFeatures: 120), "LeNet-5's first linear layer")
+        #expect(!OneDNNGEMM.inferenceRowsOnOneDNN(inFeatures: 128, outFeatures: 512), "short sums")
     }
 
     @Test("a forward in column blocks multiplies its full blocks by oneDNN's Float matrix product, packed in inference")
@@ -64,9 +67,22 @@ struct LinearGEMMTests {
         #expect(large.madeColumnProducts.isEmpty)
     }
 
-    @Test("inference on packed weights matches the Double layer, and packs again after any other pass, whatever its path")
-    func packedInference() {
-        let (items, inFeatures, outFeatures) = (130, 256, 600)
+    @Test("a forward in row blocks multiplies its full blocks by oneDNN's packed Float matrix product in inference only")
+    func rowBlocksTakeThePackedProduct() {
+        let layer = Linear<Float>(name: "fc", inFeatures: 512, outFeatures: 256, random: RandomSource(seed: 2))
+        let input = Tensor<Float>.random(shape: [130, 512], random: RandomSource(seed: 4))
+        for mode in [ForwardMode.training, .evaluation] { _ = layer.forward(input, mode: mode) }
+        #expect(layer.madeRowProduct == nil, "training and evaluation")
+        _ = layer.forward(input, mode: .inference)
+        let product = layer.madeRowProduct?.product
+        #expect((product != nil) == OneDNNGEMM.hasAVX512)
+        if let product { #expect(product.implementation.contains("avx512"), "\(product.implementation)") }
+    }
+
+    // (rows, inputs, outputs): the forward in column blocks, and in row blocks, each with a partial last block.
+    @Test("inference on packed weights matches the Double layer, and packs again after any other pass, whatever its path",
+          arguments: [(130, 256, 600), (130, 512, 256)])
+    func packedInference(items: Int, inFeatures: Int, outFeatures: Int) {
         let layer = Linear<Float>(name: "fc", inFeatures: inFeatures, outFeatures: outFeatures, random: RandomSource(seed: 2))
         let input = Tensor<Float>.random(shape: [items, inFeatures], random: RandomSource(seed: 4))
         func expected() -> Tensor<Double> {
@@ -78,8 +94,8 @@ struct LinearGEMMTests {
         }
         #expect(double(layer.forward(input, mode: .inference)).maxAbsoluteDifference(expected()) < 1e-4)
         #expect(double(layer.forward(input, mode: .inference)).maxAbsoluteDifference(expected()) < 1e-4, "the packing reused")
-        // A training pass on a batch too small for column blocks takes the row path; an optimiser
-        // step would then change the weight in place, as this does.
+        // A training pass (on a batch too small for column blocks, so on the row path of either
+        // shape); an optimiser step would then change the weight in place, as this does.
         _ = layer.forward(Tensor<Float>.random(shape: [64, inFeatures], random: RandomSource(seed: 5)), mode: .training)
         let weight = layer.parameters[0].value
         for i in 0..<weight.count { weight.data[i] = -weight.data[i] * 0.5 + 0.01 }

@@ -83,6 +83,21 @@ enum OneDNNGEMM {
         isFaster(transposeA: false, transposeB: true, m: items, n: forwardColumns, k: inFeatures)
     }
 
+    /// Whether an inference pass over a dense weight multiplies a row-block forward's full blocks
+    /// of ``Linear/rowsPerBlock`` rows by oneDNN's matrix product on the weight packed once for
+    /// the run of passes (``OneDNNMatmul``), rather than by `linearGEMM`: on AVX-512 CPUs, for
+    /// at least 128 output columns and sums of at least 256 terms.
+    ///
+    /// On the Intel Xeon of family 6, model 207 (two 64-row blocks on two threads at once,
+    /// medians of 400 passes in three alternated runs, `dnnl_sgemm` against the packed product),
+    /// 64×256×512 (the MLP's second layer) took 168–218 µs against 135–148, 64×128×512 105–123
+    /// against 82–93, 64×384×1024 451–508 against 359–382 and 64×256×3072 878–1,099 against
+    /// 725–851; 64×120×400 (LeNet-5's first linear layer) 79–80 against 85–134, and narrower or
+    /// shorter products were within the noise of the hand-off.
+    static func inferenceRowsOnOneDNN(inFeatures: Int, outFeatures: Int) -> Bool {
+        hasAVX512 && outFeatures >= 128 && inFeatures >= 256
+    }
+
     /// The size from which a forward's weight is read in shares, one per thread, on any CPU: a
     /// weight that no core's cache holds whole is otherwise read whole by every thread, from the
     /// shared cache or memory. On the Xeon of family 6, model 207 capped at AVX2 (OpenBLAS's

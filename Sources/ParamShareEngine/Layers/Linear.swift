@@ -46,10 +46,15 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     // for the last batch size and thread count it was made for, `nil` where oneDNN has none; one
     // reading the weight as stored (`false`), one reading it packed (`true`).
     private(set) var madeColumnProducts: [Bool: (items: Int, threads: Int, product: OneDNNMatmul?)] = [:]
-    // The full column blocks of the dense weight packed for the packed product, and the weight
-    // they were packed from in the run of inference passes that packed them (see `forward`).
-    private var packedColumnWeights: Tensor<Float>?
-    private var packedWeightOf: ObjectIdentifier?
+    // oneDNN's Float product of one full block of rows (``rowsPerBlock``) on the packed weight,
+    // for inference (``OneDNNGEMM/inferenceRowsOnOneDNN``), for the last thread count it was made
+    // for, `nil` where oneDNN has none.
+    private(set) var madeRowProduct: (threads: Int, product: OneDNNMatmul?)?
+    // The dense weight packed for a packed product, in blocks of the product's columns, and the
+    // weight and product shape it was packed for in the run of inference passes that packed it
+    // (see `forward`): the packed layout is the product's, so another shape packs again.
+    private var packedWeights: Tensor<Float>?
+    private var packedWeightOf: (weight: ObjectIdentifier, shape: MatmulShape)?
     // Each thread's dense block of output columns from that product.
     private var columnBlocks: Tensor<Float>?
     // The operands as bfloat16 bit patterns, for oneDNN's products.
@@ -134,7 +139,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
             let packs = mode == .inference && weightSource is DenseWeightSource<Scalar>
             let product = OneDNNGEMM.forwardColumnsOnOneDNN(items: items, inFeatures: inFeatures)
                 ? columnProduct(items: items, threads: threads, packed: packs) : nil
-            let packed = packs ? packedColumns(of: weight, for: product, threads: threads) : nil
+            let packed = packs ? packedWeight(weight, for: product, threads: threads) : nil
             // oneDNN's fast product writes a dense block (it takes `gemm:jit` for a strided one),
             // each thread into its own, copied into the output's columns.
             let blockSize = items * OneDNNGEMM.forwardColumns
@@ -161,11 +166,24 @@ public final class Linear<Scalar: EngineScalar>: Layer {
                 }
             }
         } else {
-            EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock, threads: productThreads(items: items)) { _, _, rows in
-                linearGEMM(transposeA: false, transposeB: true, m: rows.count, n: outFeatures, k: inFeatures,
-                           a: operand.data + rows.lowerBound * inFeatures, lda: inFeatures,
-                           b: weight.data, ldb: inFeatures,
-                           c: output.data + rows.lowerBound * outFeatures, ldc: outFeatures)
+            let threads = productThreads(items: items)
+            // A run of inference passes over a dense weight multiplies its full blocks of rows on
+            // the weight packed in its first pass (as the column blocks above do); a partial last
+            // block is not of the shape the product was made for, and runs on `linearGEMM`.
+            let product = mode == .inference && weightSource is DenseWeightSource<Scalar> && Scalar.self == Float.self
+                && items >= Self.rowsPerBlock && OneDNNGEMM.inferenceRowsOnOneDNN(inFeatures: inFeatures, outFeatures: outFeatures)
+                ? rowProduct(threads: threads) : nil
+            let packed = packedWeight(weight, for: product, threads: threads)
+            EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock, threads: threads) { thread, _, rows in
+                if let product, let packed, rows.count == Self.rowsPerBlock {
+                    product.multiply(operand.data + rows.lowerBound * inFeatures, packed.weights.data,
+                                     into: float(output.data) + rows.lowerBound * outFeatures, thread: thread)
+                } else {
+                    linearGEMM(transposeA: false, transposeB: true, m: rows.count, n: outFeatures, k: inFeatures,
+                               a: operand.data + rows.lowerBound * inFeatures, lda: inFeatures,
+                               b: weight.data, ldb: inFeatures,
+                               c: output.data + rows.lowerBound * outFeatures, ldc: outFeatures)
+                }
                 // The bias is added in the same pass, each block's rows while they are in cache.
                 if let bias {
                     addRowBroadcast(bias.data, rows: rows.count, columns: outFeatures, transposed: false,
@@ -188,21 +206,33 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         return product
     }
 
-    /// The full column blocks of `weight` packed for `product`, each `stride` floats after the
-    /// last, packed now unless this run of inference passes packed them from `weight` already;
-    /// `nil` without a product.
-    private func packedColumns(of weight: Tensor<Scalar>, for product: OneDNNMatmul?,
-                               threads: Int) -> (weights: Tensor<Float>, stride: Int)? {
+    /// oneDNN's Float product `x·Wᵀ` of one full block of rows and all output columns, reading
+    /// the weight packed, with scratch space for `threads` callers, made on first use; `nil`
+    /// where oneDNN has none.
+    private func rowProduct(threads: Int) -> OneDNNMatmul? {
+        if let made = madeRowProduct, made.threads >= threads { return made.product }
+        let shape = MatmulShape(m: Self.rowsPerBlock, k: inFeatures, n: outFeatures, aRowStride: inFeatures, aColumnStride: 1,
+                                bRowStride: 1, bColumnStride: inFeatures)
+        let product = OneDNNMatmul(shape: shape, operands: dnnl_f32, packsWeights: true, threads: threads)
+        madeRowProduct = (threads, product)
+        return product
+    }
+
+    /// `weight` packed for `product`, in blocks of the product's output columns, each `stride`
+    /// floats after the last, packed now unless this run of inference passes packed them from
+    /// `weight` for a product of the same shape already; `nil` without a product.
+    private func packedWeight(_ weight: Tensor<Scalar>, for product: OneDNNMatmul?,
+                              threads: Int) -> (weights: Tensor<Float>, stride: Int)? {
         guard let product else { return nil }
-        let inFeatures = inFeatures, columns = OneDNNGEMM.forwardColumns
+        let inFeatures = inFeatures, columns = product.shape.n
         // Blocks start on 64-byte boundaries, as oneDNN's own buffers do.
         let stride = (product.packedWeightBytes / MemoryLayout<Float>.size + 15) / 16 * 16
-        let packed = packedColumnWeights.reuse(shape: [outFeatures / columns, stride])
-        if packedWeightOf != ObjectIdentifier(weight) {
+        let packed = packedWeights.reuse(shape: [outFeatures / columns, stride])
+        if packedWeightOf.map({ $0.weight != ObjectIdentifier(weight) || $0.shape != product.shape }) ?? true {
             EngineThreads.forEachBlock(of: outFeatures / columns, blockSize: 1, threads: threads) { thread, block, _ in
                 product.pack(weight.data + block * columns * inFeatures, into: packed.data + block * stride, thread: thread)
             }
-            packedWeightOf = ObjectIdentifier(weight)
+            packedWeightOf = (ObjectIdentifier(weight), product.shape)
         }
         return (packed, stride)
     }
