@@ -1,4 +1,4 @@
-import ParamShareEngine
+@testable import ParamShareEngine
 import Testing
 import TestSupport
 
@@ -26,6 +26,14 @@ struct ThreadIndependenceTests {
         let reference = passes(layer, input: input, outputGradient: outputGradient, threads: 1)
         for threads in [2, 3] {
             #expect(passes(layer, input: input, outputGradient: outputGradient, threads: threads) == reference, "\(threads) threads")
+        }
+    }
+
+    @Test("work below its threshold stays on one thread, and from it on takes every thread")
+    func threadsForWork() {
+        ThreadCountOverride.run(threads: 3) {
+            #expect(EngineThreads.threads(for: 99, fewestInParallel: 100) == 1)
+            #expect(EngineThreads.threads(for: 100, fewestInParallel: 100) == 3)
         }
     }
 

@@ -123,7 +123,7 @@ extension Tensor {
     func roundedToBFloat16(reusing buffer: inout Tensor?) -> Tensor {
         let rounded = buffer.reuse(shape: shape)
         precondition(Scalar.self == Float.self, "only Float rounds to bfloat16")
-        let values = self, threads = count >= Self.fewestValuesRoundedInParallel ? EngineThreads.count : 1
+        let values = self, threads = EngineThreads.threads(for: count, fewestInParallel: Self.fewestValuesRoundedInParallel)
         EngineThreads.forEachChunk(of: count, threads: threads) { _, range in
             roundToBFloat16(UnsafeRawPointer(values.data + range.lowerBound).assumingMemoryBound(to: Float.self),
                             count: range.count,

@@ -103,7 +103,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
 
     /// The threads a product over `items` rows splits its blocks over.
     private func productThreads(items: Int) -> Int {
-        items * inFeatures * outFeatures < Self.fewestMultiplyAddsInParallel ? 1 : EngineThreads.count
+        EngineThreads.threads(for: items * inFeatures * outFeatures, fewestInParallel: Self.fewestMultiplyAddsInParallel)
     }
 
     // x [N, in] → y [N, out]; blocks of batch rows, or of output columns where oneDNN takes them

@@ -20,6 +20,10 @@ public final class SGD<Scalar: EngineScalar>: Optimizer {
         momentumBuffers = groups.map { $0.parameters.map { Tensor(shape: $0.value.shape) } }
     }
 
+    /// The fewest values of one parameter whose update is split over the engine's threads: a
+    /// bias's or a batch norm's few hundred take less than handing them to another thread.
+    static var fewestValuesUpdatedInParallel: Int { 1 << 16 }
+
     public func step() {
         for (group, buffers) in zip(groups, momentumBuffers) {
             for (parameter, buffer) in zip(group.parameters, buffers) {
@@ -27,9 +31,9 @@ public final class SGD<Scalar: EngineScalar>: Optimizer {
                 let (weightDecay, nesterov, isFirstStep) = (Scalar(group.weightDecay), nesterov, stepsTaken == 0)
                 let stepScale = parameter.stepScale
                 // Each value's update reads only its own entries, so chunks over the threads give
-                // the same result as one pass; small tensors stay on one thread.
-                EngineThreads.forEachChunk(of: parameter.value.count, threads: parameter.value.count < 1 << 16 ? 1 : EngineThreads.count) {
-                    _, range in
+                // the same result as one pass.
+                let threads = EngineThreads.threads(for: parameter.value.count, fewestInParallel: Self.fewestValuesUpdatedInParallel)
+                EngineThreads.forEachChunk(of: parameter.value.count, threads: threads) { _, range in
                     sgdStep(weights: parameter.value.data + range.lowerBound, gradient: parameter.gradient.data + range.lowerBound,
                             momentumBuffer: buffer.data + range.lowerBound, count: range.count, learningRate: learningRate,
                             momentum: momentum, dampening: dampening, weightDecay: weightDecay, nesterov: nesterov,

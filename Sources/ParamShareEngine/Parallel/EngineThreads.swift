@@ -48,6 +48,13 @@ public enum EngineThreads {
         _ = blasConfigured
     }
 
+    /// The threads for `work` units of work that is worth a parallel region only from
+    /// `fewestInParallel` units on: one below that, since handing work to an idle thread costs
+    /// 8–12 µs, ``count`` from it on. Each caller measures its threshold in its own units.
+    static func threads(for work: Int, fewestInParallel: Int) -> Int {
+        work < fewestInParallel ? 1 : count
+    }
+
     /// Runs `body(chunk, range)` for `threads` contiguous chunks of `0..<total`, concurrently.
     ///
     /// Chunk boundaries depend only on `total` and the thread count, so per-chunk partial
