@@ -109,13 +109,30 @@ public final class Linear<Scalar: EngineScalar>: Layer {
     // x [N, in] → y [N, out]; blocks of batch rows, or of output columns where oneDNN takes them
     // (`OneDNNGEMM`), are split over the threads.
     public func forward(_ input: Tensor<Scalar>, mode: ForwardMode) -> Tensor<Scalar> {
+        forward(input, mode: mode, rectified: false)
+    }
+
+    /// An inference pass and the ReLU after it as one: each block of the output rectified by the
+    /// thread that wrote it, while it is in that core's cache, rather than in a pass and a
+    /// parallel region of its own. The values are those of the two layers one after the other.
+    func forwardRectified(_ input: Tensor<Scalar>) -> Tensor<Scalar> {
+        forward(input, mode: .inference, rectified: true)
+    }
+
+    private func forward(_ input: Tensor<Scalar>, mode: ForwardMode, rectified: Bool) -> Tensor<Scalar> {
         checkShape(input.shape.count == 2 && input.shape[1] == inFeatures, name, "expected [N, \(inFeatures)], got \(input.shape)")
         let items = input.shape[0], threads = EngineThreads.count
         // Whatever path this pass takes, a pass that is not inference may be followed by a step that changes the weight.
         if mode != .inference { packedWeightOf = nil }
         if precision == .bfloat16 && usesBFloat16Kernels ?? BFloat16KernelChoice.usesBFloat16Kernels,
            let products = bfloat16Products(items: items, threads: threads) {
-            return forwardOnBFloat16Kernels(input, products, threads: threads, mode: mode)
+            let output = forwardOnBFloat16Kernels(input, products, threads: threads, mode: mode)
+            if rectified {
+                EngineThreads.forEachChunk(of: output.count) { _, range in
+                    reluForward(output.data + range.lowerBound, into: output.data + range.lowerBound, count: range.count)
+                }
+            }
+            return output
         }
         forwardProducts = nil
         let output = self.output.reuse(shape: [items, outFeatures])
@@ -164,6 +181,12 @@ public final class Linear<Scalar: EngineScalar>: Layer {
                     addToRows(float(bias.data) + columns.lowerBound, rows: items, columns: columns.count,
                               rowStride: outFeatures, into: float(output.data) + columns.lowerBound)
                 }
+                if rectified {
+                    for row in 0..<items {
+                        let values = output.data + row * outFeatures + columns.lowerBound
+                        reluForward(values, into: values, count: columns.count)
+                    }
+                }
             }
         } else {
             let threads = productThreads(items: items)
@@ -188,6 +211,10 @@ public final class Linear<Scalar: EngineScalar>: Layer {
                 if let bias {
                     addRowBroadcast(bias.data, rows: rows.count, columns: outFeatures, transposed: false,
                                     into: output.data + rows.lowerBound * outFeatures)
+                }
+                if rectified {
+                    let values = output.data + rows.lowerBound * outFeatures
+                    reluForward(values, into: values, count: rows.count * outFeatures)
                 }
             }
         }

@@ -19,9 +19,10 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
     ///
     /// In inference, a channels-last convolution, the batch norm after it (and a ReLU after that)
     /// run as one pass: the batch norm's scale and shift folded into the kernel and a bias. So
-    /// do a channels-last convolution and a ReLU right after it (LeNet-5's), with its own bias,
-    /// and a residual block's last convolution with the block's sum and the ReLU after the
-    /// block, written over the block's input, unless that input is the first of the range.
+    /// do a channels-last convolution and a ReLU right after it (LeNet-5's), with its own bias, a
+    /// linear layer and a ReLU right after it (``Linear/forwardRectified(_:)``), and a residual
+    /// block's last convolution with the block's sum and the ReLU after the block, written over
+    /// the block's input, unless that input is the first of the range.
     /// Where a folded pass's output goes to a convolution alone (the next layer, or `consumer`
     /// after the range), both on oneDNN's bf16 kernels, oneDNN writes it rounded to bfloat16 for
     /// that convolution (`Conv2D+ConvertedOperands.swift`).
@@ -45,6 +46,9 @@ public final class Sequential<Scalar: EngineScalar>: Layer {
                 let identity = (scale: Tensor<Scalar>(shape: [convolution.outChannels], repeating: 1),
                                 shift: Tensor<Scalar>(shape: [convolution.outChannels]))
                 x = convolution.forwardFolded(x, identity, rectified: true)
+                index += 2
+            } else if let linear = layers[index] as? Linear<Scalar>, next is ReLU<Scalar> {
+                x = linear.forwardRectified(x)
                 index += 2
             } else if index > range.lowerBound, let block = layers[index] as? ResidualBlock<Scalar>,
                       let sum = block.forwardFoldingSum(x, rectified: next is ReLU<Scalar>) {
