@@ -23,17 +23,19 @@ package enum VerdictTable {
     package static let begin = Regime.shortRecipe.begin
     package static let end = Regime.shortRecipe.end
 
-    /// Rewrites each regime's table in `resultsFolder/README.md` from its studies'
-    /// `verdicts.csv`; leaves alone a table whose markers the README lacks (and does nothing
-    /// without a README: a smoke test's scratch folder).
+    /// Rewrites each regime's table, and the comparison of the two (``RegimeComparison``), in
+    /// `resultsFolder/README.md` from the studies' `verdicts.csv`; leaves alone a table whose
+    /// markers the README lacks (and does nothing without a README: a smoke test's scratch folder).
     package static func regenerate(in resultsFolder: String = NotebookPaths.results) throws {
         let readme = resultsFolder + "/README.md"
         guard var page = try? String(contentsOfFile: readme, encoding: .utf8) else { return }
+        let tables: [(begin: String, end: String, markdown: () throws -> String)] = Regime.allCases.map { regime in
+            (regime.begin, regime.end, { try markdown(resultsFolder: resultsFolder, regime: regime) })
+        } + [(RegimeComparison.begin, RegimeComparison.end, { try RegimeComparison.markdown(resultsFolder: resultsFolder) })]
         var replaced = false
-        for regime in Regime.allCases {
-            guard let start = page.range(of: regime.begin), let stop = page.range(of: regime.end), start.upperBound <= stop.lowerBound else { continue }
-            let table = try markdown(resultsFolder: resultsFolder, regime: regime)
-            page = page[..<start.upperBound] + "\n" + table + page[stop.lowerBound...]
+        for table in tables {
+            guard let start = page.range(of: table.begin), let stop = page.range(of: table.end), start.upperBound <= stop.lowerBound else { continue }
+            page = page[..<start.upperBound] + "\n" + (try table.markdown()) + page[stop.lowerBound...]
             replaced = true
         }
         guard replaced else { return }
@@ -41,9 +43,9 @@ package enum VerdictTable {
         say("    regenerated the verdict table in \(readme)")
     }
 
-    /// The table, one row per study folder of the regime that holds a plan and its verdicts (a
-    /// study's own folder or one of its subfolders), or a sentence saying there are none yet.
-    package static func markdown(resultsFolder: String, regime: Regime = .shortRecipe) throws -> String {
+    /// The folders, relative to `resultsFolder`, of the regime's studies that hold a plan and its
+    /// verdicts: a study's own folder or one of its subfolders.
+    static func studyFolders(resultsFolder: String, regime: Regime) throws -> [String] {
         let manager = FileManager.default
         func subfolders(of folder: String) throws -> [String] {
             let path = resultsFolder + "/" + folder
@@ -56,37 +58,26 @@ package enum VerdictTable {
         let studies = try subfolders(of: regime.studies)
         let nested = regime == .shortRecipe
             ? try studies.filter { $0 + "/" != Regime.paperRegime.studies }.flatMap { try subfolders(of: $0 + "/") } : []
-        let folders = (studies + nested).filter {
+        return (studies + nested).filter {
             manager.fileExists(atPath: "\(resultsFolder)/\($0)/verdicts.csv") && manager.fileExists(atPath: "\(resultsFolder)/\($0)/plan.json")
         }
+    }
+
+    /// The table, one row per study folder of the regime (``studyFolders(resultsFolder:regime:)``),
+    /// or a sentence saying there are none yet.
+    package static func markdown(resultsFolder: String, regime: Regime = .shortRecipe) throws -> String {
         var rows = [(order: String, line: String)]()
-        for folder in folders {
-            let plan = try JSONDecoder().decode(StudyPlan.self, from: Data(contentsOf: URL(fileURLWithPath: "\(resultsFolder)/\(folder)/plan.json")))
-            let document = try CSVReader.read(contentsOfFile: "\(resultsFolder)/\(folder)/verdicts.csv")
-            func column(_ name: String) throws -> Int {
-                guard let index = document.header.firstIndex(of: name) else { throw NotebookError("\(document.source) has no \(name) column: rerun its notebook") }
-                return index
-            }
-            let (set, part, verdict, seeds) = (try column("seed_set"), try column("part"), try column("verdict"), try column("seeds"))
-            let (treatment, control, test) = (try column("treatment"), try column("control"), try column("primary_test"))
-            let (level, lower, upper) = (try column("holm_level"), try column("holm_lower"), try column("holm_upper"))
-            let pairedDifference = try column("paired_difference"), welchDifference = try column("welch_difference")
-            let bySet = Dictionary(grouping: document.rows, by: { $0[set] })
-            func claimText(_ rows: [[String]]) throws -> String {
-                try ClaimVerdict(rows.map { row in
-                    guard let prediction = plan.comparisons.first(where: { $0.treatment == row[treatment] && $0.control == row[control] })?.prediction,
-                          let word = Verdict(rawValue: row[verdict]) else {
-                        throw NotebookError("\(document.source) has a row its plan.json does not declare: rerun its notebook")
-                    }
-                    return (row[part], prediction, word)
-                }).text
-            }
+        for folder in try studyFolders(resultsFolder: resultsFolder, regime: regime) {
+            let study = try StudyVerdicts(folder: folder, resultsFolder: resultsFolder), plan = study.plan
+            let (test, level, lower, upper) = (try study.column("primary_test"), try study.column("holm_level"),
+                                               try study.column("holm_lower"), try study.column("holm_upper"))
+            let (treatment, control, verdict, seeds) = (try study.column("treatment"), try study.column("control"),
+                                                        try study.column("verdict"), try study.column("seeds"))
+            let pairedDifference = try study.column("paired_difference"), welchDifference = try study.column("welch_difference")
+            let bySet = try study.rowsBySeedSet()
             let confirmatory = bySet["confirmatory"] ?? []
             let numbers = try confirmatory.map { row -> String in
-                let s = plan.unitScale
-                guard let comparison = plan.comparisons.first(where: { $0.treatment == row[treatment] && $0.control == row[control] }) else {
-                    throw NotebookError("\(document.source) has a row its plan.json does not declare: rerun its notebook")
-                }
+                let s = plan.unitScale, comparison = try study.comparison(of: row)
                 let mean = (Double(row[test] == "paired" ? row[pairedDifference] : row[welchDifference]) ?? .nan) * s
                 let interval = String(format: "%+.1f [%+.1f, %+.1f]", mean, (Double(row[lower]) ?? .nan) * s, (Double(row[upper]) ?? .nan) * s)
                     .replacingOccurrences(of: "-", with: "−")
@@ -96,12 +87,11 @@ package enum VerdictTable {
             let exploratory = try bySet.keys.filter { $0 != "confirmatory" }.sorted().map { label in
                 let rows = bySet[label]!
                 return try "\(label.replacingOccurrences(of: "exploratory: ", with: "")), seeds \(DeclaredStudy.seedText(rows.first.map { $0[seeds].split(separator: " ").compactMap { Int($0) } } ?? [])): "
-                    + claimText(rows)
+                    + study.claimVerdict(rows).text
             }
-            let line = "| \(plan.claim): \(plan.statement) | \(try claimText(confirmatory)) | \(numbers.joined(separator: "; ")) "
+            let line = "| \(plan.claim): \(plan.statement) | \(try study.claimVerdict(confirmatory).text) | \(numbers.joined(separator: "; ")) "
                 + "| \(exploratory.isEmpty ? "none" : exploratory.joined(separator: "; ")) | `\(folder)/` |"
-            // The paper's claims (C…) in order, then the project's own (B…).
-            rows.append(((plan.claim.hasPrefix("C") ? "0" : "1") + plan.claim, line))
+            rows.append((claimOrder(plan.claim), line))
         }
         // A regime with no verdicts yet says so, rather than showing a table with no rows.
         guard !rows.isEmpty else { return "No study of this regime has verdicts yet.\n" }
@@ -110,5 +100,10 @@ package enum VerdictTable {
             | --- | --- | --- | --- | --- |
             """
         return ([header] + rows.sorted { $0.order < $1.order }.map(\.line)).joined(separator: "\n") + "\n"
+    }
+
+    /// The key that orders claims: the paper's (C…) first, then the project's own (B…).
+    static func claimOrder(_ claim: String) -> String {
+        (claim.hasPrefix("C") ? "0" : "1") + claim
     }
 }

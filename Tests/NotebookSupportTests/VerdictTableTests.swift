@@ -59,4 +59,42 @@ struct VerdictTableTests {
                     && !paper.contains("`c9-parts/"))
         }
     }
+
+    @Test("the regimes' comparison pairs each part the paper regime judged with the short recipe's verdict of the same claim and part")
+    func regimesCompared() throws {
+        try ScratchDirectory.with("regimes-compared") { results in
+            // A study of `claim` whose arm a beats b by about `gap` on seeds 0–2, in `folder`.
+            func writeStudy(_ claim: String, gap: Double, in folder: String) throws {
+                let plan = StudyPlan.recipeAccuracy(
+                    claim: claim, statement: "a beats b", arms: [StudyPlan.Arm("a", rows: [:]), StudyPlan.Arm("b", rows: [:])], budgets: ["10%"],
+                    comparisons: [StudyPlan.Comparison("a", minus: "b", .init(.greater), family: claim, test: .welch, part: "10%")])
+                let samples = ["a": [0: 0.60 + gap, 1: 0.62 + gap, 2: 0.61 + gap], "b": [0: 0.60, 1: 0.61, 2: 0.60]]
+                let rows = ComparisonVerdict.evaluate(plan, samples: samples, seeds: [0, 1, 2], seedSet: "confirmatory")
+                try FileManager.default.createDirectory(atPath: results + "/" + folder, withIntermediateDirectories: true)
+                try plan.json().write(to: URL(fileURLWithPath: results + "/" + folder + "/plan.json"))
+                try ([ComparisonVerdict.columns] + rows.map { $0.values(plan: plan) }).map(CSVTable.line).joined()
+                    .write(toFile: results + "/" + folder + "/verdicts.csv", atomically: true, encoding: .utf8)
+            }
+            let page = "# Results\n\n\(RegimeComparison.begin)\n\(RegimeComparison.end)\n\nAfter.\n"
+            try page.write(toFile: results + "/README.md", atomically: true, encoding: .utf8)
+            func table() throws -> Substring {
+                try VerdictTable.regenerate(in: results)
+                let written = try String(contentsOfFile: results + "/README.md", encoding: .utf8)
+                #expect(written.hasSuffix("\(RegimeComparison.end)\n\nAfter.\n"))
+                return written[written.range(of: RegimeComparison.begin)!.upperBound..<written.range(of: RegimeComparison.end)!.lowerBound]
+            }
+            try writeStudy("C9", gap: 0.003, in: "c9-study")
+            #expect(try table() == "\nThe paper regime has no verdicts yet.\n")
+            // C9: undecided in the short recipe, shown in the paper regime; C7: undecided in both;
+            // C8: judged in the paper regime only.
+            try writeStudy("C9", gap: 0.1, in: "paper-regime/c9")
+            try writeStudy("C7", gap: 0.003, in: "c7-study")
+            try writeStudy("C7", gap: 0.003, in: "paper-regime/c7")
+            try writeStudy("C8", gap: 0.1, in: "paper-regime/c8")
+            let rows = try table().split(separator: "\n").filter { $0.hasPrefix("| C") }
+            #expect(rows == ["| C7 | 10% | undecided (0 of 1) | undecided (0 of 1) | same verdict |",
+                             "| C8 | 10% | — | holds (1 of 1) | not judged in the short recipe |",
+                             "| C9 | 10% | undecided (0 of 1) | holds (1 of 1) | **verdicts differ** |"])
+        }
+    }
 }
