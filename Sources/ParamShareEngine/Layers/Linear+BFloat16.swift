@@ -38,9 +38,9 @@ extension Linear {
         return products
     }
 
-    // x [N, in] → y [N, out] = x·Wᵀ, per block of batch rows.
+    // x [N, in] → y [N, out] = x·Wᵀ + b, per block of batch rows, rectified where `rectified`.
     func forwardOnBFloat16Kernels(_ input: Tensor<Scalar>, _ products: LinearBFloat16Products, threads: Int,
-                                  mode: ForwardMode) -> Tensor<Scalar> {
+                                  mode: ForwardMode, rectified: Bool) -> Tensor<Scalar> {
         let items = input.shape[0], inFeatures = self.inFeatures, outFeatures = self.outFeatures
         let output = self.output.reuse(shape: [items, outFeatures])
         let weight = weightSource.weight()
@@ -51,13 +51,13 @@ extension Linear {
             weightBits.convert(float(weight.data), count: weight.count)
         }
         inputBits.convert(float(input.data), count: input.count)
-        let x = inputBits, w = weightBits
+        let x = inputBits, w = weightBits, bias = bias?.value
         EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock, threads: threads) { thread, _, rows in
-            products.forward[rows.count]!.multiply(x.data + rows.lowerBound * inFeatures, w.data,
-                                                   into: float(output.data) + rows.lowerBound * outFeatures, thread: thread)
-        }
-        if let bias {
-            addRowBroadcast(bias.value.data, rows: items, columns: outFeatures, transposed: false, into: output.data)
+            let block = output.data + rows.lowerBound * outFeatures
+            products.forward[rows.count]!.multiply(x.data + rows.lowerBound * inFeatures, w.data, into: float(block), thread: thread)
+            // The bias and the rectifier in the same pass, each block's rows while they are in cache.
+            if let bias { addRowBroadcast(bias.data, rows: rows.count, columns: outFeatures, transposed: false, into: block) }
+            if rectified { reluForward(block, into: block, count: rows.count * outFeatures) }
         }
         return output
     }

@@ -126,13 +126,7 @@ public final class Linear<Scalar: EngineScalar>: Layer {
         if mode != .inference { packedWeightOf = nil }
         if precision == .bfloat16 && usesBFloat16Kernels ?? BFloat16KernelChoice.usesBFloat16Kernels,
            let products = bfloat16Products(items: items, threads: threads) {
-            let output = forwardOnBFloat16Kernels(input, products, threads: threads, mode: mode)
-            if rectified {
-                EngineThreads.forEachChunk(of: output.count) { _, range in
-                    reluForward(output.data + range.lowerBound, into: output.data + range.lowerBound, count: range.count)
-                }
-            }
-            return output
+            return forwardOnBFloat16Kernels(input, products, threads: threads, mode: mode, rectified: rectified)
         }
         forwardProducts = nil
         let output = self.output.reuse(shape: [items, outFeatures])
