@@ -55,9 +55,7 @@ extension Linear {
         EngineThreads.forEachBlock(of: items, blockSize: Self.rowsPerBlock, threads: threads) { thread, _, rows in
             let block = output.data + rows.lowerBound * outFeatures
             products.forward[rows.count]!.multiply(x.data + rows.lowerBound * inFeatures, w.data, into: float(block), thread: thread)
-            // The bias and the rectifier in the same pass, each block's rows while they are in cache.
-            if let bias { addRowBroadcast(bias.data, rows: rows.count, columns: outFeatures, transposed: false, into: block) }
-            if rectified { reluForward(block, into: block, count: rows.count * outFeatures) }
+            Self.finishRows(block, rows: rows.count, columns: outFeatures, bias: bias, rectified: rectified)
         }
         return output
     }

@@ -201,18 +201,19 @@ public final class Linear<Scalar: EngineScalar>: Layer {
                                b: weight.data, ldb: inFeatures,
                                c: output.data + rows.lowerBound * outFeatures, ldc: outFeatures)
                 }
-                // The bias is added in the same pass, each block's rows while they are in cache.
-                if let bias {
-                    addRowBroadcast(bias.data, rows: rows.count, columns: outFeatures, transposed: false,
-                                    into: output.data + rows.lowerBound * outFeatures)
-                }
-                if rectified {
-                    let values = output.data + rows.lowerBound * outFeatures
-                    reluForward(values, into: values, count: rows.count * outFeatures)
-                }
+                Self.finishRows(output.data + rows.lowerBound * outFeatures, rows: rows.count, columns: outFeatures,
+                                bias: bias, rectified: rectified)
             }
         }
         return output
+    }
+
+    /// Adds `bias` to the `rows` full output rows at `block` and, where `rectified`, rectifies
+    /// them: in the pass of the thread that multiplied the block, while its rows are in cache.
+    static func finishRows(_ block: UnsafeMutablePointer<Scalar>, rows: Int, columns: Int, bias: Tensor<Scalar>?,
+                           rectified: Bool) {
+        if let bias { addRowBroadcast(bias.data, rows: rows, columns: columns, transposed: false, into: block) }
+        if rectified { reluForward(block, into: block, count: rows * columns) }
     }
 
     /// oneDNN's Float product `x·W_blockᵀ` of a batch of `items` rows and one full block of
