@@ -2,7 +2,8 @@ import Foundation
 import NotebookSupport
 import ParamShare
 
-/// The three studies of the paper regime, C3, C1 and C2: their cells and their declared plans.
+/// The studies of the paper regime, C3, C1 and C2, then C4 and C5: their cells and their
+/// declared plans.
 ///
 /// Every arm trains at the learning rate its search selected, so each arm's rows carry the
 /// search's identifier in `tuning`, which keeps them apart from the calibration's runs at the
@@ -12,11 +13,28 @@ enum StudyArms {
     static let resnet20Generated = 267_264
     static let logLinearBudgets = ["0.5%", "1%", "3%", "10%", "30%", "100%"]
     static let comparisonBudgets = ["1%", "10%"]
+    /// C4's and C5's budget (issue 29).
+    static let ablationBudget = "10%"
+    /// C4's arms as RPG's options set them; the last, both switches on, is the paper's RPG (C1's at 10 %).
+    static let sharingSwitches: [(label: String, options: [String: String])] = [
+        ("naive", ["variant": "naive", "permutation": "off", "signs": "off"]),
+        ("permutation only", ["variant": "global", "permutation": "on", "signs": "off"]),
+        ("signs only", ["variant": "global", "permutation": "off", "signs": "on"]),
+        ("both (RPG)", ["variant": "global", "permutation": "on", "signs": "on"]),
+    ]
+    /// C5's local scopes (its fourth arm, the global ring, is C1's RPG at 10 %).
+    static let localScopes: [SharingScope] = [.stage, .block, .layer]
 
-    /// The studies, in the order they run (parts 3, 4 and 5).
+    /// The studies, in the order they run (parts 3 to 7).
     enum Study: String, CaseIterable {
-        case c3, c1, c2
+        case c3, c1, c2, c4, c5
         var part: Int { Study.allCases.firstIndex(of: self)! + 3 }
+
+        /// The studies whose arms part 2's searches tune. C4 and C5 were added to the regime after
+        /// those searches were declared, so each searches its own new arms in its own part, under
+        /// the widened search's protocol, before declaring its plan.
+        static let tunedInPart2: [Study] = [.c3, .c1, .c2]
+        var isTunedInPart2: Bool { Self.tunedInPart2.contains(self) }
     }
 
     /// The generator settings the studies train: RPG at its defaults; the rivals of C2 as their
@@ -43,11 +61,20 @@ enum StudyArms {
             return try grid([PaperRecipe.shallowNetwork], [rpg], budgets: logLinearBudgets)
         case .c2:
             return try grid([PaperRecipe.shallowNetwork], rivals(), budgets: comparisonBudgets)
+        case .c4:
+            let switched = try sharingSwitches.dropLast().map { try GeneratorSetting(RPGGenerator.descriptor, options: $0.options) }
+            return try grid([PaperRecipe.shallowNetwork], switched, budgets: [ablationBudget])
+        case .c5:
+            return try localScopes.flatMap { scope in
+                SweepGrid(architectures: [PaperRecipe.shallowNetwork], generators: [rpg], includesDense: false,
+                          budgets: [try BudgetSpecification(parsing: ablationBudget)], scope: scope, seeds: seeds, recipe: recipe).cells(on: subset)
+            }
         }
     }
 
     /// The cells whose rows `study`'s table holds: its own, and the arms it shares with another
-    /// study (C1's dense ResNet-20 is C3's; C2's RPG at 1 % and 10 % is C1's).
+    /// study (C1's dense ResNet-20 is C3's; C2's RPG at 1 % and 10 % is C1's, and so are C4's
+    /// paper RPG and C5's global ring, RPG at 10 %).
     static func tableCells(of study: Study, epochs: Int, seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
         let own = try cells(of: study, epochs: epochs, seeds: seeds, on: data)
         switch study {
@@ -59,12 +86,9 @@ enum StudyArms {
             }
         case .c2:
             return own + (try cells(of: .c1, epochs: epochs, seeds: seeds, on: data)).filter { comparisonBudgets.contains($0.budgetText) }
+        case .c4, .c5:
+            return (try cells(of: .c1, epochs: epochs, seeds: seeds, on: data)).filter { $0.budgetText == ablationBudget } + own
         }
-    }
-
-    /// Every study's cells, each once: what the search tunes, and what its selections must cover.
-    static func allCells(epochs: Int, seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
-        SweepRunner.uniqueCells(try Study.allCases.flatMap { try cells(of: $0, epochs: epochs, seeds: seeds, on: data) })
     }
 
     /// The arm of rows of `model` and `generator` at `budget` (all budgets if `nil`) that `search` tuned.
@@ -127,6 +151,30 @@ enum StudyArms {
             }
             return plan("C2", "at equal DoF RPG beats other sharing and pruning, each at its tuned rate (trained regime)",
                         arms: arms, budgets: comparisonBudgets, comparisons: comparisons)
+        case .c4:
+            // Welch's test, not the short recipe's paired one: each arm trains at its own rate, so
+            // two arms' runs of one seed share only the data order.
+            let budget = ablationBudget
+            let arms = sharingSwitches.map { label, options in
+                arm("\(label) \(budget)", model: r20, generator: rpg, budget: budget, search: search,
+                    options: Dictionary(uniqueKeysWithValues: options.map { ("\(rpg).\($0.key)", $0.value) })
+                        .merging(["scope": SharingScope.global.rawValue]) { $1 })
+            }
+            return plan("C4", "destructive sharing (permutation, signs) helps (trained regime)", arms: arms, budgets: [budget],
+                        comparisons: arms.dropFirst().map {
+                            StudyPlan.Comparison($0.label, minus: arms[0].label, .init(.greater, margin: margin), family: "C4 at \(budget)",
+                                                 test: .welch, part: budget)
+                        })
+        case .c5:
+            let budget = ablationBudget
+            let arms = ([SharingScope.global] + localScopes).map { scope in
+                arm(scope.rawValue, model: r20, generator: rpg, budget: budget, search: search, options: ["scope": scope.rawValue])
+            }
+            return plan("C5", "a global ring is at least as good as local rings (trained regime)", arms: arms, budgets: [budget],
+                        comparisons: arms.dropFirst().map {
+                            StudyPlan.Comparison(arms[0].label, minus: $0.label, .init(.notBelow, margin: margin), family: "C5",
+                                                 test: .welch, part: budget)
+                        })
         }
     }
 }

@@ -2,13 +2,18 @@ import Foundation
 import NotebookSupport
 import ParamShare
 
-/// Parts 3 to 5: one study of the paper regime, declared, then trained and judged.
+/// Parts 3 to 7: one study of the paper regime, declared, then trained and judged.
 enum StudyPart {
-    /// Runs `study`: declares its plan; if the plan is new, stops so that it can be committed
-    /// before any run (a smoke test goes on); else trains the arms at their selections if
-    /// `trains`, and records the verdicts once every run is in the table.
+    /// Runs `study`: for C4 and C5, first the search of their own arms (training it if `trains`);
+    /// then declares its plan; if the plan is new, stops so that it can be committed before any
+    /// run (a smoke test goes on); else trains the arms at their selections if `trains`, and
+    /// records the verdicts once every run is in the table.
     static func run(_ study: StudyArms.Study, trains: Bool, epochs: Int, search: String, on data: DatasetSplit,
                     findings: inout Findings) throws {
+        findings.paragraph("## Part \(study.part): \(study.rawValue.uppercased())")
+        if !study.isTunedInPart2 {
+            guard try Tuning.searchOwnArms(of: study, trains: trains, epochs: epochs, on: data, findings: &findings) else { return }
+        }
         let name = PaperRecipe.name + "/" + study.rawValue, folder = NotebookPaths.results + "/" + name
         let calibration = try Calibration.state(on: data)
         guard let denseAccuracy = calibration.shallow[epochs] ?? nil else {
@@ -18,8 +23,6 @@ enum StudyPart {
         let perEpoch = try Calibration.minutesPerEpoch(epochs: epochs, on: data)
         let minutes = cells.reduce(0.0) { $0 + Double(epochs) * perEpoch($1.architecture) }
         findings.paragraph("""
-            ## Part \(study.part): \(study.rawValue.uppercased())
-
             \(cells.count) runs (seeds 0, 1 and 2 of each arm at its selection, \(epochs) epochs), estimated
             \(String(format: "%.1f", minutes / 60)) hours of machine time at the calibration's minutes per epoch,
             about half that in wall time, two runs at a time; runs another study shares are trained once.

@@ -2,10 +2,12 @@ import Foundation
 import NotebookSupport
 import ParamShare
 
-/// Part 2: each arm's learning rate, by successive halving on the validation images.
+/// Each arm's learning rate, by successive halving on the validation images.
 ///
-/// Two searches, each run to its end: the one declared with the regime, over five rates from
-/// 0.025 to 0.4, and a wider one declared before the first had finished, which the studies use.
+/// Part 2 runs two searches of C3's, C1's and C2's arms, each to its end: the one declared with
+/// the regime, over five rates from 0.025 to 0.4, and a wider one declared before the first had
+/// finished, which the studies use. C4 and C5, added later, each search their own new arms under
+/// the wider one's protocol in their own part (``searchOwnArms(of:trains:epochs:on:findings:)``).
 enum Tuning {
     /// One search of part 2: the rates it tries and the trials table it writes.
     struct Stage {
@@ -30,23 +32,37 @@ enum Tuning {
     /// The declared proxy: a third of the recipe's epochs (at least one), the same images.
     static func proxyEpochs(of epochs: Int) -> Int { max(1, (epochs + 2) / 3) }
 
-    /// `stage`'s search over every study's arms at the proxy's epochs, seed 0; `refusals` names
-    /// the arms whose budget their method cannot meet.
-    static func search(_ stage: Stage, epochs: Int, on data: DatasetSplit, refusals: inout [String]) throws -> TuningSearch {
-        let cells = try StudyArms.allCells(epochs: proxyEpochs(of: epochs), seeds: [0], on: data.withoutTestImages)
+    /// The search of `study`'s own arms, C4's or C5's: the widened search's rates, η and proxy,
+    /// into a trials table of its own.
+    static func ownStage(of study: StudyArms.Study) -> Stage {
+        Stage(rates: widened.rates, trials: PaperRecipe.folder + "/trials-\(study.rawValue).csv", earlierTrials: [])
+    }
+
+    /// `stage`'s search over the arms of `studies` at the proxy's epochs, seed 0; `refusals`
+    /// names the arms whose budget their method cannot meet.
+    static func search(_ stage: Stage, of studies: [StudyArms.Study], epochs: Int, on data: DatasetSplit,
+                       refusals: inout [String]) throws -> TuningSearch {
+        let cells = SweepRunner.uniqueCells(try studies.flatMap {
+            try StudyArms.cells(of: $0, epochs: proxyEpochs(of: epochs), seeds: [0], on: data.withoutTestImages)
+        })
         let space = try TuningSpace([try TuningDimension(parsing: stage.rates, registry: .builtIn)])
         return try TuningSearch(cells: feasibleCells(cells, on: data, refusals: &refusals), space: space)
+    }
+
+    /// The machine minutes of every rung of every arm of `search`, at `perEpoch` minutes an epoch.
+    static func machineMinutes(of search: TuningSearch, proxy: Int, perEpoch: (Architecture) -> Double) -> Double {
+        search.groups.reduce(0.0) { $0 + $1.schedule.multipleOfFullRun * Double(proxy) * perEpoch($1.cells[0].architecture) }
     }
 
     /// The widened search's identifier once both searches have finished, after running them in
     /// turn if `trains`; `nil` while either has not.
     static func run(trains: Bool, epochs: Int, on data: DatasetSplit, findings: inout Findings) throws -> String? {
         var refusals = [String]()
-        let first = try search(declared, epochs: epochs, on: data, refusals: &refusals)
-        let wide = try search(widened, epochs: epochs, on: data, refusals: &refusals)
+        let first = try search(declared, of: StudyArms.Study.tunedInPart2, epochs: epochs, on: data, refusals: &refusals)
+        let wide = try search(widened, of: StudyArms.Study.tunedInPart2, epochs: epochs, on: data, refusals: &refusals)
         let proxy = proxyEpochs(of: epochs)
         let perEpoch = try Calibration.minutesPerEpoch(epochs: epochs, on: data)
-        let minutes = first.groups.reduce(0.0) { $0 + $1.schedule.multipleOfFullRun * Double(proxy) * perEpoch($1.cells[0].architecture) }
+        let minutes = machineMinutes(of: first, proxy: proxy, perEpoch: perEpoch)
         findings.paragraph("""
             ## Part 2: tuning
 
@@ -60,7 +76,7 @@ enum Tuning {
             runs.merge(try RecordedRun.all(inTableAt: stage.trials)) { kept, _ in kept }
         }
         if !trialRuns.isEmpty { findings.paragraph("Trials so far: " + RecordedRun.machines(of: Array(trialRuns.values))) }
-        guard let firstSelections = try finish(first, declared, trains: trains, on: data, findings: &findings) else { return nil }
+        guard let firstSelections = try finish(first, declared, part: 2, trains: trains, on: data, findings: &findings) else { return nil }
         report(firstSelections, of: declared, findings: &findings)
 
         // At most: each arm's new rates on the first rung, and every run of a later rung (one of which may exist).
@@ -77,20 +93,43 @@ enum Tuning {
             epochs; it reuses the trials above (the same cells at the same rates and epochs) and trains the rest, at most
             \(String(format: "%.1f", wideMinutes / 60)) hours of machine time. The studies train at its selections.
             """)
-        guard let wideSelections = try finish(wide, widened, trains: trains, on: data, findings: &findings) else { return nil }
+        guard let wideSelections = try finish(wide, widened, part: 2, trains: trains, on: data, findings: &findings) else { return nil }
         report(wideSelections, of: widened, findings: &findings)
         return wide.identifier
     }
 
+    /// Whether the search of `study`'s own arms (C4's, C5's) has finished, after running it if
+    /// `trains`. Its cost and selections go into `findings`.
+    ///
+    /// It searches under the widened search's protocol, so it is that search grown by cells (its
+    /// identifier, the `tuning` of the runs at its selections, is the same), into a trials table of
+    /// its own so that part 2 need not wait for it.
+    static func searchOwnArms(of study: StudyArms.Study, trains: Bool, epochs: Int, on data: DatasetSplit,
+                              findings: inout Findings) throws -> Bool {
+        var refusals = [String]()
+        let stage = ownStage(of: study), own = try search(stage, of: [study], epochs: epochs, on: data, refusals: &refusals)
+        let minutes = machineMinutes(of: own, proxy: proxyEpochs(of: epochs), perEpoch: try Calibration.minutesPerEpoch(epochs: epochs, on: data))
+        let file = URL(fileURLWithPath: stage.trials).lastPathComponent
+        findings.paragraph("""
+            \(study.rawValue.uppercased())'s \(own.groups.count) arms that part 2 did not tune (its RPG arm keeps part 2's selection),
+            searched under the widened search's protocol \(own.identifier) (\(own.space), η = \(own.eta), part 2's proxy and seed)
+            into `\(file)`: estimated \(String(format: "%.1f", minutes / 60)) hours of machine time, about half that in wall time.
+            """)
+        findings.block(refusals.joined(separator: "\n"))
+        guard let selections = try finish(own, stage, part: study.part, trains: trains, on: data, findings: &findings) else { return false }
+        report(selections, of: stage, findings: &findings)
+        return true
+    }
+
     /// `search`'s selections once it has finished, after training what it lacks if `trains`;
     /// `nil`, said in `findings`, while it has not.
-    private static func finish(_ search: TuningSearch, _ stage: Stage, trains: Bool, on data: DatasetSplit,
+    private static func finish(_ search: TuningSearch, _ stage: Stage, part: Int, trains: Bool, on data: DatasetSplit,
                                findings: inout Findings) throws -> [TuningSelection]? {
         let tables = [stage.trials] + stage.earlierTrials
         let selections = try search.progress(given: TuningSearch.outcomes(inTablesAt: tables)).selections
         if selections.count == search.groups.count { return selections }
         guard trains else {
-            findings.paragraph("Search \(search.identifier) has not finished (\(selections.count) of \(search.groups.count) arms): run --part 2.")
+            findings.paragraph("Search \(search.identifier) has not finished (\(selections.count) of \(search.groups.count) arms): run --part \(part).")
             return nil
         }
         return try search.runNarrated(on: data.withoutTestImages, trials: stage.trials, earlierTrials: stage.earlierTrials, jobs: 2)
@@ -104,14 +143,21 @@ enum Tuning {
         if let ends = TuningSelection.rangeEndsParagraph(selections) { findings.paragraph(ends) }
     }
 
-    /// `cells` at the selections of the finished widened search.
+    /// `cells` at the selections of the finished searches that tuned them: part 2's widened
+    /// search, and C4's and C5's own.
     static func selected(_ cells: [SweepCell], epochs: Int, on data: DatasetSplit) throws -> [SweepCell] {
-        // The selections must cover the search's whole grid, so they are applied to every arm of
-        // every study (in order, one tuned cell for each) and the cells asked for are picked out.
-        let settings = try TunedSettings(contentsOfFile: TuningSearch.selectionPath(forTrialsAt: widened.trials), registry: .builtIn)
-        var refusals = [String]()
-        let all = feasibleCells(try StudyArms.allCells(epochs: epochs, seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
+        // A search's selections must cover its whole grid, so they are applied to every arm it
+        // tuned (in order, one tuned cell for each) and the cells asked for are picked out.
         let wanted = Set(cells.map(\.identifier))
-        return zip(all, try settings.applying(to: all)).filter { wanted.contains($0.0.identifier) }.map(\.1)
+        var refusals = [String](), tuned = [SweepCell]()
+        let searches = [(widened, StudyArms.Study.tunedInPart2)] + StudyArms.Study.allCases.filter { !$0.isTunedInPart2 }.map { (ownStage(of: $0), [$0]) }
+        for (stage, studies) in searches {
+            let grid = feasibleCells(SweepRunner.uniqueCells(try studies.flatMap { try StudyArms.cells(of: $0, epochs: epochs, seeds: [0, 1, 2], on: data) }),
+                                     on: data, refusals: &refusals)
+            guard grid.contains(where: { wanted.contains($0.identifier) }) else { continue }
+            let settings = try TunedSettings(contentsOfFile: TuningSearch.selectionPath(forTrialsAt: stage.trials), registry: .builtIn)
+            tuned += zip(grid, try settings.applying(to: grid)).filter { wanted.contains($0.0.identifier) }.map(\.1)
+        }
+        return tuned
     }
 }

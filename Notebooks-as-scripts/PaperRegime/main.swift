@@ -1,6 +1,6 @@
 // # The claims where they can be decided: full CIFAR-10, networks trained to their accuracy
 //
-//     swift run -c release PaperRegime [--part 1|2|3|4|5] [--smoke] [path/to/cifar-10-batches-bin]
+//     swift run -c release PaperRegime [--part 1|2|3|4|5|6|7] [--smoke] [path/to/cifar-10-batches-bin]
 //
 // The claim notebooks share one short recipe (ResNet-20, 10,000 images, 10 epochs) under which
 // dense ResNet-56 is worse than dense ResNet-20, so depth and the upper DoF range cannot be
@@ -22,6 +22,11 @@
 //      plan in results/paper-regime/<study>/plan.json and stops, so that the plan is committed
 //      before any of its runs; the next trains seeds 0, 1 and 2 of every arm at its selection
 //      and computes the verdicts by rule, into the paper regime's verdict table.
+//   6. C4, 7. C5 (added on 2026-12-07, before any run of C3, C1 and C2): RPG at 10 % with its
+//      permutation and signs switched off (naive sharing, each switch alone, both), and with a
+//      ring per stage, block and layer against the global one. Their arms other than RPG itself
+//      were not in part 2's searches, so each part first searches them over the widened rates on
+//      the same proxy, then declares its plan, stops, and trains as parts 3 to 5 do.
 //
 // Each part trains only when it is selected (no --part selects them all, in order), and stops
 // where an earlier part has not finished; every run resumes from its last finished epoch.
