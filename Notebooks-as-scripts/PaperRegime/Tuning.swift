@@ -54,9 +54,15 @@ enum Tuning {
         search.groups.reduce(0.0) { $0 + $1.schedule.multipleOfFullRun * Double(proxy) * perEpoch($1.cells[0].architecture) }
     }
 
-    /// The widened search's identifier once both searches have finished, after running them in
-    /// turn if `trains`; `nil` while either has not.
-    static func run(trains: Bool, epochs: Int, on data: DatasetSplit, findings: inout Findings) throws -> String? {
+    /// Where part 2 stands: the identifier of the search whose selections the studies train at,
+    /// and whether both searches have finished.
+    struct State {
+        let search: String
+        let hasFinished: Bool
+    }
+
+    /// Part 2's state, after running its two searches in turn if `trains`.
+    static func run(trains: Bool, epochs: Int, on data: DatasetSplit, findings: inout Findings) throws -> State {
         var refusals = [String]()
         let first = try search(declared, of: StudyArms.Study.tunedInPart2, epochs: epochs, on: data, refusals: &refusals)
         let wide = try search(widened, of: StudyArms.Study.tunedInPart2, epochs: epochs, on: data, refusals: &refusals)
@@ -76,7 +82,9 @@ enum Tuning {
             runs.merge(try RecordedRun.all(inTableAt: stage.trials)) { kept, _ in kept }
         }
         if !trialRuns.isEmpty { findings.paragraph("Trials so far: " + RecordedRun.machines(of: Array(trialRuns.values))) }
-        guard let firstSelections = try finish(first, declared, part: 2, trains: trains, on: data, findings: &findings) else { return nil }
+        guard let firstSelections = try finish(first, declared, part: 2, trains: trains, on: data, findings: &findings) else {
+            return State(search: wide.identifier, hasFinished: false)
+        }
         report(firstSelections, of: declared, findings: &findings)
 
         // At most: each arm's new rates on the first rung, and every run of a later rung (one of which may exist).
@@ -93,9 +101,11 @@ enum Tuning {
             epochs; it reuses the trials above (the same cells at the same rates and epochs) and trains the rest, at most
             \(String(format: "%.1f", wideMinutes / 60)) hours of machine time. The studies train at its selections.
             """)
-        guard let wideSelections = try finish(wide, widened, part: 2, trains: trains, on: data, findings: &findings) else { return nil }
+        guard let wideSelections = try finish(wide, widened, part: 2, trains: trains, on: data, findings: &findings) else {
+            return State(search: wide.identifier, hasFinished: false)
+        }
         report(wideSelections, of: widened, findings: &findings)
-        return wide.identifier
+        return State(search: wide.identifier, hasFinished: true)
     }
 
     /// Whether the search of `study`'s own arms (C4's, C5's) has finished, after running it if

@@ -20,26 +20,29 @@
 //      studies use.
 //   3. C3, 4. C1, 5. C2 (`StudyArms`, `StudyPart`): a first invocation of each part declares its
 //      plan in results/paper-regime/<study>/plan.json and stops, so that the plan is committed
-//      before any of its runs; the next trains seeds 0, 1 and 2 of every arm at its selection
-//      and computes the verdicts by rule, into the paper regime's verdict table.
+//      before any of its runs (a plan needs only the calibration and the search's identifier, so
+//      it can be declared before part 2 has finished); once part 2 has, the next trains seeds 0,
+//      1 and 2 of every arm at its selection and computes the verdicts by rule, into the paper
+//      regime's verdict table.
 //   6. C4, 7. C5 (added on 2026-12-07, before any run of C3, C1 and C2): RPG at 10 % with its
 //      permutation and signs switched off (naive sharing, each switch alone, both), and with a
 //      ring per stage, block and layer against the global one. Their arms other than RPG itself
-//      were not in part 2's searches, so each part first searches them over the widened rates on
-//      the same proxy, then declares its plan, stops, and trains as parts 3 to 5 do.
+//      were not in part 2's searches, so each part searches them under the widened search's
+//      protocol before training as parts 3 to 5 do.
 //
-// Each part trains only when it is selected (no --part selects them all, in order), and stops
-// where an earlier part has not finished; every run resumes from its last finished epoch.
+// Each part trains only when it is selected (no --part selects them all, in order, so that one
+// invocation goes from part to part once their plans are committed), and stops where an earlier
+// part has not finished; every run resumes from its last finished epoch.
 import Foundation
 import NotebookSupport
 import ParamShare
 
 /// Runs the `parts` selected, each as far as the parts before it have finished.
 func run(parts: [Int], on data: DatasetSplit, findings: inout Findings) throws {
-    guard let epochs = try Calibration.run(trains: parts.contains(1), on: data, findings: &findings),
-          let search = try Tuning.run(trains: parts.contains(2), epochs: epochs, on: data, findings: &findings) else { return }
+    guard let epochs = try Calibration.run(trains: parts.contains(1), on: data, findings: &findings) else { return }
+    let tuning = try Tuning.run(trains: parts.contains(2), epochs: epochs, on: data, findings: &findings)
     for study in StudyArms.Study.allCases where parts.contains(study.part) || parts.count > 1 {
-        try StudyPart.run(study, trains: parts.contains(study.part), epochs: epochs, search: search, on: data, findings: &findings)
+        try StudyPart.run(study, trains: parts.contains(study.part), epochs: epochs, tuning: tuning, on: data, findings: &findings)
     }
 }
 
