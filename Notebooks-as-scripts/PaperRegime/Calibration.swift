@@ -5,8 +5,9 @@ import ParamShare
 /// Part 1: the recipe's length, by ``EpochCalibration``'s rule on dense ResNet-20 and ResNet-56.
 enum Calibration {
     static let epochs = NotebookArguments.isSmokeTest ? [1, 2] : [10, 15, 20, 30]
-    /// The dense ResNet-20 accuracy of a trained network: He et al. report 91.25 %; 89 % leaves
-    /// room for this copy's JPEG-decoded pixels and a recipe far shorter than their 182 epochs.
+    /// The dense ResNet-20 accuracy of a trained network: He et al. report 91.25 %
+    /// (``PublishedDenseAccuracy``); 89 % leaves room for this copy's JPEG-decoded pixels and a
+    /// recipe far shorter than their 64,000 steps.
     static let trainedAccuracy = 0.89
     /// How far dense ResNet-56 must beat dense ResNet-20 for depth to count as helping.
     static let depthMargin = 0.01

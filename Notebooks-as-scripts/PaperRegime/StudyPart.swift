@@ -54,6 +54,7 @@ enum StudyPart {
         findings.record(analysis)
         let finished = try RecordedRun.all(inTableAt: pool.runsPath)
         findings.paragraph(RecordedRun.machines(of: cells.compactMap { finished[$0.identifier] }))
+        if study == .c3 { findings.block(PublishedDenseAccuracy.text(of: analysis.table)) }
         if study == .c1 { findings.block(LogLinearReport.text(of: analysis.table)) }
         try declared.recordVerdicts(in: &findings)
     }
