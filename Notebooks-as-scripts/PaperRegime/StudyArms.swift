@@ -91,6 +91,12 @@ enum StudyArms {
         }
     }
 
+    /// The cells of `studies`, each once: what a search of their arms tunes, and what its
+    /// selections must cover.
+    static func cells(of studies: [Study], epochs: Int, seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
+        SweepRunner.uniqueCells(try studies.flatMap { try cells(of: $0, epochs: epochs, seeds: seeds, on: data) })
+    }
+
     /// The arm of rows of `model` and `generator` at `budget` (all budgets if `nil`) that `search` tuned.
     static func arm(_ label: String, model: Architecture, generator: String, budget: String?, search: String,
                     options: [String: String] = [:]) -> StudyPlan.Arm {

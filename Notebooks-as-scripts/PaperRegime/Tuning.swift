@@ -42,9 +42,7 @@ enum Tuning {
     /// names the arms whose budget their method cannot meet.
     static func search(_ stage: Stage, of studies: [StudyArms.Study], epochs: Int, on data: DatasetSplit,
                        refusals: inout [String]) throws -> TuningSearch {
-        let cells = SweepRunner.uniqueCells(try studies.flatMap {
-            try StudyArms.cells(of: $0, epochs: proxyEpochs(of: epochs), seeds: [0], on: data.withoutTestImages)
-        })
+        let cells = try StudyArms.cells(of: studies, epochs: proxyEpochs(of: epochs), seeds: [0], on: data.withoutTestImages)
         let space = try TuningSpace([try TuningDimension(parsing: stage.rates, registry: .builtIn)])
         return try TuningSearch(cells: feasibleCells(cells, on: data, refusals: &refusals), space: space)
     }
@@ -162,8 +160,7 @@ enum Tuning {
         var refusals = [String](), tuned = [SweepCell]()
         let searches = [(widened, StudyArms.Study.tunedInPart2)] + StudyArms.Study.allCases.filter { !$0.isTunedInPart2 }.map { (ownStage(of: $0), [$0]) }
         for (stage, studies) in searches {
-            let grid = feasibleCells(SweepRunner.uniqueCells(try studies.flatMap { try StudyArms.cells(of: $0, epochs: epochs, seeds: [0, 1, 2], on: data) }),
-                                     on: data, refusals: &refusals)
+            let grid = feasibleCells(try StudyArms.cells(of: studies, epochs: epochs, seeds: [0, 1, 2], on: data), on: data, refusals: &refusals)
             guard grid.contains(where: { wanted.contains($0.identifier) }) else { continue }
             let settings = try TunedSettings(contentsOfFile: TuningSearch.selectionPath(forTrialsAt: stage.trials), registry: .builtIn)
             tuned += zip(grid, try settings.applying(to: grid)).filter { wanted.contains($0.0.identifier) }.map(\.1)
