@@ -48,9 +48,11 @@ enum StudyArms {
     static func cells(of study: Study, epochs: Int, seeds: [UInt64], on data: DatasetSplit) throws -> [SweepCell] {
         let recipe = PaperRecipe.recipe(epochs: epochs), subset = DataSubset(data)
         let rpg = try GeneratorSetting(RPGGenerator.descriptor)
-        func grid(_ architectures: [Architecture], _ generators: [GeneratorSetting], budgets: [String]) throws -> [SweepCell] {
+        func grid(_ architectures: [Architecture], _ generators: [GeneratorSetting], budgets: [String],
+                  scope: SharingScope? = nil) throws -> [SweepCell] {
             SweepGrid(architectures: architectures, generators: generators, includesDense: generators.isEmpty,
-                      budgets: try budgets.map { try BudgetSpecification(parsing: $0) }, seeds: seeds, recipe: recipe).cells(on: subset)
+                      budgets: try budgets.map { try BudgetSpecification(parsing: $0) }, scope: scope, seeds: seeds,
+                      recipe: recipe).cells(on: subset)
         }
         switch study {
         case .c3:
@@ -65,10 +67,7 @@ enum StudyArms {
             let switched = try sharingSwitches.dropLast().map { try GeneratorSetting(RPGGenerator.descriptor, options: $0.options) }
             return try grid([PaperRecipe.shallowNetwork], switched, budgets: [ablationBudget])
         case .c5:
-            return try localScopes.flatMap { scope in
-                SweepGrid(architectures: [PaperRecipe.shallowNetwork], generators: [rpg], includesDense: false,
-                          budgets: [try BudgetSpecification(parsing: ablationBudget)], scope: scope, seeds: seeds, recipe: recipe).cells(on: subset)
-            }
+            return try localScopes.flatMap { try grid([PaperRecipe.shallowNetwork], [rpg], budgets: [ablationBudget], scope: $0) }
         }
     }
 
